@@ -1,0 +1,11 @@
+//! # truce-io: reading and writing truce's files
+//!
+//! Readers for actor tables (the BDM single-issue table, KTAB's multi-issue CSV, the long
+//! format), the DEU III data, and atomic file output. Every error names the file, line,
+//! column and field and says what was expected.
+
+pub mod error;
+pub mod ktab;
+pub mod table;
+
+pub use error::ReadError;
