@@ -73,6 +73,31 @@ pub struct Solution {
     pub issues: Vec<IssueSolution>,
     /// Things the user must know about how the forecast was made (fallbacks, presets).
     pub notes: Vec<String>,
+    /// Extra per-round output of models that produce it (KTAB SMP); `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<Diagnostics>,
+}
+
+/// Per-round probabilities and convergence of models that compute them (KTAB SMP).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Diagnostics {
+    /// `actor_probability[r][a]`: probability of the (unique) position actor `a` holds at round
+    /// `r` (KTAB's per-actor "prob"; sums exceed 1 when actors share a position).
+    pub actor_probability: Vec<Vec<f64>>,
+    /// `fractional_change[t - 1]` for step t = 1…T: D(s_{t−1}, s_t) / (D(s_0, s_1) + 1e−4).
+    pub fractional_change: Vec<f64>,
+    /// Distribution over the distinct final positions.
+    pub final_distribution: Vec<OutcomeProbability>,
+}
+
+/// One distinct outcome (a position vector over all issues) and its probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeProbability {
+    /// Position per issue, on the issue's scale.
+    pub position: Vec<f64>,
+    pub probability: f64,
+    /// Indices of the actors holding this position.
+    pub actors: Vec<usize>,
 }
 
 impl Solution {
@@ -153,5 +178,6 @@ pub fn solve_static(
         actors: table.actors().to_vec(),
         issues,
         notes,
+        diagnostics: None,
     })
 }
