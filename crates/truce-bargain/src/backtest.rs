@@ -1,5 +1,7 @@
 //! Scoring forecasts against observed outcomes: MAE, RMSE and median absolute error.
 
+use crate::model::{BargainingModel, ModelError, SolveContext};
+use crate::table::ActorTable;
 use serde::Serialize;
 
 /// Error summary of one model over a set of issues.
@@ -51,4 +53,173 @@ mod tests {
         assert_eq!(s.median_ae, 2.5);
         assert!((s.rmse - (30.0f64 / 4.0).sqrt()).abs() < 1e-12);
     }
+}
+
+/// One observed negotiation issue: the actors' stances, the status quo and the outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedIssue {
+    /// Group of issues negotiated together (a DEU proposal); multi-issue models such as the
+    /// exchange model treat a group as one multi-issue space.
+    pub group: String,
+    /// Issue identifier.
+    pub id: String,
+    /// A one-issue table of the actors with both position and salience.
+    pub table: ActorTable,
+    /// Reference point (status quo), if known.
+    pub reference_point: Option<f64>,
+    /// The observed outcome.
+    pub outcome: f64,
+}
+
+/// How a backtested model forecasts.
+pub enum BacktestModel {
+    /// A model solved on each issue's own table; `Nash` gets the issue's reference point.
+    PerIssue(Box<dyn BargainingModel + Sync>),
+    /// The Nash solution with the issue's reference point as disagreement point.
+    Nash(crate::nash::Loss),
+    /// A multi-issue model solved once per group on the group's issues together.
+    PerGroup(Box<dyn BargainingModel + Sync>),
+    /// The reference point itself (scored only where there is one).
+    ReferencePoint,
+}
+
+/// Per-issue forecasts and errors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueForecasts {
+    pub group: String,
+    pub issue: String,
+    pub outcome: f64,
+    /// One entry per model, in the order given; `None` where the model does not apply.
+    pub forecasts: Vec<Option<f64>>,
+}
+
+/// The result of a backtest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacktestReport {
+    pub models: Vec<String>,
+    pub summaries: Vec<ErrorSummary>,
+    pub issues: Vec<IssueForecasts>,
+    /// Notes from models (fallbacks), counted by text.
+    pub notes: Vec<(String, usize)>,
+}
+
+/// Joins one-issue tables of the same group into a multi-issue table (actors in first-seen
+/// order; an actor missing from an issue gets no cell there).
+pub fn join_group(issues: &[&ObservedIssue]) -> Result<ActorTable, ModelError> {
+    let mut actors: Vec<String> = Vec::new();
+    for i in issues {
+        for a in i.table.actors() {
+            if !actors.contains(a) {
+                actors.push(a.clone());
+            }
+        }
+    }
+    let n = issues.len();
+    let mut cells = vec![None; actors.len() * n];
+    let mut iss = Vec::with_capacity(n);
+    for (k, i) in issues.iter().enumerate() {
+        let mut issue = i.table.issues()[0].clone();
+        issue.name = i.id.clone();
+        iss.push(issue);
+        for (a0, name) in i.table.actors().iter().enumerate() {
+            let a = actors.iter().position(|x| x == name).unwrap_or(0);
+            cells[a * n + k] = i.table.cell(a0, 0);
+        }
+    }
+    Ok(ActorTable::new(actors, iss, cells)?)
+}
+
+/// Forecasts every issue with every model and scores the absolute errors.
+pub fn run_backtest(
+    issues: &[ObservedIssue],
+    models: &[(String, BacktestModel)],
+    ctx: &SolveContext,
+) -> Result<BacktestReport, ModelError> {
+    let mut rows: Vec<IssueForecasts> = issues
+        .iter()
+        .map(|i| IssueForecasts {
+            group: i.group.clone(),
+            issue: i.id.clone(),
+            outcome: i.outcome,
+            forecasts: vec![None; models.len()],
+        })
+        .collect();
+    let mut notes: Vec<(String, usize)> = Vec::new();
+    let mut note = |m: &str, s: &str| {
+        let key = format!("{m}: {}", generic_note(s));
+        match notes.iter_mut().find(|(k, _)| *k == key) {
+            Some(e) => e.1 += 1,
+            None => notes.push((key, 1)),
+        }
+    };
+    for (mi, (name, model)) in models.iter().enumerate() {
+        match model {
+            BacktestModel::PerIssue(m) => {
+                for (r, i) in rows.iter_mut().zip(issues) {
+                    let s = m.solve(&i.table, ctx)?;
+                    s.notes.iter().for_each(|n| note(name, n));
+                    r.forecasts[mi] = Some(s.final_forecasts()[0]);
+                }
+            }
+            BacktestModel::Nash(loss) => {
+                for (r, i) in rows.iter_mut().zip(issues) {
+                    let m = crate::nash::Nash {
+                        loss: *loss,
+                        status_quo: vec![i.reference_point],
+                        ..Default::default()
+                    };
+                    let s = m.solve(&i.table, ctx)?;
+                    s.notes.iter().for_each(|n| note(name, n));
+                    r.forecasts[mi] = Some(s.final_forecasts()[0]);
+                }
+            }
+            BacktestModel::ReferencePoint => {
+                for (r, i) in rows.iter_mut().zip(issues) {
+                    r.forecasts[mi] = i.reference_point;
+                }
+            }
+            BacktestModel::PerGroup(m) => {
+                let mut start = 0;
+                while start < issues.len() {
+                    let g = &issues[start].group;
+                    let end = start + issues[start..].iter().take_while(|i| &i.group == g).count();
+                    let members: Vec<&ObservedIssue> = issues[start..end].iter().collect();
+                    let table = join_group(&members)?;
+                    let s = m.solve(&table, ctx)?;
+                    s.notes.iter().for_each(|n| note(name, n));
+                    for (k, f) in s.final_forecasts().into_iter().enumerate() {
+                        rows[start + k].forecasts[mi] = Some(f);
+                    }
+                    start = end;
+                }
+            }
+        }
+    }
+    let summaries = (0..models.len())
+        .map(|mi| {
+            let errs: Vec<f64> = rows
+                .iter()
+                .filter_map(|r| r.forecasts[mi].map(|f| (f - r.outcome).abs()))
+                .collect();
+            summarise(&errs)
+        })
+        .collect();
+    Ok(BacktestReport {
+        models: models.iter().map(|(n, _)| n.clone()).collect(),
+        summaries,
+        issues: rows,
+        notes,
+    })
+}
+
+/// Strips issue names and numbers from a note so that notes can be counted.
+fn generic_note(s: &str) -> String {
+    let s = match (s.find('`'), s.rfind('`')) {
+        (Some(a), Some(b)) if b > a => format!("{}…{}", &s[..a], &s[b + 1..]),
+        _ => s.to_string(),
+    };
+    s.split(' ')
+        .filter(|w| w.parse::<f64>().is_err())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -5,13 +5,18 @@
 //!
 //! **Tie rule (project-wide): the lower weighted median**, the first position with
 //! C_k ≥ W/2. The upper median (first C_k > W/2) and the midpoint are available as
-//! [`TieRule`]s. They differ only when some C_k equals W/2 exactly; the comparison is made
-//! exactly on 2·C_k versus W, both accumulated in the same order, so the half case is decided
-//! by arithmetic, not by accident (reference §1). Actors with zero weight are dropped; if the
+//! [`TieRule`]s. They differ only when some C_k equals W/2; a C_k within a relative
+//! [`HALF_TOLERANCE`] of W/2 counts as exactly half, so the half case is decided by the data,
+//! not by floating-point accident (reference §1). Actors with zero weight are dropped; if the
 //! total weight is zero the unweighted median of positions (same tie rule) is used.
 
 use crate::model::{solve_static, BargainingModel, ModelError, Solution, SolveContext};
 use crate::table::ActorTable;
+
+/// Relative tolerance under which a cumulative weight counts as exactly half of the total.
+/// Saliences are read on 0–100 and divided by 100, so sums such as 0.7 + 0.3 need not equal
+/// 1.0 in binary; without a tolerance the half case would be decided by rounding.
+pub const HALF_TOLERANCE: f64 = 1e-9;
 
 /// Which median when the cumulative weight hits exactly half.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,10 +57,13 @@ pub fn weighted_median(x: &[f64], w: &[f64], rule: TieRule) -> Option<f64> {
             cum += w[idx[j]];
             j += 1;
         }
-        if lower.is_none() && 2.0 * cum >= total {
+        // 2C − W, with |2C − W| ≤ HALF_TOLERANCE · W counted as exactly half.
+        let excess = 2.0 * cum - total;
+        let tol = HALF_TOLERANCE * total;
+        if lower.is_none() && excess >= -tol {
             lower = Some(pos);
         }
-        if 2.0 * cum > total {
+        if excess > tol {
             upper = Some(pos);
             break;
         }
@@ -110,6 +118,15 @@ mod tests {
         assert_eq!(weighted_median(&x, &w, TieRule::Lower), Some(1.0));
         assert_eq!(weighted_median(&x, &w, TieRule::Upper), Some(2.0));
         assert_eq!(weighted_median(&x, &w, TieRule::Midpoint), Some(1.5));
+    }
+
+    #[test]
+    fn half_within_rounding_is_a_tie() {
+        // 0.7 + 0.3 is 0.99999999999999989 in binary; the total is 2.0.
+        let x = [1.0, 2.0, 3.0];
+        let w = [0.7, 0.3, 1.0];
+        assert_eq!(weighted_median(&x, &w, TieRule::Lower), Some(2.0));
+        assert_eq!(weighted_median(&x, &w, TieRule::Upper), Some(3.0));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! format), the DEU III data, and atomic file output. Every error names the file, line,
 //! column and field and says what was expected.
 
+pub mod deu;
 pub mod error;
 pub mod ktab;
 pub mod table;
