@@ -17,6 +17,7 @@ pub mod mean;
 pub mod median;
 pub mod model;
 pub mod nash;
+pub mod registry;
 pub mod table;
 
 pub use model::{BargainingModel, IssueSolution, ModelError, Round, Solution, SolveContext};

@@ -61,7 +61,7 @@ pub enum TableError {
         value: f64,
         expected: String,
     },
-    #[error("the table has {0} actor(s); at least {1} are needed")]
+    #[error("the table has {0} actor(s); at least {1} actors are needed")]
     TooFewActors(usize, usize),
     #[error("the table has no issues")]
     NoIssues,

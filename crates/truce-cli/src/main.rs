@@ -1,1 +1,77 @@
-fn main() {}
+//! `truce`: the command-line program. Thin by design: it parses arguments, calls the
+//! libraries, and prints. No model logic lives here.
+
+mod bargain;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use std::process::ExitCode;
+
+/// Simulate and forecast wars that are fought and negotiated at the same time.
+#[derive(Parser, Debug)]
+#[command(name = "truce", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Forecast a multi-actor negotiation with a collective-decision model.
+    Bargain(bargain::BargainArgs),
+    /// Score the bargaining models against real negotiation outcomes.
+    #[command(subcommand)]
+    Backtest(BacktestCommand),
+    /// The main job: forecast the built-in example with every bargaining model.
+    Forecast(bargain::ForecastArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum BacktestCommand {
+    /// DEU III (Decision-making in the European Union) combined data, tab-separated.
+    Deu(bargain::DeuArgs),
+}
+
+/// Output format of tabular commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
+
+/// Output format of commands without a CSV form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+/// A user-facing error: printed as `error: ...`, exit code 1.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl<E: std::fmt::Display> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Bargain(a) => bargain::run_bargain(&a),
+        Command::Backtest(BacktestCommand::Deu(a)) => bargain::run_deu(&a),
+        Command::Forecast(a) => bargain::run_forecast(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -218,20 +218,18 @@ pub enum Capability {
 ///
 /// A state that was not yet a member on the date gets 0. `None` date: the Nice weights.
 pub fn council_weight(code: &str, intro: Option<(i32, u32, u32)>) -> f64 {
-    let date = intro
-        .map(|(y, m, d)| y * 10_000 + m as i32 * 100 + d as i32)
-        .unwrap_or(2005_01_01);
+    let date = intro.unwrap_or((2005, 1, 1));
     let joined = |c: &str| match c {
-        "at" | "fi" | "se" => 1995_01_01,
-        "cz" | "cy" | "ee" | "hu" | "lv" | "lt" | "mt" | "pl" | "sk" | "si" => 2004_05_01,
-        "bu" | "ro" => 2007_01_01,
-        "cr" => 2013_07_01,
-        _ => 0,
+        "at" | "fi" | "se" => (1995, 1, 1),
+        "cz" | "cy" | "ee" | "hu" | "lv" | "lt" | "mt" | "pl" | "sk" | "si" => (2004, 5, 1),
+        "bu" | "ro" => (2007, 1, 1),
+        "cr" => (2013, 7, 1),
+        _ => (0, 1, 1),
     };
     if date < joined(code) {
         return 0.0;
     }
-    let w = if date < 2004_05_01 || (date < 2004_11_01 && joined(code) < 2004_05_01) {
+    let w = if date < (2004, 5, 1) || (date < (2004, 11, 1) && joined(code) < (2004, 5, 1)) {
         match code {
             "de" | "fr" | "it" | "uk" => 10.0,
             "es" => 8.0,
@@ -241,7 +239,7 @@ pub fn council_weight(code: &str, intro: Option<(i32, u32, u32)>) -> f64 {
             "lu" => 2.0,
             _ => 0.0,
         }
-    } else if date < 2004_11_01 {
+    } else if date < (2004, 11, 1) {
         match code {
             "pl" => 8.0,
             "cz" | "hu" => 5.0,
@@ -264,7 +262,7 @@ pub fn council_weight(code: &str, intro: Option<(i32, u32, u32)>) -> f64 {
         }
     };
     if code == "com" || code == "ep" {
-        return if date < 2004_11_01 { 10.0 } else { 29.0 };
+        return if date < (2004, 11, 1) { 10.0 } else { 29.0 };
     }
     w
 }

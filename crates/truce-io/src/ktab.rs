@@ -22,10 +22,9 @@ use truce_bargain::{ActorTable, Cell, Issue};
 pub fn split_fields(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    let mut chars = line.chars().peekable();
     let mut at_start = true;
     let mut quoted = false;
-    while let Some(ch) = chars.next() {
+    for ch in line.chars() {
         if at_start && ch == '"' {
             quoted = true;
             at_start = false;
@@ -177,12 +176,10 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
         }
         let cap = number(
             path,
-            ln,
-            3,
+            (ln, 3),
             "capability",
             &f[2],
-            0.0,
-            MAX_CAPABILITY,
+            0.0..=MAX_CAPABILITY,
             "a number in [0, 1e8]",
         )?;
         let mut sal_sum = 0.0;
@@ -190,22 +187,18 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
             let dim = &issues[d].name;
             let pos = number(
                 path,
-                ln,
-                4 + 2 * d,
+                (ln, 4 + 2 * d),
                 &format!("position ({dim})"),
                 &f[3 + 2 * d],
-                0.0,
-                100.0,
+                0.0..=100.0,
                 "a number in [0, 100]",
             )?;
             let sal = number(
                 path,
-                ln,
-                5 + 2 * d,
+                (ln, 5 + 2 * d),
                 &format!("salience ({dim})"),
                 &f[4 + 2 * d],
-                0.0,
-                100.0,
+                0.0..=100.0,
                 "a number in [0, 100]",
             )?;
             sal_sum += sal;

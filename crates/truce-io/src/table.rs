@@ -85,12 +85,10 @@ pub fn parse_table(path: &Path, text: &str) -> Result<TableFile, ReadError> {
 /// Validates a number cell: finite and within [lo, hi].
 pub(crate) fn number(
     path: &Path,
-    line: usize,
-    col: usize,
+    (line, col): (usize, usize),
     field: &str,
     raw: &str,
-    lo: f64,
-    hi: f64,
+    range: std::ops::RangeInclusive<f64>,
     expected: &str,
 ) -> Result<f64, ReadError> {
     let err = |m: String| ReadError::new(path, m).at(line, Some(col)).field(field);
@@ -106,7 +104,7 @@ pub(crate) fn number(
             "`{t}` is not a finite number; expected {expected}"
         )));
     }
-    if v < lo || v > hi {
+    if !range.contains(&v) {
         return Err(err(format!("{v} is out of range; expected {expected}")));
     }
     Ok(v)
@@ -220,32 +218,26 @@ pub fn read_bdm(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
         }
         let cap = number(
             path,
-            line,
-            c.idx[1] + 1,
+            (line, c.idx[1] + 1),
             "capability",
             get(path, &rec, c.idx[1], "capability")?,
-            0.0,
-            f64::MAX,
+            0.0..=f64::MAX,
             "a number ≥ 0",
         )?;
         let pos = number(
             path,
-            line,
-            c.idx[2] + 1,
+            (line, c.idx[2] + 1),
             "position",
             get(path, &rec, c.idx[2], "position")?,
-            f64::MIN,
-            f64::MAX,
+            f64::MIN..=f64::MAX,
             "a finite number on the issue's scale",
         )?;
         let sal = number(
             path,
-            line,
-            c.idx[3] + 1,
+            (line, c.idx[3] + 1),
             "salience",
             get(path, &rec, c.idx[3], "salience")?,
-            0.0,
-            100.0,
+            0.0..=100.0,
             "a number in [0, 100]",
         )?;
         actors.push(name);
@@ -310,32 +302,26 @@ pub fn read_long(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
         }
         let pos = number(
             path,
-            line,
-            c.idx[2] + 1,
+            (line, c.idx[2] + 1),
             "position",
             get(path, &rec, c.idx[2], "position")?,
-            0.0,
-            100.0,
+            0.0..=100.0,
             "a number in [0, 100]",
         )?;
         let sal = number(
             path,
-            line,
-            c.idx[3] + 1,
+            (line, c.idx[3] + 1),
             "salience",
             get(path, &rec, c.idx[3], "salience")?,
-            0.0,
-            100.0,
+            0.0..=100.0,
             "a number in [0, 100]",
         )?;
         let cap = number(
             path,
-            line,
-            c.idx[4] + 1,
+            (line, c.idx[4] + 1),
             "capability",
             get(path, &rec, c.idx[4], "capability")?,
-            0.0,
-            f64::MAX,
+            0.0..=f64::MAX,
             "a number ≥ 0",
         )?;
         let a = actors.iter().position(|x| *x == actor).unwrap_or_else(|| {

@@ -1,0 +1,218 @@
+//! `truce bargain`, `truce backtest deu` and (until the fight–talk forecast lands) `truce forecast`.
+
+use crate::output::{print_backtest, print_solution};
+use crate::{CliError, Format, ReportFormat};
+use clap::Args;
+use std::path::PathBuf;
+use truce_bargain::backtest::{run_backtest, BacktestModel};
+use truce_bargain::nash::Loss;
+use truce_bargain::registry::{self, ModelConfig};
+use truce_bargain::{ActorTable, SolveContext};
+use truce_io::deu::{observed_issues, read_deu, Capability};
+
+#[derive(Args, Debug)]
+pub struct BargainArgs {
+    /// Actor table: BDM (`actor,capability,position,salience`), long
+    /// (`actor,issue,position,salience,capability`) or KTAB CSV.
+    pub file: PathBuf,
+    /// Model to run.
+    #[arg(long, short, default_value = "mean")]
+    pub model: String,
+    /// Rounds for iterative models.
+    #[arg(long)]
+    pub rounds: Option<usize>,
+    /// Named preset of the model (bdm: paper-literal, scholz-code).
+    #[arg(long)]
+    pub preset: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Seed for models that break ties or draw at random.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Status quo for `nash`: one number for every issue, or `issue=value,...`.
+    #[arg(long)]
+    pub status_quo: Option<String>,
+    /// Loss function for `nash`.
+    #[arg(long, value_enum, default_value_t = LossArg::Linear)]
+    pub loss: LossArg,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LossArg {
+    Linear,
+    Quadratic,
+}
+
+impl From<LossArg> for Loss {
+    fn from(l: LossArg) -> Loss {
+        match l {
+            LossArg::Linear => Loss::Linear,
+            LossArg::Quadratic => Loss::Quadratic,
+        }
+    }
+}
+
+/// Parses `--status-quo`: `50` or `territory=40,security=70`.
+pub fn parse_status_quo(raw: &str, table: &ActorTable) -> Result<Vec<Option<f64>>, CliError> {
+    let n = table.n_issues();
+    let num = |s: &str| -> Result<f64, CliError> {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| CliError(format!("--status-quo: `{s}` is not a finite number")))
+    };
+    if !raw.contains('=') {
+        return Ok(vec![Some(num(raw)?); n]);
+    }
+    let mut out = vec![None; n];
+    for part in raw.split(',') {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| CliError(format!("--status-quo: `{part}` is not `issue=value`")))?;
+        let idx = table
+            .issues()
+            .iter()
+            .position(|i| i.name == k.trim())
+            .ok_or_else(|| {
+                let names: Vec<&str> = table.issues().iter().map(|i| i.name.as_str()).collect();
+                CliError(format!(
+                    "--status-quo: unknown issue `{}`; the issues are: {}",
+                    k.trim(),
+                    names.join(", ")
+                ))
+            })?;
+        out[idx] = Some(num(v)?);
+    }
+    Ok(out)
+}
+
+pub fn run_bargain(a: &BargainArgs) -> Result<(), CliError> {
+    let file = truce_io::table::read_table(&a.file)?;
+    let status_quo = match &a.status_quo {
+        Some(s) => parse_status_quo(s, &file.table)?,
+        None => Vec::new(),
+    };
+    if a.rounds == Some(0) {
+        return Err(CliError("--rounds must be at least 1".into()));
+    }
+    let cfg = ModelConfig {
+        preset: a.preset.clone(),
+        status_quo,
+        loss: a.loss.into(),
+    };
+    let model = registry::build(&a.model, &cfg)?;
+    let sol = model.solve(
+        &file.table,
+        &SolveContext {
+            rounds: a.rounds,
+            seed: a.seed,
+        },
+    )?;
+    print_solution(&sol, a.format, &mut std::io::stdout().lock())?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct DeuArgs {
+    /// DEU III combined file (tab-separated; e.g. data/deu/deu3-dev.tsv).
+    pub file: PathBuf,
+    /// Comma-separated models to score.
+    #[arg(long, default_value = "mean,unweighted-mean,median,nash")]
+    pub models: String,
+    /// Capabilities: all equal, or Council voting weights of the period.
+    #[arg(long, value_enum, default_value_t = CapabilityArg::Equal)]
+    pub capability: CapabilityArg,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Also list every issue's forecasts and errors.
+    #[arg(long)]
+    pub per_issue: bool,
+    /// Seed for models that break ties at random.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CapabilityArg {
+    Equal,
+    Council,
+}
+
+/// Backtest model by name: `rp` (the reference point) and `nash` use each issue's status quo.
+pub fn backtest_model(name: &str) -> Result<BacktestModel, CliError> {
+    Ok(match name {
+        "rp" => BacktestModel::ReferencePoint,
+        "nash" => BacktestModel::Nash(Loss::Linear),
+        "nash-quadratic" => BacktestModel::Nash(Loss::Quadratic),
+        _ => BacktestModel::PerIssue(
+            registry::build(name, &ModelConfig::default())
+                .map_err(|e| CliError(format!("--models: {e}; also `rp`, `nash-quadratic`")))?,
+        ),
+    })
+}
+
+pub fn run_deu(a: &DeuArgs) -> Result<(), CliError> {
+    let file = read_deu(&a.file)?;
+    let cap = match a.capability {
+        CapabilityArg::Equal => Capability::Equal,
+        CapabilityArg::Council => Capability::Council,
+    };
+    let issues = observed_issues(&file, cap);
+    if issues.is_empty() {
+        return Err(CliError(format!(
+            "{}: no scoreable issue (an outcome and at least 3 actors with position and salience)",
+            a.file.display()
+        )));
+    }
+    let mut models = Vec::new();
+    for m in a.models.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+        models.push((m.to_string(), backtest_model(m)?));
+    }
+    if models.is_empty() {
+        return Err(CliError("--models: give at least one model".into()));
+    }
+    let report = run_backtest(
+        &issues,
+        &models,
+        &SolveContext {
+            rounds: None,
+            seed: a.seed,
+        },
+    )?;
+    print_backtest(
+        &report,
+        a.format,
+        a.per_issue,
+        &mut std::io::stdout().lock(),
+    )?;
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct ForecastArgs {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+/// The built-in bargaining example: BDM 1994's EC emission-standards issue (Scholz et al.
+/// 2011, Table 1), vendored in `data/bdm/`.
+pub const EMISSION_STANDARDS: &str = include_str!("../../../data/bdm/emission-standards.csv");
+
+pub fn run_forecast(a: &ForecastArgs) -> Result<(), CliError> {
+    let file = truce_io::table::parse_table(
+        std::path::Path::new("emission-standards.csv"),
+        EMISSION_STANDARDS,
+    )?;
+    let mut out = std::io::stdout().lock();
+    for (name, _) in registry::MODELS {
+        let model = registry::build(name, &ModelConfig::default())?;
+        let sol = model.solve(&file.table, &SolveContext::default())?;
+        let fmt = match a.format {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Json => Format::Json,
+        };
+        print_solution(&sol, fmt, &mut out)?;
+    }
+    Ok(())
+}
