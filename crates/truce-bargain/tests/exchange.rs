@@ -18,7 +18,12 @@ fn table(actors: &[&str], n_issues: usize, cells: Vec<Option<Cell>>) -> ActorTab
     let issues = (0..n_issues)
         .map(|k| Issue::new_0_100(format!("i{k}")))
         .collect();
-    ActorTable::new(actors.iter().map(|a| a.to_string()).collect(), issues, cells).unwrap()
+    ActorTable::new(
+        actors.iter().map(|a| a.to_string()).collect(),
+        issues,
+        cells,
+    )
+    .unwrap()
 }
 
 fn close(a: f64, b: f64) {
@@ -122,20 +127,23 @@ fn solution_rounds_match_run() {
             close(r.forecast, r.mean);
         }
     }
-    assert_eq!(s.issues[1].rounds[1].positions, vec![Some(50.0), Some(100.0)]);
+    assert_eq!(
+        s.issues[1].rounds[1].positions,
+        vec![Some(50.0), Some(100.0)]
+    );
 }
 
 fn assert_static(t: &ActorTable, expected: [f64; 2]) {
     let r = run(t, &ExchangeOptions::default(), 5, 0);
     for re in &r.rounds {
         assert!(re.exchanges.is_empty());
-        for k in 0..2 {
-            close(re.outcomes[k], expected[k]);
+        for (k, &want) in expected.iter().enumerate() {
+            close(re.outcomes[k], want);
             assert_eq!(re.next_positions[k], re.voting_positions[k]);
             let v = t.issue_view(k);
             let held: Vec<f64> = re.next_positions[k].iter().flatten().copied().collect();
             assert_eq!(held, v.position);
-            close(weighted_mean(&v.position, &v.weights()).unwrap(), expected[k]);
+            close(weighted_mean(&v.position, &v.weights()).unwrap(), want);
         }
     }
 }
