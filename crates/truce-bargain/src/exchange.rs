@@ -29,6 +29,13 @@
 //!    round starts from x' = (1 − λ) x + λ y with λ = 0.4 (1 − s) + 0.1 for every actor that
 //!    moved on an issue (s its salience there).
 //!
+//! Interpretation choices where the description is silent: sides and the candidate list are
+//! fixed at the start of a round (recomputation only updates or drops candidates); the NBS
+//! check uses the outcome of the current voting positions and is applied to both issues of an
+//! exchange; "consistent direction" is checked within a round (moves reset each round); the
+//! partner's demand position is its current voting position; an actor needs c·s > 0 on both
+//! issues to trade; [`Solution`] rounds r ≥ 1 report voting positions (so forecast = mean).
+//!
 //! Actors lacking an issue (`None` cells) take part only in pairs of issues they hold. Issues
 //! whose weights sum to zero take part in no exchange; their outcome is the unweighted mean.
 //!
@@ -308,10 +315,13 @@ impl RoundState<'_> {
     }
 }
 
-/// Runs the exchange model for `rounds` rounds and returns every realised exchange, so that
-/// tests and the CLI can show the trades behind a forecast. Ties in gain are broken by a
-/// `ChaCha8Rng` seeded with `seed` (one generator for the whole run, drawn only on ties).
-pub fn run(table: &ActorTable, opts: &ExchangeOptions, rounds: usize, seed: u64) -> ExchangeRun {
+/// Runs the exchange model for `opts.rounds` rounds and returns every realised exchange, so
+/// that tests and the CLI can show the trades behind a forecast. Ties in gain are broken by a
+/// `ChaCha8Rng` seeded with `seed` (one generator for the whole run, drawn only on ties, so a
+/// run without ties does not depend on the seed). Never panics; an issue nobody holds gets a
+/// NaN outcome (the trait's `solve` rejects such tables first).
+pub fn run(table: &ActorTable, opts: &ExchangeOptions, seed: u64) -> ExchangeRun {
+    let rounds = opts.rounds;
     let d = Data::new(table);
     let (n, m) = (d.n, d.m);
     let mut x = vec![0.0; n * m];
@@ -441,7 +451,11 @@ impl BargainingModel for Exchange {
             );
         }
         let rounds = ctx.rounds.unwrap_or(self.options.rounds);
-        let r = run(table, &self.options, rounds, ctx.seed);
+        let opts = ExchangeOptions {
+            rounds,
+            ..self.options
+        };
+        let r = run(table, &opts, ctx.seed);
         let n_ex: usize = r.rounds.iter().map(|x| x.exchanges.len()).sum();
         notes.push(format!(
             "{n_ex} exchange(s) over {rounds} round(s); exact ties in gain broken by ChaCha8 seeded with {}",
@@ -490,6 +504,13 @@ mod tests {
     use super::*;
     use crate::table::{Cell, Issue};
 
+    fn opts(rounds: usize) -> ExchangeOptions {
+        ExchangeOptions {
+            rounds,
+            ..Default::default()
+        }
+    }
+
     fn cell(p: f64, s: f64, c: f64) -> Option<Cell> {
         Some(Cell {
             position: p,
@@ -513,7 +534,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let r = run(&t, &ExchangeOptions::default(), 3, 0);
+        let r = run(&t, &opts(3), 0);
         assert!(r.rounds.iter().all(|x| x.exchanges.is_empty()));
         assert_eq!(r.rounds[2].outcomes[1], 50.0);
         let s = Exchange::default()
@@ -554,7 +575,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let r = run(&t, &ExchangeOptions::default(), 2, 0);
+        let r = run(&t, &opts(2), 0);
         for re in &r.rounds {
             for e in &re.exchanges {
                 assert!(e.i != 2 && e.j != 2);

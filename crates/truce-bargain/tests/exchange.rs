@@ -6,6 +6,13 @@ use truce_bargain::{ActorTable, BargainingModel, Cell, Issue, SolveContext};
 
 const EPS: f64 = 1e-9;
 
+fn opts(rounds: usize) -> ExchangeOptions {
+    ExchangeOptions {
+        rounds,
+        ..Default::default()
+    }
+}
+
 fn cell(p: f64, s: f64, c: f64) -> Option<Cell> {
     Some(Cell {
         position: p,
@@ -70,7 +77,7 @@ fn two_by_two() -> ActorTable {
 
 #[test]
 fn hand_computed_single_exchange() {
-    let r = run(&two_by_two(), &ExchangeOptions::default(), 2, 7);
+    let r = run(&two_by_two(), &opts(2), 7);
     close(r.initial_outcomes[0], 20.0);
     close(r.initial_outcomes[1], 60.0);
 
@@ -134,7 +141,7 @@ fn solution_rounds_match_run() {
 }
 
 fn assert_static(t: &ActorTable, expected: [f64; 2]) {
-    let r = run(t, &ExchangeOptions::default(), 5, 0);
+    let r = run(t, &opts(5), 0);
     for re in &r.rounds {
         assert!(re.exchanges.is_empty());
         for (k, &want) in expected.iter().enumerate() {
@@ -210,8 +217,8 @@ fn tie_table() -> ActorTable {
 #[test]
 fn tie_broken_by_seed() {
     let t = tie_table();
-    let opts = ExchangeOptions::default();
-    let first = |seed: u64| run(&t, &opts, 1, seed).rounds[0].exchanges[0].j;
+    let opts = opts(1);
+    let first = |seed: u64| run(&t, &opts, seed).rounds[0].exchanges[0].j;
     let mut seen = [false; 3];
     for seed in 0..32 {
         let a = first(seed);
@@ -220,7 +227,7 @@ fn tie_broken_by_seed() {
     }
     assert!(seen[1] && seen[2], "both partners chosen first over seeds");
 
-    let r = run(&t, &opts, 1, 3);
+    let r = run(&t, &opts, 3);
     let re = &r.rounds[0];
     assert_eq!(re.exchanges.len(), 2);
     for e in &re.exchanges {
@@ -271,8 +278,8 @@ proptest! {
         };
         prop_assert_eq!(&s, &model.solve(&t, &ctx).unwrap());
         prop_assert_eq!(
-            run(&t, &model.options, 6, seed),
-            run(&t, &model.options, 6, seed)
+            run(&t, &opts(6), seed),
+            run(&t, &opts(6), seed)
         );
         for (k, is) in s.issues.iter().enumerate() {
             let v = t.issue_view(k);
@@ -286,11 +293,81 @@ proptest! {
                 }
             }
         }
-        for re in run(&t, &model.options, 6, seed).rounds {
+        for re in run(&t, &opts(6), seed).rounds {
             for e in re.exchanges {
                 prop_assert!(e.gain >= 1e-10);
                 prop_assert!(e.i != e.j && e.supply_issue_i != e.supply_issue_j);
             }
         }
     }
+}
+
+/// The NBS check binds. A: p 20 s 0.8, q 0 s 0.4; B: p 100 s 0.2, q 100 s 0.6; C: p 0 s 0.5
+/// and no stance on q (so C trades nothing). Capabilities 1.
+/// - S_p = 1.5, O_p = (16 + 20 + 0)/1.5 = 24; S_q = 1, O_q = 60. B supplies p.
+/// - Full move: Δp = 80·0.2/1.5 = 10.67 but the room to A's position is 24 − 20 = 4: cut to
+///   Δp = 4, Δq = 4·(0.8 + 0.2)/(0.4 + 0.6) = 4, m_B = 4·1.5/0.2 = 30, m_A = 4·1/0.4 = 10.
+/// - Gain = 4·0.8 − 4·0.4 = 1.6. B on p 100 → 70, A on q 0 → 10.
+/// - O_p = (16 + 14)/1.5 = 20 (exactly A's position), O_q = 0.4·10 + 60 = 64.
+/// - Next: B p 0.58·100 + 0.42·70 = 87.4; A q 0.34·10 = 3.4.
+#[test]
+fn nbs_check_cuts_the_shift() {
+    let t = table(
+        &["A", "B", "C"],
+        2,
+        vec![
+            cell(20.0, 0.8, 1.0),
+            cell(0.0, 0.4, 1.0),
+            cell(100.0, 0.2, 1.0),
+            cell(100.0, 0.6, 1.0),
+            cell(0.0, 0.5, 1.0),
+            None,
+        ],
+    );
+    let r = run(&t, &opts(1), 0);
+    close(r.initial_outcomes[0], 24.0);
+    let re = &r.rounds[0];
+    assert_eq!(re.exchanges.len(), 1);
+    let e = re.exchanges[0];
+    assert_eq!((e.i, e.j), (0, 1));
+    close(e.shifts[1], 4.0);
+    close(e.shifts[0], 4.0);
+    close(e.moves[1], -30.0);
+    close(e.moves[0], 10.0);
+    close(e.gain, 1.6);
+    close(re.outcomes[0], 20.0);
+    close(re.outcomes[1], 64.0);
+    close(re.next_positions[0][1].unwrap(), 87.4);
+    close(re.next_positions[1][0].unwrap(), 3.4);
+}
+
+/// Overshoot: roles reverse. A: p 0 s 0.8, q 0 s 0.1; B: p 100 s 0.2, q 100 s 0.9; c = 1.
+/// - S_p = 1, O_p = 20; S_q = 1, O_q = 90. B supplies p.
+/// - First try: Δp = 100·0.2 = 20, Δq = 20·1.0/1.0 = 20, m_A = 20/0.1 = 200 > 100: A would
+///   overshoot B. Reverse: A moves fully on q, Δq = 100·0.1/1 = 10, Δp = 10·1.0/1.0 = 10,
+///   m_B = 10·1/0.2 = 50.
+/// - NBS: room on p 20 ≥ 10; room on q 100 − 90 = 10 ≥ 10.
+/// - Gain = 10·0.8 − 10·0.1 = 7. O_p = 0.2·50 = 10, O_q = 100.
+#[test]
+fn overshoot_reverses_roles() {
+    let t = table(
+        &["A", "B"],
+        2,
+        vec![
+            cell(0.0, 0.8, 1.0),
+            cell(0.0, 0.1, 1.0),
+            cell(100.0, 0.2, 1.0),
+            cell(100.0, 0.9, 1.0),
+        ],
+    );
+    let re = &run(&t, &opts(1), 0).rounds[0];
+    assert_eq!(re.exchanges.len(), 1);
+    let e = re.exchanges[0];
+    close(e.moves[0], 100.0);
+    close(e.moves[1], -50.0);
+    close(e.shifts[0], 10.0);
+    close(e.shifts[1], 10.0);
+    close(e.gain, 7.0);
+    close(re.outcomes[0], 10.0);
+    close(re.outcomes[1], 100.0);
 }
