@@ -87,6 +87,7 @@ impl Default for ExchangeOptions {
 /// any other model.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Exchange {
+    /// Rounds, next-round blend weights and thresholds.
     pub options: ExchangeOptions,
 }
 
@@ -131,6 +132,7 @@ pub struct RoundExchanges {
 pub struct ExchangeRun {
     /// Compromise outcome per issue of the input positions (round 0).
     pub initial_outcomes: Vec<f64>,
+    /// One entry per round, in order.
     pub rounds: Vec<RoundExchanges>,
 }
 
