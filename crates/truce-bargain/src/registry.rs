@@ -1,5 +1,6 @@
 //! Models by name, for the command line, the backtest and the Python package.
 
+use crate::exchange::Exchange;
 use crate::mean::{Mean, MeanWeights};
 use crate::median::{Median, TieRule};
 use crate::model::{BargainingModel, ModelError};
@@ -31,6 +32,10 @@ pub const MODELS: &[(&str, &str)] = &[
         "nash",
         "asymmetric Nash bargaining solution, status quo as disagreement point",
     ),
+    (
+        "exchange",
+        "Stokman & Van Oosten's equal-gain exchange model over pairs of issues",
+    ),
 ];
 
 /// Builds a model by name.
@@ -56,6 +61,7 @@ pub fn build(name: &str, cfg: &ModelConfig) -> Result<Box<dyn BargainingModel + 
             status_quo: cfg.status_quo.clone(),
             ..Default::default()
         }),
+        "exchange" => Box::new(Exchange::default()),
         _ => {
             let names: Vec<&str> = MODELS.iter().map(|m| m.0).collect();
             return Err(ModelError::Invalid(format!(

@@ -118,7 +118,7 @@ pub struct DeuArgs {
     /// DEU III combined file (tab-separated; e.g. data/deu/deu3-dev.tsv).
     pub file: PathBuf,
     /// Comma-separated models to score.
-    #[arg(long, default_value = "mean,unweighted-mean,median,nash")]
+    #[arg(long, default_value = "mean,unweighted-mean,median,nash,exchange")]
     pub models: String,
     /// Capabilities: all equal, or Council voting weights of the period.
     #[arg(long, value_enum, default_value_t = CapabilityArg::Equal)]
@@ -145,6 +145,8 @@ pub fn backtest_model(name: &str) -> Result<BacktestModel, CliError> {
         "rp" => BacktestModel::ReferencePoint,
         "nash" => BacktestModel::Nash(Loss::Linear),
         "nash-quadratic" => BacktestModel::Nash(Loss::Quadratic),
+        // The issues of one proposal form the exchange model's multi-issue space.
+        "exchange" => BacktestModel::PerGroup(registry::build(name, &ModelConfig::default())?),
         _ => BacktestModel::PerIssue(
             registry::build(name, &ModelConfig::default())
                 .map_err(|e| CliError(format!("--models: {e}; also `rp`, `nash-quadratic`")))?,
