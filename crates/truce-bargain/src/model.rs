@@ -12,22 +12,13 @@ use serde::Serialize;
 use thiserror::Error;
 
 /// What every model run needs besides its own options.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct SolveContext {
     /// Number of rounds for iterative models (`None`: the model's default or stopping rule).
     pub rounds: Option<usize>,
     /// Seed for any random choice (tie-breaking, stochastic transitions). Models never use
     /// another source of randomness.
     pub seed: u64,
-}
-
-impl Default for SolveContext {
-    fn default() -> Self {
-        SolveContext {
-            rounds: None,
-            seed: 0,
-        }
-    }
 }
 
 /// Why a model could not produce a forecast.
