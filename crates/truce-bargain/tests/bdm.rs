@@ -83,7 +83,11 @@ fn scholz_code_against_table2() {
         let f: Vec<f64> = line.split(',').map(|v| v.trim().parse().unwrap()).collect();
         let (r, median, mean) = (f[0] as usize, f[1], f[2]);
         let got = &rounds[r];
-        assert!((got.mean - mean).abs() <= 0.1, "round {r} mean {}", got.mean);
+        assert!(
+            (got.mean - mean).abs() <= 0.1,
+            "round {r} mean {}",
+            got.mean
+        );
         if r == 2 {
             // Known deviation (reference §4.9): the preset gives 9.610859…, Table 2 prints 9.9.
             assert!((got.forecast - 9.610859134120188).abs() < 1e-9);
@@ -197,13 +201,19 @@ fn paper_literal_needs_lower_position_tie_break() {
 
 #[test]
 fn presets_by_name() {
-    assert_eq!(Preset::from_name("scholz-code").unwrap(), Preset::ScholzCode);
+    assert_eq!(
+        Preset::from_name("scholz-code").unwrap(),
+        Preset::ScholzCode
+    );
     assert_eq!(
         Preset::from_name("paper-literal").unwrap().options(),
         BdmOptions::default()
     );
     let e = Preset::from_name("nope").unwrap_err().to_string();
-    assert!(e.contains("paper-literal") && e.contains("scholz-code"), "{e}");
+    assert!(
+        e.contains("paper-literal") && e.contains("scholz-code"),
+        "{e}"
+    );
     for (p, n) in Preset::ALL.iter().zip(Preset::NAMES) {
         assert_eq!(p.name(), n);
         assert_eq!(p.options().preset(), Some(*p));
@@ -362,7 +372,10 @@ fn median_rules_agree_without_ties() {
             median_rule,
             ..BdmOptions::default()
         };
-        assert_eq!(solve(o, &emission(), Some(0)).issues[0].rounds[0].forecast, 7.0);
+        assert_eq!(
+            solve(o, &emission(), Some(0)).issues[0].rounds[0].forecast,
+            7.0
+        );
     }
 }
 
