@@ -485,7 +485,8 @@ pub fn trajectory(o: &BdmOptions, view: &IssueView, rounds: usize) -> Vec<(f64, 
             RangeMode::FixedInitial => range0,
         };
         if range > 0.0 && w.n >= 2 {
-            let mu = w.median(o.median_rule);
+            // μ of the positions at the start of the round: the previous round's forecast.
+            let mu = out.last().map_or(0.0, |r: &(f64, Vec<f64>)| r.0);
             w.step(o, range, mu);
             std::mem::swap(&mut w.x, &mut w.new_x);
         }
