@@ -13,6 +13,7 @@
 //! behind one small trait, [`BargainingModel`].
 
 pub mod backtest;
+pub mod bdm;
 pub mod exchange;
 pub mod mean;
 pub mod median;
