@@ -16,6 +16,7 @@ pub mod backtest;
 pub mod mean;
 pub mod median;
 pub mod model;
+pub mod smp;
 pub mod table;
 
 pub use model::{BargainingModel, IssueSolution, ModelError, Round, Solution, SolveContext};
