@@ -440,7 +440,14 @@ struct Pce {
 impl Pce {
     /// `scalarPCE`: `n` voters with weights `w`, `m` options, utilities option-major
     /// (`ut[a * n + k]` = U(k, a)). The result is left in `self.p`.
-    fn run(&mut self, prm: &SmpParams, n: usize, m: usize, w: &[f64], ut: &[f64]) {
+    fn run(
+        &mut self,
+        prm: &SmpParams,
+        n: usize,
+        m: usize,
+        w: &[f64],
+        ut: &[f64],
+    ) -> Result<(), ModelError> {
         self.c.clear();
         self.c.resize(m * m, 0.0);
         with_rule!(prm.vr_cltn, R, coalitions::<R>(n, m, w, ut, &mut self.c));
@@ -527,6 +534,14 @@ impl Pce {
                 }
                 normalise(&mut self.p);
             }
+        }
+        if self.p.iter().all(|p| p.is_finite() && *p >= 0.0) {
+            Ok(())
+        } else {
+            Err(err(
+                "the probabilistic Condorcet election degenerated (all option products \
+                 underflowed or a probability is not finite)",
+            ))
         }
     }
 }
@@ -649,6 +664,16 @@ struct Engine {
     uni: Vec<f64>,
     unj: Vec<f64>,
     unn: Vec<f64>,
+    // Step scratch: bargains, queues (CSR: `q_start[k]..q_start[k + 1]` into `q_items`),
+    // status-quo sums, bargain values, new positions, bargain points.
+    bg: Bargains,
+    q_start: Vec<usize>,
+    q_items: Vec<usize>,
+    q_fill: Vec<usize>,
+    sq: Vec<f64>,
+    vb: Vec<f64>,
+    newx: Vec<f64>,
+    bpts: Vec<f64>,
 }
 
 fn err(msg: impl Into<String>) -> ModelError {
@@ -705,7 +730,7 @@ impl Engine {
         let mut sc = vec![0.0; n];
         for a in 0..n {
             let name = &table.actors()[a];
-            if !(cap[a] > 0.0) {
+            if cap[a].is_nan() || cap[a] <= 0.0 {
                 return Err(err(format!(
                     "actor `{name}` has capability {}; KTAB needs a positive capability",
                     cap[a]
@@ -751,6 +776,14 @@ impl Engine {
             uni: vec![0.0; n],
             unj: vec![0.0; n],
             unn: vec![0.0; n],
+            bg: Bargains::default(),
+            q_start: vec![0; n + 1],
+            q_items: Vec::with_capacity(4 * n),
+            q_fill: vec![0; n],
+            sq: vec![0.0; n],
+            vb: Vec::with_capacity(2 * n * n),
+            newx: vec![0.0; n * m],
+            bpts: vec![0.0; 4 * m],
         })
     }
 
@@ -758,9 +791,13 @@ impl Engine {
     #[inline]
     fn dist_from_ideal(&self, k: usize, b: &[f64]) -> f64 {
         let m = self.m;
+        let (s, xi) = (
+            &self.sal[k * m..(k + 1) * m],
+            &self.ideal[k * m..(k + 1) * m],
+        );
         let mut acc = 0.0;
-        for d in 0..m {
-            let t = self.sal[k * m + d] * (self.ideal[k * m + d] - b[d]);
+        for ((&sd, &xd), &bd) in s.iter().zip(xi).zip(b) {
+            let t = sd * (xd - bd);
             acc += t * t;
         }
         (acc * self.inv_s2[k]).sqrt()
@@ -779,7 +816,7 @@ impl Engine {
         // Risk-neutral PCE over all positions (duplicates included), capability weights.
         self.ut.clear();
         self.ut.extend(self.vdt.iter().map(|d| 1.0 - d));
-        self.pce.run(&self.prm, n, n, &self.cap, &self.ut);
+        self.pce.run(&self.prm, n, n, &self.cap, &self.ut)?;
         let p = &self.pce.p;
         let (mut pmin, mut pmax) = (1.0f64, 0.0f64);
         for &v in p.iter() {
@@ -787,7 +824,7 @@ impl Engine {
             pmax = pmax.max(v);
         }
         let span = pmax - pmin;
-        if !(span > 0.0) || !span.is_finite() {
+        if span.is_nan() || span <= 0.0 || !span.is_finite() {
             if self.prm.ktab_compatible {
                 return Err(err(
                     "all positions are equally likely (pMax = pMin): KTAB's risk attitudes are \
@@ -851,7 +888,7 @@ impl Engine {
                 self.ut.push(util(self.vdt[r * n + i], self.rself[i]));
             }
         }
-        self.pce.run(&self.prm, n, nu, &self.cap, &self.ut);
+        self.pce.run(&self.prm, n, nu, &self.cap, &self.ut)?;
         self.uprob.clear();
         self.uprob.extend_from_slice(&self.pce.p);
         for i in 0..n {
@@ -977,64 +1014,83 @@ impl Engine {
         }
     }
 
-    /// One step: challenges, bargains, queue elections, moves. Returns the new positions in
+    /// One step: challenges, bargains, queue elections, moves. Leaves the new positions in
     /// `self.x` (ideals follow, A = I).
-    fn step(&mut self, rng: &mut ChaCha8Rng, bg: &mut Bargains) -> Result<(), ModelError> {
+    fn step(&mut self, rng: &mut ChaCha8Rng) -> Result<(), ModelError> {
         let (n, m) = (self.n, self.m);
-        bg.clear(m);
-        let mut bi = vec![0.0; m];
-        let mut bj = vec![0.0; m];
-        let mut bi2 = vec![0.0; m];
-        let mut bj2 = vec![0.0; m];
-        for i in 0..n {
-            let Some((j, p)) = self.best_target(i) else {
-                continue;
-            };
-            self.interpolate(i, j, p, &mut bi, &mut bj);
-            match self.prm.brgn_mod {
-                BargnModel::InitOnlyInterp => bg.push(i, j, &bi, &bj),
-                BargnModel::InitRcvrInterp | BargnModel::PWCompInterp => {
-                    let (pj, dj) = self.prob_edu_chlg(j, i, i, j);
-                    let q = if self.prm.ktab_compatible { dj } else { pj };
-                    self.interpolate(i, j, q, &mut bi2, &mut bj2);
-                    if self.prm.brgn_mod == BargnModel::InitRcvrInterp {
-                        bg.push(i, j, &bi, &bj);
-                        bg.push(i, j, &bi2, &bj2);
-                    } else {
-                        let wi = self.cap[i];
-                        let wj = if self.prm.ktab_compatible {
-                            self.cap[i]
+        let mut bg = std::mem::take(&mut self.bg);
+        let mut bpts = std::mem::take(&mut self.bpts);
+        bg.clear();
+        {
+            let (bi, rest) = bpts.split_at_mut(m);
+            let (bj, rest) = rest.split_at_mut(m);
+            let (bi2, bj2) = rest.split_at_mut(m);
+            for i in 0..n {
+                let Some((j, p)) = self.best_target(i) else {
+                    continue;
+                };
+                self.interpolate(i, j, p, bi, bj);
+                match self.prm.brgn_mod {
+                    BargnModel::InitOnlyInterp => bg.push(i, j, bi, bj),
+                    BargnModel::InitRcvrInterp | BargnModel::PWCompInterp => {
+                        let (pj, dj) = self.prob_edu_chlg(j, i, i, j);
+                        let q = if self.prm.ktab_compatible { dj } else { pj };
+                        self.interpolate(i, j, q, bi2, bj2);
+                        if self.prm.brgn_mod == BargnModel::InitRcvrInterp {
+                            bg.push(i, j, bi, bj);
+                            bg.push(i, j, bi2, bj2);
                         } else {
-                            self.cap[j]
-                        };
-                        for d in 0..m {
-                            bi[d] = (wi * bi[d] + wj * bi2[d]) / (wi + wj);
-                            bj[d] = (wi * bj[d] + wj * bj2[d]) / (wi + wj);
+                            let wi = self.cap[i];
+                            let wj = if self.prm.ktab_compatible {
+                                self.cap[i]
+                            } else {
+                                self.cap[j]
+                            };
+                            for d in 0..m {
+                                bi[d] = (wi * bi[d] + wj * bi2[d]) / (wi + wj);
+                                bj[d] = (wi * bj[d] + wj * bj2[d]) / (wi + wj);
+                            }
+                            bg.push(i, j, bi, bj);
                         }
-                        bg.push(i, j, &bi, &bj);
                     }
                 }
             }
         }
+        self.bpts = bpts;
         // Queues: status quo (implicit), own proposals, then incoming by initiator index.
         let nb = bg.init.len();
-        let mut queue: Vec<Vec<usize>> = vec![Vec::new(); n];
+        self.q_start.iter_mut().for_each(|v| *v = 0);
         for b in 0..nb {
-            queue[bg.init[b]].push(b);
+            self.q_start[bg.init[b] + 1] += 1;
+            self.q_start[bg.rcvr[b] + 1] += 1;
+        }
+        for k in 0..n {
+            self.q_start[k + 1] += self.q_start[k];
+        }
+        self.q_items.clear();
+        self.q_items.resize(2 * nb, 0);
+        self.q_fill.copy_from_slice(&self.q_start[..n]);
+        for b in 0..nb {
+            let k = bg.init[b];
+            self.q_items[self.q_fill[k]] = b;
+            self.q_fill[k] += 1;
         }
         for b in 0..nb {
-            queue[bg.rcvr[b]].push(b);
+            let k = bg.rcvr[b];
+            self.q_items[self.q_fill[k]] = b;
+            self.q_fill[k] += 1;
         }
-        // Voter values: sq[n] = Σ_l aUtil[n](n, l); vb[b * n + v] = N·V_v(β_b).
-        let mut sq = vec![0.0; n];
-        for (v, s) in sq.iter_mut().enumerate() {
+        // Voter values: sq[v] = Σ_l aUtil[v](v, l); vb[b * n + v] = V_v(β_b), which differs
+        // from the status quo's sq[v] / N only in the initiator's and the receiver's terms.
+        for v in 0..n {
             let mut acc = 0.0;
             for l in 0..n {
                 acc += util(self.vdt[l * n + v], self.rself[v]);
             }
-            *s = acc;
+            self.sq[v] = acc;
         }
-        let mut vb = vec![0.0; nb * n];
+        self.vb.clear();
+        self.vb.resize(nb * n, 0.0);
         for b in 0..nb {
             let (bi_, br_) = (bg.init[b], bg.rcvr[b]);
             let pi = &bg.pos_init[b * m..(b + 1) * m];
@@ -1045,21 +1101,22 @@ impl Engine {
                 let a_r = util(self.vdt[br_ * n + v], r);
                 let u_i = util(self.dist_from_ideal(v, pi), r);
                 let u_r = util(self.dist_from_ideal(v, pr), r);
-                vb[b * n + v] = (sq[v] - a_i + u_i - a_r + u_r) / n as f64;
+                self.vb[b * n + v] = (self.sq[v] - a_i + u_i - a_r + u_r) / n as f64;
             }
         }
-        let mut newx = self.x.clone();
-        for (k, q) in queue.iter().enumerate() {
+        self.newx.copy_from_slice(&self.x);
+        for k in 0..n {
+            let q = &self.q_items[self.q_start[k]..self.q_start[k + 1]];
             if q.is_empty() {
                 continue;
             }
             let nopt = q.len() + 1;
             self.ut.clear();
-            self.ut.extend(sq.iter().map(|s| s / n as f64));
+            self.ut.extend(self.sq.iter().map(|s| s / n as f64));
             for &b in q {
-                self.ut.extend_from_slice(&vb[b * n..(b + 1) * n]);
+                self.ut.extend_from_slice(&self.vb[b * n..(b + 1) * n]);
             }
-            self.pce.run(&self.prm, n, nopt, &self.cap, &self.ut);
+            self.pce.run(&self.prm, n, nopt, &self.cap, &self.ut)?;
             let p = &self.pce.p;
             let win = match self.prm.stm {
                 StateTransitions::Deterministic => {
@@ -1094,9 +1151,10 @@ impl Engine {
             } else {
                 &bg.pos_rcvr[b * m..(b + 1) * m]
             };
-            newx[k * m..(k + 1) * m].copy_from_slice(src);
+            self.newx[k * m..(k + 1) * m].copy_from_slice(src);
         }
-        self.x = newx;
+        self.bg = bg;
+        std::mem::swap(&mut self.x, &mut self.newx);
         // Ideals with A = I.
         self.ideal.copy_from_slice(&self.x);
         Ok(())
@@ -1113,7 +1171,7 @@ struct Bargains {
 }
 
 impl Bargains {
-    fn clear(&mut self, _m: usize) {
+    fn clear(&mut self) {
         self.init.clear();
         self.rcvr.clear();
         self.pos_init.clear();
@@ -1154,7 +1212,6 @@ pub fn run(
         .rounds
         .map_or(params.max_turns, |r| r.min(params.max_turns));
     let mut rng = ChaCha8Rng::seed_from_u64(ctx.seed);
-    let mut bg = Bargains::default();
     e.evaluate()?;
     let mut turns = vec![e.snapshot()];
     let mut fractional_change = Vec::new();
@@ -1162,11 +1219,11 @@ pub fn run(
     let mut t = 0;
     while t < max_turns {
         t += 1;
-        let before = e.x.clone();
-        e.step(&mut rng, &mut bg)?;
+        e.step(&mut rng)?;
         e.evaluate()?;
         turns.push(e.snapshot());
-        let d = turn_distance(&before, &e.x, e.m);
+        // After the step, `newx` holds the previous positions.
+        let d = turn_distance(&e.newx, &e.x, e.m);
         if t == 1 {
             d01 = d;
         }
@@ -1262,5 +1319,193 @@ impl BargainingModel for Smp {
                 final_distribution,
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn soe() -> ActorTable {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/ktab/SOE-Pol-Comp.csv");
+        // truce-io links its own copy of this crate in unit tests: rebuild the table.
+        let t = truce_io::table::read_table(&p).unwrap().table;
+        let issues = t
+            .issues()
+            .iter()
+            .map(|i| crate::Issue::new_0_100(i.name.clone()))
+            .collect();
+        let cells = (0..t.n_actors())
+            .flat_map(|a| (0..t.n_issues()).map(move |k| (a, k)))
+            .map(|(a, k)| {
+                t.cell(a, k).map(|c| crate::Cell {
+                    position: c.position,
+                    salience: c.salience,
+                    capability: c.capability,
+                })
+            })
+            .collect();
+        ActorTable::new(t.actors().to_vec(), issues, cells).unwrap()
+    }
+
+    #[test]
+    fn primitives() {
+        assert_eq!(round4(0.123_45), 0.1235);
+        assert_eq!(round4(0.123_44), 0.1234);
+        assert_eq!(util(0.0, 0.7), 1.0);
+        assert_eq!(util(1.0, -0.5), 0.0);
+        assert!(util(0.5, 1.0) > util(0.5, 0.0) && util(0.5, 0.0) > util(0.5, -0.5));
+        for vpm in [
+            VictoryProbModel::Linear,
+            VictoryProbModel::Square,
+            VictoryProbModel::Quartic,
+            VictoryProbModel::Octic,
+            VictoryProbModel::Binary,
+        ] {
+            assert_eq!(vprob(vpm, MIN_CLTN, MIN_CLTN), 0.5);
+            for (a, b) in [(1.0, 2.0), (3.0, 1.0), (1.0, 1.05)] {
+                let s = vprob(vpm, a, b) + vprob(vpm, b, a);
+                assert!((s - 1.0).abs() < 1e-12, "{vpm:?} {a} {b}");
+                assert!(vprob(vpm, a, b) < 0.5 || a >= b);
+            }
+        }
+        assert_eq!(blend(BigRAdjust::Full, 1.0, 0.25), 0.25);
+        assert_eq!(blend(BigRAdjust::None, 1.0, 0.25), 1.0);
+    }
+
+    #[test]
+    fn pce_models_agree_on_a_condorcet_winner() {
+        // Three voters, three options; option 1 is everyone's second choice and wins pairwise.
+        let w = [1.0, 1.0, 1.0];
+        // ut[a * 3 + k] = U(k, a)
+        let ut = [1.0, 0.0, 0.2, 0.6, 0.6, 0.6, 0.0, 1.0, 0.2];
+        for pcem in [
+            PCEModel::Conditional,
+            PCEModel::MarkovUniform,
+            PCEModel::MarkovIncentive,
+        ] {
+            let prm = SmpParams {
+                pcem,
+                ..SmpParams::default()
+            };
+            let mut pce = Pce::default();
+            pce.run(&prm, 3, 3, &w, &ut).unwrap();
+            let s: f64 = pce.p.iter().sum();
+            assert!((s - 1.0).abs() < 1e-9, "{pcem:?}");
+            assert!(
+                pce.p[1] > pce.p[0] && pce.p[1] > pce.p[2],
+                "{pcem:?} {:?}",
+                pce.p
+            );
+        }
+    }
+
+    #[test]
+    fn every_parameter_value_runs() {
+        let t = soe();
+        let ctx = SolveContext {
+            rounds: Some(8),
+            seed: 3,
+        };
+        let d = SmpParams::default();
+        let mut variants = vec![d];
+        for v in [
+            VictoryProbModel::Square,
+            VictoryProbModel::Quartic,
+            VictoryProbModel::Octic,
+            VictoryProbModel::Binary,
+        ] {
+            variants.push(SmpParams { vpm: v, ..d });
+        }
+        for v in [PCEModel::MarkovIncentive, PCEModel::MarkovUniform] {
+            variants.push(SmpParams { pcem: v, ..d });
+        }
+        variants.push(SmpParams {
+            stm: StateTransitions::Stochastic,
+            ..d
+        });
+        for v in [
+            VotingRule::Binary,
+            VotingRule::PropBin,
+            VotingRule::PropCbc,
+            VotingRule::Cubic,
+            VotingRule::ASymProsp,
+        ] {
+            variants.push(SmpParams { vr_cltn: v, ..d });
+        }
+        for v in [
+            BigRAdjust::None,
+            BigRAdjust::Half,
+            BigRAdjust::TwoThirds,
+            BigRAdjust::Full,
+        ] {
+            variants.push(SmpParams { big_r_adj: v, ..d });
+        }
+        for v in [BigRRange::Min, BigRRange::Max] {
+            variants.push(SmpParams { big_r_rng: v, ..d });
+        }
+        for v in [ThirdPartyCommit::NoCommit, ThirdPartyCommit::FullCommit] {
+            variants.push(SmpParams { tp_commit: v, ..d });
+        }
+        for v in [InterVecBrgn::S1P1, InterVecBrgn::S2PMax] {
+            variants.push(SmpParams { iv_brgn: v, ..d });
+        }
+        for v in [BargnModel::InitRcvrInterp, BargnModel::PWCompInterp] {
+            variants.push(SmpParams { brgn_mod: v, ..d });
+        }
+        let fixed: Vec<SmpParams> = variants
+            .iter()
+            .map(|p| SmpParams {
+                ktab_compatible: false,
+                ..*p
+            })
+            .collect();
+        variants.extend(fixed);
+        for p in &variants {
+            let r = run(&t, p, &ctx).unwrap_or_else(|e| panic!("{p:?}: {e}"));
+            for st in &r.turns {
+                assert!(
+                    st.positions.iter().all(|x| (0.0..=1.0).contains(x)),
+                    "{p:?}"
+                );
+                assert!(
+                    st.actor_prob.iter().all(|x| (0.0..=1.0).contains(x)),
+                    "{p:?}"
+                );
+                let s: f64 = st.unique_prob.iter().sum();
+                assert!((s - 1.0).abs() < 1e-9, "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn corrections_leave_the_defaults_unchanged() {
+        let t = soe();
+        let ctx = SolveContext::default();
+        let a = run(&t, &SmpParams::default(), &ctx).unwrap();
+        let fixed = SmpParams {
+            ktab_compatible: false,
+            ..SmpParams::default()
+        };
+        assert_eq!(a, run(&t, &fixed, &ctx).unwrap());
+    }
+
+    #[test]
+    fn commitment_defect_switch() {
+        // NoCommit and FullCommit coincide in KTAB (third parties never vote) but not when
+        // corrected.
+        let t = soe();
+        let ctx = SolveContext::default();
+        let p = |tp, ktab_compatible| SmpParams {
+            tp_commit: tp,
+            ktab_compatible,
+            ..SmpParams::default()
+        };
+        let no = run(&t, &p(ThirdPartyCommit::NoCommit, true), &ctx).unwrap();
+        let full = run(&t, &p(ThirdPartyCommit::FullCommit, true), &ctx).unwrap();
+        assert_eq!(no, full);
+        let fixed = run(&t, &p(ThirdPartyCommit::NoCommit, false), &ctx).unwrap();
+        assert_ne!(no, fixed);
     }
 }
