@@ -28,7 +28,7 @@
 //!
 //! KTAB evaluates every challenge from every actor's perspective for its logs (O(N⁴) per turn).
 //! Only h = i (the initiator's own view, `probEduChlg(i, i, i, j)`) enters the decision, so this
-//! implementation is O(N³·m⁰ + N²·m) per turn: the risk PCE over all positions, the challenge
+//! implementation is O(N³ + N²·m) per turn: the risk PCE over all positions, the challenge
 //! evaluations (O(N) per pair) and the queue elections (each voter's state value for a bargain
 //! differs from its status-quo value in two terms only, O(1) per voter and bargain after an
 //! O(N·m) precomputation per bargain). Buffers are flat struct-of-arrays reused across turns.
@@ -1305,8 +1305,11 @@ impl BargainingModel for Smp {
         let mut notes = vec![format!(
             "KTAB SMP: {turns} turn(s); the forecast is the most probable unique position"
         )];
-        if turns == self.params.max_turns {
-            notes.push(format!("stopped at the turn limit ({turns})"));
+        let converged = turns >= 2 && r.fractional_change.last().is_some_and(|&c| c < STOP_RATIO);
+        if !converged {
+            notes.push(format!(
+                "stopped at the turn limit ({turns}) before KTAB's stopping rule was met"
+            ));
         }
         Ok(Solution {
             model: "smp".into(),
