@@ -60,6 +60,12 @@
 //! | KTAB throws when risk-aware and risk-neutral utilities coincide (‖u⁰ − u^R‖ ≤ 1e−6) | clean `ModelError` | no error |
 //! | KTAB requires at least 3 actors | enforced | 2 actors allowed |
 //!
+//! With `ktab_compatible`, a bargain that this defect pushes off the issue scale (or makes
+//! non-finite) is a clean `ModelError`. The details of the two non-default bargain models beyond
+//! the specification are truce's reading: InitRcvrInterp queues both bargains (initiator's view
+//! first) in both queues; PWCompInterp averages the two bargains coordinate by coordinate, with
+//! no further rounding.
+//!
 //! In both modes a capability ≤ 0, an actor with zero total salience, a total salience above 1,
 //! a missing cell or a position outside the issue's scale is a clean `ModelError` (KTAB rejects
 //! them, partly by throwing). `VPModel` never affects challenge probabilities (KTAB: always
@@ -1057,6 +1063,16 @@ impl Engine {
             }
         }
         self.bpts = bpts;
+        // KTAB's `pjiJ` defect can feed a utility change (possibly negative) into the
+        // interpolation as a probability; a bargain off the unit cube is then meaningless.
+        let off = |v: &f64| !(-1e-9..=1.0 + 1e-9).contains(v);
+        if bg.pos_init.iter().any(off) || bg.pos_rcvr.iter().any(off) {
+            self.bg = bg;
+            return Err(err(
+                "a bargain lies outside the issue scale (KTAB's target-view interpolation uses \
+                 a utility change as a probability; set ktab_compatible = false)",
+            ));
+        }
         // Queues: status quo (implicit), own proposals, then incoming by initiator index.
         let nb = bg.init.len();
         self.q_start.iter_mut().for_each(|v| *v = 0);
