@@ -20,6 +20,7 @@ pub mod median;
 pub mod model;
 pub mod nash;
 pub mod registry;
+pub mod smp;
 pub mod table;
 
 pub use model::{BargainingModel, IssueSolution, ModelError, Round, Solution, SolveContext};
