@@ -20,11 +20,7 @@ fn table(n: usize, grid: bool) -> ActorTable {
     let cells = (0..n)
         .map(|_| {
             Some(Cell {
-                position: if grid {
-                    (next() * 20.0).round() * 5.0
-                } else {
-                    next() * 100.0
-                },
+                position: if grid { (next() * 20.0).round() * 5.0 } else { next() * 100.0 },
                 salience: 0.1 + 0.9 * next(),
                 capability: 0.05 + next(),
             })
@@ -35,10 +31,7 @@ fn table(n: usize, grid: bool) -> ActorTable {
 }
 
 fn bench_bdm(c: &mut Criterion) {
-    let ctx = SolveContext {
-        rounds: Some(10),
-        seed: 0,
-    };
+    let ctx = SolveContext { rounds: Some(10), seed: 0 };
     for (kind, grid) in [("grid", true), ("distinct", false)] {
         let t = table(100, grid);
         for p in Preset::ALL {

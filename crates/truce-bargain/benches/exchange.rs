@@ -30,16 +30,11 @@ fn table(n: usize, m: usize) -> ActorTable {
 
 fn bench_exchange(c: &mut Criterion) {
     let t = table(30, 6);
-    let opts = ExchangeOptions {
-        rounds: 10,
-        ..Default::default()
-    };
+    let opts = ExchangeOptions { rounds: 10, ..Default::default() };
     let r = run(&t, &opts, 0);
     let n: usize = r.rounds.iter().map(|x| x.exchanges.len()).sum();
     eprintln!("exchange_30x6x10: {n} exchanges realised");
-    c.bench_function("exchange_30x6x10", |b| {
-        b.iter(|| run(black_box(&t), &opts, black_box(0)))
-    });
+    c.bench_function("exchange_30x6x10", |b| b.iter(|| run(black_box(&t), &opts, black_box(0))));
 }
 
 criterion_group!(benches, bench_exchange);

@@ -11,9 +11,7 @@ use truce_bargain::smp::Smp;
 use truce_bargain::{ActorTable, BargainingModel, Cell, Issue, SolveContext};
 
 fn ktab(name: &str) -> ActorTable {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/ktab")
-        .join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/ktab").join(name);
     truce_io::table::read_table(&p).unwrap().table
 }
 
@@ -21,9 +19,7 @@ fn ktab(name: &str) -> ActorTable {
 fn synthetic(n: usize) -> ActorTable {
     let mut s: u64 = 0x9E37_79B9_7F4A_7C15 ^ n as u64;
     let mut next = move || {
-        s = s
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (s >> 11) as f64 / (1u64 << 53) as f64
     };
     let cells = (0..n)
@@ -35,30 +31,17 @@ fn synthetic(n: usize) -> ActorTable {
             })
         })
         .collect();
-    ActorTable::new(
-        (0..n).map(|i| format!("A{i:03}")).collect(),
-        vec![Issue::new_0_100("x")],
-        cells,
-    )
-    .unwrap()
+    ActorTable::new((0..n).map(|i| format!("A{i:03}")).collect(), vec![Issue::new_0_100("x")], cells).unwrap()
 }
 
 fn full_runs(c: &mut Criterion) {
     let mut g = c.benchmark_group("smp_full_run");
     g.sample_size(10).measurement_time(Duration::from_secs(5));
-    for (label, file) in [
-        ("a040", "dummyData-a040.csv"),
-        ("a080", "dummyData-a080.csv"),
-        ("a160", "dummyData-a160.csv"),
-    ] {
+    for (label, file) in
+        [("a040", "dummyData-a040.csv"), ("a080", "dummyData-a080.csv"), ("a160", "dummyData-a160.csv")]
+    {
         let t = ktab(file);
-        g.bench_function(label, |b| {
-            b.iter(|| {
-                Smp::default()
-                    .solve(black_box(&t), &SolveContext::default())
-                    .unwrap()
-            })
-        });
+        g.bench_function(label, |b| b.iter(|| Smp::default().solve(black_box(&t), &SolveContext::default()).unwrap()));
     }
     g.finish();
 }
@@ -67,10 +50,7 @@ const SIZES: [usize; 6] = [10, 20, 40, 80, 160, 320];
 
 /// One turn: the input state's evaluation plus one step and the new state's evaluation.
 fn one_turn(t: &ActorTable) {
-    let ctx = SolveContext {
-        rounds: Some(1),
-        seed: 0,
-    };
+    let ctx = SolveContext { rounds: Some(1), seed: 0 };
     black_box(Smp::default().solve(t, &ctx).unwrap());
 }
 
@@ -79,9 +59,7 @@ fn per_turn(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(3));
     for n in SIZES {
         let t = synthetic(n);
-        g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| {
-            b.iter(|| one_turn(t))
-        });
+        g.bench_with_input(BenchmarkId::from_parameter(n), &t, |b, t| b.iter(|| one_turn(t)));
     }
     g.finish();
 
@@ -115,11 +93,7 @@ fn per_turn(c: &mut Criterion) {
     let (xs, ys): (Vec<f64>, Vec<f64>) = pts.iter().map(|(n, t)| (n.ln(), t.ln())).unzip();
     let mx = xs.iter().sum::<f64>() / xs.len() as f64;
     let my = ys.iter().sum::<f64>() / ys.len() as f64;
-    let slope = xs
-        .iter()
-        .zip(&ys)
-        .map(|(x, y)| (x - mx) * (y - my))
-        .sum::<f64>()
+    let slope = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>()
         / xs.iter().map(|x| (x - mx) * (x - mx)).sum::<f64>();
     println!("  least-squares exponent over N = 10…320: {slope:.2}\n");
 }

@@ -18,28 +18,14 @@ pub struct ErrorSummary {
 pub fn summarise(abs_errors: &[f64]) -> ErrorSummary {
     let n = abs_errors.len();
     if n == 0 {
-        return ErrorSummary {
-            n,
-            mae: f64::NAN,
-            rmse: f64::NAN,
-            median_ae: f64::NAN,
-        };
+        return ErrorSummary { n, mae: f64::NAN, rmse: f64::NAN, median_ae: f64::NAN };
     }
     let mae = abs_errors.iter().sum::<f64>() / n as f64;
     let rmse = (abs_errors.iter().map(|e| e * e).sum::<f64>() / n as f64).sqrt();
     let mut s = abs_errors.to_vec();
     s.sort_by(f64::total_cmp);
-    let median_ae = if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        0.5 * (s[n / 2 - 1] + s[n / 2])
-    };
-    ErrorSummary {
-        n,
-        mae,
-        rmse,
-        median_ae,
-    }
+    let median_ae = if n % 2 == 1 { s[n / 2] } else { 0.5 * (s[n / 2 - 1] + s[n / 2]) };
+    ErrorSummary { n, mae, rmse, median_ae }
 }
 
 #[cfg(test)]
@@ -156,21 +142,30 @@ pub fn run_backtest(
         match model {
             BacktestModel::PerIssue(m) => {
                 for (r, i) in rows.iter_mut().zip(issues) {
-                    let s = m.solve(&i.table, ctx)?;
-                    s.notes.iter().for_each(|n| note(name, n));
-                    r.forecasts[mi] = Some(s.final_forecasts()[0]);
+                    match m.solve(&i.table, ctx) {
+                        Ok(s) => {
+                            s.notes.iter().for_each(|n| note(name, n));
+                            r.forecasts[mi] = Some(s.final_forecasts()[0]);
+                        }
+                        // A model that cannot solve an issue is not scored on it; the reason
+                        // is counted in the notes.
+                        Err(e) => note(name, &format!("not scored: {e}")),
+                    }
                 }
             }
             BacktestModel::Nash(loss) => {
                 for (r, i) in rows.iter_mut().zip(issues) {
-                    let m = crate::nash::Nash {
-                        loss: *loss,
-                        status_quo: vec![i.reference_point],
-                        ..Default::default()
-                    };
-                    let s = m.solve(&i.table, ctx)?;
-                    s.notes.iter().for_each(|n| note(name, n));
-                    r.forecasts[mi] = Some(s.final_forecasts()[0]);
+                    let m =
+                        crate::nash::Nash { loss: *loss, status_quo: vec![i.reference_point], ..Default::default() };
+                    match m.solve(&i.table, ctx) {
+                        Ok(s) => {
+                            s.notes.iter().for_each(|n| note(name, n));
+                            r.forecasts[mi] = Some(s.final_forecasts()[0]);
+                        }
+                        // A model that cannot solve an issue is not scored on it; the reason
+                        // is counted in the notes.
+                        Err(e) => note(name, &format!("not scored: {e}")),
+                    }
                 }
             }
             BacktestModel::ReferencePoint => {
@@ -185,10 +180,14 @@ pub fn run_backtest(
                     let end = start + issues[start..].iter().take_while(|i| &i.group == g).count();
                     let members: Vec<&ObservedIssue> = issues[start..end].iter().collect();
                     let table = join_group(&members)?;
-                    let s = m.solve(&table, ctx)?;
-                    s.notes.iter().for_each(|n| note(name, n));
-                    for (k, f) in s.final_forecasts().into_iter().enumerate() {
-                        rows[start + k].forecasts[mi] = Some(f);
+                    match m.solve(&table, ctx) {
+                        Ok(s) => {
+                            s.notes.iter().for_each(|n| note(name, n));
+                            for (k, f) in s.final_forecasts().into_iter().enumerate() {
+                                rows[start + k].forecasts[mi] = Some(f);
+                            }
+                        }
+                        Err(e) => note(name, &format!("not scored: {e}")),
                     }
                     start = end;
                 }
@@ -197,19 +196,11 @@ pub fn run_backtest(
     }
     let summaries = (0..models.len())
         .map(|mi| {
-            let errs: Vec<f64> = rows
-                .iter()
-                .filter_map(|r| r.forecasts[mi].map(|f| (f - r.outcome).abs()))
-                .collect();
+            let errs: Vec<f64> = rows.iter().filter_map(|r| r.forecasts[mi].map(|f| (f - r.outcome).abs())).collect();
             summarise(&errs)
         })
         .collect();
-    Ok(BacktestReport {
-        models: models.iter().map(|(n, _)| n.clone()).collect(),
-        summaries,
-        issues: rows,
-        notes,
-    })
+    Ok(BacktestReport { models: models.iter().map(|(n, _)| n.clone()).collect(), summaries, issues: rows, notes })
 }
 
 /// Strips issue names and numbers from a note so that notes can be counted.
@@ -218,8 +209,42 @@ fn generic_note(s: &str) -> String {
         (Some(a), Some(b)) if b > a => format!("{}…{}", &s[..a], &s[b + 1..]),
         _ => s.to_string(),
     };
-    s.split(' ')
-        .filter(|w| w.parse::<f64>().is_err())
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.split(' ').filter(|w| w.parse::<f64>().is_err()).collect::<Vec<_>>().join(" ")
+}
+
+/// Runs a model on the actors with positive weight (capability × salience > 0) only.
+/// Models such as KTAB's SMP reject zero-salience or zero-capability actors, who have no
+/// influence in any of the models; in a backtest they are dropped rather than failing the
+/// issue. Positions of dropped actors are reported unchanged.
+pub struct PositiveWeightsOnly<M>(pub M);
+
+impl<M: BargainingModel> BargainingModel for PositiveWeightsOnly<M> {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn solve(&self, table: &ActorTable, ctx: &SolveContext) -> Result<crate::Solution, ModelError> {
+        let (m, n) = (table.n_issues(), table.n_actors());
+        let keep: Vec<usize> = (0..n)
+            .filter(|&a| (0..m).any(|k| table.cell(a, k).is_some_and(|c| c.capability * c.salience > 0.0)))
+            .collect();
+        if keep.len() == n {
+            return self.0.solve(table, ctx);
+        }
+        let actors = keep.iter().map(|&a| table.actors()[a].clone()).collect();
+        let cells = keep.iter().flat_map(|&a| (0..m).map(move |k| (a, k))).map(|(a, k)| table.cell(a, k)).collect();
+        let sub = ActorTable::new(actors, table.issues().to_vec(), cells)?;
+        let mut s = self.0.solve(&sub, ctx)?;
+        s.actors = table.actors().to_vec();
+        for (k, is) in s.issues.iter_mut().enumerate() {
+            for r in &mut is.rounds {
+                let mut all: Vec<Option<f64>> = (0..n).map(|a| table.cell(a, k).map(|c| c.position)).collect();
+                for (i, &a) in keep.iter().enumerate() {
+                    all[a] = r.positions[i];
+                }
+                r.positions = all;
+            }
+        }
+        s.notes.push(format!("{} actor(s) without weight left out", n - keep.len()));
+        Ok(s)
+    }
 }

@@ -72,9 +72,7 @@
 //! - All weights c·s zero: the median falls back to equal weights (as [`crate::median`]).
 
 use crate::median::{weighted_median, TieRule};
-use crate::model::{
-    round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext,
-};
+use crate::model::{round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext};
 use crate::table::{ActorTable, IssueView};
 
 /// Number of rounds when neither the caller nor the options say otherwise: Scholz's
@@ -351,9 +349,7 @@ impl BdmOptions {
     fn validate(&self) -> Result<(), ModelError> {
         let q = self.status_quo_q;
         if !(0.0..=1.0).contains(&q) {
-            return Err(ModelError::Invalid(format!(
-                "bdm: status_quo_q is {q}, expected a number in [0, 1]"
-            )));
+            return Err(ModelError::Invalid(format!("bdm: status_quo_q is {q}, expected a number in [0, 1]")));
         }
         if self.no_challenge_terms == NoChallengeTerms::StatusQuoOnly && q != 1.0 {
             return Err(ModelError::Invalid(format!(
@@ -389,15 +385,9 @@ impl Preset {
 
     /// Looks a preset up by its command-line name; the error lists the valid names.
     pub fn from_name(name: &str) -> Result<Preset, ModelError> {
-        Preset::ALL
-            .into_iter()
-            .find(|p| p.name() == name)
-            .ok_or_else(|| {
-                ModelError::Invalid(format!(
-                    "unknown BDM preset `{name}`; valid presets: {}",
-                    Preset::NAMES.join(", ")
-                ))
-            })
+        Preset::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| {
+            ModelError::Invalid(format!("unknown BDM preset `{name}`; valid presets: {}", Preset::NAMES.join(", ")))
+        })
     }
 
     /// The switches of this preset.
@@ -419,9 +409,7 @@ pub struct Bdm {
 impl Bdm {
     /// A model with the switches of a preset.
     pub fn with_preset(preset: Preset) -> Self {
-        Bdm {
-            options: preset.options(),
-        }
+        Bdm { options: preset.options() }
     }
 }
 
@@ -438,10 +426,7 @@ impl BargainingModel for Bdm {
         for (k, issue) in table.issues().iter().enumerate() {
             let view = table.issue_view(k);
             if view.is_empty() {
-                return Err(ModelError::Issue {
-                    issue: issue.name.clone(),
-                    reason: "no actor has a position".into(),
-                });
+                return Err(ModelError::Issue { issue: issue.name.clone(), reason: "no actor has a position".into() });
             }
             let traj = trajectory(o, &view, rounds);
             let rounds = traj
@@ -449,22 +434,16 @@ impl BargainingModel for Bdm {
                 .enumerate()
                 .map(|(t, (mu, x))| round_from_view(t, *mu, &view, x, table.n_actors()))
                 .collect();
-            issues.push(IssueSolution {
-                issue: issue.name.clone(),
-                rounds,
-            });
+            issues.push(IssueSolution { issue: issue.name.clone(), rounds });
         }
-        let preset = o.preset().map_or("custom switches".to_string(), |p| {
-            format!("preset {}", p.name())
-        });
+        let preset = o.preset().map_or("custom switches".to_string(), |p| format!("preset {}", p.name()));
         Ok(Solution {
             model: self.name().to_string(),
             actors: table.actors().to_vec(),
             issues,
             notes: vec![
                 format!("bdm: {preset}, {rounds} rounds; switches: {o:?}"),
-                "bdm: forecast = median voter position μ of each round (as in Scholz Table 2)"
-                    .to_string(),
+                "bdm: forecast = median voter position μ of each round (as in Scholz Table 2)".to_string(),
             ],
             diagnostics: None,
         })
@@ -546,12 +525,7 @@ impl Work {
     }
 
     fn range(&self) -> f64 {
-        let (lo, hi) = self
-            .x
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-                (l.min(v), h.max(v))
-            });
+        let (lo, hi) = self.x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
         if hi > lo {
             hi - lo
         } else {
@@ -573,12 +547,8 @@ impl Work {
         let x = &self.x;
         let w = self.median_weights();
         // Net vote of position a against position b (eq. 28 without the constant 2/R).
-        let vote = |a: f64, b: f64| -> f64 {
-            x.iter()
-                .zip(&w)
-                .map(|(&xi, &wi)| wi * ((xi - b).abs() - (xi - a).abs()))
-                .sum()
-        };
+        let vote =
+            |a: f64, b: f64| -> f64 { x.iter().zip(&w).map(|(&xi, &wi)| wi * ((xi - b).abs() - (xi - a).abs())).sum() };
         let distinct = || {
             let mut d: Vec<f64> = Vec::with_capacity(x.len());
             for &v in x {
@@ -589,18 +559,12 @@ impl Work {
             d
         };
         match rule {
-            MedianRule::WeightedMedianLower => {
-                weighted_median(x, &w, TieRule::Lower).unwrap_or(x[0])
-            }
-            MedianRule::WeightedMedianUpper => {
-                weighted_median(x, &w, TieRule::Upper).unwrap_or(x[0])
-            }
+            MedianRule::WeightedMedianLower => weighted_median(x, &w, TieRule::Lower).unwrap_or(x[0]),
+            MedianRule::WeightedMedianUpper => weighted_median(x, &w, TieRule::Upper).unwrap_or(x[0]),
             MedianRule::ArgmaxRowSum => {
                 // Σ_k v^{jk} = Σ_k F(x_k) − n·F(x_j) with F(y) = Σ_i w_i |x_i − y|, so the
                 // largest row sum is the smallest F; the first actor wins exact ties.
-                let f = |y: f64| -> f64 {
-                    x.iter().zip(&w).map(|(&xi, &wi)| wi * (xi - y).abs()).sum()
-                };
+                let f = |y: f64| -> f64 { x.iter().zip(&w).map(|(&xi, &wi)| wi * (xi - y).abs()).sum() };
                 let mut best = x[0];
                 let mut best_f = f(best);
                 for &y in &x[1..] {
@@ -617,11 +581,7 @@ impl Work {
                 let mut best = d[0];
                 let mut best_m = f64::NEG_INFINITY;
                 for &a in &d {
-                    let m = d
-                        .iter()
-                        .filter(|&&b| b != a)
-                        .map(|&b| vote(a, b))
-                        .fold(f64::INFINITY, f64::min);
+                    let m = d.iter().filter(|&&b| b != a).map(|&b| vote(a, b)).fold(f64::INFINITY, f64::min);
                     if m > best_m {
                         best = a;
                         best_m = m;
@@ -850,9 +810,9 @@ impl Work {
                     }
                 };
                 let low = o.tie_break == TieBreak::LowerPosition;
-                if best.is_none_or(|(p, s, t)| {
-                    key.0 < p || (key.0 == p && (key.1 < s || (low && key.1 == s && to < t)))
-                }) {
+                if best
+                    .is_none_or(|(p, s, t)| key.0 < p || (key.0 == p && (key.1 < s || (low && key.1 == s && to < t))))
+                {
                     best = Some((key.0, key.1, to));
                 }
             }
@@ -887,10 +847,7 @@ fn classify(o: &BdmOptions, a: f64, b: f64, xi: f64, xj: f64) -> Option<(Class, 
 }
 
 fn min_max(v: &[f64]) -> (f64, f64) {
-    v.iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
-            (l.min(x), h.max(x))
-        })
+    v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)))
 }
 
 /// r_i from the security level (eqs. 33–34); 1 when all security levels are equal (within a
@@ -989,11 +946,7 @@ mod tests {
         assert_eq!(mu, 7.0);
         let eu = w.prepare(&o, 6.0, mu);
         // (mover, other, e_ij, e_ji): Belgium–France, Luxembourg–Belgium, Ireland–Luxembourg.
-        for (i, j, eij, eji) in [
-            (1, 4, -0.114831, 0.243297),
-            (2, 1, 0.245509, 0.542246),
-            (7, 2, 0.538238, 0.682478),
-        ] {
+        for (i, j, eij, eji) in [(1, 4, -0.114831, 0.243297), (2, 1, 0.245509, 0.542246), (7, 2, 0.538238, 0.682478)] {
             let (a, b) = w.pair_eus(&o, &eu, i, j);
             assert!((a - eij).abs() < 5e-7, "{i}-{j}: {a}");
             assert!((b - eji).abs() < 5e-7, "{i}-{j}: {b}");
@@ -1020,9 +973,7 @@ mod tests {
             }
         }
         let (a, b) = (0, 1); // positions 4 and 7
-        let num: f64 = (0..n)
-            .map(|k| (w.w[k] * (d(k, 1) - d(k, 0))).max(0.0))
-            .sum();
+        let num: f64 = (0..n).map(|k| (w.w[k] * (d(k, 1) - d(k, 0))).max(0.0)).sum();
         let m = w.uniq.len();
         assert!((w.pm[a * m + b] - num / total).abs() < 1e-15);
     }
@@ -1055,34 +1006,19 @@ mod tests {
     fn octants_of_figure_6() {
         let o = BdmOptions::paper_literal();
         // Confrontation lost by i.
-        assert_eq!(
-            classify(&o, 0.1, 0.3, 0.0, 10.0),
-            Some((Class::Conflict, 10.0))
-        );
+        assert_eq!(classify(&o, 0.1, 0.3, 0.0, 10.0), Some((Class::Conflict, 10.0)));
         // Confrontation won by i, or stalemate: i does not move.
         assert_eq!(classify(&o, 0.3, 0.1, 0.0, 10.0), None);
         assert_eq!(classify(&o, -0.3, -0.1, 0.0, 10.0), None);
         // Compromise: i moves |a/b| of the way.
-        assert_eq!(
-            classify(&o, -0.1, 0.4, 0.0, 10.0),
-            Some((Class::Compromise, 2.5))
-        );
+        assert_eq!(classify(&o, -0.1, 0.4, 0.0, 10.0), Some((Class::Compromise, 2.5)));
         // Capitulation, and the Scholz code's disabled capitulation.
-        assert_eq!(
-            classify(&o, -0.4, 0.1, 0.0, 10.0),
-            Some((Class::Capitulate, 10.0))
-        );
+        assert_eq!(classify(&o, -0.4, 0.1, 0.0, 10.0), Some((Class::Capitulate, 10.0)));
         let sc = BdmOptions::scholz_code();
         assert_eq!(classify(&sc, -0.4, 0.1, 0.0, 10.0), None);
         // The printed-text reading swaps the roles in the upper-hand regions.
-        let pt = BdmOptions {
-            sign_conditions: SignConditions::PrintedText,
-            ..o
-        };
-        assert_eq!(
-            classify(&pt, 0.4, -0.1, 0.0, 10.0),
-            Some((Class::Compromise, 2.5))
-        );
+        let pt = BdmOptions { sign_conditions: SignConditions::PrintedText, ..o };
+        assert_eq!(classify(&pt, 0.4, -0.1, 0.0, 10.0), Some((Class::Compromise, 2.5)));
         assert_eq!(classify(&pt, -0.1, 0.4, 0.0, 10.0), None);
     }
 }

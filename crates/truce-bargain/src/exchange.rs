@@ -43,9 +43,7 @@
 //! seeded tie-breaker.
 
 use crate::mean::weighted_mean;
-use crate::model::{
-    round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext,
-};
+use crate::model::{round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext};
 use crate::table::ActorTable;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -197,11 +195,7 @@ impl Data {
 
     fn positions_by_issue(&self, x: &[f64]) -> Vec<Vec<Option<f64>>> {
         (0..self.m)
-            .map(|k| {
-                (0..self.n)
-                    .map(|a| self.held[a * self.m + k].then(|| x[a * self.m + k]))
-                    .collect()
-            })
+            .map(|k| (0..self.n).map(|a| self.held[a * self.m + k].then(|| x[a * self.m + k])).collect())
             .collect()
     }
 }
@@ -234,11 +228,7 @@ impl RoundState<'_> {
         let m = d.m;
         let s = |act: usize, k: usize| d.sal[act * m + k];
         // j supplies p: the actor with the lower s_p / s_q (cross-multiplied; all s > 0).
-        let (i, j) = if s(a, p) * s(b, q) < s(b, p) * s(a, q) {
-            (b, a)
-        } else {
-            (a, b)
-        };
+        let (i, j) = if s(a, p) * s(b, q) < s(b, p) * s(a, q) { (b, a) } else { (a, b) };
         let (yip, yjp) = (self.y[i * m + p], self.y[j * m + p]);
         let (yiq, yjq) = (self.y[i * m + q], self.y[j * m + q]);
         let (dp, dq) = ((yip - yjp).abs(), (yjq - yiq).abs());
@@ -340,13 +330,7 @@ pub fn run(table: &ActorTable, opts: &ExchangeOptions, seed: u64) -> ExchangeRun
     for _ in 0..rounds {
         let o: Vec<f64> = (0..m).map(|k| d.outcome(&x, k)).collect();
         let left = |a: usize, k: usize| x[a * m + k] <= o[k];
-        let mut st = RoundState {
-            d: &d,
-            opts,
-            y: x.clone(),
-            dir: vec![0; n * m],
-            o: o.clone(),
-        };
+        let mut st = RoundState { d: &d, opts, y: x.clone(), dir: vec![0; n * m], o: o.clone() };
         // Candidates in a fixed order: issue pairs p < q, then actor pairs a < b.
         let mut cands: Vec<((usize, usize, usize, usize), RealisedExchange)> = Vec::new();
         for p in 0..m {
@@ -371,18 +355,9 @@ pub fn run(table: &ActorTable, opts: &ExchangeOptions, seed: u64) -> ExchangeRun
         }
         let mut done = Vec::new();
         while !cands.is_empty() {
-            let best = cands
-                .iter()
-                .map(|c| c.1.gain)
-                .fold(f64::NEG_INFINITY, f64::max);
-            let tied: Vec<usize> = (0..cands.len())
-                .filter(|&c| best - cands[c].1.gain < opts.tie_tolerance)
-                .collect();
-            let pick = if tied.len() > 1 {
-                tied[rng.random_range(0..tied.len())]
-            } else {
-                tied[0]
-            };
+            let best = cands.iter().map(|c| c.1.gain).fold(f64::NEG_INFINITY, f64::max);
+            let tied: Vec<usize> = (0..cands.len()).filter(|&c| best - cands[c].1.gain < opts.tie_tolerance).collect();
+            let pick = if tied.len() > 1 { tied[rng.random_range(0..tied.len())] } else { tied[0] };
             let (_, e) = cands.remove(pick);
             st.realise(&e);
             done.push(e);
@@ -415,10 +390,7 @@ pub fn run(table: &ActorTable, opts: &ExchangeOptions, seed: u64) -> ExchangeRun
         });
         x = next;
     }
-    ExchangeRun {
-        initial_outcomes,
-        rounds: out,
-    }
+    ExchangeRun { initial_outcomes, rounds: out }
 }
 
 impl BargainingModel for Exchange {
@@ -434,10 +406,7 @@ impl BargainingModel for Exchange {
         for (k, issue) in table.issues().iter().enumerate() {
             let v = table.issue_view(k);
             if v.is_empty() {
-                return Err(ModelError::Issue {
-                    issue: issue.name.clone(),
-                    reason: "no actor has a position".into(),
-                });
+                return Err(ModelError::Issue { issue: issue.name.clone(), reason: "no actor has a position".into() });
             }
             if v.weights().iter().sum::<f64>() <= 0.0 {
                 notes.push(format!(
@@ -447,16 +416,10 @@ impl BargainingModel for Exchange {
             }
         }
         if table.n_issues() < 2 {
-            notes.push(
-                "single issue: no exchange is possible; the forecast is the compromise outcome"
-                    .into(),
-            );
+            notes.push("single issue: no exchange is possible; the forecast is the compromise outcome".into());
         }
         let rounds = ctx.rounds.unwrap_or(self.options.rounds);
-        let opts = ExchangeOptions {
-            rounds,
-            ..self.options
-        };
+        let opts = ExchangeOptions { rounds, ..self.options };
         let r = run(table, &opts, ctx.seed);
         let n_ex: usize = r.rounds.iter().map(|x| x.exchanges.len()).sum();
         notes.push(format!(
@@ -470,25 +433,13 @@ impl BargainingModel for Exchange {
             .enumerate()
             .map(|(k, issue)| {
                 let view = table.issue_view(k);
-                let mut rounds = vec![round_from_view(
-                    0,
-                    r.initial_outcomes[k],
-                    &view,
-                    &view.position,
-                    n,
-                )];
+                let mut rounds = vec![round_from_view(0, r.initial_outcomes[k], &view, &view.position, n)];
                 for (t, re) in r.rounds.iter().enumerate() {
-                    let pos: Vec<f64> = view
-                        .actor
-                        .iter()
-                        .map(|&a| re.voting_positions[k][a].unwrap_or(f64::NAN))
-                        .collect();
+                    let pos: Vec<f64> =
+                        view.actor.iter().map(|&a| re.voting_positions[k][a].unwrap_or(f64::NAN)).collect();
                     rounds.push(round_from_view(t + 1, re.outcomes[k], &view, &pos, n));
                 }
-                IssueSolution {
-                    issue: issue.name.clone(),
-                    rounds,
-                }
+                IssueSolution { issue: issue.name.clone(), rounds }
             })
             .collect();
         Ok(Solution {
@@ -507,18 +458,11 @@ mod tests {
     use crate::table::{Cell, Issue};
 
     fn opts(rounds: usize) -> ExchangeOptions {
-        ExchangeOptions {
-            rounds,
-            ..Default::default()
-        }
+        ExchangeOptions { rounds, ..Default::default() }
     }
 
     fn cell(p: f64, s: f64, c: f64) -> Option<Cell> {
-        Some(Cell {
-            position: p,
-            salience: s,
-            capability: c,
-        })
+        Some(Cell { position: p, salience: s, capability: c })
     }
 
     #[test]
@@ -528,20 +472,13 @@ mod tests {
         let t = ActorTable::new(
             vec!["a".into(), "b".into()],
             vec![Issue::new_0_100("x"), Issue::new_0_100("y")],
-            vec![
-                cell(0.0, 0.9, 1.0),
-                cell(0.0, 0.0, 1.0),
-                cell(100.0, 0.1, 1.0),
-                cell(100.0, 0.0, 1.0),
-            ],
+            vec![cell(0.0, 0.9, 1.0), cell(0.0, 0.0, 1.0), cell(100.0, 0.1, 1.0), cell(100.0, 0.0, 1.0)],
         )
         .unwrap();
         let r = run(&t, &opts(3), 0);
         assert!(r.rounds.iter().all(|x| x.exchanges.is_empty()));
         assert_eq!(r.rounds[2].outcomes[1], 50.0);
-        let s = Exchange::default()
-            .solve(&t, &SolveContext::default())
-            .unwrap();
+        let s = Exchange::default().solve(&t, &SolveContext::default()).unwrap();
         assert!(s.notes.iter().any(|n| n.contains("all weights are zero")));
     }
 
@@ -553,9 +490,7 @@ mod tests {
             vec![cell(0.0, 0.5, 1.0), cell(100.0, 0.5, 3.0)],
         )
         .unwrap();
-        let s = Exchange::default()
-            .solve(&t, &SolveContext::default())
-            .unwrap();
+        let s = Exchange::default().solve(&t, &SolveContext::default()).unwrap();
         assert_eq!(s.issues[0].rounds.len(), 11);
         assert!(s.final_forecasts()[0] == 75.0);
         assert!(s.notes.iter().any(|n| n.contains("single issue")));

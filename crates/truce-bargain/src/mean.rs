@@ -55,8 +55,7 @@ impl BargainingModel for Mean {
                 MeanWeights::Capability => v.capability.clone(),
                 MeanWeights::Equal => vec![1.0; v.len()],
             };
-            let note = (w.iter().sum::<f64>() <= 0.0)
-                .then(|| "all weights are zero: unweighted mean used".to_string());
+            let note = (w.iter().sum::<f64>() <= 0.0).then(|| "all weights are zero: unweighted mean used".to_string());
             Ok((weighted_mean(&v.position, &w).unwrap_or(f64::NAN), note))
         })
     }

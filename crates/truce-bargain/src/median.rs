@@ -91,17 +91,10 @@ impl BargainingModel for Median {
     }
     fn solve(&self, table: &ActorTable, _ctx: &SolveContext) -> Result<Solution, ModelError> {
         solve_static(self.name(), table, |_, v| {
-            let w = if self.salience_only {
-                v.salience.clone()
-            } else {
-                v.weights()
-            };
-            let note = (w.iter().sum::<f64>() <= 0.0)
-                .then(|| "all weights are zero: unweighted median used".to_string());
-            Ok((
-                weighted_median(&v.position, &w, self.tie).unwrap_or(f64::NAN),
-                note,
-            ))
+            let w = if self.salience_only { v.salience.clone() } else { v.weights() };
+            let note =
+                (w.iter().sum::<f64>() <= 0.0).then(|| "all weights are zero: unweighted median used".to_string());
+            Ok((weighted_median(&v.position, &w, self.tie).unwrap_or(f64::NAN), note))
         })
     }
 }
@@ -131,18 +124,9 @@ mod tests {
 
     #[test]
     fn pooled_and_zero_weights() {
-        assert_eq!(
-            weighted_median(&[5.0, 1.0, 5.0], &[1.0, 1.5, 1.0], TieRule::Lower),
-            Some(5.0)
-        );
-        assert_eq!(
-            weighted_median(&[5.0, 1.0, 9.0], &[0.0, 0.0, 0.0], TieRule::Lower),
-            Some(5.0)
-        );
-        assert_eq!(
-            weighted_median(&[5.0, 1.0, 9.0], &[0.0, 1.0, 0.0], TieRule::Lower),
-            Some(1.0)
-        );
+        assert_eq!(weighted_median(&[5.0, 1.0, 5.0], &[1.0, 1.5, 1.0], TieRule::Lower), Some(5.0));
+        assert_eq!(weighted_median(&[5.0, 1.0, 9.0], &[0.0, 0.0, 0.0], TieRule::Lower), Some(5.0));
+        assert_eq!(weighted_median(&[5.0, 1.0, 9.0], &[0.0, 1.0, 0.0], TieRule::Lower), Some(1.0));
         assert_eq!(weighted_median(&[], &[], TieRule::Lower), None);
     }
 }

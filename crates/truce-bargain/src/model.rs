@@ -94,10 +94,7 @@ pub struct OutcomeProbability {
 impl Solution {
     /// The final forecast per issue.
     pub fn final_forecasts(&self) -> Vec<f64> {
-        self.issues
-            .iter()
-            .map(|i| i.rounds.last().map_or(f64::NAN, |r| r.forecast))
-            .collect()
+        self.issues.iter().map(|i| i.rounds.last().map_or(f64::NAN, |r| r.forecast)).collect()
     }
 }
 
@@ -111,13 +108,7 @@ pub trait BargainingModel {
 
 /// Builds a [`Round`] from positions of the issue's present actors, filling in median and mean.
 /// `positions` is parallel to `view`; `n_actors` is the table's actor count.
-pub fn round_from_view(
-    round: usize,
-    forecast: f64,
-    view: &IssueView,
-    positions: &[f64],
-    n_actors: usize,
-) -> Round {
+pub fn round_from_view(round: usize, forecast: f64, view: &IssueView, positions: &[f64], n_actors: usize) -> Round {
     let w = view.weights();
     let mut all = vec![None; n_actors];
     for (i, &a) in view.actor.iter().enumerate() {
@@ -144,10 +135,7 @@ pub fn solve_static(
     for (k, issue) in table.issues().iter().enumerate() {
         let view = table.issue_view(k);
         if view.is_empty() {
-            return Err(ModelError::Issue {
-                issue: issue.name.clone(),
-                reason: "no actor has a position".into(),
-            });
+            return Err(ModelError::Issue { issue: issue.name.clone(), reason: "no actor has a position".into() });
         }
         let (f, note) = forecast(&issue.name, &view)?;
         if let Some(n) = note {
@@ -155,20 +143,8 @@ pub fn solve_static(
         }
         issues.push(IssueSolution {
             issue: issue.name.clone(),
-            rounds: vec![round_from_view(
-                0,
-                f,
-                &view,
-                &view.position,
-                table.n_actors(),
-            )],
+            rounds: vec![round_from_view(0, f, &view, &view.position, table.n_actors())],
         });
     }
-    Ok(Solution {
-        model: name.to_string(),
-        actors: table.actors().to_vec(),
-        issues,
-        notes,
-        diagnostics: None,
-    })
+    Ok(Solution { model: name.to_string(), actors: table.actors().to_vec(), issues, notes, diagnostics: None })
 }

@@ -151,9 +151,7 @@ impl BargainingModel for Nash {
             let Some(d) = d else {
                 return Ok((
                     mean,
-                    Some(format!(
-                        "issue `{issue}`: no status quo given; compromise (weighted mean) used"
-                    )),
+                    Some(format!("issue `{issue}`: no status quo given; compromise (weighted mean) used")),
                 ));
             };
             match nash_issue(&v.position, &w, d, self.loss) {
@@ -194,38 +192,22 @@ mod tests {
     #[test]
     fn quadratic_case_matches_closed_form() {
         // One actor at 50, d = 0: F = (0, 100); argmax ln(2500 − (x−50)²) = 50.
-        let NashOutcome::Solved(x) = nash_issue(&[50.0, 50.0], &[1.0, 3.0], 0.0, Loss::Quadratic)
-        else {
-            panic!()
-        };
+        let NashOutcome::Solved(x) = nash_issue(&[50.0, 50.0], &[1.0, 3.0], 0.0, Loss::Quadratic) else { panic!() };
         assert!((x - 50.0).abs() < 1e-6, "{x}");
         // Two actors at 30 and 60, d = 0, equal weights: F = (0, 60).
         // f'(x) = −2(x−30)/(900 − (x−30)²) − 2(x−60)/(3600 − (x−60)²) = 0 → x = 40 − ... solve numerically
-        let NashOutcome::Solved(x) = nash_issue(&[30.0, 60.0], &[1.0, 1.0], 0.0, Loss::Quadratic)
-        else {
-            panic!()
-        };
+        let NashOutcome::Solved(x) = nash_issue(&[30.0, 60.0], &[1.0, 1.0], 0.0, Loss::Quadratic) else { panic!() };
         let g = |p: f64| {
-            -2.0 * (p - 30.0) / (900.0 - (p - 30.0f64).powi(2))
-                - 2.0 * (p - 60.0) / (3600.0 - (p - 60.0f64).powi(2))
+            -2.0 * (p - 30.0) / (900.0 - (p - 30.0f64).powi(2)) - 2.0 * (p - 60.0) / (3600.0 - (p - 60.0f64).powi(2))
         };
         assert!(g(x).abs() < 1e-6 && x > 30.0 && x < 60.0, "{x}");
     }
 
     #[test]
     fn empty_when_actors_straddle_d() {
-        assert_eq!(
-            nash_issue(&[10.0, 90.0], &[1.0, 1.0], 50.0, Loss::Linear),
-            NashOutcome::Empty
-        );
-        assert_eq!(
-            nash_issue(&[50.0, 90.0], &[1.0, 1.0], 50.0, Loss::Quadratic),
-            NashOutcome::Empty
-        );
+        assert_eq!(nash_issue(&[10.0, 90.0], &[1.0, 1.0], 50.0, Loss::Linear), NashOutcome::Empty);
+        assert_eq!(nash_issue(&[50.0, 90.0], &[1.0, 1.0], 50.0, Loss::Quadratic), NashOutcome::Empty);
         // zero-weight actors do not constrain F
-        assert!(matches!(
-            nash_issue(&[10.0, 90.0], &[0.0, 1.0], 50.0, Loss::Linear),
-            NashOutcome::Solved(_)
-        ));
+        assert!(matches!(nash_issue(&[10.0, 90.0], &[0.0, 1.0], 50.0, Loss::Linear), NashOutcome::Solved(_)));
     }
 }

@@ -72,8 +72,8 @@
 //! linear), kept in both modes as it is a modelling choice rather than a bug.
 
 use crate::model::{
-    round_from_view, BargainingModel, Diagnostics, IssueSolution, ModelError, OutcomeProbability,
-    Solution, SolveContext,
+    round_from_view, BargainingModel, Diagnostics, IssueSolution, ModelError, OutcomeProbability, Solution,
+    SolveContext,
 };
 use crate::table::ActorTable;
 use rand::{Rng, SeedableRng};
@@ -446,14 +446,7 @@ struct Pce {
 impl Pce {
     /// `scalarPCE`: `n` voters with weights `w`, `m` options, utilities option-major
     /// (`ut[a * n + k]` = U(k, a)). The result is left in `self.p`.
-    fn run(
-        &mut self,
-        prm: &SmpParams,
-        n: usize,
-        m: usize,
-        w: &[f64],
-        ut: &[f64],
-    ) -> Result<(), ModelError> {
+    fn run(&mut self, prm: &SmpParams, n: usize, m: usize, w: &[f64], ut: &[f64]) -> Result<(), ModelError> {
         self.c.clear();
         self.c.resize(m * m, 0.0);
         with_rule!(prm.vr_cltn, R, coalitions::<R>(n, m, w, ut, &mut self.c));
@@ -544,10 +537,8 @@ impl Pce {
         if self.p.iter().all(|p| p.is_finite() && *p >= 0.0) {
             Ok(())
         } else {
-            Err(err(
-                "the probabilistic Condorcet election degenerated (all option products \
-                 underflowed or a probability is not finite)",
-            ))
+            Err(err("the probabilistic Condorcet election degenerated (all option products \
+                 underflowed or a probability is not finite)"))
         }
     }
 }
@@ -619,10 +610,9 @@ fn chlg_core<R: Rule>(
             let cm = pji0 + (-v0).max(0.0);
             let pi = cp / (cp + cm);
             let (eui, euj) = match prm.tp_commit {
-                ThirdPartyCommit::SemiCommit => (
-                    pi * (2.0 * a + c0) + (1.0 - pi) * 3.0 * b,
-                    pi * 3.0 * a + (1.0 - pi) * (2.0 * b + c0),
-                ),
+                ThirdPartyCommit::SemiCommit => {
+                    (pi * (2.0 * a + c0) + (1.0 - pi) * 3.0 * b, pi * 3.0 * a + (1.0 - pi) * (2.0 * b + c0))
+                }
                 ThirdPartyCommit::NoCommit => {
                     let e = pi * (2.0 * a + c0) + (1.0 - pi) * (2.0 * b + c0);
                     (e, e)
@@ -724,10 +714,7 @@ impl Engine {
                 if d == 0 {
                     cap[a] = c.capability;
                 } else if c.capability != cap[a] {
-                    return Err(err(format!(
-                        "actor `{}`: SMP needs one capability per actor",
-                        table.actors()[a]
-                    )));
+                    return Err(err(format!("actor `{}`: SMP needs one capability per actor", table.actors()[a])));
                 }
             }
         }
@@ -737,22 +724,15 @@ impl Engine {
         for a in 0..n {
             let name = &table.actors()[a];
             if cap[a].is_nan() || cap[a] <= 0.0 {
-                return Err(err(format!(
-                    "actor `{name}` has capability {}; KTAB needs a positive capability",
-                    cap[a]
-                )));
+                return Err(err(format!("actor `{name}` has capability {}; KTAB needs a positive capability", cap[a])));
             }
             let s: f64 = sal[a * m..(a + 1) * m].iter().sum();
             let s2: f64 = sal[a * m..(a + 1) * m].iter().map(|v| v * v).sum();
             if !(s > 0.0 && s2 > 0.0) {
-                return Err(err(format!(
-                    "actor `{name}` has zero total salience; KTAB needs it in (0, 1]"
-                )));
+                return Err(err(format!("actor `{name}` has zero total salience; KTAB needs it in (0, 1]")));
             }
             if s > 1.0 + 1e-9 {
-                return Err(err(format!(
-                    "actor `{name}` has total salience {s} (above 100 in files)"
-                )));
+                return Err(err(format!("actor `{name}` has total salience {s} (above 100 in files)")));
             }
             inv_s2[a] = 1.0 / s2;
             s_tot[a] = s;
@@ -797,10 +777,7 @@ impl Engine {
     #[inline]
     fn dist_from_ideal(&self, k: usize, b: &[f64]) -> f64 {
         let m = self.m;
-        let (s, xi) = (
-            &self.sal[k * m..(k + 1) * m],
-            &self.ideal[k * m..(k + 1) * m],
-        );
+        let (s, xi) = (&self.sal[k * m..(k + 1) * m], &self.ideal[k * m..(k + 1) * m]);
         let mut acc = 0.0;
         for ((&sd, &xd), &bd) in s.iter().zip(xi).zip(b) {
             let t = sd * (xd - bd);
@@ -832,10 +809,8 @@ impl Engine {
         let span = pmax - pmin;
         if span.is_nan() || span <= 0.0 || !span.is_finite() {
             if self.prm.ktab_compatible {
-                return Err(err(
-                    "all positions are equally likely (pMax = pMin): KTAB's risk attitudes are \
-                     undefined (division by zero)",
-                ));
+                return Err(err("all positions are equally likely (pMax = pMin): KTAB's risk attitudes are \
+                     undefined (division by zero)"));
             }
             self.risk.iter_mut().for_each(|r| *r = 0.0);
         } else {
@@ -860,9 +835,7 @@ impl Engine {
                 }
             }
             if ss.sqrt() <= 1e-6 {
-                return Err(err(
-                    "risk-aware and risk-neutral utilities coincide (KTAB stops with an error)",
-                ));
+                return Err(err("risk-aware and risk-neutral utilities coincide (KTAB stops with an error)"));
             }
         }
         // Unique positions.
@@ -943,17 +916,7 @@ impl Engine {
         with_rule!(
             prm.vr_cltn,
             R,
-            chlg_core::<R>(
-                &prm,
-                k,
-                i,
-                j,
-                &self.sc,
-                &self.s_tot,
-                &self.uni,
-                &self.unj,
-                &self.unn
-            )
+            chlg_core::<R>(&prm, k, i, j, &self.sc, &self.s_tot, &self.uni, &self.unj, &self.unn)
         )
     }
 
@@ -970,17 +933,7 @@ impl Engine {
                     continue;
                 }
                 Self::column(&self.vdt, &self.rh, n, j, &mut self.unj);
-                let (p, gain) = chlg_core::<R>(
-                    &prm,
-                    i,
-                    i,
-                    j,
-                    &self.sc,
-                    &self.s_tot,
-                    &self.uni,
-                    &self.unj,
-                    &self.unn,
-                );
+                let (p, gain) = chlg_core::<R>(&prm, i, i, j, &self.sc, &self.s_tot, &self.uni, &self.unj, &self.unn);
                 if gain > best_gain {
                     best_gain = gain;
                     best = Some((j, p));
@@ -1047,11 +1000,7 @@ impl Engine {
                             bg.push(i, j, bi2, bj2);
                         } else {
                             let wi = self.cap[i];
-                            let wj = if self.prm.ktab_compatible {
-                                self.cap[i]
-                            } else {
-                                self.cap[j]
-                            };
+                            let wj = if self.prm.ktab_compatible { self.cap[i] } else { self.cap[j] };
                             for d in 0..m {
                                 bi[d] = (wi * bi[d] + wj * bi2[d]) / (wi + wj);
                                 bj[d] = (wi * bj[d] + wj * bj2[d]) / (wi + wj);
@@ -1068,10 +1017,8 @@ impl Engine {
         let off = |v: &f64| !(-1e-9..=1.0 + 1e-9).contains(v);
         if bg.pos_init.iter().any(off) || bg.pos_rcvr.iter().any(off) {
             self.bg = bg;
-            return Err(err(
-                "a bargain lies outside the issue scale (KTAB's target-view interpolation uses \
-                 a utility change as a probability; set ktab_compatible = false)",
-            ));
+            return Err(err("a bargain lies outside the issue scale (KTAB's target-view interpolation uses \
+                 a utility change as a probability; set ktab_compatible = false)"));
         }
         // Queues: status quo (implicit), own proposals, then incoming by initiator index.
         let nb = bg.init.len();
@@ -1162,11 +1109,7 @@ impl Engine {
                 continue;
             }
             let b = q[win - 1];
-            let src = if bg.init[b] == k {
-                &bg.pos_init[b * m..(b + 1) * m]
-            } else {
-                &bg.pos_rcvr[b * m..(b + 1) * m]
-            };
+            let src = if bg.init[b] == k { &bg.pos_init[b * m..(b + 1) * m] } else { &bg.pos_rcvr[b * m..(b + 1) * m] };
             self.newx[k * m..(k + 1) * m].copy_from_slice(src);
         }
         self.bg = bg;
@@ -1203,30 +1146,15 @@ impl Bargains {
 
 /// Turn distance D(s, s') = Σ_i ‖x_i − x_i'‖₂ on [0, 1].
 fn turn_distance(a: &[f64], b: &[f64], m: usize) -> f64 {
-    a.chunks(m)
-        .zip(b.chunks(m))
-        .map(|(p, q)| {
-            p.iter()
-                .zip(q)
-                .map(|(u, v)| (u - v) * (u - v))
-                .sum::<f64>()
-                .sqrt()
-        })
-        .sum()
+    a.chunks(m).zip(b.chunks(m)).map(|(p, q)| p.iter().zip(q).map(|(u, v)| (u - v) * (u - v)).sum::<f64>().sqrt()).sum()
 }
 
 /// Runs the SMP on `table` until KTAB's stopping rule (or `ctx.rounds` turns) and returns every
 /// state. Errors: invalid inputs (capability ≤ 0, zero salience, missing cells) and, with
 /// `ktab_compatible`, the states where KTAB fails (see the module doc).
-pub fn run(
-    table: &ActorTable,
-    params: &SmpParams,
-    ctx: &SolveContext,
-) -> Result<SmpRun, ModelError> {
+pub fn run(table: &ActorTable, params: &SmpParams, ctx: &SolveContext) -> Result<SmpRun, ModelError> {
     let mut e = Engine::new(table, *params)?;
-    let max_turns = ctx
-        .rounds
-        .map_or(params.max_turns, |r| r.min(params.max_turns));
+    let max_turns = ctx.rounds.map_or(params.max_turns, |r| r.min(params.max_turns));
     let mut rng = ChaCha8Rng::seed_from_u64(ctx.seed);
     e.evaluate()?;
     let mut turns = vec![e.snapshot()];
@@ -1249,12 +1177,7 @@ pub fn run(
             break;
         }
     }
-    Ok(SmpRun {
-        n_actors: e.n,
-        n_dims: e.m,
-        turns,
-        fractional_change,
-    })
+    Ok(SmpRun { n_actors: e.n, n_dims: e.m, turns, fractional_change })
 }
 
 impl SmpTurn {
@@ -1294,10 +1217,7 @@ impl BargainingModel for Smp {
                     round_from_view(t, forecast, &view, &pos, n)
                 })
                 .collect();
-            issues.push(IssueSolution {
-                issue: issue.name.clone(),
-                rounds,
-            });
+            issues.push(IssueSolution { issue: issue.name.clone(), rounds });
         }
         let last = r.turns.last().expect("turn 0 is always present");
         let final_distribution = last
@@ -1309,23 +1229,17 @@ impl BargainingModel for Smp {
                     .issues()
                     .iter()
                     .enumerate()
-                    .map(|(d, is)| {
-                        is.scale_min + last.positions[rep * m + d] * (is.scale_max - is.scale_min)
-                    })
+                    .map(|(d, is)| is.scale_min + last.positions[rep * m + d] * (is.scale_max - is.scale_min))
                     .collect(),
                 probability: last.unique_prob[u],
                 actors: (0..n).filter(|&i| last.unique_of[i] == u).collect(),
             })
             .collect();
         let turns = r.turns.len() - 1;
-        let mut notes = vec![format!(
-            "KTAB SMP: {turns} turn(s); the forecast is the most probable unique position"
-        )];
+        let mut notes = vec![format!("KTAB SMP: {turns} turn(s); the forecast is the most probable unique position")];
         let converged = turns >= 2 && r.fractional_change.last().is_some_and(|&c| c < STOP_RATIO);
         if !converged {
-            notes.push(format!(
-                "stopped at the turn limit ({turns}) before KTAB's stopping rule was met"
-            ));
+            notes.push(format!("stopped at the turn limit ({turns}) before KTAB's stopping rule was met"));
         }
         Ok(Solution {
             model: "smp".into(),
@@ -1346,15 +1260,10 @@ mod tests {
     use super::*;
 
     fn soe() -> ActorTable {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../data/ktab/SOE-Pol-Comp.csv");
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/ktab/SOE-Pol-Comp.csv");
         // truce-io links its own copy of this crate in unit tests: rebuild the table.
         let t = truce_io::table::read_table(&p).unwrap().table;
-        let issues = t
-            .issues()
-            .iter()
-            .map(|i| crate::Issue::new_0_100(i.name.clone()))
-            .collect();
+        let issues = t.issues().iter().map(|i| crate::Issue::new_0_100(i.name.clone())).collect();
         let cells = (0..t.n_actors())
             .flat_map(|a| (0..t.n_issues()).map(move |k| (a, k)))
             .map(|(a, k)| {
@@ -1399,66 +1308,37 @@ mod tests {
         let w = [1.0, 1.0, 1.0];
         // ut[a * 3 + k] = U(k, a)
         let ut = [1.0, 0.0, 0.2, 0.6, 0.6, 0.6, 0.0, 1.0, 0.2];
-        for pcem in [
-            PCEModel::Conditional,
-            PCEModel::MarkovUniform,
-            PCEModel::MarkovIncentive,
-        ] {
-            let prm = SmpParams {
-                pcem,
-                ..SmpParams::default()
-            };
+        for pcem in [PCEModel::Conditional, PCEModel::MarkovUniform, PCEModel::MarkovIncentive] {
+            let prm = SmpParams { pcem, ..SmpParams::default() };
             let mut pce = Pce::default();
             pce.run(&prm, 3, 3, &w, &ut).unwrap();
             let s: f64 = pce.p.iter().sum();
             assert!((s - 1.0).abs() < 1e-9, "{pcem:?}");
-            assert!(
-                pce.p[1] > pce.p[0] && pce.p[1] > pce.p[2],
-                "{pcem:?} {:?}",
-                pce.p
-            );
+            assert!(pce.p[1] > pce.p[0] && pce.p[1] > pce.p[2], "{pcem:?} {:?}", pce.p);
         }
     }
 
     #[test]
     fn every_parameter_value_runs() {
         let t = soe();
-        let ctx = SolveContext {
-            rounds: Some(8),
-            seed: 3,
-        };
+        let ctx = SolveContext { rounds: Some(8), seed: 3 };
         let d = SmpParams::default();
         let mut variants = vec![d];
-        for v in [
-            VictoryProbModel::Square,
-            VictoryProbModel::Quartic,
-            VictoryProbModel::Octic,
-            VictoryProbModel::Binary,
-        ] {
+        for v in
+            [VictoryProbModel::Square, VictoryProbModel::Quartic, VictoryProbModel::Octic, VictoryProbModel::Binary]
+        {
             variants.push(SmpParams { vpm: v, ..d });
         }
         for v in [PCEModel::MarkovIncentive, PCEModel::MarkovUniform] {
             variants.push(SmpParams { pcem: v, ..d });
         }
-        variants.push(SmpParams {
-            stm: StateTransitions::Stochastic,
-            ..d
-        });
-        for v in [
-            VotingRule::Binary,
-            VotingRule::PropBin,
-            VotingRule::PropCbc,
-            VotingRule::Cubic,
-            VotingRule::ASymProsp,
-        ] {
+        variants.push(SmpParams { stm: StateTransitions::Stochastic, ..d });
+        for v in
+            [VotingRule::Binary, VotingRule::PropBin, VotingRule::PropCbc, VotingRule::Cubic, VotingRule::ASymProsp]
+        {
             variants.push(SmpParams { vr_cltn: v, ..d });
         }
-        for v in [
-            BigRAdjust::None,
-            BigRAdjust::Half,
-            BigRAdjust::TwoThirds,
-            BigRAdjust::Full,
-        ] {
+        for v in [BigRAdjust::None, BigRAdjust::Half, BigRAdjust::TwoThirds, BigRAdjust::Full] {
             variants.push(SmpParams { big_r_adj: v, ..d });
         }
         for v in [BigRRange::Min, BigRRange::Max] {
@@ -1473,25 +1353,13 @@ mod tests {
         for v in [BargnModel::InitRcvrInterp, BargnModel::PWCompInterp] {
             variants.push(SmpParams { brgn_mod: v, ..d });
         }
-        let fixed: Vec<SmpParams> = variants
-            .iter()
-            .map(|p| SmpParams {
-                ktab_compatible: false,
-                ..*p
-            })
-            .collect();
+        let fixed: Vec<SmpParams> = variants.iter().map(|p| SmpParams { ktab_compatible: false, ..*p }).collect();
         variants.extend(fixed);
         for p in &variants {
             let r = run(&t, p, &ctx).unwrap_or_else(|e| panic!("{p:?}: {e}"));
             for st in &r.turns {
-                assert!(
-                    st.positions.iter().all(|x| (0.0..=1.0).contains(x)),
-                    "{p:?}"
-                );
-                assert!(
-                    st.actor_prob.iter().all(|x| (0.0..=1.0).contains(x)),
-                    "{p:?}"
-                );
+                assert!(st.positions.iter().all(|x| (0.0..=1.0).contains(x)), "{p:?}");
+                assert!(st.actor_prob.iter().all(|x| (0.0..=1.0).contains(x)), "{p:?}");
                 let s: f64 = st.unique_prob.iter().sum();
                 assert!((s - 1.0).abs() < 1e-9, "{p:?}");
             }
@@ -1503,10 +1371,7 @@ mod tests {
         let t = soe();
         let ctx = SolveContext::default();
         let a = run(&t, &SmpParams::default(), &ctx).unwrap();
-        let fixed = SmpParams {
-            ktab_compatible: false,
-            ..SmpParams::default()
-        };
+        let fixed = SmpParams { ktab_compatible: false, ..SmpParams::default() };
         assert_eq!(a, run(&t, &fixed, &ctx).unwrap());
     }
 
@@ -1516,11 +1381,7 @@ mod tests {
         // corrected.
         let t = soe();
         let ctx = SolveContext::default();
-        let p = |tp, ktab_compatible| SmpParams {
-            tp_commit: tp,
-            ktab_compatible,
-            ..SmpParams::default()
-        };
+        let p = |tp, ktab_compatible| SmpParams { tp_commit: tp, ktab_compatible, ..SmpParams::default() };
         let no = run(&t, &p(ThirdPartyCommit::NoCommit, true), &ctx).unwrap();
         let full = run(&t, &p(ThirdPartyCommit::FullCommit, true), &ctx).unwrap();
         assert_eq!(no, full);

@@ -27,11 +27,7 @@ pub struct Issue {
 impl Issue {
     /// An issue on the project's 0–100 scale.
     pub fn new_0_100(name: impl Into<String>) -> Self {
-        Issue {
-            name: name.into(),
-            scale_min: 0.0,
-            scale_max: 100.0,
-        }
+        Issue { name: name.into(), scale_min: 0.0, scale_max: 100.0 }
     }
 }
 
@@ -54,13 +50,7 @@ pub enum TableError {
     #[error("issue `{0}` appears more than once")]
     DuplicateIssue(String),
     #[error("actor `{actor}`, issue `{issue}`: {field} is {value}, expected {expected}")]
-    OutOfRange {
-        actor: String,
-        issue: String,
-        field: &'static str,
-        value: f64,
-        expected: String,
-    },
+    OutOfRange { actor: String, issue: String, field: &'static str, value: f64, expected: String },
     #[error("the table has {0} actor(s); at least {1} actors are needed")]
     TooFewActors(usize, usize),
     #[error("the table has no issues")]
@@ -90,11 +80,7 @@ pub struct IssueView {
 impl IssueView {
     /// Influence weights c_i · s_i.
     pub fn weights(&self) -> Vec<f64> {
-        self.capability
-            .iter()
-            .zip(&self.salience)
-            .map(|(c, s)| c * s)
-            .collect()
+        self.capability.iter().zip(&self.salience).map(|(c, s)| c * s).collect()
     }
     pub fn len(&self) -> usize {
         self.position.len()
@@ -109,11 +95,7 @@ pub const MIN_ACTORS: usize = 2;
 
 impl ActorTable {
     /// Builds and validates a table. `cells` is row-major (actor-major).
-    pub fn new(
-        actors: Vec<String>,
-        issues: Vec<Issue>,
-        cells: Vec<Option<Cell>>,
-    ) -> Result<Self, TableError> {
+    pub fn new(actors: Vec<String>, issues: Vec<Issue>, cells: Vec<Option<Cell>>) -> Result<Self, TableError> {
         if issues.is_empty() {
             return Err(TableError::NoIssues);
         }
@@ -121,10 +103,7 @@ impl ActorTable {
             return Err(TableError::TooFewActors(actors.len(), MIN_ACTORS));
         }
         if cells.len() != actors.len() * issues.len() {
-            return Err(TableError::Shape {
-                got: cells.len(),
-                expected: actors.len() * issues.len(),
-            });
+            return Err(TableError::Shape { got: cells.len(), expected: actors.len() * issues.len() });
         }
         for (i, a) in actors.iter().enumerate() {
             if actors[..i].contains(a) {
@@ -136,11 +115,7 @@ impl ActorTable {
                 return Err(TableError::DuplicateIssue(k.name.clone()));
             }
         }
-        let t = ActorTable {
-            actors,
-            issues,
-            cells,
-        };
+        let t = ActorTable { actors, issues, cells };
         for a in 0..t.actors.len() {
             for k in 0..t.issues.len() {
                 if let Some(c) = t.cell(a, k) {
@@ -163,11 +138,7 @@ impl ActorTable {
             return Err(err("position", c.position, "a finite number"));
         }
         if !(0.0..=1.0).contains(&c.salience) {
-            return Err(err(
-                "salience",
-                c.salience,
-                "a number in [0, 1] (0–100 in files)",
-            ));
+            return Err(err("salience", c.salience, "a number in [0, 1] (0–100 in files)"));
         }
         if !(c.capability >= 0.0 && c.capability.is_finite()) {
             return Err(err("capability", c.capability, "a finite number ≥ 0"));
@@ -213,12 +184,7 @@ impl ActorTable {
             .cells
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                c.map(|c| Cell {
-                    capability: f(i / n, c.capability),
-                    ..c
-                })
-            })
+            .map(|(i, c)| c.map(|c| Cell { capability: f(i / n, c.capability), ..c }))
             .collect();
         ActorTable::new(self.actors.clone(), self.issues.clone(), cells)
     }
@@ -231,11 +197,7 @@ impl ActorTable {
         for &p in perm {
             cells.extend_from_slice(&self.cells[p * n..(p + 1) * n]);
         }
-        ActorTable {
-            actors,
-            issues: self.issues.clone(),
-            cells,
-        }
+        ActorTable { actors, issues: self.issues.clone(), cells }
     }
 }
 
@@ -244,58 +206,26 @@ mod tests {
     use super::*;
 
     fn cell(p: f64, s: f64, c: f64) -> Option<Cell> {
-        Some(Cell {
-            position: p,
-            salience: s,
-            capability: c,
-        })
+        Some(Cell { position: p, salience: s, capability: c })
     }
 
     #[test]
     fn rejects_duplicates_and_ranges() {
         let is = vec![Issue::new_0_100("x")];
-        let e = ActorTable::new(
-            vec!["a".into(), "a".into()],
-            is.clone(),
-            vec![cell(1.0, 0.5, 1.0); 2],
-        );
+        let e = ActorTable::new(vec!["a".into(), "a".into()], is.clone(), vec![cell(1.0, 0.5, 1.0); 2]);
         assert_eq!(e, Err(TableError::DuplicateActor("a".into())));
-        let e = ActorTable::new(
-            vec!["a".into(), "b".into()],
-            is.clone(),
-            vec![cell(1.0, 1.5, 1.0), cell(1.0, 0.5, 1.0)],
-        );
-        assert!(matches!(
-            e,
-            Err(TableError::OutOfRange {
-                field: "salience",
-                ..
-            })
-        ));
+        let e =
+            ActorTable::new(vec!["a".into(), "b".into()], is.clone(), vec![cell(1.0, 1.5, 1.0), cell(1.0, 0.5, 1.0)]);
+        assert!(matches!(e, Err(TableError::OutOfRange { field: "salience", .. })));
         let e = ActorTable::new(
             vec!["a".into(), "b".into()],
             is.clone(),
             vec![cell(f64::NAN, 0.5, 1.0), cell(1.0, 0.5, 1.0)],
         );
-        assert!(matches!(
-            e,
-            Err(TableError::OutOfRange {
-                field: "position",
-                ..
-            })
-        ));
-        let e = ActorTable::new(
-            vec!["a".into(), "b".into()],
-            is.clone(),
-            vec![cell(1.0, 0.5, -1.0), cell(1.0, 0.5, 1.0)],
-        );
-        assert!(matches!(
-            e,
-            Err(TableError::OutOfRange {
-                field: "capability",
-                ..
-            })
-        ));
+        assert!(matches!(e, Err(TableError::OutOfRange { field: "position", .. })));
+        let e =
+            ActorTable::new(vec!["a".into(), "b".into()], is.clone(), vec![cell(1.0, 0.5, -1.0), cell(1.0, 0.5, 1.0)]);
+        assert!(matches!(e, Err(TableError::OutOfRange { field: "capability", .. })));
         let e = ActorTable::new(vec!["a".into()], is, vec![cell(1.0, 0.5, 1.0)]);
         assert_eq!(e, Err(TableError::TooFewActors(1, 2)));
     }

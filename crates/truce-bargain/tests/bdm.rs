@@ -8,21 +8,15 @@ use truce_bargain::table::{ActorTable, Cell, Issue};
 use truce_bargain::{BargainingModel, Solution, SolveContext};
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/bdm")
-        .join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/bdm").join(name)
 }
 
 fn emission() -> ActorTable {
-    truce_io::table::read_table(&data("emission-standards.csv"))
-        .unwrap()
-        .table
+    truce_io::table::read_table(&data("emission-standards.csv")).unwrap().table
 }
 
 fn solve(options: BdmOptions, table: &ActorTable, rounds: Option<usize>) -> Solution {
-    Bdm { options }
-        .solve(table, &SolveContext { rounds, seed: 0 })
-        .unwrap()
+    Bdm { options }.solve(table, &SolveContext { rounds, seed: 0 }).unwrap()
 }
 
 fn actor(t: &ActorTable, name: &str) -> usize {
@@ -83,21 +77,13 @@ fn scholz_code_against_table2() {
         let f: Vec<f64> = line.split(',').map(|v| v.trim().parse().unwrap()).collect();
         let (r, median, mean) = (f[0] as usize, f[1], f[2]);
         let got = &rounds[r];
-        assert!(
-            (got.mean - mean).abs() <= 0.1,
-            "round {r} mean {}",
-            got.mean
-        );
+        assert!((got.mean - mean).abs() <= 0.1, "round {r} mean {}", got.mean);
         if r == 2 {
             // Known deviation (reference §4.9): the preset gives 9.610859…, Table 2 prints 9.9.
             assert!((got.forecast - 9.610859134120188).abs() < 1e-9);
             assert!((got.forecast - median).abs() > 0.28);
         } else {
-            assert!(
-                (got.forecast - median).abs() <= 0.1,
-                "round {r} median {}",
-                got.forecast
-            );
+            assert!((got.forecast - median).abs() <= 0.1, "round {r} median {}", got.forecast);
         }
         checked += 1;
     }
@@ -109,11 +95,7 @@ fn scholz_code_movers_match_debugging_aid() {
     // Reference §4.8: only Belgium, Luxembourg and Ireland move.
     let t = emission();
     let s = solve(BdmOptions::scholz_code(), &t, None);
-    let (be, lu, ie) = (
-        actor(&t, "Belgium"),
-        actor(&t, "Luxembourg"),
-        actor(&t, "Ireland"),
-    );
+    let (be, lu, ie) = (actor(&t, "Belgium"), actor(&t, "Luxembourg"), actor(&t, "Ireland"));
     let table: [[f64; 3]; 10] = [
         [8.415932, 7.000000, 4.000000],
         [9.610859, 8.415932, 7.000000],
@@ -148,10 +130,7 @@ fn round2(v: f64) -> f64 {
 fn trajectory_2dp(options: BdmOptions) -> (Vec<f64>, Vec<f64>) {
     let s = solve(options, &emission(), Some(8));
     let r = &s.issues[0].rounds[1..];
-    (
-        r.iter().map(|x| round2(x.forecast)).collect(),
-        r.iter().map(|x| round2(x.mean)).collect(),
-    )
+    (r.iter().map(|x| round2(x.forecast)).collect(), r.iter().map(|x| round2(x.mean)).collect())
 }
 
 #[test]
@@ -167,10 +146,7 @@ fn paper_literal_default_matches_reference_4_7() {
 
 #[test]
 fn paper_literal_no_move_matches_reference_4_7() {
-    let o = BdmOptions {
-        conflict_move: ConflictMove::NoMove,
-        ..BdmOptions::paper_literal()
-    };
+    let o = BdmOptions { conflict_move: ConflictMove::NoMove, ..BdmOptions::paper_literal() };
     let (med, mean) = trajectory_2dp(o);
     assert_eq!(med, vec![9.53; 8]);
     assert_eq!(mean, [7.61, 7.72, 8.30, 9.50, 9.51, 9.53, 9.54, 9.55]);
@@ -178,10 +154,7 @@ fn paper_literal_no_move_matches_reference_4_7() {
 
 #[test]
 fn paper_literal_fixed_range_matches_reference_4_7() {
-    let o = BdmOptions {
-        range_mode: RangeMode::FixedInitial,
-        ..BdmOptions::paper_literal()
-    };
+    let o = BdmOptions { range_mode: RangeMode::FixedInitial, ..BdmOptions::paper_literal() };
     let (med, mean) = trajectory_2dp(o);
     assert_eq!(med, vec![7.0; 8]);
     assert_eq!(mean, [7.52, 7.83, 7.38, 7.00, 7.00, 7.00, 7.00, 7.00]);
@@ -191,37 +164,22 @@ fn paper_literal_fixed_range_matches_reference_4_7() {
 fn paper_literal_needs_lower_position_tie_break() {
     // With ties to the first actor, Luxembourg (at 7 in round 1, facing confrontations from 10
     // and 4) goes to 10 and the round-2 mean is 7.89, not §4.7's 7.83.
-    let o = BdmOptions {
-        tie_break: TieBreak::FirstActor,
-        ..BdmOptions::paper_literal()
-    };
+    let o = BdmOptions { tie_break: TieBreak::FirstActor, ..BdmOptions::paper_literal() };
     let (_, mean) = trajectory_2dp(o);
     assert_eq!(mean[..2], [7.52, 7.89]);
 }
 
 #[test]
 fn presets_by_name() {
-    assert_eq!(
-        Preset::from_name("scholz-code").unwrap(),
-        Preset::ScholzCode
-    );
-    assert_eq!(
-        Preset::from_name("paper-literal").unwrap().options(),
-        BdmOptions::default()
-    );
+    assert_eq!(Preset::from_name("scholz-code").unwrap(), Preset::ScholzCode);
+    assert_eq!(Preset::from_name("paper-literal").unwrap().options(), BdmOptions::default());
     let e = Preset::from_name("nope").unwrap_err().to_string();
-    assert!(
-        e.contains("paper-literal") && e.contains("scholz-code"),
-        "{e}"
-    );
+    assert!(e.contains("paper-literal") && e.contains("scholz-code"), "{e}");
     for (p, n) in Preset::ALL.iter().zip(Preset::NAMES) {
         assert_eq!(p.name(), n);
         assert_eq!(p.options().preset(), Some(*p));
     }
-    let custom = BdmOptions {
-        status_quo_q: 0.5,
-        ..BdmOptions::default()
-    };
+    let custom = BdmOptions { status_quo_q: 0.5, ..BdmOptions::default() };
     assert_eq!(custom.preset(), None);
 }
 
@@ -229,43 +187,24 @@ fn presets_by_name() {
 fn invalid_switch_combinations_are_errors() {
     let t = emission();
     for o in [
-        BdmOptions {
-            status_quo_q: 1.5,
-            ..BdmOptions::default()
-        },
-        BdmOptions {
-            status_quo_q: 0.5,
-            ..BdmOptions::scholz_code()
-        },
+        BdmOptions { status_quo_q: 1.5, ..BdmOptions::default() },
+        BdmOptions { status_quo_q: 0.5, ..BdmOptions::scholz_code() },
     ] {
-        assert!(Bdm { options: o }
-            .solve(&t, &SolveContext::default())
-            .is_err());
+        assert!(Bdm { options: o }.solve(&t, &SolveContext::default()).is_err());
     }
 }
 
 fn table(cells: &[(f64, f64, f64)]) -> ActorTable {
     let actors = (0..cells.len()).map(|i| format!("a{i}")).collect();
-    let cells = cells
-        .iter()
-        .map(|&(position, salience, capability)| {
-            Some(Cell {
-                position,
-                salience,
-                capability,
-            })
-        })
-        .collect();
+    let cells =
+        cells.iter().map(|&(position, salience, capability)| Some(Cell { position, salience, capability })).collect();
     ActorTable::new(actors, vec![Issue::new_0_100("x")], cells).unwrap()
 }
 
 fn assert_sane(s: &Solution, lo: f64, hi: f64) {
     for issue in &s.issues {
         for r in &issue.rounds {
-            for v in [r.forecast, r.median, r.mean]
-                .into_iter()
-                .chain(r.positions.iter().flatten().copied())
-            {
+            for v in [r.forecast, r.median, r.mean].into_iter().chain(r.positions.iter().flatten().copied()) {
                 assert!(v.is_finite(), "{v}");
                 assert!(v >= lo - 1e-9 && v <= hi + 1e-9, "{v} outside [{lo}, {hi}]");
             }
@@ -280,24 +219,14 @@ fn degenerate_tables() {
         let s = solve(o, &table(&[(30.0, 0.5, 1.0); 4]), Some(3));
         assert!(s.issues[0].rounds.iter().all(|r| r.forecast == 30.0));
         // All weights zero.
-        let s = solve(
-            o,
-            &table(&[(10.0, 0.0, 1.0), (20.0, 0.0, 2.0), (90.0, 0.5, 0.0)]),
-            Some(3),
-        );
+        let s = solve(o, &table(&[(10.0, 0.0, 1.0), (20.0, 0.0, 2.0), (90.0, 0.5, 0.0)]), Some(3));
         assert_sane(&s, 10.0, 90.0);
         // Two actors, zero salience on one side.
         let s = solve(o, &table(&[(0.0, 1.0, 1.0), (100.0, 0.0, 1.0)]), Some(3));
         assert_sane(&s, 0.0, 100.0);
     }
     // An actor without a stance keeps `None`.
-    let c = |p| {
-        Some(Cell {
-            position: p,
-            salience: 0.5,
-            capability: 1.0,
-        })
-    };
+    let c = |p| Some(Cell { position: p, salience: 0.5, capability: 1.0 });
     let t = ActorTable::new(
         vec!["a".into(), "b".into(), "c".into()],
         vec![Issue::new_0_100("x")],
@@ -315,24 +244,11 @@ fn every_switch_value_runs_on_table1() {
     let mut variants = Vec::new();
     for b in base {
         variants.push(b);
-        variants.push(BdmOptions {
-            status_quo_q: 0.5,
-            no_challenge_terms: NoChallengeTerms::FullEq7,
-            ..b
-        });
+        variants.push(BdmOptions { status_quo_q: 0.5, no_challenge_terms: NoChallengeTerms::FullEq7, ..b });
         for t_rule in [TRule::AlwaysOne, TRule::AlwaysZero] {
-            variants.push(BdmOptions {
-                status_quo_q: 0.3,
-                no_challenge_terms: NoChallengeTerms::FullEq7,
-                t_rule,
-                ..b
-            });
+            variants.push(BdmOptions { status_quo_q: 0.3, no_challenge_terms: NoChallengeTerms::FullEq7, t_rule, ..b });
         }
-        for median_rule in [
-            MedianRule::WeightedMedianLower,
-            MedianRule::WeightedMedianUpper,
-            MedianRule::ArgmaxPair,
-        ] {
+        for median_rule in [MedianRule::WeightedMedianLower, MedianRule::WeightedMedianUpper, MedianRule::ArgmaxPair] {
             variants.push(BdmOptions { median_rule, ..b });
         }
         variants.push(BdmOptions {
@@ -342,15 +258,8 @@ fn every_switch_value_runs_on_table1() {
             sign_conditions: SignConditions::PrintedText,
             ..b
         });
-        variants.push(BdmOptions {
-            offer_priority: OfferPriority::LeastMoveOverall,
-            capitulation_enabled: true,
-            ..b
-        });
-        variants.push(BdmOptions {
-            within_class_selection: WithinClassSelection::HighestProposerEU,
-            ..b
-        });
+        variants.push(BdmOptions { offer_priority: OfferPriority::LeastMoveOverall, capitulation_enabled: true, ..b });
+        variants.push(BdmOptions { within_class_selection: WithinClassSelection::HighestProposerEU, ..b });
     }
     for o in variants {
         let s = solve(o, &t, Some(5));
@@ -368,31 +277,18 @@ fn median_rules_agree_without_ties() {
         MedianRule::ArgmaxPair,
         MedianRule::SequentialPairwise,
     ] {
-        let o = BdmOptions {
-            median_rule,
-            ..BdmOptions::default()
-        };
-        assert_eq!(
-            solve(o, &emission(), Some(0)).issues[0].rounds[0].forecast,
-            7.0
-        );
+        let o = BdmOptions { median_rule, ..BdmOptions::default() };
+        assert_eq!(solve(o, &emission(), Some(0)).issues[0].rounds[0].forecast, 7.0);
     }
 }
 
 fn cells_strategy(grid: bool) -> impl Strategy<Value = Vec<(f64, f64, f64)>> {
-    let pos = if grid {
-        (0u8..6).prop_map(|v| v as f64 * 20.0).boxed()
-    } else {
-        (0.0f64..100.0).boxed()
-    };
+    let pos = if grid { (0u8..6).prop_map(|v| v as f64 * 20.0).boxed() } else { (0.0f64..100.0).boxed() };
     prop::collection::vec((pos, 0.01f64..1.0, 0.01f64..1.0), 2..10)
 }
 
 fn preset_strategy() -> impl Strategy<Value = BdmOptions> {
-    prop_oneof![
-        Just(BdmOptions::paper_literal()),
-        Just(BdmOptions::scholz_code())
-    ]
+    prop_oneof![Just(BdmOptions::paper_literal()), Just(BdmOptions::scholz_code())]
 }
 
 /// Per-actor positions and forecasts of a solution, actors reordered by `perm` if given.

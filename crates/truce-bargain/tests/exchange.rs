@@ -7,30 +7,16 @@ use truce_bargain::{ActorTable, BargainingModel, Cell, Issue, SolveContext};
 const EPS: f64 = 1e-9;
 
 fn opts(rounds: usize) -> ExchangeOptions {
-    ExchangeOptions {
-        rounds,
-        ..Default::default()
-    }
+    ExchangeOptions { rounds, ..Default::default() }
 }
 
 fn cell(p: f64, s: f64, c: f64) -> Option<Cell> {
-    Some(Cell {
-        position: p,
-        salience: s,
-        capability: c,
-    })
+    Some(Cell { position: p, salience: s, capability: c })
 }
 
 fn table(actors: &[&str], n_issues: usize, cells: Vec<Option<Cell>>) -> ActorTable {
-    let issues = (0..n_issues)
-        .map(|k| Issue::new_0_100(format!("i{k}")))
-        .collect();
-    ActorTable::new(
-        actors.iter().map(|a| a.to_string()).collect(),
-        issues,
-        cells,
-    )
-    .unwrap()
+    let issues = (0..n_issues).map(|k| Issue::new_0_100(format!("i{k}"))).collect();
+    ActorTable::new(actors.iter().map(|a| a.to_string()).collect(), issues, cells).unwrap()
 }
 
 fn close(a: f64, b: f64) {
@@ -63,16 +49,7 @@ fn close(a: f64, b: f64) {
 /// - Outcomes O_p = 0, O_q = 0.4·46 + 60 = 78.4. Next: B p 0.58·58 = 33.64,
 ///   A q 0.66·17 + 0.34·46 = 26.86.
 fn two_by_two() -> ActorTable {
-    table(
-        &["A", "B"],
-        2,
-        vec![
-            cell(0.0, 0.8, 1.0),
-            cell(0.0, 0.4, 1.0),
-            cell(100.0, 0.2, 1.0),
-            cell(100.0, 0.6, 1.0),
-        ],
-    )
+    table(&["A", "B"], 2, vec![cell(0.0, 0.8, 1.0), cell(0.0, 0.4, 1.0), cell(100.0, 0.2, 1.0), cell(100.0, 0.6, 1.0)])
 }
 
 #[test]
@@ -117,10 +94,7 @@ fn hand_computed_single_exchange() {
 #[test]
 fn solution_rounds_match_run() {
     let t = two_by_two();
-    let ctx = SolveContext {
-        rounds: Some(2),
-        seed: 1,
-    };
+    let ctx = SolveContext { rounds: Some(2), seed: 1 };
     let s = Exchange::default().solve(&t, &ctx).unwrap();
     assert_eq!(s.model, "exchange");
     assert_eq!(s.issues[0].rounds.len(), 3);
@@ -134,10 +108,7 @@ fn solution_rounds_match_run() {
             close(r.forecast, r.mean);
         }
     }
-    assert_eq!(
-        s.issues[1].rounds[1].positions,
-        vec![Some(50.0), Some(100.0)]
-    );
+    assert_eq!(s.issues[1].rounds[1].positions, vec![Some(50.0), Some(100.0)]);
 }
 
 fn assert_static(t: &ActorTable, expected: [f64; 2]) {
@@ -163,12 +134,7 @@ fn no_exchange_same_side() {
     let t = table(
         &["A", "B"],
         2,
-        vec![
-            cell(30.0, 0.5, 1.0),
-            cell(20.0, 0.5, 1.0),
-            cell(30.0, 0.3, 1.0),
-            cell(80.0, 0.7, 1.0),
-        ],
+        vec![cell(30.0, 0.5, 1.0), cell(20.0, 0.5, 1.0), cell(30.0, 0.3, 1.0), cell(80.0, 0.7, 1.0)],
     );
     assert_static(&t, [30.0, 55.0]);
 }
@@ -182,12 +148,7 @@ fn no_exchange_zero_gain() {
     let t = table(
         &["A", "B"],
         2,
-        vec![
-            cell(0.0, 0.4, 1.0),
-            cell(0.0, 0.2, 1.0),
-            cell(100.0, 0.6, 1.0),
-            cell(100.0, 0.3, 1.0),
-        ],
+        vec![cell(0.0, 0.4, 1.0), cell(0.0, 0.2, 1.0), cell(100.0, 0.6, 1.0), cell(100.0, 0.3, 1.0)],
     );
     assert_static(&t, [60.0, 60.0]);
 }
@@ -250,13 +211,7 @@ fn arb_table() -> impl Strategy<Value = ActorTable> {
             let issues = (0..m).map(|k| Issue::new_0_100(format!("i{k}"))).collect();
             let cells = cells
                 .into_iter()
-                .map(|c| {
-                    c.map(|(position, salience, capability)| Cell {
-                        position,
-                        salience,
-                        capability,
-                    })
-                })
+                .map(|c| c.map(|(position, salience, capability)| Cell { position, salience, capability }))
                 .collect();
             ActorTable::new(names, issues, cells).unwrap()
         })
@@ -353,12 +308,7 @@ fn overshoot_reverses_roles() {
     let t = table(
         &["A", "B"],
         2,
-        vec![
-            cell(0.0, 0.8, 1.0),
-            cell(0.0, 0.1, 1.0),
-            cell(100.0, 0.2, 1.0),
-            cell(100.0, 0.9, 1.0),
-        ],
+        vec![cell(0.0, 0.8, 1.0), cell(0.0, 0.1, 1.0), cell(100.0, 0.2, 1.0), cell(100.0, 0.9, 1.0)],
     );
     let re = &run(&t, &opts(1), 0).rounds[0];
     assert_eq!(re.exchanges.len(), 1);

@@ -6,15 +6,11 @@ use truce_bargain::smp::{run, Smp, SmpParams, StateTransitions};
 use truce_bargain::{ActorTable, BargainingModel, Cell, Issue, SolveContext};
 
 fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(rel)
 }
 
 fn table(name: &str) -> ActorTable {
-    truce_io::table::read_table(&data(&format!("ktab/{name}")))
-        .unwrap()
-        .table
+    truce_io::table::read_table(&data(&format!("ktab/{name}"))).unwrap().table
 }
 
 /// Rows of a simple CSV (no quoting), header skipped.
@@ -35,29 +31,16 @@ fn compare(input: &str, refdir: &str) -> (f64, f64, f64) {
     let diag = sol.diagnostics.as_ref().unwrap();
     let dir = data(&format!("ktab/reference/{refdir}"));
     let pos = rows(&dir.join("positions.csv"));
-    let n_turns = pos
-        .iter()
-        .map(|r| r[0].parse::<usize>().unwrap())
-        .max()
-        .unwrap();
+    let n_turns = pos.iter().map(|r| r[0].parse::<usize>().unwrap()).max().unwrap();
     assert_eq!(sol.issues[0].rounds.len(), n_turns + 1, "number of turns");
     let mut dpos = 0.0f64;
     for r in &pos {
-        let (turn, a, d): (usize, usize, usize) = (
-            r[0].parse().unwrap(),
-            r[1].parse().unwrap(),
-            r[3].parse().unwrap(),
-        );
+        let (turn, a, d): (usize, usize, usize) = (r[0].parse().unwrap(), r[1].parse().unwrap(), r[3].parse().unwrap());
         let v: f64 = r[5].parse().unwrap();
         let ours = sol.issues[d].rounds[turn].positions[a].unwrap();
         dpos = dpos.max((ours - v).abs());
     }
-    let idx: HashMap<&str, usize> = sol
-        .actors
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.as_str(), i))
-        .collect();
+    let idx: HashMap<&str, usize> = sol.actors.iter().enumerate().map(|(i, a)| (a.as_str(), i)).collect();
     let mut dprob = 0.0f64;
     let probs = rows(&dir.join("probs.csv"));
     assert_eq!(probs.len(), (n_turns + 1) * t.n_actors());
@@ -107,16 +90,10 @@ fn smoke(name: &str) {
         assert!(row.iter().all(|p| (0.0..=1.0).contains(p)), "{name}");
     }
     let s: f64 = d.final_distribution.iter().map(|o| o.probability).sum();
-    assert!(
-        (s - 1.0).abs() < 1e-9,
-        "{name}: final distribution sums to {s}"
-    );
+    assert!((s - 1.0).abs() < 1e-9, "{name}: final distribution sums to {s}");
     for is in &a.issues {
         for r in &is.rounds {
-            assert!(r
-                .positions
-                .iter()
-                .all(|p| (0.0..=100.0).contains(&p.unwrap())));
+            assert!(r.positions.iter().all(|p| (0.0..=100.0).contains(&p.unwrap())));
             assert!((0.0..=100.0).contains(&r.forecast));
         }
     }
@@ -148,10 +125,7 @@ fn smoke_large_inputs() {
 #[test]
 fn stochastic_is_seeded() {
     let t = table("SOE-Pol-Comp.csv");
-    let params = SmpParams {
-        stm: StateTransitions::Stochastic,
-        ..SmpParams::default()
-    };
+    let params = SmpParams { stm: StateTransitions::Stochastic, ..SmpParams::default() };
     let ctx = |seed| SolveContext { rounds: None, seed };
     let a = run(&t, &params, &ctx(1)).unwrap();
     let b = run(&t, &params, &ctx(1)).unwrap();
@@ -163,22 +137,13 @@ fn stochastic_is_seeded() {
 #[test]
 fn rounds_cap_turns() {
     let t = table("SOE-Pol-Comp.csv");
-    let ctx = SolveContext {
-        rounds: Some(3),
-        seed: 0,
-    };
+    let ctx = SolveContext { rounds: Some(3), seed: 0 };
     let s = Smp::default().solve(&t, &ctx).unwrap();
     assert_eq!(s.issues[0].rounds.len(), 4);
 }
 
 fn tiny(cap0: f64, sal0: f64) -> ActorTable {
-    let c = |p: f64, s: f64, c: f64| {
-        Some(Cell {
-            position: p,
-            salience: s,
-            capability: c,
-        })
-    };
+    let c = |p: f64, s: f64, c: f64| Some(Cell { position: p, salience: s, capability: c });
     ActorTable::new(
         vec!["a".into(), "b".into(), "c".into()],
         vec![Issue::new_0_100("x")],
@@ -190,12 +155,7 @@ fn tiny(cap0: f64, sal0: f64) -> ActorTable {
 #[test]
 fn clean_errors() {
     let ctx = SolveContext::default();
-    let fixed = Smp {
-        params: SmpParams {
-            ktab_compatible: false,
-            ..SmpParams::default()
-        },
-    };
+    let fixed = Smp { params: SmpParams { ktab_compatible: false, ..SmpParams::default() } };
     for m in [Smp::default(), fixed] {
         let e = m.solve(&tiny(0.0, 0.5), &ctx).unwrap_err();
         assert!(e.to_string().contains("capability"), "{e}");
@@ -212,12 +172,7 @@ fn equal_position_probabilities_ktab_error_or_fixed() {
     let ctx = SolveContext::default();
     let e = Smp::default().solve(&tiny(1.0, 0.5), &ctx).unwrap_err();
     assert!(e.to_string().contains("pMax"), "{e}");
-    let fixed = Smp {
-        params: SmpParams {
-            ktab_compatible: false,
-            ..SmpParams::default()
-        },
-    };
+    let fixed = Smp { params: SmpParams { ktab_compatible: false, ..SmpParams::default() } };
     let s = fixed.solve(&tiny(1.0, 0.5), &ctx).unwrap();
     let d = s.diagnostics.unwrap();
     let total: f64 = d.final_distribution.iter().map(|o| o.probability).sum();

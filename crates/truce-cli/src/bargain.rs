@@ -4,9 +4,10 @@ use crate::output::{print_backtest, print_solution};
 use crate::{CliError, Format, ReportFormat};
 use clap::Args;
 use std::path::PathBuf;
-use truce_bargain::backtest::{run_backtest, BacktestModel};
+use truce_bargain::backtest::{run_backtest, BacktestModel, PositiveWeightsOnly};
 use truce_bargain::nash::Loss;
 use truce_bargain::registry::{self, ModelConfig};
+use truce_bargain::smp::{Smp, SmpParams};
 use truce_bargain::{ActorTable, SolveContext};
 use truce_io::deu::{observed_issues, read_deu, Capability};
 
@@ -32,6 +33,10 @@ pub struct BargainArgs {
     /// Status quo for `nash`: one number for every issue, or `issue=value,...`.
     #[arg(long)]
     pub status_quo: Option<String>,
+    /// Model parameter `KEY=VALUE` (repeatable); smp takes KTAB's nine parameters, e.g.
+    /// `--param vpm=square --param pcem=markov-incentive --param stm=stochastic`.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
     /// Loss function for `nash`.
     #[arg(long, value_enum, default_value_t = LossArg::Linear)]
     pub loss: LossArg,
@@ -67,21 +72,12 @@ pub fn parse_status_quo(raw: &str, table: &ActorTable) -> Result<Vec<Option<f64>
     }
     let mut out = vec![None; n];
     for part in raw.split(',') {
-        let (k, v) = part
-            .split_once('=')
-            .ok_or_else(|| CliError(format!("--status-quo: `{part}` is not `issue=value`")))?;
-        let idx = table
-            .issues()
-            .iter()
-            .position(|i| i.name == k.trim())
-            .ok_or_else(|| {
-                let names: Vec<&str> = table.issues().iter().map(|i| i.name.as_str()).collect();
-                CliError(format!(
-                    "--status-quo: unknown issue `{}`; the issues are: {}",
-                    k.trim(),
-                    names.join(", ")
-                ))
-            })?;
+        let (k, v) =
+            part.split_once('=').ok_or_else(|| CliError(format!("--status-quo: `{part}` is not `issue=value`")))?;
+        let idx = table.issues().iter().position(|i| i.name == k.trim()).ok_or_else(|| {
+            let names: Vec<&str> = table.issues().iter().map(|i| i.name.as_str()).collect();
+            CliError(format!("--status-quo: unknown issue `{}`; the issues are: {}", k.trim(), names.join(", ")))
+        })?;
         out[idx] = Some(num(v)?);
     }
     Ok(out)
@@ -96,19 +92,14 @@ pub fn run_bargain(a: &BargainArgs) -> Result<(), CliError> {
     if a.rounds == Some(0) {
         return Err(CliError("--rounds must be at least 1".into()));
     }
-    let cfg = ModelConfig {
-        preset: a.preset.clone(),
-        status_quo,
-        loss: a.loss.into(),
-    };
+    let mut params = Vec::new();
+    for p in &a.params {
+        let (k, v) = p.split_once('=').ok_or_else(|| CliError(format!("--param: `{p}` is not KEY=VALUE")))?;
+        params.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let cfg = ModelConfig { preset: a.preset.clone(), status_quo, loss: a.loss.into(), params };
     let model = registry::build(&a.model, &cfg)?;
-    let sol = model.solve(
-        &file.table,
-        &SolveContext {
-            rounds: a.rounds,
-            seed: a.seed,
-        },
-    )?;
+    let sol = model.solve(&file.table, &SolveContext { rounds: a.rounds, seed: a.seed })?;
     print_solution(&sol, a.format, &mut std::io::stdout().lock())?;
     Ok(())
 }
@@ -118,7 +109,7 @@ pub struct DeuArgs {
     /// DEU III combined file (tab-separated; e.g. data/deu/deu3-dev.tsv).
     pub file: PathBuf,
     /// Comma-separated models to score.
-    #[arg(long, default_value = "mean,unweighted-mean,median,nash,exchange")]
+    #[arg(long, default_value = "mean,unweighted-mean,median,nash,bdm,smp,exchange")]
     pub models: String,
     /// Capabilities: all equal, or Council voting weights of the period.
     #[arg(long, value_enum, default_value_t = CapabilityArg::Equal)]
@@ -147,9 +138,18 @@ pub fn backtest_model(name: &str) -> Result<BacktestModel, CliError> {
         "nash-quadratic" => BacktestModel::Nash(Loss::Quadratic),
         // The issues of one proposal form the exchange model's multi-issue space.
         "exchange" => BacktestModel::PerGroup(registry::build(name, &ModelConfig::default())?),
+        // KTAB's defects (pMax = pMin, coinciding utilities) are corrected and actors without
+        // weight are left out, so that every issue can be scored.
+        "smp" => BacktestModel::PerIssue(Box::new(PositiveWeightsOnly(Smp {
+            params: SmpParams { ktab_compatible: false, ..Default::default() },
+        }))),
+        "bdm-scholz" => BacktestModel::PerIssue(registry::build(
+            "bdm",
+            &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() },
+        )?),
         _ => BacktestModel::PerIssue(
             registry::build(name, &ModelConfig::default())
-                .map_err(|e| CliError(format!("--models: {e}; also `rp`, `nash-quadratic`")))?,
+                .map_err(|e| CliError(format!("--models: {e}; also `rp`, `nash-quadratic`, `bdm-scholz`")))?,
         ),
     })
 }
@@ -174,20 +174,8 @@ pub fn run_deu(a: &DeuArgs) -> Result<(), CliError> {
     if models.is_empty() {
         return Err(CliError("--models: give at least one model".into()));
     }
-    let report = run_backtest(
-        &issues,
-        &models,
-        &SolveContext {
-            rounds: None,
-            seed: a.seed,
-        },
-    )?;
-    print_backtest(
-        &report,
-        a.format,
-        a.per_issue,
-        &mut std::io::stdout().lock(),
-    )?;
+    let report = run_backtest(&issues, &models, &SolveContext { rounds: None, seed: a.seed })?;
+    print_backtest(&report, a.format, a.per_issue, &mut std::io::stdout().lock())?;
     Ok(())
 }
 
@@ -202,10 +190,7 @@ pub struct ForecastArgs {
 pub const EMISSION_STANDARDS: &str = include_str!("../../../data/bdm/emission-standards.csv");
 
 pub fn run_forecast(a: &ForecastArgs) -> Result<(), CliError> {
-    let file = truce_io::table::parse_table(
-        std::path::Path::new("emission-standards.csv"),
-        EMISSION_STANDARDS,
-    )?;
+    let file = truce_io::table::parse_table(std::path::Path::new("emission-standards.csv"), EMISSION_STANDARDS)?;
     let mut out = std::io::stdout().lock();
     for (name, _) in registry::MODELS {
         let model = registry::build(name, &ModelConfig::default())?;

@@ -54,42 +54,16 @@ pub fn print_solution(sol: &Solution, format: Format, w: &mut impl Write) -> std
                     for (a, p) in sol.actors.iter().zip(&r.positions) {
                         if let Some(p) = p {
                             if turn {
-                                writeln!(
-                                    w,
-                                    "{},{},{},{}",
-                                    r.round,
-                                    csv_field(a),
-                                    csv_field(&is.issue),
-                                    p
-                                )?;
+                                writeln!(w, "{},{},{},{}", r.round, csv_field(a), csv_field(&is.issue), p)?;
                             } else {
-                                writeln!(
-                                    w,
-                                    "{},{},{},{}",
-                                    r.round,
-                                    csv_field(&is.issue),
-                                    csv_field(a),
-                                    p
-                                )?;
+                                writeln!(w, "{},{},{},{}", r.round, csv_field(&is.issue), csv_field(a), p)?;
                             }
                         }
                     }
                     if turn {
-                        writeln!(
-                            w,
-                            "{},_forecast,{},{}",
-                            r.round,
-                            csv_field(&is.issue),
-                            r.forecast
-                        )?;
+                        writeln!(w, "{},_forecast,{},{}", r.round, csv_field(&is.issue), r.forecast)?;
                     } else {
-                        writeln!(
-                            w,
-                            "{},{},_forecast,{}",
-                            r.round,
-                            csv_field(&is.issue),
-                            r.forecast
-                        )?;
+                        writeln!(w, "{},{},_forecast,{}", r.round, csv_field(&is.issue), r.forecast)?;
                     }
                 }
             }
@@ -99,34 +73,18 @@ pub fn print_solution(sol: &Solution, format: Format, w: &mut impl Write) -> std
             writeln!(w, "model: {}", sol.model)?;
             for is in &sol.issues {
                 writeln!(w, "\nissue: {}", is.issue)?;
-                writeln!(
-                    w,
-                    "{:>5}  {:>10}  {:>10}  {:>10}",
-                    "round", "forecast", "median", "mean"
-                )?;
+                writeln!(w, "{:>5}  {:>10}  {:>10}  {:>10}", "round", "forecast", "median", "mean")?;
                 for r in &is.rounds {
-                    writeln!(
-                        w,
-                        "{:>5}  {:>10.4}  {:>10.4}  {:>10.4}",
-                        r.round, r.forecast, r.median, r.mean
-                    )?;
+                    writeln!(w, "{:>5}  {:>10.4}  {:>10.4}  {:>10.4}", r.round, r.forecast, r.median, r.mean)?;
                 }
             }
             if let Some(d) = &sol.diagnostics {
                 if !d.final_distribution.is_empty() {
                     writeln!(w, "\nfinal distribution over distinct positions:")?;
                     for o in &d.final_distribution {
-                        let who: Vec<&str> =
-                            o.actors.iter().map(|&a| sol.actors[a].as_str()).collect();
-                        let pos: Vec<String> =
-                            o.position.iter().map(|x| format!("{x:.2}")).collect();
-                        writeln!(
-                            w,
-                            "  p = {:.4}  at ({})  held by {}",
-                            o.probability,
-                            pos.join(", "),
-                            who.join(", ")
-                        )?;
+                        let who: Vec<&str> = o.actors.iter().map(|&a| sol.actors[a].as_str()).collect();
+                        let pos: Vec<String> = o.position.iter().map(|x| format!("{x:.2}")).collect();
+                        writeln!(w, "  p = {:.4}  at ({})  held by {}", o.probability, pos.join(", "), who.join(", "))?;
                     }
                 }
             }
@@ -157,25 +115,19 @@ pub fn print_backtest(
         ReportFormat::Json => {
             let mut models = Map::new();
             for (m, s) in r.models.iter().zip(&r.summaries) {
-                models.insert(
-                    m.clone(),
-                    json!({"n": s.n, "mae": s.mae, "rmse": s.rmse, "median_ae": s.median_ae}),
-                );
+                models.insert(m.clone(), json!({"n": s.n, "mae": s.mae, "rmse": s.rmse, "median_ae": s.median_ae}));
             }
             let mut v = json!({"issues_scored": n_issues, "models": models});
             if !r.notes.is_empty() {
-                v["notes"] = r
-                    .notes
-                    .iter()
-                    .map(|(n, c)| json!({"note": n, "count": c}))
-                    .collect();
+                v["notes"] = r.notes.iter().map(|(n, c)| json!({"note": n, "count": c})).collect();
             }
             if per_issue {
                 v["issues"] = r
                     .issues
                     .iter()
                     .map(|i| {
-                        let f: Map<String, Value> = r.models.iter().zip(&i.forecasts).map(|(m, f)| (m.clone(), json!(f))).collect();
+                        let f: Map<String, Value> =
+                            r.models.iter().zip(&i.forecasts).map(|(m, f)| (m.clone(), json!(f))).collect();
                         json!({"proposal": i.group, "issue": i.issue, "outcome": i.outcome, "forecasts": f})
                     })
                     .collect();
@@ -185,17 +137,9 @@ pub fn print_backtest(
         }
         ReportFormat::Table => {
             writeln!(w, "issues scored: {n_issues}")?;
-            writeln!(
-                w,
-                "{:<18} {:>5} {:>8} {:>8} {:>10}",
-                "model", "n", "MAE", "RMSE", "median AE"
-            )?;
+            writeln!(w, "{:<18} {:>5} {:>8} {:>8} {:>10}", "model", "n", "MAE", "RMSE", "median AE")?;
             for (m, s) in r.models.iter().zip(&r.summaries) {
-                writeln!(
-                    w,
-                    "{:<18} {:>5} {:>8.2} {:>8.2} {:>10.2}",
-                    m, s.n, s.mae, s.rmse, s.median_ae
-                )?;
+                writeln!(w, "{:<18} {:>5} {:>8.2} {:>8.2} {:>10.2}", m, s.n, s.mae, s.rmse, s.median_ae)?;
             }
             for (n, c) in &r.notes {
                 writeln!(w, "note ({c} issues): {n}")?;

@@ -3,18 +3,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn truce(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_truce"))
-        .args(args)
-        .output()
-        .expect("run truce")
+    Command::new(env!("CARGO_BIN_EXE_truce")).args(args).output().expect("run truce")
 }
 
 fn data(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(p)
-        .to_string_lossy()
-        .into_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(p).to_string_lossy().into_owned()
 }
 
 fn stdout(o: &Output) -> String {
@@ -33,12 +26,7 @@ fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
 
 #[test]
 fn emission_standards_mean_and_median() {
-    let o = truce(&[
-        "bargain",
-        &data("bdm/emission-standards.csv"),
-        "--format",
-        "json",
-    ]);
+    let o = truce(&["bargain", &data("bdm/emission-standards.csv"), "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let r0 = &v["issues"][0]["rounds"][0];
@@ -46,42 +34,18 @@ fn emission_standards_mean_and_median() {
     assert!((r0["forecast"].as_f64().unwrap() - 7.389955686853767).abs() < 1e-12);
     assert_eq!(r0["median"].as_f64().unwrap(), 7.0);
     assert_eq!(r0["positions"]["France"].as_f64().unwrap(), 10.0);
-    let o = truce(&[
-        "bargain",
-        &data("bdm/emission-standards.csv"),
-        "--model",
-        "median",
-        "--format",
-        "csv",
-    ]);
+    let o = truce(&["bargain", &data("bdm/emission-standards.csv"), "--model", "median", "--format", "csv"]);
     let s = stdout(&o);
     assert!(s.starts_with("round,issue,actor,position\n"), "{s}");
     assert!(s.contains("0,issue,_forecast,7\n"), "{s}");
-    let o = truce(&[
-        "bargain",
-        &data("bdm/emission-standards.csv"),
-        "--model",
-        "nash",
-        "--status-quo",
-        "4",
-    ]);
+    let o = truce(&["bargain", &data("bdm/emission-standards.csv"), "--model", "nash", "--status-quo", "4"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stdout(&o).contains("note:"),
-        "actors straddle or sit at the status quo 4: fallback noted"
-    );
+    assert!(stdout(&o).contains("note:"), "actors straddle or sit at the status quo 4: fallback noted");
 }
 
 #[test]
 fn ktab_and_long_tables_run() {
-    let o = truce(&[
-        "bargain",
-        &data("ktab/SOE-Pol-Comp.csv"),
-        "--model",
-        "median",
-        "--format",
-        "json",
-    ]);
+    let o = truce(&["bargain", &data("ktab/SOE-Pol-Comp.csv"), "--model", "median", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["issues"].as_array().unwrap().len(), 2);
@@ -91,42 +55,14 @@ fn ktab_and_long_tables_run() {
 fn bad_inputs_fail_clearly() {
     let d = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, &str, &str)> = vec![
-        (
-            "missing_col.csv",
-            "actor,capability,position\na,1,4\nb,1,5\n",
-            "missing column `salience`",
-        ),
-        (
-            "sal.csv",
-            "actor,capability,position,salience\na,1,4,50\nb,1,5,101\n",
-            ":3:4: field `salience`",
-        ),
-        (
-            "nan.csv",
-            "actor,capability,position,salience\na,1,NaN,50\nb,1,5,10\n",
-            "field `position`",
-        ),
-        (
-            "neg.csv",
-            "actor,capability,position,salience\na,-2,4,50\nb,1,5,10\n",
-            "field `capability`",
-        ),
-        (
-            "dup.csv",
-            "actor,capability,position,salience\na,1,4,50\na,1,5,10\n",
-            "more than once",
-        ),
-        (
-            "one.csv",
-            "actor,capability,position,salience\na,1,4,50\n",
-            "at least 2 actors",
-        ),
+        ("missing_col.csv", "actor,capability,position\na,1,4\nb,1,5\n", "missing column `salience`"),
+        ("sal.csv", "actor,capability,position,salience\na,1,4,50\nb,1,5,101\n", ":3:4: field `salience`"),
+        ("nan.csv", "actor,capability,position,salience\na,1,NaN,50\nb,1,5,10\n", "field `position`"),
+        ("neg.csv", "actor,capability,position,salience\na,-2,4,50\nb,1,5,10\n", "field `capability`"),
+        ("dup.csv", "actor,capability,position,salience\na,1,4,50\na,1,5,10\n", "more than once"),
+        ("one.csv", "actor,capability,position,salience\na,1,4,50\n", "at least 2 actors"),
         ("empty.csv", "", "empty"),
-        (
-            "semi.csv",
-            "actor;capability;position;salience\na;1;4;50\nb;1;5;10\n",
-            "comma-separated",
-        ),
+        ("semi.csv", "actor;capability;position;salience\na;1;4;50\nb;1;5;10\n", "comma-separated"),
     ];
     for (name, body, want) in cases {
         let p = write(&d, name, body);
@@ -136,12 +72,7 @@ fn bad_inputs_fail_clearly() {
         assert!(e.contains(want) && e.contains(name), "{name}: {e}");
         assert!(!e.contains("panicked"), "{e}");
     }
-    let o = truce(&[
-        "bargain",
-        &data("bdm/emission-standards.csv"),
-        "--model",
-        "nope",
-    ]);
+    let o = truce(&["bargain", &data("bdm/emission-standards.csv"), "--model", "nope"]);
     assert!(!o.status.success() && stderr(&o).contains("unknown model `nope`"));
     let o = truce(&["bargain", "/nonexistent/file.csv"]);
     assert!(!o.status.success() && stderr(&o).contains("cannot read"));

@@ -15,8 +15,8 @@ use std::path::Path;
 
 /// DEU actor codes in column order.
 pub const ACTOR_CODES: [&str; 30] = [
-    "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu",
-    "ie", "it", "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "si", "sk", "es", "se", "uk",
+    "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it", "lv", "lt",
+    "lu", "mt", "nl", "pl", "pt", "ro", "si", "sk", "es", "se", "uk",
 ];
 
 /// One issue row of the file.
@@ -39,9 +39,7 @@ pub struct DeuIssue {
 impl DeuIssue {
     /// Number of actors with both a position and a salience.
     pub fn n_complete(&self) -> usize {
-        (0..30)
-            .filter(|&a| self.position[a].is_some() && self.salience[a].is_some())
-            .count()
+        (0..30).filter(|&a| self.position[a].is_some() && self.salience[a].is_some()).count()
     }
     /// Scoreable under the reference cleaning rules.
     pub fn scoreable(&self) -> bool {
@@ -63,18 +61,12 @@ impl DeuFile {
 
 fn cell(raw: &str) -> &str {
     let t = raw.trim();
-    t.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(t)
-        .trim()
+    t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t).trim()
 }
 
 /// A value counts only if it is a number in [0, 100].
 fn value(raw: &str) -> Option<f64> {
-    cell(raw)
-        .parse::<f64>()
-        .ok()
-        .filter(|v| (0.0..=100.0).contains(v))
+    cell(raw).parse::<f64>().ok().filter(|v| (0.0..=100.0).contains(v))
 }
 
 fn date(raw: &str) -> Option<(i32, u32, u32)> {
@@ -96,8 +88,7 @@ fn date(raw: &str) -> Option<(i32, u32, u32)> {
 
 /// Reads a DEU file.
 pub fn read_deu(path: &Path) -> Result<DeuFile, ReadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
     parse_deu(path, &text)
 }
 
@@ -105,29 +96,18 @@ pub fn read_deu(path: &Path) -> Result<DeuFile, ReadError> {
 pub fn parse_deu(path: &Path, text: &str) -> Result<DeuFile, ReadError> {
     let mut lines = text.lines().enumerate();
     let Some((_, header)) = lines.next() else {
-        return Err(ReadError::new(
-            path,
-            "the file is empty; expected the DEU header row",
-        ));
+        return Err(ReadError::new(path, "the file is empty; expected the DEU header row"));
     };
-    let h: Vec<&str> = header
-        .trim_end_matches('\r')
-        .split('\t')
-        .map(cell)
-        .collect();
+    let h: Vec<&str> = header.trim_end_matches('\r').split('\t').map(cell).collect();
     if h.len() == 1 {
-        return Err(ReadError::new(
-            path,
-            "the header has a single column; expected tab-separated DEU columns",
-        )
-        .at(1, None));
+        return Err(
+            ReadError::new(path, "the header has a single column; expected tab-separated DEU columns").at(1, None)
+        );
     }
     let col = |name: &str| -> Result<usize, ReadError> {
         h.iter()
             .position(|c| c.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                ReadError::new(path, format!("missing column `{name}` in the header")).at(1, None)
-            })
+            .ok_or_else(|| ReadError::new(path, format!("missing column `{name}` in the header")).at(1, None))
     };
     let c_prnr = col("prnr")?;
     let c_prname = col("prname")?;
@@ -149,11 +129,8 @@ pub fn parse_deu(path: &Path, text: &str) -> Result<DeuFile, ReadError> {
         }
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != h.len() {
-            return Err(ReadError::new(
-                path,
-                format!("the row has {} fields; the header has {}", f.len(), h.len()),
-            )
-            .at(i + 1, None));
+            return Err(ReadError::new(path, format!("the row has {} fields; the header has {}", f.len(), h.len()))
+                .at(i + 1, None));
         }
         let mut position = [None; 30];
         let mut salience = [None; 30];
@@ -268,10 +245,7 @@ pub fn council_weight(code: &str, intro: Option<(i32, u32, u32)>) -> f64 {
 }
 
 /// Scoreable issues as backtest inputs, in file order (issues of a proposal are adjacent).
-pub fn observed_issues(
-    file: &DeuFile,
-    capability: Capability,
-) -> Vec<truce_bargain::backtest::ObservedIssue> {
+pub fn observed_issues(file: &DeuFile, capability: Capability) -> Vec<truce_bargain::backtest::ObservedIssue> {
     use truce_bargain::{ActorTable, Cell, Issue};
     file.scoreable()
         .filter_map(|i| {
@@ -284,15 +258,10 @@ pub fn observed_issues(
                         Capability::Council => council_weight(code, i.intro),
                     };
                     actors.push(code.to_string());
-                    cells.push(Some(Cell {
-                        position: p,
-                        salience: s / 100.0,
-                        capability: c,
-                    }));
+                    cells.push(Some(Cell { position: p, salience: s / 100.0, capability: c }));
                 }
             }
-            let table =
-                ActorTable::new(actors, vec![Issue::new_0_100(i.issue.clone())], cells).ok()?;
+            let table = ActorTable::new(actors, vec![Issue::new_0_100(i.issue.clone())], cells).ok()?;
             Some(truce_bargain::backtest::ObservedIssue {
                 group: i.proposal.clone(),
                 id: i.issue.clone(),

@@ -16,13 +16,7 @@ pub struct ReadError {
 
 impl ReadError {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        ReadError {
-            path: path.into(),
-            line: None,
-            column: None,
-            field: None,
-            message: message.into(),
-        }
+        ReadError { path: path.into(), line: None, column: None, field: None, message: message.into() }
     }
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line);

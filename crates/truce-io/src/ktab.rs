@@ -51,9 +51,7 @@ pub fn split_fields(line: &str) -> Vec<String> {
     if out.len() > 1 && out.last().is_some_and(|s| s.trim().is_empty()) {
         out.pop();
     }
-    out.into_iter()
-        .map(|f| f.replace("&quot;", "\"").replace("$$", ","))
-        .collect()
+    out.into_iter().map(|f| f.replace("&quot;", "\"").replace("$$", ",")).collect()
 }
 
 /// The KTAB limits.
@@ -82,28 +80,18 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     }
     let count = |col: usize, field: &str, lo: usize, hi: usize| -> Result<usize, ReadError> {
         let raw = t[col].trim();
-        raw.parse::<usize>()
-            .ok()
-            .filter(|v| (lo..=hi).contains(v))
-            .ok_or_else(|| {
-                ReadError::new(
-                    path,
-                    format!("`{raw}` is not valid; expected an integer in [{lo}, {hi}]"),
-                )
+        raw.parse::<usize>().ok().filter(|v| (lo..=hi).contains(v)).ok_or_else(|| {
+            ReadError::new(path, format!("`{raw}` is not valid; expected an integer in [{lo}, {hi}]"))
                 .at(l1, Some(col + 1))
                 .field(field)
-            })
+        })
     };
     let n_actors = count(2, "numActors", MIN_ACTORS, MAX_ACTORS)?;
     let n_dims = count(3, "numDims", 1, 10_000)?;
     let name = t[0].trim().to_string();
     let desc = t[1].trim().to_string();
     if name.chars().count() > 512 || desc.chars().count() > 512 {
-        return Err(ReadError::new(
-            path,
-            "scenario name and description must be at most 512 characters",
-        )
-        .at(l1, None));
+        return Err(ReadError::new(path, "scenario name and description must be at most 512 characters").at(l1, None));
     }
     let Some(&(l2, header)) = lines.get(1) else {
         return Err(ReadError::new(
@@ -116,10 +104,7 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     if h.len() < want {
         return Err(ReadError::new(
             path,
-            format!(
-                "the header has {} fields; expected {want} (3 + 2 × {n_dims} dimensions)",
-                h.len()
-            ),
+            format!("the header has {} fields; expected {want} (3 + 2 × {n_dims} dimensions)", h.len()),
         )
         .at(l2, None));
     }
@@ -127,25 +112,15 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     for d in 0..n_dims {
         let dn = h[3 + 2 * d].trim().to_string();
         if dn.chars().count() > 256 {
-            return Err(
-                ReadError::new(path, "dimension names must be at most 256 characters")
-                    .at(l2, Some(4 + 2 * d)),
-            );
+            return Err(ReadError::new(path, "dimension names must be at most 256 characters").at(l2, Some(4 + 2 * d)));
         }
-        issues.push(Issue::new_0_100(if dn.is_empty() {
-            format!("dim{d}")
-        } else {
-            dn
-        }));
+        issues.push(Issue::new_0_100(if dn.is_empty() { format!("dim{d}") } else { dn }));
     }
     let rows = &lines[2..];
     if rows.len() != n_actors {
         return Err(ReadError::new(
             path,
-            format!(
-                "the title line declares {n_actors} actors but the file has {} actor line(s)",
-                rows.len()
-            ),
+            format!("the title line declares {n_actors} actors but the file has {} actor line(s)", rows.len()),
         )
         .at(l1, Some(3))
         .field("numActors"));
@@ -160,28 +135,16 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
         }
         let an = f[0].trim().to_string();
         if an.is_empty() || an.chars().count() > 25 {
-            return Err(ReadError::new(
-                path,
-                format!("actor name `{an}` must have 1–25 characters"),
-            )
-            .at(ln, Some(1))
-            .field("actor"));
+            return Err(ReadError::new(path, format!("actor name `{an}` must have 1–25 characters"))
+                .at(ln, Some(1))
+                .field("actor"));
         }
         if f[1].trim().chars().count() > 256 {
-            return Err(
-                ReadError::new(path, "actor description must be at most 256 characters")
-                    .at(ln, Some(2))
-                    .field("description"),
-            );
+            return Err(ReadError::new(path, "actor description must be at most 256 characters")
+                .at(ln, Some(2))
+                .field("description"));
         }
-        let cap = number(
-            path,
-            (ln, 3),
-            "capability",
-            &f[2],
-            0.0..=MAX_CAPABILITY,
-            "a number in [0, 1e8]",
-        )?;
+        let cap = number(path, (ln, 3), "capability", &f[2], 0.0..=MAX_CAPABILITY, "a number in [0, 1e8]")?;
         let mut sal_sum = 0.0;
         for d in 0..n_dims {
             let dim = &issues[d].name;
@@ -202,29 +165,23 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
                 "a number in [0, 100]",
             )?;
             sal_sum += sal;
-            cells.push(Some(Cell {
-                position: pos,
-                salience: sal / 100.0,
-                capability: cap,
-            }));
+            cells.push(Some(Cell { position: pos, salience: sal / 100.0, capability: cap }));
         }
         if sal_sum > 100.0 + 1e-9 {
-            return Err(ReadError::new(path, format!("actor `{an}`: saliences sum to {sal_sum}; expected at most 100 over all dimensions")).at(ln, Some(5)).field("salience"));
+            return Err(ReadError::new(
+                path,
+                format!("actor `{an}`: saliences sum to {sal_sum}; expected at most 100 over all dimensions"),
+            )
+            .at(ln, Some(5))
+            .field("salience"));
         }
         actors.push(an);
         actor_lines.push(ln);
     }
     let names = actors.clone();
-    let table = ActorTable::new(actors, issues, cells).map_err(|e| {
-        table_error(path, e, |a| {
-            names.iter().rposition(|n| n == a).map(|i| actor_lines[i])
-        })
-    })?;
-    Ok(TableFile {
-        format: TableFormat::Ktab,
-        table,
-        title: Some((name, desc)),
-    })
+    let table = ActorTable::new(actors, issues, cells)
+        .map_err(|e| table_error(path, e, |a| names.iter().rposition(|n| n == a).map(|i| actor_lines[i])))?;
+    Ok(TableFile { format: TableFormat::Ktab, table, title: Some((name, desc)) })
 }
 
 #[cfg(test)]
@@ -245,7 +202,8 @@ mod tests {
         parse_ktab(Path::new("k.csv"), s)
     }
 
-    const OK: &str = "S,D,3,2\nActor,Description,Power,P1,S1,P2,S2\na,x,10,20,30,40,50\nb,y,20,30,40,50,60\nc,z,5,0,10,100,20\n";
+    const OK: &str =
+        "S,D,3,2\nActor,Description,Power,P1,S1,P2,S2\na,x,10,20,30,40,50\nb,y,20,30,40,50,60\nc,z,5,0,10,100,20\n";
 
     #[test]
     fn good_file() {
@@ -258,21 +216,14 @@ mod tests {
     #[test]
     fn bad_files() {
         let e = parse(&OK.replace("S,D,3,2", "S,D,4,2")).unwrap_err();
-        assert!(
-            e.message.contains("declares 4 actors but the file has 3"),
-            "{e}"
-        );
+        assert!(e.message.contains("declares 4 actors but the file has 3"), "{e}");
         let e = parse(&OK.replace("b,y,20,30,40,50,60", "b,y,20,30,60,50,60")).unwrap_err();
         assert!(e.message.contains("sum to 120"), "{e}");
         assert_eq!(e.line, Some(4));
-        let e =
-            parse("S,D,2,1\nActor,Description,Power,P1,S1\na,x,1,2,3\nb,y,1,2,3\n").unwrap_err();
+        let e = parse("S,D,2,1\nActor,Description,Power,P1,S1\na,x,1,2,3\nb,y,1,2,3\n").unwrap_err();
         assert!(e.message.contains("[3, 250]"), "{e}");
         let e = parse(&OK.replace("a,x,10,20", "a,x,ten,20")).unwrap_err();
-        assert_eq!(
-            (e.line, e.column, e.field.as_deref()),
-            (Some(3), Some(3), Some("capability"))
-        );
+        assert_eq!((e.line, e.column, e.field.as_deref()), (Some(3), Some(3), Some("capability")));
         assert!(e.message.contains("not a number"));
         let e = parse(&OK.replace("c,z,5,0,10", "c,z,5,abc,10")).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("position (P1)"));

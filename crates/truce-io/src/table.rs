@@ -35,8 +35,7 @@ pub struct TableFile {
 
 /// Reads a table file in any supported format.
 pub fn read_table(path: &Path) -> Result<TableFile, ReadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
     parse_table(path, &text)
 }
 
@@ -45,12 +44,12 @@ pub fn parse_table(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().find(|l| !l.trim().is_empty());
     let Some(first) = first else {
-        return Err(ReadError::new(path, "the file is empty; expected a header line such as `actor,capability,position,salience`"));
+        return Err(ReadError::new(
+            path,
+            "the file is empty; expected a header line such as `actor,capability,position,salience`",
+        ));
     };
-    let header: Vec<String> = first
-        .split(',')
-        .map(|s| s.trim().to_ascii_lowercase())
-        .collect();
+    let header: Vec<String> = first.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
     if header.len() == 1 {
         let delim = [';', '\t', '|'].into_iter().find(|d| first.contains(*d));
         let hint = match delim {
@@ -66,18 +65,10 @@ pub fn parse_table(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     }
     let h: Vec<&str> = header.iter().map(String::as_str).collect();
     if h.first() == Some(&"actor") && h.contains(&"issue") {
-        return read_long(path, text).map(|table| TableFile {
-            format: TableFormat::Long,
-            table,
-            title: None,
-        });
+        return read_long(path, text).map(|table| TableFile { format: TableFormat::Long, table, title: None });
     }
     if h.first() == Some(&"actor") {
-        return read_bdm(path, text).map(|table| TableFile {
-            format: TableFormat::Bdm,
-            table,
-            title: None,
-        });
+        return read_bdm(path, text).map(|table| TableFile { format: TableFormat::Bdm, table, title: None });
     }
     crate::ktab::parse_ktab(path, text)
 }
@@ -96,13 +87,9 @@ pub(crate) fn number(
     if t.is_empty() {
         return Err(err(format!("missing value; expected {expected}")));
     }
-    let v: f64 = t
-        .parse()
-        .map_err(|_| err(format!("`{t}` is not a number; expected {expected}")))?;
+    let v: f64 = t.parse().map_err(|_| err(format!("`{t}` is not a number; expected {expected}")))?;
     if !v.is_finite() {
-        return Err(err(format!(
-            "`{t}` is not a finite number; expected {expected}"
-        )));
+        return Err(err(format!("`{t}` is not a finite number; expected {expected}")));
     }
     if !range.contains(&v) {
         return Err(err(format!("{v} is out of range; expected {expected}")));
@@ -111,11 +98,7 @@ pub(crate) fn number(
 }
 
 /// Turns a table-level error into a read error at the right line.
-pub(crate) fn table_error(
-    path: &Path,
-    e: TableError,
-    actor_line: impl Fn(&str) -> Option<usize>,
-) -> ReadError {
+pub(crate) fn table_error(path: &Path, e: TableError, actor_line: impl Fn(&str) -> Option<usize>) -> ReadError {
     match &e {
         TableError::DuplicateActor(a) => {
             let mut r = ReadError::new(path, e.to_string()).field("actor");
@@ -135,18 +118,12 @@ struct Columns {
 fn columns(path: &Path, headers: &csv::StringRecord, want: &[&str]) -> Result<Columns, ReadError> {
     let mut idx = Vec::new();
     for w in want {
-        match headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(w))
-        {
+        match headers.iter().position(|h| h.trim().eq_ignore_ascii_case(w)) {
             Some(i) => idx.push(i),
             None => {
                 return Err(ReadError::new(
                     path,
-                    format!(
-                        "missing column `{w}`; expected the columns {}",
-                        want.join(",")
-                    ),
+                    format!("missing column `{w}`; expected the columns {}", want.join(",")),
                 )
                 .at(1, None));
             }
@@ -156,11 +133,7 @@ fn columns(path: &Path, headers: &csv::StringRecord, want: &[&str]) -> Result<Co
 }
 
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes())
+    csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes())
 }
 
 fn record_line(r: &csv::StringRecord) -> usize {
@@ -176,22 +149,11 @@ fn csv_error(path: &Path, e: csv::Error) -> ReadError {
     r
 }
 
-fn get<'a>(
-    path: &Path,
-    rec: &'a csv::StringRecord,
-    i: usize,
-    field: &str,
-) -> Result<&'a str, ReadError> {
+fn get<'a>(path: &Path, rec: &'a csv::StringRecord, i: usize, field: &str) -> Result<&'a str, ReadError> {
     rec.get(i).ok_or_else(|| {
-        ReadError::new(
-            path,
-            format!(
-                "the row has {} fields; column `{field}` is missing",
-                rec.len()
-            ),
-        )
-        .at(record_line(rec), Some(i + 1))
-        .field(field)
+        ReadError::new(path, format!("the row has {} fields; column `{field}` is missing", rec.len()))
+            .at(record_line(rec), Some(i + 1))
+            .field(field)
     })
 }
 
@@ -199,11 +161,7 @@ fn get<'a>(
 pub fn read_bdm(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
     let mut rdr = csv_reader(text);
     let headers = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
-    let c = columns(
-        path,
-        &headers,
-        &["actor", "capability", "position", "salience"],
-    )?;
+    let c = columns(path, &headers, &["actor", "capability", "position", "salience"])?;
     let mut actors = Vec::new();
     let mut cells = Vec::new();
     let mut lines = Vec::new();
@@ -212,9 +170,7 @@ pub fn read_bdm(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
         let line = record_line(&rec);
         let name = get(path, &rec, c.idx[0], "actor")?.to_string();
         if name.is_empty() {
-            return Err(ReadError::new(path, "empty actor name")
-                .at(line, Some(c.idx[0] + 1))
-                .field("actor"));
+            return Err(ReadError::new(path, "empty actor name").at(line, Some(c.idx[0] + 1)).field("actor"));
         }
         let cap = number(
             path,
@@ -242,46 +198,24 @@ pub fn read_bdm(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
         )?;
         actors.push(name);
         lines.push(line);
-        cells.push(Some(Cell {
-            position: pos,
-            salience: sal / 100.0,
-            capability: cap,
-        }));
+        cells.push(Some(Cell { position: pos, salience: sal / 100.0, capability: cap }));
     }
     if actors.is_empty() {
-        return Err(ReadError::new(
-            path,
-            "the file has a header but no actor rows; expected at least 2 actors",
-        ));
+        return Err(ReadError::new(path, "the file has a header but no actor rows; expected at least 2 actors"));
     }
     let pos: Vec<f64> = cells.iter().flatten().map(|c| c.position).collect();
-    let (lo, hi) = pos
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
-    let issue = Issue {
-        name: "issue".to_string(),
-        scale_min: lo,
-        scale_max: hi,
-    };
+    let (lo, hi) = pos.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let issue = Issue { name: "issue".to_string(), scale_min: lo, scale_max: hi };
     let names = actors.clone();
-    ActorTable::new(actors, vec![issue], cells).map_err(|e| {
-        table_error(path, e, |a| {
-            names.iter().rposition(|n| n == a).map(|i| lines[i])
-        })
-    })
+    ActorTable::new(actors, vec![issue], cells)
+        .map_err(|e| table_error(path, e, |a| names.iter().rposition(|n| n == a).map(|i| lines[i])))
 }
 
 /// Reads the long format `actor,issue,position,salience,capability`.
 pub fn read_long(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
     let mut rdr = csv_reader(text);
     let headers = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
-    let c = columns(
-        path,
-        &headers,
-        &["actor", "issue", "position", "salience", "capability"],
-    )?;
+    let c = columns(path, &headers, &["actor", "issue", "position", "salience", "capability"])?;
     let mut actors: Vec<String> = Vec::new();
     let mut issues: Vec<String> = Vec::new();
     let mut rows: Vec<(usize, usize, Cell, usize)> = Vec::new();
@@ -291,14 +225,10 @@ pub fn read_long(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
         let actor = get(path, &rec, c.idx[0], "actor")?.to_string();
         let issue = get(path, &rec, c.idx[1], "issue")?.to_string();
         if actor.is_empty() {
-            return Err(ReadError::new(path, "empty actor name")
-                .at(line, Some(c.idx[0] + 1))
-                .field("actor"));
+            return Err(ReadError::new(path, "empty actor name").at(line, Some(c.idx[0] + 1)).field("actor"));
         }
         if issue.is_empty() {
-            return Err(ReadError::new(path, "empty issue name")
-                .at(line, Some(c.idx[1] + 1))
-                .field("issue"));
+            return Err(ReadError::new(path, "empty issue name").at(line, Some(c.idx[1] + 1)).field("issue"));
         }
         let pos = number(
             path,
@@ -335,30 +265,15 @@ pub fn read_long(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
         if let Some(prev) = rows.iter().find(|r| r.0 == a && r.1 == k) {
             return Err(ReadError::new(
                 path,
-                format!(
-                    "duplicate actor `{actor}` on issue `{issue}` (first given on line {})",
-                    prev.3
-                ),
+                format!("duplicate actor `{actor}` on issue `{issue}` (first given on line {})", prev.3),
             )
             .at(line, Some(c.idx[0] + 1))
             .field("actor"));
         }
-        rows.push((
-            a,
-            k,
-            Cell {
-                position: pos,
-                salience: sal / 100.0,
-                capability: cap,
-            },
-            line,
-        ));
+        rows.push((a, k, Cell { position: pos, salience: sal / 100.0, capability: cap }, line));
     }
     if rows.is_empty() {
-        return Err(ReadError::new(
-            path,
-            "the file has a header but no rows; expected at least 2 actors",
-        ));
+        return Err(ReadError::new(path, "the file has a header but no rows; expected at least 2 actors"));
     }
     let mut cells = vec![None; actors.len() * issues.len()];
     for (a, k, cell, _) in &rows {
@@ -378,85 +293,42 @@ mod tests {
 
     #[test]
     fn reads_bdm() {
-        let t = parse_table(
-            p(),
-            "actor,capability,position,salience\na,1,4,50\nb,2,7,100\n",
-        )
-        .unwrap();
+        let t = parse_table(p(), "actor,capability,position,salience\na,1,4,50\nb,2,7,100\n").unwrap();
         assert_eq!(t.format, TableFormat::Bdm);
         assert_eq!(t.table.cell(1, 0).unwrap().salience, 1.0);
     }
 
     #[test]
     fn bdm_errors_name_the_spot() {
-        let e = parse_table(
-            p(),
-            "actor,capability,position,salience\na,1,4,50\nb,2,7,150\n",
-        )
-        .unwrap_err();
-        assert_eq!(
-            (e.line, e.column, e.field.as_deref()),
-            (Some(3), Some(4), Some("salience"))
-        );
+        let e = parse_table(p(), "actor,capability,position,salience\na,1,4,50\nb,2,7,150\n").unwrap_err();
+        assert_eq!((e.line, e.column, e.field.as_deref()), (Some(3), Some(4), Some("salience")));
         assert!(e.to_string().contains("[0, 100]"), "{e}");
-        let e = parse_table(
-            p(),
-            "actor,capability,position,salience\na,-1,4,50\nb,2,7,10\n",
-        )
-        .unwrap_err();
+        let e = parse_table(p(), "actor,capability,position,salience\na,-1,4,50\nb,2,7,10\n").unwrap_err();
         assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("capability")));
-        let e = parse_table(
-            p(),
-            "actor,capability,position,salience\na,1,NaN,50\nb,2,7,10\n",
-        )
-        .unwrap_err();
+        let e = parse_table(p(), "actor,capability,position,salience\na,1,NaN,50\nb,2,7,10\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("position"));
         let e = parse_table(p(), "actor,capability,position\na,1,4\nb,2,7\n").unwrap_err();
         assert!(e.message.contains("missing column `salience`"), "{e}");
-        let e = parse_table(
-            p(),
-            "actor,capability,position,salience\na,1,4,50\na,2,7,10\n",
-        )
-        .unwrap_err();
-        assert!(
-            e.message.contains("more than once") && e.line == Some(3),
-            "{e}"
-        );
+        let e = parse_table(p(), "actor,capability,position,salience\na,1,4,50\na,2,7,10\n").unwrap_err();
+        assert!(e.message.contains("more than once") && e.line == Some(3), "{e}");
         let e = parse_table(p(), "actor,capability,position,salience\na,1,4,50\n").unwrap_err();
         assert!(e.message.contains("at least 2"), "{e}");
         let e = parse_table(p(), "").unwrap_err();
         assert!(e.message.contains("empty"), "{e}");
         let e = parse_table(p(), "actor;capability;position;salience\na;1;4;50\n").unwrap_err();
-        assert!(
-            e.message.contains("comma-separated") && e.message.contains(';'),
-            "{e}"
-        );
+        assert!(e.message.contains("comma-separated") && e.message.contains(';'), "{e}");
     }
 
     #[test]
     fn reads_long() {
-        let t = parse_table(
-            p(),
-            "actor,issue,position,salience,capability\na,x,10,50,1\nb,x,20,50,2\nb,y,30,40,2\n",
-        )
-        .unwrap();
+        let t = parse_table(p(), "actor,issue,position,salience,capability\na,x,10,50,1\nb,x,20,50,2\nb,y,30,40,2\n")
+            .unwrap();
         assert_eq!(t.format, TableFormat::Long);
         assert_eq!(t.table.n_issues(), 2);
         assert_eq!(t.table.cell(0, 1), None);
-        let e = parse_table(
-            p(),
-            "actor,issue,position,salience,capability\na,x,10,50,1\na,x,20,50,2\n",
-        )
-        .unwrap_err();
-        assert!(
-            e.message.contains("duplicate actor `a` on issue `x`"),
-            "{e}"
-        );
-        let e = parse_table(
-            p(),
-            "actor,issue,position,salience,capability\na,x,101,50,1\nb,x,20,50,2\n",
-        )
-        .unwrap_err();
+        let e = parse_table(p(), "actor,issue,position,salience,capability\na,x,10,50,1\na,x,20,50,2\n").unwrap_err();
+        assert!(e.message.contains("duplicate actor `a` on issue `x`"), "{e}");
+        let e = parse_table(p(), "actor,issue,position,salience,capability\na,x,101,50,1\nb,x,20,50,2\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("position"));
     }
 }

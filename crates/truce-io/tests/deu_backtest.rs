@@ -22,43 +22,15 @@ fn equal_capability_baselines() {
     let issues = observed_issues(&dev(), Capability::Equal);
     assert_eq!(issues.len(), 250);
     let models = vec![
-        (
-            "mean".to_string(),
-            BacktestModel::PerIssue(Box::new(Mean {
-                weights: MeanWeights::CapabilitySalience,
-            })),
-        ),
-        (
-            "unweighted-mean".to_string(),
-            BacktestModel::PerIssue(Box::new(Mean {
-                weights: MeanWeights::Equal,
-            })),
-        ),
-        (
-            "median".to_string(),
-            BacktestModel::PerIssue(Box::new(Median {
-                tie: TieRule::Lower,
-                salience_only: false,
-            })),
-        ),
+        ("mean".to_string(), BacktestModel::PerIssue(Box::new(Mean { weights: MeanWeights::CapabilitySalience }))),
+        ("unweighted-mean".to_string(), BacktestModel::PerIssue(Box::new(Mean { weights: MeanWeights::Equal }))),
+        ("median".to_string(), BacktestModel::PerIssue(Box::new(Median { tie: TieRule::Lower, salience_only: false }))),
     ];
     let r = run_backtest(&issues, &models, &SolveContext::default()).unwrap();
     let mae: Vec<f64> = r.summaries.iter().map(|s| s.mae).collect();
-    assert!(
-        (mae[0] - 24.11).abs() <= 0.01,
-        "salience-weighted mean MAE {}",
-        mae[0]
-    );
-    assert!(
-        (mae[1] - 24.66).abs() <= 0.01,
-        "unweighted mean MAE {}",
-        mae[1]
-    );
-    assert!(
-        (mae[2] - 29.84).abs() <= 0.01,
-        "salience-weighted lower median MAE {}",
-        mae[2]
-    );
+    assert!((mae[0] - 24.11).abs() <= 0.01, "salience-weighted mean MAE {}", mae[0]);
+    assert!((mae[1] - 24.66).abs() <= 0.01, "unweighted mean MAE {}", mae[1]);
+    assert!((mae[2] - 29.84).abs() <= 0.01, "salience-weighted lower median MAE {}", mae[2]);
     assert!(r.summaries.iter().all(|s| s.n == 250));
 }
 
@@ -73,13 +45,7 @@ fn council_weights_by_regime() {
     assert_eq!(council_weight("com", Some((2008, 6, 1))), 29.0);
     // EU-15 total 87; EU-27 Nice total 345.
     let codes = truce_io::deu::ACTOR_CODES;
-    let t = |d| {
-        codes
-            .iter()
-            .filter(|c| **c != "com" && **c != "ep")
-            .map(|c| council_weight(c, Some(d)))
-            .sum::<f64>()
-    };
+    let t = |d| codes.iter().filter(|c| **c != "com" && **c != "ep").map(|c| council_weight(c, Some(d))).sum::<f64>();
     assert_eq!(t((2000, 1, 1)), 87.0);
     assert_eq!(t((2008, 1, 1)), 345.0);
     assert_eq!(t((2014, 1, 1)), 352.0);

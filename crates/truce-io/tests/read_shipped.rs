@@ -3,9 +3,7 @@ use std::path::Path;
 use truce_io::table::{read_table, TableFormat};
 
 fn data(p: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(p)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(p)
 }
 
 #[test]

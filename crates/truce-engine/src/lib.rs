@@ -1,0 +1,17 @@
+//! # truce-engine: the fight–talk engine
+//!
+//! One run of a war that is fought and negotiated at once, week by week: fight (stochastic
+//! attrition, a front that moves with the effective force ratio, strikes, aid), learn (each
+//! belligerent updates its belief about the front's drift), talk (value of war, a mediator's
+//! Nash proposal, amendments, Powell's commitment check, stochastic acceptance by veto
+//! players, a ceasefire fallback, concessions and hardening), end (settlement, ceasefire,
+//! collapse, low activity or stalemate). Design: `docs/reference/fight-talk-model.md`.
+//!
+//! Invariants: no I/O, no threads, no clock. A run is a pure function of (parameters, seed):
+//! every random draw comes from the run's own ChaCha8 stream. The weekly loop does not
+//! allocate: a [`sim::Sim`] owns its buffers and is reused across runs.
+
+pub mod calendar;
+pub mod params;
+pub mod scenario;
+pub mod sim;

@@ -1,0 +1,509 @@
+//! The scenario schema: what a user writes in a scenario TOML file.
+//!
+//! Every number may carry its source: write `forces = 700_000` or
+//! `forces = { value = 700_000, source = "Putin, 18 Sep 2025 (data/ukraine/facts.md §2)" }`.
+//! Unknown keys are errors (with a did-you-mean, see [`crate::check`]). Positions are on the
+//! issue's 0–100 scale, saliences on 0–100 as in every truce input, rates per week unless the
+//! name says otherwise. The schema is documented field by field in `docs/scenario.md`.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A number with an optional source note.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Num {
+    pub value: f64,
+    pub source: Option<String>,
+}
+
+impl Num {
+    pub fn new(value: f64) -> Self {
+        Num { value, source: None }
+    }
+}
+
+impl From<f64> for Num {
+    fn from(v: f64) -> Self {
+        Num::new(v)
+    }
+}
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.source {
+            None => s.serialize_f64(self.value),
+            Some(src) => {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("value", &self.value)?;
+                m.serialize_entry("source", src)?;
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, or a table `{ value = <number>, source = \"...\" }`")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
+                if v.is_finite() {
+                    Ok(Num::new(v))
+                } else {
+                    Err(E::custom(format!("{v} is not a finite number")))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num::new(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num::new(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Num, A::Error> {
+                let mut value: Option<f64> = None;
+                let mut source: Option<String> = None;
+                while let Some(k) = map.next_key::<String>()? {
+                    match k.as_str() {
+                        "value" => value = Some(map.next_value::<Num>()?.value),
+                        "source" => source = Some(map.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, &["value", "source"])),
+                    }
+                }
+                let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
+                Ok(Num { value, source })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A date as written in TOML (`2025-12-03`).
+pub type Date = toml::value::Datetime;
+
+/// The whole scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub scenario: Meta,
+    pub issues: Vec<IssueSpec>,
+    pub sides: Vec<SideSpec>,
+    pub actors: Vec<ActorSpec>,
+    #[serde(default)]
+    pub combat: Combat,
+    #[serde(default)]
+    pub seasonality: Seasonality,
+    #[serde(default)]
+    pub intensity: Intensity,
+    #[serde(default)]
+    pub beliefs: BTreeMap<String, BeliefSpec>,
+    pub protocol: Protocol,
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
+    #[serde(default)]
+    pub termination: Termination,
+    /// Distributions per parameter path, for ensembles (`truce forecast`).
+    #[serde(default)]
+    pub uncertainty: BTreeMap<String, toml::Value>,
+}
+
+/// Name, dates and documentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub start: Date,
+    pub horizon_weeks: u32,
+    /// General sources the file draws on.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// One negotiated issue on 0–100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// What 0 means.
+    pub low: String,
+    /// What 100 means.
+    pub high: String,
+    /// Value of the issue without a deal (ignored for the territorial issue, whose no-deal
+    /// value is the line of control).
+    #[serde(default)]
+    pub no_deal: Option<Num>,
+    /// Whether the battlefield moves this issue's status quo (at most one issue).
+    #[serde(default)]
+    pub territorial: bool,
+    /// Territorial issue: knots `[index, km²]` mapping the index to the area held by the
+    /// first side, strictly increasing in both.
+    #[serde(default)]
+    pub km2: Vec<[f64; 2]>,
+    /// Territorial issue: the area the first side holds at the start (km²).
+    #[serde(default)]
+    pub start_km2: Option<Num>,
+    /// Future power shifted toward the first side per point the deal lies above the no-deal
+    /// value (toward the second side below it), in points of the probability of prevailing
+    /// (Powell 2006's q). Power-conferring terms: the fortress belt, army caps.
+    #[serde(default)]
+    pub power_shift: Option<Num>,
+}
+
+/// A belligerent side's military and economic state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SideSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Committed combat strength on the front (personnel).
+    pub forces: Num,
+    /// New personnel per week at full economy.
+    pub recruitment_per_week: Num,
+    /// Share of casualties that return to duty.
+    #[serde(default)]
+    pub return_to_duty: Num,
+    /// Combat effectiveness multiplier (before aid).
+    #[serde(default = "one")]
+    pub effectiveness: Num,
+    /// Economic capacity E in (0, 1] at the start.
+    #[serde(default = "one")]
+    pub economy: Num,
+    /// Weekly recovery of E toward 1 (share of the gap).
+    #[serde(default)]
+    pub economy_recovery_per_week: Num,
+    /// Weekly reduction of the other side's E by strikes at intensity 1.
+    #[serde(default)]
+    pub strike_capacity: Num,
+    /// Casualties this side suffers per week at the start (calibrates the attrition law).
+    pub casualties_per_week: Num,
+    /// Cost of a year of war in utility points (the deal space spans 0–1).
+    pub war_cost_per_year: Num,
+    /// Share of this side's effectiveness that depends on foreign aid.
+    #[serde(default)]
+    pub aid_dependence: Num,
+    /// The side collapses when its forces fall below this share of the start.
+    #[serde(default = "collapse_forces")]
+    pub collapse_forces_fraction: Num,
+    /// The side collapses when its economy falls below this level.
+    #[serde(default = "collapse_economy")]
+    pub collapse_economy: Num,
+}
+
+fn one() -> Num {
+    Num::new(1.0)
+}
+fn collapse_forces() -> Num {
+    Num::new(0.3)
+}
+fn collapse_economy() -> Num {
+    Num::new(0.2)
+}
+
+/// Actor roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Belligerent,
+    Mediator,
+    Supporter,
+    Bystander,
+}
+
+/// A public red line: conceding past `at` costs `audience_cost` utility per 100 points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedLine {
+    pub at: Num,
+    pub audience_cost: Num,
+}
+
+/// A supporter's aid to a side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AidSpec {
+    /// Receiving side.
+    pub to: String,
+    /// Aid level at the start, in the scenario's aid unit (e.g. € bn a month).
+    pub level: Num,
+    /// Share of the level lost per year (fatigue).
+    #[serde(default)]
+    pub fatigue_per_year: Num,
+    /// Probability per year that aid stops for good.
+    #[serde(default)]
+    pub stop_hazard_per_year: Num,
+}
+
+/// One actor of the negotiation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub role: Role,
+    /// Side (belligerents and supporters).
+    #[serde(default)]
+    pub side: Option<String>,
+    pub capability: Num,
+    /// Must this actor accept a deal?
+    #[serde(default)]
+    pub veto: bool,
+    /// May this actor amend the mediator's proposal?
+    #[serde(default)]
+    pub amends: bool,
+    /// Positions per issue id (0–100).
+    pub positions: BTreeMap<String, Num>,
+    /// Saliences per issue id (0–100).
+    pub saliences: BTreeMap<String, Num>,
+    #[serde(default)]
+    pub red_lines: BTreeMap<String, RedLine>,
+    /// How heavily war costs weigh: costs are divided by resolve.
+    #[serde(default = "one")]
+    pub resolve: Num,
+    /// Risk attitude in [−1, 1]: > 0 risk averse (war's uncertainty costs), < 0 acceptant.
+    #[serde(default)]
+    pub risk: Num,
+    #[serde(default)]
+    pub aid: Option<AidSpec>,
+}
+
+/// The attrition and front laws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Combat {
+    /// Generalised Lanchester exponents: L_A ∝ F_B^p · F_A^q (square law p = 1, q = 0).
+    pub exponent_p: Num,
+    pub exponent_q: Num,
+    /// Sd of the mean-one lognormal weekly shock on casualties.
+    pub casualty_noise: Num,
+    /// Mean weekly gain of the first side at the start, intensity 1 (km²).
+    pub calibrated_gain_km2_per_week: Num,
+    /// Largest mean weekly movement (km²) as the force ratio grows.
+    pub max_gain_km2_per_week: Num,
+    /// Steepness κ of the movement in ln(force ratio).
+    pub gain_steepness: Num,
+    /// Force ratio an attacker needs before it advances at all.
+    pub defender_advantage: Num,
+    /// Scale of the weekly Student-t shock on the front (km²).
+    pub front_noise_km2: Num,
+    /// Degrees of freedom of that shock (small = fat tails, breakthroughs).
+    pub front_tail_dof: Num,
+}
+
+impl Default for Combat {
+    fn default() -> Self {
+        Combat {
+            exponent_p: Num::new(1.0),
+            exponent_q: Num::new(0.0),
+            casualty_noise: Num::new(0.25),
+            calibrated_gain_km2_per_week: Num::new(50.0),
+            max_gain_km2_per_week: Num::new(500.0),
+            gain_steepness: Num::new(1.5),
+            defender_advantage: Num::new(1.1),
+            front_noise_km2: Num::new(40.0),
+            front_tail_dof: Num::new(3.0),
+        }
+    }
+}
+
+/// Intensity multipliers by calendar month (January first), mean about 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Seasonality {
+    pub monthly: Vec<f64>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl Default for Seasonality {
+    fn default() -> Self {
+        Seasonality { monthly: vec![1.0; 12], source: None }
+    }
+}
+
+/// War intensity beyond the season: fatigue and escalation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Intensity {
+    /// Share of intensity lost per year of war (exhaustion).
+    pub fatigue_per_year: Num,
+    /// Probability that failed talks trigger an escalation pulse.
+    pub escalation_probability: Num,
+    /// Size of a pulse (added to the intensity multiplier).
+    pub escalation_pulse: Num,
+    /// Weekly decay factor of a pulse.
+    pub escalation_decay: Num,
+}
+
+impl Default for Intensity {
+    fn default() -> Self {
+        Intensity {
+            fatigue_per_year: Num::new(0.0),
+            escalation_probability: Num::new(0.0),
+            escalation_pulse: Num::new(0.3),
+            escalation_decay: Num::new(0.8),
+        }
+    }
+}
+
+/// A belligerent's prior belief about the front's weekly drift (km², first side positive).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeliefSpec {
+    /// How far the prior mean lies from the true starting drift in this side's favour (km²/week).
+    pub optimism_km2_per_week: Num,
+    /// Prior precision, in weeks of observation.
+    pub confidence_weeks: Num,
+    /// Memory of the learning (weeks); older evidence is discounted.
+    #[serde(default = "memory")]
+    pub memory_weeks: Num,
+}
+
+fn memory() -> Num {
+    Num::new(52.0)
+}
+
+/// Which collective-decision model moves positions after failed talks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CollectiveModel {
+    #[default]
+    Mean,
+    Median,
+}
+
+/// The negotiation protocol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protocol {
+    /// A talk round every this many weeks (and on `talks` events).
+    pub cadence_weeks: u32,
+    pub mediator: String,
+    /// Actors who must accept (default: the belligerents).
+    #[serde(default)]
+    pub veto: Vec<String>,
+    /// Logistic noise of acceptance: P(accept) = 1 / (1 + exp(−margin / noise)).
+    pub acceptance_noise: Num,
+    /// Share of the gap to the collective forecast an actor concedes after a failed round.
+    pub concession_rate: Num,
+    /// How strongly battlefield momentum speeds the loser's and slows the winner's concessions.
+    #[serde(default = "one")]
+    pub momentum_hardening: Num,
+    /// How strongly momentum scales the belligerents' leverage in the Nash product.
+    #[serde(default = "one")]
+    pub momentum_leverage: Num,
+    /// Weeks of fighting over which each side values war.
+    pub valuation_horizon_weeks: Num,
+    /// How far an amending supporter pulls the proposal toward itself (× its salience).
+    #[serde(default)]
+    pub amendment_strength: Num,
+    #[serde(default)]
+    pub collective_model: CollectiveModel,
+    /// Weekly-equivalent hazard of a ceasefire breaking down without guarantees (per year).
+    pub ceasefire_breakdown_per_year: Num,
+    /// How much a fully credible guarantee cuts that hazard (share).
+    #[serde(default)]
+    pub guarantee_breakdown_reduction: Num,
+    /// Credibility of third-party guarantees at the start, in [0, 1].
+    #[serde(default)]
+    pub guarantee_credibility: Num,
+    /// Future power a fully credible guarantee returns to the guaranteed side (probability points).
+    #[serde(default)]
+    pub guarantee_power: Num,
+    /// Powell (2006) check: discount factor per commitment period.
+    #[serde(default = "discount")]
+    pub commitment_discount: Num,
+}
+
+fn discount() -> Num {
+    Num::new(0.9)
+}
+
+/// Kinds of scheduled events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// One-off addition to a supporter's aid level (`amount`).
+    AidPackage,
+    /// A supporter's aid stops (`actor`).
+    AidStop,
+    /// A supporter's aid level is set (`amount`).
+    AidLevel,
+    /// An election: an actor's positions/resolve change (`positions`, `resolve`).
+    Election,
+    /// A leadership change: as an election, and the side's belief is reset (`optimism`).
+    LeadershipChange,
+    /// An offensive: a side's effectiveness × `amount` for `weeks`.
+    Offensive,
+    /// A third-party guarantee offer with `credibility` in [0, 1].
+    GuaranteeOffer,
+    /// Extra talks this week.
+    Talks,
+}
+
+/// A scheduled event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    pub date: Date,
+    pub kind: EventKind,
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub side: Option<String>,
+    #[serde(default)]
+    pub amount: Option<Num>,
+    #[serde(default)]
+    pub weeks: Option<u32>,
+    #[serde(default)]
+    pub credibility: Option<Num>,
+    #[serde(default)]
+    pub resolve: Option<Num>,
+    #[serde(default)]
+    pub optimism_km2_per_week: Option<Num>,
+    #[serde(default)]
+    pub positions: BTreeMap<String, Num>,
+    /// Do the belligerents foresee it (aid cliffs enter the value of war and Powell's check)?
+    #[serde(default)]
+    pub anticipated: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// When a run ends without agreement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Termination {
+    /// The second side collapses when the first holds at least this many km².
+    pub collapse_second_km2: Option<Num>,
+    /// The first side collapses when it holds at most this many km².
+    pub collapse_first_km2: Option<Num>,
+    /// Low activity: intensity below this floor ...
+    pub low_activity_intensity: Num,
+    /// ... for this many consecutive weeks.
+    pub low_activity_weeks: u32,
+}
+
+impl Default for Termination {
+    fn default() -> Self {
+        Termination {
+            collapse_second_km2: None,
+            collapse_first_km2: None,
+            low_activity_intensity: Num::new(0.2),
+            low_activity_weeks: 8,
+        }
+    }
+}
