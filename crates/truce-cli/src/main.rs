@@ -3,6 +3,7 @@
 
 mod bargain;
 mod output;
+mod scenario_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -25,6 +26,12 @@ enum Command {
     Backtest(BacktestCommand),
     /// The main job: forecast the built-in example with every bargaining model.
     Forecast(bargain::ForecastArgs),
+    /// One run of the fight–talk simulation: a weekly narrative or the full JSON trace.
+    Run(scenario_cmd::RunArgs),
+    /// Validate a scenario file.
+    Check(scenario_cmd::CheckArgs),
+    /// List the built-in scenarios, or print one as TOML.
+    Scenarios(scenario_cmd::ScenariosArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -66,6 +73,9 @@ fn main() -> ExitCode {
         Command::Bargain(a) => bargain::run_bargain(&a),
         Command::Backtest(BacktestCommand::Deu(a)) => bargain::run_deu(&a),
         Command::Forecast(a) => bargain::run_forecast(&a),
+        Command::Run(a) => scenario_cmd::run(&a),
+        Command::Check(a) => scenario_cmd::check(&a),
+        Command::Scenarios(a) => scenario_cmd::scenarios(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,7 +11,15 @@
 //! every random draw comes from the run's own ChaCha8 stream. The weekly loop does not
 //! allocate: a [`sim::Sim`] owns its buffers and is reused across runs.
 
+// Index loops over parallel struct-of-arrays buffers read more clearly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
+pub mod builtin;
 pub mod calendar;
+pub mod calibrate;
+pub mod load;
 pub mod params;
 pub mod scenario;
 pub mod sim;
+pub mod talk;
+pub mod trace;

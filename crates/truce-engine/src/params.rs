@@ -89,6 +89,8 @@ pub struct Params {
     pub salience: Vec<f64>,
     pub red_line: Vec<f64>,
     pub audience_cost: Vec<f64>,
+    /// Actor's territorial red line is the current line of control.
+    pub follows_line: Vec<bool>,
     pub resolve: Vec<f64>,
     pub risk: Vec<f64>,
     /// Aid: (receiving side, level, fatigue per year, stop hazard per year), or `None`.
@@ -449,6 +451,7 @@ impl Params {
         let mut salience = vec![0.0; n * m];
         let mut red_line = vec![f64::NAN; n * m];
         let mut audience_cost = vec![0.0; n * m];
+        let mut follows_line = vec![false; n];
         let mut resolve = Vec::new();
         let mut risk = Vec::new();
         let mut aid = Vec::new();
@@ -498,8 +501,31 @@ impl Params {
             }
             for (iid, rl) in &ac.red_lines {
                 if let Some(k) = issue_index(&mut c, &format!("{p}.red_lines.{iid}"), iid) {
-                    red_line[a * m + k] =
-                        c.range(&format!("{p}.red_lines.{iid}.at"), rl.at.value, 0.0, 100.0, "a position in [0, 100]");
+                    if rl.follows_line {
+                        if !s.issues[k].territorial {
+                            c.fail(
+                                format!("{p}.red_lines.{iid}.follows_line"),
+                                "only the territorial issue's red line can follow the line of control",
+                            );
+                        }
+                        follows_line[a] = true;
+                    } else {
+                        match &rl.at {
+                            Some(at) => {
+                                red_line[a * m + k] = c.range(
+                                    &format!("{p}.red_lines.{iid}.at"),
+                                    at.value,
+                                    0.0,
+                                    100.0,
+                                    "a position in [0, 100]",
+                                )
+                            }
+                            None => c.fail(
+                                format!("{p}.red_lines.{iid}"),
+                                "missing `at` (or set follows_line = true on the territorial issue)",
+                            ),
+                        }
+                    }
                     audience_cost[a * m + k] =
                         c.nonneg(&format!("{p}.red_lines.{iid}.audience_cost"), rl.audience_cost.value);
                 }
@@ -795,6 +821,7 @@ impl Params {
             salience,
             red_line,
             audience_cost,
+            follows_line,
             resolve,
             risk,
             aid,

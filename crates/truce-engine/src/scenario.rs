@@ -226,8 +226,14 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedLine {
-    pub at: Num,
+    /// Where the line is (ignored when `follows_line`).
+    #[serde(default)]
+    pub at: Option<Num>,
     pub audience_cost: Num,
+    /// Territorial issue only: the red line is the current line of control ("no withdrawal
+    /// from the territory we hold"), wherever the battlefield puts it.
+    #[serde(default)]
+    pub follows_line: bool,
 }
 
 /// A supporter's aid to a side.

@@ -1,0 +1,213 @@
+//! `truce run`, `truce check`, `truce scenarios`.
+
+use crate::CliError;
+use clap::{Args, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::Path;
+use truce_engine::builtin;
+use truce_engine::load::{load_str, Loaded};
+use truce_engine::trace::{run_traced, Trace};
+
+/// Loads a scenario from a path or a built-in name.
+pub fn load_scenario(name: &str) -> Result<Loaded, CliError> {
+    let path = Path::new(name);
+    if path.exists() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError(format!("{}: cannot read the file: {e}", path.display())))?;
+        return load_str(&path.display().to_string(), &text).map_err(|e| CliError(e.to_string()));
+    }
+    match builtin::builtin(name) {
+        Some(text) => load_str(&format!("<built-in {name}>"), text).map_err(|e| CliError(e.to_string())),
+        None => Err(CliError(format!(
+            "unknown scenario `{name}`: no such file, and not a built-in scenario ({})",
+            builtin::names().join(", ")
+        ))),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario: a TOML file or a built-in name.
+    #[arg(default_value = builtin::DEFAULT)]
+    pub scenario: String,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+    pub format: RunFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RunFormat {
+    Text,
+    Json,
+}
+
+pub fn run(a: &RunArgs) -> Result<(), CliError> {
+    let loaded = load_scenario(&a.scenario)?;
+    let trace = run_traced(&loaded.params, a.seed);
+    let mut out = std::io::stdout().lock();
+    match a.format {
+        RunFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &trace)?;
+            writeln!(out)?;
+        }
+        RunFormat::Text => narrative(&loaded, &trace, &mut out)?,
+    }
+    Ok(())
+}
+
+fn fmt_k(x: f64) -> String {
+    if x.abs() >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x.abs() >= 1e4 {
+        format!("{:.0}k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// A readable weekly narrative with every talk round.
+pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<()> {
+    let p = &l.params;
+    let (s0, s1) = (&p.sides[0].name, &p.sides[1].name);
+    writeln!(w, "{} — {} (seed {})", p.name, l.scenario.scenario.title, t.seed)?;
+    writeln!(
+        w,
+        "start {}, horizon {} weeks; talks every {} weeks, mediator {}",
+        p.start, p.horizon, p.cadence, p.actor_names[p.mediator]
+    )?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{:<10} {:>9} {:>9} {:>15} {:>6} {:>15}",
+        "date",
+        "km² held",
+        "gain",
+        format!("cas {}/{}", &s0[..s0.len().min(3)], &s1[..s1.len().min(3)]),
+        "aid",
+        "belief drift",
+    )?;
+    let mut ri = 0;
+    for wk in &t.weeks {
+        let flag = if wk.ceasefire {
+            "ceasefire"
+        } else if wk.range_open {
+            "range open"
+        } else {
+            ""
+        };
+        writeln!(
+            w,
+            "{:<10} {:>9.0} {:>+9.0} {:>15} {:>6.2} {:>15}  {}",
+            wk.date.to_string(),
+            wk.km2,
+            wk.gain_km2,
+            format!("{}/{}", fmt_k(wk.casualties[0]), fmt_k(wk.casualties[1])),
+            wk.aid[1],
+            format!("{:+.0}/{:+.0}", wk.belief_drift[0], wk.belief_drift[1]),
+            flag
+        )?;
+        while ri < t.rounds.len() && t.rounds[ri].week == wk.week {
+            let r = &t.rounds[ri];
+            let terms: Vec<String> = p.issue_ids.iter().map(|k| format!("{k} {:.1}", r.amended[k])).collect();
+            let kind = if r.compromise { "compromise" } else { "Nash proposal" };
+            writeln!(w, "  talks: {kind}: {}", terms.join(", "))?;
+            let am: Vec<String> =
+                r.amendments.iter().filter(|(_, v)| v.abs() > 0.05).map(|(k, v)| format!("{k} {v:+.1}")).collect();
+            if !am.is_empty() {
+                writeln!(w, "    amendments: {}", am.join(", "))?;
+            }
+            for d in &r.decisions {
+                let why = if !d.commitment_ok { " (fails the commitment check)" } else { "" };
+                writeln!(
+                    w,
+                    "    {:<12} {} margin {:+.3}{}",
+                    d.actor,
+                    if d.accepted { "accepts" } else { "rejects" },
+                    d.margin,
+                    why
+                )?;
+            }
+            if let Some(m) = &r.ceasefire_margins {
+                let v: Vec<String> = m.iter().map(|(k, x)| format!("{k} {x:+.3}")).collect();
+                writeln!(
+                    w,
+                    "    ceasefire at the line: margins {}{}",
+                    v.join(", "),
+                    if r.ceasefire { " — agreed" } else { " — no" }
+                )?;
+            }
+            ri += 1;
+        }
+    }
+    if let Some(o) = &t.outcome {
+        writeln!(w)?;
+        writeln!(w, "outcome: {} in week {} ({})", o.kind.name(), o.week, o.date)?;
+        let terms: Vec<String> = o.terms.iter().map(|(k, v)| format!("{k} {v:.1}")).collect();
+        writeln!(w, "terms: {}", terms.join(", "))?;
+        writeln!(w, "line: {:.0} km² held by {} (index {:.1})", o.km2_held, s0, o.index)?;
+        let cas: Vec<String> = o.casualties.iter().map(|(k, v)| format!("{k} {}", fmt_k(*v))).collect();
+        writeln!(
+            w,
+            "casualties: {}; talk rounds: {}; ceasefire breakdowns: {}",
+            cas.join(", "),
+            o.rounds,
+            o.ceasefire_breakdowns
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Scenario TOML file (or a built-in name).
+    pub file: String,
+}
+
+pub fn check(a: &CheckArgs) -> Result<(), CliError> {
+    let l = load_scenario(&a.file)?;
+    println!(
+        "{}: ok — {} issues, {} actors, {} events, {} uncertain parameters, horizon {} weeks",
+        a.file,
+        l.params.n_issues(),
+        l.params.n_actors(),
+        l.params.events.len(),
+        l.scenario.uncertainty.len(),
+        l.params.horizon
+    );
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct ScenariosArgs {
+    #[command(subcommand)]
+    pub command: Option<ScenariosCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScenariosCommand {
+    /// Print a built-in scenario as TOML, to copy and edit.
+    Show { name: String },
+}
+
+pub fn scenarios(a: &ScenariosArgs) -> Result<(), CliError> {
+    match &a.command {
+        None => {
+            for (name, desc, _) in builtin::BUILTIN {
+                let mark = if *name == builtin::DEFAULT { " (default)" } else { "" };
+                println!("{name:<20} {desc}{mark}");
+            }
+            Ok(())
+        }
+        Some(ScenariosCommand::Show { name }) => match builtin::builtin(name) {
+            Some(text) => {
+                print!("{text}");
+                Ok(())
+            }
+            None => Err(CliError(format!(
+                "unknown built-in scenario `{name}`; the built-in scenarios are: {}",
+                builtin::names().join(", ")
+            ))),
+        },
+    }
+}

@@ -1,0 +1,272 @@
+//! Loading scenario text: TOML → [`Scenario`] → [`Params`], with every error located.
+//!
+//! Syntax and type errors come from the TOML parser with their byte span; semantic errors
+//! ([`crate::params::Problem`]) carry the field's path (`actors.russia.capability`), which is
+//! looked up in the document to find its line and column. Unknown keys get a did-you-mean.
+//! Parsing text is not I/O: reading the file is the caller's job.
+
+use crate::params::{Params, Problem};
+use crate::scenario::Scenario;
+use std::fmt;
+
+/// One located error in a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// 1-based line and column, when known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// Dotted path of the field, when known.
+    pub path: Option<String>,
+    pub message: String,
+}
+
+/// All errors of a scenario file, with the file's name for display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.file)?;
+            if let Some(l) = d.line {
+                write!(f, ":{l}")?;
+                if let Some(c) = d.column {
+                    write!(f, ":{c}")?;
+                }
+            }
+            write!(f, ": ")?;
+            if let Some(p) = &d.path {
+                write!(f, "`{p}`: ")?;
+            }
+            write!(f, "{}", d.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// A parsed and validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub params: Params,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
+    (line, col)
+}
+
+/// Adds a did-you-mean to serde's "unknown field `x`, expected one of `a`, `b`".
+fn improve_message(msg: &str) -> String {
+    let msg = msg.trim();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        if let Some((field, tail)) = rest.split_once('`') {
+            let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let best = options
+                .iter()
+                .map(|o| (strsim::jaro_winkler(field, o), *o))
+                .filter(|(s, _)| *s > 0.75)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            return match best {
+                Some((_, o)) => {
+                    format!("unknown key `{field}`; did you mean `{o}`? (expected one of: {})", options.join(", "))
+                }
+                None => format!("unknown key `{field}`; expected one of: {}", options.join(", ")),
+            };
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        if let Some((v, tail)) = rest.split_once('`') {
+            let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let best = options
+                .iter()
+                .map(|o| (strsim::jaro_winkler(v, o), *o))
+                .filter(|(s, _)| *s > 0.75)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, o)) = best {
+                return format!("unknown value `{v}`; did you mean `{o}`? (expected one of: {})", options.join(", "));
+            }
+        }
+    }
+    msg.to_string()
+}
+
+/// Finds the byte span of a dotted path in the document.
+fn locate(doc: &toml_edit::Document<String>, path: &str) -> Option<std::ops::Range<usize>> {
+    let mut segs: Vec<(String, Option<usize>)> = Vec::new();
+    let (head, uncertain) = match path.strip_prefix("uncertainty.") {
+        Some(rest) => ("uncertainty", Some(rest)),
+        None => (path, None),
+    };
+    for s in head.split('.') {
+        match s.split_once('[') {
+            Some((name, idx)) => segs.push((name.to_string(), idx.trim_end_matches(']').parse().ok())),
+            None => segs.push((s.to_string(), None)),
+        }
+    }
+    if let Some(u) = uncertain {
+        segs.push((u.to_string(), None));
+    }
+    let mut item: &toml_edit::Item = doc.as_item();
+    let mut best = None;
+    let mut i = 0;
+    while i < segs.len() {
+        let (name, idx) = &segs[i];
+        let next: Option<&toml_edit::Item> = match item {
+            toml_edit::Item::Table(t) => {
+                if let Some(k) = t.key(name) {
+                    best = k.span().or(best);
+                }
+                t.get(name)
+            }
+            toml_edit::Item::Value(toml_edit::Value::InlineTable(t)) => {
+                if let Some(k) = t.key(name) {
+                    best = k.span().or(best);
+                }
+                None
+            }
+            toml_edit::Item::ArrayOfTables(aot) => {
+                // An id segment: the table whose `id` equals the name.
+                let found = aot.iter().find(|t| t.get("id").and_then(|v| v.as_str()) == Some(name.as_str()));
+                match found {
+                    Some(t) => {
+                        best = t.span().or(best);
+                        // Re-enter with the table as the current item.
+                        let mut rest = String::new();
+                        for (n, j) in &segs[i + 1..] {
+                            if !rest.is_empty() {
+                                rest.push('.');
+                            }
+                            rest.push_str(n);
+                            if let Some(j) = j {
+                                rest.push_str(&format!("[{j}]"));
+                            }
+                        }
+                        return locate_in_table(t, &rest).or(best);
+                    }
+                    None => return best,
+                }
+            }
+            _ => None,
+        };
+        let Some(mut next) = next else { return best };
+        best = next.span().or(best);
+        if let Some(j) = idx {
+            match next {
+                toml_edit::Item::ArrayOfTables(aot) => match aot.get(*j) {
+                    Some(t) => {
+                        best = t.span().or(best);
+                        let rest: Vec<String> = segs[i + 1..].iter().map(|(n, _)| n.clone()).collect();
+                        return locate_in_table(t, &rest.join(".")).or(best);
+                    }
+                    None => return best,
+                },
+                toml_edit::Item::Value(toml_edit::Value::Array(a)) => {
+                    return a.get(*j).and_then(|v| v.span()).or(best);
+                }
+                _ => {}
+            }
+        }
+        item = next;
+        let _ = &mut next;
+        i += 1;
+    }
+    best
+}
+
+fn locate_in_table(t: &toml_edit::Table, rest: &str) -> Option<std::ops::Range<usize>> {
+    let mut best = t.span();
+    if rest.is_empty() {
+        return best;
+    }
+    let mut cur_table: Option<&toml_edit::Table> = Some(t);
+    let mut cur_inline: Option<&toml_edit::InlineTable> = None;
+    for name in rest.split('.') {
+        if let Some(tb) = cur_table {
+            if let Some(k) = tb.key(name) {
+                best = k.span().or(best);
+            }
+            match tb.get(name) {
+                Some(toml_edit::Item::Table(n)) => {
+                    best = n.span().or(best);
+                    cur_table = Some(n);
+                }
+                Some(toml_edit::Item::Value(toml_edit::Value::InlineTable(n))) => {
+                    best = n.span().or(best);
+                    cur_table = None;
+                    cur_inline = Some(n);
+                }
+                Some(other) => return other.span().or(best),
+                None => return best,
+            }
+        } else if let Some(it) = cur_inline {
+            if let Some(k) = it.key(name) {
+                best = k.span().or(best);
+            }
+            match it.get(name) {
+                Some(toml_edit::Value::InlineTable(n)) => {
+                    best = n.span().or(best);
+                    cur_inline = Some(n);
+                }
+                Some(v) => return v.span().or(best),
+                None => return best,
+            }
+        }
+    }
+    best
+}
+
+/// Parses and validates scenario text. `file` names the source in messages.
+pub fn load_str(file: &str, text: &str) -> Result<Loaded, ScenarioError> {
+    let err = |diagnostics| ScenarioError { file: file.to_string(), diagnostics };
+    let scenario: Scenario = match toml::from_str(text) {
+        Ok(s) => s,
+        Err(e) => {
+            let (line, column) = match e.span() {
+                Some(sp) => {
+                    let (l, c) = line_col(text, sp.start);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            return Err(err(vec![Diagnostic { line, column, path: None, message: improve_message(e.message()) }]));
+        }
+    };
+    match Params::compile(&scenario) {
+        Ok(params) => Ok(Loaded { scenario, params }),
+        Err(problems) => {
+            let doc = toml_edit::Document::parse(text.to_string()).ok();
+            let diagnostics = problems
+                .into_iter()
+                .map(|Problem { path, message }| {
+                    let span = doc.as_ref().and_then(|d| locate(d, &path));
+                    let (line, column) = match span {
+                        Some(sp) => {
+                            let (l, c) = line_col(text, sp.start);
+                            (Some(l), Some(c))
+                        }
+                        None => (None, None),
+                    };
+                    Diagnostic { line, column, path: Some(path), message }
+                })
+                .collect();
+            Err(err(diagnostics))
+        }
+    }
+}
+
+/// Serialises a scenario back to TOML (sources kept as `{ value, source }` tables).
+pub fn to_toml(s: &Scenario) -> Result<String, String> {
+    toml::to_string_pretty(s).map_err(|e| e.to_string())
+}

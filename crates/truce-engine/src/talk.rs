@@ -1,0 +1,242 @@
+//! The negotiation's utilities and the mediator's proposal.
+//!
+//! - **Utility of a deal** d for actor i: salience-weighted closeness to i's current position,
+//!   u_i(d) = −Σ_k ŝ_ik |d_k − x_ik| / 100 (ŝ normalised to sum 1, so u ∈ [−1, 0]), minus the
+//!   audience cost a_ik per 100 points conceded past a public red line, minus, for a
+//!   belligerent, the future power the deal takes from it (Powell 2006: terms that shift
+//!   power, e.g. ceding a fortified belt or capping an army), discounted by the credibility
+//!   g of third-party guarantees.
+//! - **Proposal**: the mediator maximises the weighted Nash product
+//!   Π_i (u_i(d) − V_i)^{w_i} over the two belligerents' gains over their values of war
+//!   (Nash 1950; Kalai 1977's asymmetric form), weights w_i = leverage. Utilities are
+//!   separable, concave and piecewise linear in each issue, so the Pareto frontier is found
+//!   exactly by sorting issue segments by the rate at which one side's gain buys the other's
+//!   loss (a fractional knapsack), and the product is maximised in closed form on the
+//!   segment where its derivative changes sign. No iteration, no allocation.
+//! - **Prevailing probability** for Powell's check: a Tullock contest q = ρ² / (1 + ρ²) of the
+//!   effective force ratio ρ (Tullock 1980; Hirshleifer 1989).
+
+use crate::params::Params;
+
+/// Probability that the first side prevails, from the effective force ratio.
+#[inline]
+pub fn prevail(rho: f64) -> f64 {
+    let r2 = rho * rho;
+    r2 / (1.0 + r2)
+}
+
+/// What utilities depend on during a round.
+pub struct UtilityContext<'a> {
+    pub p: &'a Params,
+    /// Current advocated positions (actor-major).
+    pub pos: &'a [f64],
+    /// Saliences normalised per actor.
+    pub nsal: &'a [f64],
+    /// No-deal values per issue (the line for the territorial issue).
+    pub nodeal: &'a [f64],
+    /// Credibility of third-party guarantees in [0, 1].
+    pub guarantee: f64,
+}
+
+impl UtilityContext<'_> {
+    /// Utility of actor `a` for value `x` on issue `k`, deal terms included.
+    #[inline]
+    pub fn issue_utility(&self, a: usize, k: usize, x: f64) -> f64 {
+        let m = self.p.n_issues();
+        let i = a * m + k;
+        let u = -self.nsal[i] * (x - self.pos[i]).abs() / 100.0;
+        u + self.issue_utility_audience(a, k, x) - (1.0 - self.guarantee) * self.issue_power_loss(a, k, x)
+    }
+
+    /// The audience-cost part of [`Self::issue_utility`] (≤ 0).
+    #[inline]
+    pub fn issue_utility_audience(&self, a: usize, k: usize, x: f64) -> f64 {
+        let i = a * self.p.n_issues() + k;
+        let r = self.red_line(a, k);
+        if !r.is_finite() {
+            return 0.0;
+        }
+        let beyond = if self.p.position[i] >= r { (r - x).max(0.0) } else { (x - r).max(0.0) };
+        -self.p.audience_cost[i] * beyond / 100.0
+    }
+
+    /// Actor `a`'s red line on issue `k` now (the line of control if it follows the line).
+    #[inline]
+    pub fn red_line(&self, a: usize, k: usize) -> f64 {
+        if self.p.follows_line[a] && Some(k) == self.p.territorial {
+            self.nodeal[k]
+        } else {
+            self.p.red_line[a * self.p.n_issues() + k]
+        }
+    }
+
+    /// Future power (probability points) actor `a`'s side loses if issue `k` is settled at `x`.
+    #[inline]
+    pub fn issue_power_loss(&self, a: usize, k: usize, x: f64) -> f64 {
+        let ps = self.p.power_shift[k];
+        if ps == 0.0 || self.p.role[a] != crate::scenario::Role::Belligerent {
+            return 0.0;
+        }
+        let shift = ps * (x - self.nodeal[k]);
+        match self.p.side_of[a] {
+            Some(0) => (-shift).max(0.0),
+            Some(_) => shift.max(0.0),
+            None => 0.0,
+        }
+    }
+
+    /// Total power loss of a deal for actor `a`.
+    pub fn power_loss(&self, a: usize, d: &[f64]) -> f64 {
+        d.iter().enumerate().map(|(k, &x)| self.issue_power_loss(a, k, x)).sum()
+    }
+
+    /// Utility of a deal, audience costs and power losses included.
+    pub fn deal_utility(&self, a: usize, d: &[f64]) -> f64 {
+        d.iter().enumerate().map(|(k, &x)| self.issue_utility(a, k, x)).sum()
+    }
+
+    /// Salience-weighted closeness only (no audience cost, no power term): the value of an
+    /// outcome that is not a negotiated concession (the battlefield line, a ceasefire).
+    pub fn base_utility(&self, a: usize, d: &[f64]) -> f64 {
+        let m = self.p.n_issues();
+        d.iter().enumerate().map(|(k, &x)| -self.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0).sum()
+    }
+}
+
+/// One linear piece of the frontier: moving issue `k` from `from` to `to` gains the first
+/// belligerent `gain` and costs the second `loss`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    pub k: usize,
+    pub from: f64,
+    pub to: f64,
+    pub gain: f64,
+    pub loss: f64,
+    order: u32,
+}
+
+/// Result of a frontier search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrontierResult {
+    /// Some deal gives both belligerents more than their values of war.
+    pub range_open: bool,
+    /// The Nash proposal was found (written to the deal buffer).
+    pub solved: bool,
+}
+
+/// Reusable buffers for the frontier search.
+pub struct Frontier {
+    points: Vec<f64>,
+}
+
+impl Frontier {
+    pub fn with_capacity(m: usize) -> Self {
+        Frontier { points: Vec::with_capacity(8 * m.max(1)) }
+    }
+
+    /// Maximises the weighted Nash product of the two belligerents' gains over `v`.
+    /// Writes the proposal into `deal` when one exists.
+    pub fn solve(
+        &mut self,
+        ctx: &UtilityContext<'_>,
+        who: [usize; 2],
+        v: [f64; 2],
+        w: [f64; 2],
+        segs: &mut Vec<Segment>,
+        deal: &mut [f64],
+    ) -> FrontierResult {
+        let m = ctx.p.n_issues();
+        segs.clear();
+        let (a0, a1) = (who[0], who[1]);
+        let mut order = 0u32;
+        for k in 0..m {
+            // Breakpoints of both piecewise-linear utilities on [0, 100].
+            let pts = &mut self.points;
+            pts.clear();
+            pts.extend_from_slice(&[0.0, 100.0, ctx.pos[a0 * m + k], ctx.pos[a1 * m + k]]);
+            for a in [a0, a1] {
+                let r = ctx.red_line(a, k);
+                if r.is_finite() {
+                    pts.push(r);
+                }
+            }
+            if ctx.p.power_shift[k] != 0.0 {
+                pts.push(ctx.nodeal[k].clamp(0.0, 100.0));
+            }
+            pts.sort_unstable_by(f64::total_cmp);
+            pts.dedup();
+            // Start at the second belligerent's best point, walk toward the first's.
+            let best = |who: usize, other: usize| -> usize {
+                let mut bi = 0;
+                for j in 1..pts.len() {
+                    let (uj, ub) = (ctx.issue_utility(who, k, pts[j]), ctx.issue_utility(who, k, pts[bi]));
+                    if uj > ub
+                        || (uj == ub && ctx.issue_utility(other, k, pts[j]) > ctx.issue_utility(other, k, pts[bi]))
+                    {
+                        bi = j;
+                    }
+                }
+                bi
+            };
+            let start = best(a1, a0);
+            let end = best(a0, a1);
+            deal[k] = pts[start];
+            if start == end {
+                continue;
+            }
+            let step: isize = if end > start { 1 } else { -1 };
+            let mut j = start as isize;
+            while j != end as isize {
+                let (x0, x1) = (pts[j as usize], pts[(j + step) as usize]);
+                let gain = ctx.issue_utility(a0, k, x1) - ctx.issue_utility(a0, k, x0);
+                let loss = ctx.issue_utility(a1, k, x0) - ctx.issue_utility(a1, k, x1);
+                if gain <= 0.0 {
+                    break;
+                }
+                segs.push(Segment { k, from: x0, to: x1, gain, loss, order });
+                order += 1;
+                j += step;
+            }
+        }
+        // Greedy by rate gain/loss (concavity keeps each issue's own pieces in order).
+        let rate = |s: &Segment| if s.loss <= 0.0 { f64::INFINITY } else { s.gain / s.loss };
+        segs.sort_unstable_by(|a, b| rate(b).total_cmp(&rate(a)).then(a.order.cmp(&b.order)));
+        let mut u = [0.0; 2];
+        for k in 0..m {
+            u[0] += ctx.issue_utility(a0, k, deal[k]);
+            u[1] += ctx.issue_utility(a1, k, deal[k]);
+        }
+        let (mut g0, mut g1) = (u[0] - v[0], u[1] - v[1]);
+        let mut open = g0 > 0.0 && g1 > 0.0;
+        for s in segs.iter() {
+            let (a, b) = (s.gain, s.loss);
+            // Feasible part of the segment: g0 + aτ > 0 and g1 − bτ > 0.
+            let lo = if g0 > 0.0 { 0.0 } else { -g0 / a };
+            let hi = if b > 0.0 { g1 / b } else { f64::INFINITY };
+            if lo >= 1.0 && hi >= 1.0 {
+                // Still short of the first side's value of war: take the whole piece.
+                deal[s.k] = s.to;
+                g0 += a;
+                g1 -= b;
+                continue;
+            }
+            if lo >= hi || hi <= 0.0 {
+                // The second side's gain runs out before the first side's appears.
+                return FrontierResult { range_open: open, solved: false };
+            }
+            open = true;
+            // Stationary point of w0 ln(g0 + aτ) + w1 ln(g1 − bτ).
+            let tau = if b <= 0.0 { 1.0 } else { (w[0] * a * g1 - w[1] * b * g0) / (a * b * (w[0] + w[1])) };
+            let tau = tau.clamp(lo, hi.min(1.0));
+            if tau >= 1.0 {
+                deal[s.k] = s.to;
+                g0 += a;
+                g1 -= b;
+                continue;
+            }
+            deal[s.k] = s.from + tau * (s.to - s.from);
+            return FrontierResult { range_open: true, solved: true };
+        }
+        FrontierResult { range_open: open, solved: open && g0 > 0.0 && g1 > 0.0 }
+    }
+}

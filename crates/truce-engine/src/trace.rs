@@ -1,0 +1,208 @@
+//! A full trace of one run: every week and every talk round, for `truce run`, reports and
+//! the Python package. Recording allocates; runs without a trace do not.
+
+use crate::calendar::CivilDate;
+use crate::params::Params;
+use crate::sim::{Decision, Observer, OutcomeKind, RoundView, RunSummary, WeekView};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One week of the trace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    pub km2: f64,
+    pub index: f64,
+    pub gain_km2: f64,
+    pub casualties: [f64; 2],
+    pub cum_casualties: [f64; 2],
+    pub forces: [f64; 2],
+    pub economy: [f64; 2],
+    pub aid: [f64; 2],
+    pub belief_drift: [f64; 2],
+    pub intensity: f64,
+    pub range_open: bool,
+    pub ceasefire: bool,
+}
+
+/// One veto player's decision, with names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionRecord {
+    pub actor: String,
+    pub margin: f64,
+    pub accepted: bool,
+    pub commitment_ok: bool,
+}
+
+/// One talk round of the trace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    /// Mediator's proposal per issue id.
+    pub proposal: BTreeMap<String, f64>,
+    /// After supporters' amendments.
+    pub amended: BTreeMap<String, f64>,
+    /// Amendment per issue (amended − proposal).
+    pub amendments: BTreeMap<String, f64>,
+    pub compromise: bool,
+    pub range_open: bool,
+    pub values_of_war: BTreeMap<String, f64>,
+    pub decisions: Vec<DecisionRecord>,
+    pub ceasefire_margins: Option<BTreeMap<String, f64>>,
+    pub settled: bool,
+    pub ceasefire: bool,
+}
+
+/// A scheduled event as it happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    pub kind: String,
+    pub actor: Option<String>,
+    pub note: String,
+}
+
+/// The outcome of the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeRecord {
+    pub kind: OutcomeKind,
+    pub week: u32,
+    pub date: CivilDate,
+    pub terms: BTreeMap<String, f64>,
+    pub km2_held: f64,
+    pub index: f64,
+    pub casualties: BTreeMap<String, f64>,
+    pub costs: BTreeMap<String, f64>,
+    pub rounds: u32,
+    pub ceasefire_breakdowns: u32,
+}
+
+/// The whole trace.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Trace {
+    pub scenario: String,
+    pub seed: u64,
+    pub sides: Vec<String>,
+    pub weeks: Vec<WeekRecord>,
+    pub rounds: Vec<RoundRecord>,
+    pub events: Vec<EventRecord>,
+    pub breakdowns: Vec<u32>,
+    pub outcome: Option<OutcomeRecord>,
+}
+
+/// An [`Observer`] that records a [`Trace`].
+pub struct TraceObserver<'p> {
+    p: &'p Params,
+    pub trace: Trace,
+}
+
+impl<'p> TraceObserver<'p> {
+    pub fn new(p: &'p Params, seed: u64) -> Self {
+        TraceObserver {
+            p,
+            trace: Trace {
+                scenario: p.name.clone(),
+                seed,
+                sides: p.sides.iter().map(|s| s.name.clone()).collect(),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn by_issue(&self, v: &[f64]) -> BTreeMap<String, f64> {
+        self.p.issue_ids.iter().cloned().zip(v.iter().copied()).collect()
+    }
+
+    /// Adds the outcome and returns the trace.
+    pub fn finish(mut self, s: &RunSummary, terms: &[f64]) -> Trace {
+        let sides: Vec<String> = self.p.sides.iter().map(|x| x.id.clone()).collect();
+        self.trace.outcome = Some(OutcomeRecord {
+            kind: s.kind,
+            week: s.week,
+            date: self.p.start.plus_weeks(s.week),
+            terms: self.by_issue(terms),
+            km2_held: s.km2,
+            index: s.index,
+            casualties: sides.iter().cloned().zip(s.casualties).collect(),
+            costs: sides.iter().cloned().zip(s.costs).collect(),
+            rounds: s.rounds,
+            ceasefire_breakdowns: s.breakdowns,
+        });
+        self.trace
+    }
+}
+
+impl Observer for TraceObserver<'_> {
+    fn week(&mut self, w: &WeekView) {
+        self.trace.weeks.push(WeekRecord {
+            week: w.week,
+            date: self.p.start.plus_weeks(w.week),
+            km2: w.km2,
+            index: w.index,
+            gain_km2: w.gain,
+            casualties: w.casualties,
+            cum_casualties: w.cum_casualties,
+            forces: w.forces,
+            economy: w.economy,
+            aid: w.aid,
+            belief_drift: w.belief,
+            intensity: w.intensity,
+            range_open: w.range_open,
+            ceasefire: w.ceasefire,
+        });
+    }
+
+    fn round(&mut self, r: &RoundView<'_>) {
+        let amendments: Vec<f64> = r.amended.iter().zip(r.proposal).map(|(a, p)| a - p).collect();
+        let sides: Vec<String> = self.p.sides.iter().map(|x| x.id.clone()).collect();
+        let decisions = r
+            .decisions
+            .iter()
+            .map(|d: &Decision| DecisionRecord {
+                actor: self.p.actor_ids[d.actor].clone(),
+                margin: d.margin,
+                accepted: d.accepted,
+                commitment_ok: d.commitment_ok,
+            })
+            .collect();
+        self.trace.rounds.push(RoundRecord {
+            week: r.week,
+            date: self.p.start.plus_weeks(r.week),
+            proposal: self.by_issue(r.proposal),
+            amended: self.by_issue(r.amended),
+            amendments: self.by_issue(&amendments),
+            compromise: r.compromise,
+            range_open: r.range_open,
+            values_of_war: sides.iter().cloned().zip(r.values_of_war).collect(),
+            decisions,
+            ceasefire_margins: r.ceasefire_margins.map(|m| sides.iter().cloned().zip(m).collect()),
+            settled: r.settled,
+            ceasefire: r.ceasefire,
+        });
+    }
+
+    fn event(&mut self, week: u32, e: &crate::params::Event) {
+        self.trace.events.push(EventRecord {
+            week,
+            date: self.p.start.plus_weeks(week),
+            kind: format!("{:?}", e.kind),
+            actor: e.actor.map(|a| self.p.actor_ids[a].clone()),
+            note: e.note.clone(),
+        });
+    }
+
+    fn breakdown(&mut self, week: u32) {
+        self.trace.breakdowns.push(week);
+    }
+}
+
+/// Runs one traced simulation.
+pub fn run_traced(p: &Params, seed: u64) -> Trace {
+    let mut sim = crate::sim::Sim::new(p);
+    let mut obs = TraceObserver::new(p, seed);
+    let s = sim.run(seed, 0, &mut obs);
+    obs.finish(&s, sim.terms())
+}
