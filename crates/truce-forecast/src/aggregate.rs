@@ -12,7 +12,9 @@
 //! |x| must stay below about 1e13 for 10⁷ runs.
 //!
 //! This module does no I/O and spawns no threads; every type is `Serialize + Deserialize` so
-//! that shard files can be written and merged elsewhere.
+//! that shard files can be written and merged elsewhere. The file format must round-trip f64
+//! exactly (serde_json only with its `float_roundtrip` feature; JSON cannot carry the NaNs a
+//! [`RankSample`] may hold), or bit-exactness is lost at the file boundary.
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
