@@ -251,7 +251,7 @@ fn corr(a: &[f64], b: &[f64]) -> f64 {
 #[test]
 fn copula_imposes_correlation() {
     let set = UncertaintySet::new(normals(4), Some(vec![(0, 1, 0.6), (2, 1, -0.3)])).unwrap();
-    let mut cols = vec![Vec::with_capacity(N); 4];
+    let mut cols: Vec<Vec<f64>> = (0..4).map(|_| Vec::with_capacity(N)).collect();
     let mut out = [0.0; 4];
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     for _ in 0..N {
