@@ -651,8 +651,6 @@ pub struct WeekHistograms {
     hi: f64,
     /// `counts[week * (bins + 2) + slot]`, slot 0 = underflow, bins + 1 = overflow.
     counts: Vec<u32>,
-    /// Non-NaN values per week.
-    count: Vec<u64>,
     nan: Vec<u64>,
     sums: Vec<FixedSum>,
     #[serde(skip)]
@@ -666,7 +664,6 @@ struct WeekHistogramsRepr {
     lo: f64,
     hi: f64,
     counts: Vec<u32>,
-    count: Vec<u64>,
     nan: Vec<u64>,
     sums: Vec<FixedSum>,
 }
@@ -676,11 +673,7 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
     fn try_from(r: WeekHistogramsRepr) -> Result<Self, String> {
         let scale = check_range(r.lo, r.hi, r.bins)?;
         let w = r.weeks as usize;
-        if r.counts.len() != w * (r.bins + 2)
-            || r.count.len() != w
-            || r.nan.len() != w
-            || r.sums.len() != w
-        {
+        if r.counts.len() != w * (r.bins + 2) || r.nan.len() != w || r.sums.len() != w {
             return Err("week histograms: array lengths do not match weeks × bins".into());
         }
         Ok(WeekHistograms {
@@ -689,7 +682,6 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
             lo: r.lo,
             hi: r.hi,
             counts: r.counts,
-            count: r.count,
             nan: r.nan,
             sums: r.sums,
             scale,
@@ -712,7 +704,6 @@ impl WeekHistograms {
             lo,
             hi,
             counts: vec![0; w * (bins + 2)],
-            count: vec![0; w],
             nan: vec![0; w],
             sums: vec![FixedSum::new(); w],
             scale,
@@ -732,7 +723,6 @@ impl WeekHistograms {
         }
         let s = slot(self.lo, self.hi, self.scale, self.bins, x);
         self.counts[w * (self.bins + 2) + s] += 1;
-        self.count[w] += 1;
         self.sums[w].add(x);
     }
 
@@ -771,7 +761,6 @@ impl WeekHistograms {
             *a += b;
         }
         for w in 0..self.weeks as usize {
-            self.count[w] += other.count[w];
             self.nan[w] += other.nan[w];
             self.sums[w].merge(&other.sums[w]);
         }
@@ -783,14 +772,21 @@ impl WeekHistograms {
         self.weeks
     }
 
-    /// Non-NaN values recorded for `week`.
+    /// The `[underflow, bins…, overflow]` counts of `week`.
+    fn slots(&self, week: u32) -> &[u32] {
+        let stride = self.bins + 2;
+        let w = week as usize;
+        &self.counts[w * stride..(w + 1) * stride]
+    }
+
+    /// Non-NaN values recorded for `week` (summed from its bins: O(bins)).
     pub fn count(&self, week: u32) -> u64 {
-        self.count[week as usize]
+        self.slots(week).iter().map(|&c| u64::from(c)).sum()
     }
 
     /// Exact mean for `week` from the fixed-point sum; NaN when empty.
     pub fn mean(&self, week: u32) -> f64 {
-        self.sums[week as usize].value() / self.count[week as usize] as f64
+        self.sums[week as usize].value() / self.count(week) as f64
     }
 
     /// Bin width: the resolution of [`Self::quantile`].
@@ -801,15 +797,13 @@ impl WeekHistograms {
     /// The p-quantile for `week`, linear inside its bin (one bin width resolution), clamped
     /// to [lo, hi]; NaN when the week is empty.
     pub fn quantile(&self, week: u32, p: f64) -> f64 {
-        let stride = self.bins + 2;
-        let w = week as usize;
         quantile_slots(
-            &self.counts[w * stride..(w + 1) * stride],
+            self.slots(week),
             self.lo,
             self.hi,
             self.lo,
             self.hi,
-            self.count[w],
+            self.count(week),
             p,
         )
     }
