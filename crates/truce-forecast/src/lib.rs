@@ -13,6 +13,40 @@
 //!
 //! Invariants: this crate does no I/O, spawns no threads and never reads the clock. Each run's
 //! randomness comes from [`run_rng`], which depends only on (seed, run index).
+//!
+//! How a driver uses it (the engine call is a stand-in):
+//!
+//! ```
+//! use truce_forecast::{run_rng, Dist, Histogram, Incidence, ParamSpec, UncertaintySet};
+//!
+//! let set = UncertaintySet::new(
+//!     vec![
+//!         ParamSpec { path: "north.strength".into(), dist: Dist::Normal { mean: 85.0, sd: 20.0 } },
+//!         ParamSpec { path: "south.resolve".into(), dist: Dist::Uniform { low: 0.2, high: 0.8 } },
+//!     ],
+//!     Some(vec![(0, 1, -0.4)]),
+//! )
+//! .unwrap();
+//! // One shard per worker, each covering any subset of run indices.
+//! let mut shards = vec![(Incidence::new(2, 157), Histogram::new(0.0, 200.0, 400)); 2];
+//! let mut params = vec![0.0; set.len()];
+//! for run in 0..1000u64 {
+//!     let mut rng = run_rng(2026, run);
+//!     set.sample_into(&mut rng, &mut params);
+//!     let weeks = (params[0] * params[1]) as u32; // stand-in for the engine
+//!     let (inc, hist) = &mut shards[(run % 2) as usize];
+//!     if weeks < 157 { inc.record(0, weeks) } else { inc.record_censored() }
+//!     hist.add(params[0]);
+//! }
+//! let (mut inc, mut hist) = shards[0].clone();
+//! inc.merge(&shards[1].0).unwrap();
+//! hist.merge(&shards[1].1).unwrap();
+//! assert_eq!(inc.runs(), 1000);
+//! let total: f64 = inc.cumulative(0, 156) + inc.cumulative(1, 156) + inc.ongoing(156);
+//! assert!((total - 1.0).abs() < 1e-12);
+//! ```
+
+#![deny(missing_docs)]
 
 pub mod aggregate;
 mod special;
