@@ -1,0 +1,810 @@
+//! Exactly mergeable streaming aggregates for ensemble forecasts.
+//!
+//! An ensemble of millions of runs is summarised on the fly, in shards (per thread, per
+//! process, per machine), and the shards are merged. Every type here keeps only integer state
+//! (counts, and sums in fixed point), plus order-independent extrema, so `merge` is exact,
+//! associative and commutative: any split of the runs into shards, merged in any order,
+//! equals one pass bit for bit. Memory is independent of the number of runs.
+//!
+//! Fixed point: a value x is stored as the integer `trunc(x · 2^32)` (toward zero) in an
+//! `i128`, so the resolution is 2^-32 ≈ 2.3e-10 per value, and a sum over n values is exact
+//! in that representation while |Σ x| < 2^95 ≈ 4e28. Sums of squares use the same scale, so
+//! |x| must stay below about 1e13 for 10⁷ runs.
+//!
+//! This module does no I/O and spawns no threads; every type is `Serialize + Deserialize` so
+//! that shard files can be written and merged elsewhere. The file format must round-trip f64
+//! exactly (serde_json only with its `float_roundtrip` feature; JSON cannot carry the NaNs a
+//! [`RankSample`] may hold), or bit-exactness is lost at the file boundary.
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// The fixed-point scale 2^32: a stored integer k means the value k / 2^32.
+pub const FIXED_SCALE: f64 = 4_294_967_296.0;
+
+/// Why two aggregates could not be merged. Merging never partially applies.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MergeError {
+    /// The two aggregates were built with different layouts (ranges, bins, kinds, weeks, …).
+    #[error("cannot merge {what}: {detail}")]
+    Mismatch {
+        /// Which aggregate type.
+        what: &'static str,
+        /// How they differ.
+        detail: String,
+    },
+    /// The same run index was recorded in both rank samples (a run counted twice).
+    #[error("run {0} appears in both rank samples: shards overlap")]
+    DuplicateRun(u64),
+    /// A per-bin counter would exceed its integer type.
+    #[error("{0}: a bin count would overflow")]
+    Overflow(&'static str),
+}
+
+fn mismatch(what: &'static str, detail: String) -> MergeError {
+    MergeError::Mismatch { what, detail }
+}
+
+#[inline]
+fn to_fixed(x: f64) -> i128 {
+    let s = x * FIXED_SCALE;
+    // Fast path through i64 (a single instruction); `as` saturates and maps NaN to 0.
+    if s.abs() < 9.0e18 {
+        s as i64 as i128
+    } else {
+        s as i128
+    }
+}
+
+/// An exact, order-independent sum of f64 values in i128 fixed point (resolution 2^-32).
+///
+/// Why: floating-point sums depend on the order of addition, so shard merges would not
+/// reproduce a single pass. Integer addition (wrapping, so associative even past overflow)
+/// does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FixedSum {
+    raw: i128,
+}
+
+impl FixedSum {
+    /// An empty sum.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `trunc(x · 2^32)`; NaN adds nothing. Callers that must count NaNs do so themselves.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.raw = self.raw.wrapping_add(to_fixed(x));
+    }
+
+    /// Adds another shard's sum (exact).
+    #[inline]
+    pub fn merge(&mut self, other: &Self) {
+        self.raw = self.raw.wrapping_add(other.raw);
+    }
+
+    /// The sum as f64 (one rounding, at the end).
+    pub fn value(&self) -> f64 {
+        self.raw as f64 / FIXED_SCALE
+    }
+
+    /// The raw fixed-point integer, for exact comparisons.
+    pub fn raw(&self) -> i128 {
+        self.raw
+    }
+}
+
+/// Total-order minimum, so that ±0.0 ties resolve the same way in any merge order.
+fn min_total(a: Option<f64>, x: f64) -> Option<f64> {
+    Some(match a {
+        Some(m) if m.total_cmp(&x) != Ordering::Greater => m,
+        _ => x,
+    })
+}
+
+fn max_total(a: Option<f64>, x: f64) -> Option<f64> {
+    Some(match a {
+        Some(m) if m.total_cmp(&x) != Ordering::Less => m,
+        _ => x,
+    })
+}
+
+fn check_range(lo: f64, hi: f64, bins: usize) -> Result<f64, String> {
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(format!("need finite lo < hi, got [{lo}, {hi})"));
+    }
+    if bins == 0 {
+        return Err("need at least one bin".into());
+    }
+    let scale = bins as f64 / (hi - lo);
+    if !scale.is_finite() {
+        return Err(format!("range [{lo}, {hi}) is too narrow for {bins} bins"));
+    }
+    Ok(scale)
+}
+
+/// Slot of x in a `[underflow, bins…, overflow]` array (x must not be NaN).
+#[inline]
+fn slot(lo: f64, hi: f64, scale: f64, bins: usize, x: f64) -> usize {
+    if x < lo {
+        0
+    } else if x >= hi {
+        bins + 1
+    } else {
+        (((x - lo) * scale) as usize).min(bins - 1) + 1
+    }
+}
+
+/// Quantile from `[underflow, bins…, overflow]` counts, linear inside the bin; the under- and
+/// overflow slots span `[low_end, lo)` and `[hi, high_end]`.
+fn quantile_slots<T: Copy + Into<u64>>(
+    counts: &[T],
+    lo: f64,
+    hi: f64,
+    low_end: f64,
+    high_end: f64,
+    total: u64,
+    p: f64,
+) -> f64 {
+    if total == 0 || p.is_nan() {
+        return f64::NAN;
+    }
+    let bins = counts.len() - 2;
+    let width = (hi - lo) / bins as f64;
+    let target = p.clamp(0.0, 1.0) * total as f64;
+    let mut cum = 0u64;
+    for (s, &c) in counts.iter().enumerate() {
+        let c: u64 = c.into();
+        if c == 0 {
+            continue;
+        }
+        if (cum + c) as f64 >= target {
+            let frac = ((target - cum as f64) / c as f64).clamp(0.0, 1.0);
+            let (left, right) = if s == 0 {
+                (low_end, lo)
+            } else if s == bins + 1 {
+                (hi, high_end)
+            } else {
+                (lo + (s - 1) as f64 * width, lo + s as f64 * width)
+            };
+            return left + frac * (right - left);
+        }
+        cum += c;
+    }
+    high_end
+}
+
+/// A fixed-bin histogram of one scalar outcome, with exact count, mean and variance.
+///
+/// Why: fixed bins make merging exact, and quantiles come out with a resolution of one bin
+/// width `(hi − lo) / bins`. Values below `lo` or at/above `hi` go to under/overflow slots
+/// (whose quantiles interpolate towards the observed min/max); NaNs are counted apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "HistogramRepr")]
+pub struct Histogram {
+    lo: f64,
+    hi: f64,
+    /// `[underflow, bins…, overflow]`.
+    counts: Vec<u64>,
+    count: u64,
+    nan: u64,
+    sum: FixedSum,
+    sum_sq: FixedSum,
+    min: Option<f64>,
+    max: Option<f64>,
+    #[serde(skip)]
+    scale: f64,
+}
+
+#[derive(Deserialize)]
+struct HistogramRepr {
+    lo: f64,
+    hi: f64,
+    counts: Vec<u64>,
+    count: u64,
+    nan: u64,
+    sum: FixedSum,
+    sum_sq: FixedSum,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+impl TryFrom<HistogramRepr> for Histogram {
+    type Error = String;
+    fn try_from(r: HistogramRepr) -> Result<Self, String> {
+        if r.counts.len() < 3 {
+            return Err("histogram needs at least one bin".into());
+        }
+        let scale = check_range(r.lo, r.hi, r.counts.len() - 2)?;
+        if r.counts.iter().sum::<u64>() != r.count {
+            return Err("histogram count does not match its bins".into());
+        }
+        Ok(Histogram {
+            lo: r.lo,
+            hi: r.hi,
+            counts: r.counts,
+            count: r.count,
+            nan: r.nan,
+            sum: r.sum,
+            sum_sq: r.sum_sq,
+            min: r.min,
+            max: r.max,
+            scale,
+        })
+    }
+}
+
+impl Histogram {
+    /// An empty histogram with `bins` equal bins on [lo, hi).
+    ///
+    /// # Panics
+    /// If lo/hi are not finite with lo < hi, or bins is 0.
+    pub fn new(lo: f64, hi: f64, bins: usize) -> Self {
+        let scale = check_range(lo, hi, bins).unwrap_or_else(|e| panic!("Histogram::new: {e}"));
+        Histogram {
+            lo,
+            hi,
+            counts: vec![0; bins + 2],
+            count: 0,
+            nan: 0,
+            sum: FixedSum::new(),
+            sum_sq: FixedSum::new(),
+            min: None,
+            max: None,
+            scale,
+        }
+    }
+
+    /// Records one value.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            self.nan += 1;
+            return;
+        }
+        let s = slot(self.lo, self.hi, self.scale, self.counts.len() - 2, x);
+        self.counts[s] += 1;
+        self.count += 1;
+        self.sum.add(x);
+        self.sum_sq.add(x * x);
+        self.min = min_total(self.min, x);
+        self.max = max_total(self.max, x);
+    }
+
+    /// Adds another shard's histogram (exact); fails if the layouts differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.lo != other.lo || self.hi != other.hi || self.counts.len() != other.counts.len() {
+            return Err(mismatch(
+                "histograms",
+                format!(
+                    "[{}, {}) × {} bins vs [{}, {}) × {} bins",
+                    self.lo,
+                    self.hi,
+                    self.counts.len() - 2,
+                    other.lo,
+                    other.hi,
+                    other.counts.len() - 2
+                ),
+            ));
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.count += other.count;
+        self.nan += other.nan;
+        self.sum.merge(&other.sum);
+        self.sum_sq.merge(&other.sum_sq);
+        if let Some(m) = other.min {
+            self.min = min_total(self.min, m);
+        }
+        if let Some(m) = other.max {
+            self.max = max_total(self.max, m);
+        }
+        Ok(())
+    }
+
+    /// Number of non-NaN values recorded (including under/overflow).
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Number of NaN values seen (excluded from everything else).
+    pub fn nan_count(&self) -> u64 {
+        self.nan
+    }
+
+    /// Exact mean from the fixed-point sum (not from the bins); NaN when empty.
+    pub fn mean(&self) -> f64 {
+        self.sum.value() / self.count as f64
+    }
+
+    /// Population variance E\[x²\] − mean² from the fixed-point sums; NaN when empty.
+    /// Loses precision when |mean| ≫ sd (cancellation).
+    pub fn variance(&self) -> f64 {
+        let m = self.mean();
+        (self.sum_sq.value() / self.count as f64 - m * m).max(0.0)
+    }
+
+    /// Smallest value seen, if any.
+    pub fn min(&self) -> Option<f64> {
+        self.min
+    }
+
+    /// Largest value seen, if any.
+    pub fn max(&self) -> Option<f64> {
+        self.max
+    }
+
+    /// Bin width: the resolution of [`Self::quantile`] inside [lo, hi).
+    pub fn bin_width(&self) -> f64 {
+        (self.hi - self.lo) / (self.counts.len() - 2) as f64
+    }
+
+    /// The p-quantile (p ∈ [0, 1]), linear inside its bin, so accurate to one bin width;
+    /// NaN when empty.
+    pub fn quantile(&self, p: f64) -> f64 {
+        let low_end = self.min.map_or(self.lo, |m| m.min(self.lo));
+        let high_end = self.max.map_or(self.hi, |m| m.max(self.hi));
+        quantile_slots(
+            &self.counts,
+            self.lo,
+            self.hi,
+            low_end,
+            high_end,
+            self.count,
+            p,
+        )
+    }
+}
+
+/// Competing-risks cumulative incidence over a horizon of `weeks` weeks.
+///
+/// Why: a run ends in one of K kinds of outcome (e.g. ceasefire, capitulation, collapse) in
+/// some week, or is still going at the horizon (censored, e.g. stalemate). The fraction of runs
+/// that ended in each kind by each week, plus the fraction still ongoing, sums to 1, which
+/// is what a stacked outcome-over-time chart shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incidence {
+    kinds: usize,
+    weeks: u32,
+    /// `counts[kind * weeks + week]`: runs that ended in `kind` during `week`.
+    counts: Vec<u64>,
+    censored: u64,
+    runs: u64,
+}
+
+impl Incidence {
+    /// An empty tally for `kinds` event kinds over weeks `0..weeks`.
+    pub fn new(kinds: usize, weeks: u32) -> Self {
+        Incidence {
+            kinds,
+            weeks,
+            counts: vec![0; kinds * weeks as usize],
+            censored: 0,
+            runs: 0,
+        }
+    }
+
+    /// Records a run that ended with event `kind` in week `week` (0-based).
+    ///
+    /// # Panics
+    /// If `kind >= kinds` or `week >= weeks` (an event past the horizon is a censored run:
+    /// use [`Self::record_censored`]).
+    #[inline]
+    pub fn record(&mut self, kind: usize, week: u32) {
+        assert!(
+            kind < self.kinds && week < self.weeks,
+            "Incidence::record: kind {kind} / week {week} outside {} kinds × {} weeks",
+            self.kinds,
+            self.weeks
+        );
+        self.counts[kind * self.weeks as usize + week as usize] += 1;
+        self.runs += 1;
+    }
+
+    /// Records a run still ongoing at the horizon (censored).
+    #[inline]
+    pub fn record_censored(&mut self) {
+        self.censored += 1;
+        self.runs += 1;
+    }
+
+    /// Adds another shard's tally (exact); fails if kinds or weeks differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.kinds != other.kinds
+            || self.weeks != other.weeks
+            || self.counts.len() != other.counts.len()
+        {
+            return Err(mismatch(
+                "incidence tallies",
+                format!(
+                    "{} kinds × {} weeks vs {} kinds × {} weeks",
+                    self.kinds, self.weeks, other.kinds, other.weeks
+                ),
+            ));
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.censored += other.censored;
+        self.runs += other.runs;
+        Ok(())
+    }
+
+    /// Number of event kinds (not counting censoring).
+    pub fn kinds(&self) -> usize {
+        self.kinds
+    }
+
+    /// Horizon in weeks.
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+
+    /// Runs recorded (events plus censored).
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Runs that ended in `kind` in weeks `0..=week` (week clamped to the horizon).
+    pub fn cumulative_count(&self, kind: usize, week: u32) -> u64 {
+        let w = self.weeks as usize;
+        let end = (week as usize).min(w.saturating_sub(1));
+        self.counts[kind * w..kind * w + end + 1].iter().sum()
+    }
+
+    /// Runs with no event by the end of `week` (including those censored at the horizon).
+    pub fn ongoing_count(&self, week: u32) -> u64 {
+        self.runs
+            - (0..self.kinds)
+                .map(|k| self.cumulative_count(k, week))
+                .sum::<u64>()
+    }
+
+    /// Cumulative incidence: fraction of runs that ended in `kind` by the end of `week`.
+    pub fn cumulative(&self, kind: usize, week: u32) -> f64 {
+        self.cumulative_count(kind, week) as f64 / self.runs as f64
+    }
+
+    /// Fraction of runs with no event by the end of `week`; with [`Self::cumulative`] over
+    /// all kinds it sums to 1 (exactly in counts, to rounding in f64).
+    pub fn ongoing(&self, week: u32) -> f64 {
+        self.ongoing_count(week) as f64 / self.runs as f64
+    }
+
+    /// Fraction of runs censored at the horizon (still going: stalemate).
+    pub fn censored(&self) -> f64 {
+        self.censored as f64 / self.runs as f64
+    }
+
+    /// Monte Carlo standard error √(p(1−p)/n) of [`Self::cumulative`].
+    pub fn standard_error(&self, kind: usize, week: u32) -> f64 {
+        let p = self.cumulative(kind, week);
+        (p * (1.0 - p) / self.runs as f64).sqrt()
+    }
+}
+
+/// The first `capacity` runs by run index, with their parameters and outcomes, for rank
+/// correlations (which parameters drive which outcomes).
+///
+/// Why by run index and not by arrival: the kept set is then the same for any thread count
+/// or sharding, and merging is a plain union.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankSample {
+    capacity: u64,
+    params: usize,
+    outcomes: usize,
+    /// run index → params followed by outcomes.
+    rows: BTreeMap<u64, Vec<f64>>,
+}
+
+impl RankSample {
+    /// An empty sample keeping runs `0..capacity` with `params` parameters and `outcomes`
+    /// outcomes each.
+    pub fn new(capacity: u64, params: usize, outcomes: usize) -> Self {
+        RankSample {
+            capacity,
+            params,
+            outcomes,
+            rows: BTreeMap::new(),
+        }
+    }
+
+    /// Offers a run; keeps it (and returns true) if `run_index < capacity`.
+    ///
+    /// # Panics
+    /// If the slice lengths differ from the declared counts, or the run was already recorded.
+    pub fn record(&mut self, run_index: u64, params: &[f64], outcomes: &[f64]) -> bool {
+        if run_index >= self.capacity {
+            return false;
+        }
+        assert!(
+            params.len() == self.params && outcomes.len() == self.outcomes,
+            "RankSample::record: expected {} params and {} outcomes",
+            self.params,
+            self.outcomes
+        );
+        let row: Vec<f64> = params.iter().chain(outcomes).copied().collect();
+        let old = self.rows.insert(run_index, row);
+        assert!(old.is_none(), "RankSample::record: run {run_index} twice");
+        true
+    }
+
+    /// Union with another shard's sample; fails on a layout mismatch or an overlapping run.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.capacity != other.capacity
+            || self.params != other.params
+            || self.outcomes != other.outcomes
+        {
+            return Err(mismatch(
+                "rank samples",
+                format!(
+                    "capacity {} / {} params / {} outcomes vs {} / {} / {}",
+                    self.capacity,
+                    self.params,
+                    self.outcomes,
+                    other.capacity,
+                    other.params,
+                    other.outcomes
+                ),
+            ));
+        }
+        if let Some(&dup) = other.rows.keys().find(|k| self.rows.contains_key(k)) {
+            return Err(MergeError::DuplicateRun(dup));
+        }
+        for (&k, v) in &other.rows {
+            self.rows.insert(k, v.clone());
+        }
+        Ok(())
+    }
+
+    /// Runs kept so far.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when no run has been kept.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Spearman rank correlations, `result[param][outcome]`, using average ranks for ties.
+    /// NaN where a column is constant, contains NaN, or fewer than 2 runs were kept.
+    pub fn spearman(&self) -> Vec<Vec<f64>> {
+        let cols = self.params + self.outcomes;
+        let ranks: Vec<Option<Vec<f64>>> = (0..cols)
+            .map(|c| average_ranks(self.rows.values().map(|r| r[c])))
+            .collect();
+        (0..self.params)
+            .map(|p| {
+                (0..self.outcomes)
+                    .map(|o| match (&ranks[p], &ranks[self.params + o]) {
+                        (Some(a), Some(b)) => pearson(a, b),
+                        _ => f64::NAN,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Average ranks (1-based, ties share the mean of their positions); None if any NaN.
+fn average_ranks(values: impl Iterator<Item = f64>) -> Option<Vec<f64>> {
+    let v: Vec<f64> = values.collect();
+    if v.iter().any(|x| x.is_nan()) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
+    let mut ranks = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        // `==` (not total order) so that -0.0 and 0.0 tie.
+        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = avg;
+        }
+        i = j + 1;
+    }
+    Some(ranks)
+}
+
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    if a.len() < 2 {
+        return f64::NAN;
+    }
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        let (dx, dy) = (x - ma, y - mb);
+        sab += dx * dy;
+        saa += dx * dx;
+        sbb += dy * dy;
+    }
+    if saa == 0.0 || sbb == 0.0 {
+        return f64::NAN;
+    }
+    sab / (saa * sbb).sqrt()
+}
+
+/// One fixed-bin histogram per week, in one flat `u32` array, for fan charts (p10/p50/p90
+/// of an outcome over time).
+///
+/// Why one array: 157 weeks × 2,000 bins is 1.3 MB in `u32`, cache-friendlier than 157
+/// separate vectors, and it merges as one loop. Each bin counts at most one value per run, so
+/// `u32` holds over 4 × 10⁹ runs; a merge that would overflow fails instead of wrapping.
+/// Values outside [lo, hi) go to per-week under/overflow slots and their quantiles are
+/// clamped to lo/hi; NaNs are counted apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "WeekHistogramsRepr")]
+pub struct WeekHistograms {
+    weeks: u32,
+    bins: usize,
+    lo: f64,
+    hi: f64,
+    /// `counts[week * (bins + 2) + slot]`, slot 0 = underflow, bins + 1 = overflow.
+    counts: Vec<u32>,
+    nan: Vec<u64>,
+    sums: Vec<FixedSum>,
+    #[serde(skip)]
+    scale: f64,
+}
+
+#[derive(Deserialize)]
+struct WeekHistogramsRepr {
+    weeks: u32,
+    bins: usize,
+    lo: f64,
+    hi: f64,
+    counts: Vec<u32>,
+    nan: Vec<u64>,
+    sums: Vec<FixedSum>,
+}
+
+impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
+    type Error = String;
+    fn try_from(r: WeekHistogramsRepr) -> Result<Self, String> {
+        let scale = check_range(r.lo, r.hi, r.bins)?;
+        let w = r.weeks as usize;
+        if r.counts.len() != w * (r.bins + 2) || r.nan.len() != w || r.sums.len() != w {
+            return Err("week histograms: array lengths do not match weeks × bins".into());
+        }
+        Ok(WeekHistograms {
+            weeks: r.weeks,
+            bins: r.bins,
+            lo: r.lo,
+            hi: r.hi,
+            counts: r.counts,
+            nan: r.nan,
+            sums: r.sums,
+            scale,
+        })
+    }
+}
+
+impl WeekHistograms {
+    /// Empty histograms for weeks `0..weeks`, each with `bins` equal bins on [lo, hi).
+    ///
+    /// # Panics
+    /// If lo/hi are not finite with lo < hi, or bins is 0.
+    pub fn new(weeks: u32, lo: f64, hi: f64, bins: usize) -> Self {
+        let scale =
+            check_range(lo, hi, bins).unwrap_or_else(|e| panic!("WeekHistograms::new: {e}"));
+        let w = weeks as usize;
+        WeekHistograms {
+            weeks,
+            bins,
+            lo,
+            hi,
+            counts: vec![0; w * (bins + 2)],
+            nan: vec![0; w],
+            sums: vec![FixedSum::new(); w],
+            scale,
+        }
+    }
+
+    /// Records value `x` for `week`.
+    ///
+    /// # Panics
+    /// If `week >= weeks`.
+    #[inline]
+    pub fn add(&mut self, week: u32, x: f64) {
+        let w = week as usize;
+        if x.is_nan() {
+            self.nan[w] += 1;
+            return;
+        }
+        let s = slot(self.lo, self.hi, self.scale, self.bins, x);
+        self.counts[w * (self.bins + 2) + s] += 1;
+        self.sums[w].add(x);
+    }
+
+    /// Adds another shard's histograms (exact); fails on a layout mismatch or if a bin would
+    /// overflow `u32` (then nothing is changed).
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.weeks != other.weeks
+            || self.bins != other.bins
+            || self.lo != other.lo
+            || self.hi != other.hi
+        {
+            return Err(mismatch(
+                "week histograms",
+                format!(
+                    "{} weeks × [{}, {}) × {} bins vs {} weeks × [{}, {}) × {} bins",
+                    self.weeks,
+                    self.lo,
+                    self.hi,
+                    self.bins,
+                    other.weeks,
+                    other.lo,
+                    other.hi,
+                    other.bins
+                ),
+            ));
+        }
+        if self
+            .counts
+            .iter()
+            .zip(&other.counts)
+            .any(|(a, b)| a.checked_add(*b).is_none())
+        {
+            return Err(MergeError::Overflow("week histograms"));
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for w in 0..self.weeks as usize {
+            self.nan[w] += other.nan[w];
+            self.sums[w].merge(&other.sums[w]);
+        }
+        Ok(())
+    }
+
+    /// Number of weeks.
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+
+    /// The `[underflow, bins…, overflow]` counts of `week`.
+    fn slots(&self, week: u32) -> &[u32] {
+        let stride = self.bins + 2;
+        let w = week as usize;
+        &self.counts[w * stride..(w + 1) * stride]
+    }
+
+    /// Non-NaN values recorded for `week` (summed from its bins: O(bins)).
+    pub fn count(&self, week: u32) -> u64 {
+        self.slots(week).iter().map(|&c| u64::from(c)).sum()
+    }
+
+    /// Exact mean for `week` from the fixed-point sum; NaN when empty.
+    pub fn mean(&self, week: u32) -> f64 {
+        self.sums[week as usize].value() / self.count(week) as f64
+    }
+
+    /// Bin width: the resolution of [`Self::quantile`].
+    pub fn bin_width(&self) -> f64 {
+        (self.hi - self.lo) / self.bins as f64
+    }
+
+    /// The p-quantile for `week`, linear inside its bin (one bin width resolution), clamped
+    /// to [lo, hi]; NaN when the week is empty.
+    pub fn quantile(&self, week: u32, p: f64) -> f64 {
+        quantile_slots(
+            self.slots(week),
+            self.lo,
+            self.hi,
+            self.lo,
+            self.hi,
+            self.count(week),
+            p,
+        )
+    }
+}

@@ -1,0 +1,682 @@
+//! Parameter uncertainty for ensemble forecasts: one-dimensional distributions ([`Dist`]) and
+//! a set of named parameters with optional rank-style correlations imposed by a Gaussian
+//! copula ([`UncertaintySet`]).
+//!
+//! Every distribution is sampled by its inverse CDF ([`Dist::quantile`]) from a uniform
+//! u ∈ (0, 1). That is what lets the copula work: independent normals are correlated with the
+//! Cholesky factor of the correlation matrix, mapped through Φ to correlated uniforms, and
+//! then through each parameter's quantile function. Marginals are preserved exactly; the
+//! correlation given is that of the underlying normals (the "copula correlation").
+//!
+//! This module does no I/O and spawns no threads; randomness comes only from the caller's
+//! generator, one `u64` per parameter per draw set, so each run's parameters depend only on
+//! the stream the caller hands in.
+
+use crate::special::{beta_cdf, beta_inv, norm_cdf, norm_inv, norm_pdf};
+use rand::distr::Open01;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// A one-dimensional parameter distribution, as written in a scenario's uncertainty block.
+///
+/// Serialised internally tagged by `dist`, in snake case, e.g. TOML
+/// `{ dist = "normal", mean = 85.0, sd = 20.0 }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "snake_case")]
+pub enum Dist {
+    /// Uniform on [low, high).
+    Uniform {
+        /// Lower bound.
+        low: f64,
+        /// Upper bound (> low).
+        high: f64,
+    },
+    /// Normal with the given mean and standard deviation.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation (> 0).
+        sd: f64,
+    },
+    /// Normal(mean, sd) conditioned on [low, high]; `mean`/`sd` are those of the parent
+    /// normal, not of the truncated result.
+    TruncatedNormal {
+        /// Parent normal's mean.
+        mean: f64,
+        /// Parent normal's standard deviation (> 0).
+        sd: f64,
+        /// Lower truncation point.
+        low: f64,
+        /// Upper truncation point (> low).
+        high: f64,
+    },
+    /// Log-normal parameterised by its median and log-scale spread:
+    /// X = median · exp(sigma · Z), Z ~ N(0, 1). So ln X ~ N(ln median, sigma²) and
+    /// E\[X\] = median · exp(sigma² / 2). Chosen because the median is what experts state.
+    Lognormal {
+        /// Median of X (> 0).
+        median: f64,
+        /// Standard deviation of ln X (> 0).
+        sigma: f64,
+    },
+    /// Beta(alpha, beta) on [0, 1], optionally rescaled linearly to [low, high]
+    /// (both default to 0 and 1).
+    Beta {
+        /// First shape parameter (> 0).
+        alpha: f64,
+        /// Second shape parameter (> 0).
+        beta: f64,
+        /// Lower end after rescaling (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        low: Option<f64>,
+        /// Upper end after rescaling (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        high: Option<f64>,
+    },
+    /// Triangular on [low, high] with its peak at mode.
+    Triangular {
+        /// Lower bound.
+        low: f64,
+        /// Most likely value (low ≤ mode ≤ high).
+        mode: f64,
+        /// Upper bound (> low).
+        high: f64,
+    },
+    /// A discrete choice among `values`, with optional non-negative `weights` (equal if absent).
+    /// Its quantile maps u to the first value whose cumulative weight exceeds u.
+    Choice {
+        /// The possible values (non-empty).
+        values: Vec<f64>,
+        /// Relative weights, one per value (≥ 0, positive sum).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weights: Option<Vec<f64>>,
+    },
+}
+
+fn finite(name: &str, x: f64) -> Result<(), String> {
+    if x.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("{name} must be a finite number, got {x}"))
+    }
+}
+
+fn positive(name: &str, x: f64) -> Result<(), String> {
+    finite(name, x)?;
+    if x > 0.0 {
+        Ok(())
+    } else {
+        Err(format!("{name} must be > 0, got {x}"))
+    }
+}
+
+fn ordered(low: f64, high: f64) -> Result<(), String> {
+    finite("low", low)?;
+    finite("high", high)?;
+    if low < high {
+        Ok(())
+    } else {
+        Err(format!(
+            "low must be < high, got low = {low}, high = {high}"
+        ))
+    }
+}
+
+impl Dist {
+    /// Checks the parameters, so that bad scenario files fail with a message instead of NaNs.
+    pub fn validate(&self) -> Result<(), String> {
+        match *self {
+            Dist::Uniform { low, high } => ordered(low, high),
+            Dist::Normal { mean, sd } => {
+                finite("mean", mean)?;
+                positive("sd", sd)
+            }
+            Dist::TruncatedNormal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                finite("mean", mean)?;
+                positive("sd", sd)?;
+                ordered(low, high)?;
+                let (a, b) = ((low - mean) / sd, (high - mean) / sd);
+                if trunc_mass(a, b) < 1e-300 {
+                    return Err(format!(
+                        "truncation interval [{low}, {high}] has negligible probability under \
+                         normal(mean = {mean}, sd = {sd})"
+                    ));
+                }
+                Ok(())
+            }
+            Dist::Lognormal { median, sigma } => {
+                positive("median", median)?;
+                positive("sigma", sigma)
+            }
+            Dist::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
+                positive("alpha", alpha)?;
+                positive("beta", beta)?;
+                ordered(low.unwrap_or(0.0), high.unwrap_or(1.0))
+            }
+            Dist::Triangular { low, mode, high } => {
+                ordered(low, high)?;
+                finite("mode", mode)?;
+                if low <= mode && mode <= high {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "mode must satisfy low <= mode <= high, got low = {low}, mode = {mode}, \
+                         high = {high}"
+                    ))
+                }
+            }
+            Dist::Choice {
+                ref values,
+                ref weights,
+            } => {
+                if values.is_empty() {
+                    return Err("values must not be empty".into());
+                }
+                for &v in values {
+                    finite("every value", v)?;
+                }
+                if let Some(w) = weights {
+                    if w.len() != values.len() {
+                        return Err(format!(
+                            "weights must have one entry per value: {} values, {} weights",
+                            values.len(),
+                            w.len()
+                        ));
+                    }
+                    for &x in w {
+                        finite("every weight", x)?;
+                        if x < 0.0 {
+                            return Err(format!("weights must be >= 0, got {x}"));
+                        }
+                    }
+                    let total: f64 = w.iter().sum();
+                    if total <= 0.0 || !total.is_finite() {
+                        return Err(format!(
+                            "weights must have a positive finite sum, got {total}"
+                        ));
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Inverse CDF at u ∈ (0, 1): the sampling primitive the copula needs.
+    ///
+    /// u outside (0, 1) gives the support's end (possibly ±∞); NaN gives NaN. Assumes
+    /// [`Dist::validate`] passed.
+    pub fn quantile(&self, u: f64) -> f64 {
+        match *self {
+            Dist::Uniform { low, high } => low + u.clamp(0.0, 1.0) * (high - low),
+            Dist::Normal { mean, sd } => mean + sd * norm_inv(u),
+            Dist::TruncatedNormal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                let z = trunc_std_quantile((low - mean) / sd, (high - mean) / sd, u);
+                (mean + sd * z).clamp(low, high)
+            }
+            Dist::Lognormal { median, sigma } => median * (sigma * norm_inv(u)).exp(),
+            Dist::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
+                let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
+                lo + (hi - lo) * beta_inv(alpha, beta, u.clamp(0.0, 1.0))
+            }
+            Dist::Triangular { low, mode, high } => {
+                let u = u.clamp(0.0, 1.0);
+                let width = high - low;
+                let split = (mode - low) / width;
+                if u < split {
+                    low + (u * width * (mode - low)).sqrt()
+                } else {
+                    high - ((1.0 - u) * width * (high - mode)).sqrt()
+                }
+            }
+            Dist::Choice {
+                ref values,
+                ref weights,
+            } => {
+                if u.is_nan() {
+                    return f64::NAN;
+                }
+                match weights {
+                    None => {
+                        let n = values.len();
+                        let i = ((u.clamp(0.0, 1.0) * n as f64) as usize).min(n - 1);
+                        values[i]
+                    }
+                    Some(w) => {
+                        let total: f64 = w.iter().sum();
+                        let target = u.clamp(0.0, 1.0) * total;
+                        let mut acc = 0.0;
+                        let mut last = 0;
+                        for (i, &wi) in w.iter().enumerate() {
+                            if wi > 0.0 {
+                                acc += wi;
+                                last = i;
+                                if target < acc {
+                                    return values[i];
+                                }
+                            }
+                        }
+                        values[last]
+                    }
+                }
+            }
+        }
+    }
+
+    /// CDF P(X ≤ x); the inverse of [`Dist::quantile`], used to check it and for diagnostics.
+    pub fn cdf(&self, x: f64) -> f64 {
+        match *self {
+            Dist::Uniform { low, high } => ((x - low) / (high - low)).clamp(0.0, 1.0),
+            Dist::Normal { mean, sd } => norm_cdf((x - mean) / sd),
+            Dist::TruncatedNormal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                if x <= low {
+                    return 0.0;
+                }
+                if x >= high {
+                    return 1.0;
+                }
+                let (a, b, z) = ((low - mean) / sd, (high - mean) / sd, (x - mean) / sd);
+                (trunc_mass(a, z) / trunc_mass(a, b)).clamp(0.0, 1.0)
+            }
+            Dist::Lognormal { median, sigma } => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    norm_cdf((x / median).ln() / sigma)
+                }
+            }
+            Dist::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
+                let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
+                beta_cdf(alpha, beta, (x - lo) / (hi - lo))
+            }
+            Dist::Triangular { low, mode, high } => {
+                if x <= low {
+                    0.0
+                } else if x >= high {
+                    1.0
+                } else if x <= mode {
+                    (x - low) * (x - low) / ((high - low) * (mode - low))
+                } else {
+                    1.0 - (high - x) * (high - x) / ((high - low) * (high - mode))
+                }
+            }
+            Dist::Choice {
+                ref values,
+                ref weights,
+            } => {
+                let weight = |i: usize| weights.as_ref().map_or(1.0, |w| w[i]);
+                let total: f64 = (0..values.len()).map(weight).sum();
+                let below: f64 = (0..values.len())
+                    .filter(|&i| values[i] <= x)
+                    .map(weight)
+                    .sum();
+                below / total
+            }
+        }
+    }
+
+    /// Draws one value with the caller's generator (one `u64` consumed), for uses without
+    /// correlation.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.quantile(rng.sample(Open01))
+    }
+
+    /// Analytic mean, so that reports can show what a spec implies (and tests can check it).
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Dist::Uniform { low, high } => 0.5 * (low + high),
+            Dist::Normal { mean, .. } => mean,
+            Dist::TruncatedNormal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                let (a, b) = ((low - mean) / sd, (high - mean) / sd);
+                mean + sd * (norm_pdf(a) - norm_pdf(b)) / trunc_mass(a, b)
+            }
+            Dist::Lognormal { median, sigma } => median * (0.5 * sigma * sigma).exp(),
+            Dist::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
+                let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
+                lo + (hi - lo) * alpha / (alpha + beta)
+            }
+            Dist::Triangular { low, mode, high } => (low + mode + high) / 3.0,
+            Dist::Choice {
+                ref values,
+                ref weights,
+            } => {
+                let weight = |i: usize| weights.as_ref().map_or(1.0, |w| w[i]);
+                let total: f64 = (0..values.len()).map(weight).sum();
+                (0..values.len())
+                    .map(|i| weight(i) * values[i])
+                    .sum::<f64>()
+                    / total
+            }
+        }
+    }
+
+    /// Analytic variance, for the same reasons as [`Dist::mean`].
+    pub fn variance(&self) -> f64 {
+        match *self {
+            Dist::Uniform { low, high } => (high - low) * (high - low) / 12.0,
+            Dist::Normal { sd, .. } => sd * sd,
+            Dist::TruncatedNormal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                let (a, b) = ((low - mean) / sd, (high - mean) / sd);
+                let z = trunc_mass(a, b);
+                let (pa, pb) = (norm_pdf(a), norm_pdf(b));
+                // x·φ(x) → 0 at ±∞; avoid ∞·0.
+                let t = |x: f64, p: f64| if x.is_finite() { x * p } else { 0.0 };
+                let d = (pa - pb) / z;
+                sd * sd * (1.0 + (t(a, pa) - t(b, pb)) / z - d * d)
+            }
+            Dist::Lognormal { median, sigma } => {
+                let s2 = sigma * sigma;
+                (s2.exp() - 1.0) * median * median * s2.exp()
+            }
+            Dist::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
+                let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
+                let s = alpha + beta;
+                (hi - lo) * (hi - lo) * alpha * beta / (s * s * (s + 1.0))
+            }
+            Dist::Triangular { low, mode, high } => {
+                (low * low + mode * mode + high * high - low * mode - low * high - mode * high)
+                    / 18.0
+            }
+            Dist::Choice {
+                ref values,
+                ref weights,
+            } => {
+                let weight = |i: usize| weights.as_ref().map_or(1.0, |w| w[i]);
+                let total: f64 = (0..values.len()).map(weight).sum();
+                let m = self.mean();
+                (0..values.len())
+                    .map(|i| weight(i) * (values[i] - m) * (values[i] - m))
+                    .sum::<f64>()
+                    / total
+            }
+        }
+    }
+}
+
+/// P(a < Z ≤ b) for standard normal Z, computed in whichever tail avoids cancellation.
+fn trunc_mass(a: f64, b: f64) -> f64 {
+    if a > 0.0 {
+        norm_cdf(-a) - norm_cdf(-b)
+    } else {
+        norm_cdf(b) - norm_cdf(a)
+    }
+}
+
+/// Quantile of the standard normal truncated to [a, b].
+fn trunc_std_quantile(a: f64, b: f64, u: f64) -> f64 {
+    if u.is_nan() {
+        return f64::NAN;
+    }
+    let u = u.clamp(0.0, 1.0);
+    if a > 0.0 {
+        // Upper tail: work with survival functions Φ(−x) to keep relative accuracy.
+        let (sa, sb) = (norm_cdf(-a), norm_cdf(-b));
+        -norm_inv(sa - u * (sa - sb))
+    } else {
+        let (fa, fb) = (norm_cdf(a), norm_cdf(b));
+        norm_inv(fa + u * (fb - fa))
+    }
+}
+
+/// One uncertain parameter: the engine path it overrides and its distribution.
+///
+/// Serialised flat, e.g. TOML `{ path = "actors.north.strength", dist = "normal", mean = 85.0,
+/// sd = 20.0 }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamSpec {
+    /// Dotted path of the scenario parameter this draw replaces (interpreted by the engine).
+    pub path: String,
+    /// Its distribution.
+    #[serde(flatten)]
+    pub dist: Dist,
+}
+
+/// Why an uncertainty set was rejected.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UncertaintyError {
+    /// A parameter's distribution is invalid.
+    #[error("parameter {index} ({path}): {message}")]
+    Dist {
+        /// Position in `specs`.
+        index: usize,
+        /// The parameter's path.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The correlation entries do not form a valid correlation matrix.
+    #[error("correlation: {0}")]
+    Correlation(String),
+}
+
+/// The serialised form of an [`UncertaintySet`]: what a scenario file holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertaintySpec {
+    /// The uncertain parameters, in draw order.
+    pub specs: Vec<ParamSpec>,
+    /// Copula correlations `(i, j, rho)` between parameters i and j (indices into `specs`);
+    /// pairs not listed are uncorrelated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<Vec<(usize, usize, f64)>>,
+}
+
+/// A validated set of uncertain parameters, ready to draw from without allocating.
+///
+/// Each draw set consumes exactly one `u64` per parameter from the caller's generator, in
+/// `specs` order, whether or not the parameter is correlated; adding a correlation never
+/// shifts other parameters' streams. Uncorrelated parameters use their uniform directly;
+/// correlated ones go through Φ⁻¹, the Cholesky factor, and Φ (Gaussian copula).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "UncertaintySpec", into = "UncertaintySpec")]
+pub struct UncertaintySet {
+    spec: UncertaintySpec,
+    /// Indices of parameters that take part in at least one correlation, ascending.
+    corr_idx: Vec<usize>,
+    /// Lower-triangular Cholesky factor of the correlation matrix restricted to `corr_idx`,
+    /// row-major m × m.
+    chol: Vec<f64>,
+}
+
+impl UncertaintySet {
+    /// Validates the distributions and the correlation matrix (symmetric by construction,
+    /// |rho| < 1, positive definite) and precomputes its Cholesky factor.
+    pub fn new(
+        specs: Vec<ParamSpec>,
+        correlation: Option<Vec<(usize, usize, f64)>>,
+    ) -> Result<Self, UncertaintyError> {
+        Self::try_from(UncertaintySpec { specs, correlation })
+    }
+
+    /// The parameters, in draw order (`out[i]` of [`Self::sample_into`] is `specs()[i]`).
+    pub fn specs(&self) -> &[ParamSpec] {
+        &self.spec.specs
+    }
+
+    /// The correlation entries as given.
+    pub fn correlation(&self) -> &[(usize, usize, f64)] {
+        self.spec.correlation.as_deref().unwrap_or(&[])
+    }
+
+    /// Number of parameters (the length `sample_into` expects).
+    pub fn len(&self) -> usize {
+        self.spec.specs.len()
+    }
+
+    /// True when there are no uncertain parameters.
+    pub fn is_empty(&self) -> bool {
+        self.spec.specs.is_empty()
+    }
+
+    /// Draws one joint set of parameter values into `out` (length [`Self::len`]), without
+    /// allocating. Consumes exactly `len()` `u64`s from `rng`.
+    ///
+    /// # Panics
+    /// If `out.len() != self.len()`.
+    pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+        assert_eq!(
+            out.len(),
+            self.len(),
+            "sample_into: output slice has the wrong length"
+        );
+        for o in out.iter_mut() {
+            *o = rng.sample(Open01);
+        }
+        let m = self.corr_idx.len();
+        if m > 0 {
+            // Uniforms → independent normals for the correlated block.
+            for &i in &self.corr_idx {
+                out[i] = norm_inv(out[i]);
+            }
+            // y = L z in place: row k needs z_0..z_k, so go from the last row up.
+            for k in (0..m).rev() {
+                let row = &self.chol[k * m..k * m + k + 1];
+                let mut y = 0.0;
+                for (l, &c) in row.iter().enumerate() {
+                    y += c * out[self.corr_idx[l]];
+                }
+                out[self.corr_idx[k]] = norm_cdf(y);
+            }
+        }
+        for (o, s) in out.iter_mut().zip(&self.spec.specs) {
+            *o = s.dist.quantile(*o);
+        }
+    }
+}
+
+impl TryFrom<UncertaintySpec> for UncertaintySet {
+    type Error = UncertaintyError;
+
+    fn try_from(spec: UncertaintySpec) -> Result<Self, Self::Error> {
+        for (index, s) in spec.specs.iter().enumerate() {
+            s.dist
+                .validate()
+                .map_err(|message| UncertaintyError::Dist {
+                    index,
+                    path: s.path.clone(),
+                    message,
+                })?;
+        }
+        let n = spec.specs.len();
+        let entries = spec.correlation.as_deref().unwrap_or(&[]);
+        let err = |m: String| Err(UncertaintyError::Correlation(m));
+        let mut involved = vec![false; n];
+        for &(i, j, rho) in entries {
+            if i >= n || j >= n {
+                return err(format!(
+                    "entry ({i}, {j}) refers to a parameter beyond the {n} given"
+                ));
+            }
+            if i == j {
+                return err(format!(
+                    "entry ({i}, {j}) is on the diagonal, which is always 1"
+                ));
+            }
+            if !rho.is_finite() || rho.abs() >= 1.0 {
+                return err(format!("entry ({i}, {j}): |rho| must be < 1, got {rho}"));
+            }
+            involved[i] = true;
+            involved[j] = true;
+        }
+        let corr_idx: Vec<usize> = (0..n).filter(|&i| involved[i]).collect();
+        let m = corr_idx.len();
+        let pos = |i: usize| corr_idx.binary_search(&i).expect("index is involved");
+        let mut r = vec![0.0; m * m];
+        let mut set = vec![false; m * m];
+        for k in 0..m {
+            r[k * m + k] = 1.0;
+        }
+        for &(i, j, rho) in entries {
+            let (a, b) = (pos(i), pos(j));
+            if set[a * m + b] {
+                return err(format!("the pair ({i}, {j}) is given more than once"));
+            }
+            set[a * m + b] = true;
+            set[b * m + a] = true;
+            r[a * m + b] = rho;
+            r[b * m + a] = rho;
+        }
+        // Cholesky–Banachiewicz: R = L Lᵀ.
+        let mut chol = vec![0.0; m * m];
+        for k in 0..m {
+            for c in 0..=k {
+                let mut s = r[k * m + c];
+                for l in 0..c {
+                    s -= chol[k * m + l] * chol[c * m + l];
+                }
+                if c == k {
+                    if s <= 1e-12 {
+                        return err(format!(
+                            "the correlation matrix is not positive definite (it fails at \
+                             parameter {} ({})); the correlations given are mutually \
+                             inconsistent",
+                            corr_idx[k], spec.specs[corr_idx[k]].path
+                        ));
+                    }
+                    chol[k * m + k] = s.sqrt();
+                } else {
+                    chol[k * m + c] = s / chol[c * m + c];
+                }
+            }
+        }
+        Ok(UncertaintySet {
+            spec,
+            corr_idx,
+            chol,
+        })
+    }
+}
+
+impl From<UncertaintySet> for UncertaintySpec {
+    fn from(set: UncertaintySet) -> Self {
+        set.spec
+    }
+}
