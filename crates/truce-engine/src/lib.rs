@@ -21,5 +21,9 @@ pub mod load;
 pub mod params;
 pub mod scenario;
 pub mod sim;
+pub mod special;
 pub mod talk;
 pub mod trace;
+pub mod uncertainty;
+
+pub use sim::run_rng;

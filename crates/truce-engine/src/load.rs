@@ -53,10 +53,12 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// A parsed and validated scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
     pub scenario: Scenario,
     pub params: Params,
+    /// The resolved `[uncertainty]` table.
+    pub uncertainty: crate::params::Uncertainty,
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -243,8 +245,10 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, ScenarioError> {
             return Err(err(vec![Diagnostic { line, column, path: None, message: improve_message(e.message()) }]));
         }
     };
-    match Params::compile(&scenario) {
-        Ok(params) => Ok(Loaded { scenario, params }),
+    let compiled = Params::compile(&scenario)
+        .and_then(|params| crate::params::compile_uncertainty(&scenario, &params).map(|u| (params, u)));
+    match compiled {
+        Ok((params, uncertainty)) => Ok(Loaded { scenario, params, uncertainty }),
         Err(problems) => {
             let doc = toml_edit::Document::parse(text.to_string()).ok();
             let diagnostics = problems

@@ -1236,3 +1236,85 @@ fn interp(knots: &[(f64, f64)], x: f64, fx: impl Fn(&(f64, f64)) -> f64, fy: imp
     }
     fy(&knots[knots.len() - 1])
 }
+
+/// The scenario's uncertain parameters, resolved: one slot and one distribution each, in
+/// the order of the `[uncertainty]` table (sorted by path), plus the copula.
+#[derive(Debug, Clone)]
+pub struct Uncertainty {
+    pub paths: Vec<String>,
+    pub slots: Vec<Slot>,
+    pub set: crate::uncertainty::UncertaintySet,
+}
+
+impl Uncertainty {
+    /// Draws one run's parameters into `params` from `rng`; `buf` holds the sampled values.
+    pub fn apply<R: rand::Rng + ?Sized>(&self, rng: &mut R, buf: &mut [f64], params: &mut Params) {
+        self.set.sample_into(rng, buf);
+        for (slot, v) in self.slots.iter().zip(buf.iter()) {
+            params.set(*slot, *v);
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+/// Validates and resolves the `[uncertainty]` table and `correlations`.
+pub fn compile_uncertainty(s: &Scenario, p: &Params) -> Result<Uncertainty, Vec<Problem>> {
+    use crate::uncertainty::{Dist, ParamSpec, UncertaintySet};
+    let mut problems = Vec::new();
+    let mut specs = Vec::new();
+    let mut slots = Vec::new();
+    let mut paths = Vec::new();
+    for (path, v) in &s.uncertainty {
+        let at = format!("uncertainty.{path}");
+        let Some(slot) = p.slot(path) else {
+            // Already reported by `Params::compile`.
+            continue;
+        };
+        let mut v = v.clone();
+        if let Some(t) = v.as_table_mut() {
+            t.remove("source");
+        }
+        match v.try_into::<Dist>() {
+            Ok(d) => match d.validate() {
+                Ok(()) => {
+                    specs.push(ParamSpec { path: path.clone(), dist: d });
+                    slots.push(slot);
+                    paths.push(path.clone());
+                }
+                Err(e) => problems.push(Problem { path: at, message: e }),
+            },
+            Err(e) => problems.push(Problem {
+                path: at,
+                message: format!(
+                    "{}; expected e.g. {{ dist = \"normal\", mean = 85, sd = 15 }} with dist one of uniform, normal, truncated_normal, lognormal, beta, triangular, choice",
+                    e.message().trim()
+                ),
+            }),
+        }
+    }
+    let mut corr = Vec::new();
+    for (i, c) in s.correlations.iter().enumerate() {
+        let ia = paths.iter().position(|x| *x == c.a);
+        let ib = paths.iter().position(|x| *x == c.b);
+        match (ia, ib) {
+            (Some(a), Some(b)) => corr.push((a, b, c.rho)),
+            _ => problems.push(Problem {
+                path: format!("correlations[{i}]"),
+                message: format!("`{}` and `{}` must both be paths of the [uncertainty] table", c.a, c.b),
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let correlation = if corr.is_empty() { None } else { Some(corr) };
+    match UncertaintySet::new(specs, correlation) {
+        Ok(set) => Ok(Uncertainty { paths, slots, set }),
+        Err(e) => Err(vec![Problem { path: "correlations".into(), message: e.to_string() }]),
+    }
+}

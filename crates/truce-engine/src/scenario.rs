@@ -108,9 +108,23 @@ pub struct Scenario {
     pub events: Vec<EventSpec>,
     #[serde(default)]
     pub termination: Termination,
-    /// Distributions per parameter path, for ensembles (`truce forecast`).
+    /// Distributions per parameter path, for ensembles (`truce forecast`):
+    /// `"path" = { dist = "normal", mean = 85, sd = 15, source = "..." }`.
     #[serde(default)]
     pub uncertainty: BTreeMap<String, toml::Value>,
+    /// Correlations between uncertain parameters (Gaussian copula).
+    #[serde(default)]
+    pub correlations: Vec<Correlation>,
+}
+
+/// A rank correlation between two uncertain parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correlation {
+    pub a: String,
+    pub b: String,
+    /// Correlation of the underlying normals, in (−1, 1).
+    pub rho: f64,
 }
 
 /// Name, dates and documentation.

@@ -169,20 +169,15 @@ pub fn front_shape(rho: f64, d: f64, kappa: f64) -> f64 {
     }
 }
 
-/// Standard normal CDF (Abramowitz & Stegun 7.1.26 on erf; |error| < 1.5e-7).
-#[inline]
-pub fn norm_cdf(x: f64) -> f64 {
-    let z = x.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * z);
-    let y = 1.0
-        - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t + 0.254_829_592)
-            * t
-            * (-z * z).exp();
-    if x >= 0.0 {
-        0.5 * (1.0 + y)
-    } else {
-        0.5 * (1.0 - y)
-    }
+pub use crate::special::norm_cdf;
+
+/// The random stream of run `run_index` under `seed`: ChaCha8 keyed by the seed, on stream
+/// number `run_index`. A run's draws then depend only on (seed, run index), never on which
+/// thread or shard ran it, and streams of different runs never overlap.
+pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run_index);
+    rng
 }
 
 /// The simulation workspace: parameters plus every buffer a run needs.
@@ -350,8 +345,7 @@ impl Sim {
     /// Runs one simulation. `observer` sees every week and round.
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
         self.prepare();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(run_index);
+        let mut rng = run_rng(seed, run_index);
         let p_horizon = self.p.horizon;
         let t_dist =
             StudentT::new(self.p.front_tail_dof).unwrap_or_else(|_| StudentT::new(3.0).expect("dof 3 is valid"));

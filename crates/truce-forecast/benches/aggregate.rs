@@ -4,9 +4,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use truce_forecast::{
-    run_rng, Dist, FixedSum, Histogram, Incidence, ParamSpec, UncertaintySet, WeekHistograms,
-};
+use truce_forecast::{run_rng, Dist, FixedSum, Histogram, Incidence, ParamSpec, UncertaintySet, WeekHistograms};
 
 const WEEKS: u32 = 157;
 
@@ -43,29 +41,26 @@ fn bench_add_run(c: &mut Criterion) {
         })
         .collect();
     let mut i = 0;
-    c.bench_function(
-        "add one run (1 incidence, 10 hist, 157 week-hist, 4 sums)",
-        |b| {
-            b.iter(|| {
-                let (kind, week, vals, path) = &runs[i & 1023];
-                i += 1;
-                if *kind < 4 {
-                    shard.inc.record(*kind, *week);
-                } else {
-                    shard.inc.record_censored();
-                }
-                for (h, &v) in shard.hists.iter_mut().zip(vals) {
-                    h.add(v);
-                }
-                for (w, &x) in path.iter().enumerate() {
-                    shard.weekly.add(w as u32, x);
-                }
-                for (s, &v) in shard.sums.iter_mut().zip(vals) {
-                    s.add(v);
-                }
-            })
-        },
-    );
+    c.bench_function("add one run (1 incidence, 10 hist, 157 week-hist, 4 sums)", |b| {
+        b.iter(|| {
+            let (kind, week, vals, path) = &runs[i & 1023];
+            i += 1;
+            if *kind < 4 {
+                shard.inc.record(*kind, *week);
+            } else {
+                shard.inc.record_censored();
+            }
+            for (h, &v) in shard.hists.iter_mut().zip(vals) {
+                h.add(v);
+            }
+            for (w, &x) in path.iter().enumerate() {
+                shard.weekly.add(w as u32, x);
+            }
+            for (s, &v) in shard.sums.iter_mut().zip(vals) {
+                s.add(v);
+            }
+        })
+    });
     let mut j = 0;
     c.bench_function("summary only (1 incidence, 10 hist, 4 sums)", |b| {
         b.iter(|| {
@@ -106,66 +101,21 @@ fn bench_add_run(c: &mut Criterion) {
 fn bench_sample(c: &mut Criterion) {
     let d = |dist| dist;
     let dists = vec![
-        d(Dist::Normal {
-            mean: 85.0,
-            sd: 20.0,
-        }),
-        d(Dist::Normal {
-            mean: 60.0,
-            sd: 15.0,
-        }),
-        d(Dist::Uniform {
-            low: 0.1,
-            high: 0.9,
-        }),
-        d(Dist::TruncatedNormal {
-            mean: 0.5,
-            sd: 0.2,
-            low: 0.0,
-            high: 1.0,
-        }),
-        d(Dist::Lognormal {
-            median: 3.0,
-            sigma: 0.4,
-        }),
-        d(Dist::Beta {
-            alpha: 2.0,
-            beta: 5.0,
-            low: None,
-            high: None,
-        }),
-        d(Dist::Triangular {
-            low: 0.0,
-            mode: 2.0,
-            high: 10.0,
-        }),
-        d(Dist::Choice {
-            values: vec![1.0, 2.0, 3.0],
-            weights: Some(vec![0.2, 0.5, 0.3]),
-        }),
-        d(Dist::Uniform {
-            low: 10.0,
-            high: 20.0,
-        }),
+        d(Dist::Normal { mean: 85.0, sd: 20.0 }),
+        d(Dist::Normal { mean: 60.0, sd: 15.0 }),
+        d(Dist::Uniform { low: 0.1, high: 0.9 }),
+        d(Dist::TruncatedNormal { mean: 0.5, sd: 0.2, low: 0.0, high: 1.0 }),
+        d(Dist::Lognormal { median: 3.0, sigma: 0.4 }),
+        d(Dist::Beta { alpha: 2.0, beta: 5.0, low: None, high: None }),
+        d(Dist::Triangular { low: 0.0, mode: 2.0, high: 10.0 }),
+        d(Dist::Choice { values: vec![1.0, 2.0, 3.0], weights: Some(vec![0.2, 0.5, 0.3]) }),
+        d(Dist::Uniform { low: 10.0, high: 20.0 }),
         d(Dist::Normal { mean: 0.0, sd: 1.0 }),
-        d(Dist::Lognormal {
-            median: 1.0,
-            sigma: 0.1,
-        }),
-        d(Dist::Triangular {
-            low: 1.0,
-            mode: 1.5,
-            high: 3.0,
-        }),
+        d(Dist::Lognormal { median: 1.0, sigma: 0.1 }),
+        d(Dist::Triangular { low: 1.0, mode: 1.5, high: 3.0 }),
     ];
-    let specs: Vec<ParamSpec> = dists
-        .into_iter()
-        .enumerate()
-        .map(|(i, dist)| ParamSpec {
-            path: format!("p{i}"),
-            dist,
-        })
-        .collect();
+    let specs: Vec<ParamSpec> =
+        dists.into_iter().enumerate().map(|(i, dist)| ParamSpec { path: format!("p{i}"), dist }).collect();
     let set = UncertaintySet::new(specs, Some(vec![(0, 1, -0.5)])).unwrap();
     let mut out = vec![0.0; set.len()];
     let mut rng = ChaCha8Rng::seed_from_u64(5);

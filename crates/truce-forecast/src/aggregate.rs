@@ -347,15 +347,7 @@ impl Histogram {
     pub fn quantile(&self, p: f64) -> f64 {
         let low_end = self.min.map_or(self.lo, |m| m.min(self.lo));
         let high_end = self.max.map_or(self.hi, |m| m.max(self.hi));
-        quantile_slots(
-            &self.counts,
-            self.lo,
-            self.hi,
-            low_end,
-            high_end,
-            self.count,
-            p,
-        )
+        quantile_slots(&self.counts, self.lo, self.hi, low_end, high_end, self.count, p)
     }
 }
 
@@ -378,13 +370,7 @@ pub struct Incidence {
 impl Incidence {
     /// An empty tally for `kinds` event kinds over weeks `0..weeks`.
     pub fn new(kinds: usize, weeks: u32) -> Self {
-        Incidence {
-            kinds,
-            weeks,
-            counts: vec![0; kinds * weeks as usize],
-            censored: 0,
-            runs: 0,
-        }
+        Incidence { kinds, weeks, counts: vec![0; kinds * weeks as usize], censored: 0, runs: 0 }
     }
 
     /// Records a run that ended with event `kind` in week `week` (0-based).
@@ -413,16 +399,10 @@ impl Incidence {
 
     /// Adds another shard's tally (exact); fails if kinds or weeks differ.
     pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
-        if self.kinds != other.kinds
-            || self.weeks != other.weeks
-            || self.counts.len() != other.counts.len()
-        {
+        if self.kinds != other.kinds || self.weeks != other.weeks || self.counts.len() != other.counts.len() {
             return Err(mismatch(
                 "incidence tallies",
-                format!(
-                    "{} kinds × {} weeks vs {} kinds × {} weeks",
-                    self.kinds, self.weeks, other.kinds, other.weeks
-                ),
+                format!("{} kinds × {} weeks vs {} kinds × {} weeks", self.kinds, self.weeks, other.kinds, other.weeks),
             ));
         }
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
@@ -457,10 +437,7 @@ impl Incidence {
 
     /// Runs with no event by the end of `week` (including those censored at the horizon).
     pub fn ongoing_count(&self, week: u32) -> u64 {
-        self.runs
-            - (0..self.kinds)
-                .map(|k| self.cumulative_count(k, week))
-                .sum::<u64>()
+        self.runs - (0..self.kinds).map(|k| self.cumulative_count(k, week)).sum::<u64>()
     }
 
     /// Cumulative incidence: fraction of runs that ended in `kind` by the end of `week`.
@@ -504,12 +481,7 @@ impl RankSample {
     /// An empty sample keeping runs `0..capacity` with `params` parameters and `outcomes`
     /// outcomes each.
     pub fn new(capacity: u64, params: usize, outcomes: usize) -> Self {
-        RankSample {
-            capacity,
-            params,
-            outcomes,
-            rows: BTreeMap::new(),
-        }
+        RankSample { capacity, params, outcomes, rows: BTreeMap::new() }
     }
 
     /// Offers a run; keeps it (and returns true) if `run_index < capacity`.
@@ -534,20 +506,12 @@ impl RankSample {
 
     /// Union with another shard's sample; fails on a layout mismatch or an overlapping run.
     pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
-        if self.capacity != other.capacity
-            || self.params != other.params
-            || self.outcomes != other.outcomes
-        {
+        if self.capacity != other.capacity || self.params != other.params || self.outcomes != other.outcomes {
             return Err(mismatch(
                 "rank samples",
                 format!(
                     "capacity {} / {} params / {} outcomes vs {} / {} / {}",
-                    self.capacity,
-                    self.params,
-                    self.outcomes,
-                    other.capacity,
-                    other.params,
-                    other.outcomes
+                    self.capacity, self.params, self.outcomes, other.capacity, other.params, other.outcomes
                 ),
             ));
         }
@@ -574,9 +538,7 @@ impl RankSample {
     /// NaN where a column is constant, contains NaN, or fewer than 2 runs were kept.
     pub fn spearman(&self) -> Vec<Vec<f64>> {
         let cols = self.params + self.outcomes;
-        let ranks: Vec<Option<Vec<f64>>> = (0..cols)
-            .map(|c| average_ranks(self.rows.values().map(|r| r[c])))
-            .collect();
+        let ranks: Vec<Option<Vec<f64>>> = (0..cols).map(|c| average_ranks(self.rows.values().map(|r| r[c]))).collect();
         (0..self.params)
             .map(|p| {
                 (0..self.outcomes)
@@ -695,8 +657,7 @@ impl WeekHistograms {
     /// # Panics
     /// If lo/hi are not finite with lo < hi, or bins is 0.
     pub fn new(weeks: u32, lo: f64, hi: f64, bins: usize) -> Self {
-        let scale =
-            check_range(lo, hi, bins).unwrap_or_else(|e| panic!("WeekHistograms::new: {e}"));
+        let scale = check_range(lo, hi, bins).unwrap_or_else(|e| panic!("WeekHistograms::new: {e}"));
         let w = weeks as usize;
         WeekHistograms {
             weeks,
@@ -729,32 +690,16 @@ impl WeekHistograms {
     /// Adds another shard's histograms (exact); fails on a layout mismatch or if a bin would
     /// overflow `u32` (then nothing is changed).
     pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
-        if self.weeks != other.weeks
-            || self.bins != other.bins
-            || self.lo != other.lo
-            || self.hi != other.hi
-        {
+        if self.weeks != other.weeks || self.bins != other.bins || self.lo != other.lo || self.hi != other.hi {
             return Err(mismatch(
                 "week histograms",
                 format!(
                     "{} weeks × [{}, {}) × {} bins vs {} weeks × [{}, {}) × {} bins",
-                    self.weeks,
-                    self.lo,
-                    self.hi,
-                    self.bins,
-                    other.weeks,
-                    other.lo,
-                    other.hi,
-                    other.bins
+                    self.weeks, self.lo, self.hi, self.bins, other.weeks, other.lo, other.hi, other.bins
                 ),
             ));
         }
-        if self
-            .counts
-            .iter()
-            .zip(&other.counts)
-            .any(|(a, b)| a.checked_add(*b).is_none())
-        {
+        if self.counts.iter().zip(&other.counts).any(|(a, b)| a.checked_add(*b).is_none()) {
             return Err(MergeError::Overflow("week histograms"));
         }
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
@@ -797,14 +742,6 @@ impl WeekHistograms {
     /// The p-quantile for `week`, linear inside its bin (one bin width resolution), clamped
     /// to [lo, hi]; NaN when the week is empty.
     pub fn quantile(&self, week: u32, p: f64) -> f64 {
-        quantile_slots(
-            self.slots(week),
-            self.lo,
-            self.hi,
-            self.lo,
-            self.hi,
-            self.count(week),
-            p,
-        )
+        quantile_slots(self.slots(week), self.lo, self.hi, self.lo, self.hi, self.count(week), p)
     }
 }

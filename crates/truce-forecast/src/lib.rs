@@ -4,7 +4,7 @@
 //! parameter uncertainty and summarises the outcomes. This crate holds the two pure pieces
 //! that shape that:
 //!
-//! - [`uncertainty`]: parameter distributions sampled by inverse CDF, and a Gaussian copula
+//! - [`uncertainty`] (defined in `truce-engine`, whose scenarios carry it): parameter distributions sampled by inverse CDF, and a Gaussian copula
 //!   for correlated parameters ([`Dist`], [`UncertaintySet`]);
 //! - [`aggregate`]: streaming summaries whose `merge` is exact, associative and commutative
 //!   ([`Histogram`], [`FixedSum`], [`Incidence`], [`RankSample`], [`WeekHistograms`]), so
@@ -49,23 +49,8 @@
 #![deny(missing_docs)]
 
 pub mod aggregate;
-mod special;
-pub mod uncertainty;
 
-pub use aggregate::{
-    FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE,
-};
-pub use special::{norm_cdf, norm_inv};
-pub use uncertainty::{Dist, ParamSpec, UncertaintyError, UncertaintySet, UncertaintySpec};
-
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
-/// The random stream of run `run_index` under `seed`: ChaCha8 keyed by the seed, on stream
-/// number `run_index`. Why: a run's draws then depend only on (seed, run index), never on
-/// which thread or shard ran it, and streams of different runs never overlap.
-pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(run_index);
-    rng
-}
+pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};
+pub use truce_engine::run_rng;
+pub use truce_engine::special::{norm_cdf, norm_inv};
+pub use truce_engine::uncertainty::{self, Dist, ParamSpec, UncertaintyError, UncertaintySet, UncertaintySpec};

@@ -74,21 +74,10 @@ fn value() -> impl Strategy<Value = f64> {
 }
 
 fn runs() -> impl Strategy<Value = Vec<Run>> {
-    let run = (
-        value(),
-        prop::option::weighted(0.8, (0..KINDS, 0..WEEKS)),
-        prop::collection::vec(value(), WEEKS as usize),
-    );
+    let run =
+        (value(), prop::option::weighted(0.8, (0..KINDS, 0..WEEKS)), prop::collection::vec(value(), WEEKS as usize));
     prop::collection::vec(run, 0..120).prop_map(|v| {
-        v.into_iter()
-            .enumerate()
-            .map(|(i, (value, end, path))| Run {
-                index: i as u64,
-                value,
-                end,
-                path,
-            })
-            .collect()
+        v.into_iter().enumerate().map(|(i, (value, end, path))| Run { index: i as u64, value, end, path }).collect()
     })
 }
 
@@ -231,25 +220,16 @@ fn histogram_exact_mean_and_tails() {
     s.add(0.1);
     s.add(0.2);
     assert!((s.value() - 0.3).abs() < 1e-9);
-    assert_eq!(
-        s.raw(),
-        (0.1 * 4_294_967_296.0) as i128 + (0.2 * 4_294_967_296.0) as i128
-    );
+    assert_eq!(s.raw(), (0.1 * 4_294_967_296.0) as i128 + (0.2 * 4_294_967_296.0) as i128);
 }
 
 #[test]
 fn merge_rejects_mismatched_layouts() {
     let mut a = Histogram::new(0.0, 1.0, 10);
-    assert!(matches!(
-        a.merge(&Histogram::new(0.0, 2.0, 10)),
-        Err(MergeError::Mismatch { .. })
-    ));
+    assert!(matches!(a.merge(&Histogram::new(0.0, 2.0, 10)), Err(MergeError::Mismatch { .. })));
     let mut i = Incidence::new(2, 10);
     let e = i.merge(&Incidence::new(3, 10)).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "cannot merge incidence tallies: 2 kinds × 10 weeks vs 3 kinds × 10 weeks"
-    );
+    assert_eq!(e.to_string(), "cannot merge incidence tallies: 2 kinds × 10 weeks vs 3 kinds × 10 weeks");
     let mut r = RankSample::new(10, 1, 1);
     r.record(3, &[1.0], &[2.0]);
     let mut r2 = RankSample::new(10, 1, 1);
@@ -303,9 +283,7 @@ fn spearman_matches_hand_computed_values() {
     assert!((s[0][1] + 1.0).abs() < 1e-15);
     assert!(s[1][0].is_nan() && s[1][1].is_nan());
     // Classic textbook example without ties: ρ = 1 − 6Σd²/(n(n²−1)).
-    let a = [
-        86.0, 97.0, 99.0, 100.0, 101.0, 103.0, 106.0, 110.0, 112.0, 113.0,
-    ];
+    let a = [86.0, 97.0, 99.0, 100.0, 101.0, 103.0, 106.0, 110.0, 112.0, 113.0];
     let b = [0.0, 20.0, 28.0, 27.0, 50.0, 29.0, 7.0, 17.0, 6.0, 12.0];
     let mut r = RankSample::new(100, 1, 1);
     for i in 0..10 {

@@ -2,7 +2,8 @@
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use truce_forecast::{run_rng, Dist, ParamSpec, UncertaintyError, UncertaintySet};
+use truce_engine::run_rng;
+use truce_engine::uncertainty::{Dist, ParamSpec, UncertaintyError, UncertaintySet};
 
 const N: usize = 200_000;
 /// Tolerance in standard errors for Monte Carlo checks (two-sided, ~6e-7 false alarm each).
@@ -10,56 +11,17 @@ const K_SE: f64 = 5.0;
 
 fn all_dists() -> Vec<Dist> {
     vec![
-        Dist::Uniform {
-            low: -2.0,
-            high: 5.0,
-        },
-        Dist::Normal {
-            mean: 85.0,
-            sd: 20.0,
-        },
-        Dist::TruncatedNormal {
-            mean: 0.5,
-            sd: 0.3,
-            low: 0.0,
-            high: 1.0,
-        },
+        Dist::Uniform { low: -2.0, high: 5.0 },
+        Dist::Normal { mean: 85.0, sd: 20.0 },
+        Dist::TruncatedNormal { mean: 0.5, sd: 0.3, low: 0.0, high: 1.0 },
         // One-sided, far upper tail: exercises the survival-function branch.
-        Dist::TruncatedNormal {
-            mean: 0.0,
-            sd: 1.0,
-            low: 3.0,
-            high: f64::MAX,
-        },
-        Dist::Lognormal {
-            median: 10.0,
-            sigma: 0.5,
-        },
-        Dist::Beta {
-            alpha: 2.0,
-            beta: 5.0,
-            low: None,
-            high: None,
-        },
-        Dist::Beta {
-            alpha: 0.5,
-            beta: 0.5,
-            low: Some(-1.0),
-            high: Some(3.0),
-        },
-        Dist::Triangular {
-            low: 0.0,
-            mode: 2.0,
-            high: 10.0,
-        },
-        Dist::Choice {
-            values: vec![1.0, 2.0, 5.0],
-            weights: Some(vec![0.5, 0.0, 1.5]),
-        },
-        Dist::Choice {
-            values: vec![-1.0, 1.0],
-            weights: None,
-        },
+        Dist::TruncatedNormal { mean: 0.0, sd: 1.0, low: 3.0, high: f64::MAX },
+        Dist::Lognormal { median: 10.0, sigma: 0.5 },
+        Dist::Beta { alpha: 2.0, beta: 5.0, low: None, high: None },
+        Dist::Beta { alpha: 0.5, beta: 0.5, low: Some(-1.0), high: Some(3.0) },
+        Dist::Triangular { low: 0.0, mode: 2.0, high: 10.0 },
+        Dist::Choice { values: vec![1.0, 2.0, 5.0], weights: Some(vec![0.5, 0.0, 1.5]) },
+        Dist::Choice { values: vec![-1.0, 1.0], weights: None },
     ]
 }
 
@@ -79,33 +41,19 @@ fn sampled_moments_match_analytic() {
         let (want_m, want_v) = (d.mean(), d.variance());
         let se_m = (want_v / n).sqrt();
         let se_v = ((m4 - s2 * s2) / n).sqrt();
-        assert!(
-            (m - want_m).abs() <= K_SE * se_m,
-            "{d:?}: mean {m} vs {want_m} (se {se_m})"
-        );
-        assert!(
-            (s2 - want_v).abs() <= K_SE * se_v,
-            "{d:?}: variance {s2} vs {want_v} (se {se_v})"
-        );
+        assert!((m - want_m).abs() <= K_SE * se_m, "{d:?}: mean {m} vs {want_m} (se {se_m})");
+        assert!((s2 - want_v).abs() <= K_SE * se_v, "{d:?}: variance {s2} vs {want_v} (se {se_v})");
     }
 }
 
 #[test]
 fn known_moments() {
     // Spot checks of the analytic formulas against closed forms.
-    let tn = Dist::TruncatedNormal {
-        mean: 0.0,
-        sd: 1.0,
-        low: 0.0,
-        high: f64::MAX,
-    };
+    let tn = Dist::TruncatedNormal { mean: 0.0, sd: 1.0, low: 0.0, high: f64::MAX };
     // Half-normal: mean √(2/π), variance 1 − 2/π.
     assert!((tn.mean() - (2.0 / std::f64::consts::PI).sqrt()).abs() < 1e-14);
     assert!((tn.variance() - (1.0 - 2.0 / std::f64::consts::PI)).abs() < 1e-14);
-    let ln = Dist::Lognormal {
-        median: 1.0,
-        sigma: 1.0,
-    };
+    let ln = Dist::Lognormal { median: 1.0, sigma: 1.0 };
     assert!((ln.mean() - 0.5f64.exp()).abs() < 1e-14);
     assert!((ln.quantile(0.5) - 1.0).abs() < 1e-15);
 }
@@ -124,10 +72,7 @@ fn quantile_cdf_round_trip() {
         }
     }
     // Choice: quantile picks the value whose cumulative weight first exceeds u.
-    let c = Dist::Choice {
-        values: vec![1.0, 2.0, 5.0],
-        weights: Some(vec![0.5, 0.0, 1.5]),
-    };
+    let c = Dist::Choice { values: vec![1.0, 2.0, 5.0], weights: Some(vec![0.5, 0.0, 1.5]) };
     assert_eq!(c.quantile(0.1), 1.0);
     assert_eq!(c.quantile(0.26), 5.0);
     assert_eq!(c.quantile(0.999_999), 5.0);
@@ -138,90 +83,17 @@ fn quantile_cdf_round_trip() {
 fn bad_specs_give_clear_errors() {
     let cases: Vec<(Dist, &str)> = vec![
         (Dist::Normal { mean: 0.0, sd: 0.0 }, "sd must be > 0"),
-        (
-            Dist::Normal {
-                mean: f64::NAN,
-                sd: 1.0,
-            },
-            "mean must be a finite number",
-        ),
-        (
-            Dist::Uniform {
-                low: 1.0,
-                high: 1.0,
-            },
-            "low must be < high",
-        ),
-        (
-            Dist::Triangular {
-                low: 0.0,
-                mode: 3.0,
-                high: 2.0,
-            },
-            "low <= mode <= high",
-        ),
-        (
-            Dist::Beta {
-                alpha: -1.0,
-                beta: 1.0,
-                low: None,
-                high: None,
-            },
-            "alpha must be > 0",
-        ),
-        (
-            Dist::Beta {
-                alpha: 1.0,
-                beta: 1.0,
-                low: Some(2.0),
-                high: None,
-            },
-            "low must be < high",
-        ),
-        (
-            Dist::Lognormal {
-                median: 0.0,
-                sigma: 1.0,
-            },
-            "median must be > 0",
-        ),
-        (
-            Dist::Choice {
-                values: vec![],
-                weights: None,
-            },
-            "values must not be empty",
-        ),
-        (
-            Dist::Choice {
-                values: vec![1.0, 2.0],
-                weights: Some(vec![1.0]),
-            },
-            "one entry per value",
-        ),
-        (
-            Dist::Choice {
-                values: vec![1.0, 2.0],
-                weights: Some(vec![0.0, 0.0]),
-            },
-            "positive finite sum",
-        ),
-        (
-            Dist::Choice {
-                values: vec![1.0, 2.0],
-                weights: Some(vec![-1.0, 2.0]),
-            },
-            "weights must be >= 0",
-        ),
-        (
-            Dist::TruncatedNormal {
-                mean: 0.0,
-                sd: 1.0,
-                low: 100.0,
-                high: 200.0,
-            },
-            "negligible probability",
-        ),
+        (Dist::Normal { mean: f64::NAN, sd: 1.0 }, "mean must be a finite number"),
+        (Dist::Uniform { low: 1.0, high: 1.0 }, "low must be < high"),
+        (Dist::Triangular { low: 0.0, mode: 3.0, high: 2.0 }, "low <= mode <= high"),
+        (Dist::Beta { alpha: -1.0, beta: 1.0, low: None, high: None }, "alpha must be > 0"),
+        (Dist::Beta { alpha: 1.0, beta: 1.0, low: Some(2.0), high: None }, "low must be < high"),
+        (Dist::Lognormal { median: 0.0, sigma: 1.0 }, "median must be > 0"),
+        (Dist::Choice { values: vec![], weights: None }, "values must not be empty"),
+        (Dist::Choice { values: vec![1.0, 2.0], weights: Some(vec![1.0]) }, "one entry per value"),
+        (Dist::Choice { values: vec![1.0, 2.0], weights: Some(vec![0.0, 0.0]) }, "positive finite sum"),
+        (Dist::Choice { values: vec![1.0, 2.0], weights: Some(vec![-1.0, 2.0]) }, "weights must be >= 0"),
+        (Dist::TruncatedNormal { mean: 0.0, sd: 1.0, low: 100.0, high: 200.0 }, "negligible probability"),
     ];
     for (d, want) in cases {
         let err = d.validate().unwrap_err();
@@ -230,12 +102,7 @@ fn bad_specs_give_clear_errors() {
 }
 
 fn normals(n: usize) -> Vec<ParamSpec> {
-    (0..n)
-        .map(|i| ParamSpec {
-            path: format!("p{i}"),
-            dist: Dist::Normal { mean: 0.0, sd: 1.0 },
-        })
-        .collect()
+    (0..n).map(|i| ParamSpec { path: format!("p{i}"), dist: Dist::Normal { mean: 0.0, sd: 1.0 } }).collect()
 }
 
 fn corr(a: &[f64], b: &[f64]) -> f64 {
@@ -261,13 +128,7 @@ fn copula_imposes_correlation() {
         }
     }
     let n = N as f64;
-    for (i, j, rho) in [
-        (0, 1, 0.6),
-        (1, 2, -0.3),
-        (0, 2, 0.0),
-        (0, 3, 0.0),
-        (1, 3, 0.0),
-    ] {
+    for (i, j, rho) in [(0, 1, 0.6), (1, 2, -0.3), (0, 2, 0.0), (0, 3, 0.0), (1, 3, 0.0)] {
         let r = corr(&cols[i], &cols[j]);
         let se = (1.0 - rho * rho) / n.sqrt();
         assert!((r - rho).abs() <= K_SE * se, "({i},{j}): r={r} want {rho}");
@@ -302,24 +163,13 @@ fn bad_correlations_give_clear_errors() {
     assert!(msg(err(vec![(0, 3, 0.1)])).contains("beyond the 3 given"));
     assert!(msg(err(vec![(1, 1, 0.1)])).contains("diagonal"));
     assert!(msg(err(vec![(0, 1, 0.1), (1, 0, 0.2)])).contains("more than once"));
-    assert!(
-        msg(err(vec![(0, 1, 0.9), (1, 2, 0.9), (0, 2, -0.9)])).contains("not positive definite")
-    );
+    assert!(msg(err(vec![(0, 1, 0.9), (1, 2, 0.9), (0, 2, -0.9)])).contains("not positive definite"));
     let bad = UncertaintySet::new(
-        vec![ParamSpec {
-            path: "actors.north.strength".into(),
-            dist: Dist::Normal {
-                mean: 1.0,
-                sd: -1.0,
-            },
-        }],
+        vec![ParamSpec { path: "actors.north.strength".into(), dist: Dist::Normal { mean: 1.0, sd: -1.0 } }],
         None,
     )
     .unwrap_err();
-    assert_eq!(
-        bad.to_string(),
-        "parameter 0 (actors.north.strength): sd must be > 0, got -1"
-    );
+    assert_eq!(bad.to_string(), "parameter 0 (actors.north.strength): sd must be > 0, got -1");
 }
 
 #[test]

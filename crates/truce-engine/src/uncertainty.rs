@@ -116,9 +116,7 @@ fn ordered(low: f64, high: f64) -> Result<(), String> {
     if low < high {
         Ok(())
     } else {
-        Err(format!(
-            "low must be < high, got low = {low}, high = {high}"
-        ))
+        Err(format!("low must be < high, got low = {low}, high = {high}"))
     }
 }
 
@@ -131,12 +129,7 @@ impl Dist {
                 finite("mean", mean)?;
                 positive("sd", sd)
             }
-            Dist::TruncatedNormal {
-                mean,
-                sd,
-                low,
-                high,
-            } => {
+            Dist::TruncatedNormal { mean, sd, low, high } => {
                 finite("mean", mean)?;
                 positive("sd", sd)?;
                 ordered(low, high)?;
@@ -153,12 +146,7 @@ impl Dist {
                 positive("median", median)?;
                 positive("sigma", sigma)
             }
-            Dist::Beta {
-                alpha,
-                beta,
-                low,
-                high,
-            } => {
+            Dist::Beta { alpha, beta, low, high } => {
                 positive("alpha", alpha)?;
                 positive("beta", beta)?;
                 ordered(low.unwrap_or(0.0), high.unwrap_or(1.0))
@@ -175,10 +163,7 @@ impl Dist {
                     ))
                 }
             }
-            Dist::Choice {
-                ref values,
-                ref weights,
-            } => {
+            Dist::Choice { ref values, ref weights } => {
                 if values.is_empty() {
                     return Err("values must not be empty".into());
                 }
@@ -201,9 +186,7 @@ impl Dist {
                     }
                     let total: f64 = w.iter().sum();
                     if total <= 0.0 || !total.is_finite() {
-                        return Err(format!(
-                            "weights must have a positive finite sum, got {total}"
-                        ));
+                        return Err(format!("weights must have a positive finite sum, got {total}"));
                     }
                 }
                 Ok(())
@@ -219,22 +202,12 @@ impl Dist {
         match *self {
             Dist::Uniform { low, high } => low + u.clamp(0.0, 1.0) * (high - low),
             Dist::Normal { mean, sd } => mean + sd * norm_inv(u),
-            Dist::TruncatedNormal {
-                mean,
-                sd,
-                low,
-                high,
-            } => {
+            Dist::TruncatedNormal { mean, sd, low, high } => {
                 let z = trunc_std_quantile((low - mean) / sd, (high - mean) / sd, u);
                 (mean + sd * z).clamp(low, high)
             }
             Dist::Lognormal { median, sigma } => median * (sigma * norm_inv(u)).exp(),
-            Dist::Beta {
-                alpha,
-                beta,
-                low,
-                high,
-            } => {
+            Dist::Beta { alpha, beta, low, high } => {
                 let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
                 lo + (hi - lo) * beta_inv(alpha, beta, u.clamp(0.0, 1.0))
             }
@@ -248,10 +221,7 @@ impl Dist {
                     high - ((1.0 - u) * width * (high - mode)).sqrt()
                 }
             }
-            Dist::Choice {
-                ref values,
-                ref weights,
-            } => {
+            Dist::Choice { ref values, ref weights } => {
                 if u.is_nan() {
                     return f64::NAN;
                 }
@@ -287,12 +257,7 @@ impl Dist {
         match *self {
             Dist::Uniform { low, high } => ((x - low) / (high - low)).clamp(0.0, 1.0),
             Dist::Normal { mean, sd } => norm_cdf((x - mean) / sd),
-            Dist::TruncatedNormal {
-                mean,
-                sd,
-                low,
-                high,
-            } => {
+            Dist::TruncatedNormal { mean, sd, low, high } => {
                 if x <= low {
                     return 0.0;
                 }
@@ -309,12 +274,7 @@ impl Dist {
                     norm_cdf((x / median).ln() / sigma)
                 }
             }
-            Dist::Beta {
-                alpha,
-                beta,
-                low,
-                high,
-            } => {
+            Dist::Beta { alpha, beta, low, high } => {
                 let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
                 beta_cdf(alpha, beta, (x - lo) / (hi - lo))
             }
@@ -329,16 +289,10 @@ impl Dist {
                     1.0 - (high - x) * (high - x) / ((high - low) * (high - mode))
                 }
             }
-            Dist::Choice {
-                ref values,
-                ref weights,
-            } => {
+            Dist::Choice { ref values, ref weights } => {
                 let weight = |i: usize| weights.as_ref().map_or(1.0, |w| w[i]);
                 let total: f64 = (0..values.len()).map(weight).sum();
-                let below: f64 = (0..values.len())
-                    .filter(|&i| values[i] <= x)
-                    .map(weight)
-                    .sum();
+                let below: f64 = (0..values.len()).filter(|&i| values[i] <= x).map(weight).sum();
                 below / total
             }
         }
@@ -355,36 +309,20 @@ impl Dist {
         match *self {
             Dist::Uniform { low, high } => 0.5 * (low + high),
             Dist::Normal { mean, .. } => mean,
-            Dist::TruncatedNormal {
-                mean,
-                sd,
-                low,
-                high,
-            } => {
+            Dist::TruncatedNormal { mean, sd, low, high } => {
                 let (a, b) = ((low - mean) / sd, (high - mean) / sd);
                 mean + sd * (norm_pdf(a) - norm_pdf(b)) / trunc_mass(a, b)
             }
             Dist::Lognormal { median, sigma } => median * (0.5 * sigma * sigma).exp(),
-            Dist::Beta {
-                alpha,
-                beta,
-                low,
-                high,
-            } => {
+            Dist::Beta { alpha, beta, low, high } => {
                 let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
                 lo + (hi - lo) * alpha / (alpha + beta)
             }
             Dist::Triangular { low, mode, high } => (low + mode + high) / 3.0,
-            Dist::Choice {
-                ref values,
-                ref weights,
-            } => {
+            Dist::Choice { ref values, ref weights } => {
                 let weight = |i: usize| weights.as_ref().map_or(1.0, |w| w[i]);
                 let total: f64 = (0..values.len()).map(weight).sum();
-                (0..values.len())
-                    .map(|i| weight(i) * values[i])
-                    .sum::<f64>()
-                    / total
+                (0..values.len()).map(|i| weight(i) * values[i]).sum::<f64>() / total
             }
         }
     }
@@ -394,12 +332,7 @@ impl Dist {
         match *self {
             Dist::Uniform { low, high } => (high - low) * (high - low) / 12.0,
             Dist::Normal { sd, .. } => sd * sd,
-            Dist::TruncatedNormal {
-                mean,
-                sd,
-                low,
-                high,
-            } => {
+            Dist::TruncatedNormal { mean, sd, low, high } => {
                 let (a, b) = ((low - mean) / sd, (high - mean) / sd);
                 let z = trunc_mass(a, b);
                 let (pa, pb) = (norm_pdf(a), norm_pdf(b));
@@ -412,31 +345,19 @@ impl Dist {
                 let s2 = sigma * sigma;
                 (s2.exp() - 1.0) * median * median * s2.exp()
             }
-            Dist::Beta {
-                alpha,
-                beta,
-                low,
-                high,
-            } => {
+            Dist::Beta { alpha, beta, low, high } => {
                 let (lo, hi) = (low.unwrap_or(0.0), high.unwrap_or(1.0));
                 let s = alpha + beta;
                 (hi - lo) * (hi - lo) * alpha * beta / (s * s * (s + 1.0))
             }
             Dist::Triangular { low, mode, high } => {
-                (low * low + mode * mode + high * high - low * mode - low * high - mode * high)
-                    / 18.0
+                (low * low + mode * mode + high * high - low * mode - low * high - mode * high) / 18.0
             }
-            Dist::Choice {
-                ref values,
-                ref weights,
-            } => {
+            Dist::Choice { ref values, ref weights } => {
                 let weight = |i: usize| weights.as_ref().map_or(1.0, |w| w[i]);
                 let total: f64 = (0..values.len()).map(weight).sum();
                 let m = self.mean();
-                (0..values.len())
-                    .map(|i| weight(i) * (values[i] - m) * (values[i] - m))
-                    .sum::<f64>()
-                    / total
+                (0..values.len()).map(|i| weight(i) * (values[i] - m) * (values[i] - m)).sum::<f64>() / total
             }
         }
     }
@@ -529,10 +450,7 @@ pub struct UncertaintySet {
 impl UncertaintySet {
     /// Validates the distributions and the correlation matrix (symmetric by construction,
     /// |rho| < 1, positive definite) and precomputes its Cholesky factor.
-    pub fn new(
-        specs: Vec<ParamSpec>,
-        correlation: Option<Vec<(usize, usize, f64)>>,
-    ) -> Result<Self, UncertaintyError> {
+    pub fn new(specs: Vec<ParamSpec>, correlation: Option<Vec<(usize, usize, f64)>>) -> Result<Self, UncertaintyError> {
         Self::try_from(UncertaintySpec { specs, correlation })
     }
 
@@ -562,11 +480,7 @@ impl UncertaintySet {
     /// # Panics
     /// If `out.len() != self.len()`.
     pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        assert_eq!(
-            out.len(),
-            self.len(),
-            "sample_into: output slice has the wrong length"
-        );
+        assert_eq!(out.len(), self.len(), "sample_into: output slice has the wrong length");
         for o in out.iter_mut() {
             *o = rng.sample(Open01);
         }
@@ -597,13 +511,7 @@ impl TryFrom<UncertaintySpec> for UncertaintySet {
 
     fn try_from(spec: UncertaintySpec) -> Result<Self, Self::Error> {
         for (index, s) in spec.specs.iter().enumerate() {
-            s.dist
-                .validate()
-                .map_err(|message| UncertaintyError::Dist {
-                    index,
-                    path: s.path.clone(),
-                    message,
-                })?;
+            s.dist.validate().map_err(|message| UncertaintyError::Dist { index, path: s.path.clone(), message })?;
         }
         let n = spec.specs.len();
         let entries = spec.correlation.as_deref().unwrap_or(&[]);
@@ -611,14 +519,10 @@ impl TryFrom<UncertaintySpec> for UncertaintySet {
         let mut involved = vec![false; n];
         for &(i, j, rho) in entries {
             if i >= n || j >= n {
-                return err(format!(
-                    "entry ({i}, {j}) refers to a parameter beyond the {n} given"
-                ));
+                return err(format!("entry ({i}, {j}) refers to a parameter beyond the {n} given"));
             }
             if i == j {
-                return err(format!(
-                    "entry ({i}, {j}) is on the diagonal, which is always 1"
-                ));
+                return err(format!("entry ({i}, {j}) is on the diagonal, which is always 1"));
             }
             if !rho.is_finite() || rho.abs() >= 1.0 {
                 return err(format!("entry ({i}, {j}): |rho| must be < 1, got {rho}"));
@@ -667,11 +571,7 @@ impl TryFrom<UncertaintySpec> for UncertaintySet {
                 }
             }
         }
-        Ok(UncertaintySet {
-            spec,
-            corr_idx,
-            chol,
-        })
+        Ok(UncertaintySet { spec, corr_idx, chol })
     }
 }
 
