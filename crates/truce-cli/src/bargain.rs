@@ -179,27 +179,3 @@ pub fn run_deu(a: &DeuArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-#[derive(Args, Debug)]
-pub struct ForecastArgs {
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
-}
-
-/// The built-in bargaining example: BDM 1994's EC emission-standards issue (Scholz et al.
-/// 2011, Table 1), vendored in `data/bdm/`.
-pub const EMISSION_STANDARDS: &str = include_str!("../../../data/bdm/emission-standards.csv");
-
-pub fn run_forecast(a: &ForecastArgs) -> Result<(), CliError> {
-    let file = truce_io::table::parse_table(std::path::Path::new("emission-standards.csv"), EMISSION_STANDARDS)?;
-    let mut out = std::io::stdout().lock();
-    for (name, _) in registry::MODELS {
-        let model = registry::build(name, &ModelConfig::default())?;
-        let sol = model.solve(&file.table, &SolveContext::default())?;
-        let fmt = match a.format {
-            ReportFormat::Table => Format::Table,
-            ReportFormat::Json => Format::Json,
-        };
-        print_solution(&sol, fmt, &mut out)?;
-    }
-    Ok(())
-}

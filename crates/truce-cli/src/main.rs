@@ -2,6 +2,7 @@
 //! libraries, and prints. No model logic lives here.
 
 mod bargain;
+mod forecast_cmd;
 mod output;
 mod scenario_cmd;
 
@@ -24,8 +25,8 @@ enum Command {
     /// Score the bargaining models against real negotiation outcomes.
     #[command(subcommand)]
     Backtest(BacktestCommand),
-    /// The main job: forecast the built-in example with every bargaining model.
-    Forecast(bargain::ForecastArgs),
+        /// The main job: an ensemble forecast of a scenario under parameter uncertainty.
+    Forecast(forecast_cmd::ForecastArgs),
     /// One run of the fight–talk simulation: a weekly narrative or the full JSON trace.
     Run(scenario_cmd::RunArgs),
     /// Validate a scenario file.
@@ -72,7 +73,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Bargain(a) => bargain::run_bargain(&a),
         Command::Backtest(BacktestCommand::Deu(a)) => bargain::run_deu(&a),
-        Command::Forecast(a) => bargain::run_forecast(&a),
+        Command::Forecast(a) => forecast_cmd::forecast(&a),
         Command::Run(a) => scenario_cmd::run(&a),
         Command::Check(a) => scenario_cmd::check(&a),
         Command::Scenarios(a) => scenario_cmd::scenarios(&a),

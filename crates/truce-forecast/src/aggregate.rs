@@ -257,6 +257,27 @@ impl Histogram {
         }
     }
 
+        /// Number of values in the bins whose lower edge lies in [a, b) (exact, for re-binning at
+    /// a multiple of the bin width; the last interval reaching `hi` also takes the overflow).
+    pub fn count_between(&self, a: f64, b: f64) -> u64 {
+        let bins = self.counts.len() - 2;
+        let w = (self.hi - self.lo) / bins as f64;
+        let mut c = 0;
+        for i in 0..bins {
+            let edge = self.lo + i as f64 * w + 0.5 * w;
+            if edge >= a && edge < b {
+                c += self.counts[i + 1];
+            }
+        }
+        if b >= self.hi {
+            c += self.counts[bins + 1];
+        }
+        if a <= self.lo {
+            c += self.counts[0];
+        }
+        c
+    }
+
     /// Records one value.
     #[inline]
     pub fn add(&mut self, x: f64) {

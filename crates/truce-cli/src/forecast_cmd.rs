@@ -1,0 +1,225 @@
+//! `truce forecast`: the ensemble forecast, the main job.
+
+use crate::scenario_cmd::load_scenario;
+use crate::{CliError, ReportFormat};
+use clap::Args;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use truce_engine::builtin;
+use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastOptions, RowSink};
+use truce_forecast::summary::{summarise, Summary};
+use truce_io::output::{run_columns, write_atomic, CsvRuns, ParquetRuns};
+
+/// Default number of runs: finishes in a few seconds on two cores.
+pub const DEFAULT_RUNS: u64 = 100_000;
+
+#[derive(Args, Debug)]
+pub struct ForecastArgs {
+    /// Scenario: a TOML file or a built-in name.
+    #[arg(default_value = builtin::DEFAULT)]
+    pub scenario: String,
+    /// Number of runs.
+    #[arg(short = 'n', long = "runs", default_value_t = DEFAULT_RUNS)]
+    pub runs: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override the scenario's horizon (weeks).
+    #[arg(long)]
+    pub horizon: Option<u32>,
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Also write the JSON summary to this file (atomically).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write one row per run to this file: `.parquet` or `.csv`.
+    #[arg(long = "runs-out")]
+    pub runs_out: Option<PathBuf>,
+    /// No progress bar and no table (errors still print).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+enum Rows {
+    Csv(CsvRuns),
+    Parquet(ParquetRuns),
+}
+
+impl Rows {
+    fn sink(&mut self) -> &mut dyn RowSink {
+        match self {
+            Rows::Csv(c) => c,
+            Rows::Parquet(p) => p,
+        }
+    }
+    fn commit(self) -> Result<(), String> {
+        match self {
+            Rows::Csv(c) => c.commit(),
+            Rows::Parquet(p) => p.commit(),
+        }
+    }
+}
+
+/// Set by Ctrl-C; checked between chunks.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
+    if a.runs == 0 {
+        return Err(CliError("-n/--runs must be at least 1".into()));
+    }
+    if a.threads == Some(0) {
+        return Err(CliError("--threads must be at least 1".into()));
+    }
+    let mut loaded = load_scenario(&a.scenario)?;
+    if let Some(h) = a.horizon {
+        if h == 0 {
+            return Err(CliError("--horizon must be at least 1 week".into()));
+        }
+        loaded.params.horizon = h;
+    }
+    let text = scenario_text(&a.scenario)?;
+    let fp = fingerprint(&text, a.seed, loaded.params.horizon);
+    // Open every output first: an unwritable path fails before any work, leaving nothing.
+    let mut rows = match &a.runs_out {
+        None => None,
+        Some(p) => {
+            let cols = run_columns(
+                &loaded.params.sides.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+                &loaded.params.issue_ids,
+                &loaded.uncertainty.paths,
+            );
+            match p.extension().and_then(|e| e.to_str()) {
+                Some("csv") => Some(Rows::Csv(CsvRuns::create(p, &cols)?)),
+                Some("parquet") => Some(Rows::Parquet(ParquetRuns::create(p, &cols)?)),
+                _ => return Err(CliError(format!("--runs-out {}: expected a .parquet or .csv file", p.display()))),
+            }
+        }
+    };
+    if let Some(out) = &a.out {
+        // Probe writability now; the summary itself is written at the end.
+        drop(truce_io::output::AtomicFile::create(out)?);
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.unwrap_or(0)).build().map_err(|e| CliError(e.to_string()))?;
+    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+    let show = !a.quiet && std::io::stderr().is_terminal();
+    let bar = Arc::new(if show {
+        let b = indicatif::ProgressBar::new(a.runs);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({per_sec}, ETA {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    });
+    let opts = ForecastOptions { seed: a.seed, first_run: 0, runs: a.runs, chunk: 16_384 };
+    let b2 = bar.clone();
+    let progress = move |done: u64| b2.set_position(done);
+    let result = pool.install(|| run_forecast(&loaded, &fp, &opts, &progress, &CANCEL, rows.as_mut().map(|r| r.sink())));
+    bar.finish_and_clear();
+    let run = result.map_err(|e| CliError(e.to_string()))?;
+    if let Some(r) = rows {
+        r.commit()?;
+    }
+    if run.interrupted {
+        eprintln!("interrupted: {} of {} runs finished; the summary covers those runs", run.aggregate.runs, a.runs);
+    }
+    let summary = summarise(&run.aggregate, loaded.params.start, run.interrupted);
+    if let Some(out) = &a.out {
+        let json = serde_json::to_vec_pretty(&summary)?;
+        write_atomic(out, &json)?;
+    }
+    if !a.quiet || a.format == ReportFormat::Json {
+        let mut w = std::io::stdout().lock();
+        match a.format {
+            ReportFormat::Json => {
+                serde_json::to_writer_pretty(&mut w, &summary)?;
+                writeln!(w)?;
+            }
+            ReportFormat::Table => print_table(&summary, &loaded, &run.aggregate, &mut w)?,
+        }
+    }
+    if run.interrupted {
+        return Err(CliError("stopped by Ctrl-C".into()));
+    }
+    Ok(())
+}
+
+/// The scenario's text (for the fingerprint).
+pub fn scenario_text(name: &str) -> Result<String, CliError> {
+    let path = std::path::Path::new(name);
+    if path.exists() {
+        return std::fs::read_to_string(path).map_err(|e| CliError(format!("{}: {e}", path.display())));
+    }
+    builtin::builtin(name).map(str::to_string).ok_or_else(|| CliError(format!("unknown scenario `{name}`")))
+}
+
+fn print_table(s: &Summary, l: &truce_engine::load::Loaded, _a: &ForecastAggregate, w: &mut impl Write) -> std::io::Result<()> {
+    let p = &l.params;
+    writeln!(w, "{} — {}", s.scenario, l.scenario.scenario.title)?;
+    writeln!(w, "{} runs, seed {}, start {}, horizon {} weeks{}", s.runs, s.seed, s.start, s.horizon_weeks, if s.interrupted { " (interrupted)" } else { "" })?;
+    writeln!(w)?;
+    writeln!(w, "Outcome probabilities (cumulative; ± Monte Carlo standard error)")?;
+    let kinds = ["settlement", "ceasefire", "collapse_first", "collapse_second", "low_activity", "stalemate"];
+    let label = |k: &str| match k {
+        "collapse_first" => format!("collapse {}", p.sides[0].name),
+        "collapse_second" => format!("collapse {}", p.sides[1].name),
+        "stalemate" => "still at war".to_string(),
+        "low_activity" => "low activity".to_string(),
+        _ => k.to_string(),
+    };
+    write!(w, "{:<22}", "")?;
+    for r in &s.at {
+        write!(w, " {:>14}", r.label)?;
+    }
+    writeln!(w)?;
+    for k in kinds {
+        write!(w, "{:<22}", label(k))?;
+        for r in &s.at {
+            let pr = r.outcomes[k];
+            write!(w, " {:>7.1}% ±{:>4.1}", 100.0 * pr.p, 100.0 * pr.se)?;
+        }
+        writeln!(w)?;
+    }
+    writeln!(w)?;
+    let settled = s.terms.values().next().map_or(0, |t| t.n);
+    writeln!(w, "Settlement terms ({} settled runs; 0–100 scale)", settled)?;
+    writeln!(w, "{:<14} {:>7} {:>7} {:>7} {:>7}   {}", "issue", "mean", "p10", "p50", "p90", "0 = … / 100 = …")?;
+    for (k, id) in p.issue_ids.iter().enumerate() {
+        let t = &s.terms[id];
+        let ends = format!("{} / {}", l.scenario.issues[k].low, l.scenario.issues[k].high);
+        writeln!(w, "{:<14} {:>7.1} {:>7.1} {:>7.1} {:>7.1}   {}", id, t.mean, t.p10, t.p50, t.p90, ends)?;
+    }
+    if let Some(m) = s.median_weeks_to_settlement {
+        writeln!(w, "median time to settlement (settled runs): {m:.0} weeks")?;
+    }
+    writeln!(w)?;
+    writeln!(w, "Line of control: km² held by {} (p10 / p50 / p90)", p.sides[0].name)?;
+    for r in s.km2_quantiles.iter().filter(|r| r.week % 26 == 25 || r.week + 1 == s.horizon_weeks) {
+        writeln!(w, "  {}  {:>9.0} {:>9.0} {:>9.0}", r.date, r.p10, r.p50, r.p90)?;
+    }
+    writeln!(w)?;
+    writeln!(w, "Casualties over the run (p10 / p50 / p90)")?;
+    for (i, side) in s.sides.iter().enumerate() {
+        let c = &s.casualties[side];
+        writeln!(w, "  {:<12} {:>9.0} {:>9.0} {:>9.0}", p.sides[i].name, c.p10, c.p50, c.p90)?;
+    }
+    writeln!(w)?;
+    write!(w, "Bargaining range open (share of runs at war):")?;
+    for r in s.range_open.iter().filter(|r| r.week % 26 == 25) {
+        write!(w, "  wk {} {:.0}%", r.week + 1, 100.0 * r.share_open)?;
+    }
+    writeln!(w)?;
+    writeln!(w)?;
+    writeln!(w, "Parameters that moved the outcome most (Spearman, first {} runs)", truce_forecast::ensemble::RANK_RUNS.min(s.runs))?;
+    writeln!(w, "  {:<42} {:>9} {:>9} {:>9}", "parameter", "settled", "end week", "final km²")?;
+    for x in s.sensitivity.iter().take(6) {
+        writeln!(w, "  {:<42} {:>+9.2} {:>+9.2} {:>+9.2}", x.parameter, x.spearman["settled"], x.spearman["end_week"], x.spearman["final_km2"])?;
+    }
+    Ok(())
+}
