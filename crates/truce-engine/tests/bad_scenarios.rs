@@ -1,0 +1,228 @@
+//! Bad scenario files fail with clear, located errors: a line number, the field's path and
+//! what was expected. Each case edits the `generic-interstate` built-in.
+
+use truce_engine::builtin;
+use truce_engine::load::{load_str, Diagnostic};
+
+fn base() -> &'static str {
+    builtin::builtin("generic-interstate").unwrap()
+}
+
+/// Replaces the first occurrence of `from` (which must exist) by `to`.
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "test setup: `{from}` not in the scenario");
+    text.replacen(from, to, 1)
+}
+
+/// 1-based line of the first occurrence of `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text.find(needle).unwrap_or_else(|| panic!("test setup: `{needle}` not in the text"));
+    text[..at].matches('\n').count() + 1
+}
+
+/// Loads `text`, expecting failure; returns the diagnostics.
+fn errors(text: &str) -> Vec<Diagnostic> {
+    match load_str("bad.toml", text) {
+        Ok(_) => panic!("the scenario loaded, but it should have failed"),
+        Err(e) => {
+            assert!(!e.diagnostics.is_empty(), "an error without diagnostics");
+            // The display form names the file and the line.
+            let shown = e.to_string();
+            assert!(shown.starts_with("bad.toml:"), "display lacks the file: {shown}");
+            e.diagnostics
+        }
+    }
+}
+
+/// The diagnostic whose message contains every substring in `want`; it must carry a line.
+fn find<'a>(ds: &'a [Diagnostic], want: &[&str]) -> &'a Diagnostic {
+    let d = ds
+        .iter()
+        .find(|d| want.iter().all(|w| d.message.contains(w)))
+        .unwrap_or_else(|| panic!("no diagnostic contains {want:?}; got {ds:#?}"));
+    assert!(d.line.is_some(), "diagnostic without a line: {d:?}");
+    assert!(d.column.is_some(), "diagnostic without a column: {d:?}");
+    d
+}
+
+fn assert_path(d: &Diagnostic, path: &str) {
+    assert_eq!(d.path.as_deref(), Some(path), "wrong path in {d:?}");
+}
+
+#[test]
+fn base_scenario_loads() {
+    load_str("generic-interstate.toml", base()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn toml_syntax_error() {
+    let text = edit(base(), "horizon_weeks = 260", "horizon_weeks = = 260");
+    let ds = errors(&text);
+    assert_eq!(ds.len(), 1);
+    let d = &ds[0];
+    assert_eq!(d.line, Some(line_of(&text, "horizon_weeks = =")), "{d:?}");
+    assert!(d.message.contains("expected") || d.message.contains("invalid"), "{d:?}");
+}
+
+#[test]
+fn unknown_key_with_did_you_mean() {
+    let text = edit(base(), "capability = 1.0", "capabilty = 1.0");
+    let ds = errors(&text);
+    let d = find(&ds, &["unknown key `capabilty`", "did you mean `capability`?"]);
+    assert_eq!(d.line, Some(line_of(&text, "capabilty")), "{d:?}");
+}
+
+#[test]
+fn salience_out_of_range() {
+    let text = edit(
+        base(),
+        "saliences = { province = 70, reparations = 30 }",
+        "saliences = { province = 150, reparations = 30 }",
+    );
+    let ds = errors(&text);
+    let d = find(&ds, &["150 is out of range", "expected a salience in [0, 100]"]);
+    assert_path(d, "actors.a.saliences.province");
+    assert_eq!(d.line, Some(line_of(&text, "province = 150")), "{d:?}");
+}
+
+#[test]
+fn horizon_zero() {
+    let text = edit(base(), "horizon_weeks = 260", "horizon_weeks = 0");
+    let ds = errors(&text);
+    let d = find(&ds, &["0 is out of range", "expected 1–5200 weeks"]);
+    assert_path(d, "scenario.horizon_weeks");
+    assert_eq!(d.line, Some(line_of(&text, "horizon_weeks = 0")), "{d:?}");
+}
+
+#[test]
+fn unknown_actor_in_event_with_did_you_mean() {
+    let text = edit(
+        base(),
+        "[termination]",
+        "[[events]]\ndate = 2000-06-05\nkind = \"election\"\nactor = \"mediatr\"\n\n[termination]",
+    );
+    let ds = errors(&text);
+    let d = find(&ds, &["unknown actor `mediatr`", "did you mean `mediator`?"]);
+    assert_path(d, "events[0].actor");
+    assert_eq!(d.line, Some(line_of(&text, "actor = \"mediatr\"")), "{d:?}");
+}
+
+#[test]
+fn duplicate_actor_ids() {
+    let extra = "[[actors]]\nid = \"mediator\"\nrole = \"bystander\"\ncapability = 0.5\npositions = { province = 50, reparations = 50 }\nsaliences = { province = 10, reparations = 10 }\n\n[combat]";
+    let text = edit(base(), "[combat]", extra);
+    let ds = errors(&text);
+    let d = find(&ds, &["duplicate actor id `mediator`"]);
+    assert_path(d, "actors.mediator.id");
+}
+
+#[test]
+fn duplicate_issue_ids() {
+    let extra = "[[issues]]\nid = \"reparations\"\nlow = \"x\"\nhigh = \"y\"\nno_deal = 40\n\n[[sides]]";
+    let text = edit(base(), "[[sides]]", extra);
+    let ds = errors(&text);
+    let d = find(&ds, &["duplicate issue id `reparations`"]);
+    assert_path(d, "issues.reparations.id");
+}
+
+#[test]
+fn territorial_issue_without_km2_mapping() {
+    let text = edit(base(), "km2 = [[0, 0], [100, 20000]]\n", "");
+    let ds = errors(&text);
+    let d = find(&ds, &["a territorial issue needs a km² mapping"]);
+    assert_path(d, "issues.province.km2");
+    // Located at the issue's table (the key itself is missing).
+    let l = d.line.unwrap();
+    assert!(l >= line_of(&text, "[[issues]]") && l <= line_of(&text, "start_km2"), "{d:?}");
+}
+
+#[test]
+fn unknown_uncertainty_path_with_did_you_mean() {
+    let text = edit(base(), "\"sides.b.forces\" = { dist", "\"sides.b.forcs\" = { dist");
+    let ds = errors(&text);
+    let d = find(&ds, &["unknown parameter path `sides.b.forcs`", "did you mean `sides.b.forces`?"]);
+    assert_path(d, "uncertainty.sides.b.forcs");
+    assert_eq!(d.line, Some(line_of(&text, "\"sides.b.forcs\"")), "{d:?}");
+}
+
+#[test]
+fn bad_distribution_sd_not_positive() {
+    let text = edit(
+        base(),
+        "\"sides.b.forces\" = { dist = \"uniform\", low = 70000, high = 130000 }",
+        "\"sides.b.forces\" = { dist = \"normal\", mean = 100000, sd = 0 }",
+    );
+    let ds = errors(&text);
+    let d = find(&ds, &["sd must be > 0, got 0"]);
+    assert_path(d, "uncertainty.sides.b.forces");
+    assert_eq!(d.line, Some(line_of(&text, "\"sides.b.forces\"")), "{d:?}");
+}
+
+#[test]
+fn bad_distribution_low_not_below_high() {
+    let text = edit(
+        base(),
+        "\"sides.a.war_cost_per_year\" = { dist = \"uniform\", low = 0.2, high = 1.2 }",
+        "\"sides.a.war_cost_per_year\" = { dist = \"uniform\", low = 1.2, high = 0.2 }",
+    );
+    let ds = errors(&text);
+    let d = find(&ds, &["low must be < high", "low = 1.2, high = 0.2"]);
+    assert_path(d, "uncertainty.sides.a.war_cost_per_year");
+    assert_eq!(d.line, Some(line_of(&text, "\"sides.a.war_cost_per_year\"")), "{d:?}");
+}
+
+#[test]
+fn bad_distribution_unknown_kind() {
+    let text = edit(base(), "{ dist = \"uniform\", low = 70000", "{ dist = \"uniformm\", low = 70000");
+    let ds = errors(&text);
+    let d = find(&ds, &["uniformm", "expected e.g."]);
+    assert_path(d, "uncertainty.sides.b.forces");
+}
+
+#[test]
+fn correlation_with_unknown_path() {
+    let text = format!(
+        "{}\n[[correlations]]\na = \"sides.a.war_cost_per_year\"\nb = \"sides.b.war_cost_per_yr\"\nrho = 0.5\n",
+        base()
+    );
+    let ds = errors(&text);
+    let d = find(&ds, &["`sides.b.war_cost_per_yr`", "must both be paths of the [uncertainty] table"]);
+    assert_path(d, "correlations[0]");
+    assert_eq!(d.line, Some(line_of(&text, "[[correlations]]")), "{d:?}");
+}
+
+#[test]
+fn several_problems_reported_at_once() {
+    let mut text = edit(base(), "horizon_weeks = 260", "horizon_weeks = 0");
+    text = edit(
+        &text,
+        "saliences = { province = 70, reparations = 30 }",
+        "saliences = { province = 150, reparations = 30 }",
+    );
+    text = edit(
+        &text,
+        "[termination]",
+        "[[events]]\ndate = 2000-06-05\nkind = \"election\"\nactor = \"mediatr\"\n\n[termination]",
+    );
+    text = edit(&text, "\"sides.b.forces\" = { dist", "\"sides.b.forcs\" = { dist");
+    text = edit(&text, "cadence_weeks = 2", "cadence_weeks = 0");
+    let ds = errors(&text);
+    let want: [(&str, &str); 5] = [
+        ("scenario.horizon_weeks", "out of range"),
+        ("actors.a.saliences.province", "out of range"),
+        ("events[0].actor", "unknown actor `mediatr`"),
+        ("uncertainty.sides.b.forcs", "unknown parameter path"),
+        ("protocol.cadence_weeks", "out of range"),
+    ];
+    for (path, msg) in want {
+        let d = ds
+            .iter()
+            .find(|d| d.path.as_deref() == Some(path) && d.message.contains(msg))
+            .unwrap_or_else(|| panic!("`{path}` ({msg}) not reported; got {ds:#?}"));
+        assert!(d.line.is_some(), "{d:?}");
+    }
+    // Lines are distinct and in file order for these five.
+    let mut lines: Vec<usize> = ds.iter().filter_map(|d| d.line).collect();
+    lines.dedup();
+    assert!(lines.len() >= 5, "{ds:#?}");
+}
