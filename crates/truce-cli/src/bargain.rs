@@ -178,4 +178,3 @@ pub fn run_deu(a: &DeuArgs) -> Result<(), CliError> {
     print_backtest(&report, a.format, a.per_issue, &mut std::io::stdout().lock())?;
     Ok(())
 }
-

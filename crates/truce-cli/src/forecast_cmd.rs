@@ -104,14 +104,19 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         // Probe writability now; the summary itself is written at the end.
         drop(truce_io::output::AtomicFile::create(out)?);
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.threads.unwrap_or(0)).build().map_err(|e| CliError(e.to_string()))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError(e.to_string()))?;
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     let show = !a.quiet && std::io::stderr().is_terminal();
     let bar = Arc::new(if show {
         let b = indicatif::ProgressBar::new(a.runs);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({per_sec}, ETA {eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({per_sec}, ETA {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     } else {
@@ -120,7 +125,8 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     let opts = ForecastOptions { seed: a.seed, first_run: 0, runs: a.runs, chunk: 16_384 };
     let b2 = bar.clone();
     let progress = move |done: u64| b2.set_position(done);
-    let result = pool.install(|| run_forecast(&loaded, &fp, &opts, &progress, &CANCEL, rows.as_mut().map(|r| r.sink())));
+    let result =
+        pool.install(|| run_forecast(&loaded, &fp, &opts, &progress, &CANCEL, rows.as_mut().map(|r| r.sink())));
     bar.finish_and_clear();
     let run = result.map_err(|e| CliError(e.to_string()))?;
     if let Some(r) = rows {
@@ -159,10 +165,23 @@ pub fn scenario_text(name: &str) -> Result<String, CliError> {
     builtin::builtin(name).map(str::to_string).ok_or_else(|| CliError(format!("unknown scenario `{name}`")))
 }
 
-fn print_table(s: &Summary, l: &truce_engine::load::Loaded, _a: &ForecastAggregate, w: &mut impl Write) -> std::io::Result<()> {
+fn print_table(
+    s: &Summary,
+    l: &truce_engine::load::Loaded,
+    _a: &ForecastAggregate,
+    w: &mut impl Write,
+) -> std::io::Result<()> {
     let p = &l.params;
     writeln!(w, "{} — {}", s.scenario, l.scenario.scenario.title)?;
-    writeln!(w, "{} runs, seed {}, start {}, horizon {} weeks{}", s.runs, s.seed, s.start, s.horizon_weeks, if s.interrupted { " (interrupted)" } else { "" })?;
+    writeln!(
+        w,
+        "{} runs, seed {}, start {}, horizon {} weeks{}",
+        s.runs,
+        s.seed,
+        s.start,
+        s.horizon_weeks,
+        if s.interrupted { " (interrupted)" } else { "" }
+    )?;
     writeln!(w)?;
     writeln!(w, "Outcome probabilities (cumulative; ± Monte Carlo standard error)")?;
     let kinds = ["settlement", "ceasefire", "collapse_first", "collapse_second", "low_activity", "stalemate"];
@@ -216,10 +235,18 @@ fn print_table(s: &Summary, l: &truce_engine::load::Loaded, _a: &ForecastAggrega
     }
     writeln!(w)?;
     writeln!(w)?;
-    writeln!(w, "Parameters that moved the outcome most (Spearman, first {} runs)", truce_forecast::ensemble::RANK_RUNS.min(s.runs))?;
+    writeln!(
+        w,
+        "Parameters that moved the outcome most (Spearman, first {} runs)",
+        truce_forecast::ensemble::RANK_RUNS.min(s.runs)
+    )?;
     writeln!(w, "  {:<42} {:>9} {:>9} {:>9}", "parameter", "settled", "end week", "final km²")?;
     for x in s.sensitivity.iter().take(6) {
-        writeln!(w, "  {:<42} {:>+9.2} {:>+9.2} {:>+9.2}", x.parameter, x.spearman["settled"], x.spearman["end_week"], x.spearman["final_km2"])?;
+        writeln!(
+            w,
+            "  {:<42} {:>+9.2} {:>+9.2} {:>+9.2}",
+            x.parameter, x.spearman["settled"], x.spearman["end_week"], x.spearman["final_km2"]
+        )?;
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ enum Command {
     /// Score the bargaining models against real negotiation outcomes.
     #[command(subcommand)]
     Backtest(BacktestCommand),
-        /// The main job: an ensemble forecast of a scenario under parameter uncertainty.
+    /// The main job: an ensemble forecast of a scenario under parameter uncertainty.
     Forecast(forecast_cmd::ForecastArgs),
     /// One run of the fight–talk simulation: a weekly narrative or the full JSON trace.
     Run(scenario_cmd::RunArgs),

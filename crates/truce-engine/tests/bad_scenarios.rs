@@ -162,13 +162,13 @@ fn bad_distribution_sd_not_positive() {
 fn bad_distribution_low_not_below_high() {
     let text = edit(
         base(),
-        "\"sides.a.war_cost_per_year\" = { dist = \"uniform\", low = 0.2, high = 1.2 }",
-        "\"sides.a.war_cost_per_year\" = { dist = \"uniform\", low = 1.2, high = 0.2 }",
+        "\"sides.b.forces\" = { dist = \"uniform\", low = 70000, high = 130000 }",
+        "\"sides.b.forces\" = { dist = \"uniform\", low = 130000, high = 70000 }",
     );
     let ds = errors(&text);
-    let d = find(&ds, &["low must be < high", "low = 1.2, high = 0.2"]);
-    assert_path(d, "uncertainty.sides.a.war_cost_per_year");
-    assert_eq!(d.line, Some(line_of(&text, "\"sides.a.war_cost_per_year\"")), "{d:?}");
+    let d = find(&ds, &["low must be < high", "low = 130000, high = 70000"]);
+    assert_path(d, "uncertainty.sides.b.forces");
+    assert_eq!(d.line, Some(line_of(&text, "\"sides.b.forces\"")), "{d:?}");
 }
 
 #[test]

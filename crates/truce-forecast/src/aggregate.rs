@@ -257,7 +257,7 @@ impl Histogram {
         }
     }
 
-        /// Number of values in the bins whose lower edge lies in [a, b) (exact, for re-binning at
+    /// Number of values in the bins whose lower edge lies in [a, b) (exact, for re-binning at
     /// a multiple of the bin width; the last interval reaching `hi` also takes the overflow).
     pub fn count_between(&self, a: f64, b: f64) -> u64 {
         let bins = self.counts.len() - 2;

@@ -145,7 +145,7 @@ impl ForecastAggregate {
     /// order or grouping of merges.
     pub fn merge(&mut self, o: &Self) -> Result<(), MergeError> {
         if self.fingerprint != o.fingerprint || self.horizon != o.horizon || self.seed != o.seed {
-                        return Err(MergeError::Mismatch {
+            return Err(MergeError::Mismatch {
                 what: "forecast",
                 detail: format!(
                     "{} (seed {}, horizon {}) is not the same forecast as {} (seed {}, horizon {})",
@@ -205,7 +205,14 @@ impl Observer for RunObserver<'_> {
 }
 
 /// Runs `runs` runs starting at `first` into a fresh aggregate (one rayon task's work).
-fn run_task(l: &Loaded, fp: &str, opts: &ForecastOptions, first: u64, runs: u64, rows: bool) -> (ForecastAggregate, Vec<RunRow>) {
+fn run_task(
+    l: &Loaded,
+    fp: &str,
+    opts: &ForecastOptions,
+    first: u64,
+    runs: u64,
+    rows: bool,
+) -> (ForecastAggregate, Vec<RunRow>) {
     let base = &l.params;
     let mut agg = ForecastAggregate::new(l, base, fp.to_string(), opts.seed);
     let mut sim = Sim::new(base);

@@ -50,7 +50,6 @@
 //! assert!((total - 1.0).abs() < 1e-12);
 //! ```
 
-
 pub mod aggregate;
 pub mod ensemble;
 pub mod summary;

@@ -145,7 +145,11 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
     for months in MONTHS {
         let week = ((months as f64) * 52.0 / 12.0).round() as u32;
         if week <= h {
-            at.push(HorizonRow { label: format!("{months} months"), week, outcomes: prob_at(week.saturating_sub(1).min(last)) });
+            at.push(HorizonRow {
+                label: format!("{months} months"),
+                week,
+                outcomes: prob_at(week.saturating_sub(1).min(last)),
+            });
         }
     }
     at.push(HorizonRow { label: "horizon".into(), week: h, outcomes: prob_at(last) });
@@ -197,7 +201,12 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
     for (side, hist) in a.sides.iter().zip(&a.casualties) {
         casualties.insert(
             side.clone(),
-            Quantiles { mean: round6(hist.mean()), p10: round6(hist.quantile(0.1)), p50: round6(hist.quantile(0.5)), p90: round6(hist.quantile(0.9)) },
+            Quantiles {
+                mean: round6(hist.mean()),
+                p10: round6(hist.quantile(0.1)),
+                p50: round6(hist.quantile(0.5)),
+                p90: round6(hist.quantile(0.9)),
+            },
         );
     }
     let range_open = (0..h as usize)

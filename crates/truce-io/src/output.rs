@@ -45,7 +45,7 @@ impl AtomicFile {
         std::fs::rename(&self.tmp, &self.target).map_err(|e| format!("{}: {e}", self.target.display()))
     }
 
-        fn take_file(&mut self) -> Result<File, String> {
+    fn take_file(&mut self) -> Result<File, String> {
         let f = self.file.take().ok_or("file taken twice")?;
         f.into_inner().map_err(|e| format!("{}: {}", self.target.display(), e.error()))
     }
@@ -140,7 +140,7 @@ impl ParquetRuns {
         let props = parquet::file::properties::WriterProperties::builder()
             .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
             .build();
-                let f = file.take_file()?;
+        let f = file.take_file()?;
         let writer = parquet::arrow::ArrowWriter::try_new(f, schema.clone(), Some(props)).map_err(|e| e.to_string())?;
         Ok(ParquetRuns { file, writer: Some(writer), schema })
     }
