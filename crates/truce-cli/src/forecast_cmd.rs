@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use truce_engine::builtin;
 use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastOptions, RowSink};
+use truce_forecast::part::Part;
 use truce_forecast::summary::{summarise, Summary};
 use truce_io::output::{run_columns, write_atomic, CsvRuns, ParquetRuns};
 
@@ -43,6 +44,21 @@ pub struct ForecastArgs {
     /// No progress bar and no table (errors still print).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Compute only shard K of N (a contiguous range of the runs) and write its mergeable
+    /// partial aggregate to --out (see `truce merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+/// Parses `K/N` with 1 ≤ K ≤ N.
+fn parse_shard(s: &str) -> Result<(u64, u64), CliError> {
+    let bad = || CliError(format!("--shard `{s}`: expected K/N with 1 ≤ K ≤ N, e.g. 2/8"));
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 enum Rows {
@@ -84,6 +100,22 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     }
     let text = scenario_text(&a.scenario)?;
     let fp = fingerprint(&text, a.seed, loaded.params.horizon);
+    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    if shard.is_some() && a.out.is_none() {
+        return Err(CliError("--shard needs --out FILE for the part file".into()));
+    }
+    if let Some((_, n)) = shard {
+        if n > a.runs {
+            return Err(CliError(format!(
+                "--shard: {n} shards for {} runs; use at most as many shards as runs",
+                a.runs
+            )));
+        }
+    }
+    let (first_run, runs) = match shard {
+        Some((k, n)) => truce_forecast::part::shard_range(k, n, a.runs),
+        None => (0, a.runs),
+    };
     // Open every output first: an unwritable path fails before any work, leaving nothing.
     let mut rows = match &a.runs_out {
         None => None,
@@ -111,7 +143,7 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     let show = !a.quiet && std::io::stderr().is_terminal();
     let bar = Arc::new(if show {
-        let b = indicatif::ProgressBar::new(a.runs);
+        let b = indicatif::ProgressBar::new(runs);
         b.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({per_sec}, ETA {eta})",
@@ -122,7 +154,7 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     } else {
         indicatif::ProgressBar::hidden()
     });
-    let opts = ForecastOptions { seed: a.seed, first_run: 0, runs: a.runs, chunk: 16_384 };
+    let opts = ForecastOptions { seed: a.seed, first_run, runs, chunk: 16_384 };
     let b2 = bar.clone();
     let progress = move |done: u64| b2.set_position(done);
     let result =
@@ -133,7 +165,28 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         r.commit()?;
     }
     if run.interrupted {
-        eprintln!("interrupted: {} of {} runs finished; the summary covers those runs", run.aggregate.runs, a.runs);
+        eprintln!("interrupted: {} of {} runs finished; the summary covers those runs", run.aggregate.runs, runs);
+    }
+    if let Some((k, n)) = shard {
+        if run.interrupted {
+            return Err(CliError("stopped by Ctrl-C: no part file written".into()));
+        }
+        let part = Part {
+            shard: k,
+            shards: n,
+            total_runs: a.runs,
+            first_run,
+            runs,
+            start: loaded.params.start,
+            scenario_text: text,
+            aggregate: run.aggregate,
+        };
+        let out = a.out.as_ref().expect("checked above");
+        write_atomic(out, &truce_forecast::part::encode(&part))?;
+        if !a.quiet {
+            eprintln!("shard {k}/{n}: runs {first_run}..{} written to {}", first_run + runs, out.display());
+        }
+        return Ok(());
     }
     let summary = summarise(&run.aggregate, loaded.params.start, run.interrupted);
     if let Some(out) = &a.out {
@@ -247,6 +300,47 @@ fn print_table(
             "  {:<42} {:>+9.2} {:>+9.2} {:>+9.2}",
             x.parameter, x.spearman["settled"], x.spearman["end_week"], x.spearman["final_km2"]
         )?;
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Part files written by `truce forecast --shard K/N --out FILE`.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Also write the JSON summary to this file (atomically).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `truce merge`: the exact single-process result from shards.
+pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
+    let mut parts = Vec::new();
+    for p in &a.parts {
+        let bytes = std::fs::read(p).map_err(|e| CliError(format!("{}: cannot read: {e}", p.display())))?;
+        let name = p.display().to_string();
+        let part = truce_forecast::part::decode(&name, &bytes)?;
+        parts.push((name, part));
+    }
+    let (merged, summary) = truce_forecast::part::merge_parts(&parts)?;
+    if let Some(out) = &a.out {
+        write_atomic(out, &serde_json::to_vec_pretty(&summary)?)?;
+    }
+    let mut w = std::io::stdout().lock();
+    match a.format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut w, &summary)?;
+            writeln!(w)?;
+        }
+        ReportFormat::Table => {
+            let mut loaded = truce_engine::load::load_str("<merged scenario>", &merged.scenario_text)
+                .map_err(|e| CliError(e.to_string()))?;
+            loaded.params.horizon = merged.aggregate.horizon;
+            print_table(&summary, &loaded, &merged.aggregate, &mut w)?;
+        }
     }
     Ok(())
 }

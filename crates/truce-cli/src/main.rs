@@ -27,6 +27,8 @@ enum Command {
     Backtest(BacktestCommand),
     /// The main job: an ensemble forecast of a scenario under parameter uncertainty.
     Forecast(forecast_cmd::ForecastArgs),
+    /// Merge shard part files into the single-process forecast.
+    Merge(forecast_cmd::MergeArgs),
     /// One run of the fight–talk simulation: a weekly narrative or the full JSON trace.
     Run(scenario_cmd::RunArgs),
     /// Validate a scenario file.
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Backtest(BacktestCommand::Deu(a)) => bargain::run_deu(&a),
         Command::Forecast(a) => forecast_cmd::forecast(&a),
         Command::Run(a) => scenario_cmd::run(&a),
+        Command::Merge(a) => forecast_cmd::merge(&a),
         Command::Check(a) => scenario_cmd::check(&a),
         Command::Scenarios(a) => scenario_cmd::scenarios(&a),
     };

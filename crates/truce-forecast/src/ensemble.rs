@@ -21,6 +21,9 @@ use truce_engine::load::Loaded;
 use truce_engine::params::Params;
 use truce_engine::sim::{Observer, OutcomeKind, RunSummary, Sim, WeekView};
 
+/// Key mixed into the seed for the parameter draws, so that run `i`'s parameters and its
+/// simulation come from different, independent ChaCha8 keys.
+pub const PARAM_KEY: u64 = 0x005e_ed0f_9a7a_3e7e;
 /// Number of outcome kinds (settlement, ceasefire, collapse of each side, low activity,
 /// stalemate).
 pub const KINDS: usize = 6;
@@ -220,7 +223,7 @@ fn run_task(
     let mut out = Vec::new();
     for i in first..first + runs {
         sim.reset_params(base);
-        let mut prng = truce_engine::run_rng(opts.seed ^ 0x5eed_0f_9a7a_3e7e, i);
+        let mut prng = truce_engine::run_rng(opts.seed ^ PARAM_KEY, i);
         l.uncertainty.apply(&mut prng, &mut sampled, sim.params_mut());
         let (s, last_week, last_km2) = {
             let mut obs = RunObserver {

@@ -52,6 +52,7 @@
 
 pub mod aggregate;
 pub mod ensemble;
+pub mod part;
 pub mod summary;
 
 pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};
