@@ -63,14 +63,14 @@ fn parse_shard(s: &str) -> Result<(u64, u64), CliError> {
 
 enum Rows {
     Csv(CsvRuns),
-    Parquet(ParquetRuns),
+    Parquet(Box<ParquetRuns>),
 }
 
 impl Rows {
     fn sink(&mut self) -> &mut dyn RowSink {
         match self {
             Rows::Csv(c) => c,
-            Rows::Parquet(p) => p,
+            Rows::Parquet(p) => p.as_mut(),
         }
     }
     fn commit(self) -> Result<(), String> {
@@ -127,7 +127,7 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
             );
             match p.extension().and_then(|e| e.to_str()) {
                 Some("csv") => Some(Rows::Csv(CsvRuns::create(p, &cols)?)),
-                Some("parquet") => Some(Rows::Parquet(ParquetRuns::create(p, &cols)?)),
+                Some("parquet") => Some(Rows::Parquet(Box::new(ParquetRuns::create(p, &cols)?))),
                 _ => return Err(CliError(format!("--runs-out {}: expected a .parquet or .csv file", p.display()))),
             }
         }
@@ -261,7 +261,7 @@ fn print_table(
     writeln!(w)?;
     let settled = s.terms.values().next().map_or(0, |t| t.n);
     writeln!(w, "Settlement terms ({} settled runs; 0–100 scale)", settled)?;
-    writeln!(w, "{:<14} {:>7} {:>7} {:>7} {:>7}   {}", "issue", "mean", "p10", "p50", "p90", "0 = … / 100 = …")?;
+    writeln!(w, "{:<14} {:>7} {:>7} {:>7} {:>7}   0 = … / 100 = …", "issue", "mean", "p10", "p50", "p90")?;
     for (k, id) in p.issue_ids.iter().enumerate() {
         let t = &s.terms[id];
         let ends = format!("{} / {}", l.scenario.issues[k].low, l.scenario.issues[k].high);
