@@ -112,10 +112,3 @@ fn deu_backtest_json() {
     let o = truce(&["backtest", "deu", &data("bdm/emission-standards.csv")]);
     assert!(!o.status.success(), "a non-DEU file is refused");
 }
-
-#[test]
-fn forecast_does_real_work() {
-    let o = truce(&["forecast"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("7.3900"));
-}

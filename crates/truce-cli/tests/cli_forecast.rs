@@ -1,0 +1,164 @@
+//! End-to-end tests of `truce forecast`, `truce run`, `truce check` and `truce scenarios`.
+use std::process::{Command, Output};
+
+fn truce(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_truce")).args(args).output().expect("run truce")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn forecast_json_has_the_documented_keys() {
+    let o = truce(&["forecast", "-n", "400", "--seed", "3", "--format", "json", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for k in [
+        "scenario",
+        "runs",
+        "seed",
+        "horizon_weeks",
+        "outcomes",
+        "cumulative",
+        "terms",
+        "km2_quantiles",
+        "casualties",
+        "range_open",
+        "sensitivity",
+    ] {
+        assert!(v.get(k).is_some(), "missing key {k}");
+    }
+    assert_eq!(v["scenario"], "ukraine-2025-12");
+    assert_eq!(v["runs"], 400);
+    assert_eq!(v["horizon_weeks"], 156);
+    assert!(v["outcomes"]["settlement"]["p"].is_number() && v["outcomes"]["settlement"]["se"].is_number());
+    assert_eq!(v["km2_quantiles"].as_array().unwrap().len(), 156);
+    assert!(v["terms"]["territory"]["p50"].is_number() || v["terms"]["territory"]["n"] == 0);
+}
+
+#[test]
+fn forecast_writes_outputs_atomically() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("summary.json");
+    let csv = d.path().join("runs.csv");
+    let pq = d.path().join("runs.parquet");
+    let o = truce(&[
+        "forecast",
+        "-n",
+        "300",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        "--runs-out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["runs"], 300);
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(rows.lines().count(), 301, "header + one row per run");
+    assert!(rows.starts_with(
+        "run,outcome,week,km2,index,casualties_russia,casualties_ukraine,rounds,breakdowns,term_territory"
+    ));
+    let o = truce(&["forecast", "-n", "300", "--quiet", "--runs-out", pq.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(&std::fs::read(&pq).unwrap()[..4], b"PAR1");
+    // Nothing but the three outputs: no temporary files left behind.
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 3);
+}
+
+#[test]
+fn bad_forecast_inputs_fail_cleanly() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("x.json");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["forecast".into(), "-n".into(), "0".into()], "at least 1"),
+        (
+            vec!["forecast".into(), "no-such-scenario".into(), "-n".into(), "10".into()],
+            "unknown scenario `no-such-scenario`",
+        ),
+        (
+            vec!["forecast".into(), "-n".into(), "10".into(), "--horizon".into(), "0".into()],
+            "--horizon must be at least 1",
+        ),
+        (
+            vec!["forecast".into(), "-n".into(), "10".into(), "--threads".into(), "0".into()],
+            "--threads must be at least 1",
+        ),
+        (
+            vec!["forecast".into(), "-n".into(), "10".into(), "--out".into(), "/nonexistent-dir/x.json".into()],
+            "does not exist",
+        ),
+        (
+            vec![
+                "forecast".into(),
+                "-n".into(),
+                "10".into(),
+                "--runs-out".into(),
+                d.path().join("r.txt").to_string_lossy().into(),
+            ],
+            "expected a .parquet or .csv",
+        ),
+        (
+            vec![
+                "forecast".into(),
+                "-n".into(),
+                "10".into(),
+                "--shard".into(),
+                "3/2".into(),
+                "--out".into(),
+                out.to_string_lossy().into(),
+            ],
+            "1 ≤ K ≤ N",
+        ),
+    ];
+    for (args, want) in cases {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = truce(&a);
+        assert!(!o.status.success(), "{a:?} should fail");
+        let e = stderr(&o);
+        assert!(e.contains(want), "{a:?}: {e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0, "no partial files");
+}
+
+#[test]
+fn run_is_deterministic_and_narrates() {
+    let a = truce(&["run", "--seed", "9", "--format", "json"]);
+    let b = truce(&["run", "--seed", "9", "--format", "json"]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert!(v["weeks"].as_array().unwrap().len() > 1);
+    assert!(v["rounds"][0]["decisions"][0]["margin"].is_number());
+    let o = &v["outcome"];
+    for k in ["kind", "week", "date", "terms", "km2_held", "casualties"] {
+        assert!(o.get(k).is_some(), "outcome.{k}");
+    }
+    let t = truce(&["run", "--seed", "9"]);
+    let text = String::from_utf8_lossy(&t.stdout);
+    assert!(text.contains("talks:") && text.contains("margin") && text.contains("outcome:"), "{text}");
+}
+
+#[test]
+fn scenarios_list_show_and_check() {
+    let o = truce(&["scenarios"]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("ukraine-2025-12") && s.contains("generic-interstate"));
+    let o = truce(&["scenarios", "show", "generic-interstate"]);
+    assert!(o.status.success());
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("copy.toml");
+    std::fs::write(&p, &o.stdout).unwrap();
+    let c = truce(&["check", p.to_str().unwrap()]);
+    assert!(c.status.success(), "{}", stderr(&c));
+    std::fs::write(&p, String::from_utf8_lossy(&o.stdout).replace("capability = 1.0", "capabilty = 1.0")).unwrap();
+    let c = truce(&["check", p.to_str().unwrap()]);
+    assert!(!c.status.success());
+    let e = stderr(&c);
+    assert!(e.contains("copy.toml:") && e.contains("did you mean `capability`"), "{e}");
+    let o = truce(&["scenarios", "show", "nope"]);
+    assert!(!o.status.success() && stderr(&o).contains("unknown built-in scenario"));
+}

@@ -1,0 +1,105 @@
+//! The ensemble: bit-identical for any thread count and any sharding; probabilities that sum
+//! to 1; standard errors that shrink like 1/√n; base rates of the generic scenario.
+
+use std::sync::atomic::AtomicBool;
+use truce_engine::builtin;
+use truce_engine::load::{load_str, Loaded};
+use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastOptions};
+use truce_forecast::summary::summarise;
+
+fn loaded(name: &str) -> (Loaded, String) {
+    let text = builtin::builtin(name).unwrap().to_string();
+    (load_str(name, &text).unwrap(), text)
+}
+
+fn forecast(l: &Loaded, text: &str, seed: u64, first: u64, runs: u64, threads: usize, chunk: u64) -> ForecastAggregate {
+    let fp = fingerprint(text, seed, l.params.horizon);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let opts = ForecastOptions { seed, first_run: first, runs, chunk };
+    let cancel = AtomicBool::new(false);
+    pool.install(|| run_forecast(l, &fp, &opts, &|_| {}, &cancel, None)).unwrap().aggregate
+}
+
+fn json(l: &Loaded, a: &ForecastAggregate) -> String {
+    serde_json::to_string(&summarise(a, l.params.start, false)).unwrap()
+}
+
+#[test]
+fn identical_for_1_2_and_4_threads_and_any_chunking() {
+    let (l, text) = loaded("ukraine-2025-12");
+    let one = json(&l, &forecast(&l, &text, 11, 0, 3000, 1, 1000));
+    assert_eq!(one, json(&l, &forecast(&l, &text, 11, 0, 3000, 2, 1000)), "2 threads");
+    assert_eq!(one, json(&l, &forecast(&l, &text, 11, 0, 3000, 4, 1000)), "4 threads");
+    assert_eq!(one, json(&l, &forecast(&l, &text, 11, 0, 3000, 3, 257)), "3 threads, odd chunks");
+    // The aggregate itself, not only the summary, is identical.
+    assert_eq!(forecast(&l, &text, 11, 0, 3000, 1, 1000), forecast(&l, &text, 11, 0, 3000, 4, 700));
+}
+
+#[test]
+fn three_shards_merged_equal_one_pass() {
+    let (l, text) = loaded("ukraine-2025-12");
+    let whole = forecast(&l, &text, 5, 0, 2500, 2, 1024);
+    let mut parts = vec![
+        forecast(&l, &text, 5, 0, 800, 1, 1024),
+        forecast(&l, &text, 5, 800, 900, 2, 333),
+        forecast(&l, &text, 5, 1700, 800, 2, 1024),
+    ];
+    // Merge in a scrambled order: merging is exact and order-free.
+    let mut merged = parts.remove(1);
+    merged.merge(&parts[1]).unwrap();
+    merged.merge(&parts[0]).unwrap();
+    assert_eq!(merged, whole);
+    assert_eq!(json(&l, &merged), json(&l, &whole));
+    // Different seeds cannot merge.
+    let other = forecast(&l, &text, 6, 0, 10, 1, 10);
+    assert!(merged.merge(&other).is_err());
+}
+
+#[test]
+fn probabilities_sum_to_one_at_every_horizon() {
+    let (l, text) = loaded("ukraine-2025-12");
+    let a = forecast(&l, &text, 3, 0, 2000, 2, 1000);
+    let s = summarise(&a, l.params.start, false);
+    for row in &s.at {
+        let total: f64 = row.outcomes.values().map(|p| p.p).sum();
+        assert!((total - 1.0).abs() < 1e-5, "{}: {total}", row.label);
+        for p in row.outcomes.values() {
+            assert!((0.0..=1.0).contains(&p.p));
+        }
+    }
+    for row in &s.cumulative {
+        let total: f64 = row.p.values().sum();
+        assert!((total - 1.0).abs() < 1e-5, "week {}: {total}", row.week);
+    }
+}
+
+#[test]
+fn standard_errors_shrink_like_one_over_root_n() {
+    let (l, text) = loaded("ukraine-2025-12");
+    let se = |n: u64| {
+        let s = summarise(&forecast(&l, &text, 21, 0, n, 2, 4096), l.params.start, false);
+        (s.outcomes["ceasefire"].se, s.outcomes["ceasefire"].p)
+    };
+    let (se1, p1) = se(1000);
+    let (se4, p4) = se(16000);
+    // 16× the runs: the standard error falls 4×, up to the change in p between the two runs
+    // (each SE is √(p(1−p)/n); the ratio's p-part is checked separately).
+    let expected = ((p1 * (1.0 - p1)) / (p4 * (1.0 - p4))).sqrt() * 4.0;
+    assert!(se4 > 0.0 && ((se1 / se4) / expected - 1.0).abs() < 1e-3, "{se1} / {se4} vs {expected}");
+    assert!((se1 / se4 - 4.0).abs() < 0.6, "ratio {}", se1 / se4);
+}
+
+/// The generic scenario against the Correlates of War inter-state wars (data/wars/README.md):
+/// 35.8% of wars end within 90 days, 52.6% within 182, 68.4% within 365, median 162 days.
+/// Tolerance: within 15 percentage points at 13, 26 and 52 weeks; median 10–40 weeks.
+#[test]
+fn generic_war_durations_near_cow_base_rates() {
+    let (l, text) = loaded("generic-interstate");
+    let a = forecast(&l, &text, 1, 0, 8000, 2, 4096);
+    let ended = |w: u32| 1.0 - a.incidence.ongoing(w - 1);
+    for (w, cow) in [(13u32, 0.358), (26, 0.526), (52, 0.684)] {
+        assert!((ended(w) - cow).abs() < 0.15, "ended by week {w}: {:.3} vs COW {cow}", ended(w));
+    }
+    let median = (1..=a.horizon).find(|&w| ended(w) >= 0.5).unwrap();
+    assert!((10..=40).contains(&median), "median duration {median} weeks vs COW 162 days ≈ 23 weeks");
+}
