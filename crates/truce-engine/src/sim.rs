@@ -180,9 +180,29 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// x^e with the common exponents of the attrition law done without `powf`.
+#[inline]
+fn pow(x: f64, e: f64) -> f64 {
+    if e == 1.0 {
+        x
+    } else if e == 0.0 {
+        1.0
+    } else if e == 2.0 {
+        x * x
+    } else {
+        x.powf(e)
+    }
+}
+
 /// The simulation workspace: parameters plus every buffer a run needs.
 pub struct Sim {
     p: Params,
+    /// Calendar month (0–11) of each week, for the current start date and horizon.
+    months: Vec<u8>,
+    months_for: (crate::calendar::CivilDate, u32),
+    /// Weekly aid decay factor and weekly stop probability per actor.
+    aid_decay: Vec<f64>,
+    aid_stop: Vec<f64>,
     // Derived at the start of each run.
     beta: [f64; 2],
     v_front: f64,
@@ -235,6 +255,10 @@ impl Sim {
         let (n, m) = (params.n_actors(), params.n_issues());
         Sim {
             p: params.clone(),
+            months: Vec::with_capacity(params.horizon as usize),
+            months_for: (crate::calendar::CivilDate { year: 0, month: 1, day: 1 }, 0),
+            aid_decay: vec![1.0; n],
+            aid_stop: vec![0.0; n],
             beta: [0.0; 2],
             v_front: 0.0,
             aid0: [0.0; 2],
@@ -287,16 +311,26 @@ impl Sim {
         self.aid0 = [0.0; 2];
         for a in 0..n {
             match p.aid[a] {
-                Some((to, level, _, _)) => {
+                Some((to, level, fatigue_y, hazard_y)) => {
                     self.aid_level[a] = level;
                     self.aid_active[a] = level > 0.0;
                     self.aid0[to] += level;
+                    self.aid_decay[a] = (1.0 - fatigue_y).powf(1.0 / 52.0);
+                    self.aid_stop[a] = 1.0 - (1.0 - hazard_y).powf(1.0 / 52.0);
                 }
                 None => {
                     self.aid_level[a] = 0.0;
                     self.aid_active[a] = false;
                 }
             }
+        }
+        if self.months_for != (p.start, p.horizon) {
+            self.months.clear();
+            let d0 = p.start.to_days();
+            self.months.extend(
+                (0..p.horizon).map(|w| crate::calendar::CivilDate::from_days(d0 + 7 * w as i64).month as u8 - 1),
+            );
+            self.months_for = (p.start, p.horizon);
         }
         // Attrition calibration: side s loses casualties_per_week at the start, intensity 1.
         for s in 0..2 {
@@ -382,7 +416,7 @@ impl Sim {
                 observer.event(t, &self.p.events[next_event]);
                 next_event += 1;
             }
-            let month = self.p.start.plus_weeks(t).month as usize - 1;
+            let month = self.months[t as usize] as usize;
             // A ceasefire: no fighting until it breaks down.
             if let Some(until) = st.ceasefire_until {
                 if t < until {
@@ -406,8 +440,8 @@ impl Sim {
                 let o = 1 - s;
                 let mean = self.beta[o]
                     * eff[o]
-                    * st.forces[o].powf(self.p.exponent_p)
-                    * st.forces[s].powf(self.p.exponent_q)
+                    * pow(st.forces[o], self.p.exponent_p)
+                    * pow(st.forces[s], self.p.exponent_q)
                     * intensity;
                 let z: f64 = StandardNormal.sample(&mut rng);
                 let sig = self.p.casualty_noise;
@@ -434,13 +468,11 @@ impl Sim {
             }
             // Aid fatigue and the stop hazard (one draw per active aid line).
             for a in 0..self.p.n_actors() {
-                if let Some((_, _, fatigue_y, hazard_y)) = self.p.aid[a] {
-                    if self.aid_active[a] {
-                        self.aid_level[a] *= (1.0 - fatigue_y).powf(1.0 / 52.0);
-                        let u: f64 = rng.random();
-                        if u < 1.0 - (1.0 - hazard_y).powf(1.0 / 52.0) {
-                            self.aid_active[a] = false;
-                        }
+                if self.p.aid[a].is_some() && self.aid_active[a] {
+                    self.aid_level[a] *= self.aid_decay[a];
+                    let u: f64 = rng.random();
+                    if u < self.aid_stop[a] {
+                        self.aid_active[a] = false;
                     }
                 }
             }

@@ -127,11 +127,14 @@ pub struct FrontierResult {
 /// Reusable buffers for the frontier search.
 pub struct Frontier {
     points: Vec<f64>,
+    u0: Vec<f64>,
+    u1: Vec<f64>,
 }
 
 impl Frontier {
     pub fn with_capacity(m: usize) -> Self {
-        Frontier { points: Vec::with_capacity(8 * m.max(1)) }
+        let cap = 8 * m.max(1);
+        Frontier { points: Vec::with_capacity(cap), u0: Vec::with_capacity(cap), u1: Vec::with_capacity(cap) }
     }
 
     /// Maximises the weighted Nash product of the two belligerents' gains over `v`.
@@ -165,21 +168,26 @@ impl Frontier {
             }
             pts.sort_unstable_by(f64::total_cmp);
             pts.dedup();
+            // Both utilities at every breakpoint, computed once.
+            let (u0, u1) = (&mut self.u0, &mut self.u1);
+            u0.clear();
+            u1.clear();
+            for &x in pts.iter() {
+                u0.push(ctx.issue_utility(a0, k, x));
+                u1.push(ctx.issue_utility(a1, k, x));
+            }
             // Start at the second belligerent's best point, walk toward the first's.
-            let best = |who: usize, other: usize| -> usize {
+            let best = |mine: &[f64], other: &[f64]| -> usize {
                 let mut bi = 0;
-                for j in 1..pts.len() {
-                    let (uj, ub) = (ctx.issue_utility(who, k, pts[j]), ctx.issue_utility(who, k, pts[bi]));
-                    if uj > ub
-                        || (uj == ub && ctx.issue_utility(other, k, pts[j]) > ctx.issue_utility(other, k, pts[bi]))
-                    {
+                for j in 1..mine.len() {
+                    if mine[j] > mine[bi] || (mine[j] == mine[bi] && other[j] > other[bi]) {
                         bi = j;
                     }
                 }
                 bi
             };
-            let start = best(a1, a0);
-            let end = best(a0, a1);
+            let start = best(u1, u0);
+            let end = best(u0, u1);
             deal[k] = pts[start];
             if start == end {
                 continue;
@@ -187,9 +195,10 @@ impl Frontier {
             let step: isize = if end > start { 1 } else { -1 };
             let mut j = start as isize;
             while j != end as isize {
-                let (x0, x1) = (pts[j as usize], pts[(j + step) as usize]);
-                let gain = ctx.issue_utility(a0, k, x1) - ctx.issue_utility(a0, k, x0);
-                let loss = ctx.issue_utility(a1, k, x0) - ctx.issue_utility(a1, k, x1);
+                let (i0, i1) = (j as usize, (j + step) as usize);
+                let (x0, x1) = (pts[i0], pts[i1]);
+                let gain = u0[i1] - u0[i0];
+                let loss = u1[i0] - u1[i1];
                 if gain <= 0.0 {
                     break;
                 }
