@@ -83,6 +83,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`truce … | head`) is not an error worth reporting.
+        Err(CliError(m)) if m.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(CliError(m)) => {
             eprintln!("error: {m}");
             ExitCode::FAILURE
