@@ -73,9 +73,21 @@ pub fn print_solution(sol: &Solution, format: Format, w: &mut impl Write) -> std
             writeln!(w, "model: {}", sol.model)?;
             for is in &sol.issues {
                 writeln!(w, "\nissue: {}", is.issue)?;
-                writeln!(w, "{:>5}  {:>10}  {:>10}  {:>10}", "round", "forecast", "median", "mean")?;
+                let change = sol.diagnostics.as_ref().map(|d| &d.fractional_change);
+                write!(w, "{:>5}  {:>10}  {:>10}  {:>10}", "round", "forecast", "median", "mean")?;
+                if change.is_some() {
+                    write!(w, "  {:>12}", "frac. change")?;
+                }
+                writeln!(w)?;
                 for r in &is.rounds {
-                    writeln!(w, "{:>5}  {:>10.4}  {:>10.4}  {:>10.4}", r.round, r.forecast, r.median, r.mean)?;
+                    write!(w, "{:>5}  {:>10.4}  {:>10.4}  {:>10.4}", r.round, r.forecast, r.median, r.mean)?;
+                    if let Some(c) = change {
+                        match r.round.checked_sub(1).and_then(|i| c.get(i)) {
+                            Some(x) => write!(w, "  {x:>12.4}")?,
+                            None => write!(w, "  {:>12}", "")?,
+                        }
+                    }
+                    writeln!(w)?;
                 }
             }
             if let Some(d) = &sol.diagnostics {

@@ -112,3 +112,63 @@ fn deu_backtest_json() {
     let o = truce(&["backtest", "deu", &data("bdm/emission-standards.csv")]);
     assert!(!o.status.success(), "a non-DEU file is refused");
 }
+
+#[test]
+fn smp_outputs_turns_probabilities_and_distribution() {
+    let o = truce(&["bargain", &data("ktab/dummyData_3Dim.csv"), "--model", "smp", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["issues"][0]["rounds"].as_array().unwrap().len(), 11, "KTAB's 11 states (turns 0–10)");
+    let d = &v["diagnostics"];
+    assert_eq!(d["fractional_change"].as_array().unwrap().len(), 10);
+    assert_eq!(d["actor_probability"].as_array().unwrap().len(), 11);
+    assert!(!d["final_distribution"].as_array().unwrap().is_empty());
+    let o = truce(&["bargain", &data("ktab/dummyData_3Dim.csv"), "--model", "smp", "--format", "csv"]);
+    assert!(stdout(&o).starts_with("turn,actor,issue,position\n"));
+    let o = truce(&["bargain", &data("ktab/dummyData_3Dim.csv"), "--model", "smp"]);
+    let s = stdout(&o);
+    assert!(s.contains("frac. change") && s.contains("final distribution"), "{s}");
+    let o = truce(&["bargain", &data("ktab/dummyData_3Dim.csv"), "--model", "smp", "--param", "vpm=cubic"]);
+    assert!(!o.status.success() && stderr(&o).contains("expected one of"));
+}
+
+#[test]
+fn bad_ktab_files_fail_clearly() {
+    let d = tempfile::tempdir().unwrap();
+    let ok =
+        "S,D,3,2\nActor,Description,Power,P1,S1,P2,S2\na,x,10,20,30,40,50\nb,y,20,30,40,50,60\nc,z,5,0,10,100,20\n";
+    let cases = [
+        ("count.csv", ok.replace("S,D,3,2", "S,D,4,2"), "declares 4 actors"),
+        ("sum.csv", ok.replace("b,y,20,30,40,50,60", "b,y,20,30,60,50,60"), "sum to 120"),
+        ("few.csv", "S,D,2,1\nActor,Description,Power,P1,S1\na,x,1,2,3\nb,y,1,2,3\n".to_string(), "[3, 250]"),
+        ("text.csv", ok.replace("a,x,10,20", "a,x,ten,20"), "not a number"),
+    ];
+    for (name, body, want) in cases {
+        let p = write(&d, name, &body);
+        let o = truce(&["bargain", p.to_str().unwrap(), "--model", "smp"]);
+        assert!(!o.status.success(), "{name}");
+        assert!(stderr(&o).contains(want) && stderr(&o).contains(name), "{name}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn bdm_presets_from_the_command_line() {
+    let o = truce(&[
+        "bargain",
+        &data("bdm/emission-standards.csv"),
+        "--model",
+        "bdm",
+        "--preset",
+        "scholz-code",
+        "--rounds",
+        "8",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r1 = v["issues"][0]["rounds"][1]["median"].as_f64().unwrap();
+    assert!((r1 - 8.415932315426764).abs() < 1e-6, "{r1}");
+    let o = truce(&["bargain", &data("bdm/emission-standards.csv"), "--model", "bdm", "--preset", "nope"]);
+    assert!(!o.status.success() && stderr(&o).contains("scholz-code"));
+}
