@@ -88,7 +88,26 @@ pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<(
         "belief drift",
     )?;
     let mut ri = 0;
-    for wk in &t.weeks {
+    let mut quiet_since: Option<usize> = None;
+    for (i, wk) in t.weeks.iter().enumerate() {
+        // Weeks of a holding ceasefire are summarised in one line.
+        let frozen = wk.ceasefire && wk.gain_km2 == 0.0 && !t.rounds.iter().any(|r| r.week == wk.week);
+        if frozen {
+            quiet_since.get_or_insert(i);
+            let next_frozen = t.weeks.get(i + 1).is_some_and(|n| n.ceasefire && n.gain_km2 == 0.0);
+            if next_frozen {
+                continue;
+            }
+            let from = &t.weeks[quiet_since.take().unwrap_or(i)];
+            writeln!(
+                w,
+                "{:<10} … {}: the ceasefire holds ({} weeks)",
+                from.date.to_string(),
+                wk.date,
+                wk.week - from.week + 1
+            )?;
+            continue;
+        }
         let flag = if wk.ceasefire {
             "ceasefire"
         } else if wk.range_open {
