@@ -25,7 +25,10 @@ fn models(sq: Vec<Option<f64>>) -> Vec<Box<dyn BargainingModel>> {
     ]
 }
 
-fn arb_rows() -> impl Strategy<Value = (Vec<(f64, f64, f64)>, usize, Vec<Option<f64>>, Vec<usize>, f64)> {
+/// (cells as (position, salience, capability), issues, status quo per issue, permutation, scale)
+type Case = (Vec<(f64, f64, f64)>, usize, Vec<Option<f64>>, Vec<usize>, f64);
+
+fn arb_rows() -> impl Strategy<Value = Case> {
     (2usize..9, 1usize..4).prop_flat_map(|(n, m)| {
         (
             prop::collection::vec((0.0f64..100.0, 0.01f64..1.0, 0.01f64..10.0), n * m),
