@@ -53,10 +53,13 @@
 //!   and the per-actor positions of §4.8. Against Scholz's published Table 2 the medians agree
 //!   within 0.1 except round 2 (9.610859… here, 9.9 printed: the known deviation of §4.9) and
 //!   the means within 0.1 in rounds 1–8.
-//! - Paper-literal preset (the default, `FullMove`): medians 7.0, means 7.52, 7.83, 7.38, 7.03,
-//!   7.16, 7.03, 7.16, 7.03 in rounds 1–8; with `FixedInitial` 7.52, 7.83, 7.38, then 7.00;
-//!   with `NoMove` medians 9.53 and means 7.61, 7.72, 8.30, 9.50, 9.51, 9.53, 9.54, 9.55 — all
-//!   of §4.7 to the printed two decimals. Matching the `FullMove` rows needs one rule the
+//! - Paper-literal preset (the default; a confrontation is no offer, `NoMove`): medians 9.53
+//!   from round 1 on and means 7.61, 7.72, 8.30, 9.50, 9.51, 9.53, 9.54, 9.55 in rounds 1–8 —
+//!   the literal reading of the paper, which peer reconstructions report too (9.53 / 7.61 /
+//!   7.72, reference §4.7). With `FullMove` (the loser of a confrontation moves to the
+//!   winner): medians 7.0, means 7.52, 7.83, 7.38, 7.03, 7.16, 7.03, 7.16, 7.03; with
+//!   `FullMove` and `FixedInitial` 7.52, 7.83, 7.38, then 7.00 — all of §4.7 to the printed
+//!   two decimals. Matching the `FullMove` rows needs one rule the
 //!   reference does not list: an actor facing equally small moves in opposite directions
 //!   takes the lower position ([`TieBreak::LowerPosition`]); with ties to the first actor the
 //!   round-2 mean is 7.89 instead of 7.83.
@@ -286,9 +289,12 @@ impl Default for BdmOptions {
 }
 
 impl BdmOptions {
-    /// Preset "Paper-literal" (reference §4.7): the printed equations, first value of every
-    /// switch. The default, because it is what the paper says, although it does not reproduce
-    /// the paper's Table 2.
+    /// Preset "Paper-literal" (reference §4.7): the printed equations. A confrontation (both
+    /// expect to gain from challenging) is read as no offer (`NoMove`): the figure names the
+    /// region but the paper prints no move for it, and this is the reading under which a
+    /// literal implementation reaches the median 9.53 from round 1 that peer reconstructions
+    /// report. The default, because it is what the paper says, although it does not
+    /// reproduce the paper's Table 2.
     pub fn paper_literal() -> Self {
         BdmOptions {
             range_mode: RangeMode::Dynamic,
@@ -302,7 +308,7 @@ impl BdmOptions {
             resist_salience_25b: ResistSalience::TargetSalience,
             security_sum: SecuritySum::AdversariesView,
             risk_normalisation: RiskNormalisation::AcrossActors,
-            conflict_move: ConflictMove::FullMove,
+            conflict_move: ConflictMove::NoMove,
             sign_conditions: SignConditions::Figure6,
             capitulation_enabled: true,
             offer_priority: OfferPriority::ConflictCompromiseCapitulate,
