@@ -118,6 +118,26 @@
     ch.setOption(option, true);
   }
 
+  // Side by side, both charts of a pair get the same value axes, so that the eye compares
+  // like with like.
+  function shareAxes(a, b) {
+    if (!a || !b) return;
+    ['xAxis', 'yAxis'].forEach((kind) => {
+      try {
+        const axes = a.getOption()[kind] || [];
+        let any = false;
+        const upd = axes.map((ax, i) => {
+          if (ax.type !== 'value') return {};
+          const ea = a.getModel().getComponent(kind, i).axis.scale.getExtent();
+          const eb = b.getModel().getComponent(kind, i).axis.scale.getExtent();
+          any = true;
+          return { min: Math.min(ea[0], eb[0]), max: Math.max(ea[1], eb[1]) };
+        });
+        if (any) { const o = {}; o[kind] = upd; a.setOption(o); b.setOption(o); }
+      } catch (_) { /* keep each chart's own axes */ }
+    });
+  }
+
   function disposeAll() {
     Object.keys(app.charts).forEach((k) => { try { app.charts[k].dispose(); } catch (_) {} });
     app.charts = {};
@@ -143,7 +163,10 @@
     if (results.length === 2) h += '<th class="num">B − A</th>';
     h += '</tr></thead><tbody>';
     kinds.forEach((k) => {
-      h += '<tr><td>' + k.replace('_', ' ') + '</td>';
+      const sides = results[0].summary.sides || [];
+      const label = { collapse_first: 'collapse of ' + (sides[0] || 'side 1'), collapse_second: 'collapse of ' + (sides[1] || 'side 2'),
+        low_activity: 'low activity', stalemate: 'still at war' }[k] || k;
+      h += '<tr><td>' + esc(label) + '</td>';
       const ps = results.map((r) => r.summary.outcomes[k] || { p: NaN, se: NaN });
       ps.forEach((p) => { h += '<td class="num">' + pct(p.p) + ' ± ' + (p.se * 100).toFixed(1) + '</td>'; });
       if (ps.length === 2) {
@@ -177,7 +200,9 @@
       h += '<div class="cols"><div class="colhead">' + esc(results[0].job.label) + '</div><div class="colhead">' + esc(results[1].job.label) + '</div></div>';
       ids.forEach((id, i) => {
         const c = results[0].charts[i];
-        h += '<div class="card" style="margin-bottom:12px"><h2>' + esc(c.title) + '</h2><p class="caption">' + esc(c.caption) + '</p><div class="cols">' +
+        const cb = results[1].charts[i] || c;
+        const cap = c.caption === cb.caption ? esc(c.caption) : 'A: ' + esc(c.caption) + '<br>B: ' + esc(cb.caption);
+        h += '<div class="card" style="margin-bottom:12px"><h2>' + esc(c.title) + '</h2><p class="caption">' + cap + '</p><div class="cols">' +
           '<div class="chart" id="chart-' + id + '-A"></div><div class="chart" id="chart-' + id + '-B"></div></div></div>';
       });
     }
@@ -190,6 +215,7 @@
         const o = [c.option, results[1].charts[i].option];
         draw('chart-' + c.id + '-A', o[0]);
         draw('chart-' + c.id + '-B', o[1]);
+        shareAxes(app.charts['chart-' + c.id + '-A'], app.charts['chart-' + c.id + '-B']);
       });
     }
     app.runs += 1;
