@@ -141,6 +141,13 @@ test('workbench: edit, run, chart moves, compare, download and re-upload', { tim
   await page.setInputFiles('#upload', { name: 'bad.toml', mimeType: 'text/plain', buffer: Buffer.from('[scenario]\nname = \n') });
   await page.waitForSelector('#error:has-text("bad.toml:2")');
 
+  // One traced run: the line with talk rounds marked, every round's decisions.
+  await page.click('#run-one');
+  await page.waitForFunction(() => document.body.dataset.single === '1');
+  assert.ok(await drawn(page, 'chart-line') > 3, 'the run chart drew');
+  assert.ok(await page.locator('#rounds-table tbody tr').count() > 0, 'talk rounds listed');
+  await page.screenshot({ path: path.join(artefacts, 'workbench-one-run.png'), fullPage: true });
+
   // Cancel a long run: the partial result is shown.
   await page.fill('#n', '100000');
   await page.click('#run');

@@ -76,6 +76,9 @@ pub struct ServeArgs {
     /// Largest scenario upload in KiB.
     #[arg(long = "max-upload-kib", default_value_t = 256)]
     pub max_upload_kib: usize,
+    /// Longest horizon (weeks) a forecast may ask for (memory grows with it).
+    #[arg(long = "max-horizon-weeks", default_value_t = 520)]
+    pub max_horizon_weeks: u32,
     /// Worker threads for forecasts (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -92,7 +95,8 @@ pub fn serve(a: &ServeArgs) -> Result<(), CliError> {
     let cfg = truce_web::server::Config {
         max_runs: a.max_runs,
         max_jobs: a.max_jobs,
-        max_upload: a.max_upload_kib * 1024,
+        max_upload: a.max_upload_kib.saturating_mul(1024),
+        max_horizon_weeks: a.max_horizon_weeks,
         threads: a.threads.unwrap_or(0),
         keep_jobs: 64,
         now: now_utc,

@@ -223,7 +223,7 @@
   }
 
   function busy(on) {
-    $('run').disabled = on; $('compare').disabled = on; $('cancel').disabled = !on;
+    $('run').disabled = on; $('compare').disabled = on; $('cancel').disabled = !on; $('run-one').disabled = on;
   }
 
   async function watch(ids) {
@@ -274,6 +274,38 @@
       const p = runParams();
       const r = await api('POST', '/api/compare', { a: spec(app.cfg.A), b: spec(app.cfg.B), n: p.n, seed: p.seed });
       await watch(r.ids);
+    } catch (e) { showError(e.message); }
+  }
+
+  // One traced run of the current configuration on the seed: the line with talk rounds
+  // marked, the proposals, each party's decision and margin.
+  async function runOne() {
+    showError('');
+    const c = app.cfg[app.cur];
+    try {
+      const r = await api('POST', '/api/run', Object.assign(spec(c), { seed: runParams().seed }));
+      disposeAll();
+      const t = r.trace;
+      const o = t.outcome;
+      const d = (x) => x.year + '-' + String(x.month).padStart(2, '0') + '-' + String(x.day).padStart(2, '0');
+      $('results-head').innerHTML = '<b>' + esc(c.label) + ': one run, seed ' + t.seed + '</b> — ' +
+        (o ? esc(o.kind) + ' in week ' + o.week + ' (' + d(o.date) + '), ' + o.rounds + ' talk rounds' : 'no outcome');
+      let h = '<section class="grid">';
+      r.charts.forEach((ch) => {
+        h += '<div class="card"><h2>' + esc(ch.title) + '</h2><p class="caption">' + esc(ch.caption) + '</p><div class="chart" id="chart-' + ch.id + '"></div></div>';
+      });
+      h += '</section><section class="card" style="margin-top:12px"><h2>Talk rounds</h2><div class="scroll"><table id="rounds-table"><thead><tr><th>date</th>' +
+        r.issues.map((i) => '<th class="num">' + esc(i) + '</th>').join('') + '<th>decisions (margin)</th><th>result</th></tr></thead><tbody>';
+      t.rounds.forEach((rd) => {
+        h += '<tr><td>' + d(rd.date) + '</td>' + r.issues.map((i) => '<td class="num">' + Number(rd.amended[i]).toFixed(1) + '</td>').join('') + '<td>' +
+          rd.decisions.map((x) => '<span class="' + (x.accepted ? 'acc' : 'rej') + '">' + esc(x.actor) + (x.accepted ? ' accepts' : ' rejects') + '</span> (' + (x.margin >= 0 ? '+' : '') + x.margin.toFixed(3) + ')').join('<br>') +
+          '</td><td>' + (rd.settled ? 'settled' : rd.ceasefire ? 'ceasefire' : rd.range_open ? 'no deal (range open)' : 'no deal') + '</td></tr>';
+      });
+      h += '</tbody></table></div></section>';
+      $('results').innerHTML = h;
+      r.charts.forEach((ch) => draw('chart-' + ch.id, ch.option));
+      app.single = (app.single || 0) + 1;
+      document.body.dataset.single = String(app.single);
     } catch (e) { showError(e.message); }
   }
 
@@ -336,6 +368,7 @@
     $('run').addEventListener('click', run);
     $('compare').addEventListener('click', compare);
     $('cancel').addEventListener('click', cancel);
+    $('run-one').addEventListener('click', runOne);
     $('download-toml').addEventListener('click', downloadToml);
     $('reset').addEventListener('click', () => { app.cfg[app.cur].edits = {}; renderKnobs(); });
     document.querySelectorAll('#tabs button[data-cfg]').forEach((b) => b.addEventListener('click', () => {

@@ -315,7 +315,7 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
         id: "line".into(),
         title: format!("Line of control: km² held by {first}"),
         caption: "Weekly line of control. Dots mark talk rounds: red, the proposal was rejected; green, a \
-                  settlement or ceasefire was agreed. The blue stretch is a ceasefire."
+                  settlement or ceasefire was agreed. The wide green stretch is a ceasefire."
             .into(),
         option: merge(
             base("km²"),
@@ -324,7 +324,7 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
                 "yAxis": {"type": "value", "name": "km²", "nameLocation": "middle", "nameGap": 64, "scale": true},
                 "series": [
                     {"name": "line of control", "type": "line", "symbol": "none", "color": "#08519c", "data": km2},
-                    {"name": "ceasefire", "type": "line", "symbol": "none", "color": "#1f77b4", "lineStyle": {"width": 5, "opacity": 0.5}, "data": ceasefire},
+                    {"name": "ceasefire", "type": "line", "symbol": "none", "color": "#74c476", "lineStyle": {"width": 7, "opacity": 0.6}, "z": 1, "data": ceasefire},
                     {"name": "talks: rejected", "type": "scatter", "symbolSize": 8, "color": "#c0392b", "data": rejected},
                     {"name": "talks: agreed", "type": "scatter", "symbolSize": 14, "symbol": "diamond", "color": "#2f7d32", "data": accepted},
                 ],

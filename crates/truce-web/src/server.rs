@@ -4,7 +4,7 @@
 //! Every request is validated; errors come back as `{"error": "..."}` with a 4xx status and
 //! the scenario messages of the CLI. Forecasts run on a rayon pool off the async runtime.
 
-use crate::charts::{forecast_charts, Chart};
+use crate::charts::{forecast_charts, run_charts, Chart};
 use crate::edit::{build, editor, EditError};
 use crate::export::{summary_csv, TABLES};
 use crate::report::{forecast_report, ReportMeta, ECHARTS_JS, VERSION};
@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use truce_engine::builtin;
 use truce_engine::load::Loaded;
+use truce_engine::trace::run_traced;
 use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastOptions};
 use truce_forecast::summary::{summarise, Summary};
 
@@ -38,6 +39,8 @@ pub struct Config {
     pub max_jobs: usize,
     /// Largest scenario upload (bytes).
     pub max_upload: usize,
+    /// Longest horizon (weeks) a forecast or run may ask for: memory grows with it.
+    pub max_horizon_weeks: u32,
     /// Worker threads of the forecast pool (0: all cores).
     pub threads: usize,
     /// Finished jobs kept for download.
@@ -52,7 +55,15 @@ fn no_clock() -> String {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { max_runs: 200_000, max_jobs: 2, max_upload: 256 * 1024, threads: 0, keep_jobs: 64, now: no_clock }
+        Config {
+            max_runs: 200_000,
+            max_jobs: 2,
+            max_upload: 256 * 1024,
+            max_horizon_weeks: 520,
+            threads: 0,
+            keep_jobs: 64,
+            now: no_clock,
+        }
     }
 }
 
@@ -131,6 +142,7 @@ pub fn app(cfg: Config) -> Result<Router, String> {
         .route("/api/upload", post(upload))
         .route("/api/forecast", post(start_forecast))
         .route("/api/compare", post(start_compare))
+        .route("/api/run", post(single_run))
         .route("/api/jobs", get(list_jobs))
         .route("/api/jobs/{id}", get(job_status))
         .route("/api/jobs/{id}/cancel", post(cancel_job))
@@ -177,6 +189,7 @@ async fn info(State(st): State<Arc<AppState>>) -> Json<Value> {
         "max_runs": st.cfg.max_runs,
         "max_jobs": st.cfg.max_jobs,
         "max_upload": st.cfg.max_upload,
+        "max_horizon_weeks": st.cfg.max_horizon_weeks,
         "running": st.running.load(Ordering::SeqCst),
         "csv_tables": TABLES,
         "default_scenario": builtin::DEFAULT,
@@ -368,6 +381,17 @@ impl Drop for Slot {
 }
 
 impl AppState {
+    fn check_horizon(&self, l: &Loaded, which: &str) -> Result<(), ApiError> {
+        let h = l.params.horizon;
+        if h > self.cfg.max_horizon_weeks {
+            return Err(bad(format!(
+                "{which}horizon of {h} weeks is above this server's cap of {} weeks (truce serve --max-horizon-weeks)",
+                self.cfg.max_horizon_weeks
+            )));
+        }
+        Ok(())
+    }
+
     fn check_n(&self, n: u64) -> Result<(), ApiError> {
         if n == 0 {
             return Err(bad("-n/--runs must be at least 1"));
@@ -477,6 +501,7 @@ async fn start_forecast(State(st): State<Arc<AppState>>, body: Body) -> ApiResul
     st.check_n(req.n)?;
     let spec = req.spec();
     let (l, toml, file) = st.resolve(&spec)?;
+    st.check_horizon(&l, "")?;
     let slot = st.reserve(1)?;
     let label = label_of(&spec, &l, "A");
     let job = st.new_job(l, toml, file, label, req.n, req.seed);
@@ -490,6 +515,8 @@ async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult
     st.check_n(req.n)?;
     let (la, ta, fa) = st.resolve(&req.a).map_err(|ApiError(s, m)| ApiError(s, format!("configuration A: {m}")))?;
     let (lb, tb, fb) = st.resolve(&req.b).map_err(|ApiError(s, m)| ApiError(s, format!("configuration B: {m}")))?;
+    st.check_horizon(&la, "configuration A: ")?;
+    st.check_horizon(&lb, "configuration B: ")?;
     let slot = st.reserve(2)?;
     let (label_a, label_b) = (label_of(&req.a, &la, "A"), label_of(&req.b, &lb, "B"));
     let a = st.new_job(la, ta, fa, label_a, req.n, req.seed);
@@ -500,6 +527,26 @@ async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult
     st.launch(a, Slot(st.clone(), 1));
     st.launch(b, Slot(st.clone(), 1));
     Ok((StatusCode::ACCEPTED, Json(json!({ "ids": ids }))).into_response())
+}
+
+/// One traced run (fast: no job, no slot): the trace and its charts.
+async fn single_run(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
+    let req: ForecastReq = read_json(&st, body).await?;
+    let (l, _, _) = st.resolve(&req.spec())?;
+    st.check_horizon(&l, "")?;
+    let seed = req.seed;
+    let out = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let t = run_traced(&l.params, seed);
+            let charts = run_charts(&t, &l);
+            json!({ "trace": t, "charts": charts, "issues": l.params.issue_ids, "title": l.scenario.scenario.title })
+        }))
+    })
+    .await;
+    match out {
+        Ok(Ok(v)) => Ok(Json(v).into_response()),
+        _ => Err(ApiError(StatusCode::INTERNAL_SERVER_ERROR, "the run failed unexpectedly (internal error)".into())),
+    }
 }
 
 fn status_json(j: &Job) -> Value {

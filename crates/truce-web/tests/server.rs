@@ -95,6 +95,11 @@ async fn page_scenarios_and_a_forecast() {
     let (s, b) = call(&r, "GET", &format!("/api/jobs/{id}/report.html"), Body::empty(), "text/plain").await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8_lossy(&b).contains("chart-fan"));
+    // One traced run.
+    let (s, v) = post(&r, "/api/run", json!({"scenario": "ukraine-2025-12", "edits": edits, "seed": 2})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(!v["trace"]["rounds"].as_array().unwrap().is_empty());
+    assert_eq!(v["charts"].as_array().unwrap().len(), 4);
     // Compare on the same seed.
     let (s, v) = post(
         &r,
@@ -135,6 +140,10 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     assert!(v["error"].as_str().unwrap().contains("cap of 200000"), "{v}");
     let (s, _) = post(&r, "/api/forecast", json!({"n": 0})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // A horizon above the cap (memory grows with it).
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 10, "edits": {"scenario.horizon_weeks": 5000}})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("cap of 520 weeks"), "{v}");
     // Unknown scenario.
     let (s, v) = get(&r, "/api/scenarios/atlantis").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
