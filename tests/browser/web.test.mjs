@@ -156,6 +156,16 @@ test('workbench: edit, run, chart moves, compare, download and re-upload', { tim
   await waitResults(page, 4);
   const head = await page.locator('#results-head').textContent();
   assert.match(head, /cancelled|100000 runs/);
+  // Re-run on every change: editing the talk cadence alone starts a forecast.
+  await page.check('#autorun');
+  await page.fill('#n', '3000');
+  const k2 = 'input[name="protocol.cadence_weeks"]';
+  await page.fill(k2, '6');
+  await page.press(k2, 'Tab');
+  await waitResults(page, 5);
+  assert.match(await page.locator('#results-head').textContent(), /protocol\.cadence_weeks = 6 \(was 2\)/);
+  await page.screenshot({ path: path.join(artefacts, 'workbench-autorun.png'), fullPage: true });
+
   const info = await page.evaluate(async () => (await fetch('/api/info')).json());
   assert.equal(info.max_runs, 100000);
   assert.deepEqual(errors, [], 'no JavaScript errors');

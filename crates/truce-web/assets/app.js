@@ -90,6 +90,7 @@
           if (Math.abs(val - k.value) < 1e-12) delete c.edits[k.path]; else c.edits[k.path] = val;
           div.classList.toggle('edited', k.path in c.edits);
           $('scenario-info').textContent = c.check + (Object.keys(c.edits).length ? ' — ' + Object.keys(c.edits).length + ' edit(s)' : '');
+          onEdit();
         };
         range.addEventListener('input', () => set(range.value, range));
         num.addEventListener('change', () => set(num.value, num));
@@ -138,6 +139,26 @@
     });
   }
 
+  // "Re-run on every change": debounced; a forecast in progress is cancelled first.
+  function onEdit() {
+    if (!$('autorun').checked) return;
+    clearTimeout(app.debounce);
+    app.debounce = setTimeout(() => {
+      if (app.jobs.length) { app.pending = true; cancel(); } else { run(); }
+    }, 350);
+  }
+
+  function editsHtml(i) {
+    const key = (app.runKeys || [])[i];
+    const edits = (app.runEdits || [])[i] || {};
+    const c = app.cfg[key];
+    const paths = Object.keys(edits);
+    if (!paths.length) return ' — no edits';
+    const base = {};
+    if (c) c.editor.knobs.forEach((k) => { base[k.path] = k.value; });
+    return ' — edits: ' + paths.map((p) => '<code>' + esc(p) + '</code> = ' + fmt(edits[p]) + (p in base ? ' (was ' + fmt(base[p]) + ')' : '')).join(', ');
+  }
+
   function disposeAll() {
     Object.keys(app.charts).forEach((k) => { try { app.charts[k].dispose(); } catch (_) {} });
     app.charts = {};
@@ -163,7 +184,7 @@
     if (results.length === 2) h += '<th class="num">B − A</th>';
     h += '</tr></thead><tbody>';
     kinds.forEach((k) => {
-      const sides = results[0].summary.sides || [];
+      const sides = results[0].side_names || results[0].summary.sides || [];
       const label = { collapse_first: 'collapse of ' + (sides[0] || 'side 1'), collapse_second: 'collapse of ' + (sides[1] || 'side 2'),
         low_activity: 'low activity', stalemate: 'still at war' }[k] || k;
       h += '<tr><td>' + esc(label) + '</td>';
@@ -187,7 +208,7 @@
     const s0 = results[0].summary;
     head.innerHTML = '<b>' + results.map((r) => esc(r.job.label) + (r.job.interrupted ? ' (cancelled: ' + r.summary.runs + ' runs)' : '')).join(' vs ') +
       '</b> — ' + s0.runs + ' runs, seed ' + s0.seed + ', horizon ' + s0.horizon_weeks + ' weeks' +
-      outcomeTable(results) + results.map((r) => '<div>' + esc(r.job.label) + ': ' + downloads(r.job) + '</div>').join('');
+      outcomeTable(results) + results.map((r, i) => '<div><b>' + esc(r.job.label) + '</b>' + editsHtml(i) + '<br>' + downloads(r.job) + '</div>').join('');
     let h = '';
     const ids = results[0].charts.map((c) => c.id);
     if (results.length === 1) {
@@ -252,6 +273,7 @@
       app.jobs = [];
       busy(false);
       void total;
+      if (app.pending) { app.pending = false; setTimeout(run, 0); }
     }
   }
 
@@ -263,6 +285,8 @@
     showError('');
     const c = app.cfg[app.cur];
     try {
+      app.runKeys = [app.cur];
+      app.runEdits = [Object.assign({}, c.edits)];
       const r = await api('POST', '/api/forecast', Object.assign(spec(c), runParams()));
       await watch([r.id]);
     } catch (e) { showError(e.message); }
@@ -272,6 +296,8 @@
     showError('');
     try {
       const p = runParams();
+      app.runKeys = ['A', 'B'];
+      app.runEdits = [Object.assign({}, app.cfg.A.edits), Object.assign({}, app.cfg.B.edits)];
       const r = await api('POST', '/api/compare', { a: spec(app.cfg.A), b: spec(app.cfg.B), n: p.n, seed: p.seed });
       await watch(r.ids);
     } catch (e) { showError(e.message); }

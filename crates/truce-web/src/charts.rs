@@ -14,6 +14,7 @@ use truce_forecast::summary::Summary;
 pub struct Chart {
     /// Stable id (`outcomes`, `terms`, `fan`, ...); the HTML container is `chart-<id>`.
     pub id: String,
+    /// Heading shown above the chart.
     pub title: String,
     /// One or two sentences on how to read the chart.
     pub caption: String,

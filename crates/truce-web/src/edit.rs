@@ -16,10 +16,15 @@ pub struct Knob {
     pub path: String,
     /// Group heading on the page (`Russia`, `Talks`, ...).
     pub group: String,
+    /// Short label next to the input.
     pub label: String,
+    /// The value in the scenario.
     pub value: f64,
+    /// Slider range and step (the number input accepts any value; the engine validates).
     pub min: f64,
+    /// Upper end of the slider.
     pub max: f64,
+    /// Slider step.
     pub step: f64,
     /// The value's source note, if any.
     pub source: Option<String>,
@@ -31,9 +36,13 @@ pub struct Knob {
 /// What the page needs to build its editor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Editor {
+    /// The scenario's name.
     pub name: String,
+    /// The scenario's title.
     pub title: String,
+    /// The scenario's horizon.
     pub horizon_weeks: u32,
+    /// The editable parameters, grouped by `group` in this order.
     pub knobs: Vec<Knob>,
 }
 

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The visual layer of truce: self-contained HTML reports (`truce forecast --report`,
 //! `truce run --report`) and the interactive page of `truce serve`.
 //!

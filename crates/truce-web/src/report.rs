@@ -21,6 +21,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct ReportMeta {
     /// truce version (normally [`VERSION`]).
     pub version: String,
+    /// Seed of the forecast or run.
     pub seed: u64,
     /// Number of runs (1 for a single-run report).
     pub runs: u64,
@@ -92,6 +93,10 @@ const INIT_JS: &str = r#"
   });
   window.addEventListener('resize', function () {
     Object.keys(window.truceCharts).forEach(function (k) { window.truceCharts[k].resize(); });
+  });
+  // Printing opens the collapsed scenario table.
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details').forEach(function (d) { d.open = true; });
   });
   document.body.setAttribute('data-charts-ready', String(charts.length));
 })();
@@ -176,8 +181,11 @@ fn pct(p: f64) -> String {
 /// One row of the scenario table: a dotted path, its value and its source note.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioRow {
+    /// Dotted path, as in `[uncertainty]` and the editor.
     pub path: String,
+    /// The value as shown.
     pub value: String,
+    /// The source note (empty if none).
     pub source: String,
 }
 

@@ -591,7 +591,9 @@ async fn job_result(State(st): State<Arc<AppState>>, p: Result<Path<String>, Pat
     let j = st.job(p)?;
     let s = summary_of(&j)?;
     let charts: Vec<Chart> = forecast_charts(&s, &j.loaded);
-    Ok(Json(json!({ "job": status_json(&j), "summary": &*s, "charts": charts })).into_response())
+    let side_names: Vec<&str> = j.loaded.params.sides.iter().map(|x| x.name.as_str()).collect();
+    Ok(Json(json!({ "job": status_json(&j), "summary": &*s, "charts": charts, "side_names": side_names }))
+        .into_response())
 }
 
 fn attachment(content_type: &'static str, name: &str, body: String) -> Response {
