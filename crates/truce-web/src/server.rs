@@ -119,6 +119,10 @@ type ApiResult = Result<Response, ApiError>;
 
 /// Builds the application (routes and state). Fails only if the thread pool cannot start.
 pub fn app(cfg: Config) -> Result<Router, String> {
+    app_with_state(cfg).map(|(r, _)| r)
+}
+
+fn app_with_state(cfg: Config) -> Result<(Router, Arc<AppState>), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .thread_name(|i| format!("truce-forecast-{i}"))
@@ -131,7 +135,7 @@ pub fn app(cfg: Config) -> Result<Router, String> {
         running: AtomicUsize::new(0),
         pool,
     });
-    Ok(Router::new()
+    let router = Router::new()
         .route("/", get(index))
         .route("/assets/echarts.min.js", get(|| async { js(ECHARTS_JS) }))
         .route("/assets/app.js", get(|| async { js(APP_JS) }))
@@ -152,13 +156,17 @@ pub fn app(cfg: Config) -> Result<Router, String> {
         .route("/api/jobs/{id}/scenario.toml", get(job_toml))
         .route("/api/jobs/{id}/report.html", get(job_report))
         .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "no such page or endpoint".into()) })
-        .with_state(state))
+        .method_not_allowed_fallback(|| async {
+            ApiError(StatusCode::METHOD_NOT_ALLOWED, "this endpoint does not take that method".into())
+        })
+        .with_state(state.clone());
+    Ok((router, state))
 }
 
 /// Binds `host:port` (port 0: any free port), prints `listening on http://HOST:PORT` and
 /// serves until Ctrl-C.
 pub async fn serve(host: &str, port: u16, cfg: Config) -> Result<(), String> {
-    let router = app(cfg)?;
+    let (router, state) = app_with_state(cfg)?;
     let listener = tokio::net::TcpListener::bind((host, port))
         .await
         .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
@@ -167,8 +175,13 @@ pub async fn serve(host: &str, port: u16, cfg: Config) -> Result<(), String> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
     axum::serve(listener, router)
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            // Stop the forecasts in progress (after their current chunk), so that the
+            // process exits promptly.
+            for j in state.jobs.lock().unwrap_or_else(|e| e.into_inner()).values() {
+                j.cancel.store(true, Ordering::SeqCst);
+            }
         })
         .await
         .map_err(|e| e.to_string())
