@@ -348,7 +348,10 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
     b.push_str(&chart_cards(&charts));
     // Terms table.
     b.push_str("<section class=\"grid\" style=\"margin-top:16px\"><div class=\"card\"><h2>Settlement terms</h2><table id=\"terms-table\"><thead><tr><th>issue</th><th>0 means</th><th>100 means</th><th class=\"num\">n</th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
-    for (id, t) in &s.terms {
+    let mut ids: Vec<&String> = l.params.issue_ids.iter().filter(|i| s.terms.contains_key(*i)).collect();
+    ids.extend(s.terms.keys().filter(|k| !l.params.issue_ids.contains(k)));
+    for id in ids {
+        let t = &s.terms[id];
         let spec = l.scenario.issues.iter().find(|i| &i.id == id);
         let _ = write!(
             b,
@@ -368,7 +371,7 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         let _ = write!(
             b,
             "<tr><td>casualties {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(side),
+            esc(l.params.sides.iter().find(|x| &x.id == side).map_or(side.as_str(), |x| x.name.as_str())),
             fmt_num(q.p10),
             fmt_num(q.p50),
             fmt_num(q.p90),
