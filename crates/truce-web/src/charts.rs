@@ -167,10 +167,10 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
 
     // The line of control as a fan chart.
     let kd: Vec<String> = s.km2_quantiles.iter().map(|r| date_str(r.date)).collect();
-    let p10: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p10)).collect();
-    let band: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p90 - r.p10)).collect();
-    let p50: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p50)).collect();
-    let p90: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p90)).collect();
+    let p10: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p10.round())).collect();
+    let band: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p90.round() - r.p10.round())).collect();
+    let p50: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p50.round())).collect();
+    let p90: Vec<Value> = s.km2_quantiles.iter().map(|r| finite(r.p90.round())).collect();
     let first = sides.first().cloned().unwrap_or_default();
     charts.push(Chart {
         id: "fan".into(),
@@ -185,8 +185,8 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
                 "xAxis": {"type": "category", "data": kd, "boundaryGap": false},
                 "yAxis": {"type": "value", "name": "km²", "nameLocation": "middle", "nameGap": 64, "scale": true},
                 "series": [
-                    {"name": "band base", "type": "line", "stack": "band", "symbol": "none", "lineStyle": {"opacity": 0}, "silent": true, "data": p10.clone()},
-                    {"name": "p10–p90", "type": "line", "stack": "band", "symbol": "none", "lineStyle": {"opacity": 0}, "areaStyle": {"color": "#c6dbef", "opacity": 0.9}, "silent": true, "data": band},
+                    {"name": "band base", "type": "line", "stack": "band", "symbol": "none", "lineStyle": {"opacity": 0}, "silent": true, "tooltip": {"show": false}, "data": p10.clone()},
+                    {"name": "p10–p90", "type": "line", "stack": "band", "symbol": "none", "lineStyle": {"opacity": 0}, "areaStyle": {"color": "#c6dbef", "opacity": 0.9}, "silent": true, "tooltip": {"show": false}, "data": band},
                     {"name": "p10", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed", "width": 1}, "color": "#6baed6", "data": p10},
                     {"name": "p90", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed", "width": 1}, "color": "#6baed6", "data": p90},
                     {"name": "median", "type": "line", "symbol": "none", "lineStyle": {"width": 2.5}, "color": "#08519c", "data": p50},
@@ -204,7 +204,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
         })
         .collect();
     let q = |f: fn(&truce_forecast::summary::Quantiles) -> f64| -> Vec<Value> {
-        cs.iter().map(|(_, x)| finite(f(x))).collect()
+        cs.iter().map(|(_, x)| finite(f(x).round())).collect()
     };
     charts.push(Chart {
         id: "casualties".into(),
@@ -221,7 +221,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
             "yAxis": {"type": "category", "data": cnames, "inverse": true},
             "series": [
                 {"name": "p10", "type": "bar", "stack": "r", "itemStyle": {"color": "transparent"}, "silent": true, "data": q(|x| x.p10), "barWidth": 18},
-                {"name": "p10–p90", "type": "bar", "stack": "r", "itemStyle": {"color": "#fcbba1"}, "data": cs.iter().map(|(_, x)| finite(x.p90 - x.p10)).collect::<Vec<_>>(), "barWidth": 18},
+                {"name": "p10–p90", "type": "bar", "stack": "r", "itemStyle": {"color": "#fcbba1"}, "data": cs.iter().map(|(_, x)| finite(x.p90.round() - x.p10.round())).collect::<Vec<_>>(), "barWidth": 18},
                 {"name": "median", "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#a50f15"}, "data": q(|x| x.p50)},
                 {"name": "mean", "type": "scatter", "symbol": "diamond", "symbolSize": 12, "itemStyle": {"color": "#525252"}, "data": q(|x| x.mean)},
             ],
@@ -298,7 +298,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
 pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
     let sides = side_names(l);
     let dates: Vec<String> = t.weeks.iter().map(|w| date_str(w.date)).collect();
-    let km2: Vec<Value> = t.weeks.iter().map(|w| finite(w.km2)).collect();
+    let km2: Vec<Value> = t.weeks.iter().map(|w| finite(w.km2.round())).collect();
     let mut accepted = Vec::new();
     let mut rejected = Vec::new();
     for r in &t.rounds {
@@ -400,7 +400,7 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
         .map(|i| {
             json!({
                 "name": sides.get(i).cloned().unwrap_or_default(), "type": "line", "symbol": "none",
-                "data": t.weeks.iter().map(|w| finite(w.cum_casualties[i])).collect::<Vec<_>>(),
+                "data": t.weeks.iter().map(|w| finite(w.cum_casualties[i].round())).collect::<Vec<_>>(),
             })
         })
         .collect();
