@@ -48,6 +48,9 @@ pub struct ForecastArgs {
     /// partial aggregate to --out (see `truce merge`).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Also write a self-contained HTML report with charts to this file (atomically).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// Parses `K/N` with 1 ≤ K ≤ N.
@@ -136,6 +139,12 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         // Probe writability now; the summary itself is written at the end.
         drop(truce_io::output::AtomicFile::create(out)?);
     }
+    if let Some(r) = &a.report {
+        if shard.is_some() {
+            return Err(CliError("--report needs the whole forecast: use it with `truce merge`, not --shard".into()));
+        }
+        crate::web_cmd::probe(r)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.unwrap_or(0))
         .build()
@@ -192,6 +201,9 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     if let Some(out) = &a.out {
         let json = serde_json::to_vec_pretty(&summary)?;
         write_atomic(out, &json)?;
+    }
+    if let Some(r) = &a.report {
+        crate::web_cmd::write_forecast_report(r, &summary, &loaded, &a.scenario)?;
     }
     if !a.quiet || a.format == ReportFormat::Json {
         let mut w = std::io::stdout().lock();
@@ -314,6 +326,9 @@ pub struct MergeArgs {
     /// Also write the JSON summary to this file (atomically).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write a self-contained HTML report with charts to this file (atomically).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// `truce merge`: the exact single-process result from shards.
@@ -328,6 +343,11 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
     let (merged, summary) = truce_forecast::part::merge_parts(&parts)?;
     if let Some(out) = &a.out {
         write_atomic(out, &serde_json::to_vec_pretty(&summary)?)?;
+    }
+    if let Some(r) = &a.report {
+        let mut loaded = truce_engine::load::load_str("<merged scenario>", &merged.scenario_text)?;
+        loaded.params.horizon = merged.aggregate.horizon;
+        crate::web_cmd::write_forecast_report(r, &summary, &loaded, "<merged scenario>")?;
     }
     let mut w = std::io::stdout().lock();
     match a.format {

@@ -5,6 +5,7 @@ mod bargain;
 mod forecast_cmd;
 mod output;
 mod scenario_cmd;
+mod web_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -35,6 +36,8 @@ enum Command {
     Check(scenario_cmd::CheckArgs),
     /// List the built-in scenarios, or print one as TOML.
     Scenarios(scenario_cmd::ScenariosArgs),
+    /// A local web page to edit a scenario, run forecasts and compare them.
+    Serve(web_cmd::ServeArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => forecast_cmd::merge(&a),
         Command::Check(a) => scenario_cmd::check(&a),
         Command::Scenarios(a) => scenario_cmd::scenarios(&a),
+        Command::Serve(a) => web_cmd::serve(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

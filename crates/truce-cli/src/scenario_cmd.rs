@@ -34,6 +34,9 @@ pub struct RunArgs {
     pub seed: u64,
     #[arg(long, value_enum, default_value_t = RunFormat::Text)]
     pub format: RunFormat,
+    /// Also write a self-contained HTML report with charts to this file (atomically).
+    #[arg(long)]
+    pub report: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -45,6 +48,9 @@ pub enum RunFormat {
 pub fn run(a: &RunArgs) -> Result<(), CliError> {
     let loaded = load_scenario(&a.scenario)?;
     let trace = run_traced(&loaded.params, a.seed);
+    if let Some(r) = &a.report {
+        crate::web_cmd::write_run_report(r, &trace, &loaded, &a.scenario)?;
+    }
     let mut out = std::io::stdout().lock();
     match a.format {
         RunFormat::Json => {

@@ -1,0 +1,117 @@
+//! The reports are self-contained: no external URL in any script or link tag, every chart
+//! container present, chart options valid JSON.
+
+use serde_json::Value;
+use std::sync::atomic::AtomicBool;
+use truce_engine::builtin;
+use truce_engine::load::{load_str, Loaded};
+use truce_engine::trace::run_traced;
+use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastOptions};
+use truce_forecast::summary::summarise;
+use truce_web::report::{forecast_report, run_report, ReportMeta};
+
+fn loaded() -> (Loaded, &'static str) {
+    let text = builtin::builtin(builtin::DEFAULT).unwrap();
+    (load_str("<built-in>", text).unwrap(), text)
+}
+
+fn meta(runs: u64) -> ReportMeta {
+    ReportMeta {
+        version: "0.1.0".into(),
+        seed: 7,
+        runs,
+        generated: "2026-01-01 00:00 UTC".into(),
+        source: "test".into(),
+    }
+}
+
+/// Every `<script ...>` and `<link ...>` opening tag of the document.
+fn tags(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for pat in ["<script", "<link"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(pat) {
+            let start = from + i;
+            let end = lower[start..].find('>').map_or(lower.len(), |e| start + e + 1);
+            out.push(html[start..end].to_string());
+            from = end;
+        }
+    }
+    out
+}
+
+fn assert_self_contained(html: &str) {
+    let t = tags(html);
+    assert!(t.len() >= 3, "expected the inlined scripts, found {t:?}");
+    for tag in t {
+        let l = tag.to_ascii_lowercase();
+        assert!(!l.contains("src=") && !l.contains("href="), "external reference in {tag}");
+        assert!(!l.contains("http:") && !l.contains("https:") && !l.contains("//"), "URL in {tag}");
+    }
+}
+
+fn charts_json(html: &str) -> Value {
+    let open = "<script type=\"application/json\" id=\"truce-charts\">";
+    let i = html.find(open).expect("charts element") + open.len();
+    let j = html[i..].find("</script>").unwrap() + i;
+    serde_json::from_str(&html[i..j].replace("<\\/", "</")).expect("chart options are valid JSON")
+}
+
+#[test]
+fn forecast_report_is_self_contained_with_every_chart() {
+    let (l, text) = loaded();
+    let fp = fingerprint(text, 7, l.params.horizon);
+    let opts = ForecastOptions { seed: 7, first_run: 0, runs: 400, chunk: 200 };
+    let run = run_forecast(&l, &fp, &opts, &|_| {}, &AtomicBool::new(false), None).unwrap();
+    let s = summarise(&run.aggregate, l.params.start, run.interrupted);
+    let html = forecast_report(&s, &l, &meta(400));
+    assert_self_contained(&html);
+    for id in ["outcomes", "terms", "fan", "casualties", "range", "sensitivity"] {
+        assert!(html.contains(&format!("id=\"chart-{id}\"")), "missing chart {id}");
+    }
+    let charts = charts_json(&html);
+    let charts = charts.as_array().unwrap();
+    assert_eq!(charts.len(), 6);
+    for c in charts {
+        let series = c["option"]["series"].as_array().expect("series");
+        assert!(!series.is_empty(), "{} has no series", c["id"]);
+    }
+    // Metadata and the scenario with its sources.
+    for needle in
+        ["seed: <b>7</b>", "runs: <b>400</b>", "2026-01-01 00:00 UTC", "truce: <b>0.1.0</b>", "scenario-table"]
+    {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    assert!(html.contains("Putin, 18 Sep 2025"), "source notes are shown");
+    assert!(html.contains("echarts"), "ECharts is inlined");
+}
+
+#[test]
+fn run_report_is_self_contained_and_lists_rounds() {
+    let (l, _) = loaded();
+    let t = run_traced(&l.params, 3);
+    let html = run_report(&t, &l, &meta(1));
+    assert_self_contained(&html);
+    for id in ["line", "proposals", "margins", "run-casualties"] {
+        assert!(html.contains(&format!("id=\"chart-{id}\"")), "missing chart {id}");
+    }
+    assert_eq!(charts_json(&html).as_array().unwrap().len(), 4);
+    let rows = html.matches("<tr><td>").count();
+    assert!(rows >= t.rounds.len(), "one table row per talk round");
+    assert!(html.contains("accepts") || html.contains("rejects"));
+}
+
+#[test]
+fn hostile_text_is_escaped() {
+    let text = builtin::builtin(builtin::DEFAULT).unwrap().replacen(
+        "title = \"",
+        "title = \"</script><script>alert(1)</script> ",
+        1,
+    );
+    let l = load_str("x", &text).unwrap();
+    let t = run_traced(&l.params, 1);
+    let html = run_report(&t, &l, &meta(1));
+    assert!(!html.contains("<script>alert(1)"));
+    assert_self_contained(&html);
+}

@@ -1,0 +1,193 @@
+//! The server's API: the happy path and bad requests (bad TOML, oversized upload, n above the
+//! cap, unknown scenario, too many concurrent jobs), after which it still answers.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tower::ServiceExt;
+use truce_web::server::{app, Config};
+
+fn router(max_jobs: usize) -> Router {
+    app(Config { max_runs: 200_000, max_jobs, max_upload: 64 * 1024, threads: 2, ..Config::default() }).unwrap()
+}
+
+async fn call(r: &Router, method: &str, uri: &str, body: Body, ctype: &str) -> (StatusCode, Vec<u8>) {
+    let req = Request::builder().method(method).uri(uri).header("content-type", ctype).body(body).unwrap();
+    let res = r.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, bytes)
+}
+
+async fn get(r: &Router, uri: &str) -> (StatusCode, Value) {
+    let (s, b) = call(r, "GET", uri, Body::empty(), "text/plain").await;
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+async fn post(r: &Router, uri: &str, v: Value) -> (StatusCode, Value) {
+    let (s, b) = call(r, "POST", uri, Body::from(v.to_string()), "application/json").await;
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+async fn alive(r: &Router) {
+    let (s, v) = get(r, "/api/info").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["max_runs"], 200_000);
+}
+
+async fn wait(r: &Router, id: u64) -> Value {
+    for _ in 0..600 {
+        let (_, v) = get(r, &format!("/api/jobs/{id}")).await;
+        if v["state"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("job {id} did not finish");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_scenarios_and_a_forecast() {
+    let r = router(2);
+    let (s, b) = call(&r, "GET", "/", Body::empty(), "text/plain").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&b).contains("forecast workbench"));
+    let (s, v) = get(&r, "/api/scenarios").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.as_array().unwrap().iter().any(|x| x["name"] == "ukraine-2025-12"));
+    let (s, v) = get(&r, "/api/scenarios/ukraine-2025-12").await;
+    assert_eq!(s, StatusCode::OK);
+    let knobs = v["editor"]["knobs"].as_array().unwrap();
+    assert!(knobs.iter().any(|k| k["path"] == "actors.russia.positions.territory"));
+    assert!(knobs.iter().any(|k| k["path"] == "protocol.cadence_weeks"));
+    // An edited scenario round-trips through TOML, with the edit recorded in its source.
+    let edits = json!({"actors.russia.positions.territory": 80.0, "protocol.cadence_weeks": 4});
+    let (s, v) = post(&r, "/api/scenario", json!({"scenario": "ukraine-2025-12", "edits": edits})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let toml = v["toml"].as_str().unwrap();
+    assert!(toml.contains("edited in truce serve (was 100)"));
+    let (s, v2) = call(&r, "POST", "/api/upload?name=edited.toml", Body::from(toml.to_string()), "text/plain").await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&v2));
+    let v2: Value = serde_json::from_slice(&v2).unwrap();
+    let k = v2["editor"]["knobs"].as_array().unwrap();
+    let terr = k.iter().find(|k| k["path"] == "actors.russia.positions.territory").unwrap();
+    assert_eq!(terr["value"], 80.0);
+    // A forecast.
+    let (s, v) =
+        post(&r, "/api/forecast", json!({"scenario": "ukraine-2025-12", "edits": edits, "n": 600, "seed": 3})).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let id = v["id"].as_u64().unwrap();
+    let st = wait(&r, id).await;
+    assert_eq!(st["state"], "done", "{st}");
+    let (s, v) = get(&r, &format!("/api/jobs/{id}/result")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["summary"]["runs"], 600);
+    assert_eq!(v["charts"].as_array().unwrap().len(), 6);
+    let (s, b) = call(&r, "GET", &format!("/api/jobs/{id}/csv?table=terms"), Body::empty(), "text/plain").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&b).starts_with("issue,n,mean,p10,p50,p90\n"));
+    let (s, v) = get(&r, &format!("/api/jobs/{id}/csv?table=nope")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("unknown table"));
+    let (s, b) = call(&r, "GET", &format!("/api/jobs/{id}/report.html"), Body::empty(), "text/plain").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&b).contains("chart-fan"));
+    // One traced run.
+    let (s, v) = post(&r, "/api/run", json!({"scenario": "ukraine-2025-12", "edits": edits, "seed": 2})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(!v["trace"]["rounds"].as_array().unwrap().is_empty());
+    assert_eq!(v["charts"].as_array().unwrap().len(), 4);
+    // Compare on the same seed.
+    let (s, v) = post(
+        &r,
+        "/api/compare",
+        json!({"a": {"scenario": "ukraine-2025-12"}, "b": {"scenario": "ukraine-2025-12", "edits": edits}, "n": 300, "seed": 5}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    for id in v["ids"].as_array().unwrap() {
+        assert_eq!(wait(&r, id.as_u64().unwrap()).await["seed"], 5);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
+    let r = router(1);
+    // Bad TOML: the CLI's message, located.
+    let bad = "[scenario]\nname = \"x\"\nhorizon_weeks = \"many\"\n";
+    let (s, b) = call(&r, "POST", "/api/upload?name=bad.toml", Body::from(bad), "text/plain").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = serde_json::from_slice(&b).unwrap();
+    let cli = truce_engine::load::load_str("bad.toml", bad).unwrap_err().to_string();
+    assert_eq!(v["error"], cli.as_str());
+    assert!(cli.starts_with("bad.toml:"), "{cli}");
+    alive(&r).await;
+    // Oversized upload.
+    let big = "#".repeat(65 * 1024);
+    let (s, b) = call(&r, "POST", "/api/upload?name=big.toml", Body::from(big), "text/plain").await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(String::from_utf8_lossy(&b).contains("limit of 64 KiB"));
+    alive(&r).await;
+    // Not UTF-8.
+    let (s, _) = call(&r, "POST", "/api/upload", Body::from(vec![0xff, 0xfe, 0x00]), "text/plain").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // n above the cap, and n = 0.
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 200_001})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("cap of 200000"), "{v}");
+    let (s, _) = post(&r, "/api/forecast", json!({"n": 0})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // A horizon above the cap (memory grows with it).
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 10, "edits": {"scenario.horizon_weeks": 5000}})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("cap of 520 weeks"), "{v}");
+    // Unknown scenario.
+    let (s, v) = get(&r, "/api/scenarios/atlantis").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(v["error"].as_str().unwrap().contains("unknown built-in scenario `atlantis`"));
+    let (s, _) = post(&r, "/api/forecast", json!({"scenario": "atlantis", "n": 10})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Invalid JSON, unknown fields, bad edits.
+    let (s, b) = call(&r, "POST", "/api/forecast", Body::from("{n: 3"), "application/json").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8_lossy(&b).contains("invalid JSON"));
+    let (s, _) = post(&r, "/api/forecast", json!({"runs": 10})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, v) = post(&r, "/api/scenario", json!({"edits": {"actors.nobody.resolve": 1.0}})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["error"].as_str().unwrap().contains("not an editable parameter"));
+    let (s, v) = post(&r, "/api/scenario", json!({"edits": {"actors.russia.positions.territory": 150.0}})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["error"].as_str().unwrap().contains("actors.russia.positions.territory"), "{v}");
+    // Unknown job and endpoint.
+    let (s, _) = get(&r, "/api/jobs/999").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = get(&r, "/api/jobs/abc/result").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = get(&r, "/api/nothing").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    alive(&r).await;
+    // Concurrent jobs over the limit (1 here), then cancel.
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 200_000})).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let id = v["id"].as_u64().unwrap();
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 100})).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(v["error"].as_str().unwrap().contains("the limit is 1"), "{v}");
+    let (s, _) = post(&r, "/api/compare", json!({"a": {}, "b": {}, "n": 100})).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    let (s, _) = get(&r, &format!("/api/jobs/{id}/result")).await;
+    assert!(s == StatusCode::CONFLICT || s == StatusCode::OK);
+    let (s, _) = post(&r, &format!("/api/jobs/{id}/cancel"), json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let st = wait(&r, id).await;
+    assert!(st["state"] == "cancelled" || st["state"] == "done", "{st}");
+    alive(&r).await;
+    // The slot is free again.
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 100})).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    wait(&r, v["id"].as_u64().unwrap()).await;
+}
