@@ -7,3 +7,6 @@ cd "$(dirname "$0")/.."
 echo "== Rust: every crate, every test (release: the statistical tests run thousands of simulations)"
 cargo test --workspace --release --all-targets
 cargo test --workspace --release --doc
+
+echo "== browser tests: truce serve and the HTML reports in headless Chromium"
+bash scripts/test-browser.sh
