@@ -1010,9 +1010,10 @@ mod tests {
 
     #[test]
     fn octants_of_figure_6() {
-        let o = BdmOptions::paper_literal();
-        // Confrontation lost by i.
+        let o = BdmOptions { conflict_move: ConflictMove::FullMove, ..BdmOptions::paper_literal() };
+        // Confrontation lost by i (FullMove); with the default NoMove it is no offer.
         assert_eq!(classify(&o, 0.1, 0.3, 0.0, 10.0), Some((Class::Conflict, 10.0)));
+        assert_eq!(classify(&BdmOptions::paper_literal(), 0.1, 0.3, 0.0, 10.0), None);
         // Confrontation won by i, or stalemate: i does not move.
         assert_eq!(classify(&o, 0.3, 0.1, 0.0, 10.0), None);
         assert_eq!(classify(&o, -0.3, -0.1, 0.0, 10.0), None);
