@@ -23,7 +23,7 @@ export TRUCE_BIN="$CARGO_TARGET_DIR/release/truce"
 echo "== Python: build the wheel (abi3, Python >= 3.11) and install it"
 rm -rf "$CARGO_TARGET_DIR/wheels/truce-"*.whl
 "$VENV/bin/maturin" build --release -m python/Cargo.toml -i "$VENV/bin/python" \
-    --out "$CARGO_TARGET_DIR/wheels" --quiet
+    --strip --out "$CARGO_TARGET_DIR/wheels" --quiet
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
     "$CARGO_TARGET_DIR"/wheels/truce-*.whl
 

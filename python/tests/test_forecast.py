@@ -73,3 +73,23 @@ def test_bad_arguments_raise():
         truce.forecast(n=0)
     with pytest.raises(truce.TruceError, match="shards"):
         truce.forecast_part("ukraine-2025-12", 2, shard=1, shards=3)
+
+
+def test_the_gil_is_released_during_a_forecast():
+    import threading
+    import time
+
+    done = threading.Event()
+
+    def work():
+        truce.forecast("ukraine-2025-12", n=20_000, seed=1, threads=1)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    ticks = 0
+    while not done.is_set():
+        time.sleep(0.002)
+        ticks += 1  # needs the GIL after each sleep: blocked if the forecast held it
+    t.join()
+    assert ticks >= 10, f"the main thread ran only {ticks} times during the forecast"
