@@ -34,5 +34,7 @@ def test_dask_scenario_from_dict(client, generic_text):
 
 
 def test_dask_errors_surface(client):
+    with pytest.raises(truce.TruceError, match="shards must be at least 1"):
+        truce.dask.forecast("ukraine-2025-12", 100, client=client, shards=0)
     with pytest.raises(truce.ScenarioError):
         truce.dask.forecast({"scenario": {"name": "x"}}, 100, client=client)

@@ -10,7 +10,7 @@
     assert f == truce.forecast("ukraine-2025-12", 1_000_000)   # identical, bit for bit
 
 Each task computes one shard (a contiguous range of runs) and returns its part file bytes
-(a few hundred kB, independent of the number of runs); the client merges them. The result
+(about 4 MB, whatever the number of runs); the client merges them. The result
 does not depend on the number of shards, workers or threads. See ``docs/distributed.md`` for
 Slurm and PBS clusters (dask-jobqueue).
 """
@@ -84,7 +84,9 @@ def forecast(
         info = client.scheduler_info()
         workers = info.get("workers", {})
         shards = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
-    shards = max(1, min(int(shards), n))
+    if int(shards) < 1:
+        raise _truce.TruceError("shards must be at least 1")
+    shards = min(int(shards), n)
     ks = list(range(1, shards + 1))
     futures = client.map(
         _part,
