@@ -8,6 +8,7 @@ ROOT=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PY="${PYTHON:-python3}"
 VENV="$CARGO_TARGET_DIR/pyenv"
+SECONDS=0
 
 echo "== Python: venv and tools ($VENV)"
 if [ ! -x "$VENV/bin/python" ]; then
@@ -16,10 +17,12 @@ fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
     "maturin>=1.5,<2" "pytest>=8,<9" "pandas>=2,<3" "pyarrow>=15,<30" "dask[distributed]>=2024.1,<2027"
 
+echo "   (${SECONDS}s)"
 echo "== Python: the truce CLI (release) for the comparisons"
 cargo build --release -p truce-cli
 export TRUCE_BIN="$CARGO_TARGET_DIR/release/truce"
 
+echo "   (${SECONDS}s)"
 echo "== Python: build the wheel (abi3, Python >= 3.11) and install it"
 rm -rf "$CARGO_TARGET_DIR/wheels/truce-"*.whl
 "$VENV/bin/maturin" build --release -m python/Cargo.toml -i "$VENV/bin/python" \
@@ -27,6 +30,7 @@ rm -rf "$CARGO_TARGET_DIR/wheels/truce-"*.whl
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
     "$CARGO_TARGET_DIR"/wheels/truce-*.whl
 
+echo "   (${SECONDS}s)"
 echo "== Python: pytest"
 cd "$ROOT/python/tests"   # run against the installed wheel, not the source tree
 set +e

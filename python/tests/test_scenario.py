@@ -67,7 +67,7 @@ def test_builtins_and_round_trip():
         s.validate()
         d = s.to_dict()
         s2 = truce.Scenario.from_dict(d)
-        assert s2 == s
+        assert s2 == s and hash(s2) == hash(s) and s2.text != s.text
         assert s2.to_dict() == d
         assert truce.Scenario.from_toml(s2.to_toml()) == s
         # Same scenario, same runs (the text differs, the model does not).

@@ -110,12 +110,15 @@ class Scenario:
         return str(self._dict.get("scenario", {}).get("name", ""))
 
     def __eq__(self, other: object) -> bool:
+        """Scenarios are equal when their contents are (whatever their text's layout)."""
         return isinstance(other, Scenario) and self._dict == other._dict
 
     def __hash__(self) -> int:
-        return hash(self.text)
+        """Hash of the contents, consistent with ``==``."""
+        return hash(_json.dumps(self._dict, sort_keys=True))
 
     def __repr__(self) -> str:
+        """``Scenario('name', from <label>)``."""
         return f"Scenario({self.name!r}, from {self.label})"
 
 
@@ -290,7 +293,10 @@ class Forecast:
         return {k: _arrow(getattr(self, k)) for k in names}
 
     def __eq__(self, other: object) -> bool:
+        """Forecasts are equal when their summaries are, byte for byte."""
         return isinstance(other, Forecast) and self.json == other.json
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         s = self.summary
