@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 import truce
@@ -81,6 +82,9 @@ def test_run_equals_cli(cli):
     weeks = t.weeks
     assert len(weeks) == len(t.data["weeks"])
     assert {"week", "date", "km2"} <= set(weeks.columns)
+    d0 = t.data["weeks"][0]["date"]
+    assert weeks["date"].iloc[0] == pd.Timestamp(d0["year"], d0["month"], d0["day"])
+    assert weeks["date"].dtype.kind == "M" and t.rounds["date"].dtype.kind == "M"
     assert len(t.decisions) == sum(len(r["decisions"]) for r in t.data["rounds"])
     assert len(t.rounds) == len(t.data["rounds"])
     arrow = t.to_arrow()

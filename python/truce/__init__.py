@@ -47,10 +47,19 @@ __version__: str = _truce.__version__
 OUTCOME_KINDS = ("settlement", "ceasefire", "collapse_first", "collapse_second", "low_activity", "stalemate")
 
 
+def _is_date(x: Any) -> bool:
+    return isinstance(x, dict) and set(x) == {"year", "month", "day"}
+
+
 def _frame(rows: Any, columns: Optional[Sequence[str]] = None):
+    """A DataFrame of rows; calendar dates (``{year, month, day}``) become datetime64 columns."""
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=list(columns) if columns is not None else None)
+    df = pd.DataFrame(rows, columns=list(columns) if columns is not None else None)
+    for c in df.columns:
+        if len(df) and _is_date(df[c].iloc[0]):
+            df[c] = pd.to_datetime(pd.DataFrame(list(df[c]), columns=["year", "month", "day"]))
+    return df
 
 
 def _arrow(df):
@@ -167,7 +176,7 @@ class Trace:
 
     @property
     def weeks(self):
-        """One row per week; per-side pairs become ``<field>_<side>`` columns."""
+        """One row per week; per-side pairs become ``<field>_<side>`` columns; ``date`` is datetime64."""
         sides = self.sides
         rows = []
         for w in self.data["weeks"]:
@@ -190,7 +199,7 @@ class Trace:
             for k, v in r.items():
                 if k == "decisions":
                     continue
-                if isinstance(v, dict):
+                if isinstance(v, dict) and not _is_date(v):
                     for i, x in v.items():
                         row[f"{k}_{i}"] = x
                 else:
