@@ -1,0 +1,95 @@
+"""The Python forecast is the CLI's, byte for byte; parts and merging behave like the CLI's."""
+
+import json
+
+import pytest
+
+import truce
+
+
+@pytest.mark.parametrize("name,n,seed", [("ukraine-2025-12", 3000, 1), ("generic-interstate", 2000, 7)])
+def test_forecast_equals_cli_json(cli, name, n, seed):
+    out = cli("forecast", name, "-n", n, "--seed", seed, "--format", "json", "--quiet").stdout
+    f = truce.forecast(name, n=n, seed=seed)
+    assert f.json + "\n" == out  # the raw text, byte for byte
+    assert f.summary == json.loads(out)
+    assert f.summary["runs"] == n and f.summary["seed"] == seed
+
+
+def test_forecast_from_path_and_threads_do_not_matter(cli, tmp_path, generic_text):
+    p = tmp_path / "g.toml"
+    p.write_text(generic_text)
+    out = cli("forecast", p, "-n", 1500, "--seed", 3, "--format", "json", "--quiet", "--horizon", 100).stdout
+    for threads in (1, 2):
+        f = truce.forecast(str(p), n=1500, seed=3, threads=threads, horizon=100)
+        assert f.json + "\n" == out
+
+
+def test_parts_merge_like_the_cli(cli, tmp_path):
+    n, seed = 2500, 5
+    files = []
+    for k in (1, 2, 3):
+        path = tmp_path / f"part-{k}.truce"
+        cli("forecast", "-n", n, "--seed", seed, "--shard", f"{k}/3", "--out", path, "--quiet")
+        files.append(path)
+        # The Python part file is the CLI's, byte for byte.
+        assert truce.forecast_part("ukraine-2025-12", n, seed=seed, shard=k, shards=3) == path.read_bytes()
+    merged = cli("merge", *files, "--format", "json").stdout
+    parts = [p.read_bytes() for p in files]
+    assert truce.merge_parts(reversed(parts)).json + "\n" == merged
+    assert truce.merge_parts(parts) == truce.forecast(n=n, seed=seed)
+
+
+def test_bad_parts_are_refused():
+    a = truce.forecast_part("ukraine-2025-12", 1000, seed=1, shard=1, shards=2)
+    b = truce.forecast_part("ukraine-2025-12", 1000, seed=1, shard=2, shards=2)
+    other_seed = truce.forecast_part("ukraine-2025-12", 1000, seed=2, shard=2, shards=2)
+    corrupt = bytearray(b)
+    corrupt[len(corrupt) // 2] ^= 1
+    with pytest.raises(truce.TruceError, match="checksum mismatch"):
+        truce.merge_parts([a, bytes(corrupt)])
+    with pytest.raises(truce.TruceError, match="belongs to another forecast"):
+        truce.merge_parts([a, other_seed])
+    with pytest.raises(truce.TruceError, match="missing shard"):
+        truce.merge_parts([a])
+
+
+def test_forecast_tables():
+    f = truce.forecast("generic-interstate", n=1000, seed=2)
+    s = f.summary
+    assert list(f.outcomes["kind"]) == list(s["outcomes"])
+    assert f.outcomes["p"].sum() == pytest.approx(1.0)
+    assert len(f.cumulative) == len(s["cumulative"]) and "week" in f.cumulative
+    assert list(f.terms["issue"]) == list(s["terms"])
+    assert len(f.km2) == s["horizon_weeks"] == len(s["km2_quantiles"])
+    assert list(f.sensitivity["parameter"]) == [x["parameter"] for x in s["sensitivity"]]
+    tables = f.to_arrow()
+    assert tables["km2"].num_rows == len(f.km2)
+    assert tables["outcomes"].to_pandas().equals(f.outcomes)
+
+
+def test_bad_arguments_raise():
+    with pytest.raises(truce.TruceError, match="at least 1"):
+        truce.forecast(n=0)
+    with pytest.raises(truce.TruceError, match="shards"):
+        truce.forecast_part("ukraine-2025-12", 2, shard=1, shards=3)
+
+
+def test_the_gil_is_released_during_a_forecast():
+    import threading
+    import time
+
+    done = threading.Event()
+
+    def work():
+        truce.forecast("ukraine-2025-12", n=20_000, seed=1, threads=1)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    ticks = 0
+    while not done.is_set():
+        time.sleep(0.002)
+        ticks += 1  # needs the GIL after each sleep: blocked if the forecast held it
+    t.join()
+    assert ticks >= 10, f"the main thread ran only {ticks} times during the forecast"

@@ -1,0 +1,512 @@
+"""truce: simulate and forecast wars that are fought and negotiated at the same time.
+
+The Python face of the truce Rust libraries. Every computation runs in the native module
+(``truce._truce``) with the GIL released; this layer only converts inputs and wraps results
+in dicts and pandas DataFrames (``.to_arrow()`` gives pyarrow Tables). Results are the CLI's,
+bit for bit: ``truce.forecast(s, n, seed).json`` is what ``truce forecast --format json``
+prints.
+
+Quick start::
+
+    import truce
+    s = truce.Scenario.load("ukraine-2025-12")      # a path, a built-in name, or from_dict
+    t = truce.run(s, seed=1)                          # one run: t.weeks, t.rounds, t.outcome
+    f = truce.forecast(s, n=100_000, seed=1)          # f.summary (dict), f.outcomes, f.km2, ...
+"""
+
+from __future__ import annotations
+
+import json as _json
+import os
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _truce
+from ._truce import ScenarioError, TruceError
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "TruceError",
+    "Trace",
+    "Forecast",
+    "Solution",
+    "BacktestResult",
+    "scenarios",
+    "models",
+    "run",
+    "forecast",
+    "forecast_part",
+    "merge_parts",
+    "bargain",
+    "backtest_deu",
+]
+
+__version__: str = _truce.__version__
+
+#: Outcome kinds in the order the CLI reports them.
+OUTCOME_KINDS = ("settlement", "ceasefire", "collapse_first", "collapse_second", "low_activity", "stalemate")
+
+
+def _is_date(x: Any) -> bool:
+    return isinstance(x, dict) and set(x) == {"year", "month", "day"}
+
+
+def _frame(rows: Any, columns: Optional[Sequence[str]] = None):
+    """A DataFrame of rows; calendar dates (``{year, month, day}``) become datetime64 columns."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=list(columns) if columns is not None else None)
+    for c in df.columns:
+        if len(df) and _is_date(df[c].iloc[0]):
+            df[c] = pd.to_datetime(pd.DataFrame(list(df[c]), columns=["year", "month", "day"]))
+    return df
+
+
+def _arrow(df):
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+class Scenario:
+    """A validated scenario: its TOML text and the label that names it in messages.
+
+    Build one with :meth:`load` (a path or a built-in name) or :meth:`from_dict`. Loading
+    validates; errors raise :class:`ScenarioError` with the CLI's located message.
+    """
+
+    __slots__ = ("label", "text", "_dict")
+
+    def __init__(self, text: str, label: str = "<string>") -> None:
+        """Parses and validates scenario TOML ``text``; ``label`` names it in messages."""
+        self.label = label
+        self.text = text
+        self._dict: Dict[str, Any] = _json.loads(_truce.scenario_json(label, text))
+
+    @classmethod
+    def load(cls, path_or_name: Union[str, "os.PathLike[str]"]) -> "Scenario":
+        """Loads a scenario from a TOML file or a built-in name (see :func:`scenarios`)."""
+        label, text = _truce.scenario_source(os.fspath(path_or_name))
+        return cls(text, label)
+
+    @classmethod
+    def from_toml(cls, text: str, label: str = "<string>") -> "Scenario":
+        """Loads a scenario from TOML text."""
+        return cls(text, label)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], label: str = "<dict>") -> "Scenario":
+        """Builds a scenario from a dict with the TOML file's structure (as :meth:`to_dict` gives)."""
+        if not isinstance(d, Mapping):
+            raise ScenarioError("a scenario must be a dict (a TOML table)")
+        return cls(_truce.json_to_toml(_json.dumps(d, allow_nan=False)), label)
+
+    def to_toml(self) -> str:
+        """The scenario's TOML text (as loaded, or generated from the dict)."""
+        return self.text
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The scenario as a dict with the TOML file's structure (a fresh copy)."""
+        return _json.loads(_json.dumps(self._dict))
+
+    def validate(self) -> None:
+        """Validates again (a Scenario is validated when built); raises :class:`ScenarioError`."""
+        _truce.scenario_json(self.label, self.text)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (``[scenario] name``)."""
+        return str(self._dict.get("scenario", {}).get("name", ""))
+
+    def __eq__(self, other: object) -> bool:
+        """Scenarios are equal when their contents are (whatever their text's layout)."""
+        return isinstance(other, Scenario) and self._dict == other._dict
+
+    def __hash__(self) -> int:
+        """Hash of the contents, consistent with ``==``."""
+        return hash(_json.dumps(self._dict, sort_keys=True))
+
+    def __repr__(self) -> str:
+        """``Scenario('name', from <label>)``."""
+        return f"Scenario({self.name!r}, from {self.label})"
+
+
+ScenarioLike = Union[Scenario, str, "os.PathLike[str]", Mapping[str, Any]]
+
+
+def _scenario(s: ScenarioLike) -> Scenario:
+    if isinstance(s, Scenario):
+        return s
+    if isinstance(s, Mapping):
+        return Scenario.from_dict(s)
+    return Scenario.load(s)
+
+
+def scenarios() -> Dict[str, str]:
+    """The built-in scenarios: name → one-line description."""
+    return dict(_truce.builtin_scenarios())
+
+
+def models() -> Dict[str, str]:
+    """The bargaining models: name → one-line description."""
+    return dict(_truce.models())
+
+
+class Trace:
+    """One run of the fight–talk simulation (what ``truce run --format json`` prints).
+
+    Attributes: ``json`` (the text), ``data`` (the parsed dict), ``outcome`` (dict),
+    and the tables ``weeks``, ``rounds``, ``decisions``, ``events`` (pandas DataFrames).
+    """
+
+    def __init__(self, json_text: str) -> None:
+        """Wraps the JSON text of a trace."""
+        self.json: str = json_text
+        self.data: Dict[str, Any] = _json.loads(json_text)
+
+    @property
+    def outcome(self) -> Optional[Dict[str, Any]]:
+        """How the run ended: kind, week, date, terms, km², casualties, costs, ..."""
+        return self.data.get("outcome")
+
+    @property
+    def sides(self) -> List[str]:
+        """The two fighting sides' names."""
+        return list(self.data["sides"])
+
+    @property
+    def weeks(self):
+        """One row per week; per-side pairs become ``<field>_<side>`` columns; ``date`` is datetime64."""
+        sides = self.sides
+        rows = []
+        for w in self.data["weeks"]:
+            row = {}
+            for k, v in w.items():
+                if isinstance(v, list):
+                    for side, x in zip(sides, v):
+                        row[f"{k}_{side}"] = x
+                else:
+                    row[k] = v
+            rows.append(row)
+        return _frame(rows)
+
+    @property
+    def rounds(self):
+        """One row per talk round; per-issue maps become ``<field>_<issue>`` columns."""
+        rows = []
+        for r in self.data["rounds"]:
+            row = {}
+            for k, v in r.items():
+                if k == "decisions":
+                    continue
+                if isinstance(v, dict) and not _is_date(v):
+                    for i, x in v.items():
+                        row[f"{k}_{i}"] = x
+                else:
+                    row[k] = v
+            rows.append(row)
+        return _frame(rows)
+
+    @property
+    def decisions(self):
+        """One row per veto player's decision in each round."""
+        rows = [
+            {"week": r["week"], "date": r["date"], **d} for r in self.data["rounds"] for d in r["decisions"]
+        ]
+        return _frame(rows, ["week", "date", "actor", "margin", "accepted", "commitment_ok"])
+
+    @property
+    def events(self):
+        """Scheduled events as they happened."""
+        return _frame(self.data["events"], ["week", "date", "kind", "actor", "note"])
+
+    def to_arrow(self) -> Dict[str, Any]:
+        """The tables as pyarrow Tables: ``{"weeks", "rounds", "decisions", "events"}``."""
+        return {k: _arrow(getattr(self, k)) for k in ("weeks", "rounds", "decisions", "events")}
+
+    def __repr__(self) -> str:
+        o = self.outcome or {}
+        return f"Trace(seed={self.data['seed']}, outcome={o.get('kind')!r} in week {o.get('week')})"
+
+
+def run(scenario: ScenarioLike = "ukraine-2025-12", seed: int = 1) -> Trace:
+    """Runs the simulation once with ``seed``; the same trace as ``truce run --seed``."""
+    s = _scenario(scenario)
+    return Trace(_truce.run_trace(s.label, s.text, int(seed)))
+
+
+class Forecast:
+    """An ensemble forecast's summary (what ``truce forecast --format json`` prints).
+
+    ``summary`` is the dict, ``json`` the exact text; the tables ``outcomes``, ``at``,
+    ``cumulative``, ``terms``, ``km2``, ``casualties``, ``range_open`` and ``sensitivity``
+    are pandas DataFrames built from it (``to_arrow()`` for pyarrow).
+    """
+
+    def __init__(self, json_text: str) -> None:
+        """Wraps the pretty JSON text of a forecast summary."""
+        self.json: str = json_text
+        self.summary: Dict[str, Any] = _json.loads(json_text)
+
+    @property
+    def outcomes(self):
+        """Outcome probabilities at the horizon: ``kind, p, se``."""
+        return _frame([{"kind": k, **v} for k, v in self.summary["outcomes"].items()], ["kind", "p", "se"])
+
+    @property
+    def at(self):
+        """Probabilities at 3, 6, 12, 24, 36 months: ``label, week, kind, p, se``."""
+        rows = [
+            {"label": r["label"], "week": r["week"], "kind": k, **v}
+            for r in self.summary["at"]
+            for k, v in r["outcomes"].items()
+        ]
+        return _frame(rows, ["label", "week", "kind", "p", "se"])
+
+    @property
+    def cumulative(self):
+        """Cumulative incidence of every outcome by week (one column per kind, and ``ongoing``)."""
+        return _frame(self.summary["cumulative"])
+
+    @property
+    def terms(self):
+        """Settlement terms per issue: ``issue, n, mean, p10, p50, p90`` (and the histogram)."""
+        rows = [{"issue": k, **v} for k, v in self.summary["terms"].items()]
+        return _frame(rows, ["issue", "n", "mean", "p10", "p50", "p90", "histogram"])
+
+    @property
+    def km2(self):
+        """The fan chart of km² held by the first side: ``week, date, p10, p50, p90``."""
+        return _frame(self.summary["km2_quantiles"], ["week", "date", "p10", "p50", "p90"])
+
+    @property
+    def casualties(self):
+        """Casualties over the run per side: ``side, mean, p10, p50, p90``."""
+        rows = [{"side": k, **v} for k, v in self.summary["casualties"].items()]
+        return _frame(rows, ["side", "mean", "p10", "p50", "p90"])
+
+    @property
+    def range_open(self):
+        """Share of runs at war whose bargaining range was open: ``week, at_war, share_open``."""
+        return _frame(self.summary["range_open"], ["week", "at_war", "share_open"])
+
+    @property
+    def sensitivity(self):
+        """Parameters ranked by rank correlation with the outcomes: ``parameter, strength, <outcome>...``."""
+        rows = [{"parameter": x["parameter"], "strength": x["strength"], **x["spearman"]} for x in self.summary["sensitivity"]]
+        return _frame(rows)
+
+    def to_arrow(self) -> Dict[str, Any]:
+        """Every table as a pyarrow Table, by name."""
+        names = ("outcomes", "at", "cumulative", "terms", "km2", "casualties", "range_open", "sensitivity")
+        return {k: _arrow(getattr(self, k)) for k in names}
+
+    def __eq__(self, other: object) -> bool:
+        """Forecasts are equal when their summaries are, byte for byte."""
+        return isinstance(other, Forecast) and self.json == other.json
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return f"Forecast({s['scenario']!r}, runs={s['runs']}, seed={s['seed']}, horizon={s['horizon_weeks']} weeks)"
+
+
+def forecast(
+    scenario: ScenarioLike = "ukraine-2025-12",
+    n: int = 100_000,
+    seed: int = 1,
+    threads: Optional[int] = None,
+    horizon: Optional[int] = None,
+) -> Forecast:
+    """Runs an ensemble forecast of ``n`` runs; equal to ``truce forecast -n N --seed S``.
+
+    ``threads`` (default: all cores) does not change the result. ``horizon`` overrides the
+    scenario's horizon in weeks.
+    """
+    s = _scenario(scenario)
+    return Forecast(_truce.forecast(s.label, s.text, int(n), int(seed), threads, horizon))
+
+
+def forecast_part(
+    scenario: ScenarioLike,
+    n: int,
+    seed: int = 1,
+    shard: int = 1,
+    shards: int = 1,
+    threads: Optional[int] = None,
+    horizon: Optional[int] = None,
+) -> bytes:
+    """Computes shard ``shard`` of ``shards`` (1-based) of an ``n``-run forecast.
+
+    Returns the bytes of a part file, identical to ``truce forecast --shard K/N --out FILE``;
+    combine all of them with :func:`merge_parts` (or ``truce merge``).
+    """
+    s = _scenario(scenario)
+    return _truce.forecast_part(s.label, s.text, int(n), int(seed), int(shard), int(shards), threads, horizon)
+
+
+def merge_parts(parts: Iterable[Union[bytes, Tuple[str, bytes]]]) -> Forecast:
+    """Merges the part files of every shard into the single-process forecast, exactly.
+
+    ``parts`` are bytes (named ``part-1``, ...) or ``(name, bytes)`` pairs; names label errors.
+    A corrupt part, a missing or repeated shard, or a part of another forecast raises
+    :class:`TruceError`.
+    """
+    named = []
+    for i, p in enumerate(parts):
+        if isinstance(p, tuple):
+            named.append((str(p[0]), bytes(p[1])))
+        else:
+            named.append((f"part-{i + 1}", bytes(p)))
+    return Forecast(_truce.merge_parts(named))
+
+
+class Solution:
+    """A bargaining model's solution (``truce bargain --format json`` data).
+
+    ``positions``: one row per round × issue × actor (``round, issue, actor, position``);
+    ``forecasts``: one row per round × issue (``round, issue, forecast, median, mean``);
+    ``final``: issue → final forecast; ``notes``; ``data`` (the full dict).
+    """
+
+    def __init__(self, json_text: str) -> None:
+        """Wraps the JSON text of a solution."""
+        self.json: str = json_text
+        self.data: Dict[str, Any] = _json.loads(json_text)
+
+    @property
+    def model(self) -> str:
+        """The model's name."""
+        return str(self.data["model"])
+
+    @property
+    def notes(self) -> List[str]:
+        """What the user must know about how the forecast was made (fallbacks, presets)."""
+        return list(self.data["notes"])
+
+    @property
+    def positions(self):
+        """Positions per round, issue and actor (actors without a stance are left out)."""
+        actors = self.data["actors"]
+        rows = [
+            (r["round"], i["issue"], a, x)
+            for i in self.data["issues"]
+            for r in i["rounds"]
+            for a, x in zip(actors, r["positions"])
+            if x is not None
+        ]
+        return _frame(rows, ["round", "issue", "actor", "position"])
+
+    @property
+    def forecasts(self):
+        """The forecast, c·s-weighted median and mean per round and issue."""
+        rows = [
+            (r["round"], i["issue"], r["forecast"], r["median"], r["mean"])
+            for i in self.data["issues"]
+            for r in i["rounds"]
+        ]
+        return _frame(rows, ["round", "issue", "forecast", "median", "mean"])
+
+    @property
+    def final(self) -> Dict[str, float]:
+        """Issue → the final round's forecast."""
+        return {i["issue"]: i["rounds"][-1]["forecast"] for i in self.data["issues"]}
+
+    def to_arrow(self) -> Dict[str, Any]:
+        """``{"positions", "forecasts"}`` as pyarrow Tables."""
+        return {"positions": _arrow(self.positions), "forecasts": _arrow(self.forecasts)}
+
+    def __repr__(self) -> str:
+        return f"Solution(model={self.model!r}, final={self.final})"
+
+
+_LONG = ["actor", "issue", "position", "salience", "capability"]
+_BDM = ["actor", "capability", "position", "salience"]
+
+
+def bargain(
+    df: Any,
+    model: str = "mean",
+    rounds: Optional[int] = None,
+    preset: Optional[str] = None,
+    seed: int = 0,
+    status_quo: Union[None, float, Mapping[str, float]] = None,
+    loss: str = "linear",
+    params: Optional[Mapping[str, str]] = None,
+) -> Solution:
+    """Runs a bargaining model on a DataFrame of actors, as ``truce bargain`` does on a file.
+
+    ``df`` has the columns ``actor, issue, position, salience, capability`` (long format: one
+    row per actor and issue, positions and saliences 0–100) or ``actor, capability, position,
+    salience`` (BDM single issue). The table is validated by the same readers as the CLI's,
+    so errors carry the same messages (naming ``<dataframe>`` with the CSV line and column).
+    ``status_quo`` is one number for every issue or ``{issue: value}`` (for ``nash``);
+    ``params`` are model parameters (``smp``).
+    """
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        df = pd.DataFrame(df)
+    cols = [str(c).strip().lower() for c in df.columns]
+    frame = df.copy()
+    frame.columns = cols
+    if "issue" in cols:
+        want = _LONG
+    else:
+        want = _BDM
+    missing = [c for c in want if c not in cols]
+    if missing:
+        raise TruceError(
+            f"<dataframe>: missing column(s) {', '.join(missing)}; expected {', '.join(_LONG)} (long) or {', '.join(_BDM)} (BDM)"
+        )
+    csv = frame[want].to_csv(index=False, lineterminator="\n", float_format=None)
+    sq = None if status_quo is None else _json.dumps(status_quo if isinstance(status_quo, Mapping) else float(status_quo))
+    kv = [(str(k), str(v)) for k, v in (params or {}).items()]
+    return Solution(_truce.bargain("<dataframe>", csv, model, rounds, preset, int(seed), sq, loss, kv))
+
+
+class BacktestResult:
+    """The DEU backtest: ``summary`` (model → n, mae, rmse, median_ae, as ``--format json``),
+    ``issues`` (one row per issue with every model's forecast and error) and ``notes``."""
+
+    def __init__(self, json_text: str) -> None:
+        """Wraps the JSON text of a backtest report."""
+        self.data: Dict[str, Any] = _json.loads(json_text)
+        self.models: List[str] = list(self.data["models"])
+        self.summary: Dict[str, Dict[str, float]] = {m: dict(s) for m, s in zip(self.models, self.data["summaries"])}
+        self.notes: Dict[str, int] = {n: c for n, c in self.data["notes"]}
+
+    @property
+    def issues(self):
+        """Per issue: ``proposal, issue, outcome`` and one forecast column per model."""
+        rows = []
+        for i in self.data["issues"]:
+            row = {"proposal": i["group"], "issue": i["issue"], "outcome": i["outcome"]}
+            row.update(zip(self.models, i["forecasts"]))
+            rows.append(row)
+        return _frame(rows, ["proposal", "issue", "outcome", *self.models])
+
+    @property
+    def table(self):
+        """The summary as a DataFrame: ``model, n, mae, rmse, median_ae``."""
+        return _frame([{"model": m, **s} for m, s in self.summary.items()], ["model", "n", "mae", "rmse", "median_ae"])
+
+    def __repr__(self) -> str:
+        return "BacktestResult(" + ", ".join(f"{m}: MAE {s['mae']:.2f}" for m, s in self.summary.items()) + ")"
+
+
+def backtest_deu(
+    path: Union[str, "os.PathLike[str]"],
+    models: Union[str, Sequence[str]] = ("mean", "unweighted-mean", "median", "nash", "bdm", "smp", "exchange"),
+    capability: str = "equal",
+    seed: int = 0,
+) -> BacktestResult:
+    """Scores models against the outcomes in a DEU III file, as ``truce backtest deu`` does.
+
+    ``models``: names (or a comma-separated string); also ``rp``, ``nash-quadratic``,
+    ``bdm-scholz``. ``capability``: ``"equal"`` or ``"council"``.
+    """
+    if isinstance(models, str):
+        models = models.split(",")
+    return BacktestResult(_truce.backtest_deu(os.fspath(path), list(models), capability, int(seed)))
