@@ -10,3 +10,6 @@ cargo test --workspace --release --doc
 
 echo "== browser tests: truce serve and the HTML reports in headless Chromium"
 bash scripts/test-browser.sh
+
+echo "== Python package (wheel built with maturin) and Dask"
+bash scripts/test-python.sh

@@ -10,10 +10,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use truce_bargain::backtest::{run_backtest, BacktestModel, PositiveWeightsOnly};
+use truce_bargain::backtest::run_backtest;
 use truce_bargain::nash::Loss;
 use truce_bargain::registry::{self, ModelConfig};
-use truce_bargain::smp::{Smp, SmpParams};
 use truce_bargain::{ActorTable, SolveContext};
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Loaded};
@@ -271,27 +270,6 @@ fn models() -> Vec<(String, String)> {
     registry::MODELS.iter().map(|m| (m.0.to_string(), m.1.to_string())).collect()
 }
 
-/// Backtest model by name, as `truce backtest deu --models` takes them.
-fn backtest_model(name: &str) -> PyResult<BacktestModel> {
-    Ok(match name {
-        "rp" => BacktestModel::ReferencePoint,
-        "nash" => BacktestModel::Nash(Loss::Linear),
-        "nash-quadratic" => BacktestModel::Nash(Loss::Quadratic),
-        "exchange" => BacktestModel::PerGroup(registry::build(name, &ModelConfig::default()).map_err(err)?),
-        "smp" => BacktestModel::PerIssue(Box::new(PositiveWeightsOnly(Smp {
-            params: SmpParams { ktab_compatible: false, ..Default::default() },
-        }))),
-        "bdm-scholz" => BacktestModel::PerIssue(
-            registry::build("bdm", &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() })
-                .map_err(err)?,
-        ),
-        _ => BacktestModel::PerIssue(
-            registry::build(name, &ModelConfig::default())
-                .map_err(|e| err(format!("models: {e}; also `rp`, `nash-quadratic`, `bdm-scholz`")))?,
-        ),
-    })
-}
-
 /// The DEU III backtest (`truce backtest deu`); returns the `BacktestReport` as JSON.
 #[pyfunction]
 #[pyo3(signature = (path, models, capability="equal", seed=0))]
@@ -310,7 +288,7 @@ fn backtest_deu(py: Python<'_>, path: &str, models: Vec<String>, capability: &st
     }
     let mut ms = Vec::new();
     for m in models.iter().map(|m| m.trim()).filter(|m| !m.is_empty()) {
-        ms.push((m.to_string(), backtest_model(m)?));
+        ms.push((m.to_string(), registry::backtest_model(m).map_err(|e| err(format!("models: {e}")))?));
     }
     if ms.is_empty() {
         return Err(err("models: give at least one model"));

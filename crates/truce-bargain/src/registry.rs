@@ -183,3 +183,34 @@ mod tests {
         assert!(build("bdm", &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() }).is_ok());
     }
 }
+
+/// Extra names accepted by [`backtest_model`] besides [`MODELS`].
+pub const BACKTEST_EXTRA: &[(&str, &str)] = &[
+    ("rp", "the reference point (status quo) as the forecast"),
+    ("nash-quadratic", "the Nash solution with quadratic loss"),
+    ("bdm-scholz", "bdm with the scholz-code preset"),
+];
+
+/// A model for a backtest by name: `nash` and `rp` use each issue's reference point,
+/// `exchange` treats the issues of one proposal as one multi-issue space, `smp` runs KTAB's
+/// corrected mode without zero-weight actors (so that every issue can be scored).
+pub fn backtest_model(name: &str) -> Result<crate::backtest::BacktestModel, ModelError> {
+    use crate::backtest::{BacktestModel, PositiveWeightsOnly};
+    Ok(match name {
+        "rp" => BacktestModel::ReferencePoint,
+        "nash" => BacktestModel::Nash(Loss::Linear),
+        "nash-quadratic" => BacktestModel::Nash(Loss::Quadratic),
+        "exchange" => BacktestModel::PerGroup(build(name, &ModelConfig::default())?),
+        "smp" => BacktestModel::PerIssue(Box::new(PositiveWeightsOnly(Smp {
+            params: SmpParams { ktab_compatible: false, ..Default::default() },
+        }))),
+        "bdm-scholz" => BacktestModel::PerIssue(build(
+            "bdm",
+            &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() },
+        )?),
+        _ => BacktestModel::PerIssue(build(name, &ModelConfig::default()).map_err(|e| {
+            let extra: Vec<&str> = BACKTEST_EXTRA.iter().map(|x| x.0).collect();
+            ModelError::Invalid(format!("{e}; also {}", extra.join(", ")))
+        })?),
+    })
+}

@@ -4,10 +4,9 @@ use crate::output::{print_backtest, print_solution};
 use crate::{CliError, Format, ReportFormat};
 use clap::Args;
 use std::path::PathBuf;
-use truce_bargain::backtest::{run_backtest, BacktestModel, PositiveWeightsOnly};
+use truce_bargain::backtest::run_backtest;
 use truce_bargain::nash::Loss;
 use truce_bargain::registry::{self, ModelConfig};
-use truce_bargain::smp::{Smp, SmpParams};
 use truce_bargain::{ActorTable, SolveContext};
 use truce_io::deu::{observed_issues, read_deu, Capability};
 
@@ -130,30 +129,6 @@ pub enum CapabilityArg {
     Council,
 }
 
-/// Backtest model by name: `rp` (the reference point) and `nash` use each issue's status quo.
-pub fn backtest_model(name: &str) -> Result<BacktestModel, CliError> {
-    Ok(match name {
-        "rp" => BacktestModel::ReferencePoint,
-        "nash" => BacktestModel::Nash(Loss::Linear),
-        "nash-quadratic" => BacktestModel::Nash(Loss::Quadratic),
-        // The issues of one proposal form the exchange model's multi-issue space.
-        "exchange" => BacktestModel::PerGroup(registry::build(name, &ModelConfig::default())?),
-        // KTAB's defects (pMax = pMin, coinciding utilities) are corrected and actors without
-        // weight are left out, so that every issue can be scored.
-        "smp" => BacktestModel::PerIssue(Box::new(PositiveWeightsOnly(Smp {
-            params: SmpParams { ktab_compatible: false, ..Default::default() },
-        }))),
-        "bdm-scholz" => BacktestModel::PerIssue(registry::build(
-            "bdm",
-            &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() },
-        )?),
-        _ => BacktestModel::PerIssue(
-            registry::build(name, &ModelConfig::default())
-                .map_err(|e| CliError(format!("--models: {e}; also `rp`, `nash-quadratic`, `bdm-scholz`")))?,
-        ),
-    })
-}
-
 pub fn run_deu(a: &DeuArgs) -> Result<(), CliError> {
     let file = read_deu(&a.file)?;
     let cap = match a.capability {
@@ -169,7 +144,7 @@ pub fn run_deu(a: &DeuArgs) -> Result<(), CliError> {
     }
     let mut models = Vec::new();
     for m in a.models.split(',').map(str::trim).filter(|m| !m.is_empty()) {
-        models.push((m.to_string(), backtest_model(m)?));
+        models.push((m.to_string(), registry::backtest_model(m).map_err(|e| CliError(format!("--models: {e}")))?));
     }
     if models.is_empty() {
         return Err(CliError("--models: give at least one model".into()));
