@@ -168,22 +168,6 @@ pub fn smp_params(kv: &[(String, String)]) -> Result<SmpParams, ModelError> {
     Ok(p)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn parameters_parse() {
-        let kv = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
-        assert_eq!(smp_params(&kv("vpm", "square")).unwrap().vpm, VictoryProbModel::Square);
-        assert_eq!(smp_params(&kv("pcem", "markov-uniform")).unwrap().pcem, PCEModel::MarkovUniform);
-        assert!(smp_params(&kv("vpm", "cubic")).unwrap_err().to_string().contains("expected one of"));
-        assert!(smp_params(&kv("nope", "x")).is_err());
-        assert!(build("bdm", &ModelConfig { preset: Some("nope".into()), ..Default::default() }).is_err());
-        assert!(build("mean", &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() }).is_err());
-        assert!(build("bdm", &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() }).is_ok());
-    }
-}
-
 /// Extra names accepted by [`backtest_model`] besides [`MODELS`].
 pub const BACKTEST_EXTRA: &[(&str, &str)] = &[
     ("rp", "the reference point (status quo) as the forecast"),
@@ -213,4 +197,20 @@ pub fn backtest_model(name: &str) -> Result<crate::backtest::BacktestModel, Mode
             ModelError::Invalid(format!("{e}; also {}", extra.join(", ")))
         })?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn parameters_parse() {
+        let kv = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        assert_eq!(smp_params(&kv("vpm", "square")).unwrap().vpm, VictoryProbModel::Square);
+        assert_eq!(smp_params(&kv("pcem", "markov-uniform")).unwrap().pcem, PCEModel::MarkovUniform);
+        assert!(smp_params(&kv("vpm", "cubic")).unwrap_err().to_string().contains("expected one of"));
+        assert!(smp_params(&kv("nope", "x")).is_err());
+        assert!(build("bdm", &ModelConfig { preset: Some("nope".into()), ..Default::default() }).is_err());
+        assert!(build("mean", &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() }).is_err());
+        assert!(build("bdm", &ModelConfig { preset: Some("scholz-code".into()), ..Default::default() }).is_ok());
+    }
 }

@@ -219,11 +219,20 @@ impl Frontier {
         let mut open = g0 > 0.0 && g1 > 0.0;
         for s in segs.iter() {
             let (a, b) = (s.gain, s.loss);
-            // Feasible part of the segment: g0 + aτ > 0 and g1 − bτ > 0.
-            let lo = if g0 > 0.0 { 0.0 } else { -g0 / a };
+            // Feasible part of the segment: g0 + aτ > 0 and g1 − bτ > 0. On a piece where the
+            // second side gains too (b < 0) its surplus grows, so it bounds τ from below.
+            let lo0 = if g0 > 0.0 { 0.0 } else { -g0 / a };
+            let lo1 = if g1 > 0.0 {
+                0.0
+            } else if b < 0.0 {
+                g1 / b
+            } else {
+                f64::INFINITY
+            };
+            let lo = lo0.max(lo1);
             let hi = if b > 0.0 { g1 / b } else { f64::INFINITY };
             if lo >= 1.0 && hi >= 1.0 {
-                // Still short of the first side's value of war: take the whole piece.
+                // Still short of a side's value of war: take the whole piece.
                 deal[s.k] = s.to;
                 g0 += a;
                 g1 -= b;
@@ -247,5 +256,63 @@ impl Frontier {
             return FrontierResult { range_open: true, solved: true };
         }
         FrontierResult { range_open: open, solved: open && g0 > 0.0 && g1 > 0.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_str;
+
+    /// Brute force over a grid agrees with the frontier search on the default scenario.
+    #[test]
+    fn frontier_maximises_the_nash_product() {
+        let l = load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let p = &l.params;
+        let m = p.n_issues();
+        let mut nsal = vec![0.0; p.n_actors() * m];
+        for a in 0..p.n_actors() {
+            let s: f64 = (0..m).map(|k| p.salience[a * m + k]).sum();
+            for k in 0..m {
+                nsal[a * m + k] = p.salience[a * m + k] / s;
+            }
+        }
+        let nodeal = vec![85.2, 0.0, 50.0, 10.0];
+        let ctx = UtilityContext { p, pos: &p.position, nsal: &nsal, nodeal: &nodeal, guarantee: 0.2 };
+        let who = [p.sides[0].belligerent, p.sides[1].belligerent];
+        let w = [1.0, 0.6];
+        for v in [[-0.45, -0.45], [-0.40, -0.30], [-0.50, -0.55], [-0.2, -0.2]] {
+            let mut f = Frontier::with_capacity(m);
+            let mut segs = Vec::new();
+            let mut deal = vec![0.0; m];
+            let r = f.solve(&ctx, who, v, w, &mut segs, &mut deal);
+            let obj = |d: &[f64]| {
+                let (g0, g1) = (ctx.deal_utility(who[0], d) - v[0], ctx.deal_utility(who[1], d) - v[1]);
+                if g0 > 0.0 && g1 > 0.0 {
+                    w[0] * g0.ln() + w[1] * g1.ln()
+                } else {
+                    f64::NEG_INFINITY
+                }
+            };
+            // Grid search on 5-point steps (21^4 deals).
+            let mut best = f64::NEG_INFINITY;
+            for a in 0..21 {
+                for b in 0..21 {
+                    for c in 0..21 {
+                        for e in 0..21 {
+                            let d = [a as f64 * 5.0, b as f64 * 5.0, c as f64 * 5.0, e as f64 * 5.0];
+                            best = best.max(obj(&d));
+                        }
+                    }
+                }
+            }
+
+            if best.is_finite() {
+                assert!(r.solved && r.range_open, "{v:?}: the grid found a deal but the frontier did not");
+                assert!(obj(&deal) >= best - 1e-9, "{v:?}: frontier {} < grid {best}", obj(&deal));
+            } else {
+                assert!(!r.solved, "{v:?}: no grid deal beats war, yet the frontier solved");
+            }
+        }
     }
 }
