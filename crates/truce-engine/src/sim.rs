@@ -864,7 +864,10 @@ impl Sim {
         }
         // No deal: concessions toward the round's collective forecast; the side losing ground
         // concedes faster, the side gaining hardens. Public red lines are never crossed.
-        self.collective_forecast();
+        // The compromise proposal already computed it from these same positions.
+        if !compromise {
+            self.collective_forecast();
+        }
         for a in 0..n {
             let base = self.p.concession_rate;
             let rate = match (self.p.role[a], self.p.side_of[a]) {
