@@ -130,7 +130,7 @@ test('workbench: edit, run, chart moves, compare, download and re-upload', { tim
   const saved = path.join(artefacts, 'edited.toml');
   await download.saveAs(saved);
   const text = fs.readFileSync(saved, 'utf8');
-  assert.match(text, /edited in truce serve \(was 100\)/);
+  assert.match(text, /edited \(was 100\)/);
   await page.click('#tab-A');
   await page.setInputFiles('#upload', saved);
   await page.waitForFunction(() => document.getElementById('scenario-info').textContent.startsWith('edited.toml: ok'));

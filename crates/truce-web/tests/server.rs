@@ -68,7 +68,7 @@ async fn page_scenarios_and_a_forecast() {
     let (s, v) = post(&r, "/api/scenario", json!({"scenario": "ukraine-2025-12", "edits": edits})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let toml = v["toml"].as_str().unwrap();
-    assert!(toml.contains("edited in truce serve (was 100)"));
+    assert!(toml.contains("edited (was 100)"));
     let (s, v2) = call(&r, "POST", "/api/upload?name=edited.toml", Body::from(toml.to_string()), "text/plain").await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&v2));
     let v2: Value = serde_json::from_slice(&v2).unwrap();
