@@ -8,8 +8,9 @@ use serde::Serialize;
 /// First-year statistics over runs that did not settle (or stop) within the window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FirstYear {
-    /// Runs used (at war through the window) and runs simulated.
+    /// Runs used (at war through the window).
     pub runs_used: usize,
+    /// Runs simulated.
     pub runs: usize,
     /// Median over runs of the median weekly gain of the first side (km²).
     pub median_weekly_gain: f64,

@@ -1,20 +1,43 @@
 //! One run of the fight–talk loop.
 //!
-//! Each week: **fight** (generalised Lanchester attrition with a lognormal shock; a front
-//! whose mean weekly movement rises monotonically with the effective force ratio, with a
-//! defender's advantage, seasonality and Student-t shocks; strikes on economies; aid with
-//! fatigue and a stop hazard), **learn** (each belligerent's belief about the front's drift,
-//! a Normal mean updated by Bayes' rule with exponential forgetting), **talk** on cadence and
-//! on events ([`crate::talk`]), then **end?** (settlement; ceasefire, with a breakdown hazard
-//! afterwards; collapse of a side; low activity; stalemate at the horizon).
+//! [`Sim::run`] is a short driver over named phases. Each week, in this order:
+//!
+//! 1. **events** — the scenario's scheduled events take effect: aid packages, levels and
+//!    stops; elections and leadership changes (positions, resolve, a new leader's belief);
+//!    offensives; guarantee offers; calls for talks.
+//! 2. **ceasefire week** — while a ceasefire holds nobody fights and the line stays frozen;
+//!    in the week it breaks down the war resumes.
+//! 3. **fight** — intensity (season × war fatigue × escalation pulse); generalised
+//!    Lanchester attrition with a lognormal shock (Lanchester 1916; Helmbold 1961's
+//!    generalised form, `war-theory.md` §3); a front whose mean weekly movement rises
+//!    monotonically with the effective force ratio, with a defender's advantage, seasonality
+//!    and Student-t shocks; recruitment; strikes on economies and their recovery; aid with
+//!    fatigue and a stop hazard; momentum.
+//! 4. **learn** — each belligerent's belief about the front's drift, a Normal mean updated by
+//!    Bayes' rule with exponential forgetting: fighting reveals information and beliefs
+//!    converge (Wagner 2000; Slantchev 2003; Smith & Stam 2004).
+//! 5. **end?** — collapse of a side (forces, economy or front past a threshold) or low
+//!    activity (intensity below a floor for long enough).
+//! 6. **talk**, on cadence and when an event calls for it ([`crate::talk`]): the value of war
+//!    (Fearon 1995's p − c, made dynamic), the mediator's Nash proposal (Nash
+//!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
+//!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement,
+//!    concessions toward the collective forecast with momentum hardening and perhaps an
+//!    escalation pulse. A settlement ends the run; a ceasefire starts the next week with a
+//!    breakdown hazard (and ends the run if it holds to the horizon).
+//!
+//! A run still at war at the horizon ends in stalemate ("neither war nor peace").
 //!
 //! Sources: the weekly loop of `docs/reference/war-theory.md` §2 (Wagner 2000; Slantchev
 //! 2003; Smith & Stam 2004; Powell 2006), attrition laws §3 (Lanchester 1916; Helmbold 1961's
-//! generalised form), the design brief `docs/reference/fight-talk-model.md`.
+//! generalised form), the design brief `docs/reference/fight-talk-model.md` §2.
 //!
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
-//! `seed` on stream `run_index`, and draws happen in a fixed order.
+//! `seed` on stream `run_index`, and draws happen in a fixed order (per week: one normal per
+//! side for attrition, one Student-t for the front, one uniform per active aid line; per talk
+//! round: one per veto player, one per belligerent for a ceasefire, one for escalation; one
+//! for a ceasefire's breakdown). Phases must never draw out of this order or allocate.
 
 use crate::params::{Event, Params};
 use crate::scenario::{EventKind, Role};
@@ -71,15 +94,19 @@ impl OutcomeKind {
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RunSummary {
+    /// How the run ended.
     pub kind: OutcomeKind,
     /// Week the outcome began (the horizon for a stalemate).
     pub week: u32,
-    /// Area held by the first side at the end (km²) and its index.
+    /// Area held by the first side at the end (km²).
     pub km2: f64,
+    /// The same line on the territorial issue's 0–100 scale.
     pub index: f64,
+    /// Cumulative casualties per side.
     pub casualties: [f64; 2],
     /// Accumulated war costs per side (utility points).
     pub costs: [f64; 2],
+    /// Talk rounds held.
     pub rounds: u32,
     /// Ceasefires that broke down before the horizon.
     pub breakdowns: u32,
@@ -90,30 +117,43 @@ pub struct RunSummary {
 /// What an observer sees each week (borrowed from the simulation).
 #[derive(Debug, Clone, Copy)]
 pub struct WeekView {
+    /// Week number from the start (0-based).
     pub week: u32,
+    /// Area held by the first side at the end of the week (km²).
     pub km2: f64,
+    /// The same line on the territorial issue's 0–100 scale.
     pub index: f64,
     /// Weekly gain of the first side (km²).
     pub gain: f64,
+    /// This week's casualties per side.
     pub casualties: [f64; 2],
+    /// Casualties per side since the start.
     pub cum_casualties: [f64; 2],
+    /// Forces per side after the week's losses and recruits.
     pub forces: [f64; 2],
+    /// Economy per side in [0, 1] (collapse below the side's floor).
     pub economy: [f64; 2],
     /// Aid received per side, in the scenario's aid unit.
     pub aid: [f64; 2],
     /// Each belligerent's believed drift (km²/week at intensity 1).
     pub belief: [f64; 2],
+    /// Fighting intensity (season × war fatigue × escalation; 0 under a ceasefire).
     pub intensity: f64,
+    /// Whether the last talk round found a deal both belligerents prefer to war.
     pub range_open: bool,
+    /// Whether a ceasefire held this week (no fighting).
     pub ceasefire: bool,
 }
 
 /// A veto player's decision on a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Decision {
+    /// Actor index (as in the scenario's actor list).
     pub actor: usize,
     /// Utility of the deal minus the value of war.
     pub margin: f64,
+    /// Whether the actor accepted (the draw fell under its logistic acceptance probability
+    /// and the commitment check passed).
     pub accepted: bool,
     /// Whether the deal passes Powell's commitment check for this actor.
     pub commitment_ok: bool,
@@ -122,6 +162,7 @@ pub struct Decision {
 /// What an observer sees at each talk round.
 #[derive(Debug, Clone, Copy)]
 pub struct RoundView<'a> {
+    /// Week of the round.
     pub week: u32,
     /// The mediator's proposal before amendments.
     pub proposal: &'a [f64],
@@ -129,19 +170,30 @@ pub struct RoundView<'a> {
     pub amended: &'a [f64],
     /// True when no deal beat war for both belligerents and the compromise was proposed.
     pub compromise: bool,
+    /// Whether some deal gives both belligerents more than war.
     pub range_open: bool,
+    /// Each belligerent's value of war (utility points).
     pub values_of_war: [f64; 2],
+    /// The veto players' decisions, in actor order.
     pub decisions: &'a [Decision],
+    /// Each belligerent's margin for a ceasefire at the line, when the deal failed.
     pub ceasefire_margins: Option<[f64; 2]>,
+    /// Every veto player accepted: the war ends in a settlement.
     pub settled: bool,
+    /// Both belligerents accepted the ceasefire fallback.
     pub ceasefire: bool,
 }
 
-/// Watches a run. Both methods default to doing nothing, so an unobserved run costs nothing.
+/// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
+/// Observers see the run's state and never change it.
 pub trait Observer {
+    /// Once per week, after the week's fight and talk (or a ceasefire week).
     fn week(&mut self, _w: &WeekView) {}
+    /// After each talk round's votes (before the week it belongs to).
     fn round(&mut self, _r: &RoundView<'_>) {}
+    /// When a scheduled event takes effect (at the start of its week).
     fn event(&mut self, _week: u32, _e: &Event) {}
+    /// When a ceasefire breaks down (the war resumes that week).
     fn breakdown(&mut self, _week: u32) {}
 }
 
@@ -195,30 +247,62 @@ fn pow(x: f64, e: f64) -> f64 {
 }
 
 /// The simulation workspace: parameters plus every buffer a run needs.
+///
+/// The buffers are split by who writes them, so that a talk round can hold one
+/// [`talk::UtilityContext`] (borrowing the parameters, positions, normalised saliences and
+/// no-deal values) while it writes its outputs into [`RoundBuffers`].
 pub struct Sim {
     p: Params,
-    /// Calendar month (0–11) of each week, for the current start date and horizon.
+    /// Derived from the parameters at the start of each run; read-only during it.
+    k: RunConstants,
+    /// Current advocated positions (actor-major): events and concessions move them.
+    pos: Vec<f64>,
+    /// Resolve per actor (divides war costs): events change it.
+    resolve: Vec<f64>,
+    /// Aid per actor: the current level and whether the line still flows.
+    aid_level: Vec<f64>,
+    aid_active: Vec<bool>,
+    /// No-deal values per issue at the current round (the line for the territorial issue).
+    nodeal: Vec<f64>,
+    /// What a talk round writes.
+    round: RoundBuffers,
+    /// Terms of the last run's outcome.
+    terms: Vec<f64>,
+}
+
+/// Constants of a run, derived from the parameters by [`Sim::prepare`].
+struct RunConstants {
+    /// Calendar month (0–11) of each week, for the start date and horizon in `months_for`.
     months: Vec<u8>,
     months_for: (crate::calendar::CivilDate, u32),
     /// Weekly aid decay factor and weekly stop probability per actor.
     aid_decay: Vec<f64>,
     aid_stop: Vec<f64>,
-    // Derived at the start of each run.
+    /// Attrition coefficient per side (calibrated to the casualties of the first week).
     beta: [f64; 2],
+    /// Scale of the weekly front movement at intensity 1: drift = v_front × φ(ρ), calibrated
+    /// to the first week's gain.
     v_front: f64,
+    /// Expected drift at the start (the belief before optimism).
+    drift0: f64,
+    /// Aid each side receives at the start.
     aid0: [f64; 2],
     /// Saliences normalised to sum 1 per actor (utility weights).
     nsal: Vec<f64>,
-    // Run state.
-    pos: Vec<f64>,
-    aid_level: Vec<f64>,
-    aid_active: Vec<bool>,
-    resolve: Vec<f64>,
+    /// The front's fat-tailed weekly shock.
+    shock: StudentT<f64>,
+}
+
+/// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
+/// forecast and the frontier search's workspace.
+struct RoundBuffers {
+    /// The mediator's proposal.
     deal: Vec<f64>,
+    /// The proposal after supporters' amendments (what the veto players vote on).
     amended: Vec<f64>,
-    nodeal: Vec<f64>,
+    /// The collective forecast of current positions per issue.
     forecast: Vec<f64>,
-    terms: Vec<f64>,
+    /// Positions and weights of one issue's participants (collective forecast).
     tmp_x: Vec<f64>,
     tmp_w: Vec<f64>,
     decisions: Vec<Decision>,
@@ -226,9 +310,11 @@ pub struct Sim {
     segments: Vec<Segment>,
 }
 
-/// Mutable state of the battlefield and beliefs during a run.
+/// Mutable state of the battlefield, beliefs and talks during a run.
 struct State {
     week: u32,
+    /// Index of the next scheduled event.
+    next_event: usize,
     km2: f64,
     forces: [f64; 2],
     economy: [f64; 2],
@@ -249,34 +335,96 @@ struct State {
     talks_due: bool,
 }
 
+/// What the fight phase of one week produced (read by learn, end? and the observers).
+#[derive(Clone, Copy)]
+struct Fought {
+    intensity: f64,
+    /// Aid received per side.
+    aid: [f64; 2],
+    /// Effective force per soldier per side (aid and offensives included).
+    eff: [f64; 2],
+    casualties: [f64; 2],
+    /// Weekly gain of the first side (km²).
+    gain: f64,
+}
+
+impl Fought {
+    /// A week without fighting (under a ceasefire).
+    fn quiet(aid: [f64; 2]) -> Self {
+        Fought { intensity: 0.0, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0 }
+    }
+}
+
+/// What a talk round agreed on, if anything.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Agreement {
+    /// Every veto player accepted the deal (its terms are in `Sim::terms`).
+    Settlement,
+    /// Both belligerents accepted a freeze at the line.
+    Ceasefire,
+}
+
+/// What a talk round weighs a deal against: the belligerents' values of war and what the
+/// votes and the mediator read from the battlefield.
+#[derive(Clone, Copy)]
+struct WarValue {
+    /// Value of war per side (Fearon's p − c, made dynamic).
+    v: [f64; 2],
+    /// Probability that each side prevails (Tullock contest of the force ratio).
+    q: [f64; 2],
+    /// Loss of that probability over the commitment period from foreseen aid events.
+    exo_loss: [f64; 2],
+    /// Battlefield momentum in units of the front's scale, within [−3, 3] (positive: the
+    /// first side advances).
+    mom: f64,
+    /// The mediator's weights: capability scaled by momentum.
+    leverage: [f64; 2],
+}
+
+/// The read-only inputs of one talk round, built once and shared by the proposal, the
+/// amendments, the votes, the ceasefire fallback and the collective forecast.
+struct RoundInputs<'a> {
+    /// Utilities: parameters, positions, normalised saliences, no-deal values, guarantee.
+    u: talk::UtilityContext<'a>,
+    /// Resolve per actor (the commitment check weighs costs by it).
+    resolve: &'a [f64],
+    war: WarValue,
+}
+
 impl Sim {
     /// A workspace for runs of `params` (allocates once).
     pub fn new(params: &Params) -> Self {
         let (n, m) = (params.n_actors(), params.n_issues());
         Sim {
             p: params.clone(),
-            months: Vec::with_capacity(params.horizon as usize),
-            months_for: (crate::calendar::CivilDate { year: 0, month: 1, day: 1 }, 0),
-            aid_decay: vec![1.0; n],
-            aid_stop: vec![0.0; n],
-            beta: [0.0; 2],
-            v_front: 0.0,
-            aid0: [0.0; 2],
-            nsal: vec![0.0; n * m],
+            k: RunConstants {
+                months: Vec::with_capacity(params.horizon as usize),
+                months_for: (crate::calendar::CivilDate { year: 0, month: 1, day: 1 }, 0),
+                aid_decay: vec![1.0; n],
+                aid_stop: vec![0.0; n],
+                beta: [0.0; 2],
+                v_front: 0.0,
+                drift0: 0.0,
+                aid0: [0.0; 2],
+                nsal: vec![0.0; n * m],
+                shock: StudentT::new(3.0).expect("dof 3 is valid"),
+            },
             pos: vec![0.0; n * m],
+            resolve: vec![1.0; n],
             aid_level: vec![0.0; n],
             aid_active: vec![false; n],
-            resolve: vec![1.0; n],
-            deal: vec![0.0; m],
-            amended: vec![0.0; m],
             nodeal: vec![0.0; m],
-            forecast: vec![0.0; m],
+            round: RoundBuffers {
+                deal: vec![0.0; m],
+                amended: vec![0.0; m],
+                forecast: vec![0.0; m],
+                tmp_x: vec![0.0; n],
+                tmp_w: vec![0.0; n],
+                decisions: Vec::with_capacity(n),
+                frontier: Frontier::with_capacity(m),
+                segments: Vec::with_capacity(8 * m),
+            },
             terms: vec![0.0; m],
-            tmp_x: vec![0.0; n],
-            tmp_w: vec![0.0; n],
-            decisions: Vec::with_capacity(n),
-            frontier: Frontier::with_capacity(m),
-            segments: Vec::with_capacity(8 * m),
         }
     }
 
@@ -284,6 +432,7 @@ impl Sim {
     pub fn params_mut(&mut self) -> &mut Params {
         &mut self.p
     }
+    /// The parameters of the next (or last) run.
     pub fn params(&self) -> &Params {
         &self.p
     }
@@ -297,26 +446,85 @@ impl Sim {
         &self.terms
     }
 
+    /// Runs one simulation. `observer` sees every week, round, event and breakdown.
+    ///
+    /// Each week, in order: **events**; a **ceasefire week** (no fighting) while a ceasefire
+    /// holds; otherwise **fight**, **learn**, **end?** (collapse, low activity) and, on cadence
+    /// or when an event called for talks, **talk** (settlement, or a ceasefire that starts
+    /// next week). A run still at war at the horizon is a stalemate.
+    pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
+        self.prepare();
+        let mut rng = run_rng(seed, run_index);
+        let mut st = self.initial_state();
+        while st.week < self.p.horizon {
+            self.events(&mut st, observer);
+            if self.ceasefire_week(&mut st, observer) {
+                st.week += 1;
+                continue;
+            }
+            let fought = self.fight(&mut st, &mut rng);
+            self.learn(&mut st, &fought);
+            if let Some(kind) = self.end(&mut st, &fought) {
+                observer.week(&self.week_view(&st, &fought, false));
+                return self.finish_at_line(&st, kind, st.week);
+            }
+            let talked =
+                if self.talks_due(&mut st) { self.talk(&mut st, &mut rng, fought.eff, observer) } else { None };
+            // The week was fought: a ceasefire agreed in this round starts next week.
+            observer.week(&self.week_view(&st, &fought, false));
+            match talked {
+                Some(Agreement::Settlement) => return self.summary(&st, OutcomeKind::Settlement, st.week),
+                Some(Agreement::Ceasefire) => {
+                    if let Some(held) = self.start_ceasefire(&mut st, &mut rng, observer) {
+                        return held;
+                    }
+                }
+                None => {}
+            }
+            st.week += 1;
+        }
+        self.finish_at_line(&st, OutcomeKind::Stalemate, self.p.horizon)
+    }
+
+    // ---- Setting up a run -------------------------------------------------------------
+
+    /// Derives the run's constants from the parameters and resets the actors' state.
     fn prepare(&mut self) {
         let p = &self.p;
         let (n, m) = (p.n_actors(), p.n_issues());
         for a in 0..n {
             let s: f64 = (0..m).map(|k| p.salience[a * m + k]).sum();
             for k in 0..m {
-                self.nsal[a * m + k] = if s > 0.0 { p.salience[a * m + k] / s } else { 1.0 / m as f64 };
+                self.k.nsal[a * m + k] = if s > 0.0 { p.salience[a * m + k] / s } else { 1.0 / m as f64 };
             }
         }
         self.pos.copy_from_slice(&p.position);
         self.resolve.copy_from_slice(&p.resolve);
-        self.aid0 = [0.0; 2];
-        for a in 0..n {
+        self.prepare_aid();
+        let p = &self.p;
+        if self.k.months_for != (p.start, p.horizon) {
+            self.k.months.clear();
+            let d0 = p.start.to_days();
+            self.k.months.extend(
+                (0..p.horizon).map(|w| crate::calendar::CivilDate::from_days(d0 + 7 * w as i64).month as u8 - 1),
+            );
+            self.k.months_for = (p.start, p.horizon);
+        }
+        self.calibrate();
+    }
+
+    /// Aid lines at their starting levels, with weekly fatigue and stop hazard.
+    fn prepare_aid(&mut self) {
+        let p = &self.p;
+        self.k.aid0 = [0.0; 2];
+        for a in 0..p.n_actors() {
             match p.aid[a] {
                 Some((to, level, fatigue_y, hazard_y)) => {
                     self.aid_level[a] = level;
                     self.aid_active[a] = level > 0.0;
-                    self.aid0[to] += level;
-                    self.aid_decay[a] = (1.0 - fatigue_y).powf(1.0 / 52.0);
-                    self.aid_stop[a] = 1.0 - (1.0 - hazard_y).powf(1.0 / 52.0);
+                    self.k.aid0[to] += level;
+                    self.k.aid_decay[a] = (1.0 - fatigue_y).powf(1.0 / 52.0);
+                    self.k.aid_stop[a] = 1.0 - (1.0 - hazard_y).powf(1.0 / 52.0);
                 }
                 None => {
                     self.aid_level[a] = 0.0;
@@ -324,24 +532,22 @@ impl Sim {
                 }
             }
         }
-        if self.months_for != (p.start, p.horizon) {
-            self.months.clear();
-            let d0 = p.start.to_days();
-            self.months.extend(
-                (0..p.horizon).map(|w| crate::calendar::CivilDate::from_days(d0 + 7 * w as i64).month as u8 - 1),
-            );
-            self.months_for = (p.start, p.horizon);
-        }
-        // Attrition calibration: side s loses casualties_per_week at the start, intensity 1.
+    }
+
+    /// Calibrates attrition and the front to the scenario's first week, and sets the front's
+    /// shock distribution.
+    fn calibrate(&mut self) {
+        let p = &self.p;
+        // Attrition: side s loses casualties_per_week at the start, intensity 1.
         for s in 0..2 {
             let o = 1 - s;
             let (fs, fo) = (p.sides[s].forces, p.sides[o].forces);
-            self.beta[o] = p.sides[s].casualties_per_week
+            self.k.beta[o] = p.sides[s].casualties_per_week
                 / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q));
         }
-        // Front calibration: the first side gains calibrated_gain at the start, intensity 1.
+        // Front: the first side gains calibrated_gain at the start, intensity 1.
         let phi0 = front_shape(start_force_ratio(p), p.defender_advantage, p.gain_steepness);
-        self.v_front = if p.calibrated_gain == 0.0 {
+        self.k.v_front = if p.calibrated_gain == 0.0 {
             p.max_gain
         } else if phi0 * p.calibrated_gain > 0.0 {
             (p.calibrated_gain / phi0.abs().max(0.05)).abs().min(p.max_gain)
@@ -349,8 +555,42 @@ impl Sim {
             // A sampled draw made the calibration unreachable: use the largest movement.
             p.max_gain
         };
+        self.k.drift0 = self.drift(start_force_ratio(&self.p));
+        self.k.shock =
+            StudentT::new(self.p.front_tail_dof).unwrap_or_else(|_| StudentT::new(3.0).expect("dof 3 is valid"));
     }
 
+    /// The state at week 0: the scenario's line, forces and economies; each side's belief is
+    /// the starting drift shifted by its optimism.
+    fn initial_state(&self) -> State {
+        let (p, drift0) = (&self.p, self.k.drift0);
+        State {
+            week: 0,
+            next_event: 0,
+            km2: p.start_km2,
+            forces: [p.sides[0].forces, p.sides[1].forces],
+            economy: [p.sides[0].economy, p.sides[1].economy],
+            cum_cas: [0.0; 2],
+            costs: [0.0; 2],
+            momentum: 0.0,
+            belief: [drift0 + p.sides[0].optimism, drift0 - p.sides[1].optimism],
+            belief_n: [p.sides[0].confidence_weeks, p.sides[1].confidence_weeks],
+            pulse: 0.0,
+            offensive: [(1.0, 0); 2],
+            guarantee: p.guarantee_credibility,
+            range_open: false,
+            low_weeks: 0,
+            rounds: 0,
+            breakdowns: 0,
+            first_open: None,
+            ceasefire_until: None,
+            talks_due: false,
+        }
+    }
+
+    // ---- Shared quantities --------------------------------------------------------------
+
+    /// Aid the side receives this week (sum over active lines).
     fn aid_received(&self, side: usize) -> f64 {
         let p = &self.p;
         let mut total = 0.0;
@@ -364,237 +604,35 @@ impl Sim {
         total
     }
 
+    /// Effectiveness per soldier: the side's own, scaled by the aid it depends on relative to
+    /// the start and by a running offensive.
     fn effectiveness(&self, st: &State, side: usize, aid: f64) -> f64 {
         let sd = &self.p.sides[side];
-        let ratio = if self.aid0[side] > 0.0 { aid / self.aid0[side] } else { 1.0 };
+        let ratio = if self.k.aid0[side] > 0.0 { aid / self.k.aid0[side] } else { 1.0 };
         let off = if st.week < st.offensive[side].1 { st.offensive[side].0 } else { 1.0 };
         sd.effectiveness * (1.0 - sd.aid_dependence + sd.aid_dependence * ratio) * off
     }
 
     /// Expected mean drift at intensity 1 for a force ratio.
     fn drift(&self, rho: f64) -> f64 {
-        self.v_front * front_shape(rho, self.p.defender_advantage, self.p.gain_steepness)
+        self.k.v_front * front_shape(rho, self.p.defender_advantage, self.p.gain_steepness)
     }
 
-    /// Runs one simulation. `observer` sees every week and round.
-    pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
-        self.prepare();
-        let mut rng = run_rng(seed, run_index);
-        let p_horizon = self.p.horizon;
-        let t_dist =
-            StudentT::new(self.p.front_tail_dof).unwrap_or_else(|_| StudentT::new(3.0).expect("dof 3 is valid"));
-        let drift0 = self.drift(start_force_ratio(&self.p));
-        let mut st = State {
-            week: 0,
-            km2: self.p.start_km2,
-            forces: [self.p.sides[0].forces, self.p.sides[1].forces],
-            economy: [self.p.sides[0].economy, self.p.sides[1].economy],
-            cum_cas: [0.0; 2],
-            costs: [0.0; 2],
-            momentum: 0.0,
-            belief: [drift0 + self.p.sides[0].optimism, drift0 - self.p.sides[1].optimism],
-            belief_n: [self.p.sides[0].confidence_weeks, self.p.sides[1].confidence_weeks],
-            pulse: 0.0,
-            offensive: [(1.0, 0); 2],
-            guarantee: self.p.guarantee_credibility,
-            range_open: false,
-            low_weeks: 0,
-            rounds: 0,
-            breakdowns: 0,
-            first_open: None,
-            ceasefire_until: None,
-            talks_due: false,
-        };
-        let (kmin, kmax) = (self.p.km2_knots[0].1, self.p.km2_knots[self.p.km2_knots.len() - 1].1);
-        let mut next_event = 0usize;
-        let mut outcome: Option<OutcomeKind> = None;
-        while st.week < p_horizon {
-            let t = st.week;
-            // Scheduled events.
-            while next_event < self.p.events.len() && self.p.events[next_event].week <= t {
-                self.apply_event(next_event, &mut st, drift0);
-                observer.event(t, &self.p.events[next_event]);
-                next_event += 1;
-            }
-            let month = self.months[t as usize] as usize;
-            // A ceasefire: no fighting until it breaks down.
-            if let Some(until) = st.ceasefire_until {
-                if t < until {
-                    let aid = [self.aid_received(0), self.aid_received(1)];
-                    observer.week(&self.week_view(&st, 0.0, [0.0; 2], aid, 0.0, true));
-                    st.week += 1;
-                    continue;
-                }
-                st.ceasefire_until = None;
-                st.breakdowns += 1;
-                observer.breakdown(t);
-            }
-            // Fight.
-            let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
-            let intensity = self.p.season[month] * fatigue * (1.0 + st.pulse);
-            st.pulse *= self.p.escalation_decay;
-            let aid = [self.aid_received(0), self.aid_received(1)];
-            let eff = [self.effectiveness(&st, 0, aid[0]), self.effectiveness(&st, 1, aid[1])];
-            let mut cas = [0.0; 2];
-            for (s, c) in cas.iter_mut().enumerate() {
-                let o = 1 - s;
-                let mean = self.beta[o]
-                    * eff[o]
-                    * pow(st.forces[o], self.p.exponent_p)
-                    * pow(st.forces[s], self.p.exponent_q)
-                    * intensity;
-                let z: f64 = StandardNormal.sample(&mut rng);
-                let sig = self.p.casualty_noise;
-                *c = (mean * (sig * z - 0.5 * sig * sig).exp()).min(st.forces[s]);
-            }
-            let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
-            let shock: f64 = t_dist.sample(&mut rng);
-            let mean_gain = intensity * self.drift(rho);
-            let raw_gain = mean_gain + self.p.front_noise * intensity.sqrt() * shock;
-            let new_km2 = (st.km2 + raw_gain).clamp(kmin, kmax);
-            let gain = new_km2 - st.km2;
-            st.km2 = new_km2;
-            for s in 0..2 {
-                let o = 1 - s;
-                let sd = &self.p.sides[s];
-                st.forces[s] =
-                    (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s]).max(0.0);
-                let aid_ratio = if self.aid0[s] > 0.0 { aid[s] / self.aid0[s] } else { 0.0 };
-                let damage = self.p.sides[o].strike * intensity;
-                st.economy[s] =
-                    (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (1.0 - st.economy[s]) - damage).clamp(0.0, 1.0);
-                st.cum_cas[s] += cas[s];
-                st.costs[s] += sd.war_cost_per_year / 52.0 * intensity;
-            }
-            // Aid fatigue and the stop hazard (one draw per active aid line).
-            for a in 0..self.p.n_actors() {
-                if self.p.aid[a].is_some() && self.aid_active[a] {
-                    self.aid_level[a] *= self.aid_decay[a];
-                    let u: f64 = rng.random();
-                    if u < self.aid_stop[a] {
-                        self.aid_active[a] = false;
-                    }
-                }
-            }
-            st.momentum = 0.8 * st.momentum + 0.2 * gain;
-            // Learn: each side updates its belief about the drift at intensity 1.
-            if intensity > 0.05 {
-                let z = gain / intensity;
-                for s in 0..2 {
-                    let lambda = 1.0 - 1.0 / self.p.sides[s].memory_weeks;
-                    st.belief_n[s] = lambda * st.belief_n[s] + 1.0;
-                    st.belief[s] += (z - st.belief[s]) / st.belief_n[s];
-                }
-            }
-            // End by collapse or low activity?
-            for s in 0..2 {
-                let sd = &self.p.sides[s];
-                if st.forces[s] < sd.collapse_forces_fraction * sd.forces || st.economy[s] < sd.collapse_economy {
-                    outcome = Some(if s == 0 { OutcomeKind::CollapseFirst } else { OutcomeKind::CollapseSecond });
-                }
-            }
-            if st.km2 >= self.p.collapse_second_km2 {
-                outcome = Some(OutcomeKind::CollapseSecond);
-            }
-            if st.km2 <= self.p.collapse_first_km2 {
-                outcome = Some(OutcomeKind::CollapseFirst);
-            }
-            st.low_weeks = if intensity < self.p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
-            if outcome.is_none() && st.low_weeks >= self.p.low_activity_weeks {
-                outcome = Some(OutcomeKind::LowActivity);
-            }
-            let week_view = self.week_view(&st, gain, cas, aid, intensity, false);
-            if let Some(k) = outcome {
-                observer.week(&week_view);
-                self.set_terms_nodeal(&st);
-                return self.summary(&st, k, t);
-            }
-            // Talk.
-            let mut ended = None;
-            if (t + 1).is_multiple_of(self.p.cadence) || st.talks_due {
-                st.talks_due = false;
-                ended = self.talk(&mut st, &mut rng, eff, observer);
-            }
-            observer.week(&self.week_view(&st, gain, cas, aid, intensity, st.ceasefire_until.is_some()));
-            match ended {
-                Some(OutcomeKind::Settlement) => return self.summary(&st, OutcomeKind::Settlement, t),
-                Some(OutcomeKind::Ceasefire) => {
-                    // Breakdown: geometric waiting time from the weekly hazard.
-                    let g = st.guarantee * self.p.guarantee_breakdown_reduction;
-                    let h_year = self.p.ceasefire_breakdown_per_year * (1.0 - g);
-                    let h = 1.0 - (1.0 - h_year.min(0.999_999)).powf(1.0 / 52.0);
-                    let u: f64 = rng.random();
-                    let wait =
-                        if h <= 0.0 { u32::MAX } else { ((1.0 - u).ln() / (1.0 - h).ln()).floor().min(1e9) as u32 + 1 };
-                    let until = t.saturating_add(wait);
-                    if until >= p_horizon {
-                        // Held to the horizon: the weeks of frozen line still reach observers.
-                        for w in t + 1..p_horizon {
-                            st.week = w;
-                            let aid = [self.aid_received(0), self.aid_received(1)];
-                            observer.week(&self.week_view(&st, 0.0, [0.0; 2], aid, 0.0, true));
-                        }
-                        st.week = t;
-                        self.set_terms_nodeal(&st);
-                        return self.summary(&st, OutcomeKind::Ceasefire, t);
-                    }
-                    st.ceasefire_until = Some(until);
-                }
-                _ => {}
-            }
-            st.week += 1;
-        }
-        self.set_terms_nodeal(&st);
-        self.summary(&st, OutcomeKind::Stalemate, p_horizon)
-    }
+    // ---- Phase: events ------------------------------------------------------------------
 
-    fn week_view(
-        &self,
-        st: &State,
-        gain: f64,
-        cas: [f64; 2],
-        aid: [f64; 2],
-        intensity: f64,
-        ceasefire: bool,
-    ) -> WeekView {
-        WeekView {
-            week: st.week,
-            km2: st.km2,
-            index: self.p.km2_to_index(st.km2),
-            gain,
-            casualties: cas,
-            cum_casualties: st.cum_cas,
-            forces: st.forces,
-            economy: st.economy,
-            aid,
-            belief: st.belief,
-            intensity,
-            range_open: st.range_open,
-            ceasefire,
+    /// Applies every scheduled event due by this week, in schedule order.
+    fn events<O: Observer>(&mut self, st: &mut State, observer: &mut O) {
+        while st.next_event < self.p.events.len() && self.p.events[st.next_event].week <= st.week {
+            self.apply_event(st.next_event, st);
+            observer.event(st.week, &self.p.events[st.next_event]);
+            st.next_event += 1;
         }
     }
 
-    fn summary(&self, st: &State, kind: OutcomeKind, week: u32) -> RunSummary {
-        RunSummary {
-            kind,
-            week,
-            km2: st.km2,
-            index: self.p.km2_to_index(st.km2),
-            casualties: st.cum_cas,
-            costs: st.costs,
-            rounds: st.rounds,
-            breakdowns: st.breakdowns,
-            first_open_week: st.first_open,
-        }
-    }
-
-    fn set_terms_nodeal(&mut self, st: &State) {
-        for k in 0..self.p.n_issues() {
-            self.terms[k] = if Some(k) == self.p.territorial { self.p.km2_to_index(st.km2) } else { self.p.no_deal[k] };
-        }
-    }
-
-    fn apply_event(&mut self, i: usize, st: &mut State, drift0: f64) {
+    /// One event: aid lines change; elections and leadership changes move positions, resolve
+    /// and (a new leader) the side's belief; offensives raise effectiveness for a while;
+    /// guarantee offers set the guarantee's credibility. All but offensives call for talks.
+    fn apply_event(&mut self, i: usize, st: &mut State) {
         let m = self.p.n_issues();
         let e = &self.p.events[i];
         match e.kind {
@@ -628,7 +666,7 @@ impl Sim {
                             if self.p.role[a] == Role::Belligerent {
                                 let opt = e.optimism.unwrap_or(self.p.sides[s].optimism);
                                 let sign = if s == 0 { 1.0 } else { -1.0 };
-                                st.belief[s] = drift0 + sign * opt;
+                                st.belief[s] = self.k.drift0 + sign * opt;
                                 st.belief_n[s] = self.p.sides[s].confidence_weeks;
                             }
                         }
@@ -647,6 +685,287 @@ impl Sim {
             }
             EventKind::Talks => st.talks_due = true,
         }
+    }
+
+    // ---- The ceasefire week ---------------------------------------------------------------
+
+    /// Under a ceasefire nobody fights: observers see the frozen line and `true` comes back.
+    /// In the week it breaks down the ceasefire ends (a breakdown) and the war resumes.
+    fn ceasefire_week<O: Observer>(&self, st: &mut State, observer: &mut O) -> bool {
+        let Some(until) = st.ceasefire_until else { return false };
+        if st.week < until {
+            let aid = [self.aid_received(0), self.aid_received(1)];
+            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
+            return true;
+        }
+        st.ceasefire_until = None;
+        st.breakdowns += 1;
+        observer.breakdown(st.week);
+        false
+    }
+
+    // ---- Phase: fight ---------------------------------------------------------------------
+
+    /// A week of fighting: intensity (season × war fatigue × escalation pulse), attrition,
+    /// the front, forces and economies, aid fatigue and stops, momentum.
+    fn fight(&mut self, st: &mut State, rng: &mut ChaCha8Rng) -> Fought {
+        let t = st.week;
+        let month = self.k.months[t as usize] as usize;
+        let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
+        let intensity = self.p.season[month] * fatigue * (1.0 + st.pulse);
+        st.pulse *= self.p.escalation_decay;
+        let aid = [self.aid_received(0), self.aid_received(1)];
+        let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+        let casualties = self.attrition(st, eff, intensity, rng);
+        let gain = self.front(st, eff, intensity, rng);
+        self.forces_and_economies(st, casualties, aid, intensity);
+        self.aid_fatigue(rng);
+        st.momentum = 0.8 * st.momentum + 0.2 * gain;
+        Fought { intensity, aid, eff, casualties, gain }
+    }
+
+    /// Casualties per side: the generalised Lanchester law (Helmbold 1961) with a lognormal
+    /// shock of mean one, never more than the side's forces. Draws one normal per side.
+    fn attrition(&self, st: &State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> [f64; 2] {
+        let p = &self.p;
+        let mut cas = [0.0; 2];
+        for (s, c) in cas.iter_mut().enumerate() {
+            let o = 1 - s;
+            let mean =
+                self.k.beta[o] * eff[o] * pow(st.forces[o], p.exponent_p) * pow(st.forces[s], p.exponent_q) * intensity;
+            let z: f64 = StandardNormal.sample(rng);
+            let sig = p.casualty_noise;
+            *c = (mean * (sig * z - 0.5 * sig * sig).exp()).min(st.forces[s]);
+        }
+        cas
+    }
+
+    /// Moves the front: a mean drift from the effective force ratio (before this week's
+    /// losses) times intensity, plus a Student-t shock scaled by √intensity, within the
+    /// map. Returns the first side's gain (km²). Draws one Student-t variate.
+    fn front(&self, st: &mut State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> f64 {
+        let p = &self.p;
+        let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
+        let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
+        let shock: f64 = self.k.shock.sample(rng);
+        let mean_gain = intensity * self.drift(rho);
+        let raw_gain = mean_gain + p.front_noise * intensity.sqrt() * shock;
+        let new_km2 = (st.km2 + raw_gain).clamp(kmin, kmax);
+        let gain = new_km2 - st.km2;
+        st.km2 = new_km2;
+        gain
+    }
+
+    /// Forces lose casualties (less those returning to duty) and gain recruits in proportion
+    /// to the economy; economies recover (faster with aid) and suffer the other side's
+    /// strikes; casualties and war costs accumulate.
+    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64) {
+        for s in 0..2 {
+            let o = 1 - s;
+            let sd = &self.p.sides[s];
+            st.forces[s] =
+                (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s]).max(0.0);
+            let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
+            let damage = self.p.sides[o].strike * intensity;
+            st.economy[s] =
+                (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (1.0 - st.economy[s]) - damage).clamp(0.0, 1.0);
+            st.cum_cas[s] += cas[s];
+            st.costs[s] += sd.war_cost_per_year / 52.0 * intensity;
+        }
+    }
+
+    /// Aid fades by its fatigue rate and each active line may stop (one draw per active
+    /// line, in actor order).
+    fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) {
+        for a in 0..self.p.n_actors() {
+            if self.p.aid[a].is_some() && self.aid_active[a] {
+                self.aid_level[a] *= self.k.aid_decay[a];
+                let u: f64 = rng.random();
+                if u < self.k.aid_stop[a] {
+                    self.aid_active[a] = false;
+                }
+            }
+        }
+    }
+
+    // ---- Phase: learn ---------------------------------------------------------------------
+
+    /// Each side updates its belief about the drift at intensity 1 from the week's movement:
+    /// a Normal mean by Bayes' rule with exponential forgetting (memory in weeks). Weeks of
+    /// almost no fighting teach nothing.
+    fn learn(&self, st: &mut State, f: &Fought) {
+        if f.intensity > 0.05 {
+            let z = f.gain / f.intensity;
+            for s in 0..2 {
+                let lambda = 1.0 - 1.0 / self.p.sides[s].memory_weeks;
+                st.belief_n[s] = lambda * st.belief_n[s] + 1.0;
+                st.belief[s] += (z - st.belief[s]) / st.belief_n[s];
+            }
+        }
+    }
+
+    // ---- Phase: end? --------------------------------------------------------------------
+
+    /// Collapse of a side (forces or economy below its floor, or the front past its
+    /// threshold; the front decides when both apply) or low activity (intensity below the
+    /// floor for long enough). Counts the weeks of low activity.
+    fn end(&self, st: &mut State, f: &Fought) -> Option<OutcomeKind> {
+        let p = &self.p;
+        let mut outcome = None;
+        for s in 0..2 {
+            let sd = &p.sides[s];
+            if st.forces[s] < sd.collapse_forces_fraction * sd.forces || st.economy[s] < sd.collapse_economy {
+                outcome = Some(if s == 0 { OutcomeKind::CollapseFirst } else { OutcomeKind::CollapseSecond });
+            }
+        }
+        if st.km2 >= p.collapse_second_km2 {
+            outcome = Some(OutcomeKind::CollapseSecond);
+        }
+        if st.km2 <= p.collapse_first_km2 {
+            outcome = Some(OutcomeKind::CollapseFirst);
+        }
+        st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
+        if outcome.is_none() && st.low_weeks >= p.low_activity_weeks {
+            outcome = Some(OutcomeKind::LowActivity);
+        }
+        outcome
+    }
+
+    // ---- Phase: talk --------------------------------------------------------------------
+
+    /// Whether a talk round is held this week (on cadence, or called by an event); clears
+    /// the call.
+    fn talks_due(&self, st: &mut State) -> bool {
+        let due = (st.week + 1).is_multiple_of(self.p.cadence) || st.talks_due;
+        if due {
+            st.talks_due = false;
+        }
+        due
+    }
+
+    /// One talk round: the value of war, the mediator's proposal, supporters' amendments,
+    /// the veto players' votes with Powell's commitment check, the ceasefire fallback; with
+    /// no agreement, concessions and perhaps an escalation pulse.
+    fn talk<O: Observer>(
+        &mut self,
+        st: &mut State,
+        rng: &mut ChaCha8Rng,
+        eff: [f64; 2],
+        observer: &mut O,
+    ) -> Option<Agreement> {
+        st.rounds += 1;
+        self.set_nodeal(st);
+        let war = self.value_of_war(st, eff);
+        let input = RoundInputs {
+            u: talk::UtilityContext {
+                p: &self.p,
+                pos: &self.pos,
+                nsal: &self.k.nsal,
+                nodeal: &self.nodeal,
+                guarantee: st.guarantee,
+            },
+            resolve: &self.resolve,
+            war,
+        };
+        let round = &mut self.round;
+        let found = round.propose(&input);
+        st.range_open = found.range_open;
+        if found.range_open && st.first_open.is_none() {
+            st.first_open = Some(st.week);
+        }
+        let compromise = !found.solved;
+        round.amend(&input.u);
+        let settled = round.vote(&input, rng);
+        let fallback = if settled { None } else { Some(input.ceasefire_vote(rng)) };
+        let ceasefire = fallback.is_some_and(|(_, agreed)| agreed);
+        observer.round(&RoundView {
+            week: st.week,
+            proposal: &round.deal,
+            amended: &round.amended,
+            compromise,
+            range_open: found.range_open,
+            values_of_war: war.v,
+            decisions: &round.decisions,
+            ceasefire_margins: fallback.map(|(margins, _)| margins),
+            settled,
+            ceasefire,
+        });
+        if settled {
+            self.terms.copy_from_slice(&round.amended);
+            return Some(Agreement::Settlement);
+        }
+        if ceasefire {
+            return Some(Agreement::Ceasefire);
+        }
+        // A compromise proposal already computed the forecast from these same positions.
+        if !compromise {
+            round.collective_forecast(&input.u);
+        }
+        self.concede(war.mom);
+        self.escalate(st, rng);
+        None
+    }
+
+    /// No-deal values of this round: the current line on the territorial issue, the
+    /// scenario's no-deal value on the others.
+    fn set_nodeal(&mut self, st: &State) {
+        let terr = self.p.territorial.unwrap_or(0);
+        let line = self.p.km2_to_index(st.km2);
+        for k in 0..self.p.n_issues() {
+            self.nodeal[k] = if k == terr { line } else { self.p.no_deal[k] };
+        }
+    }
+
+    /// The belligerents' values of war (Fearon's p − c, made dynamic): the utility of the
+    /// front each expects after the valuation horizon under its own belief (foreseen aid
+    /// events included), other issues at no deal, less the cost of fighting on (weighted by
+    /// resolve), the risk of the front's spread and the chance of its own collapse. Also the
+    /// prevailing probabilities and the leverage the mediator weighs.
+    fn value_of_war(&self, st: &State, eff: [f64; 2]) -> WarValue {
+        let p = &self.p;
+        let m = p.n_issues();
+        let terr = p.territorial.unwrap_or(0);
+        let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
+        let q = [talk::prevail(rho), 1.0 - talk::prevail(rho)];
+        let (exo_loss, ddrift, ev_week) = self.anticipated(st, eff);
+        let h = p.valuation_horizon;
+        let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp();
+        let mut v = [0.0; 2];
+        let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };
+        let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
+        for s in 0..2 {
+            let a = p.sides[s].belligerent;
+            let after = if ev_week == u32::MAX { 0.0 } else { ((h - (ev_week - st.week) as f64) / h).clamp(0.0, 1.0) };
+            let drift = st.belief[s] + ddrift * after;
+            let k_hat = (st.km2 + h * fatigue * drift).clamp(kmin, kmax);
+            let sd_w = p.front_noise * noise_var.sqrt();
+            let sd_k = (h * sd_w * sd_w + h * h * sd_w * sd_w / st.belief_n[s].max(1e-9)).sqrt().max(1e-9);
+            let l_hat = p.km2_to_index(k_hat);
+            let dl = (p.km2_to_index((k_hat + sd_k).min(kmax)) - p.km2_to_index((k_hat - sd_k).max(kmin))) / 2.0;
+            let mut u = 0.0;
+            for k in 0..m {
+                let x = if k == terr { l_hat } else { self.nodeal[k] };
+                u -= self.k.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0;
+            }
+            let cost = h / 52.0 * fatigue * p.sides[s].war_cost_per_year / self.resolve[a];
+            let risk = p.risk[a] * self.k.nsal[a * m + terr] * dl / 100.0;
+            let p_collapse = if s == 1 && p.collapse_second_km2.is_finite() {
+                1.0 - norm_cdf((p.collapse_second_km2 - k_hat) / sd_k)
+            } else if s == 0 && p.collapse_first_km2.is_finite() {
+                norm_cdf((p.collapse_first_km2 - k_hat) / sd_k)
+            } else {
+                0.0
+            };
+            v[s] = u - cost - risk - p_collapse;
+        }
+        // Leverage: capability scaled by battlefield momentum.
+        let scale = p.calibrated_gain.abs().max(p.front_noise).max(1.0);
+        let mom = (st.momentum / scale).clamp(-3.0, 3.0);
+        let leverage = [
+            p.capability[p.sides[0].belligerent] * (p.momentum_leverage * mom).exp(),
+            p.capability[p.sides[1].belligerent] * (-p.momentum_leverage * mom).exp(),
+        ];
+        WarValue { v, q, exo_loss, mom, leverage }
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:
@@ -679,9 +998,9 @@ impl Sim {
         let mut eff_after = eff_now;
         for s in 0..2 {
             let sd = &p.sides[s];
-            if self.aid0[s] > 0.0 {
-                let now_ratio = self.aid_received(s) / self.aid0[s];
-                let after_ratio = level[s].max(0.0) / self.aid0[s];
+            if self.k.aid0[s] > 0.0 {
+                let now_ratio = self.aid_received(s) / self.k.aid0[s];
+                let after_ratio = level[s].max(0.0) / self.k.aid0[s];
                 let base_now = 1.0 - sd.aid_dependence + sd.aid_dependence * now_ratio;
                 let base_after = 1.0 - sd.aid_dependence + sd.aid_dependence * after_ratio;
                 eff_after[s] = eff_now[s] * base_after / base_now.max(1e-9);
@@ -694,232 +1013,227 @@ impl Sim {
         (loss, self.drift(rho_after) - self.drift(rho_now), first)
     }
 
-    /// One talk round. Returns `Some(Settlement | Ceasefire)` if the war stops.
-    fn talk<O: Observer>(
-        &mut self,
-        st: &mut State,
-        rng: &mut ChaCha8Rng,
-        eff: [f64; 2],
-        observer: &mut O,
-    ) -> Option<OutcomeKind> {
-        st.rounds += 1;
-        let (n, m) = (self.p.n_actors(), self.p.n_issues());
-        let terr = self.p.territorial.unwrap_or(0);
-        let line = self.p.km2_to_index(st.km2);
-        for k in 0..m {
-            self.nodeal[k] = if k == terr { line } else { self.p.no_deal[k] };
-        }
-        let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
-        let q = [talk::prevail(rho), 1.0 - talk::prevail(rho)];
-        let (exo_loss, ddrift, ev_week) = self.anticipated(st, eff);
-        // Value of war per belligerent (Fearon's p − c, made dynamic).
-        let h = self.p.valuation_horizon;
-        let fatigue = (-self.p.fatigue_per_year * st.week as f64 / 52.0).exp();
-        let mut vwar = [0.0; 2];
-        let noise_var =
-            if self.p.front_tail_dof > 2.0 { self.p.front_tail_dof / (self.p.front_tail_dof - 2.0) } else { 9.0 };
-        let (kmin, kmax) = (self.p.km2_knots[0].1, self.p.km2_knots[self.p.km2_knots.len() - 1].1);
-        for s in 0..2 {
-            let a = self.p.sides[s].belligerent;
-            let after = if ev_week == u32::MAX { 0.0 } else { ((h - (ev_week - st.week) as f64) / h).clamp(0.0, 1.0) };
-            let drift = st.belief[s] + ddrift * after;
-            let k_hat = (st.km2 + h * fatigue * drift).clamp(kmin, kmax);
-            let sd_w = self.p.front_noise * noise_var.sqrt();
-            let sd_k = (h * sd_w * sd_w + h * h * sd_w * sd_w / st.belief_n[s].max(1e-9)).sqrt().max(1e-9);
-            let l_hat = self.p.km2_to_index(k_hat);
-            let dl =
-                (self.p.km2_to_index((k_hat + sd_k).min(kmax)) - self.p.km2_to_index((k_hat - sd_k).max(kmin))) / 2.0;
-            let mut u = 0.0;
-            for k in 0..m {
-                let x = if k == terr { l_hat } else { self.nodeal[k] };
-                u -= self.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0;
-            }
-            let cost = h / 52.0 * fatigue * self.p.sides[s].war_cost_per_year / self.resolve[a];
-            let risk = self.p.risk[a] * self.nsal[a * m + terr] * dl / 100.0;
-            let p_collapse = if s == 1 && self.p.collapse_second_km2.is_finite() {
-                1.0 - norm_cdf((self.p.collapse_second_km2 - k_hat) / sd_k)
-            } else if s == 0 && self.p.collapse_first_km2.is_finite() {
-                norm_cdf((self.p.collapse_first_km2 - k_hat) / sd_k)
-            } else {
-                0.0
-            };
-            vwar[s] = u - cost - risk - p_collapse;
-        }
-        // Leverage: capability scaled by battlefield momentum.
-        let scale = self.p.calibrated_gain.abs().max(self.p.front_noise).max(1.0);
-        let mom = (st.momentum / scale).clamp(-3.0, 3.0);
-        let lev = [
-            self.p.capability[self.p.sides[0].belligerent] * (self.p.momentum_leverage * mom).exp(),
-            self.p.capability[self.p.sides[1].belligerent] * (-self.p.momentum_leverage * mom).exp(),
-        ];
-        let g = st.guarantee;
-        // The mediator's proposal: the weighted Nash product over the frontier, if any deal
-        // beats war for both; otherwise the compromise of current positions.
-        let ctx =
-            talk::UtilityContext { p: &self.p, pos: &self.pos, nsal: &self.nsal, nodeal: &self.nodeal, guarantee: g };
-        let found = self.frontier.solve(
-            &ctx,
-            [self.p.sides[0].belligerent, self.p.sides[1].belligerent],
-            vwar,
-            lev,
-            &mut self.segments,
-            &mut self.deal,
-        );
-        let range_open = found.range_open;
-        st.range_open = range_open;
-        if range_open && st.first_open.is_none() {
-            st.first_open = Some(st.week);
-        }
-        let compromise = !found.solved;
-        if compromise {
-            self.collective_forecast();
-            self.deal.copy_from_slice(&self.forecast);
-        }
-        // Supporters' amendments.
-        self.amended.copy_from_slice(&self.deal);
-        for j in 0..n {
-            if self.p.amends[j] {
-                for k in 0..m {
-                    let s = self.p.salience[j * m + k];
-                    self.amended[k] += self.p.amendment_strength * s * (self.pos[j * m + k] - self.amended[k]);
-                }
-            }
-        }
-        // Acceptance by veto players, with Powell's commitment check.
-        self.decisions.clear();
-        let mut all = true;
+    /// No deal: positions move toward the round's collective forecast; the side losing
+    /// ground concedes faster, the side gaining hardens (momentum). Public red lines (the
+    /// line itself for actors that follow it) are never crossed.
+    fn concede(&mut self, mom: f64) {
+        let p = &self.p;
+        let (n, m) = (p.n_actors(), p.n_issues());
         for a in 0..n {
-            if !self.p.veto[a] {
-                continue;
-            }
-            let ctx = talk::UtilityContext {
-                p: &self.p,
-                pos: &self.pos,
-                nsal: &self.nsal,
-                nodeal: &self.nodeal,
-                guarantee: g,
-            };
-            let u = ctx.deal_utility(a, &self.amended);
-            let (v, commitment_ok) = match self.p.side_of[a].filter(|_| self.p.role[a] == Role::Belligerent) {
-                Some(s) => {
-                    let deal_loss = ctx.power_loss(a, &self.amended);
-                    let delta = (exo_loss[s] + (1.0 - g) * deal_loss - g * self.p.guarantee_power).max(0.0);
-                    let c = self.p.sides[s].war_cost_per_year / self.resolve[a];
-                    let dlt = self.p.commitment_discount;
-                    (vwar[s], dlt * delta <= (1.0 - dlt) * (1.0 - q[s] + c))
-                }
-                None => (ctx.base_utility(a, &self.nodeal), true),
-            };
-            let margin = u - v;
-            let pr = 1.0 / (1.0 + (-margin / self.p.acceptance_noise).exp());
-            let draw: f64 = rng.random();
-            let accepted = commitment_ok && draw < pr;
-            all &= accepted;
-            self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok });
-        }
-        let mut cf_margins = None;
-        let mut ceasefire = false;
-        if !all {
-            // Fallback: a ceasefire at the line, if both belligerents prefer it to war.
-            let ctx = talk::UtilityContext {
-                p: &self.p,
-                pos: &self.pos,
-                nsal: &self.nsal,
-                nodeal: &self.nodeal,
-                guarantee: g,
-            };
-            let mut mg = [0.0; 2];
-            let mut both = true;
-            for s in 0..2 {
-                let a = self.p.sides[s].belligerent;
-                // A freeze accepts the line: conceding it past a public red line costs the
-                // same audience cost as a deal would.
-                let terr_aud = ctx.issue_utility_audience(a, terr, self.nodeal[terr]);
-                mg[s] = ctx.base_utility(a, &self.nodeal) + terr_aud - vwar[s];
-                let pr = 1.0 / (1.0 + (-mg[s] / self.p.acceptance_noise).exp());
-                let draw: f64 = rng.random();
-                both &= draw < pr;
-            }
-            cf_margins = Some(mg);
-            ceasefire = both;
-        }
-        observer.round(&RoundView {
-            week: st.week,
-            proposal: &self.deal,
-            amended: &self.amended,
-            compromise,
-            range_open,
-            values_of_war: vwar,
-            decisions: &self.decisions,
-            ceasefire_margins: cf_margins,
-            settled: all,
-            ceasefire,
-        });
-        if all {
-            self.terms.copy_from_slice(&self.amended);
-            return Some(OutcomeKind::Settlement);
-        }
-        if ceasefire {
-            return Some(OutcomeKind::Ceasefire);
-        }
-        // No deal: concessions toward the round's collective forecast; the side losing ground
-        // concedes faster, the side gaining hardens. Public red lines are never crossed.
-        // The compromise proposal already computed it from these same positions.
-        if !compromise {
-            self.collective_forecast();
-        }
-        for a in 0..n {
-            let base = self.p.concession_rate;
-            let rate = match (self.p.role[a], self.p.side_of[a]) {
+            let base = p.concession_rate;
+            let rate = match (p.role[a], p.side_of[a]) {
                 (Role::Belligerent, Some(s)) => {
                     let own = if s == 0 { mom } else { -mom };
-                    base * (1.0 - self.p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)
+                    base * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)
                 }
                 _ => base,
             };
             for k in 0..m {
                 let i = a * m + k;
-                let mut x = self.pos[i] + rate * (self.forecast[k] - self.pos[i]);
-                let r = if self.p.follows_line[a] && Some(k) == self.p.territorial {
-                    self.nodeal[k]
-                } else {
-                    self.p.red_line[i]
-                };
+                let mut x = self.pos[i] + rate * (self.round.forecast[k] - self.pos[i]);
+                let r = if p.follows_line[a] && Some(k) == p.territorial { self.nodeal[k] } else { p.red_line[i] };
                 if r.is_finite() {
-                    x = if self.p.position[i] >= r { x.max(r) } else { x.min(r) };
+                    x = if p.position[i] >= r { x.max(r) } else { x.min(r) };
                 }
                 self.pos[i] = x;
             }
         }
-        // Failed talks can trigger an escalation pulse.
+    }
+
+    /// Failed talks can trigger an escalation pulse (one draw).
+    fn escalate(&self, st: &mut State, rng: &mut ChaCha8Rng) {
         let u: f64 = rng.random();
         if u < self.p.escalation_probability {
             st.pulse += self.p.escalation_pulse;
         }
-        None
     }
 
-    /// The collective forecast of current positions (compromise or median), into `forecast`.
-    fn collective_forecast(&mut self) {
-        let (n, m) = (self.p.n_actors(), self.p.n_issues());
+    // ---- The ceasefire and the end of a run ---------------------------------------------
+
+    /// A ceasefire agreed this week: its breakdown is a geometric waiting time from the weekly
+    /// hazard, which credible guarantees lower (one draw). If it holds to the horizon the
+    /// frozen weeks still reach the observers and the run ends as a ceasefire (returned).
+    fn start_ceasefire<O: Observer>(
+        &mut self,
+        st: &mut State,
+        rng: &mut ChaCha8Rng,
+        observer: &mut O,
+    ) -> Option<RunSummary> {
+        let t = st.week;
+        let g = st.guarantee * self.p.guarantee_breakdown_reduction;
+        let h_year = self.p.ceasefire_breakdown_per_year * (1.0 - g);
+        let h = 1.0 - (1.0 - h_year.min(0.999_999)).powf(1.0 / 52.0);
+        let u: f64 = rng.random();
+        let wait = if h <= 0.0 { u32::MAX } else { ((1.0 - u).ln() / (1.0 - h).ln()).floor().min(1e9) as u32 + 1 };
+        let until = t.saturating_add(wait);
+        if until < self.p.horizon {
+            st.ceasefire_until = Some(until);
+            return None;
+        }
+        for w in t + 1..self.p.horizon {
+            st.week = w;
+            let aid = [self.aid_received(0), self.aid_received(1)];
+            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
+        }
+        st.week = t;
+        Some(self.finish_at_line(st, OutcomeKind::Ceasefire, t))
+    }
+
+    /// What the observers see of a week.
+    fn week_view(&self, st: &State, f: &Fought, ceasefire: bool) -> WeekView {
+        WeekView {
+            week: st.week,
+            km2: st.km2,
+            index: self.p.km2_to_index(st.km2),
+            gain: f.gain,
+            casualties: f.casualties,
+            cum_casualties: st.cum_cas,
+            forces: st.forces,
+            economy: st.economy,
+            aid: f.aid,
+            belief: st.belief,
+            intensity: f.intensity,
+            range_open: st.range_open,
+            ceasefire,
+        }
+    }
+
+    /// Ends a run without a settlement: the terms are the line and the no-deal values.
+    fn finish_at_line(&mut self, st: &State, kind: OutcomeKind, week: u32) -> RunSummary {
+        for k in 0..self.p.n_issues() {
+            self.terms[k] = if Some(k) == self.p.territorial { self.p.km2_to_index(st.km2) } else { self.p.no_deal[k] };
+        }
+        self.summary(st, kind, week)
+    }
+
+    fn summary(&self, st: &State, kind: OutcomeKind, week: u32) -> RunSummary {
+        RunSummary {
+            kind,
+            week,
+            km2: st.km2,
+            index: self.p.km2_to_index(st.km2),
+            casualties: st.cum_cas,
+            costs: st.costs,
+            rounds: st.rounds,
+            breakdowns: st.breakdowns,
+            first_open_week: st.first_open,
+        }
+    }
+}
+
+impl RoundInputs<'_> {
+    /// The ceasefire fallback: a freeze at the line, voted on by both belligerents, each
+    /// accepting with the logistic probability of its margin over war (one draw each, first
+    /// side first). Returns the margins and whether both accepted.
+    fn ceasefire_vote(&self, rng: &mut ChaCha8Rng) -> ([f64; 2], bool) {
+        let (u, p) = (&self.u, self.u.p);
+        let terr = p.territorial.unwrap_or(0);
+        let mut mg = [0.0; 2];
+        let mut both = true;
+        for s in 0..2 {
+            let a = p.sides[s].belligerent;
+            // A freeze accepts the line: conceding it past a public red line costs the same
+            // audience cost as a deal would.
+            let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
+            mg[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
+            let pr = 1.0 / (1.0 + (-mg[s] / p.acceptance_noise).exp());
+            let draw: f64 = rng.random();
+            both &= draw < pr;
+        }
+        (mg, both)
+    }
+}
+
+impl RoundBuffers {
+    /// The mediator's proposal, into `deal`: the weighted Nash product over the frontier if
+    /// some deal beats war for both belligerents; otherwise the compromise of current
+    /// positions (the collective forecast, which then stays in `forecast`).
+    fn propose(&mut self, input: &RoundInputs<'_>) -> talk::FrontierResult {
+        let p = input.u.p;
+        let who = [p.sides[0].belligerent, p.sides[1].belligerent];
+        let found =
+            self.frontier.solve(&input.u, who, input.war.v, input.war.leverage, &mut self.segments, &mut self.deal);
+        if !found.solved {
+            self.collective_forecast(&input.u);
+            self.deal.copy_from_slice(&self.forecast);
+        }
+        found
+    }
+
+    /// Supporters with amending rights move the proposal toward their positions, in
+    /// proportion to their saliences, into `amended`.
+    fn amend(&mut self, u: &talk::UtilityContext<'_>) {
+        let p = u.p;
+        let m = p.n_issues();
+        self.amended.copy_from_slice(&self.deal);
+        for j in 0..p.n_actors() {
+            if p.amends[j] {
+                for k in 0..m {
+                    let s = p.salience[j * m + k];
+                    self.amended[k] += p.amendment_strength * s * (u.pos[j * m + k] - self.amended[k]);
+                }
+            }
+        }
+    }
+
+    /// The veto players' votes on the amended deal, into `decisions`: each accepts with the
+    /// logistic probability of its margin over war (one draw each, in actor order), and a
+    /// belligerent only if the deal passes Powell's commitment check. Returns whether all
+    /// accepted.
+    fn vote(&mut self, input: &RoundInputs<'_>, rng: &mut ChaCha8Rng) -> bool {
+        let (u, war) = (&input.u, &input.war);
+        let p = u.p;
+        let g = u.guarantee;
+        self.decisions.clear();
+        let mut all = true;
+        for a in 0..p.n_actors() {
+            if !p.veto[a] {
+                continue;
+            }
+            let utility = u.deal_utility(a, &self.amended);
+            let (v, commitment_ok) = match p.side_of[a].filter(|_| p.role[a] == Role::Belligerent) {
+                Some(s) => {
+                    let deal_loss = u.power_loss(a, &self.amended);
+                    let delta = (war.exo_loss[s] + (1.0 - g) * deal_loss - g * p.guarantee_power).max(0.0);
+                    let c = p.sides[s].war_cost_per_year / input.resolve[a];
+                    let dlt = p.commitment_discount;
+                    (war.v[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
+                }
+                None => (u.base_utility(a, u.nodeal), true),
+            };
+            let margin = utility - v;
+            let pr = 1.0 / (1.0 + (-margin / p.acceptance_noise).exp());
+            let draw: f64 = rng.random();
+            let accepted = commitment_ok && draw < pr;
+            all &= accepted;
+            self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok });
+        }
+        all
+    }
+
+    /// The collective forecast of current positions (compromise or median) of all but
+    /// bystanders, into `forecast`; the no-deal value where nobody weighs in.
+    fn collective_forecast(&mut self, u: &talk::UtilityContext<'_>) {
+        let p = u.p;
+        let (n, m) = (p.n_actors(), p.n_issues());
         for k in 0..m {
             let mut c = 0;
             for a in 0..n {
-                if self.p.role[a] == Role::Bystander {
+                if p.role[a] == Role::Bystander {
                     continue;
                 }
-                self.tmp_x[c] = self.pos[a * m + k];
-                self.tmp_w[c] = self.p.capability[a] * self.p.salience[a * m + k];
+                self.tmp_x[c] = u.pos[a * m + k];
+                self.tmp_w[c] = p.capability[a] * p.salience[a * m + k];
                 c += 1;
             }
             let (x, w) = (&self.tmp_x[..c], &self.tmp_w[..c]);
-            self.forecast[k] = match self.p.collective_model {
+            self.forecast[k] = match p.collective_model {
                 crate::scenario::CollectiveModel::Mean => truce_bargain::mean::weighted_mean(x, w),
                 crate::scenario::CollectiveModel::Median => {
                     truce_bargain::median::weighted_median(x, w, truce_bargain::median::TieRule::Lower)
                 }
             }
-            .unwrap_or(self.nodeal[k]);
+            .unwrap_or(u.nodeal[k]);
         }
     }
 }

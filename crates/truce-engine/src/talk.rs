@@ -25,8 +25,10 @@ pub fn prevail(rho: f64) -> f64 {
     r2 / (1.0 + r2)
 }
 
-/// What utilities depend on during a round.
+/// What utilities depend on during a round: the read-only inputs of a talk round, built once
+/// per round and shared by the proposal, the votes and the ceasefire fallback.
 pub struct UtilityContext<'a> {
+    /// The run's parameters (red lines, audience costs, power shifts, roles).
     pub p: &'a Params,
     /// Current advocated positions (actor-major).
     pub pos: &'a [f64],
@@ -107,10 +109,15 @@ impl UtilityContext<'_> {
 /// belligerent `gain` and costs the second `loss`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
+    /// Issue index.
     pub k: usize,
+    /// Value of the issue where the piece starts.
     pub from: f64,
+    /// Value of the issue where the piece ends.
     pub to: f64,
+    /// The first belligerent's utility gain along the piece.
     pub gain: f64,
+    /// The second belligerent's utility loss along the piece (negative: it gains too).
     pub loss: f64,
     order: u32,
 }
@@ -132,6 +139,7 @@ pub struct Frontier {
 }
 
 impl Frontier {
+    /// Buffers for `m` issues, large enough that a search never reallocates.
     pub fn with_capacity(m: usize) -> Self {
         let cap = 8 * m.max(1);
         Frontier { points: Vec::with_capacity(cap), u0: Vec::with_capacity(cap), u1: Vec::with_capacity(cap) }

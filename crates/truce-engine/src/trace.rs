@@ -96,10 +96,12 @@ pub struct Trace {
 /// An [`Observer`] that records a [`Trace`].
 pub struct TraceObserver<'p> {
     p: &'p Params,
+    /// What has been recorded so far.
     pub trace: Trace,
 }
 
 impl<'p> TraceObserver<'p> {
+    /// An empty trace of a run of `p` under `seed` (names are taken from `p`).
     pub fn new(p: &'p Params, seed: u64) -> Self {
         TraceObserver {
             p,
