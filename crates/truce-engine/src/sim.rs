@@ -510,7 +510,7 @@ impl Sim {
             );
             self.k.months_for = (p.start, p.horizon);
         }
-        self.calibrate();
+        self.fit_first_week();
     }
 
     /// Aid lines at their starting levels, with weekly fatigue and stop hazard.
@@ -536,7 +536,7 @@ impl Sim {
 
     /// Calibrates attrition and the front to the scenario's first week, and sets the front's
     /// shock distribution.
-    fn calibrate(&mut self) {
+    fn fit_first_week(&mut self) {
         let p = &self.p;
         // Attrition: side s loses casualties_per_week at the start, intensity 1.
         for s in 0..2 {
