@@ -2,11 +2,11 @@
 //! one exactly mergeable [`ForecastAggregate`].
 //!
 //! Run `i` draws its uncertain parameters and all of its simulation randomness from
-//! [`run_rng`]`(seed, i)` (parameters first, then the run on stream `i` of the same seed
-//! with the simulation's own generator), so a run's result depends only on (scenario, seed,
-//! i). Runs are processed in chunks; inside a chunk, rayon spreads contiguous tasks over the
-//! caller's thread pool and each task folds its runs into its own aggregate; task aggregates
-//! are merged in task order. Every accumulator is integer-valued (counts, fixed-point sums),
+//! [`run_rng`](crate::run_rng)`(seed, i)` (parameters first, then the run on stream `i` of
+//! the same seed with the simulation's own generator), so a run's result depends only on
+//! (scenario, seed, i). Runs are processed in chunks; inside a chunk, rayon spreads
+//! contiguous tasks over the caller's thread pool and each task folds its runs into its own
+//! aggregate; task aggregates are merged in task order. Every accumulator is integer-valued (counts, fixed-point sums),
 //! so merging is exact and the result is bit-identical for any thread count, chunk size or
 //! split into shards. Memory is flat in the number of runs.
 //!
