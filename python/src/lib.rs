@@ -1,30 +1,27 @@
 //! `truce._truce`: the native core of the Python package.
 //!
-//! Thin by design, like the CLI: it converts, calls the libraries and returns. Structured
-//! results cross the boundary as JSON text (the same serde serialisation the CLI prints) and
-//! the Python layer turns them into dicts and DataFrames. Long work runs with the GIL released.
+//! Thin by design, like the CLI: it converts, calls the libraries and returns. A forecast is a
+//! [`ForecastJob`] (the same job the CLI and the page run), so its results are the CLI's byte
+//! for byte. Structured results cross the boundary as JSON text (the same serde serialisation
+//! the CLI prints) and the Python layer turns them into dicts and DataFrames. Long work runs
+//! with the GIL released.
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 use truce_bargain::backtest::run_backtest;
 use truce_bargain::nash::Loss;
 use truce_bargain::registry::{self, ModelConfig};
 use truce_bargain::{ActorTable, SolveContext};
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Loaded};
-use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastOptions};
-use truce_forecast::part::Part;
-use truce_forecast::summary::summarise;
+use truce_engine::outcome::OutcomeKind;
+use truce_forecast::job::{self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
 
 create_exception!(truce, TruceError, PyValueError, "An error of truce: bad input, a refused part file, ...");
 create_exception!(truce, ScenarioError, TruceError, "A scenario that does not parse or validate.");
-
-/// Never set: the Python API has no Ctrl-C cancellation of a forecast.
-static NEVER: AtomicBool = AtomicBool::new(false);
 
 fn err(msg: impl ToString) -> PyErr {
     TruceError::new_err(msg.to_string())
@@ -32,6 +29,20 @@ fn err(msg: impl ToString) -> PyErr {
 
 fn json<T: serde::Serialize>(v: &T) -> PyResult<String> {
     serde_json::to_string(v).map_err(err)
+}
+
+/// A job error as a Python exception: `ScenarioError` for the scenario's, `TruceError` for
+/// the rest; options are named as the Python arguments (`n`, `horizon`, ...).
+fn job_err(e: JobError) -> PyErr {
+    let name = |o: JobOption| match o {
+        JobOption::Runs => "n",
+        o => o.name(),
+    };
+    if e.is_scenario_error() {
+        ScenarioError::new_err(e.describe(name))
+    } else {
+        TruceError::new_err(e.describe(name))
+    }
 }
 
 fn load(label: &str, text: &str) -> PyResult<Loaded> {
@@ -44,23 +55,17 @@ fn builtin_scenarios() -> Vec<(String, String)> {
     builtin::BUILTIN.iter().map(|b| (b.0.to_string(), b.1.to_string())).collect()
 }
 
-/// Resolves a path or a built-in name, as the CLI does: returns `(label, text)` where
-/// `label` names the source in messages (`path` or `<built-in NAME>`).
+/// The outcome kinds' JSON names, in reporting order (the engine's one list).
+#[pyfunction]
+fn outcome_kinds() -> Vec<&'static str> {
+    OutcomeKind::ALL.iter().map(|k| k.name()).collect()
+}
+
+/// Resolves a path or a built-in name with the job's resolver (the CLI's): returns
+/// `(label, text)` where `label` names the source in messages (`path` or `<built-in NAME>`).
 #[pyfunction]
 fn scenario_source(name: &str) -> PyResult<(String, String)> {
-    let path = Path::new(name);
-    if path.exists() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ScenarioError::new_err(format!("{}: cannot read the file: {e}", path.display())))?;
-        return Ok((path.display().to_string(), text));
-    }
-    match builtin::builtin(name) {
-        Some(text) => Ok((format!("<built-in {name}>"), text.to_string())),
-        None => Err(ScenarioError::new_err(format!(
-            "unknown scenario `{name}`: no such file, and not a built-in scenario ({})",
-            builtin::names().join(", ")
-        ))),
-    }
+    Source::Named(name.to_string()).read().map_err(job_err)
 }
 
 /// Parses and validates scenario text; raises `ScenarioError` with the CLI's message.
@@ -100,17 +105,9 @@ fn run_trace(py: Python<'_>, label: &str, text: &str, seed: u64) -> PyResult<Str
     json(&trace)
 }
 
-fn pool(threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
-    if threads == Some(0) {
-        return Err(err("threads must be at least 1"));
-    }
-    rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build().map_err(err)
-}
-
-/// Runs a forecast or a shard of one; mirrors `truce forecast` (the fingerprint is taken from
-/// the scenario text, the seed and the horizon).
+/// Runs the forecast job on scenario text with the GIL released.
 #[allow(clippy::too_many_arguments)]
-fn forecast_part_inner(
+fn run_job(
     py: Python<'_>,
     label: &str,
     text: &str,
@@ -118,40 +115,16 @@ fn forecast_part_inner(
     seed: u64,
     threads: Option<usize>,
     horizon: Option<u32>,
-    shard: Option<(u64, u64)>,
-) -> PyResult<Part> {
-    if runs == 0 {
-        return Err(err("n (runs) must be at least 1"));
-    }
-    let mut loaded = load(label, text)?;
-    if let Some(h) = horizon {
-        if h == 0 {
-            return Err(err("horizon must be at least 1 week"));
-        }
-        loaded.params.horizon = h;
-    }
-    let fp = fingerprint(text, seed, loaded.params.horizon);
-    let (k, n) = shard.unwrap_or((1, 1));
-    if k == 0 || n == 0 || k > n {
-        return Err(err(format!("shard {k}/{n}: expected K/N with 1 ≤ K ≤ N")));
-    }
-    if n > runs {
-        return Err(err(format!("{n} shards for {runs} runs; use at most as many shards as runs")));
-    }
-    let (first_run, len) = truce_forecast::part::shard_range(k, n, runs);
-    let pool = pool(threads)?;
-    let opts = ForecastOptions { seed, first_run, runs: len, chunk: 16_384 };
-    let run = py.detach(|| pool.install(|| run_forecast(&loaded, &fp, &opts, &|_| {}, &NEVER, None))).map_err(err)?;
-    Ok(Part {
-        shard: k,
-        shards: n,
-        total_runs: runs,
-        first_run,
-        runs: len,
-        start: loaded.params.start,
-        scenario_text: text.to_string(),
-        aggregate: run.aggregate,
-    })
+    shard: Option<Shard>,
+) -> PyResult<JobOutput> {
+    let job = ForecastJob {
+        horizon,
+        shard,
+        threads,
+        ..ForecastJob::new(Source::Text { label: label.to_string(), text: text.to_string() }, runs, seed)
+    };
+    let prepared = job.prepare().map_err(job_err)?;
+    py.detach(|| prepared.run(Hooks::none())).map_err(job_err)
 }
 
 /// A whole forecast: the summary as pretty JSON, byte for byte what
@@ -167,9 +140,10 @@ fn forecast(
     threads: Option<usize>,
     horizon: Option<u32>,
 ) -> PyResult<String> {
-    let part = forecast_part_inner(py, label, text, runs, seed, threads, horizon, None)?;
-    let summary = summarise(&part.aggregate, part.start, false);
-    serde_json::to_string_pretty(&summary).map_err(err)
+    match run_job(py, label, text, runs, seed, threads, horizon, None)? {
+        JobOutput::Forecast(f) => serde_json::to_string_pretty(&f.summary).map_err(err),
+        JobOutput::Part(_) => Err(err("internal error: a whole forecast returned a part")),
+    }
 }
 
 /// Shard `shard` of `shards` of a forecast: the bytes of a part file, as written by
@@ -188,24 +162,19 @@ fn forecast_part<'py>(
     threads: Option<usize>,
     horizon: Option<u32>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let part = forecast_part_inner(py, label, text, runs, seed, threads, horizon, Some((shard, shards)))?;
-    let bytes = py.detach(|| truce_forecast::part::encode(&part));
-    Ok(PyBytes::new(py, &bytes))
+    let shard = Some(Shard { k: shard, n: shards });
+    match run_job(py, label, text, runs, seed, threads, horizon, shard)? {
+        JobOutput::Part(part) => Ok(PyBytes::new(py, &py.detach(|| truce_forecast::part::encode(&part)))),
+        JobOutput::Forecast(_) => Err(err("internal error: a shard returned a whole forecast")),
+    }
 }
 
 /// Merges part files given as `(name, bytes)`; returns the summary as pretty JSON (what
 /// `truce merge --format json` prints, without its final newline).
 #[pyfunction]
 fn merge_parts(py: Python<'_>, parts: Vec<(String, Vec<u8>)>) -> PyResult<String> {
-    py.detach(|| {
-        let mut decoded = Vec::with_capacity(parts.len());
-        for (name, bytes) in &parts {
-            decoded.push((name.clone(), truce_forecast::part::decode(name, bytes)?));
-        }
-        let (_, summary) = truce_forecast::part::merge_parts(&decoded)?;
-        serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())
-    })
-    .map_err(err)
+    let merged = py.detach(|| job::merge(&parts)).map_err(job_err)?;
+    serde_json::to_string_pretty(&merged.summary).map_err(err)
 }
 
 /// Status quo from JSON: a number for every issue, or `{issue: value}`.
@@ -304,6 +273,7 @@ fn _truce(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(builtin_scenarios, m)?)?;
+    m.add_function(wrap_pyfunction!(outcome_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_source, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_json, m)?)?;
     m.add_function(wrap_pyfunction!(json_to_toml, m)?)?;

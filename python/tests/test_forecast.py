@@ -40,6 +40,24 @@ def test_parts_merge_like_the_cli(cli, tmp_path):
     assert truce.merge_parts(parts) == truce.forecast(n=n, seed=seed)
 
 
+def test_python_and_cli_parts_merge_together(cli, tmp_path):
+    # Parts from different shells of the same forecast merge to the single-process result.
+    n, seed = 2000, 8
+    cli_part = tmp_path / "part-2.truce"
+    cli("forecast", "generic-interstate", "-n", n, "--seed", seed, "--shard", "2/2", "--out", cli_part, "--quiet")
+    py_part = tmp_path / "part-1.truce"
+    py_part.write_bytes(truce.forecast_part("generic-interstate", n, seed=seed, shard=1, shards=2))
+    one_pass = cli("forecast", "generic-interstate", "-n", n, "--seed", seed, "--format", "json", "--quiet").stdout
+    assert cli("merge", py_part, cli_part, "--format", "json").stdout == one_pass
+    assert truce.merge_parts([cli_part.read_bytes(), py_part.read_bytes()]).json + "\n" == one_pass
+
+
+def test_outcome_kinds_come_from_the_engine():
+    f = truce.forecast("generic-interstate", n=200, seed=1)
+    assert set(truce.OUTCOME_KINDS) == set(f.summary["outcomes"])
+    assert truce.OUTCOME_KINDS[0] == "settlement" and truce.OUTCOME_KINDS[-1] == "stalemate"
+
+
 def test_bad_parts_are_refused():
     a = truce.forecast_part("ukraine-2025-12", 1000, seed=1, shard=1, shards=2)
     b = truce.forecast_part("ukraine-2025-12", 1000, seed=1, shard=2, shards=2)
@@ -69,10 +87,16 @@ def test_forecast_tables():
 
 
 def test_bad_arguments_raise():
-    with pytest.raises(truce.TruceError, match="at least 1"):
+    with pytest.raises(truce.TruceError, match="^n must be at least 1"):
         truce.forecast(n=0)
     with pytest.raises(truce.TruceError, match="shards"):
         truce.forecast_part("ukraine-2025-12", 2, shard=1, shards=3)
+    with pytest.raises(truce.TruceError, match="1 ≤ K ≤ N"):
+        truce.forecast_part("ukraine-2025-12", 10, shard=3, shards=2)
+    with pytest.raises(truce.TruceError, match="^horizon must be at least 1 week and at most 5200"):
+        truce.forecast(n=10, horizon=5201)
+    with pytest.raises(truce.TruceError, match="^threads must be at least 1"):
+        truce.forecast(n=10, threads=0)
 
 
 def test_the_gil_is_released_during_a_forecast():

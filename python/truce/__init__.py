@@ -43,8 +43,8 @@ __all__ = [
 
 __version__: str = _truce.__version__
 
-#: Outcome kinds in the order the CLI reports them.
-OUTCOME_KINDS = ("settlement", "ceasefire", "collapse_first", "collapse_second", "low_activity", "stalemate")
+#: Outcome kinds (their JSON names) in the order the CLI reports them: the engine's one list.
+OUTCOME_KINDS: Tuple[str, ...] = tuple(_truce.outcome_kinds())
 
 
 def _is_date(x: Any) -> bool:

@@ -1,16 +1,16 @@
 //! `truce forecast`: the ensemble forecast, the main job.
 
-use crate::scenario_cmd::load_scenario;
 use crate::{CliError, ReportFormat};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use truce_engine::builtin;
-use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastOptions, RowSink};
-use truce_forecast::part::Part;
-use truce_forecast::summary::{summarise, Summary};
+use truce_engine::load::Loaded;
+use truce_engine::outcome::OutcomeKind;
+use truce_forecast::ensemble::RowSink;
+use truce_forecast::job::{self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
+use truce_forecast::summary::Summary;
 use truce_io::output::{run_columns, write_atomic, CsvRuns, ParquetRuns};
 
 /// Default number of runs: finishes in a few seconds on two cores.
@@ -53,24 +53,13 @@ pub struct ForecastArgs {
     pub report: Option<PathBuf>,
 }
 
-/// Parses `K/N` with 1 ≤ K ≤ N.
-fn parse_shard(s: &str) -> Result<(u64, u64), CliError> {
-    let bad = || CliError(format!("--shard `{s}`: expected K/N with 1 ≤ K ≤ N, e.g. 2/8"));
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
-    if k == 0 || n == 0 || k > n {
-        return Err(bad());
-    }
-    Ok((k, n))
-}
-
 enum Rows {
     Csv(CsvRuns),
     Parquet(Box<ParquetRuns>),
 }
 
 impl Rows {
-    fn sink(&mut self) -> &mut dyn RowSink {
+    fn sink(&mut self) -> &mut (dyn RowSink + Send) {
         match self {
             Rows::Csv(c) => c,
             Rows::Parquet(p) => p.as_mut(),
@@ -87,38 +76,39 @@ impl Rows {
 /// Set by Ctrl-C; checked between chunks.
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
+/// How the CLI spells a job's options in messages.
+fn flag(o: JobOption) -> &'static str {
+    match o {
+        JobOption::Runs => "-n/--runs",
+        JobOption::Horizon => "--horizon",
+        JobOption::Shard => "--shard",
+        JobOption::Threads => "--threads",
+        JobOption::Chunk => "chunk",
+    }
+}
+
+/// A job error as the CLI says it.
+pub fn job_error(e: JobError) -> CliError {
+    CliError(e.describe(flag))
+}
+
 pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
-    if a.runs == 0 {
-        return Err(CliError("-n/--runs must be at least 1".into()));
-    }
-    if a.threads == Some(0) {
-        return Err(CliError("--threads must be at least 1".into()));
-    }
-    let mut loaded = load_scenario(&a.scenario)?;
-    if let Some(h) = a.horizon {
-        if h == 0 {
-            return Err(CliError("--horizon must be at least 1 week".into()));
-        }
-        loaded.params.horizon = h;
-    }
-    let text = scenario_text(&a.scenario)?;
-    let fp = fingerprint(&text, a.seed, loaded.params.horizon);
-    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    let shard = a.shard.as_deref().map(Shard::parse).transpose().map_err(job_error)?;
+    let job = ForecastJob {
+        horizon: a.horizon,
+        shard,
+        threads: a.threads,
+        ..ForecastJob::new(Source::Named(a.scenario.clone()), a.runs, a.seed)
+    };
+    job.validate().map_err(job_error)?;
     if shard.is_some() && a.out.is_none() {
         return Err(CliError("--shard needs --out FILE for the part file".into()));
     }
-    if let Some((_, n)) = shard {
-        if n > a.runs {
-            return Err(CliError(format!(
-                "--shard: {n} shards for {} runs; use at most as many shards as runs",
-                a.runs
-            )));
-        }
+    if shard.is_some() && a.report.is_some() {
+        return Err(CliError("--report needs the whole forecast: use it with `truce merge`, not --shard".into()));
     }
-    let (first_run, runs) = match shard {
-        Some((k, n)) => truce_forecast::part::shard_range(k, n, a.runs),
-        None => (0, a.runs),
-    };
+    let job = job.prepare().map_err(job_error)?;
+    let loaded = job.loaded();
     // Open every output first: an unwritable path fails before any work, leaving nothing.
     let mut rows = match &a.runs_out {
         None => None,
@@ -140,18 +130,12 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         drop(truce_io::output::AtomicFile::create(out)?);
     }
     if let Some(r) = &a.report {
-        if shard.is_some() {
-            return Err(CliError("--report needs the whole forecast: use it with `truce merge`, not --shard".into()));
-        }
         crate::web_cmd::probe(r)?;
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError(e.to_string()))?;
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
+    let (first_run, runs) = job.run_range();
     let show = !a.quiet && std::io::stderr().is_terminal();
-    let bar = Arc::new(if show {
+    let bar = if show {
         let b = indicatif::ProgressBar::new(runs);
         b.set_style(
             indicatif::ProgressStyle::with_template(
@@ -162,80 +146,65 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         b
     } else {
         indicatif::ProgressBar::hidden()
-    });
-    let opts = ForecastOptions { seed: a.seed, first_run, runs, chunk: 16_384 };
-    let b2 = bar.clone();
-    let progress = move |done: u64| b2.set_position(done);
-    let result =
-        pool.install(|| run_forecast(&loaded, &fp, &opts, &progress, &CANCEL, rows.as_mut().map(|r| r.sink())));
+    };
+    let progress = |done: u64| bar.set_position(done);
+    let hooks = Hooks { progress: &progress, cancel: &CANCEL, rows: rows.as_mut().map(Rows::sink) };
+    let result = job.run(hooks);
     bar.finish_and_clear();
-    let run = result.map_err(|e| CliError(e.to_string()))?;
+    let output = result.map_err(|e| match e {
+        JobError::Cancelled { done, .. } => {
+            CliError(format!("stopped by Ctrl-C after {done} of {runs} runs: no part file written"))
+        }
+        e => job_error(e),
+    })?;
     if let Some(r) = rows {
         r.commit()?;
     }
-    if run.interrupted {
-        eprintln!("interrupted: {} of {} runs finished; the summary covers those runs", run.aggregate.runs, runs);
-    }
-    if let Some((k, n)) = shard {
-        if run.interrupted {
-            return Err(CliError("stopped by Ctrl-C: no part file written".into()));
+    let f = match output {
+        JobOutput::Part(part) => {
+            let out = a.out.as_ref().expect("checked above");
+            write_atomic(out, &truce_forecast::part::encode(&part))?;
+            if !a.quiet {
+                eprintln!(
+                    "shard {}/{}: runs {first_run}..{} written to {}",
+                    part.shard,
+                    part.shards,
+                    first_run + runs,
+                    out.display()
+                );
+            }
+            return Ok(());
         }
-        let part = Part {
-            shard: k,
-            shards: n,
-            total_runs: a.runs,
-            first_run,
-            runs,
-            start: loaded.params.start,
-            scenario_text: text,
-            aggregate: run.aggregate,
-        };
-        let out = a.out.as_ref().expect("checked above");
-        write_atomic(out, &truce_forecast::part::encode(&part))?;
-        if !a.quiet {
-            eprintln!("shard {k}/{n}: runs {first_run}..{} written to {}", first_run + runs, out.display());
-        }
-        return Ok(());
+        JobOutput::Forecast(f) => f,
+    };
+    let summary = &f.summary;
+    if summary.interrupted {
+        eprintln!("interrupted: {} of {} runs finished; the summary covers those runs", summary.runs, runs);
     }
-    let summary = summarise(&run.aggregate, loaded.params.start, run.interrupted);
     if let Some(out) = &a.out {
-        let json = serde_json::to_vec_pretty(&summary)?;
-        write_atomic(out, &json)?;
+        write_atomic(out, &serde_json::to_vec_pretty(summary)?)?;
     }
     if let Some(r) = &a.report {
-        crate::web_cmd::write_forecast_report(r, &summary, &loaded, &a.scenario)?;
+        crate::web_cmd::write_forecast_report(r, summary, loaded, job.label())?;
     }
     if !a.quiet || a.format == ReportFormat::Json {
         let mut w = std::io::stdout().lock();
         match a.format {
             ReportFormat::Json => {
-                serde_json::to_writer_pretty(&mut w, &summary)?;
+                serde_json::to_writer_pretty(&mut w, summary)?;
                 writeln!(w)?;
             }
-            ReportFormat::Table => print_table(&summary, &loaded, &run.aggregate, &mut w)?,
+            ReportFormat::Table => print_table(summary, loaded, &mut w)?,
         }
     }
-    if run.interrupted {
+    if summary.interrupted {
         return Err(CliError("stopped by Ctrl-C".into()));
     }
     Ok(())
 }
 
-/// The scenario's text (for the fingerprint).
-pub fn scenario_text(name: &str) -> Result<String, CliError> {
-    let path = std::path::Path::new(name);
-    if path.exists() {
-        return std::fs::read_to_string(path).map_err(|e| CliError(format!("{}: {e}", path.display())));
-    }
-    builtin::builtin(name).map(str::to_string).ok_or_else(|| CliError(format!("unknown scenario `{name}`")))
-}
-
-fn print_table(
-    s: &Summary,
-    l: &truce_engine::load::Loaded,
-    _a: &ForecastAggregate,
-    w: &mut impl Write,
-) -> std::io::Result<()> {
+/// The forecast as a table for people.
+fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<()> {
     let p = &l.params;
     writeln!(w, "{} — {}", s.scenario, l.scenario.scenario.title)?;
     writeln!(
@@ -249,23 +218,16 @@ fn print_table(
     )?;
     writeln!(w)?;
     writeln!(w, "Outcome probabilities (cumulative; ± Monte Carlo standard error)")?;
-    let kinds = ["settlement", "ceasefire", "collapse_first", "collapse_second", "low_activity", "stalemate"];
-    let label = |k: &str| match k {
-        "collapse_first" => format!("collapse {}", p.sides[0].name),
-        "collapse_second" => format!("collapse {}", p.sides[1].name),
-        "stalemate" => "still at war".to_string(),
-        "low_activity" => "low activity".to_string(),
-        _ => k.to_string(),
-    };
+    let sides: Vec<&str> = p.sides.iter().map(|s| s.name.as_str()).collect();
     write!(w, "{:<22}", "")?;
     for r in &s.at {
         write!(w, " {:>14}", r.label)?;
     }
     writeln!(w)?;
-    for k in kinds {
-        write!(w, "{:<22}", label(k))?;
+    for k in OutcomeKind::ALL {
+        write!(w, "{:<22}", k.label(&sides))?;
         for r in &s.at {
-            let pr = r.outcomes[k];
+            let pr = r.outcomes[k.name()];
             write!(w, " {:>7.1}% ±{:>4.1}", 100.0 * pr.p, 100.0 * pr.se)?;
         }
         writeln!(w)?;
@@ -333,34 +295,27 @@ pub struct MergeArgs {
 
 /// `truce merge`: the exact single-process result from shards.
 pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
-    let mut parts = Vec::new();
+    let mut files = Vec::new();
     for p in &a.parts {
         let bytes = std::fs::read(p).map_err(|e| CliError(format!("{}: cannot read: {e}", p.display())))?;
-        let name = p.display().to_string();
-        let part = truce_forecast::part::decode(&name, &bytes)?;
-        parts.push((name, part));
+        files.push((p.display().to_string(), bytes));
     }
-    let (merged, summary) = truce_forecast::part::merge_parts(&parts)?;
+    let merged = job::merge(&files).map_err(job_error)?;
+    let summary = &merged.summary;
     if let Some(out) = &a.out {
-        write_atomic(out, &serde_json::to_vec_pretty(&summary)?)?;
+        write_atomic(out, &serde_json::to_vec_pretty(summary)?)?;
     }
     if let Some(r) = &a.report {
-        let mut loaded = truce_engine::load::load_str("<merged scenario>", &merged.scenario_text)?;
-        loaded.params.horizon = merged.aggregate.horizon;
-        crate::web_cmd::write_forecast_report(r, &summary, &loaded, "<merged scenario>")?;
+        let loaded = merged.loaded().map_err(job_error)?;
+        crate::web_cmd::write_forecast_report(r, summary, &loaded, job::MERGED_LABEL)?;
     }
     let mut w = std::io::stdout().lock();
     match a.format {
         ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut w, &summary)?;
+            serde_json::to_writer_pretty(&mut w, summary)?;
             writeln!(w)?;
         }
-        ReportFormat::Table => {
-            let mut loaded = truce_engine::load::load_str("<merged scenario>", &merged.scenario_text)
-                .map_err(|e| CliError(e.to_string()))?;
-            loaded.params.horizon = merged.aggregate.horizon;
-            print_table(&summary, &loaded, &merged.aggregate, &mut w)?;
-        }
+        ReportFormat::Table => print_table(summary, &merged.loaded().map_err(job_error)?, &mut w)?,
     }
     Ok(())
 }

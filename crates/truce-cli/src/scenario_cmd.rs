@@ -1,28 +1,18 @@
 //! `truce run`, `truce check`, `truce scenarios`.
 
+use crate::forecast_cmd::job_error;
 use crate::CliError;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
-use std::path::Path;
 use truce_engine::builtin;
-use truce_engine::load::{load_str, Loaded};
+use truce_engine::load::Loaded;
 use truce_engine::trace::{run_traced, Trace};
+use truce_forecast::job::{LoadedSource, Source};
 
-/// Loads a scenario from a path or a built-in name.
-pub fn load_scenario(name: &str) -> Result<Loaded, CliError> {
-    let path = Path::new(name);
-    if path.exists() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError(format!("{}: cannot read the file: {e}", path.display())))?;
-        return load_str(&path.display().to_string(), &text).map_err(|e| CliError(e.to_string()));
-    }
-    match builtin::builtin(name) {
-        Some(text) => load_str(&format!("<built-in {name}>"), text).map_err(|e| CliError(e.to_string())),
-        None => Err(CliError(format!(
-            "unknown scenario `{name}`: no such file, and not a built-in scenario ({})",
-            builtin::names().join(", ")
-        ))),
-    }
+/// Loads a scenario from a path or a built-in name (the job's resolver, shared by every
+/// shell).
+fn load_scenario(name: &str) -> Result<LoadedSource, CliError> {
+    Source::Named(name.to_string()).load().map_err(job_error)
 }
 
 #[derive(Args, Debug)]
@@ -46,10 +36,10 @@ pub enum RunFormat {
 }
 
 pub fn run(a: &RunArgs) -> Result<(), CliError> {
-    let loaded = load_scenario(&a.scenario)?;
+    let LoadedSource { label, loaded, .. } = load_scenario(&a.scenario)?;
     let trace = run_traced(&loaded.params, a.seed);
     if let Some(r) = &a.report {
-        crate::web_cmd::write_run_report(r, &trace, &loaded, &a.scenario)?;
+        crate::web_cmd::write_run_report(r, &trace, &loaded, &label)?;
     }
     let mut out = std::io::stdout().lock();
     match a.format {
@@ -190,7 +180,7 @@ pub struct CheckArgs {
 }
 
 pub fn check(a: &CheckArgs) -> Result<(), CliError> {
-    let l = load_scenario(&a.file)?;
+    let l = load_scenario(&a.file)?.loaded;
     println!(
         "{}: ok — {} issues, {} actors, {} events, {} uncertain parameters, horizon {} weeks",
         a.file,
@@ -224,15 +214,10 @@ pub fn scenarios(a: &ScenariosArgs) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Some(ScenariosCommand::Show { name }) => match builtin::builtin(name) {
-            Some(text) => {
-                print!("{text}");
-                Ok(())
-            }
-            None => Err(CliError(format!(
-                "unknown built-in scenario `{name}`; the built-in scenarios are: {}",
-                builtin::names().join(", ")
-            ))),
-        },
+        Some(ScenariosCommand::Show { name }) => {
+            let (_, text) = Source::Builtin(name.clone()).read().map_err(job_error)?;
+            print!("{text}");
+            Ok(())
+        }
     }
 }

@@ -19,42 +19,30 @@ pub fn now_utc() -> String {
     format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", d.year, d.month, d.day, s / 3600, (s % 3600) / 60)
 }
 
-fn source_label(scenario: &str) -> String {
-    if Path::new(scenario).exists() {
-        scenario.to_string()
-    } else {
-        format!("built-in {scenario}")
-    }
-}
-
 /// Fails early, before any work, if the report file cannot be written.
 pub fn probe(path: &Path) -> Result<(), CliError> {
     drop(truce_io::output::AtomicFile::create(path)?);
     Ok(())
 }
 
-/// Writes the forecast report atomically.
-pub fn write_forecast_report(path: &Path, s: &Summary, l: &Loaded, scenario: &str) -> Result<(), CliError> {
+/// Writes the forecast report atomically; `source` names the scenario's source (the job's
+/// label: a path or `<built-in NAME>`).
+pub fn write_forecast_report(path: &Path, s: &Summary, l: &Loaded, source: &str) -> Result<(), CliError> {
     let meta = ReportMeta {
         version: VERSION.into(),
         seed: s.seed,
         runs: s.runs,
         generated: now_utc(),
-        source: source_label(scenario),
+        source: source.to_string(),
     };
     write_atomic(path, forecast_report(s, l, &meta).as_bytes())?;
     Ok(())
 }
 
-/// Writes the single-run report atomically.
-pub fn write_run_report(path: &Path, t: &Trace, l: &Loaded, scenario: &str) -> Result<(), CliError> {
-    let meta = ReportMeta {
-        version: VERSION.into(),
-        seed: t.seed,
-        runs: 1,
-        generated: now_utc(),
-        source: source_label(scenario),
-    };
+/// Writes the single-run report atomically; `source` as for [`write_forecast_report`].
+pub fn write_run_report(path: &Path, t: &Trace, l: &Loaded, source: &str) -> Result<(), CliError> {
+    let meta =
+        ReportMeta { version: VERSION.into(), seed: t.seed, runs: 1, generated: now_utc(), source: source.to_string() };
     write_atomic(path, run_report(t, l, &meta).as_bytes())?;
     Ok(())
 }

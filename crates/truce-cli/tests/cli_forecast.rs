@@ -87,6 +87,26 @@ fn bad_forecast_inputs_fail_cleanly() {
             "--threads must be at least 1",
         ),
         (
+            vec!["forecast".into(), "-n".into(), "10".into(), "--horizon".into(), "5201".into()],
+            "--horizon must be at least 1 week and at most 5200 weeks, not 5201",
+        ),
+        (
+            vec!["forecast".into(), "-n".into(), "10".into(), "--threads".into(), "1025".into()],
+            "--threads must be at least 1 and at most 1024",
+        ),
+        (
+            vec![
+                "forecast".into(),
+                "-n".into(),
+                "3".into(),
+                "--shard".into(),
+                "4/4".into(),
+                "--out".into(),
+                out.to_string_lossy().into(),
+            ],
+            "--shard `4/4`: 4 shards for 3 runs",
+        ),
+        (
             vec!["forecast".into(), "-n".into(), "10".into(), "--out".into(), "/nonexistent-dir/x.json".into()],
             "does not exist",
         ),

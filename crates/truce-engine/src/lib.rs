@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod calibrate;
 pub mod edit;
 pub mod load;
+pub mod outcome;
 pub mod params;
 pub mod scenario;
 pub mod sim;

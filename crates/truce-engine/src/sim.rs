@@ -47,49 +47,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal, StudentT};
 use serde::Serialize;
 
-/// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    /// A final-status agreement accepted by every veto player.
-    Settlement,
-    /// A ceasefire at the line that held to the horizon.
-    Ceasefire,
-    /// The first side collapsed.
-    CollapseFirst,
-    /// The second side collapsed.
-    CollapseSecond,
-    /// Fighting fell below the activity floor without agreement.
-    LowActivity,
-    /// The horizon was reached at war: "neither war nor peace".
-    Stalemate,
-}
-
-impl OutcomeKind {
-    /// All kinds, in reporting order.
-    pub const ALL: [OutcomeKind; 6] = [
-        OutcomeKind::Settlement,
-        OutcomeKind::Ceasefire,
-        OutcomeKind::CollapseFirst,
-        OutcomeKind::CollapseSecond,
-        OutcomeKind::LowActivity,
-        OutcomeKind::Stalemate,
-    ];
-    pub fn index(self) -> usize {
-        self as usize
-    }
-    /// Snake-case name (as in JSON).
-    pub fn name(self) -> &'static str {
-        match self {
-            OutcomeKind::Settlement => "settlement",
-            OutcomeKind::Ceasefire => "ceasefire",
-            OutcomeKind::CollapseFirst => "collapse_first",
-            OutcomeKind::CollapseSecond => "collapse_second",
-            OutcomeKind::LowActivity => "low_activity",
-            OutcomeKind::Stalemate => "stalemate",
-        }
-    }
-}
+pub use crate::outcome::OutcomeKind;
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -2,11 +2,11 @@
 //! one exactly mergeable [`ForecastAggregate`].
 //!
 //! Run `i` draws its uncertain parameters and all of its simulation randomness from
-//! [`run_rng`]`(seed, i)` (parameters first, then the run on stream `i` of the same seed
-//! with the simulation's own generator), so a run's result depends only on (scenario, seed,
-//! i). Runs are processed in chunks; inside a chunk, rayon spreads contiguous tasks over the
-//! caller's thread pool and each task folds its runs into its own aggregate; task aggregates
-//! are merged in task order. Every accumulator is integer-valued (counts, fixed-point sums),
+//! [`run_rng`](crate::run_rng)`(seed, i)` (parameters first, then the run on stream `i` of
+//! the same seed with the simulation's own generator), so a run's result depends only on
+//! (scenario, seed, i). Runs are processed in chunks; inside a chunk, rayon spreads
+//! contiguous tasks over the caller's thread pool and each task folds its runs into its own
+//! aggregate; task aggregates are merged in task order. Every accumulator is integer-valued (counts, fixed-point sums),
 //! so merging is exact and the result is bit-identical for any thread count, chunk size or
 //! split into shards. Memory is flat in the number of runs.
 //!
@@ -14,6 +14,7 @@
 //! I/O: per-run rows go to a [`RowSink`] the caller provides.
 
 use crate::aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms};
+use crate::hash::Fnv1a;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,9 +25,6 @@ use truce_engine::sim::{Observer, OutcomeKind, RunSummary, Sim, WeekView};
 /// Key mixed into the seed for the parameter draws, so that run `i`'s parameters and its
 /// simulation come from different, independent ChaCha8 keys.
 pub const PARAM_KEY: u64 = 0x005e_ed0f_9a7a_3e7e;
-/// Number of outcome kinds (settlement, ceasefire, collapse of each side, low activity,
-/// stalemate).
-pub const KINDS: usize = 6;
 /// Runs whose sampled parameters are kept for the rank correlations (the first, by index).
 pub const RANK_RUNS: u64 = 10_000;
 /// Outcomes correlated with the sampled parameters.
@@ -100,21 +98,11 @@ pub struct ForecastAggregate {
     pub ranks: RankSample,
 }
 
-/// A stable 64-bit FNV-1a hash, for fingerprints (not cryptographic).
-fn fnv(bytes: &[u8], mut h: u64) -> u64 {
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100_0000_01b3);
-    }
-    h
-}
-
-/// The fingerprint of a forecast: scenario text, seed and horizon.
+/// The fingerprint of a forecast: FNV-1a over the scenario text, the seed and the horizon.
+/// Two shards merge only if their fingerprints are equal.
 pub fn fingerprint(scenario_text: &str, seed: u64, horizon: u32) -> String {
-    let h = fnv(scenario_text.as_bytes(), 0xcbf2_9ce4_8422_2325);
-    let h = fnv(&seed.to_le_bytes(), h);
-    let h = fnv(&horizon.to_le_bytes(), h);
-    format!("{h:016x}")
+    let h = Fnv1a::new().bytes(scenario_text.as_bytes()).bytes(&seed.to_le_bytes()).bytes(&horizon.to_le_bytes());
+    format!("{:016x}", h.finish())
 }
 
 impl ForecastAggregate {
@@ -132,7 +120,7 @@ impl ForecastAggregate {
             sides: params.sides.iter().map(|s| s.id.clone()).collect(),
             params: l.uncertainty.paths.clone(),
             runs: 0,
-            incidence: Incidence::new(KINDS, h),
+            incidence: Incidence::new(OutcomeKind::COUNT, h),
             terms: params.issue_ids.iter().map(|_| Histogram::new(0.0, 100.0, TERM_BINS)).collect(),
             km2: WeekHistograms::new(h, kmin, kmax, KM2_BINS),
             casualties: cas_hi.iter().map(|&hi| Histogram::new(0.0, hi, CASUALTY_BINS)).collect(),

@@ -12,11 +12,17 @@
 //!   grow with the number of runs.
 //!
 //! - [`ensemble`]: the parallel driver (on the caller's rayon pool) and [`summary`]: the
-//!   forecast a person reads.
+//!   forecast a person reads; [`part`]: shard files and their merge; [`hash`]: the one
+//!   stable hash (fingerprints, checksums).
+//! - [`job`]: **the** definition of a forecast (scenario source, edits, runs, seed, horizon,
+//!   shard, threads), validated, fingerprinted and run. The CLI, the page and Python only
+//!   translate their input into a [`job::ForecastJob`] and render its result.
 //!
-//! Invariants: this crate does no I/O, spawns no threads of its own (the ensemble runs on the
-//! caller's rayon pool) and never reads the clock. Each run's
-//! randomness comes from [`run_rng`], which depends only on (seed, run index).
+//! Invariants: the only I/O is [`job::Source::read`] reading a named scenario file; nothing
+//! is ever written and the clock is never read. The ensemble runs on the caller's rayon pool;
+//! the only threads of the crate's own are the pool of a job that asks for a thread count.
+//! Each run's randomness comes from [`run_rng`], which depends only on (seed, run index), so
+//! results do not depend on the shell, the thread count or the sharding.
 //!
 //! How a driver uses it (the engine call is a stand-in):
 //!
@@ -52,6 +58,8 @@
 
 pub mod aggregate;
 pub mod ensemble;
+pub mod hash;
+pub mod job;
 pub mod part;
 pub mod summary;
 

@@ -14,6 +14,7 @@
 //! pure; reading and writing files is the caller's job.
 
 use crate::ensemble::ForecastAggregate;
+use crate::hash::fnv1a64;
 use crate::summary::{summarise, Summary};
 use serde::{Deserialize, Serialize};
 use truce_engine::calendar::CivilDate;
@@ -45,19 +46,10 @@ pub fn shard_range(k: u64, n: u64, total: u64) -> (u64, u64) {
     (a as u64, (b - a) as u64)
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100_0000_01b3);
-    }
-    h
-}
-
 /// Encodes a part.
 pub fn encode(p: &Part) -> Vec<u8> {
     let body = serde_json::to_vec(p).expect("a part always serialises");
-    let mut out = format!("{MAGIC} {VERSION}\nfnv1a64 {:016x}\n", fnv(&body)).into_bytes();
+    let mut out = format!("{MAGIC} {VERSION}\nfnv1a64 {:016x}\n", fnv1a64(&body)).into_bytes();
     out.extend_from_slice(&body);
     out
 }
@@ -79,7 +71,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Part, String> {
     let want = sum.strip_prefix("fnv1a64 ").and_then(|h| u64::from_str_radix(h.trim(), 16).ok());
     let body = lines.next().unwrap_or_default();
     match want {
-        Some(w) if w == fnv(body) => {}
+        Some(w) if w == fnv1a64(body) => {}
         Some(_) => {
             return Err(format!("{name}: checksum mismatch: the file is corrupt or truncated; recompute this shard"))
         }

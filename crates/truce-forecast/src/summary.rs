@@ -112,8 +112,17 @@ pub struct Summary {
     pub resolution: BTreeMap<String, f64>,
 }
 
-fn kind_name(k: usize) -> &'static str {
-    OutcomeKind::ALL[k].name()
+/// The name of the still-at-war column of [`CumulativeRow`]s: by a given week a run that
+/// will end in a stalemate is simply ongoing.
+pub const ONGOING: &str = "ongoing";
+
+/// The key of `kind` in a [`CumulativeRow`]: its JSON name, or [`ONGOING`] for the stalemate.
+pub fn cumulative_key(kind: OutcomeKind) -> &'static str {
+    if kind == OutcomeKind::Stalemate {
+        ONGOING
+    } else {
+        kind.name()
+    }
 }
 
 fn round6(x: f64) -> f64 {
@@ -131,13 +140,13 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
     let n = a.runs.max(1) as f64;
     let prob_at = |week: u32| -> BTreeMap<String, Prob> {
         let mut m = BTreeMap::new();
-        for k in 0..crate::ensemble::KINDS {
-            let p = if k == OutcomeKind::Stalemate.index() {
+        for k in OutcomeKind::ALL {
+            let p = if k == OutcomeKind::Stalemate {
                 a.incidence.ongoing(week)
             } else {
-                a.incidence.cumulative(k, week)
+                a.incidence.cumulative(k.index(), week)
             };
-            m.insert(kind_name(k).to_string(), Prob { p: round6(p), se: round6((p * (1.0 - p) / n).sqrt()) });
+            m.insert(k.name().to_string(), Prob { p: round6(p), se: round6((p * (1.0 - p) / n).sqrt()) });
         }
         m
     };
@@ -156,12 +165,14 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
     let cumulative = (0..h)
         .map(|w| {
             let mut p = BTreeMap::new();
-            for k in 0..crate::ensemble::KINDS {
-                if k != OutcomeKind::Stalemate.index() {
-                    p.insert(kind_name(k).to_string(), round6(a.incidence.cumulative(k, w)));
-                }
+            for k in OutcomeKind::ALL {
+                let v = if k == OutcomeKind::Stalemate {
+                    a.incidence.ongoing(w)
+                } else {
+                    a.incidence.cumulative(k.index(), w)
+                };
+                p.insert(cumulative_key(k).to_string(), round6(v));
             }
-            p.insert("ongoing".to_string(), round6(a.incidence.ongoing(w)));
             CumulativeRow { week: w, p }
         })
         .collect();

@@ -53,6 +53,8 @@
     if (!c) return;
     $('scenario-info').textContent = c.check + (Object.keys(c.edits).length ? ' — ' + Object.keys(c.edits).length + ' edit(s)' : '');
     if (c.scenario && !c.toml) $('scenario-select').value = c.scenario; else $('scenario-select').value = '__upload';
+    // The horizon is a run option (like n and seed): empty means the scenario's.
+    if (c.editor.horizon_weeks) $('horizon').placeholder = String(c.editor.horizon_weeks);
     const groups = {};
     c.editor.knobs.forEach((k) => { (groups[k.group] = groups[k.group] || []).push(k); });
     Object.keys(groups).forEach((g, gi) => {
@@ -277,8 +279,12 @@
     }
   }
 
+  // The run options: n, seed, and the horizon when one is given (else the scenario's).
   function runParams() {
-    return { n: Number($('n').value), seed: Number($('seed').value) };
+    const p = { n: Number($('n').value), seed: Number($('seed').value) };
+    const h = $('horizon').value.trim();
+    if (h !== '') p.horizon = Number(h);
+    return p;
   }
 
   async function run() {
@@ -298,7 +304,7 @@
       const p = runParams();
       app.runKeys = ['A', 'B'];
       app.runEdits = [Object.assign({}, app.cfg.A.edits), Object.assign({}, app.cfg.B.edits)];
-      const r = await api('POST', '/api/compare', { a: spec(app.cfg.A), b: spec(app.cfg.B), n: p.n, seed: p.seed });
+      const r = await api('POST', '/api/compare', Object.assign({ a: spec(app.cfg.A), b: spec(app.cfg.B) }, p));
       await watch(r.ids);
     } catch (e) { showError(e.message); }
   }
@@ -309,7 +315,8 @@
     showError('');
     const c = app.cfg[app.cur];
     try {
-      const r = await api('POST', '/api/run', Object.assign(spec(c), { seed: runParams().seed }));
+      const p = runParams();
+      const r = await api('POST', '/api/run', Object.assign(spec(c), { seed: p.seed }, p.horizon === undefined ? {} : { horizon: p.horizon }));
       disposeAll();
       const t = r.trace;
       const o = t.outcome;
@@ -385,6 +392,7 @@
     await loadBuiltin('B', def);
     const info = await api('GET', '/api/info');
     $('n').max = info.max_runs;
+    $('horizon').max = info.max_horizon_weeks;
     renderTabs(); renderKnobs();
     sel.addEventListener('change', async () => {
       if (sel.value === '__upload') return;
@@ -395,6 +403,7 @@
     $('compare').addEventListener('click', compare);
     $('cancel').addEventListener('click', cancel);
     $('run-one').addEventListener('click', runOne);
+    $('horizon').addEventListener('change', onEdit);
     $('download-toml').addEventListener('click', downloadToml);
     $('reset').addEventListener('click', () => { app.cfg[app.cur].edits = {}; renderKnobs(); });
     document.querySelectorAll('#tabs button[data-cfg]').forEach((b) => b.addEventListener('click', () => {

@@ -6,8 +6,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::Loaded;
+use truce_engine::outcome::OutcomeKind;
 use truce_engine::trace::Trace;
-use truce_forecast::summary::Summary;
+use truce_forecast::summary::{cumulative_key, Summary};
 
 /// One chart: a container id, a title, a caption and the ECharts option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,27 +23,12 @@ pub struct Chart {
     pub option: Value,
 }
 
-/// Outcome kinds in display order, as named in the summary's cumulative rows.
-pub const OUTCOME_ORDER: [&str; 6] =
-    ["settlement", "ceasefire", "collapse_first", "collapse_second", "low_activity", "ongoing"];
-
-const COLORS: [&str; 6] = ["#2f7d32", "#1f77b4", "#c0392b", "#8e44ad", "#b08d1a", "#9aa0a6"];
+/// A colour per outcome kind, in the order of [`OutcomeKind::ALL`].
+const COLORS: [&str; OutcomeKind::COUNT] = ["#2f7d32", "#1f77b4", "#c0392b", "#8e44ad", "#b08d1a", "#9aa0a6"];
 
 /// `2025-12-03`.
 pub fn date_str(d: CivilDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
-}
-
-/// A readable label for an outcome kind, with the sides' names.
-pub fn outcome_label(kind: &str, sides: &[String]) -> String {
-    let side = |i: usize| sides.get(i).cloned().unwrap_or_else(|| format!("side {}", i + 1));
-    match kind {
-        "collapse_first" => format!("collapse of {}", side(0)),
-        "collapse_second" => format!("collapse of {}", side(1)),
-        "low_activity" => "low activity".into(),
-        "stalemate" | "ongoing" => "still at war".into(),
-        k => k.to_string(),
-    }
 }
 
 fn side_names(l: &Loaded) -> Vec<String> {
@@ -95,14 +81,14 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
     let mut charts = Vec::new();
 
     // Outcome probabilities over time: stacked cumulative incidence.
-    let series: Vec<Value> = OUTCOME_ORDER
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let data: Vec<Value> = s.cumulative.iter().map(|r| finite(r.p.get(*k).copied().unwrap_or(0.0))).collect();
+    let series: Vec<Value> = OutcomeKind::ALL
+        .into_iter()
+        .map(|k| {
+            let key = cumulative_key(k);
+            let data: Vec<Value> = s.cumulative.iter().map(|r| finite(r.p.get(key).copied().unwrap_or(0.0))).collect();
             json!({
-                "name": outcome_label(k, &sides), "type": "line", "stack": "p", "symbol": "none",
-                "areaStyle": {"opacity": 0.85}, "lineStyle": {"width": 0.5}, "color": COLORS[i], "data": data,
+                "name": k.label(&sides), "type": "line", "stack": "p", "symbol": "none",
+                "areaStyle": {"opacity": 0.85}, "lineStyle": {"width": 0.5}, "color": COLORS[k.index()], "data": data,
             })
         })
         .collect();

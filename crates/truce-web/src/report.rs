@@ -3,10 +3,11 @@
 //! The library does not read the clock: the caller passes the generation date in
 //! [`ReportMeta`].
 
-use crate::charts::{date_str, forecast_charts, outcome_label, run_charts, Chart, OUTCOME_ORDER};
+use crate::charts::{date_str, forecast_charts, run_charts, Chart};
 use serde_json::Value;
 use std::fmt::Write;
 use truce_engine::load::Loaded;
+use truce_engine::outcome::OutcomeKind;
 use truce_engine::trace::Trace;
 use truce_forecast::summary::Summary;
 
@@ -324,11 +325,10 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         let _ = write!(b, "<th class=\"num\">{} ({})</th>", esc(&r.label), date_str(s.start.plus_weeks(r.week)));
     }
     b.push_str("</tr></thead><tbody>");
-    for k in OUTCOME_ORDER {
-        let key = if k == "ongoing" { "stalemate" } else { k };
-        let _ = write!(b, "<tr><td>{}</td>", esc(&outcome_label(k, &sides)));
+    for k in OutcomeKind::ALL {
+        let _ = write!(b, "<tr><td>{}</td>", esc(&k.label(&sides)));
         for r in &s.at {
-            match r.outcomes.get(key) {
+            match r.outcomes.get(k.name()) {
                 Some(p) => {
                     let _ = write!(b, "<td class=\"num\">{} ± {:.1}</td>", pct(p.p), p.se * 100.0);
                 }
@@ -402,7 +402,7 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
     let outcome = match &t.outcome {
         Some(o) => format!(
             "{} in week {} ({})",
-            outcome_label(o.kind.name(), &l.params.sides.iter().map(|s| s.name.clone()).collect::<Vec<_>>()),
+            o.kind.label(&l.params.sides.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()),
             o.week,
             date_str(o.date)
         ),

@@ -2,10 +2,14 @@
 //! configurations on the same seed, and download the results; and the JSON API behind it.
 //!
 //! Every request is validated; errors come back as `{"error": "..."}` with a 4xx status and
-//! the scenario messages of the CLI. Forecasts run on a rayon pool off the async runtime.
+//! the scenario messages of the CLI. A request is translated into a
+//! [`truce_forecast::job::ForecastJob`] (a built-in name or uploaded text, edits, `n`, `seed`,
+//! `horizon`) and the job's result is rendered: the page defines no forecast of its own.
+//! Forecasts run on one rayon pool off the async runtime. The server never reads a file
+//! named by a request (built-in scenarios and uploaded text only).
 
 use crate::charts::{forecast_charts, run_charts, Chart};
-use crate::edit::{build, editor, EditError};
+use crate::edit::editor;
 use crate::export::{summary_csv, TABLES};
 use crate::report::{forecast_report, ReportMeta, ECHARTS_JS, VERSION};
 use axum::body::{to_bytes, Body};
@@ -22,9 +26,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use truce_engine::builtin;
 use truce_engine::load::Loaded;
-use truce_engine::trace::run_traced;
-use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastOptions};
-use truce_forecast::summary::{summarise, Summary};
+use truce_forecast::job::{ForecastJob, Hooks, JobError, JobOption, JobOutput, LoadedSource, Prepared, Source};
+use truce_forecast::summary::Summary;
 
 /// The page, its script and its stylesheet.
 const PAGE_HTML: &str = include_str!("../assets/page.html");
@@ -81,9 +84,8 @@ struct Job {
     done: AtomicU64,
     cancel: AtomicBool,
     state: Mutex<JobState>,
-    loaded: Loaded,
-    toml: String,
-    source: String,
+    /// The forecast job: its scenario (for rendering and download) and how to run it.
+    prepared: Prepared,
 }
 
 /// Shared state of the server.
@@ -109,9 +111,23 @@ fn bad(msg: impl Into<String>) -> ApiError {
     ApiError(StatusCode::BAD_REQUEST, msg.into())
 }
 
-impl From<EditError> for ApiError {
-    fn from(e: EditError) -> Self {
-        ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+/// How the page names a job's options in messages: as the request fields.
+fn field(o: JobOption) -> &'static str {
+    match o {
+        JobOption::Runs => "n",
+        o => o.name(),
+    }
+}
+
+impl From<JobError> for ApiError {
+    fn from(e: JobError) -> Self {
+        let status = match &e {
+            JobError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            JobError::UnknownScenario(_) => StatusCode::NOT_FOUND,
+            e if e.is_scenario_error() => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError(status, e.describe(field))
     }
 }
 
@@ -217,13 +233,6 @@ async fn list_scenarios() -> Json<Value> {
     Json(json!(v))
 }
 
-fn unknown_scenario(name: &str) -> ApiError {
-    ApiError(
-        StatusCode::NOT_FOUND,
-        format!("unknown built-in scenario `{name}`; the built-in scenarios are: {}", builtin::names().join(", ")),
-    )
-}
-
 fn scenario_json(l: &Loaded, toml: &str, file: &str) -> Value {
     json!({
         "name": l.scenario.scenario.name,
@@ -240,13 +249,12 @@ fn scenario_json(l: &Loaded, toml: &str, file: &str) -> Value {
 
 async fn get_scenario(p: Result<Path<String>, PathRejection>) -> ApiResult {
     let Path(name) = p.map_err(|e| bad(e.body_text()))?;
-    let text = builtin::builtin(&name).ok_or_else(|| unknown_scenario(&name))?;
-    let file = format!("<built-in {name}>");
-    let (l, toml) = build(&file, text, &BTreeMap::new())?;
-    Ok(Json(scenario_json(&l, &toml, &file)).into_response())
+    let s = Source::Builtin(name).load()?;
+    Ok(Json(scenario_json(&s.loaded, &s.text, &s.label)).into_response())
 }
 
-/// A configuration: a base scenario (built-in name or uploaded text) and edits.
+/// A configuration: a base scenario (built-in name or uploaded text) and edits: the scenario
+/// part of a forecast job.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Spec {
@@ -275,22 +283,18 @@ fn clean_name(s: &str) -> String {
 }
 
 impl AppState {
-    fn resolve(&self, spec: &Spec) -> Result<(Loaded, String, String), ApiError> {
-        let (file, text) = match (&spec.toml, &spec.scenario) {
+    /// The job's scenario source: the uploaded text (within the upload cap) or a built-in
+    /// scenario (the default if none is named); never a file.
+    fn source(&self, spec: &Spec) -> Result<Source, ApiError> {
+        match (&spec.toml, &spec.scenario) {
             (Some(t), _) => {
                 if t.len() > self.cfg.max_upload {
                     return Err(too_big(self.cfg.max_upload));
                 }
-                (clean_name(spec.file.as_deref().unwrap_or("upload.toml")), t.clone())
+                Ok(Source::Text { label: clean_name(spec.file.as_deref().unwrap_or("upload.toml")), text: t.clone() })
             }
-            (None, name) => {
-                let name = name.as_deref().unwrap_or(builtin::DEFAULT);
-                let text = builtin::builtin(name).ok_or_else(|| unknown_scenario(name))?;
-                (format!("<built-in {name}>"), text.to_string())
-            }
-        };
-        let (l, toml) = build(&file, &text, &spec.edits)?;
-        Ok((l, toml, file))
+            (None, name) => Ok(Source::Builtin(name.clone().unwrap_or_else(|| builtin::DEFAULT.to_string()))),
+        }
     }
 }
 
@@ -312,8 +316,8 @@ async fn read_json<T: serde::de::DeserializeOwned>(st: &AppState, body: Body) ->
 
 async fn post_scenario(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
     let spec: Spec = read_json(&st, body).await?;
-    let (l, toml, file) = st.resolve(&spec)?;
-    Ok(Json(scenario_json(&l, &toml, &file)).into_response())
+    let s = st.source(&spec)?.load_edited(&spec.edits)?;
+    Ok(Json(scenario_json(&s.loaded, &s.text, &s.label)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -330,42 +334,27 @@ async fn upload(
     let Query(q) = q.map_err(|e| bad(e.body_text()))?;
     let bytes = read_body(body, st.cfg.max_upload).await?;
     let text = String::from_utf8(bytes).map_err(|_| bad("the upload is not UTF-8 text; a scenario is a TOML file"))?;
-    let file = clean_name(q.name.as_deref().unwrap_or("upload.toml"));
-    let (l, toml) = build(&file, &text, &BTreeMap::new())?;
-    Ok(Json(scenario_json(&l, &toml, &file)).into_response())
+    let label = clean_name(q.name.as_deref().unwrap_or("upload.toml"));
+    let LoadedSource { label, text, loaded } = Source::Text { label, text }.load()?;
+    Ok(Json(scenario_json(&loaded, &text, &label)).into_response())
 }
 
+/// A forecast (or one run): a configuration and the run options `n`, `seed` and `horizon`
+/// (weeks; the scenario's when absent).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ForecastReq {
-    #[serde(default)]
-    scenario: Option<String>,
-    #[serde(default)]
-    toml: Option<String>,
-    #[serde(default)]
-    file: Option<String>,
-    #[serde(default)]
-    edits: BTreeMap<String, f64>,
-    #[serde(default)]
-    label: Option<String>,
+    #[serde(flatten)]
+    spec: Spec,
     #[serde(default = "default_n")]
     n: u64,
     #[serde(default = "one")]
     seed: u64,
+    #[serde(default)]
+    horizon: Option<u32>,
 }
 
-impl ForecastReq {
-    fn spec(&self) -> Spec {
-        Spec {
-            scenario: self.scenario.clone(),
-            toml: self.toml.clone(),
-            file: self.file.clone(),
-            edits: self.edits.clone(),
-            label: self.label.clone(),
-        }
-    }
-}
-
+/// Two configurations on the same run options.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompareReq {
@@ -375,6 +364,8 @@ struct CompareReq {
     n: u64,
     #[serde(default = "one")]
     seed: u64,
+    #[serde(default)]
+    horizon: Option<u32>,
 }
 
 fn default_n() -> u64 {
@@ -394,21 +385,30 @@ impl Drop for Slot {
 }
 
 impl AppState {
-    fn check_horizon(&self, l: &Loaded, which: &str) -> Result<(), ApiError> {
-        let h = l.params.horizon;
+    /// Translates a configuration and the run options into a prepared forecast job, within
+    /// this server's caps on runs and horizon.
+    fn prepare(&self, spec: &Spec, n: u64, seed: u64, horizon: Option<u32>) -> Result<Prepared, ApiError> {
+        self.check_n(n)?;
+        let job = ForecastJob {
+            edits: spec.edits.clone(),
+            horizon,
+            // Small chunks: the page shows progress and cancels promptly.
+            chunk: 2048,
+            ..ForecastJob::new(self.source(spec)?, n, seed)
+        };
+        let prepared = job.prepare()?;
+        let h = prepared.horizon();
         if h > self.cfg.max_horizon_weeks {
             return Err(bad(format!(
-                "{which}horizon of {h} weeks is above this server's cap of {} weeks (truce serve --max-horizon-weeks)",
+                "horizon of {h} weeks is above this server's cap of {} weeks (truce serve --max-horizon-weeks)",
                 self.cfg.max_horizon_weeks
             )));
         }
-        Ok(())
+        Ok(prepared)
     }
 
+    /// This server's cap on runs (the job itself refuses 0).
     fn check_n(&self, n: u64) -> Result<(), ApiError> {
-        if n == 0 {
-            return Err(bad("-n/--runs must be at least 1"));
-        }
         if n > self.cfg.max_runs {
             return Err(bad(format!(
                 "n = {n} is above this server's cap of {} runs (truce serve --max-runs)",
@@ -434,19 +434,17 @@ impl AppState {
             })
     }
 
-    fn new_job(&self, loaded: Loaded, toml: String, source: String, label: String, n: u64, seed: u64) -> Arc<Job> {
+    fn new_job(&self, prepared: Prepared, label: String) -> Arc<Job> {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         let job = Arc::new(Job {
             id,
             label,
-            seed,
-            total: n,
+            seed: prepared.seed(),
+            total: prepared.run_range().1,
             done: AtomicU64::new(0),
             cancel: AtomicBool::new(false),
             state: Mutex::new(JobState::Running),
-            loaded,
-            toml,
-            source,
+            prepared,
         });
         let mut jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
         // Forget the oldest finished jobs beyond the limit.
@@ -470,18 +468,17 @@ impl AppState {
         let st = self.clone();
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            let fp = fingerprint(&job.toml, job.seed, job.loaded.params.horizon);
-            let opts = ForecastOptions { seed: job.seed, first_run: 0, runs: job.total, chunk: 2048 };
-            let j2 = job.clone();
-            let progress = move |d: u64| j2.done.store(d, Ordering::Relaxed);
+            let progress = |d: u64| job.done.store(d, Ordering::Relaxed);
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                st.pool.install(|| run_forecast(&job.loaded, &fp, &opts, &progress, &job.cancel, None))
+                let hooks = Hooks { progress: &progress, cancel: &job.cancel, rows: None };
+                st.pool.install(|| job.prepared.run(hooks))
             }));
             let new = match r {
-                Ok(Ok(run)) => {
-                    job.done.store(run.aggregate.runs, Ordering::Relaxed);
-                    JobState::Done(Arc::new(summarise(&run.aggregate, job.loaded.params.start, run.interrupted)))
+                Ok(Ok(JobOutput::Forecast(f))) => {
+                    job.done.store(f.summary.runs, Ordering::Relaxed);
+                    JobState::Done(Arc::new(f.summary))
                 }
+                Ok(Ok(JobOutput::Part(_))) => JobState::Failed("internal error: the page asked for a shard".into()),
                 Ok(Err(e)) => JobState::Failed(e.to_string()),
                 Err(_) => JobState::Failed("the forecast failed unexpectedly (internal error)".into()),
             };
@@ -511,13 +508,10 @@ fn label_of(spec: &Spec, l: &Loaded, default: &str) -> String {
 
 async fn start_forecast(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
     let req: ForecastReq = read_json(&st, body).await?;
-    st.check_n(req.n)?;
-    let spec = req.spec();
-    let (l, toml, file) = st.resolve(&spec)?;
-    st.check_horizon(&l, "")?;
+    let prepared = st.prepare(&req.spec, req.n, req.seed, req.horizon)?;
     let slot = st.reserve(1)?;
-    let label = label_of(&spec, &l, "A");
-    let job = st.new_job(l, toml, file, label, req.n, req.seed);
+    let label = label_of(&req.spec, prepared.loaded(), "A");
+    let job = st.new_job(prepared, label);
     let id = job.id;
     st.launch(job, slot);
     Ok((StatusCode::ACCEPTED, Json(json!({ "id": id }))).into_response())
@@ -525,15 +519,15 @@ async fn start_forecast(State(st): State<Arc<AppState>>, body: Body) -> ApiResul
 
 async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
     let req: CompareReq = read_json(&st, body).await?;
-    st.check_n(req.n)?;
-    let (la, ta, fa) = st.resolve(&req.a).map_err(|ApiError(s, m)| ApiError(s, format!("configuration A: {m}")))?;
-    let (lb, tb, fb) = st.resolve(&req.b).map_err(|ApiError(s, m)| ApiError(s, format!("configuration B: {m}")))?;
-    st.check_horizon(&la, "configuration A: ")?;
-    st.check_horizon(&lb, "configuration B: ")?;
+    let prepare = |spec: &Spec, which: &str| {
+        st.prepare(spec, req.n, req.seed, req.horizon)
+            .map_err(|ApiError(s, m)| ApiError(s, format!("configuration {which}: {m}")))
+    };
+    let (pa, pb) = (prepare(&req.a, "A")?, prepare(&req.b, "B")?);
     let slot = st.reserve(2)?;
-    let (label_a, label_b) = (label_of(&req.a, &la, "A"), label_of(&req.b, &lb, "B"));
-    let a = st.new_job(la, ta, fa, label_a, req.n, req.seed);
-    let b = st.new_job(lb, tb, fb, label_b, req.n, req.seed);
+    let (label_a, label_b) = (label_of(&req.a, pa.loaded(), "A"), label_of(&req.b, pb.loaded(), "B"));
+    let a = st.new_job(pa, label_a);
+    let b = st.new_job(pb, label_b);
     let ids = [a.id, b.id];
     // One slot each, released as each finishes.
     std::mem::forget(slot);
@@ -545,13 +539,13 @@ async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult
 /// One traced run (fast: no job, no slot): the trace and its charts.
 async fn single_run(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
     let req: ForecastReq = read_json(&st, body).await?;
-    let (l, _, _) = st.resolve(&req.spec())?;
-    st.check_horizon(&l, "")?;
-    let seed = req.seed;
+    // One run: `n` does not apply.
+    let prepared = st.prepare(&req.spec, 1, req.seed, req.horizon)?;
     let out = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let t = run_traced(&l.params, seed);
-            let charts = run_charts(&t, &l);
+            let t = prepared.trace();
+            let l = prepared.loaded();
+            let charts = run_charts(&t, l);
             json!({ "trace": t, "charts": charts, "issues": l.params.issue_ids, "title": l.scenario.scenario.title })
         }))
     })
@@ -603,8 +597,8 @@ fn summary_of(j: &Job) -> Result<Arc<Summary>, ApiError> {
 async fn job_result(State(st): State<Arc<AppState>>, p: Result<Path<String>, PathRejection>) -> ApiResult {
     let j = st.job(p)?;
     let s = summary_of(&j)?;
-    let charts: Vec<Chart> = forecast_charts(&s, &j.loaded);
-    let side_names: Vec<&str> = j.loaded.params.sides.iter().map(|x| x.name.as_str()).collect();
+    let charts: Vec<Chart> = forecast_charts(&s, j.prepared.loaded());
+    let side_names: Vec<&str> = j.prepared.loaded().params.sides.iter().map(|x| x.name.as_str()).collect();
     Ok(Json(json!({ "job": status_json(&j), "summary": &*s, "charts": charts, "side_names": side_names }))
         .into_response())
 }
@@ -650,7 +644,12 @@ async fn job_csv(
 
 async fn job_toml(State(st): State<Arc<AppState>>, p: Result<Path<String>, PathRejection>) -> ApiResult {
     let j = st.job(p)?;
-    Ok(attachment("application/toml; charset=utf-8", &format!("{}.toml", safe(&j.loaded.params.name)), j.toml.clone()))
+    let l = j.prepared.loaded();
+    Ok(attachment(
+        "application/toml; charset=utf-8",
+        &format!("{}.toml", safe(&l.params.name)),
+        j.prepared.text().to_string(),
+    ))
 }
 
 async fn job_report(State(st): State<Arc<AppState>>, p: Result<Path<String>, PathRejection>) -> ApiResult {
@@ -661,8 +660,8 @@ async fn job_report(State(st): State<Arc<AppState>>, p: Result<Path<String>, Pat
         seed: j.seed,
         runs: s.runs,
         generated: (st.cfg.now)(),
-        source: format!("{} — {}", j.source, j.label),
+        source: format!("{} — {}", j.prepared.label(), j.label),
     };
-    let html = forecast_report(&s, &j.loaded, &meta);
+    let html = forecast_report(&s, j.prepared.loaded(), &meta);
     Ok(attachment("text/html; charset=utf-8", &format!("{}-job{}.html", safe(&s.scenario), j.id), html))
 }

@@ -140,10 +140,19 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     assert!(v["error"].as_str().unwrap().contains("cap of 200000"), "{v}");
     let (s, _) = post(&r, "/api/forecast", json!({"n": 0})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    // A horizon above the cap (memory grows with it).
-    let (s, v) = post(&r, "/api/forecast", json!({"n": 10, "edits": {"scenario.horizon_weeks": 5000}})).await;
+    // A horizon above the cap (memory grows with it), and no horizon at all.
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 10, "horizon": 5000})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["error"].as_str().unwrap().contains("cap of 520 weeks"), "{v}");
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 10, "horizon": 0})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().starts_with("horizon must be at least 1 week"), "{v}");
+    let (s, v) = post(&r, "/api/run", json!({"horizon": 521})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("cap of 520 weeks"), "{v}");
+    let (s, v) = post(&r, "/api/compare", json!({"a": {}, "b": {}, "n": 10, "horizon": 600})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().starts_with("configuration A: horizon of 600 weeks"), "{v}");
     // Unknown scenario.
     let (s, v) = get(&r, "/api/scenarios/atlantis").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -156,6 +165,8 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     assert!(String::from_utf8_lossy(&b).contains("invalid JSON"));
     let (s, _) = post(&r, "/api/forecast", json!({"runs": 10})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = post(&r, "/api/compare", json!({"a": {"horizon": 60}, "b": {}, "n": 10})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "the horizon is a run option, not part of a configuration");
     let (s, v) = post(&r, "/api/scenario", json!({"edits": {"actors.nobody.resolve": 1.0}})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v["error"].as_str().unwrap().contains("not an editable parameter"));
@@ -190,4 +201,45 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     let (s, v) = post(&r, "/api/forecast", json!({"n": 100})).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
     wait(&r, v["id"].as_u64().unwrap()).await;
+}
+
+/// The horizon is a request field next to `n` and `seed`, the same job option as
+/// `truce forecast --horizon`: the page's forecast is the CLI's golden output byte for byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_horizon_field_equals_the_cli_horizon() {
+    let r = router(2);
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 500, "seed": 5, "horizon": 60})).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let id = v["id"].as_u64().unwrap();
+    assert_eq!(wait(&r, id).await["state"], "done");
+    let (s, got) = call(&r, "GET", &format!("/api/jobs/{id}/summary.json"), Body::empty(), "text/plain").await;
+    assert_eq!(s, StatusCode::OK);
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../truce-cli/tests/golden/forecast-ukraine-h60.json");
+    let want = std::fs::read(golden).unwrap();
+    assert!(
+        got == want[..want.len() - 1],
+        "the page's forecast with horizon 60 differs from `truce forecast --horizon 60`"
+    );
+    // The charts follow the horizon; the scenario download is the scenario, unchanged.
+    let (_, v) = get(&r, &format!("/api/jobs/{id}/result")).await;
+    assert_eq!(v["summary"]["horizon_weeks"], 60);
+    assert_eq!(v["summary"]["km2_quantiles"].as_array().unwrap().len(), 60);
+    let (_, toml) = call(&r, "GET", &format!("/api/jobs/{id}/scenario.toml"), Body::empty(), "text/plain").await;
+    assert_eq!(toml, truce_engine::builtin::builtin("ukraine-2025-12").unwrap().as_bytes());
+    // A single run stops at the horizon.
+    let (s, v) = post(&r, "/api/run", json!({"seed": 2, "horizon": 8})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let weeks = v["trace"]["weeks"].as_array().unwrap();
+    assert!(!weeks.is_empty() && weeks.len() <= 8, "{} weeks", weeks.len());
+    // Compare: both configurations on the same horizon.
+    let (s, v) =
+        post(&r, "/api/compare", json!({"a": {}, "b": {"scenario": "generic-interstate"}, "n": 50, "horizon": 30}))
+            .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    for id in v["ids"].as_array().unwrap() {
+        let id = id.as_u64().unwrap();
+        assert_eq!(wait(&r, id).await["state"], "done");
+        let (_, v) = get(&r, &format!("/api/jobs/{id}/result")).await;
+        assert_eq!(v["summary"]["horizon_weeks"], 30);
+    }
 }

@@ -1,0 +1,521 @@
+//! The forecast job: the one place where a forecast is defined.
+//!
+//! A [`ForecastJob`] says everything a forecast depends on: where the scenario comes from
+//! ([`Source`]: a built-in name, a path, or text with a label), edits by dotted path, the
+//! number of runs, the seed, the horizon, the shard (K of N) and the thread count.
+//! [`ForecastJob::prepare`] validates the options, reads and edits the scenario and takes the
+//! fingerprint over the text actually loaded; [`Prepared::run`] runs it with [`Hooks`] for
+//! progress, cancellation and per-run rows and returns a [`Part`] (a shard) or a [`Forecast`]
+//! (the summary and its aggregate). Every shell (the CLI, the page, Python) only translates
+//! its input into a job and renders the result, so the same job gives the same bytes whoever
+//! runs it, and a new entry point is a few dozen lines.
+//!
+//! Invariants: the result depends only on (scenario text after edits, runs, seed, horizon):
+//! never on the shell, the thread count, the chunk size or the sharding. Reading the named
+//! scenario file ([`Source::Named`]) is the only I/O here; the job never writes anything and
+//! never reads the clock. Threads: a job with a thread count runs on its own rayon pool of
+//! that size; without one it runs on the caller's pool.
+
+use crate::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink};
+use crate::part::{self, Part};
+use crate::summary::{summarise, Summary};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use truce_engine::builtin;
+use truce_engine::edit::{build, EditError};
+use truce_engine::load::{load_str, Loaded, ScenarioError};
+use truce_engine::trace::{run_traced, Trace};
+
+/// The longest horizon in weeks, the bound `truce check` enforces on `scenario.horizon_weeks`.
+pub const MAX_HORIZON_WEEKS: u32 = 5200;
+/// The most worker threads a job may ask for (a guard against typos such as `--threads 80000`).
+pub const MAX_THREADS: usize = 1024;
+/// Runs per chunk by default: progress is reported and cancellation checked between chunks.
+pub const DEFAULT_CHUNK: u64 = 16_384;
+/// The label of a scenario rebuilt from merged part files.
+pub const MERGED_LABEL: &str = "<merged scenario>";
+
+/// Where a job's scenario comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file path if such a file exists, else a built-in name: what a person types after
+    /// `truce forecast` or passes to `truce.Scenario.load`.
+    Named(String),
+    /// A built-in scenario only (never a file: the page uses this, so that a request cannot
+    /// read the server's files).
+    Builtin(String),
+    /// Scenario text; `label` names it in messages (a file name, `<dict>`, ...).
+    Text {
+        /// Names the text in messages.
+        label: String,
+        /// The TOML text.
+        text: String,
+    },
+}
+
+impl Source {
+    /// The label that names the source in messages (`path`, `<built-in NAME>`) and its text.
+    /// Reading the named file is the only I/O of this module.
+    pub fn read(&self) -> Result<(String, String), JobError> {
+        match self {
+            Source::Named(name) => {
+                let path = Path::new(name);
+                if path.exists() {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| JobError::Unreadable(format!("{}: cannot read the file: {e}", path.display())))?;
+                    return Ok((path.display().to_string(), text));
+                }
+                match builtin::builtin(name) {
+                    Some(text) => Ok((builtin_label(name), text.to_string())),
+                    None => Err(JobError::UnknownScenario(format!(
+                        "unknown scenario `{name}`: no such file, and not a built-in scenario ({})",
+                        builtin::names().join(", ")
+                    ))),
+                }
+            }
+            Source::Builtin(name) => match builtin::builtin(name) {
+                Some(text) => Ok((builtin_label(name), text.to_string())),
+                None => Err(JobError::UnknownScenario(format!(
+                    "unknown built-in scenario `{name}`; the built-in scenarios are: {}",
+                    builtin::names().join(", ")
+                ))),
+            },
+            Source::Text { label, text } => Ok((label.clone(), text.clone())),
+        }
+    }
+
+    /// Reads and loads the scenario, applies `edits` (dotted path → value, validated by the
+    /// engine exactly as `truce check` validates a file) and loads the result again.
+    pub fn load_edited(&self, edits: &BTreeMap<String, f64>) -> Result<LoadedSource, JobError> {
+        let (label, text) = self.read()?;
+        let (loaded, text) = build(&label, &text, edits).map_err(|e| match e {
+            EditError::Scenario(e) => JobError::Scenario(e),
+            EditError::Edit(e) => JobError::Edit(e),
+        })?;
+        Ok(LoadedSource { label, text, loaded })
+    }
+
+    /// Reads and loads the scenario as it is (`truce run`, `truce check`).
+    pub fn load(&self) -> Result<LoadedSource, JobError> {
+        self.load_edited(&BTreeMap::new())
+    }
+}
+
+fn builtin_label(name: &str) -> String {
+    format!("<built-in {name}>")
+}
+
+/// A scenario read from its source, edited and loaded.
+#[derive(Debug, Clone)]
+pub struct LoadedSource {
+    /// Names the source in messages and reports (`path`, `<built-in NAME>`, an upload's name).
+    pub label: String,
+    /// The text actually loaded: the source's text, or the edited scenario's TOML.
+    pub text: String,
+    /// The validated, compiled scenario.
+    pub loaded: Loaded,
+}
+
+/// Shard `k` of `n` (1-based): a contiguous range of the runs ([`part::shard_range`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which shard, 1 ≤ k ≤ n.
+    pub k: u64,
+    /// How many shards.
+    pub n: u64,
+}
+
+impl Shard {
+    /// Parses `K/N` (e.g. `2/8`); the range is checked by [`ForecastJob::validate`].
+    pub fn parse(s: &str) -> Result<Shard, JobError> {
+        let bad = || JobError::Invalid {
+            option: JobOption::Shard,
+            problem: format!("`{s}`: expected K/N with 1 ≤ K ≤ N, e.g. 2/8"),
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        Ok(Shard { k: k.trim().parse().map_err(|_| bad())?, n: n.trim().parse().map_err(|_| bad())? })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// The options of a job, to name them in errors ([`JobError::describe`] lets each shell use
+/// its own spelling: `--horizon` in the CLI, `horizon` in Python).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOption {
+    /// The number of runs.
+    Runs,
+    /// The horizon in weeks.
+    Horizon,
+    /// The shard K/N.
+    Shard,
+    /// The number of worker threads.
+    Threads,
+    /// Runs per chunk.
+    Chunk,
+}
+
+impl JobOption {
+    /// The option's plain name (`runs`, `horizon`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            JobOption::Runs => "runs",
+            JobOption::Horizon => "horizon",
+            JobOption::Shard => "shard",
+            JobOption::Threads => "threads",
+            JobOption::Chunk => "chunk",
+        }
+    }
+}
+
+/// Why a job could not be prepared or run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum JobError {
+    /// An option out of range; the message reads after the option's name.
+    #[error("{} {problem}", option.name())]
+    Invalid {
+        /// Which option.
+        option: JobOption,
+        /// What is wrong, e.g. `must be at least 1`.
+        problem: String,
+    },
+    /// No such file and no such built-in scenario.
+    #[error("{0}")]
+    UnknownScenario(String),
+    /// The scenario file exists but cannot be read.
+    #[error("{0}")]
+    Unreadable(String),
+    /// The scenario does not parse or validate (the message of `truce check`).
+    #[error("{0}")]
+    Scenario(ScenarioError),
+    /// An edit is invalid (unknown path, not a finite number, ...).
+    #[error("{0}")]
+    Edit(String),
+    /// The worker threads could not start.
+    #[error("cannot start the worker threads: {0}")]
+    Threads(String),
+    /// The ensemble failed (a row sink failed to write, ...).
+    #[error(transparent)]
+    Forecast(#[from] ForecastError),
+    /// A shard was cancelled: a part must hold all of its runs, so none was made.
+    #[error("stopped after {done} of the shard's {runs} runs: no part was made")]
+    Cancelled {
+        /// Runs that finished.
+        done: u64,
+        /// Runs of the shard.
+        runs: u64,
+    },
+    /// Part files that do not decode or do not make one whole forecast.
+    #[error("{0}")]
+    Parts(String),
+}
+
+impl JobError {
+    /// The message with options named as a shell names them (`name(JobOption::Runs)` might be
+    /// `-n/--runs` or `n`).
+    pub fn describe(&self, name: impl Fn(JobOption) -> &'static str) -> String {
+        match self {
+            JobError::Invalid { option, problem } => format!("{} {problem}", name(*option)),
+            e => e.to_string(),
+        }
+    }
+
+    /// Whether the error is about the scenario (finding, reading, parsing or editing it)
+    /// rather than about the job's options or its run.
+    pub fn is_scenario_error(&self) -> bool {
+        matches!(
+            self,
+            JobError::UnknownScenario(_) | JobError::Unreadable(_) | JobError::Scenario(_) | JobError::Edit(_)
+        )
+    }
+}
+
+fn invalid(option: JobOption, problem: String) -> JobError {
+    JobError::Invalid { option, problem }
+}
+
+/// A forecast: everything its result depends on, and how to run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastJob {
+    /// Where the scenario comes from.
+    pub source: Source,
+    /// Edits by dotted path (`actors.russia.resolve` → 0.8), applied before anything else.
+    pub edits: BTreeMap<String, f64>,
+    /// Runs of the whole forecast (all shards together), at least 1.
+    pub runs: u64,
+    /// The seed: run `i` draws everything from (seed, i).
+    pub seed: u64,
+    /// The horizon in weeks (1–5200); `None` keeps the scenario's.
+    pub horizon: Option<u32>,
+    /// Only this shard of the runs (the result is then a [`Part`]); `None`: all runs.
+    pub shard: Option<Shard>,
+    /// Worker threads (1–[`MAX_THREADS`]) of a pool of the job's own; `None`: the caller's
+    /// rayon pool (all cores by default). Never changes the result.
+    pub threads: Option<usize>,
+    /// Runs per chunk: how often progress is reported and cancellation checked. Never changes
+    /// the result.
+    pub chunk: u64,
+}
+
+impl ForecastJob {
+    /// A job of `runs` runs with `seed` on `source`: no edits, the scenario's horizon, all
+    /// runs, the caller's threads, [`DEFAULT_CHUNK`].
+    pub fn new(source: Source, runs: u64, seed: u64) -> Self {
+        ForecastJob {
+            source,
+            edits: BTreeMap::new(),
+            runs,
+            seed,
+            horizon: None,
+            shard: None,
+            threads: None,
+            chunk: DEFAULT_CHUNK,
+        }
+    }
+
+    /// Checks the options (not the scenario): runs ≥ 1; 1 ≤ K ≤ N ≤ runs; horizon 1–5200
+    /// weeks; threads 1–[`MAX_THREADS`]; chunk ≥ 1.
+    pub fn validate(&self) -> Result<(), JobError> {
+        if self.runs == 0 {
+            return Err(invalid(JobOption::Runs, "must be at least 1".into()));
+        }
+        if let Some(s) = self.shard {
+            if s.k == 0 || s.n == 0 || s.k > s.n {
+                return Err(invalid(JobOption::Shard, format!("`{s}`: expected K/N with 1 ≤ K ≤ N, e.g. 2/8")));
+            }
+            if s.n > self.runs {
+                return Err(invalid(
+                    JobOption::Shard,
+                    format!("`{s}`: {} shards for {} runs; use at most as many shards as runs", s.n, self.runs),
+                ));
+            }
+        }
+        if let Some(h) = self.horizon {
+            if h == 0 || h > MAX_HORIZON_WEEKS {
+                return Err(invalid(
+                    JobOption::Horizon,
+                    format!("must be at least 1 week and at most {MAX_HORIZON_WEEKS} weeks, not {h}"),
+                ));
+            }
+        }
+        if let Some(t) = self.threads {
+            if t == 0 || t > MAX_THREADS {
+                return Err(invalid(
+                    JobOption::Threads,
+                    format!("must be at least 1 and at most {MAX_THREADS}, not {t}"),
+                ));
+            }
+        }
+        if self.chunk == 0 {
+            return Err(invalid(JobOption::Chunk, "must be at least 1 run".into()));
+        }
+        Ok(())
+    }
+
+    /// Validates the options, reads and edits the scenario, applies the horizon and takes
+    /// the fingerprint (over the text actually loaded, the seed and the horizon).
+    pub fn prepare(&self) -> Result<Prepared, JobError> {
+        self.validate()?;
+        let mut scenario = self.source.load_edited(&self.edits)?;
+        if let Some(h) = self.horizon {
+            set_horizon(&mut scenario.loaded, h);
+        }
+        let horizon = scenario.loaded.params.horizon;
+        let (first_run, len) = match self.shard {
+            Some(s) => part::shard_range(s.k, s.n, self.runs),
+            None => (0, self.runs),
+        };
+        Ok(Prepared {
+            fingerprint: fingerprint(&scenario.text, self.seed, horizon),
+            scenario,
+            seed: self.seed,
+            total_runs: self.runs,
+            shard: self.shard,
+            first_run,
+            len,
+            threads: self.threads,
+            chunk: self.chunk,
+        })
+    }
+}
+
+/// Sets the horizon of a loaded scenario: the compiled parameters and, so that renderings
+/// read one value, the scenario's `horizon_weeks`.
+fn set_horizon(l: &mut Loaded, weeks: u32) {
+    l.params.horizon = weeks;
+    l.scenario.scenario.horizon_weeks = weeks;
+}
+
+/// What a running job reports to and hears from its shell.
+pub struct Hooks<'a> {
+    /// Called after each chunk with the number of this job's runs done.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+    /// Checked between chunks: once set, the job stops after the current chunk.
+    pub cancel: &'a AtomicBool,
+    /// Receives one row per run, in run order.
+    pub rows: Option<&'a mut (dyn RowSink + Send)>,
+}
+
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+fn ignore_progress(_: u64) {}
+
+impl Hooks<'static> {
+    /// No progress, no cancellation, no rows.
+    pub fn none() -> Self {
+        Hooks { progress: &ignore_progress, cancel: &NEVER, rows: None }
+    }
+}
+
+/// A validated job with its scenario loaded, ready to run (any number of times, with the
+/// same result).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    scenario: LoadedSource,
+    fingerprint: String,
+    seed: u64,
+    total_runs: u64,
+    shard: Option<Shard>,
+    first_run: u64,
+    len: u64,
+    threads: Option<usize>,
+    chunk: u64,
+}
+
+/// A whole forecast's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    /// What a person reads (`summary.interrupted` if the job was cancelled: it then covers
+    /// the runs that finished).
+    pub summary: Summary,
+    /// The exactly mergeable aggregate behind it.
+    pub aggregate: ForecastAggregate,
+}
+
+/// What a job produces: a shard's part, or a whole forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobOutput {
+    /// The job had no shard: the whole forecast.
+    Forecast(Box<Forecast>),
+    /// The job's shard, to encode into a part file and merge with the others.
+    Part(Box<Part>),
+}
+
+impl Prepared {
+    /// The scenario as loaded (edits and horizon applied), for rendering.
+    pub fn loaded(&self) -> &Loaded {
+        &self.scenario.loaded
+    }
+
+    /// The scenario text the job runs (after edits): what a part file carries.
+    pub fn text(&self) -> &str {
+        &self.scenario.text
+    }
+
+    /// The label of the scenario's source (`path`, `<built-in NAME>`, an upload's name).
+    pub fn label(&self) -> &str {
+        &self.scenario.label
+    }
+
+    /// The fingerprint: equal for jobs whose shards may be merged.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The horizon in weeks (the job's, or the scenario's).
+    pub fn horizon(&self) -> u32 {
+        self.scenario.loaded.params.horizon
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The runs this job computes: `(first run index, count)` (a shard's range, or all).
+    pub fn run_range(&self) -> (u64, u64) {
+        (self.first_run, self.len)
+    }
+
+    /// One traced run of the scenario (without parameter draws), on the job's seed: what
+    /// `truce run --format json` prints.
+    pub fn trace(&self) -> Trace {
+        run_traced(&self.scenario.loaded.params, self.seed)
+    }
+
+    /// Runs the job: on a pool of `threads` threads if the job set them, else on the
+    /// caller's rayon pool. A whole forecast that is cancelled returns the runs that
+    /// finished (`summary.interrupted`); a cancelled shard is an error
+    /// ([`JobError::Cancelled`]), since a part must be whole.
+    pub fn run(&self, hooks: Hooks<'_>) -> Result<JobOutput, JobError> {
+        let l = &self.scenario.loaded;
+        let opts = ForecastOptions { seed: self.seed, first_run: self.first_run, runs: self.len, chunk: self.chunk };
+        let Hooks { progress, cancel, rows } = hooks;
+        let go =
+            move || run_forecast(l, &self.fingerprint, &opts, progress, cancel, rows.map(|r| r as &mut dyn RowSink));
+        let run = match self.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| JobError::Threads(e.to_string()))?
+                .install(go),
+            None => go(),
+        }?;
+        let start = l.params.start;
+        match self.shard {
+            Some(s) => {
+                if run.interrupted {
+                    return Err(JobError::Cancelled { done: run.aggregate.runs, runs: self.len });
+                }
+                Ok(JobOutput::Part(Box::new(Part {
+                    shard: s.k,
+                    shards: s.n,
+                    total_runs: self.total_runs,
+                    first_run: self.first_run,
+                    runs: self.len,
+                    start,
+                    scenario_text: self.scenario.text.clone(),
+                    aggregate: run.aggregate,
+                })))
+            }
+            None => Ok(JobOutput::Forecast(Box::new(Forecast {
+                summary: summarise(&run.aggregate, start, run.interrupted),
+                aggregate: run.aggregate,
+            }))),
+        }
+    }
+}
+
+/// Part files merged into the single-process forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    /// The summary: byte for byte the one-pass forecast's.
+    pub summary: Summary,
+    /// The merged part (all runs as one shard), with the scenario text.
+    pub part: Part,
+}
+
+impl Merged {
+    /// The scenario the parts ran, loaded again with their horizon (for rendering).
+    pub fn loaded(&self) -> Result<Loaded, JobError> {
+        let mut l = load_str(MERGED_LABEL, &self.part.scenario_text).map_err(JobError::Scenario)?;
+        set_horizon(&mut l, self.part.aggregate.horizon);
+        Ok(l)
+    }
+}
+
+/// Decodes part files given as `(name, bytes)` (names label errors) and merges them. Every
+/// shard 1…N of one forecast must be present exactly once; order does not matter.
+pub fn merge(files: &[(String, Vec<u8>)]) -> Result<Merged, JobError> {
+    let mut parts = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        parts.push((name.clone(), part::decode(name, bytes).map_err(JobError::Parts)?));
+    }
+    let (part, summary) = part::merge_parts(&parts).map_err(JobError::Parts)?;
+    Ok(Merged { summary, part })
+}

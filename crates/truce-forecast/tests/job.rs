@@ -1,0 +1,232 @@
+//! The forecast job: every bad option is refused with an error naming it; the fingerprint is
+//! taken over the text actually loaded; results do not depend on the source's form, the
+//! thread count or the sharding; the hooks see progress, cancellation and every run's row.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+use truce_engine::builtin;
+use truce_forecast::ensemble::{RowSink, RunRow};
+use truce_forecast::job::{
+    self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Prepared, Shard, Source, MAX_HORIZON_WEEKS, MAX_THREADS,
+};
+use truce_forecast::part::encode;
+
+const NAME: &str = "ukraine-2025-12";
+
+fn job(runs: u64, seed: u64) -> ForecastJob {
+    ForecastJob::new(Source::Builtin(NAME.into()), runs, seed)
+}
+
+fn invalid(j: &ForecastJob) -> (JobOption, String) {
+    match j.prepare() {
+        Err(JobError::Invalid { option, problem }) => (option, problem),
+        other => panic!("{j:?}: expected an invalid option, got {other:?}"),
+    }
+}
+
+fn whole(p: &Prepared) -> job::Forecast {
+    match p.run(Hooks::none()).unwrap() {
+        JobOutput::Forecast(f) => *f,
+        JobOutput::Part(_) => panic!("a job without a shard made a part"),
+    }
+}
+
+fn part(p: &Prepared) -> truce_forecast::part::Part {
+    match p.run(Hooks::none()).unwrap() {
+        JobOutput::Part(p) => *p,
+        JobOutput::Forecast(_) => panic!("a shard made a whole forecast"),
+    }
+}
+
+#[test]
+fn every_bad_option_is_refused_and_named() {
+    let cases: Vec<(ForecastJob, JobOption, &str)> = vec![
+        (job(0, 1), JobOption::Runs, "must be at least 1"),
+        (ForecastJob { shard: Some(Shard { k: 0, n: 2 }), ..job(10, 1) }, JobOption::Shard, "1 ≤ K ≤ N"),
+        (ForecastJob { shard: Some(Shard { k: 3, n: 2 }), ..job(10, 1) }, JobOption::Shard, "1 ≤ K ≤ N"),
+        (ForecastJob { shard: Some(Shard { k: 1, n: 0 }), ..job(10, 1) }, JobOption::Shard, "1 ≤ K ≤ N"),
+        (ForecastJob { shard: Some(Shard { k: 1, n: 11 }), ..job(10, 1) }, JobOption::Shard, "11 shards for 10 runs"),
+        (ForecastJob { horizon: Some(0), ..job(10, 1) }, JobOption::Horizon, "at least 1 week"),
+        (ForecastJob { horizon: Some(MAX_HORIZON_WEEKS + 1), ..job(10, 1) }, JobOption::Horizon, "at most 5200"),
+        (ForecastJob { threads: Some(0), ..job(10, 1) }, JobOption::Threads, "at least 1"),
+        (ForecastJob { threads: Some(MAX_THREADS + 1), ..job(10, 1) }, JobOption::Threads, "at most 1024"),
+        (ForecastJob { chunk: 0, ..job(10, 1) }, JobOption::Chunk, "at least 1"),
+    ];
+    for (j, option, want) in cases {
+        let (got, problem) = invalid(&j);
+        assert_eq!(got, option, "{j:?}");
+        assert!(problem.contains(want), "{j:?}: {problem}");
+        // Options are checked before the scenario is read: an unknown scenario does not hide them.
+        let (got, _) = invalid(&ForecastJob { source: Source::Builtin("atlantis".into()), ..j });
+        assert_eq!(got, option);
+    }
+    // Each shell names the option its own way.
+    let e = job(0, 1).prepare().unwrap_err();
+    assert_eq!(e.to_string(), "runs must be at least 1");
+    assert_eq!(
+        e.describe(|o| if o == JobOption::Runs { "-n/--runs" } else { o.name() }),
+        "-n/--runs must be at least 1"
+    );
+    assert!(!e.is_scenario_error());
+    // K/N text.
+    assert_eq!(Shard::parse(" 2 / 8").unwrap(), Shard { k: 2, n: 8 });
+    for bad in ["2", "a/3", "2/", "-1/3", "2-3"] {
+        match Shard::parse(bad) {
+            Err(JobError::Invalid { option: JobOption::Shard, problem }) => {
+                assert!(problem.contains(&format!("`{bad}`")), "{problem}")
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    // The edges are accepted.
+    for ok in [
+        ForecastJob { shard: Some(Shard { k: 10, n: 10 }), ..job(10, 1) },
+        ForecastJob { horizon: Some(1), ..job(10, 1) },
+        ForecastJob { horizon: Some(MAX_HORIZON_WEEKS), ..job(10, 1) },
+        ForecastJob { threads: Some(1), chunk: 1, ..job(1, 1) },
+    ] {
+        ok.validate().unwrap_or_else(|e| panic!("{ok:?}: {e}"));
+    }
+}
+
+#[test]
+fn the_horizon_bound_is_the_one_truce_check_enforces() {
+    let text = builtin::builtin(NAME).unwrap();
+    let at = |h: u32| text.replace("horizon_weeks = 156", &format!("horizon_weeks = {h}"));
+    assert_ne!(at(1), text, "the built-in scenario's horizon line moved");
+    assert!(truce_engine::load::load_str("x", &at(MAX_HORIZON_WEEKS)).is_ok());
+    assert!(truce_engine::load::load_str("x", &at(MAX_HORIZON_WEEKS + 1)).is_err());
+}
+
+#[test]
+fn scenario_errors_are_scenario_errors() {
+    let unknown = ForecastJob::new(Source::Named("no-such-scenario".into()), 10, 1).prepare().unwrap_err();
+    assert!(matches!(unknown, JobError::UnknownScenario(_)) && unknown.is_scenario_error());
+    assert!(unknown.to_string().contains("no such file, and not a built-in scenario"), "{unknown}");
+    let builtin_only = ForecastJob::new(Source::Builtin("no-such-scenario".into()), 10, 1).prepare().unwrap_err();
+    assert!(builtin_only.to_string().starts_with("unknown built-in scenario `no-such-scenario`"), "{builtin_only}");
+    // A built-in source never reads a file, even one that exists.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    assert!(matches!(Source::Builtin(path.into()).read(), Err(JobError::UnknownScenario(_))));
+    // A directory exists but is not readable as text.
+    let dir = Source::Named(env!("CARGO_MANIFEST_DIR").into()).read().unwrap_err();
+    assert!(matches!(dir, JobError::Unreadable(_)) && dir.to_string().contains("cannot read the file"), "{dir}");
+    let bad = Source::Text { label: "bad.toml".into(), text: "[scenario]\nname = 3\n".into() };
+    let e = ForecastJob::new(bad, 10, 1).prepare().unwrap_err();
+    assert!(matches!(e, JobError::Scenario(_)) && e.to_string().starts_with("bad.toml:"), "{e}");
+    let edits = |p: &str, v: f64| BTreeMap::from([(p.to_string(), v)]);
+    for (path, v, want) in [
+        ("actors.nobody.resolve", 1.0, "not an editable parameter"),
+        ("actors.russia.resolve", f64::NAN, "not a finite number"),
+        ("actors.russia.positions.territory", 150.0, "actors.russia.positions.territory"),
+    ] {
+        let e = ForecastJob { edits: edits(path, v), ..job(10, 1) }.prepare().unwrap_err();
+        assert!(e.is_scenario_error() && e.to_string().contains(want), "{path}: {e}");
+    }
+}
+
+#[test]
+fn the_fingerprint_is_over_the_loaded_text_seed_and_horizon() {
+    let base = job(100, 3).prepare().unwrap();
+    // The same text by any route: the same fingerprint.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../truce-engine/scenarios/ukraine-2025-12.toml");
+    let named_file = ForecastJob::new(Source::Named(file.into()), 100, 3).prepare().unwrap();
+    let named_builtin = ForecastJob::new(Source::Named(NAME.into()), 100, 3).prepare().unwrap();
+    let text =
+        ForecastJob::new(Source::Text { label: "t".into(), text: base.text().into() }, 100, 3).prepare().unwrap();
+    assert_eq!(named_file.label(), file);
+    assert_eq!(named_builtin.label(), "<built-in ukraine-2025-12>");
+    for p in [&named_file, &named_builtin, &text] {
+        assert_eq!(p.fingerprint(), base.fingerprint());
+    }
+    // Seed, horizon and edits each change it; the run count and threads do not.
+    assert_ne!(job(100, 4).prepare().unwrap().fingerprint(), base.fingerprint());
+    let h60 = ForecastJob { horizon: Some(60), ..job(100, 3) }.prepare().unwrap();
+    assert_ne!(h60.fingerprint(), base.fingerprint());
+    assert_eq!(h60.horizon(), 60);
+    assert_eq!(h60.loaded().scenario.scenario.horizon_weeks, 60);
+    let edits = BTreeMap::from([("actors.russia.resolve".to_string(), 0.5)]);
+    let edited = ForecastJob { edits, ..job(100, 3) }.prepare().unwrap();
+    assert_ne!(edited.fingerprint(), base.fingerprint());
+    assert!(edited.text().contains("edited (was"), "the fingerprinted text is the edited one");
+    assert_eq!(ForecastJob { threads: Some(2), ..job(7, 3) }.prepare().unwrap().fingerprint(), base.fingerprint());
+}
+
+#[test]
+fn results_do_not_depend_on_threads_or_sharding() {
+    let one = whole(&ForecastJob { threads: Some(1), ..job(1500, 9) }.prepare().unwrap());
+    let three = whole(&ForecastJob { threads: Some(3), chunk: 101, ..job(1500, 9) }.prepare().unwrap());
+    assert_eq!(one, three);
+    assert!(!one.summary.interrupted && one.summary.runs == 1500);
+    // Three shards, each from a different kind of source, merge to the whole.
+    let text = builtin::builtin(NAME).unwrap().to_string();
+    let sources =
+        [Source::Builtin(NAME.into()), Source::Named(NAME.into()), Source::Text { label: "from text".into(), text }];
+    let files: Vec<(String, Vec<u8>)> = sources
+        .into_iter()
+        .enumerate()
+        .map(|(i, source)| {
+            let k = i as u64 + 1;
+            let j = ForecastJob { shard: Some(Shard { k, n: 3 }), ..ForecastJob::new(source, 1500, 9) };
+            (format!("part-{k}"), encode(&part(&j.prepare().unwrap())))
+        })
+        .rev()
+        .collect();
+    let merged = job::merge(&files).unwrap();
+    assert_eq!(merged.summary, one.summary);
+    assert_eq!(merged.part.aggregate, one.aggregate);
+    assert_eq!(merged.loaded().unwrap().params.horizon, 156);
+    // A missing shard is refused.
+    assert!(matches!(job::merge(&files[..2]), Err(JobError::Parts(m)) if m.contains("missing shard")));
+}
+
+struct Rows(Vec<u64>);
+
+impl RowSink for Rows {
+    fn write_rows(&mut self, rows: &[RunRow]) -> Result<(), String> {
+        self.0.extend(rows.iter().map(|r| r.run));
+        Ok(())
+    }
+}
+
+#[test]
+fn hooks_see_progress_rows_and_cancellation() {
+    let p = ForecastJob { shard: Some(Shard { k: 2, n: 2 }), chunk: 100, ..job(500, 2) }.prepare().unwrap();
+    assert_eq!(p.run_range(), (250, 250));
+    let seen = Mutex::new(Vec::new());
+    let progress = |d: u64| seen.lock().unwrap().push(d);
+    let mut rows = Rows(Vec::new());
+    let never = AtomicBool::new(false);
+    let out = p.run(Hooks { progress: &progress, cancel: &never, rows: Some(&mut rows) }).unwrap();
+    assert!(matches!(out, JobOutput::Part(ref x) if x.runs == 250 && x.first_run == 250));
+    assert_eq!(*seen.lock().unwrap(), vec![100, 200, 250]);
+    assert_eq!(rows.0, (250..500).collect::<Vec<_>>());
+    // Cancelled after the first chunk: a shard is an error, a whole forecast covers what ran.
+    let cancel = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let stop = |d: u64| {
+        done.store(d, Ordering::SeqCst);
+        cancel.store(true, Ordering::SeqCst);
+    };
+    let e = p.run(Hooks { progress: &stop, cancel: &cancel, rows: None }).unwrap_err();
+    assert_eq!(e, JobError::Cancelled { done: 100, runs: 250 });
+    cancel.store(false, Ordering::SeqCst);
+    let w = ForecastJob { chunk: 100, ..job(500, 2) }.prepare().unwrap();
+    let f = match w.run(Hooks { progress: &stop, cancel: &cancel, rows: None }).unwrap() {
+        JobOutput::Forecast(f) => f,
+        JobOutput::Part(_) => panic!("a part"),
+    };
+    assert!(f.summary.interrupted);
+    assert_eq!(f.summary.runs, 100);
+}
+
+#[test]
+fn a_trace_is_the_run_of_the_loaded_scenario() {
+    let p = ForecastJob { horizon: Some(20), ..job(1, 7) }.prepare().unwrap();
+    let t = p.trace();
+    assert_eq!(t.seed, 7);
+    assert!(t.weeks.len() <= 20);
+    let want = truce_engine::trace::run_traced(&p.loaded().params, 7);
+    assert_eq!(serde_json::to_string(&t).unwrap(), serde_json::to_string(&want).unwrap());
+}
