@@ -19,11 +19,16 @@ fn forecast_json_has_the_documented_keys() {
         "runs",
         "seed",
         "horizon_weeks",
-        "outcomes",
-        "cumulative",
+        "at",
+        "events_by_week",
+        "states_by_week",
+        "ceasefire_held_to_horizon",
         "terms",
         "km2_quantiles",
+        "km2_change_quantiles",
+        "monthly_change",
         "casualties",
+        "casualties_by_week",
         "range_open",
         "sensitivity",
     ] {
@@ -32,7 +37,11 @@ fn forecast_json_has_the_documented_keys() {
     assert_eq!(v["scenario"], "ukraine-2025-12");
     assert_eq!(v["runs"], 400);
     assert_eq!(v["horizon_weeks"], 156);
-    assert!(v["outcomes"]["settled"]["p"].is_number() && v["outcomes"]["settled"]["se"].is_number());
+    let horizon = v["at"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(horizon["label"], "horizon");
+    assert!(horizon["states"]["settled"]["p"].is_number() && horizon["states"]["settled"]["se"].is_number());
+    assert!(horizon["events"]["ceasefire_agreed"]["p"].is_number());
+    assert_eq!(v["states_by_week"].as_array().unwrap().len(), 156);
     assert_eq!(v["km2_quantiles"].as_array().unwrap().len(), 156);
     assert!(v["terms"]["territory"]["p50"].is_number() || v["terms"]["territory"]["n"] == 0);
 }

@@ -624,7 +624,9 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
 /// separate vectors, and it merges as one loop. Each bin counts at most one value per run, so
 /// `u32` holds over 4 × 10⁹ runs; a merge that would overflow fails instead of wrapping.
 /// Values outside [lo, hi) go to per-week under/overflow slots and their quantiles are
-/// clamped to lo/hi; NaNs are counted apart.
+/// clamped to lo/hi; NaNs are counted apart. Each week also keeps the smallest and largest
+/// value seen (order-independent), so that [`Self::distribution`] can place the under- and
+/// overflow mass.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "WeekHistogramsRepr")]
 pub struct WeekHistograms {
@@ -636,6 +638,9 @@ pub struct WeekHistograms {
     counts: Vec<u32>,
     nan: Vec<u64>,
     sums: Vec<FixedSum>,
+    /// Smallest and largest value per week.
+    mins: Vec<Option<f64>>,
+    maxs: Vec<Option<f64>>,
     #[serde(skip)]
     scale: f64,
 }
@@ -649,6 +654,8 @@ struct WeekHistogramsRepr {
     counts: Vec<u32>,
     nan: Vec<u64>,
     sums: Vec<FixedSum>,
+    mins: Vec<Option<f64>>,
+    maxs: Vec<Option<f64>>,
 }
 
 impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
@@ -656,7 +663,12 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
     fn try_from(r: WeekHistogramsRepr) -> Result<Self, String> {
         let scale = check_range(r.lo, r.hi, r.bins)?;
         let w = r.weeks as usize;
-        if r.counts.len() != w * (r.bins + 2) || r.nan.len() != w || r.sums.len() != w {
+        if r.counts.len() != w * (r.bins + 2)
+            || r.nan.len() != w
+            || r.sums.len() != w
+            || r.mins.len() != w
+            || r.maxs.len() != w
+        {
             return Err("week histograms: array lengths do not match weeks × bins".into());
         }
         Ok(WeekHistograms {
@@ -667,6 +679,8 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
             counts: r.counts,
             nan: r.nan,
             sums: r.sums,
+            mins: r.mins,
+            maxs: r.maxs,
             scale,
         })
     }
@@ -688,6 +702,8 @@ impl WeekHistograms {
             counts: vec![0; w * (bins + 2)],
             nan: vec![0; w],
             sums: vec![FixedSum::new(); w],
+            mins: vec![None; w],
+            maxs: vec![None; w],
             scale,
         }
     }
@@ -706,6 +722,8 @@ impl WeekHistograms {
         let s = slot(self.lo, self.hi, self.scale, self.bins, x);
         self.counts[w * (self.bins + 2) + s] += 1;
         self.sums[w].add(x);
+        self.mins[w] = min_total(self.mins[w], x);
+        self.maxs[w] = max_total(self.maxs[w], x);
     }
 
     /// Adds another shard's histograms (exact); fails on a layout mismatch or if a bin would
@@ -729,6 +747,12 @@ impl WeekHistograms {
         for w in 0..self.weeks as usize {
             self.nan[w] += other.nan[w];
             self.sums[w].merge(&other.sums[w]);
+            if let Some(m) = other.mins[w] {
+                self.mins[w] = min_total(self.mins[w], m);
+            }
+            if let Some(m) = other.maxs[w] {
+                self.maxs[w] = max_total(self.maxs[w], m);
+            }
         }
         Ok(())
     }
@@ -764,5 +788,239 @@ impl WeekHistograms {
     /// to [lo, hi]; NaN when the week is empty.
     pub fn quantile(&self, week: u32, p: f64) -> f64 {
         quantile_slots(self.slots(week), self.lo, self.hi, self.lo, self.hi, self.count(week), p)
+    }
+
+    /// The distribution of `week` as a piecewise-uniform histogram (for proper scores);
+    /// `None` past the last week.
+    pub fn distribution(&self, week: u32) -> Option<BinnedDistribution> {
+        if week >= self.weeks {
+            return None;
+        }
+        let slots = self.slots(week);
+        let n = self.count(week);
+        let share = |c: u32| if n == 0 { 0.0 } else { f64::from(c) / n as f64 };
+        Some(BinnedDistribution {
+            lo: self.lo,
+            hi: self.hi,
+            probs: slots[1..=self.bins].iter().map(|&c| share(c)).collect(),
+            under: share(slots[0]),
+            over: share(slots[self.bins + 1]),
+            min: self.mins[week as usize],
+            max: self.maxs[week as usize],
+            count: n,
+            nan: self.nan[week as usize],
+        })
+    }
+}
+
+/// A forecast distribution as a piecewise-uniform histogram: what proper scores (CRPS, PIT,
+/// interval coverage) are computed from.
+///
+/// `bins()` equal bins on [`lo`, `hi`) (edges `lo + i · (hi − lo) / bins`), each holding
+/// probability `probs[i]` spread uniformly over it; `under` is the probability below `lo`
+/// (within [`min`, `lo`)) and `over` the probability at or above `hi` (within [`hi`, `max`];
+/// a point mass at `hi` when `max == hi`, as for a line clamped to the map's edge). The
+/// probabilities sum to 1 up to rounding (exactly in the counts they come from) when `count`
+/// > 0, and are all zero when nothing was recorded.
+///
+/// [`lo`]: Self::lo
+/// [`hi`]: Self::hi
+/// [`min`]: Self::min
+/// [`max`]: Self::max
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BinnedDistribution {
+    /// Lower edge of the first bin.
+    pub lo: f64,
+    /// Upper edge of the last bin.
+    pub hi: f64,
+    /// Probability of each bin, in order.
+    pub probs: Vec<f64>,
+    /// Probability below `lo`.
+    pub under: f64,
+    /// Probability at or above `hi`.
+    pub over: f64,
+    /// The smallest value recorded (None when nothing was).
+    pub min: Option<f64>,
+    /// The largest value recorded.
+    pub max: Option<f64>,
+    /// Values recorded (runs), NaNs excluded.
+    pub count: u64,
+    /// NaN values seen (excluded from the probabilities).
+    pub nan: u64,
+}
+
+impl BinnedDistribution {
+    /// Number of bins.
+    pub fn bins(&self) -> usize {
+        self.probs.len()
+    }
+
+    /// Bin width (the resolution).
+    pub fn bin_width(&self) -> f64 {
+        (self.hi - self.lo) / self.probs.len() as f64
+    }
+
+    /// The `bins() + 1` bin edges, `lo` first and `hi` last.
+    pub fn edges(&self) -> Vec<f64> {
+        let w = self.bin_width();
+        (0..=self.probs.len()).map(|i| if i == self.probs.len() { self.hi } else { self.lo + i as f64 * w }).collect()
+    }
+}
+
+/// State at date: how many runs were in each of `states` states at the end of each week.
+///
+/// Why: a run is in exactly one state each week, so each week's counts sum to the number of
+/// runs exactly, and the shares form a stacked state-at-date chart. Counts only, so `merge`
+/// is exact; nothing assumes a state is absorbing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AtDate {
+    states: usize,
+    weeks: u32,
+    /// `counts[week * states + state]`.
+    counts: Vec<u64>,
+    runs: u64,
+}
+
+impl AtDate {
+    /// An empty tally of `states` states over weeks `0..weeks`.
+    pub fn new(states: usize, weeks: u32) -> Self {
+        AtDate { states, weeks, counts: vec![0; states * weeks as usize], runs: 0 }
+    }
+
+    /// Records one run's state in every week, `state_of(week)` (a state index `< states`).
+    ///
+    /// # Panics
+    /// If a state index is out of range.
+    #[inline]
+    pub fn record_run(&mut self, mut state_of: impl FnMut(u32) -> usize) {
+        for w in 0..self.weeks {
+            let s = state_of(w);
+            assert!(s < self.states, "AtDate::record_run: state {s} outside {} states", self.states);
+            self.counts[w as usize * self.states + s] += 1;
+        }
+        self.runs += 1;
+    }
+
+    /// Adds another shard's tally (exact); fails if states or weeks differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.states != other.states || self.weeks != other.weeks || self.counts.len() != other.counts.len() {
+            return Err(mismatch(
+                "state-at-date tallies",
+                format!(
+                    "{} states × {} weeks vs {} states × {} weeks",
+                    self.states, self.weeks, other.states, other.weeks
+                ),
+            ));
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.runs += other.runs;
+        Ok(())
+    }
+
+    /// Number of weeks.
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+
+    /// Runs recorded.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Runs in `state` at the end of `week`.
+    pub fn count(&self, week: u32, state: usize) -> u64 {
+        self.counts[week as usize * self.states + state]
+    }
+
+    /// Share of runs in `state` at the end of `week` (NaN when no run was recorded).
+    pub fn share(&self, week: u32, state: usize) -> f64 {
+        self.count(week, state) as f64 / self.runs as f64
+    }
+}
+
+/// Events by date: how many runs had their first occurrence of each of `events` events in
+/// each week, so that the share that had an event by a week is a cumulative count.
+///
+/// Why first occurrences: events are not exclusive (a ceasefire can come before a
+/// settlement), and each is counted once per run, so shares are probabilities and merging is
+/// exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByDate {
+    events: usize,
+    weeks: u32,
+    /// `counts[event * weeks + week]`: runs whose first `event` fell in `week`.
+    counts: Vec<u64>,
+    runs: u64,
+}
+
+impl ByDate {
+    /// An empty tally of `events` events over weeks `0..weeks`.
+    pub fn new(events: usize, weeks: u32) -> Self {
+        ByDate { events, weeks, counts: vec![0; events * weeks as usize], runs: 0 }
+    }
+
+    /// Records one run: the first week of each event (`None`, or a week at or past the last,
+    /// when it did not happen within the weeks).
+    ///
+    /// # Panics
+    /// If `first.len() != events`.
+    pub fn record_run(&mut self, first: &[Option<u32>]) {
+        assert_eq!(first.len(), self.events, "ByDate::record_run: expected {} events", self.events);
+        for (e, w) in first.iter().enumerate() {
+            if let Some(w) = w.filter(|&w| w < self.weeks) {
+                self.counts[e * self.weeks as usize + w as usize] += 1;
+            }
+        }
+        self.runs += 1;
+    }
+
+    /// Adds another shard's tally (exact); fails if events or weeks differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.events != other.events || self.weeks != other.weeks || self.counts.len() != other.counts.len() {
+            return Err(mismatch(
+                "events-by-date tallies",
+                format!(
+                    "{} events × {} weeks vs {} events × {} weeks",
+                    self.events, self.weeks, other.events, other.weeks
+                ),
+            ));
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.runs += other.runs;
+        Ok(())
+    }
+
+    /// Number of weeks.
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+
+    /// Runs recorded.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Runs whose first `event` fell in `week`.
+    pub fn count_in(&self, event: usize, week: u32) -> u64 {
+        self.counts[event * self.weeks as usize + week as usize]
+    }
+
+    /// Runs that had `event` by the end of `week` (weeks `0..=week`).
+    pub fn cumulative_count(&self, event: usize, week: u32) -> u64 {
+        let w = self.weeks as usize;
+        let end = (week as usize).min(w.saturating_sub(1));
+        if w == 0 {
+            return 0;
+        }
+        self.counts[event * w..event * w + end + 1].iter().sum()
+    }
+
+    /// Share of runs that had `event` by the end of `week` (NaN when no run was recorded).
+    pub fn cumulative(&self, event: usize, week: u32) -> f64 {
+        self.cumulative_count(event, week) as f64 / self.runs as f64
     }
 }

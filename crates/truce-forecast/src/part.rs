@@ -3,7 +3,7 @@
 //! Layout (text, versioned and checksummed):
 //!
 //! ```text
-//! TRUCE-PART 1
+//! TRUCE-PART 2
 //! fnv1a64 <16 hex digits of the body's checksum>
 //! <body: JSON of Part>
 //! ```
@@ -19,8 +19,9 @@ use crate::summary::{summarise, Summary};
 use serde::{Deserialize, Serialize};
 use truce_engine::calendar::CivilDate;
 
-/// Format version written in the first line.
-pub const VERSION: u32 = 1;
+/// Format version written in the first line (2: events by date, states at date, weekly
+/// casualty and line-change histograms; version 1 files are refused).
+pub const VERSION: u32 = 2;
 const MAGIC: &str = "TRUCE-PART";
 
 /// One shard's result.

@@ -1,10 +1,11 @@
-//! Exact shard merging, incidence identities, quantile accuracy, standard errors, Spearman.
+//! Exact shard merging, incidence and state-at-date identities, quantile accuracy, binned
+//! distributions, standard errors, Spearman.
 
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use truce_forecast::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms};
+use truce_forecast::{AtDate, ByDate, FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms};
 
 const KINDS: usize = 3;
 const WEEKS: u32 = 6;
@@ -27,6 +28,18 @@ struct Bundle {
     inc: Incidence,
     ranks: RankSample,
     weekly: WeekHistograms,
+    states: AtDate,
+    events: ByDate,
+}
+
+/// A run's state in week `w`, made up from its path (any function of the run will do).
+fn state_of(r: &Run, w: u32) -> usize {
+    let x = r.path[w as usize];
+    if x.is_nan() {
+        0
+    } else {
+        (x.abs() as usize) % KINDS
+    }
 }
 
 impl Bundle {
@@ -37,6 +50,8 @@ impl Bundle {
             inc: Incidence::new(KINDS, WEEKS),
             ranks: RankSample::new(20, 1, 1),
             weekly: WeekHistograms::new(WEEKS, -5.0, 5.0, 11),
+            states: AtDate::new(KINDS, WEEKS),
+            events: ByDate::new(KINDS, WEEKS),
         }
     }
 
@@ -51,6 +66,9 @@ impl Bundle {
         for (w, &x) in r.path.iter().enumerate() {
             self.weekly.add(w as u32, x);
         }
+        self.states.record_run(|w| state_of(r, w));
+        let first: Vec<Option<u32>> = (0..KINDS).map(|k| (0..WEEKS).find(|&w| state_of(r, w) == k)).collect();
+        self.events.record_run(&first);
     }
 
     fn merge(&mut self, o: &Self) -> Result<(), MergeError> {
@@ -58,7 +76,9 @@ impl Bundle {
         self.sum.merge(&o.sum);
         self.inc.merge(&o.inc)?;
         self.ranks.merge(&o.ranks)?;
-        self.weekly.merge(&o.weekly)
+        self.weekly.merge(&o.weekly)?;
+        self.states.merge(&o.states)?;
+        self.events.merge(&o.events)
     }
 }
 
@@ -174,6 +194,58 @@ proptest! {
             }
         }
         prop_assert_eq!(inc.ongoing_count(WEEKS - 1), censored);
+    }
+
+    /// Every run is in exactly one state each week: the counts sum to the runs; an event's
+    /// share by a week never falls and is at least the share in its state that week.
+    #[test]
+    fn states_sum_to_one_and_events_accumulate(runs in runs()) {
+        let mut b = Bundle::new();
+        for r in &runs {
+            b.add(r);
+        }
+        prop_assert_eq!(b.states.runs(), runs.len() as u64);
+        for w in 0..WEEKS {
+            let total: u64 = (0..KINDS).map(|k| b.states.count(w, k)).sum();
+            prop_assert_eq!(total, b.states.runs());
+            for k in 0..KINDS {
+                prop_assert!(b.events.cumulative_count(k, w) >= b.states.count(w, k));
+                if w > 0 {
+                    prop_assert!(b.events.cumulative_count(k, w) >= b.events.cumulative_count(k, w - 1));
+                }
+            }
+        }
+    }
+
+    /// A week's binned distribution: bins, under- and overflow sum to 1 and match the values
+    /// recorded; the extremes are the values'.
+    #[test]
+    fn binned_distributions_hold_every_value(values in prop::collection::vec(value(), 1..80)) {
+        let mut h = WeekHistograms::new(2, -5.0, 5.0, 10);
+        for &x in &values {
+            h.add(1, x);
+        }
+        let d = h.distribution(1).unwrap();
+        let finite: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+        prop_assert_eq!(d.count, finite.len() as u64);
+        prop_assert_eq!(d.nan, (values.len() - finite.len()) as u64);
+        prop_assert_eq!(d.edges().len(), 11);
+        prop_assert_eq!(d.edges()[0], -5.0);
+        prop_assert_eq!(d.edges()[10], 5.0);
+        if !finite.is_empty() {
+            let total = d.under + d.over + d.probs.iter().sum::<f64>();
+            prop_assert!((total - 1.0).abs() < 1e-12, "{}", total);
+            let under = finite.iter().filter(|&&x| x < -5.0).count() as f64 / finite.len() as f64;
+            let over = finite.iter().filter(|&&x| x >= 5.0).count() as f64 / finite.len() as f64;
+            prop_assert_eq!((d.under, d.over), (under, over));
+            let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            prop_assert_eq!(d.min.unwrap(), min);
+            prop_assert_eq!(d.max.unwrap(), max);
+        }
+        prop_assert!(h.distribution(2).is_none());
+        let empty = h.distribution(0).unwrap();
+        prop_assert!(empty.count == 0 && empty.min.is_none() && empty.probs.iter().all(|&p| p == 0.0));
     }
 }
 
