@@ -23,6 +23,7 @@ pub mod params;
 pub mod scenario;
 pub mod sim;
 pub mod special;
+pub mod suggest;
 pub mod talk;
 pub mod trace;
 pub mod uncertainty;

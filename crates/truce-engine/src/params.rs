@@ -303,20 +303,6 @@ impl Checker {
     }
 }
 
-fn did_you_mean<'a>(got: &str, options: impl IntoIterator<Item = &'a str>) -> String {
-    let opts: Vec<&str> = options.into_iter().collect();
-    let best = opts
-        .iter()
-        .map(|o| (strsim::jaro_winkler(got, o), *o))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((_, o)) => format!("; did you mean `{o}`?"),
-        None if opts.is_empty() => String::new(),
-        None => format!("; expected one of: {}", opts.join(", ")),
-    }
-}
-
 fn parse_date(d: &crate::scenario::Date) -> Option<CivilDate> {
     let date = d.date?;
     if d.time.is_some() {
@@ -413,7 +399,7 @@ impl Params {
         let issue_index = |c: &mut Checker, path: &str, id: &str| -> Option<usize> {
             let r = issue_ids.iter().position(|x| x == id);
             if r.is_none() {
-                c.fail(path, format!("unknown issue `{id}`{}", did_you_mean(id, issue_ids.iter().map(String::as_str))));
+                c.fail(path, format!("unknown issue `{id}`{}", crate::suggest::did_you_mean(id, issue_ids.iter().map(String::as_str))));
             }
             r
         };
@@ -434,7 +420,7 @@ impl Params {
         let side_index = |c: &mut Checker, path: &str, id: &str| -> Option<usize> {
             let r = side_ids.iter().position(|x| x == id);
             if r.is_none() {
-                c.fail(path, format!("unknown side `{id}`{}", did_you_mean(id, side_ids.iter().map(String::as_str))));
+                c.fail(path, format!("unknown side `{id}`{}", crate::suggest::did_you_mean(id, side_ids.iter().map(String::as_str))));
             }
             r
         };
@@ -561,7 +547,7 @@ impl Params {
         let actor_index = |c: &mut Checker, path: &str, id: &str| -> Option<usize> {
             let r = actor_ids.iter().position(|x| x == id);
             if r.is_none() {
-                c.fail(path, format!("unknown actor `{id}`{}", did_you_mean(id, actor_ids.iter().map(String::as_str))));
+                c.fail(path, format!("unknown actor `{id}`{}", crate::suggest::did_you_mean(id, actor_ids.iter().map(String::as_str))));
             }
             r
         };
@@ -965,7 +951,7 @@ impl Params {
                     format!("uncertainty.{path}"),
                     format!(
                         "unknown parameter path `{path}`{}",
-                        did_you_mean(path, params.paths().iter().map(String::as_str).collect::<Vec<_>>())
+                        crate::suggest::did_you_mean(path, params.paths().iter().map(String::as_str).collect::<Vec<_>>())
                     ),
                 );
             }
