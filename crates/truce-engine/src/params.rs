@@ -935,7 +935,7 @@ impl Params {
         }
         // The calibration must be reachable from the starting force ratio.
         if c.problems.is_empty() {
-            let r0 = crate::sim::start_force_ratio(&params);
+            let r0 = params.start_force_ratio();
             let d = params.defender_advantage;
             if params.calibrated_gain > 0.0 && r0 <= d {
                 c.fail("combat.calibrated_gain_km2_per_week", format!("a positive gain needs the first side's effective force ratio ({r0:.3}) above combat.defender_advantage ({d})"));
@@ -961,6 +961,12 @@ impl Params {
         } else {
             Err(c.problems)
         }
+    }
+
+    /// Effective force ratio of the first side over the second at the start: the front's
+    /// calibration (`combat.calibrated_gain_km2_per_week`) is relative to it.
+    pub fn start_force_ratio(&self) -> f64 {
+        (self.sides[0].effectiveness * self.sides[0].forces) / (self.sides[1].effectiveness * self.sides[1].forces)
     }
 
     pub fn n_actors(&self) -> usize {
