@@ -17,6 +17,7 @@
 pub mod builtin;
 pub mod calendar;
 pub mod calibrate;
+pub mod catalogue;
 pub mod edit;
 pub mod load;
 pub mod params;
