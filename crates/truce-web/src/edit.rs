@@ -155,3 +155,54 @@ pub fn editor(l: &Loaded) -> Editor {
         knobs: knobs.into_iter().map(|k| k.1).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use truce_engine::builtin;
+    use truce_engine::load::load_str;
+
+    #[test]
+    fn knobs_are_the_catalogue_and_stay_inside_its_ranges() {
+        for name in builtin::names() {
+            let l = load_str(name, builtin::builtin(name).unwrap()).unwrap_or_else(|e| panic!("{e}"));
+            let ed = editor(&l);
+            let mut want: Vec<String> = catalogue::instances(&l.scenario).into_iter().map(|x| x.1).collect();
+            let mut got: Vec<String> = ed.knobs.iter().map(|k| k.path.clone()).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{name}: a knob per catalogue parameter");
+            assert!(!got.iter().any(|p| p == "scenario.horizon_weeks"), "the horizon is a run option");
+            let frame = l.scenario.frame();
+            for k in &ed.knobs {
+                let r = catalogue::resolve(&l.scenario, &k.path).unwrap();
+                let p = r.param();
+                assert!(k.step > 0.0 && k.min < k.max && k.min <= k.value && k.value <= k.max, "{name}: {k:?}");
+                assert_eq!((k.unit.as_str(), k.doc.as_str()), (p.unit, p.doc));
+                assert_eq!(k.sampled, l.uncertainty.paths.contains(&k.path));
+                // Both ends of the slider are values the engine accepts.
+                for end in [k.min, k.max] {
+                    assert!(p.range.contains(end, &frame), "{name}: `{}` slider end {end} is invalid", k.path);
+                    let mut s = l.scenario.clone();
+                    apply_edit(&mut s, &k.path, end).unwrap_or_else(|e| panic!("{name}: {e}"));
+                }
+            }
+            // Talks first; the page opens the first three groups, none of them an actor's.
+            assert_eq!(ed.knobs[0].group, "Talks");
+            let mut groups: Vec<&str> = Vec::new();
+            for k in &ed.knobs {
+                if groups.last() != Some(&k.group.as_str()) {
+                    assert!(!groups.contains(&k.group.as_str()), "{name}: group `{}` split", k.group);
+                    groups.push(&k.group);
+                }
+            }
+            let actor_groups: Vec<String> = l
+                .scenario
+                .actors
+                .iter()
+                .map(|a| if a.name.is_empty() { a.id.clone() } else { a.name.clone() })
+                .collect();
+            assert!(groups[..3].iter().all(|g| !actor_groups.iter().any(|a| a == g)), "{groups:?}");
+        }
+    }
+}
