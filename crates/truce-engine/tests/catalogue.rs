@@ -108,7 +108,7 @@ fn every_number_of_the_schema_is_a_catalogue_parameter() {
         assert!(
             excluded,
             "`{n}` is a number of the schema without a row in the parameter catalogue \
-             (crates/truce-engine/src/catalogue.rs); add one, or list it in NOT_PARAMETERS with a reason"
+             (crates/truce-engine/src/catalogue/rows.rs); add one, or list it in NOT_PARAMETERS with a reason"
         );
     }
     // And the file exercises every row.
