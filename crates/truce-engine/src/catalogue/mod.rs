@@ -13,6 +13,8 @@
 //! reads plain `Params` fields. Rows are only consulted when a scenario is compiled, edited
 //! or sampled.
 
+#![warn(missing_docs)]
+
 mod rows;
 
 pub use rows::CATALOGUE;
@@ -64,8 +66,11 @@ impl Scope {
 /// (unused ones are 0). Indices follow the scenario's order, which `Params` keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Ix {
+    /// Index of the side (`sides.<side>`, `beliefs.<side>`).
     pub side: usize,
+    /// Index of the actor.
     pub actor: usize,
+    /// Index of the issue.
     pub issue: usize,
     /// 0 = January.
     pub month: usize,
@@ -74,14 +79,23 @@ pub struct Ix {
 /// Where a parameter belongs: the scenario table it is written in, and a heading for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Group {
+    /// `[[issues]]`.
     Issues,
+    /// `[[sides]]`.
     Sides,
+    /// `[[actors]]`.
     Actors,
+    /// `[combat]`.
     Combat,
+    /// `[seasonality]`.
     Seasonality,
+    /// `[intensity]`.
     Intensity,
+    /// `[beliefs.<side>]`.
     Beliefs,
+    /// `[protocol]`.
     Protocol,
+    /// `[termination]`.
     Termination,
 }
 
@@ -153,6 +167,7 @@ impl Basis {
 /// A range end's position: a number, or a number the scenario itself fixes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Limit {
+    /// A fixed number.
     Value(f64),
     /// The territorial mapping's area at index 0 (km²).
     MapLow,
@@ -165,15 +180,20 @@ pub enum Limit {
 /// One end of a [`Range`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum End {
+    /// No bound (±∞; values must still be finite).
     Unbounded,
+    /// The limit itself is valid.
     Closed(Limit),
+    /// Values must stay strictly inside the limit.
     Open(Limit),
 }
 
 /// A parameter's valid values, with the phrase messages use ("a share in [0, 1]").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {
+    /// Lower end.
     pub low: End,
+    /// Upper end.
     pub high: End,
     /// What was expected, for people: "a share in [0, 1]".
     pub phrase: &'static str,
@@ -183,8 +203,11 @@ pub struct Range {
 /// territorial mapping or start; an end at an unknown limit does not bind).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Frame {
+    /// [`Limit::MapLow`].
     pub map_low: Option<f64>,
+    /// [`Limit::MapHigh`].
     pub map_high: Option<f64>,
+    /// [`Limit::StartKm2`].
     pub start_km2: Option<f64>,
 }
 
@@ -346,7 +369,9 @@ pub enum Slider {
 /// A value read from a scenario, with its source note.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reading<'a> {
+    /// The value, on the scenario's scale.
     pub value: f64,
+    /// Its source note (a `[seasonality]` table's `source` for a month).
     pub source: Option<&'a str>,
 }
 
@@ -414,16 +439,21 @@ pub(crate) struct InParams {
 pub struct Param {
     /// Path pattern; `*` stands for an id (or a month, 1–12), as [`Param::scope`] says.
     pub path: &'static str,
+    /// What the wildcards stand for.
     pub scope: Scope,
+    /// The scenario table it is written in.
     pub group: Group,
     /// Short label for people (the page's knobs).
     pub label: &'static str,
     /// Unit, or "" for a pure number.
     pub unit: &'static str,
+    /// Valid values: the one range that compile, edits, sampling and the page use.
     pub range: Range,
     /// Whole numbers only (weeks).
     pub whole: bool,
+    /// Measured or free.
     pub basis: Basis,
+    /// How the page's slider spans it.
     pub slider: Slider,
     /// One line: what the parameter means.
     pub doc: &'static str,
@@ -440,7 +470,8 @@ impl std::fmt::Debug for Param {
 }
 
 impl Param {
-    /// The value at `ix` in a scenario, if the scenario has it.
+    /// The value at `ix` in a scenario, if the scenario has it. `ix` must come from this
+    /// scenario (or its compiled `Params`, which keep its order): [`instances`], [`resolve`].
     pub fn read<'a>(&self, s: &'a Scenario, ix: Ix) -> Option<Reading<'a>> {
         (self.scenario.get)(s, ix)
     }
@@ -498,8 +529,11 @@ impl Param {
 /// The ids a scenario's paths use, in the scenario's order.
 #[derive(Debug, Clone, Default)]
 pub struct Ids<'a> {
+    /// Issue ids.
     pub issues: Vec<&'a str>,
+    /// Side ids.
     pub sides: Vec<&'a str>,
+    /// Actor ids.
     pub actors: Vec<&'a str>,
 }
 

@@ -146,9 +146,11 @@ pub struct Params {
 }
 
 impl Params {
+    /// The number of actors.
     pub fn n_actors(&self) -> usize {
         self.actor_ids.len()
     }
+    /// The number of issues.
     pub fn n_issues(&self) -> usize {
         self.issue_ids.len()
     }
@@ -169,7 +171,8 @@ impl Params {
         catalogue::resolve(self, path)
     }
 
-    /// The value a parameter has here, on the scenario's scale (saliences 0–100).
+    /// The value a parameter has here, on the scenario's scale (saliences 0–100); NaN where
+    /// this scenario has no such value.
     pub fn get(&self, r: ParamRef) -> f64 {
         r.param().value_in(self, r.ix()).unwrap_or(f64::NAN)
     }

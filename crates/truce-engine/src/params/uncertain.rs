@@ -13,8 +13,11 @@ use crate::uncertainty::{Dist, ParamSpec, UncertaintySet};
 /// in the order of the `[uncertainty]` table (sorted by path), plus the copula.
 #[derive(Debug, Clone)]
 pub struct Uncertainty {
+    /// The parameter paths, as written.
     pub paths: Vec<String>,
+    /// Where each sampled value goes.
     pub refs: Vec<ParamRef>,
+    /// The distributions and their copula.
     pub set: UncertaintySet,
 }
 
