@@ -49,7 +49,7 @@ impl UtilityContext<'_> {
     }
 
     /// The audience-cost part of [`Self::issue_utility`] (≤ 0).
-    #[inline]
+    #[inline(always)]
     pub fn issue_utility_audience(&self, a: usize, k: usize, x: f64) -> f64 {
         let i = a * self.p.n_issues() + k;
         let r = self.red_line(a, k);

@@ -147,10 +147,12 @@ pub struct Params {
 
 impl Params {
     /// The number of actors.
+    #[inline]
     pub fn n_actors(&self) -> usize {
         self.actor_ids.len()
     }
     /// The number of issues.
+    #[inline]
     pub fn n_issues(&self) -> usize {
         self.issue_ids.len()
     }
@@ -182,8 +184,14 @@ impl Params {
     /// one (whole weeks are rounded), so that a draw can never make a run invalid.
     pub fn set(&mut self, r: ParamRef, v: f64) {
         let p = r.param();
-        let frame = self.frame();
-        let v = if p.whole { p.range.guard(v.round(), &frame) } else { p.range.guard(v, &frame) };
+        // Only ranges relative to the territorial mapping need it (this runs once per sampled
+        // parameter per run).
+        let frame = if p.range.is_relative() { self.frame() } else { catalogue::Frame::default() };
+        let mut v = v;
+        if p.whole {
+            v = v.round();
+        }
+        let v = p.range.guard(v, &frame);
         if let Some(store) = p.store(self, r.ix()) {
             store.write(v);
         }
