@@ -74,8 +74,8 @@
 //!   gives P = 0.5; a zero global denominator gives P = 0.
 //! - All weights c·s zero: the median falls back to equal weights (as [`crate::median`]).
 
-use crate::stats::{weighted_median, TieRule};
 use crate::model::{round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext};
+use crate::stats::{weighted_median, TieRule};
 use crate::table::{ActorTable, IssueView};
 
 /// Number of rounds when neither the caller nor the options say otherwise: Scholz's

@@ -42,8 +42,8 @@
 //! This module does no I/O, spawns no threads and reads no clock; its only randomness is the
 //! seeded tie-breaker.
 
-use crate::stats::weighted_mean;
 use crate::model::{round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext};
+use crate::stats::weighted_mean;
 use crate::table::ActorTable;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

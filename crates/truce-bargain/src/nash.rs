@@ -21,8 +21,8 @@
 //! model (c·s-weighted mean) and says so in the solution's notes. Issues are solved one by
 //! one ("several issues at once" means a whole multi-issue table in one call).
 
-use crate::stats::weighted_mean;
 use crate::model::{solve_static, BargainingModel, ModelError, Solution, SolveContext};
+use crate::stats::weighted_mean;
 use crate::table::ActorTable;
 
 /// Utility form.

@@ -1301,7 +1301,12 @@ pub fn check_limits(table: &ActorTable, params: &SmpParams, ctx: &SolveContext) 
     crate::limits::check_work(
         "smp",
         turns as f64 * (5.0 * n * n * n + n * n * m),
-        &format!("up to {turns} turns × (5 × {}³ + {}² × {} issues)", table.n_actors(), table.n_actors(), table.n_issues()),
+        &format!(
+            "up to {turns} turns × (5 × {}³ + {}² × {} issues)",
+            table.n_actors(),
+            table.n_actors(),
+            table.n_issues()
+        ),
         "use fewer turns (--rounds or --param max-turns=N) or fewer actors",
     )
 }

@@ -99,7 +99,6 @@ mod tests {
         assert_eq!(weighted_mean(&[0.0, 10.0], &[0.0, 0.0]), Some(5.0));
     }
 
-
     #[test]
     fn exact_half_tie() {
         // Cumulative weight at 1.0 is exactly half.

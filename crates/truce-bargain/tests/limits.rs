@@ -67,8 +67,9 @@ fn nash_refuses_a_status_quo_that_would_overflow() {
 
 #[test]
 fn zero_capability_smp_actor_is_located() {
-    let t = table(4, 1, |a, _| Cell { position: spread(a, 0), salience: 0.5, capability: if a == 2 { 0.0 } else { 5.0 } })
-        .unwrap();
+    let t =
+        table(4, 1, |a, _| Cell { position: spread(a, 0), salience: 0.5, capability: if a == 2 { 0.0 } else { 5.0 } })
+            .unwrap();
     let e = build("smp", &ModelConfig::default()).unwrap().solve(&t, &SolveContext::default()).unwrap_err();
     match &e {
         ModelError::Actor { actor, field, message, .. } => {

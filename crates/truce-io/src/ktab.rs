@@ -21,8 +21,8 @@
 
 use crate::error::ReadError;
 use crate::tabular::{blank_comments, no_extra_fields, number, table_error, unique_header, TableFile, TableFormat};
-use truce_bargain::table::check_size;
 use std::path::Path;
+use truce_bargain::table::check_size;
 use truce_bargain::{ActorTable, Cell, Issue};
 
 /// Splits one line into fields the way KTAB's reader does.
@@ -201,13 +201,7 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
         )
     })?;
     let cell_lines = actor_lines.iter().flat_map(|&l| std::iter::repeat_n(l, n_dims)).collect();
-    Ok(TableFile {
-        format: TableFormat::Ktab,
-        table,
-        title: Some((name, desc)),
-        cell_lines,
-        columns: [1, 0, 0, 0, 3],
-    })
+    Ok(TableFile { format: TableFormat::Ktab, table, title: Some((name, desc)), cell_lines, columns: [1, 0, 0, 0, 3] })
 }
 
 #[cfg(test)]

@@ -41,9 +41,7 @@ fn check_target(target: &Path) -> Result<(), String> {
             } else if ft.is_dir() {
                 Err(format!("{t}: is a directory; give a file name"))
             } else if !ft.is_file() {
-                Err(format!(
-                    "{t}: is not a regular file (a device, FIFO or socket); truce only replaces regular files"
-                ))
+                Err(format!("{t}: is not a regular file (a device, FIFO or socket); truce only replaces regular files"))
             } else if m.permissions().readonly() {
                 Err(format!("{t}: is read-only; truce does not replace it"))
             } else {
@@ -71,7 +69,9 @@ impl AtomicFile {
             let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
             let tmp = dir.join(format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id()));
             match File::options().write(true).create_new(true).open(&tmp) {
-                Ok(file) => return Ok(AtomicFile { target: target.to_path_buf(), tmp, file: Some(BufWriter::new(file)) }),
+                Ok(file) => {
+                    return Ok(AtomicFile { target: target.to_path_buf(), tmp, file: Some(BufWriter::new(file)) })
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 100 => tries += 1,
                 Err(e) => return Err(format!("{}: cannot write here: {e}", target.display())),
             }
@@ -211,8 +211,7 @@ impl ParquetRuns {
             .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
             .build();
         let f = file.take_file()?;
-        let writer =
-            parquet::arrow::ArrowWriter::try_new(f, schema.clone(), Some(props)).map_err(|e| file.err(e))?;
+        let writer = parquet::arrow::ArrowWriter::try_new(f, schema.clone(), Some(props)).map_err(|e| file.err(e))?;
         Ok(ParquetRuns { file, writer: Some(writer), schema })
     }
 
@@ -307,7 +306,11 @@ mod tests {
         // A regular file is replaced; nothing temporary is left behind.
         write_atomic(&real, b"new").unwrap();
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
-        let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+        let left: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .collect();
         assert!(left.is_empty(), "{left:?}");
     }
 
@@ -356,7 +359,12 @@ mod tests {
         assert!(!p.exists());
         let p = d.path().join("runs.parquet");
         let mut pq = ParquetRuns::create(&p, &cols).unwrap();
-        let w = parquet::arrow::ArrowWriter::try_new(File::options().write(true).open("/dev/full").unwrap(), pq.schema.clone(), None).unwrap();
+        let w = parquet::arrow::ArrowWriter::try_new(
+            File::options().write(true).open("/dev/full").unwrap(),
+            pq.schema.clone(),
+            None,
+        )
+        .unwrap();
         pq.writer = Some(w);
         let e = pq.write_rows(&rows).and_then(|_| pq.commit()).unwrap_err();
         assert!(e.contains("runs.parquet") && e.contains("No space left"), "{e}");

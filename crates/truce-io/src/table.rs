@@ -19,9 +19,9 @@
 //! expected range. This module never drops a row silently and never allocates more than the
 //! size limit allows.
 
-pub use crate::tabular::{TableFile, TableFormat};
 use crate::error::ReadError;
 use crate::tabular::{blank_comments, decode_utf8, no_extra_fields, number, table_error, unique_header};
+pub use crate::tabular::{TableFile, TableFormat};
 use std::collections::HashMap;
 use std::path::Path;
 use truce_bargain::limits::{MAX_ABS_POSITION, MAX_CAPABILITY};
@@ -191,10 +191,15 @@ fn bdm(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     let (lo, hi) = pos.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
     let issue = Issue { name: "issue".to_string(), scale_min: lo, scale_max: hi };
     let names_ = actors.clone();
-    let table = ActorTable::new(actors, vec![issue], cells).map_err(|e| {
-        table_error(path, e, |a| names_.iter().rposition(|n| n == a).map(|i| lines[i]), |_| None)
-    })?;
-    Ok(TableFile { format: TableFormat::Bdm, table, title: None, cell_lines: lines, columns: field_columns(&c, &names) })
+    let table = ActorTable::new(actors, vec![issue], cells)
+        .map_err(|e| table_error(path, e, |a| names_.iter().rposition(|n| n == a).map(|i| lines[i]), |_| None))?;
+    Ok(TableFile {
+        format: TableFormat::Bdm,
+        table,
+        title: None,
+        cell_lines: lines,
+        columns: field_columns(&c, &names),
+    })
 }
 
 /// Reads the long format `actor,issue,position,salience,capability`.

@@ -169,10 +169,7 @@ pub(crate) fn decode_utf8(path: &Path, bytes: Vec<u8>, sep: u8, header: bool) ->
             let col = 1 + bytes[start..off].iter().filter(|&&b| b == sep).count();
             let mut r = ReadError::new(
                 path,
-                format!(
-                    "invalid UTF-8 (byte 0x{:02X}); the file must be UTF-8 text: re-save it as UTF-8",
-                    bytes[off]
-                ),
+                format!("invalid UTF-8 (byte 0x{:02X}); the file must be UTF-8 text: re-save it as UTF-8", bytes[off]),
             )
             .at(line, Some(col));
             if header && line > 1 {

@@ -71,10 +71,10 @@ fn invalid_utf8_names_file_line_and_column() {
     let e = read_table(&f).unwrap_err();
     assert_eq!((e.line, e.column), (Some(3), Some(1)), "{e}");
     assert!(e.to_string().contains("bad.csv:3:1") && e.message.contains("UTF-8"), "{e}");
-    let head = truce_io::deu::ACTOR_CODES.iter().fold(
-        "prnr\tprname\tisnr\tintro".to_string(),
-        |h, c| format!("{h}\tp{c}\ts{c}"),
-    ) + "\trp\tout\n";
+    let head = truce_io::deu::ACTOR_CODES
+        .iter()
+        .fold("prnr\tprname\tisnr\tintro".to_string(), |h, c| format!("{h}\tp{c}\ts{c}"))
+        + "\trp\tout\n";
     let row = |isnr: &str, name: &[u8]| -> Vec<u8> {
         let mut r = b"d1\t".to_vec();
         r.extend_from_slice(name);
