@@ -95,6 +95,12 @@ fn date(raw: &str) -> Option<(i32, u32, u32)> {
 /// Reads a DEU file.
 pub fn read_deu(path: &Path) -> Result<DeuFile, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    parse_deu_bytes(path, bytes)
+}
+
+/// Parses the bytes of a DEU file: invalid UTF-8 is an error at its line, column and field;
+/// `path` is used in messages.
+pub fn parse_deu_bytes(path: &Path, bytes: Vec<u8>) -> Result<DeuFile, ReadError> {
     let text = decode_utf8(path, bytes, b'\t', true)?;
     parse_deu(path, &text)
 }

@@ -31,6 +31,12 @@ use truce_bargain::{ActorTable, Cell, Issue};
 /// Reads a table file in any supported format.
 pub fn read_table(path: &Path) -> Result<TableFile, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    parse_table_bytes(path, bytes)
+}
+
+/// Parses the bytes of a table file: invalid UTF-8 is an error at its line and column; `path`
+/// is used in error messages only.
+pub fn parse_table_bytes(path: &Path, bytes: Vec<u8>) -> Result<TableFile, ReadError> {
     let text = decode_utf8(path, bytes, b',', false)?;
     parse_table(path, &text)
 }

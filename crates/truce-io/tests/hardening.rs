@@ -138,3 +138,54 @@ fn a_model_complaint_about_an_actor_points_at_its_line() {
     let r = f.locate(p(), &e).unwrap();
     assert_eq!((r.line, r.column), (Some(4), Some(3)), "{r}");
 }
+
+/// Issue 16: a full disk while writing Parquet or CSV must be an error naming the file (and
+/// leave nothing behind). Uses a 64 KB tmpfs where the test may mount one (root on Linux);
+/// elsewhere the unit tests in `output.rs` cover the same paths with /dev/full.
+#[test]
+fn a_full_tmpfs_is_an_error_naming_the_file() {
+    use truce_forecast::ensemble::{RowSink, RunRow};
+    use truce_io::output::{run_columns, CsvRuns, ParquetRuns};
+    let d = tempfile::tempdir().unwrap();
+    let ok = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(d.path())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(d.path());
+    let cols = run_columns(&["a".into(), "b".into()], &["t".into()], &["p".into()]);
+    let rows: Vec<RunRow> = (0..20_000u64)
+        .map(|i| RunRow {
+            run: i,
+            outcome: truce_engine::sim::OutcomeKind::Ceasefire,
+            week: (i % 150) as u32,
+            km2: i as f64 * 1.37,
+            index: 0.5 + i as f64 * 1e-5,
+            casualties: [i as f64 * 3.1, i as f64 * 2.7],
+            rounds: 4,
+            breakdowns: 1,
+            terms: vec![i as f64 % 97.0],
+            params: vec![(i as f64).sqrt()],
+        })
+        .collect();
+    let p = d.path().join("runs.csv");
+    let mut csv = CsvRuns::create(&p, &cols).unwrap();
+    let e = csv.write_rows(&rows).and_then(|_| csv.commit()).unwrap_err();
+    assert!(e.contains("runs.csv") && e.contains("No space left"), "{e}");
+    let p = d.path().join("runs.parquet");
+    let mut pq = ParquetRuns::create(&p, &cols).unwrap();
+    let e = pq.write_rows(&rows).and_then(|_| pq.commit()).unwrap_err();
+    assert!(e.contains("runs.parquet") && e.contains("No space left"), "{e}");
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0, "nothing left behind");
+}
