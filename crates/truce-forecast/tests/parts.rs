@@ -52,11 +52,11 @@ fn wide_ints(json: &str, to_value: bool) -> String {
         if in_str {
             if !to_value && !esc && c == '"' && json[i + 1..].starts_with(WIDE) {
                 let end = i + 1 + json[i + 1..].find('"').unwrap();
-                out.extend_from_slice(json[i + 1 + WIDE.len()..end].as_bytes());
+                out.extend_from_slice(&json.as_bytes()[i + 1 + WIDE.len()..end]);
                 i = end + 1;
                 continue;
             }
-            in_str = !(c == '"' && !esc);
+            in_str = c != '"' || esc;
             esc = c == '\\' && !esc;
             out.push(b[i]);
             i += 1;
@@ -65,7 +65,7 @@ fn wide_ints(json: &str, to_value: bool) -> String {
         if c == '"' {
             if !to_value && json[i + 1..].starts_with(WIDE) {
                 let end = i + 1 + json[i + 1..].find('"').unwrap();
-                out.extend_from_slice(json[i + 1 + WIDE.len()..end].as_bytes());
+                out.extend_from_slice(&json.as_bytes()[i + 1 + WIDE.len()..end]);
                 i = end + 1;
                 continue;
             }
