@@ -1,9 +1,10 @@
+# shellcheck shell=bash
 # Shared helpers of the test scripts (sourced, not run): installing system packages where
 # this machine allows it, and saying clearly what to install and how to skip where it does
 # not. Never installs anything without apt-get and root (or passwordless sudo).
 
 # Exit code of a suite that cannot run here and asks to be counted as skipped, not failed.
-SKIP_RC=77
+export SKIP_RC=77
 
 # Runs apt-get with root rights if it can: root, or passwordless sudo. Returns 1 otherwise.
 apt_run() {

@@ -27,7 +27,7 @@
 # The closing line counts blocks: `docs: N passed, N failed, N skipped`; exit code 1 if any
 # failed. Needs only bash, awk, coreutils and Rust.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 SECONDS=0
 
@@ -85,7 +85,7 @@ http_status() {
 # serve_test WHERE COMMAND: starts an annotated `truce serve ...` on 127.0.0.1 and a free port,
 # checks that the page answers and that Ctrl-C stops it cleanly.
 serve_test() {
-    local where=$1 cmd=$2 out pid url port status rc i
+    local where=$1 cmd=$2 out pid url port status rc
     serves=$((serves + 1))
     out="$BASE/logs/serve-$serves.log"
     : >"$out"
@@ -94,7 +94,7 @@ serve_test() {
     (cd "$WORK" && exec "${argv[@]}" --host 127.0.0.1 --port 0) >"$out" 2>&1 &
     pid=$!
     url=""
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         url=$(grep -oE 'listening on http://[0-9.]+:[0-9]+' "$out" | head -n 1 | sed 's/listening on //')
         [ -n "$url" ] && break
         kill -0 "$pid" 2>/dev/null || break
@@ -144,6 +144,7 @@ prepare() {
                 if (!cont) flush()
             }
             END { if (nlines) flush() }' "$src"
+        # shellcheck disable=SC2016 # written into the block's script, expanded there
         echo 'exit $(( __fails > 0 ))'
     } >"$dst"
 }

@@ -46,7 +46,7 @@ rm -rf "$CARGO_TARGET_DIR/wheels"
 "${PIP[@]}" wheel -q --no-deps -w "$CARGO_TARGET_DIR/wheels" ./python
 whl=$(ls "$CARGO_TARGET_DIR"/wheels/truce-*.whl)
 echo "   $(basename "$whl"): $(du -k "$whl" | cut -f1) KiB"
-"${PIP[@]}" install -q --force-reinstall "$whl[test,dask]" ${TRUCE_PANDAS:+"$TRUCE_PANDAS"}
+"${PIP[@]}" install -q --force-reinstall "${whl}[test,dask]" ${TRUCE_PANDAS:+"$TRUCE_PANDAS"}
 "$VENV/bin/python" -c 'import pandas, pyarrow, truce; print(f"   truce {truce.__version__}, pandas {pandas.__version__}, pyarrow {pyarrow.__version__}")'
 
 echo "   (${SECONDS}s)"

@@ -16,7 +16,7 @@
 # `sbatch --array=17`) writes the same bytes. Stops every daemon it started.
 # Closing line: `slurm: N passed, N failed`. Needs root (Slurm's daemons run as root here).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 . scripts/lib.sh
 RUNS=${TRUCE_SLURM_RUNS:-64000}
@@ -67,8 +67,8 @@ mkdir -p "$TMP/sock" && chmod 755 "$TMP/sock"
 KEEP="$ROOT/target/slurm-test"
 
 cleanup() {
-    if [ -f "$TMP/slurm.conf" ]; then
-        scancel --quiet --user root 2>/dev/null
+    if [ -f "$TMP/slurm.conf" ]; then # only this script's cluster, never the machine's own
+        SLURM_CONF="$TMP/slurm.conf" scancel --quiet --user root 2>/dev/null
     fi
     local f
     for f in slurmd slurmctld; do
@@ -178,7 +178,7 @@ wait_queue() {
         stuck=$(squeue -h -o '%i %r' 2>/dev/null | awk '$2 == "DependencyNeverSatisfied" {print $1}')
         if [ -n "$stuck" ]; then
             echo "        job(s) $stuck can never start (a task they depend on failed): cancelled"
-            scancel $stuck
+            echo "$stuck" | xargs scancel
         fi
         [ -z "$(squeue -h -o %i 2>/dev/null)" ] && return 0
         sleep 0.5

@@ -23,7 +23,7 @@
 # that fails without a count of failed tests, or passes without running any, counts as one
 # failure). The exit code is non-zero when anything failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 
 ALL="rust docs slurm python browser"
