@@ -11,14 +11,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
+if [ -n "${CHROMIUM:-}" ] && ! command -v "$CHROMIUM" >/dev/null 2>&1; then
+    echo "error: CHROMIUM=$CHROMIUM is not an executable (unset it to use chromium from PATH)" >&2
+    exit 1
+fi
+
 find_chromium() {
     if [ -n "${CHROMIUM:-}" ]; then
-        if [ -x "$CHROMIUM" ] || command -v "$CHROMIUM" >/dev/null 2>&1; then
-            command -v "$CHROMIUM"
-            return 0
-        fi
-        echo "error: CHROMIUM=$CHROMIUM is not an executable" >&2
-        exit 1
+        command -v "$CHROMIUM"
+        return 0
     fi
     local c
     for c in chromium chromium-browser google-chrome google-chrome-stable; do
