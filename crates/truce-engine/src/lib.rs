@@ -19,6 +19,7 @@
 pub mod builtin;
 pub mod calendar;
 pub mod calibrate;
+pub mod catalogue;
 pub mod edit;
 pub mod load;
 pub mod outcome;
@@ -26,6 +27,7 @@ pub mod params;
 pub mod scenario;
 pub mod sim;
 pub mod special;
+pub mod suggest;
 pub mod talk;
 pub mod trace;
 pub mod uncertainty;

@@ -9,5 +9,6 @@ pub mod error;
 pub mod ktab;
 pub mod output;
 pub mod table;
+pub mod tabular;
 
 pub use error::ReadError;
