@@ -105,11 +105,15 @@ fn json_to_toml(json_text: &str) -> PyResult<String> {
     toml::to_string_pretty(&strip_nulls(v)).map_err(|e| ScenarioError::new_err(format!("<dict>: {e}")))
 }
 
-/// One traced run (`truce run --format json`) as JSON.
+/// One traced run (`truce run --format json [--sample I]`) as JSON: sampled parameters at
+/// their medians, or run `sample` of the forecast's draws.
 #[pyfunction]
-fn run_trace(py: Python<'_>, label: &str, text: &str, seed: u64) -> PyResult<String> {
+#[pyo3(signature = (label, text, seed, sample=None))]
+fn run_trace(py: Python<'_>, label: &str, text: &str, seed: u64, sample: Option<u64>) -> PyResult<String> {
+    use truce_forecast::job::RunParams;
     let loaded = load(label, text)?;
-    let trace = py.detach(|| truce_engine::trace::run_traced(&loaded.params, seed));
+    let which = sample.map_or(RunParams::Median, RunParams::Sample);
+    let trace = py.detach(|| truce_forecast::job::run_trace(&loaded, seed, which));
     json(&trace)
 }
 

@@ -235,10 +235,15 @@ class Trace:
 _LINE_COLUMNS = ("mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95")
 
 
-def run(scenario: ScenarioLike = "ukraine-2025-12", seed: int = 1) -> Trace:
-    """Runs the simulation once with ``seed``; the same trace as ``truce run --seed``."""
+def run(scenario: ScenarioLike = "ukraine-2025-12", seed: int = 1, sample: Optional[int] = None) -> Trace:
+    """Runs the simulation once with ``seed``; the same trace as ``truce run --seed``.
+
+    Each ``[uncertainty]`` parameter takes the median of its distribution; with ``sample=i``
+    the run is run ``i`` of ``forecast(..., seed=seed)`` (its parameter draw and its random
+    stream), as ``truce run --seed S --sample I``.
+    """
     s = _scenario(scenario)
-    return Trace(_truce.run_trace(s.label, s.text, int(seed)))
+    return Trace(_truce.run_trace(s.label, s.text, int(seed), None if sample is None else int(sample)))
 
 
 class Forecast:

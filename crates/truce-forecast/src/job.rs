@@ -16,7 +16,9 @@
 //! never reads the clock. Threads: a job with a thread count runs on its own rayon pool of
 //! that size; without one it runs on the caller's pool.
 
-use crate::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink};
+use crate::ensemble::{
+    fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink, PARAM_KEY,
+};
 use crate::part::{self, Part};
 use crate::summary::{summarise, Summary};
 use std::collections::BTreeMap;
@@ -25,7 +27,9 @@ use std::sync::atomic::AtomicBool;
 use truce_engine::builtin;
 use truce_engine::edit::{build, EditError};
 use truce_engine::load::{load_str, Loaded, ScenarioError};
-use truce_engine::trace::{run_traced, Trace};
+use truce_engine::params::Params;
+use truce_engine::sim::Sim;
+use truce_engine::trace::{Trace, TraceObserver};
 
 /// The longest horizon in weeks, the bound `truce check` enforces on `scenario.horizon_weeks`.
 pub use truce_engine::params::MAX_HORIZON_WEEKS;
@@ -442,10 +446,10 @@ impl Prepared {
         (self.first_run, self.len)
     }
 
-    /// One traced run of the scenario (without parameter draws), on the job's seed: what
-    /// `truce run --format json` prints.
+    /// One traced run of the scenario on the job's seed with each sampled parameter at its
+    /// median ([`RunParams::Median`]): what `truce run --format json` prints.
     pub fn trace(&self) -> Trace {
-        run_traced(&self.scenario.loaded.params, self.seed)
+        run_trace(&self.scenario.loaded, self.seed, RunParams::Median)
     }
 
     /// Runs the job: on a pool of `threads` threads if the job set them, else on the
@@ -518,4 +522,103 @@ pub fn merge(files: &[(String, Vec<u8>)]) -> Result<Merged, JobError> {
     }
     let (part, summary) = part::merge_parts(&parts).map_err(JobError::Parts)?;
     Ok(Merged { summary, part })
+}
+
+/// Which values a single traced run gives the parameters of the `[uncertainty]` table. The
+/// scenario's base value of a sampled parameter is never used: a run and a forecast describe
+/// the same scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunParams {
+    /// Each sampled parameter at the median of its distribution (its quantile at ½; for a
+    /// `choice`, the value whose cumulative weight first exceeds ½), on run index 0: what
+    /// `truce run` does by default.
+    Median,
+    /// Run `i` of the forecast with the same seed: its parameters drawn exactly as the
+    /// forecast draws them and its simulation on stream `i` (`truce run --sample I`).
+    Sample(u64),
+}
+
+impl RunParams {
+    /// The run index the simulation's random stream uses.
+    pub fn run_index(self) -> u64 {
+        match self {
+            RunParams::Median => 0,
+            RunParams::Sample(i) => i,
+        }
+    }
+}
+
+/// The parameters a single run of `l` under `seed` uses ([`RunParams`]): the scenario's
+/// compiled parameters with every `[uncertainty]` path set to its median or to run `i`'s
+/// draw. This is the one place that says which parameters a run uses; the forecast's own
+/// draws (`ensemble`) use the same key and stream.
+pub fn run_params(l: &Loaded, seed: u64, which: RunParams) -> Params {
+    let mut p = l.params.clone();
+    match which {
+        RunParams::Median => {
+            for (r, spec) in l.uncertainty.refs.iter().zip(l.uncertainty.set.specs()) {
+                p.set(*r, spec.dist.quantile(0.5));
+            }
+        }
+        RunParams::Sample(i) => {
+            let mut buf = vec![0.0; l.uncertainty.len()];
+            let mut prng = truce_engine::run_rng(seed ^ PARAM_KEY, i);
+            l.uncertainty.apply(&mut prng, &mut buf, &mut p);
+        }
+    }
+    p
+}
+
+/// One traced run of `l` under `seed` with the parameters [`run_params`] chooses; the trace
+/// records the values of the sampled parameters (`parameters`) and the sample index.
+pub fn run_trace(l: &Loaded, seed: u64, which: RunParams) -> Trace {
+    let p = run_params(l, seed, which);
+    let mut sim = Sim::new(&p);
+    let mut obs = TraceObserver::new(&p, seed);
+    let s = sim.run(seed, which.run_index(), &mut obs);
+    let mut t = obs.finish(&s, sim.terms());
+    t.sample = match which {
+        RunParams::Median => None,
+        RunParams::Sample(i) => Some(i),
+    };
+    t.parameters = l.uncertainty.paths.iter().zip(&l.uncertainty.refs).map(|(k, r)| (k.clone(), p.get(*r))).collect();
+    t
+}
+
+/// How `truce check` reports a sampled parameter: its base value is not used (runs take the
+/// median, forecasts draw), so a base value outside the distribution's support is named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampledParam {
+    /// The `[uncertainty]` path.
+    pub path: String,
+    /// The scenario's base value (on the scenario's scale).
+    pub base: f64,
+    /// The distribution's median: the value `truce run` uses.
+    pub median: f64,
+    /// The distribution's support in interval notation (`[0.06, 0.16]`).
+    pub support: String,
+    /// Whether the base value lies inside the support.
+    pub base_inside: bool,
+}
+
+/// Every sampled parameter of `l` with its base value, median and support, in the order of
+/// the `[uncertainty]` table.
+pub fn sampled_params(l: &Loaded) -> Vec<SampledParam> {
+    let set = l.uncertainty.set.specs();
+    // The medians as a run stores them (whole-week parameters rounded).
+    let medians = run_params(l, 0, RunParams::Median);
+    l.uncertainty
+        .paths
+        .iter()
+        .zip(&l.uncertainty.refs)
+        .zip(set)
+        .map(|((path, r), spec)| {
+            let base = l.params.get(*r);
+            let s = spec.dist.support();
+            let above = if s.low_attained { base >= s.low } else { base > s.low };
+            let below = if s.high_attained { base <= s.high } else { base < s.high };
+            let median = medians.get(*r);
+            SampledParam { path: path.clone(), base, median, support: s.notation(), base_inside: above && below }
+        })
+        .collect()
 }

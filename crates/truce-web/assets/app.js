@@ -76,7 +76,7 @@
           const b = document.createElement('span');
           b.className = 'badge';
           b.textContent = 'sampled';
-          b.title = 'Forecasts draw this parameter from its [uncertainty] distribution; the value here matters for single runs only.';
+          b.title = 'Forecasts draw this parameter from its [uncertainty] distribution and a single run uses its median: the value here is not used.';
           lab.appendChild(b);
         }
         const range = document.createElement('input');
