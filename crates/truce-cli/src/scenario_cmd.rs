@@ -183,6 +183,20 @@ pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<(
     Ok(())
 }
 
+/// `x` to 5 significant digits without trailing zeros (0.17961961 → 0.17962, 90 → 90).
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (4 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let t = format!("{x:.digits$}");
+    if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        t
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Scenario TOML file (or a built-in name).
@@ -205,7 +219,10 @@ pub fn check(a: &CheckArgs) -> Result<(), CliError> {
         let note = if p.base_inside { "" } else { ", outside the distribution's support, not used" };
         println!(
             "  sampled {}: base value {}{note}; `truce run` uses the median {}, `truce forecast` draws from {}",
-            p.path, p.base, p.median, p.support
+            p.path,
+            short(p.base),
+            short(p.median),
+            p.support
         );
     }
     Ok(())
