@@ -61,6 +61,7 @@ pub mod ensemble;
 pub mod hash;
 pub mod job;
 pub mod part;
+pub mod score;
 pub mod summary;
 
 pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};
