@@ -60,6 +60,7 @@ pub mod aggregate;
 pub mod ensemble;
 pub mod hash;
 pub mod job;
+pub mod observation;
 pub mod part;
 pub mod score;
 pub mod summary;
