@@ -57,12 +57,14 @@
 //! ```
 
 pub mod aggregate;
+pub mod baseline;
 pub mod ensemble;
 pub mod hash;
 pub mod job;
 pub mod observation;
 pub mod part;
 pub mod score;
+pub mod scorecard;
 pub mod summary;
 
 pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};
