@@ -264,6 +264,11 @@ impl Observations {
         self.rows.iter().filter(move |o| o.what.quantity() == q)
     }
 
+    /// The observations `keep` accepts, in order.
+    pub fn filter(&self, keep: impl Fn(&Observation) -> bool) -> Observations {
+        Observations { rows: self.rows.iter().filter(|o| keep(o)).cloned().collect() }
+    }
+
     /// Only the observations dated strictly before `date`: the information set of a forecast
     /// starting that day.
     pub fn before(&self, date: CivilDate) -> Observations {

@@ -24,6 +24,7 @@
 //! keyed by (seed, case).
 
 use crate::baseline::{self, Unavailable};
+use crate::ensemble::ForecastAggregate;
 use crate::hash::Fnv1a;
 use crate::observation::{CivilDate, Observations, Observed, Quantity, WarState};
 use crate::score::{case_uniform, Categorical, NumericScore, PiecewiseUniform, Predictive};
@@ -44,6 +45,46 @@ pub trait WeeklyForecast {
     fn casualties(&self, side: usize, week: u32) -> Option<PiecewiseUniform>;
     /// Runs in each [`WarState`] (index order) at the end of `week` (None if not stored).
     fn states(&self, week: u32) -> Option<[u64; 6]>;
+}
+
+/// A stored forecast (a whole forecast's aggregate and its start date) as a
+/// [`WeeklyForecast`].
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    /// The aggregate (a merged or one-shard part's).
+    pub aggregate: &'a ForecastAggregate,
+    /// The scenario's start.
+    pub start: CivilDate,
+}
+
+impl WeeklyForecast for Stored<'_> {
+    fn start(&self) -> CivilDate {
+        self.start
+    }
+
+    fn weeks(&self) -> u32 {
+        self.aggregate.horizon
+    }
+
+    fn km2(&self, week: u32) -> Option<PiecewiseUniform> {
+        let h = &self.aggregate.km2;
+        if week >= h.weeks() {
+            return None;
+        }
+        let slots = h.slots(week);
+        let (lo, hi) = h.range();
+        let counts: Vec<u64> = slots[1..slots.len() - 1].iter().map(|&c| u64::from(c)).collect();
+        // The line never leaves the map, so the tails are atoms at its ends.
+        PiecewiseUniform::from_histogram(lo, hi, &counts, slots[0].into(), slots[slots.len() - 1].into(), lo, hi).ok()
+    }
+
+    fn casualties(&self, _side: usize, _week: u32) -> Option<PiecewiseUniform> {
+        None
+    }
+
+    fn states(&self, _week: u32) -> Option<[u64; 6]> {
+        None
+    }
 }
 
 /// The forecast week an observation dated `date` is scored against: the week whose end is
