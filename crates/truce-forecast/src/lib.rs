@@ -60,6 +60,7 @@ pub mod aggregate;
 pub mod baseline;
 pub mod ensemble;
 pub mod hash;
+pub mod hindcast;
 pub mod job;
 pub mod ledger;
 pub mod observation;
