@@ -113,7 +113,7 @@ pub fn origin_chart(h: &Hindcast, o: &OriginResult) -> Chart {
                    "lineStyle": {"opacity": 0}, "tooltip": {"show": false},
                    "data": dates.iter().zip(lo).map(|(&d, &v)| pair(d, v)).collect::<Vec<_>>()}),
             json!({"name": name, "type": "line", "stack": stack, "symbol": "none", "lineStyle": {"opacity": 0},
-                   "areaStyle": {"color": TRUCE, "opacity": opacity},
+                   "color": TRUCE, "itemStyle": {"opacity": opacity}, "areaStyle": {"color": TRUCE, "opacity": opacity},
                    "data": dates.iter().zip(lo.iter().zip(hi)).map(|(&d, (&a, &b))| pair(d, b - a)).collect::<Vec<_>>()}),
         ]
     };
@@ -147,7 +147,7 @@ pub fn origin_chart(h: &Hindcast, o: &OriginResult) -> Chart {
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0, "data": ["5–95%", "25–75%", "median", "observed"]},
             "xAxis": {"type": "time"},
-            "yAxis": {"type": "value", "name": "km² held", "nameLocation": "middle", "nameGap": 56, "scale": true},
+            "yAxis": {"type": "value", "name": "km² held", "nameLocation": "middle", "nameGap": 68, "scale": true},
             "series": series,
         }),
     }
@@ -177,7 +177,8 @@ pub fn hindcast_report(h: &Hindcast, observations: &str, meta: &ReportMeta) -> S
          observations inside the central 50/80/90% intervals, on the cases every forecaster scored. \
          States: mean log score (nats) and Brier score.</p>\
          <table><tr><th>quantity</th><th class=\"num\">lead</th><th class=\"num\">cases</th>\
-         <th class=\"num\">truce</th><th class=\"num\"></th><th class=\"num\">no change</th><th class=\"num\"></th>\
+         <th class=\"num\">truce: CRPS or log</th><th class=\"num\">in 50/80/90% or Brier</th>\
+         <th class=\"num\">no change</th><th class=\"num\"></th>\
          <th class=\"num\">drift 12m</th><th class=\"num\"></th></tr>"
     );
     for t in &h.by_lead {
