@@ -1,10 +1,14 @@
 //! Edits: setting a scenario's numbers by dotted path (`actors.russia.positions.territory`).
 //!
+//! Every parameter of the catalogue is editable, with the catalogue's range checked before
+//! the edit is made.
+//!
 //! Edits change the [`Scenario`] (keeping each number's source note, with the edit recorded)
 //! and the result is serialised and loaded again, so that an edited scenario is validated by
 //! exactly the code, and with exactly the messages, of `truce check`. Every shell that edits
 //! (the page, Python, the forecast job) goes through here.
 
+use crate::catalogue::{self, Source, Target};
 use crate::load::{load_str, to_toml, Loaded, ScenarioError};
 use crate::scenario::{Num, Scenario};
 use std::collections::BTreeMap;
@@ -22,56 +26,29 @@ fn set_num(n: &mut Num, v: f64) {
     });
 }
 
-fn set_weeks(w: &mut u32, path: &str, v: f64) -> Result<(), String> {
-    if !(1.0..=10_000.0).contains(&v) || v.fract() != 0.0 {
-        return Err(format!("`{path}`: {v} is not a whole number of weeks between 1 and 10000"));
-    }
-    *w = v as u32;
-    Ok(())
-}
-
-/// Applies one edit by dotted path. Unknown paths and non-finite values are errors.
+/// Applies one edit by dotted path: any parameter of the catalogue
+/// ([`crate::catalogue`]) present in the scenario. The horizon is not an edit but an option
+/// of the forecast job (one mechanism for every shell). Unknown
+/// paths (with a did-you-mean), values outside the parameter's range, fractional weeks and
+/// non-finite values are errors.
 pub fn apply_edit(s: &mut Scenario, path: &str, v: f64) -> Result<(), String> {
     if !v.is_finite() {
         return Err(format!("`{path}`: {v} is not a finite number"));
     }
-    let unknown = || format!("`{path}`: not an editable parameter");
-    let parts: Vec<&str> = path.split('.').collect();
-    match parts.as_slice() {
-        ["scenario", "horizon_weeks"] => set_weeks(&mut s.scenario.horizon_weeks, path, v)?,
-        ["protocol", "cadence_weeks"] => set_weeks(&mut s.protocol.cadence_weeks, path, v)?,
-        ["protocol", "concession_rate"] => set_num(&mut s.protocol.concession_rate, v),
-        ["protocol", "guarantee_credibility"] => set_num(&mut s.protocol.guarantee_credibility, v),
-        ["intensity", "fatigue_per_year"] => set_num(&mut s.intensity.fatigue_per_year, v),
-        ["beliefs", side, field] => {
-            let b = s.beliefs.get_mut(*side).ok_or_else(unknown)?;
-            match *field {
-                "optimism_km2_per_week" => set_num(&mut b.optimism_km2_per_week, v),
-                "confidence_weeks" => set_num(&mut b.confidence_weeks, v),
-                "memory_weeks" => set_num(&mut b.memory_weeks, v),
-                _ => return Err(unknown()),
-            }
-        }
-        ["actors", id, rest @ ..] => {
-            let a = s.actors.iter_mut().find(|a| a.id == *id).ok_or_else(unknown)?;
-            match rest {
-                ["positions", issue] => set_num(a.positions.get_mut(*issue).ok_or_else(unknown)?, v),
-                ["saliences", issue] => set_num(a.saliences.get_mut(*issue).ok_or_else(unknown)?, v),
-                ["aid", field] => {
-                    let aid = a.aid.as_mut().ok_or_else(unknown)?;
-                    match *field {
-                        "level" => set_num(&mut aid.level, v),
-                        "fatigue_per_year" => set_num(&mut aid.fatigue_per_year, v),
-                        "stop_hazard_per_year" => set_num(&mut aid.stop_hazard_per_year, v),
-                        _ => return Err(unknown()),
-                    }
-                }
-                ["resolve"] => set_num(&mut a.resolve, v),
-                ["capability"] => set_num(&mut a.capability, v),
-                _ => return Err(unknown()),
-            }
-        }
-        _ => return Err(unknown()),
+    let r = catalogue::resolve(&*s, path).map_err(|e| format!("`{path}`: not an editable parameter{}", e.detail))?;
+    let p = r.param();
+    let frame = s.frame();
+    if !p.range.contains(v, &frame) {
+        return Err(format!("`{path}`: {v} is out of range; expected {}", p.range.expected(&frame)));
+    }
+    if p.whole && v.fract() != 0.0 {
+        return Err(format!("`{path}`: {v} is not a whole number; expected {}", p.range.expected(&frame)));
+    }
+    match p.target(s, r.ix()) {
+        Some(Target::Num(n)) => set_num(n, v),
+        Some(Target::Weeks(w)) => *w = v as u32,
+        Some(Target::Plain(x)) => *x = v,
+        None => return Err(format!("`{path}`: not an editable parameter in this scenario")),
     }
     Ok(())
 }

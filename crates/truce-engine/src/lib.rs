@@ -17,6 +17,7 @@
 pub mod builtin;
 pub mod calendar;
 pub mod calibrate;
+pub mod catalogue;
 pub mod edit;
 pub mod load;
 pub mod outcome;
@@ -25,6 +26,7 @@ pub mod redate;
 pub mod scenario;
 pub mod sim;
 pub mod special;
+pub mod suggest;
 pub mod talk;
 pub mod trace;
 pub mod uncertainty;

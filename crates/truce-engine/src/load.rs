@@ -69,34 +69,26 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Adds a did-you-mean to serde's "unknown field `x`, expected one of `a`, `b`".
+/// Adds a did-you-mean to serde's "unknown field `x`, expected one of `a`, `b`" (and to
+/// "unknown variant"), through the engine's one did-you-mean ([`crate::suggest`]).
 fn improve_message(msg: &str) -> String {
     let msg = msg.trim();
+    // serde lists the options as "`a`, `b` or `c`": every other backquoted piece.
+    let options = |tail: &'_ str| -> Vec<String> { tail.split('`').skip(1).step_by(2).map(String::from).collect() };
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         if let Some((field, tail)) = rest.split_once('`') {
-            let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-            let best = options
-                .iter()
-                .map(|o| (strsim::jaro_winkler(field, o), *o))
-                .filter(|(s, _)| *s > 0.75)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            return match best {
-                Some((_, o)) => {
-                    format!("unknown key `{field}`; did you mean `{o}`? (expected one of: {})", options.join(", "))
-                }
-                None => format!("unknown key `{field}`; expected one of: {}", options.join(", ")),
+            let options = options(tail);
+            let all = options.join(", ");
+            return match crate::suggest::closest(field, options.iter().map(String::as_str)) {
+                Some(o) => format!("unknown key `{field}`; did you mean `{o}`? (expected one of: {all})"),
+                None => format!("unknown key `{field}`; expected one of: {all}"),
             };
         }
     }
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         if let Some((v, tail)) = rest.split_once('`') {
-            let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-            let best = options
-                .iter()
-                .map(|o| (strsim::jaro_winkler(v, o), *o))
-                .filter(|(s, _)| *s > 0.75)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            if let Some((_, o)) = best {
+            let options = options(tail);
+            if let Some(o) = crate::suggest::closest(v, options.iter().map(String::as_str)) {
                 return format!("unknown value `{v}`; did you mean `{o}`? (expected one of: {})", options.join(", "));
             }
         }

@@ -2,9 +2,13 @@
 //!
 //! Every number may carry its source: write `forces = 700_000` or
 //! `forces = { value = 700_000, source = "Putin, 18 Sep 2025 (data/ukraine/facts.md §2)" }`.
-//! Unknown keys are errors (with a did-you-mean, see [`crate::check`]). Positions are on the
+//! Unknown keys are errors (with a did-you-mean, see [`crate::load`]). Positions are on the
 //! issue's 0–100 scale, saliences on 0–100 as in every truce input, rates per week unless the
 //! name says otherwise. The schema is documented field by field in `docs/scenario.md`.
+//!
+//! This module only describes the file. Every scalar field also has a row in
+//! [`crate::catalogue`] (its range, unit, doc and how compile, edits and the page reach it):
+//! a new numeric field needs one there, or the catalogue's coverage test fails.
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};

@@ -159,11 +159,6 @@ pub trait Observer {
 pub struct NoObserver;
 impl Observer for NoObserver {}
 
-/// Effective force ratio of the first side over the second at the start.
-pub fn start_force_ratio(p: &Params) -> f64 {
-    (p.sides[0].effectiveness * p.sides[0].forces) / (p.sides[1].effectiveness * p.sides[1].forces)
-}
-
 /// Front law shape φ(ρ) ∈ (−1, 1): zero inside the defender's band [1/D, D], rising with
 /// ln ρ beyond it (Helmbold-style monotone response to the force ratio).
 #[inline]
@@ -504,7 +499,7 @@ impl Sim {
                 / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q));
         }
         // Front: the first side gains calibrated_gain at the start, intensity 1.
-        let phi0 = front_shape(start_force_ratio(p), p.defender_advantage, p.gain_steepness);
+        let phi0 = front_shape(p.start_force_ratio(), p.defender_advantage, p.gain_steepness);
         self.k.v_front = if p.calibrated_gain == 0.0 {
             p.max_gain
         } else if phi0 * p.calibrated_gain > 0.0 {
@@ -513,7 +508,7 @@ impl Sim {
             // A sampled draw made the calibration unreachable: use the largest movement.
             p.max_gain
         };
-        self.k.drift0 = self.drift(start_force_ratio(&self.p));
+        self.k.drift0 = self.drift(self.p.start_force_ratio());
         self.k.shock =
             StudentT::new(self.p.front_tail_dof).unwrap_or_else(|_| StudentT::new(3.0).expect("dof 3 is valid"));
     }

@@ -93,6 +93,33 @@ pub enum Dist {
     },
 }
 
+/// The values a distribution can draw: from `low` to `high`, each end either drawn
+/// (`attained`) or only approached (a lognormal's 0, a normal's ±∞).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Support {
+    pub low: f64,
+    pub low_attained: bool,
+    pub high: f64,
+    pub high_attained: bool,
+}
+
+impl Support {
+    /// Interval notation: `[0, 1]`, `(0, ∞)`, `(−∞, ∞)`.
+    pub fn notation(&self) -> String {
+        let num = |v: f64| {
+            if v == f64::INFINITY {
+                "∞".to_string()
+            } else if v == f64::NEG_INFINITY {
+                "−∞".to_string()
+            } else {
+                format!("{v}")
+            }
+        };
+        let (a, b) = (if self.low_attained { "[" } else { "(" }, if self.high_attained { "]" } else { ")" });
+        format!("{a}{}, {}{b}", num(self.low), num(self.high))
+    }
+}
+
 fn finite(name: &str, x: f64) -> Result<(), String> {
     if x.is_finite() {
         Ok(())
@@ -191,6 +218,29 @@ impl Dist {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// The values the distribution can draw (its support), so that a parameter's valid
+    /// range can be checked against it before any sampling. Assumes [`Dist::validate`]
+    /// passed.
+    pub fn support(&self) -> Support {
+        let closed = |low: f64, high: f64| Support { low, low_attained: true, high, high_attained: true };
+        match *self {
+            Dist::Uniform { low, high }
+            | Dist::TruncatedNormal { low, high, .. }
+            | Dist::Triangular { low, high, .. } => closed(low, high),
+            Dist::Normal { .. } => {
+                Support { low: f64::NEG_INFINITY, low_attained: false, high: f64::INFINITY, high_attained: false }
+            }
+            Dist::Lognormal { .. } => {
+                Support { low: 0.0, low_attained: false, high: f64::INFINITY, high_attained: false }
+            }
+            Dist::Beta { low, high, .. } => closed(low.unwrap_or(0.0), high.unwrap_or(1.0)),
+            Dist::Choice { ref values, .. } => closed(
+                values.iter().copied().fold(f64::INFINITY, f64::min),
+                values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ),
         }
     }
 

@@ -226,3 +226,42 @@ fn several_problems_reported_at_once() {
     lines.dedup();
     assert!(lines.len() >= 5, "{ds:#?}");
 }
+
+#[test]
+fn distribution_outside_the_valid_range() {
+    // A normal on a cost that must be ≥ 0.
+    let text = edit(
+        base(),
+        "\"sides.a.war_cost_per_year\" = { dist = \"lognormal\", median = 0.1, sigma = 1.0 }",
+        "\"sides.a.war_cost_per_year\" = { dist = \"normal\", mean = 0.1, sd = 0.05 }",
+    );
+    let ds = errors(&text);
+    let d = find(&ds, &["draws values in (−∞, ∞)", "outside the parameter's valid range [0, ∞)", "truncated_normal"]);
+    assert_path(d, "uncertainty.sides.a.war_cost_per_year");
+    assert_eq!(d.line, Some(line_of(&text, "\"sides.a.war_cost_per_year\" = { dist = \"normal\"")), "{d:?}");
+    // A uniform from 0 on a precision that must be > 0.
+    let text = edit(
+        base(),
+        "\"beliefs.a.confidence_weeks\" = { dist = \"lognormal\", median = 26, sigma = 0.7 }",
+        "\"beliefs.a.confidence_weeks\" = { dist = \"uniform\", low = 0, high = 52 }",
+    );
+    let ds = errors(&text);
+    let d = find(&ds, &["draws values in [0, 52]", "valid range (0, ∞) (a number > 0)"]);
+    assert_path(d, "uncertainty.beliefs.a.confidence_weeks");
+}
+
+#[test]
+fn unknown_id_in_an_uncertainty_path() {
+    let text = edit(base(), "\"sides.b.forces\" = { dist", "\"sides.c.forces\" = { dist");
+    let ds = errors(&text);
+    let d = find(&ds, &["unknown parameter path `sides.c.forces`: unknown side `c`", "expected one of: a, b"]);
+    assert_path(d, "uncertainty.sides.c.forces");
+}
+
+#[test]
+fn negative_seasonality_names_the_month() {
+    let text = edit(base(), "[combat]", "[seasonality]\nmonthly = [1, 1, -0.5, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n\n[combat]");
+    let ds = errors(&text);
+    let d = find(&ds, &["-0.5 is out of range", "expected a number ≥ 0"]);
+    assert_path(d, "seasonality.monthly.3");
+}

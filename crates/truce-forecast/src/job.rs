@@ -28,7 +28,7 @@ use truce_engine::load::{load_str, Loaded, ScenarioError};
 use truce_engine::trace::{run_traced, Trace};
 
 /// The longest horizon in weeks, the bound `truce check` enforces on `scenario.horizon_weeks`.
-pub const MAX_HORIZON_WEEKS: u32 = 5200;
+pub use truce_engine::params::MAX_HORIZON_WEEKS;
 /// The most worker threads a job may ask for (a guard against typos such as `--threads 80000`).
 pub const MAX_THREADS: usize = 1024;
 /// Runs per chunk by default: progress is reported and cancellation checked between chunks.

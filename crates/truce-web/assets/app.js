@@ -70,8 +70,8 @@
         div.className = 'knob' + (k.path in c.edits ? ' edited' : '');
         div.dataset.path = k.path;
         const lab = document.createElement('label');
-        lab.textContent = k.label;
-        lab.title = k.path + (k.source ? '\nsource: ' + k.source : '');
+        lab.textContent = k.label + (k.unit ? ' (' + k.unit + ')' : '');
+        lab.title = k.path + (k.doc ? '\n' + k.doc : '') + (k.source ? '\nsource: ' + k.source : '');
         if (k.sampled) {
           const b = document.createElement('span');
           b.className = 'badge';

@@ -1,10 +1,14 @@
 //! The parameters the page lets a user edit ("knobs"), and applying edits to a scenario.
 //!
-//! Applying edits lives in [`truce_engine::edit`], shared by every shell.
+//! Every knob is an instance of a row of the engine's parameter catalogue
+//! ([`truce_engine::catalogue`]): its label, unit, doc, slider range and step come from the
+//! row, so the page offers exactly the values `truce check` accepts. Applying edits lives in
+//! [`truce_engine::edit`], shared by every shell. This module holds no parameter knowledge
+//! of its own.
 
 use serde::Serialize;
+use truce_engine::catalogue::{self, Frame, Group, Param, Scope, Slider, Source};
 use truce_engine::load::Loaded;
-use truce_engine::scenario::Num;
 
 pub use truce_engine::edit::{apply_edit, build, EditError};
 
@@ -17,9 +21,14 @@ pub struct Knob {
     pub group: String,
     /// Short label next to the input.
     pub label: String,
+    /// Unit of the value ("" for a pure number).
+    pub unit: String,
+    /// One line on what the parameter means (shown on hover).
+    pub doc: String,
     /// The value in the scenario.
     pub value: f64,
-    /// Slider range and step (the number input accepts any value; the engine validates).
+    /// Lower end of the slider, inside the parameter's valid range (the number input accepts
+    /// any value; the engine validates).
     pub min: f64,
     /// Upper end of the slider.
     pub max: f64,
@@ -45,159 +54,155 @@ pub struct Editor {
     pub knobs: Vec<Knob>,
 }
 
+/// A round number about three times `v`, at least `floor`: the top of a magnitude's slider.
 fn nice_max(v: f64, floor: f64) -> f64 {
     let m = (v.abs() * 3.0).max(floor);
     let mag = 10f64.powf(m.log10().floor());
     (m / mag).ceil() * mag
 }
 
-/// The editable parameters of a scenario.
+/// The slider (min, max, step) of a parameter with value `v`: the row's hint, kept inside the
+/// valid range (an open end one step inside), widened to show `v`.
+pub fn slider(p: &Param, v: f64, frame: &Frame) -> (f64, f64, f64) {
+    let ((lo, lo_closed), (hi, hi_closed)) = p.range.interval(frame);
+    let scale = |floor: f64| {
+        let top = nice_max(v, floor);
+        (if lo.is_finite() { lo } else { -top }, top, top / 200.0)
+    };
+    let (a, b, step) = match p.slider {
+        Slider::Valid(step) if lo.is_finite() && hi.is_finite() => (lo, hi, step),
+        Slider::Fine if lo.is_finite() && hi.is_finite() && hi > lo => (lo, hi, (hi - lo) / 200.0),
+        Slider::Span(a, b, step) => (a, b, step),
+        Slider::Scale(floor) => scale(floor),
+        // A range the scenario leaves open (no territorial mapping): a magnitude slider.
+        Slider::Valid(_) | Slider::Fine => scale(1.0),
+    };
+    let a = if a < lo || (a == lo && !lo_closed) { lo + if lo_closed { 0.0 } else { step } } else { a };
+    let b = if b > hi || (b == hi && !hi_closed) { hi - if hi_closed { 0.0 } else { step } } else { b };
+    (a.min(v), b.max(v), step)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The editable parameters of a scenario: every catalogue parameter it has.
 pub fn editor(l: &Loaded) -> Editor {
     let s = &l.scenario;
-    let sampled = |p: &str| l.uncertainty.paths.iter().any(|x| x == p);
-    let mut knobs = Vec::new();
-    let mut push = |path: String, group: &str, label: String, n: &Num, min: f64, max: f64, step: f64| {
-        knobs.push(Knob {
-            sampled: sampled(&path),
-            path,
-            group: group.to_string(),
-            label,
-            value: n.value,
-            min,
-            max: max.max(n.value),
-            step,
-            source: n.source.clone(),
-        });
-    };
-    let run = "Run";
-    push(
-        "scenario.horizon_weeks".into(),
-        run,
-        "horizon (weeks)".into(),
-        &Num::new(s.scenario.horizon_weeks as f64),
-        4.0,
-        520.0,
-        1.0,
-    );
-    let talks = "Talks";
-    push(
-        "protocol.cadence_weeks".into(),
-        talks,
-        "a talk round every (weeks)".into(),
-        &Num::new(s.protocol.cadence_weeks as f64),
-        1.0,
-        52.0,
-        1.0,
-    );
-    push(
-        "protocol.concession_rate".into(),
-        talks,
-        "concession rate".into(),
-        &s.protocol.concession_rate,
-        0.0,
-        0.3,
-        0.005,
-    );
-    push(
-        "protocol.guarantee_credibility".into(),
-        talks,
-        "guarantee credibility".into(),
-        &s.protocol.guarantee_credibility,
-        0.0,
-        1.0,
-        0.01,
-    );
-    push(
-        "intensity.fatigue_per_year".into(),
-        "Fighting",
-        "war fatigue per year".into(),
-        &s.intensity.fatigue_per_year,
-        0.0,
-        1.0,
-        0.01,
-    );
-    for (side, b) in &s.beliefs {
-        let g = format!("Beliefs: {side}");
-        push(
-            format!("beliefs.{side}.optimism_km2_per_week"),
-            &g,
-            "prior optimism (km²/week)".into(),
-            &b.optimism_km2_per_week,
-            -200.0,
-            200.0,
-            1.0,
-        );
-        push(
-            format!("beliefs.{side}.confidence_weeks"),
-            &g,
-            "prior confidence (weeks)".into(),
-            &b.confidence_weeks,
-            0.0,
-            260.0,
-            1.0,
-        );
-    }
-    for a in &s.actors {
-        let g = if a.name.is_empty() { a.id.clone() } else { a.name.clone() };
-        for issue in &s.issues {
-            if let Some(n) = a.positions.get(&issue.id) {
-                push(
-                    format!("actors.{}.positions.{}", a.id, issue.id),
-                    &g,
-                    format!("position: {}", issue.id),
-                    n,
-                    0.0,
-                    100.0,
-                    0.5,
-                );
+    let frame = s.frame();
+    let ids = s.ids();
+    let display = |id: &str, name: &str| if name.is_empty() { id.to_string() } else { name.to_string() };
+    let mut knobs: Vec<(usize, Knob)> = Vec::new();
+    for (r, path) in catalogue::instances(s) {
+        let (p, ix) = (r.param(), r.ix());
+        let Some(reading) = p.read(s, ix) else { continue };
+        // Page order: talks and fighting first, then each side, the issues, each actor.
+        let (rank, group) = match p.group {
+            Group::Protocol => (0, p.group.title().to_string()),
+            Group::Combat => (1, p.group.title().to_string()),
+            Group::Intensity => (2, p.group.title().to_string()),
+            Group::Seasonality => (3, p.group.title().to_string()),
+            Group::Termination => (4, p.group.title().to_string()),
+            Group::Sides | Group::Beliefs => {
+                let sd = &s.sides[ix.side];
+                (10 + ix.side, format!("Side: {}", display(&sd.id, &sd.name)))
             }
-            if let Some(n) = a.saliences.get(&issue.id) {
-                push(
-                    format!("actors.{}.saliences.{}", a.id, issue.id),
-                    &g,
-                    format!("salience: {}", issue.id),
-                    n,
-                    0.0,
-                    100.0,
-                    1.0,
-                );
+            Group::Issues => (20, p.group.title().to_string()),
+            Group::Actors => {
+                let a = &s.actors[ix.actor];
+                (100 + ix.actor, display(&a.id, &a.name))
             }
-        }
-        if let Some(aid) = &a.aid {
-            let max = nice_max(aid.level.value, 5.0);
-            push(
-                format!("actors.{}.aid.level", a.id),
-                &g,
-                format!("aid level to {}", aid.to),
-                &aid.level,
-                0.0,
+        };
+        let label = match p.scope {
+            Scope::ActorIssue | Scope::Issue => format!("{}: {}", p.label, ids.issues[ix.issue]),
+            Scope::Month => format!("{}: {}", p.label, MONTHS[ix.month]),
+            Scope::Global | Scope::Side | Scope::Actor => p.label.to_string(),
+        };
+        let (min, max, step) = slider(p, reading.value, &frame);
+        knobs.push((
+            rank,
+            Knob {
+                sampled: l.uncertainty.paths.contains(&path),
+                path,
+                group,
+                label,
+                unit: p.unit.to_string(),
+                doc: p.doc.to_string(),
+                value: reading.value,
+                min,
                 max,
-                max / 200.0,
-            );
-            push(
-                format!("actors.{}.aid.fatigue_per_year", a.id),
-                &g,
-                "aid fatigue per year".into(),
-                &aid.fatigue_per_year,
-                0.0,
-                1.0,
-                0.01,
-            );
-            push(
-                format!("actors.{}.aid.stop_hazard_per_year", a.id),
-                &g,
-                "aid stop hazard per year".into(),
-                &aid.stop_hazard_per_year,
-                0.0,
-                1.0,
-                0.01,
-            );
-        }
+                step,
+                source: reading.source.map(str::to_string),
+            },
+        ));
     }
+    knobs.sort_by_key(|k| k.0);
     Editor {
         name: s.scenario.name.clone(),
         title: s.scenario.title.clone(),
         horizon_weeks: s.scenario.horizon_weeks,
-        knobs,
+        knobs: knobs.into_iter().map(|k| k.1).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use truce_engine::builtin;
+    use truce_engine::load::load_str;
+
+    #[test]
+    fn knobs_are_the_catalogue_and_stay_inside_its_ranges() {
+        for name in builtin::names() {
+            let l = load_str(name, builtin::builtin(name).unwrap()).unwrap_or_else(|e| panic!("{e}"));
+            let ed = editor(&l);
+            let mut want: Vec<String> = catalogue::instances(&l.scenario).into_iter().map(|x| x.1).collect();
+            let mut got: Vec<String> = ed.knobs.iter().map(|k| k.path.clone()).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{name}: a knob per catalogue parameter");
+            assert!(!got.iter().any(|p| p == "scenario.horizon_weeks"), "the horizon is a run option");
+            let frame = l.scenario.frame();
+            for k in &ed.knobs {
+                let r = catalogue::resolve(&l.scenario, &k.path).unwrap();
+                let p = r.param();
+                assert!(k.step > 0.0 && k.min < k.max && k.min <= k.value && k.value <= k.max, "{name}: {k:?}");
+                assert_eq!((k.unit.as_str(), k.doc.as_str()), (p.unit, p.doc));
+                assert_eq!(k.sampled, l.uncertainty.paths.contains(&k.path));
+                // Both ends of the slider are values the engine accepts.
+                for end in [k.min, k.max] {
+                    assert!(p.range.contains(end, &frame), "{name}: `{}` slider end {end} is invalid", k.path);
+                    let mut s = l.scenario.clone();
+                    apply_edit(&mut s, &k.path, end).unwrap_or_else(|e| panic!("{name}: {e}"));
+                }
+            }
+            // Talks first; the page opens the first three groups, none of them an actor's.
+            assert_eq!(ed.knobs[0].group, "Talks");
+            let mut groups: Vec<&str> = Vec::new();
+            for k in &ed.knobs {
+                if groups.last() != Some(&k.group.as_str()) {
+                    assert!(!groups.contains(&k.group.as_str()), "{name}: group `{}` split", k.group);
+                    groups.push(&k.group);
+                }
+            }
+            let actor_groups: Vec<String> = l
+                .scenario
+                .actors
+                .iter()
+                .map(|a| if a.name.is_empty() { a.id.clone() } else { a.name.clone() })
+                .collect();
+            assert!(groups[..3].iter().all(|g| !actor_groups.iter().any(|a| a == g)), "{groups:?}");
+        }
     }
 }

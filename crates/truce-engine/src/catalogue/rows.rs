@@ -1,0 +1,1147 @@
+//! The rows of the parameter catalogue, in the order of a scenario file, and the accessors
+//! they share. A new scalar parameter is one row here (and its schema field).
+
+use super::*;
+use crate::scenario::{ActorSpec, BeliefSpec, RedLine};
+use std::collections::BTreeMap;
+
+/// The default prior of a side without a `[beliefs.<side>]` table.
+fn default_belief() -> BeliefSpec {
+    BeliefSpec { optimism_km2_per_week: Num::new(0.0), confidence_weeks: Num::new(26.0), memory_weeks: Num::new(52.0) }
+}
+
+fn belief(s: &Scenario, i: Ix, f: fn(&BeliefSpec) -> &Num) -> Option<Reading<'_>> {
+    let side = &s.sides.get(i.side)?.id;
+    Some(match s.beliefs.get(side) {
+        Some(b) => Reading::num(f(b)),
+        None => Reading::plain(f(&default_belief()).value),
+    })
+}
+
+fn belief_mut(s: &mut Scenario, i: Ix, f: fn(&mut BeliefSpec) -> &mut Num) -> Option<Target<'_>> {
+    let side = s.sides.get(i.side)?.id.clone();
+    Some(Target::Num(f(s.beliefs.entry(side).or_insert_with(default_belief))))
+}
+
+/// An actor's number on an issue, in one of its per-issue maps.
+fn per_issue(s: &Scenario, i: Ix, map: fn(&ActorSpec) -> &BTreeMap<String, Num>) -> Option<Reading<'_>> {
+    let issue = &s.issues.get(i.issue)?.id;
+    map(s.actors.get(i.actor)?).get(issue).map(Reading::num)
+}
+
+fn red_line(s: &Scenario, i: Ix) -> Option<&RedLine> {
+    s.actors.get(i.actor)?.red_lines.get(&s.issues.get(i.issue)?.id)
+}
+
+fn red_line_mut(s: &mut Scenario, i: Ix) -> Option<&mut RedLine> {
+    let issue = s.issues.get(i.issue)?.id.clone();
+    s.actors.get_mut(i.actor)?.red_lines.get_mut(&issue)
+}
+
+fn territorial_is(p: &Params, k: usize) -> bool {
+    p.territorial == Some(k)
+}
+
+/// A `Num` at a place expression in the scenario.
+macro_rules! num {
+    (|$s:ident, $i:ident| $place:expr) => {
+        InScenario { get: |$s, $i| Some(Reading::num(&$place)), get_mut: |$s, $i| Some(Target::Num(&mut $place)) }
+    };
+}
+
+/// An `f64` at a place expression in `Params`, always present.
+macro_rules! field {
+    (|$p:ident, $i:ident| $place:expr) => {
+        InParams { get: |$p, $i| Some($place), put: |$p, $i| Some(Store::Value(&mut $place)) }
+    };
+}
+
+/// Sides are per-side in both the scenario and `Params`.
+macro_rules! side {
+    ($s:ident, $p:ident) => {
+        (num!(|s, i| s.sides[i.side].$s), field!(|p, i| p.sides[i.side].$p))
+    };
+}
+
+/// The catalogue. Rows are in the order of a scenario file; every check, edit, knob and doc
+/// row derives from here.
+pub static CATALOGUE: &[Param] = &[
+    // ---- Issues.
+    Param {
+        path: "issues.*.no_deal",
+        scope: Scope::Issue,
+        group: Group::Issues,
+        label: "no-deal value",
+        unit: "index 0–100",
+        range: Range { phrase: "a number in [0, 100]", ..POSITION },
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Valid(0.5),
+        doc: "the issue's value without a deal, on its 0–100 scale",
+        presence: "not for the territorial issue, whose no-deal value is the line of control",
+        scenario: InScenario {
+            get: |s, i| {
+                let is = s.issues.get(i.issue)?;
+                if is.territorial {
+                    return None;
+                }
+                is.no_deal.as_ref().map(Reading::num)
+            },
+            get_mut: |s, i| {
+                let is = s.issues.get_mut(i.issue)?;
+                if is.territorial {
+                    return None;
+                }
+                is.no_deal.as_mut().map(Target::Num)
+            },
+        },
+        params: InParams {
+            get: |p, i| (!territorial_is(p, i.issue)).then(|| p.no_deal[i.issue]),
+            put: |p, i| Some(Store::Value(&mut p.no_deal[i.issue])),
+        },
+    },
+    Param {
+        path: "issues.*.power_shift",
+        scope: Scope::Issue,
+        group: Group::Issues,
+        label: "power shift",
+        unit: "probability points / index point",
+        range: ANY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(-0.05, 0.05, 0.0005),
+        doc: "future power (Powell 2006's q) moved toward the first side per point a deal lies above the no-deal value (toward the second side below it): power-conferring terms such as a fortified belt or an army cap",
+        presence: "",
+        scenario: InScenario {
+            get: |s, i| {
+                let is = s.issues.get(i.issue)?;
+                Some(is.power_shift.as_ref().map_or(Reading::plain(0.0), Reading::num))
+            },
+            get_mut: |s, i| Some(Target::Num(s.issues.get_mut(i.issue)?.power_shift.get_or_insert_with(Num::default))),
+        },
+        params: field!(|p, i| p.power_shift[i.issue]),
+    },
+    Param {
+        path: "issues.*.start_km2",
+        scope: Scope::Issue,
+        group: Group::Issues,
+        label: "area held at the start",
+        unit: "km²",
+        range: Range {
+            low: End::Closed(Limit::MapLow),
+            high: End::Closed(Limit::MapHigh),
+            phrase: "km² within the territorial mapping",
+        },
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Fine,
+        doc: "the area the first side holds at the start",
+        presence: "the territorial issue only",
+        scenario: InScenario {
+            get: |s, i| {
+                let is = s.issues.get(i.issue)?;
+                if !is.territorial {
+                    return None;
+                }
+                is.start_km2.as_ref().map(Reading::num)
+            },
+            get_mut: |s, i| {
+                let is = s.issues.get_mut(i.issue)?;
+                if !is.territorial {
+                    return None;
+                }
+                is.start_km2.as_mut().map(Target::Num)
+            },
+        },
+        params: InParams {
+            get: |p, i| territorial_is(p, i.issue).then_some(p.start_km2),
+            put: |p, _i| Some(Store::Value(&mut p.start_km2)),
+        },
+    },
+    // ---- Sides.
+    {
+        let (scenario, params) = side!(forces, forces);
+        Param {
+            path: "sides.*.forces",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "forces",
+            unit: "personnel",
+            range: POSITIVE,
+            whole: false,
+            basis: Basis::Measured,
+            slider: Slider::Scale(1000.0),
+            doc: "committed combat strength on the front",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(recruitment_per_week, recruitment);
+        Param {
+            path: "sides.*.recruitment_per_week",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "recruitment",
+            unit: "personnel / week",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Measured,
+            slider: Slider::Scale(100.0),
+            doc: "new personnel per week at full economy",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(return_to_duty, return_to_duty);
+        Param {
+            path: "sides.*.return_to_duty",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "return to duty",
+            unit: "share of casualties",
+            range: Range { low: closed(0.0), high: closed(0.99), phrase: "a share in [0, 0.99]" },
+            whole: false,
+            basis: Basis::Measured,
+            slider: Slider::Valid(0.01),
+            doc: "share of casualties that return to duty",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(effectiveness, effectiveness);
+        Param {
+            path: "sides.*.effectiveness",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "effectiveness",
+            unit: "multiplier",
+            range: POSITIVE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 3.0, 0.01),
+            doc: "combat effectiveness multiplier before aid",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(economy, economy);
+        Param {
+            path: "sides.*.economy",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "economy",
+            unit: "capacity E",
+            range: Range { low: closed(0.01), high: closed(1.0), phrase: "a number in [0.01, 1]" },
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "economic capacity E at the start (1 = full)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(economy_recovery_per_week, recovery);
+        Param {
+            path: "sides.*.economy_recovery_per_week",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "economic recovery",
+            unit: "share of the gap / week",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 0.1, 0.001),
+            doc: "weekly recovery of E toward 1, as a share of the gap (aid speeds it)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(strike_capacity, strike);
+        Param {
+            path: "sides.*.strike_capacity",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "strike capacity",
+            unit: "E / week",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 0.02, 0.0001),
+            doc: "weekly reduction of the other side's E by strikes at intensity 1",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(casualties_per_week, casualties_per_week);
+        Param {
+            path: "sides.*.casualties_per_week",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "casualties",
+            unit: "personnel / week",
+            range: POSITIVE,
+            whole: false,
+            basis: Basis::Measured,
+            slider: Slider::Scale(100.0),
+            doc: "casualties this side suffers per week at the start, intensity 1 (calibrates the attrition law)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(war_cost_per_year, war_cost_per_year);
+        Param {
+            path: "sides.*.war_cost_per_year",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "war cost per year",
+            unit: "utility / year",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 0.5, 0.005),
+            doc: "cost of a year of war in utility points (the deal space spans 1)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(aid_dependence, aid_dependence);
+        Param {
+            path: "sides.*.aid_dependence",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "aid dependence",
+            unit: "share",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "share of this side's effectiveness that depends on foreign aid",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(collapse_forces_fraction, collapse_forces_fraction);
+        Param {
+            path: "sides.*.collapse_forces_fraction",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "collapse below forces",
+            unit: "share of the start",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "the side collapses when its forces fall below this share of the start",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = side!(collapse_economy, collapse_economy);
+        Param {
+            path: "sides.*.collapse_economy",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "collapse below economy",
+            unit: "capacity E",
+            range: UNIT,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "the side collapses when its economy falls below this level",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    // ---- Actors.
+    Param {
+        path: "actors.*.capability",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "capability",
+        unit: "weight",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Scale(10.0),
+        doc: "weight in the compromise and, for belligerents, leverage in the Nash product",
+        presence: "",
+        scenario: num!(|s, i| s.actors[i.actor].capability),
+        params: field!(|p, i| p.capability[i.actor]),
+    },
+    Param {
+        path: "actors.*.resolve",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "resolve",
+        unit: "divisor of war costs",
+        range: POSITIVE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 3.0, 0.01),
+        doc: "how heavily war costs weigh: costs are divided by resolve",
+        presence: "",
+        scenario: num!(|s, i| s.actors[i.actor].resolve),
+        params: field!(|p, i| p.resolve[i.actor]),
+    },
+    Param {
+        path: "actors.*.risk",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "risk attitude",
+        unit: "",
+        range: Range { low: closed(-1.0), high: closed(1.0), phrase: "a number in [−1, 1]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "> 0 risk averse (the uncertainty of war's outcome costs), < 0 risk acceptant",
+        presence: "",
+        scenario: num!(|s, i| s.actors[i.actor].risk),
+        params: field!(|p, i| p.risk[i.actor]),
+    },
+    Param {
+        path: "actors.*.positions.*",
+        scope: Scope::ActorIssue,
+        group: Group::Actors,
+        label: "position",
+        unit: "index 0–100",
+        range: POSITION,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Valid(0.5),
+        doc: "the actor's position on the issue",
+        presence: "",
+        scenario: InScenario {
+            get: |s, i| per_issue(s, i, |a| &a.positions),
+            get_mut: |s, i| {
+                let issue = s.issues.get(i.issue)?.id.clone();
+                s.actors.get_mut(i.actor)?.positions.get_mut(&issue).map(Target::Num)
+            },
+        },
+        params: InParams {
+            get: |p, i| Some(p.position[i.actor * p.issue_ids.len() + i.issue]),
+            put: |p, i| Some(Store::Value(&mut p.position[i.actor * p.issue_ids.len() + i.issue])),
+        },
+    },
+    Param {
+        path: "actors.*.saliences.*",
+        scope: Scope::ActorIssue,
+        group: Group::Actors,
+        label: "salience",
+        unit: "0–100",
+        range: SALIENCE,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Valid(1.0),
+        doc: "how much the issue matters to the actor (normalised per actor inside the model; missing = 0)",
+        presence: "",
+        scenario: InScenario {
+            get: |s, i| {
+                s.issues.get(i.issue)?;
+                s.actors.get(i.actor)?;
+                Some(per_issue(s, i, |a| &a.saliences).unwrap_or(Reading::plain(0.0)))
+            },
+            get_mut: |s, i| {
+                let issue = s.issues.get(i.issue)?.id.clone();
+                Some(Target::Num(s.actors.get_mut(i.actor)?.saliences.entry(issue).or_default()))
+            },
+        },
+        params: InParams {
+            get: |p, i| Some(p.salience[i.actor * p.issue_ids.len() + i.issue] * 100.0),
+            put: |p, i| Some(Store::Percent(&mut p.salience[i.actor * p.issue_ids.len() + i.issue])),
+        },
+    },
+    Param {
+        path: "actors.*.red_lines.*.at",
+        scope: Scope::ActorIssue,
+        group: Group::Actors,
+        label: "red line",
+        unit: "index 0–100",
+        range: POSITION,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Valid(0.5),
+        doc: "where the actor's public red line on the issue lies",
+        presence: "actors with a red line on the issue that does not follow the line of control",
+        scenario: InScenario {
+            get: |s, i| {
+                let rl = red_line(s, i)?;
+                if rl.follows_line {
+                    return None;
+                }
+                rl.at.as_ref().map(Reading::num)
+            },
+            get_mut: |s, i| {
+                let rl = red_line_mut(s, i)?;
+                if rl.follows_line {
+                    return None;
+                }
+                rl.at.as_mut().map(Target::Num)
+            },
+        },
+        params: InParams {
+            get: |p, i| {
+                let v = p.red_line[i.actor * p.issue_ids.len() + i.issue];
+                (!v.is_nan()).then_some(v)
+            },
+            put: |p, i| Some(Store::Value(&mut p.red_line[i.actor * p.issue_ids.len() + i.issue])),
+        },
+    },
+    Param {
+        path: "actors.*.red_lines.*.audience_cost",
+        scope: Scope::ActorIssue,
+        group: Group::Actors,
+        label: "audience cost",
+        unit: "utility / 100 points",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 10.0, 0.1),
+        doc: "utility lost per 100 points a deal concedes past the red line",
+        presence: "actors with a red line on the issue",
+        scenario: InScenario {
+            get: |s, i| red_line(s, i).map(|rl| Reading::num(&rl.audience_cost)),
+            get_mut: |s, i| red_line_mut(s, i).map(|rl| Target::Num(&mut rl.audience_cost)),
+        },
+        params: InParams {
+            get: |p, i| {
+                let at = i.actor * p.issue_ids.len() + i.issue;
+                let has = !p.red_line[at].is_nan() || (p.follows_line[i.actor] && territorial_is(p, i.issue));
+                has.then_some(p.audience_cost[at])
+            },
+            put: |p, i| Some(Store::Value(&mut p.audience_cost[i.actor * p.issue_ids.len() + i.issue])),
+        },
+    },
+    Param {
+        path: "actors.*.aid.level",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "aid level",
+        unit: "scenario's aid unit",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Scale(5.0),
+        doc: "aid to the receiving side at the start, in the scenario's aid unit (e.g. € bn a month)",
+        presence: "actors that give aid",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.aid.as_ref().map(|a| Reading::num(&a.level)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.aid.as_mut().map(|a| Target::Num(&mut a.level)),
+        },
+        params: InParams {
+            get: |p, i| p.aid[i.actor].map(|a| a.1),
+            put: |p, i| p.aid[i.actor].as_mut().map(|a| Store::Value(&mut a.1)),
+        },
+    },
+    Param {
+        path: "actors.*.aid.fatigue_per_year",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "aid fatigue",
+        unit: "share / year",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "share of the aid level lost per year",
+        presence: "actors that give aid",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.aid.as_ref().map(|a| Reading::num(&a.fatigue_per_year)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.aid.as_mut().map(|a| Target::Num(&mut a.fatigue_per_year)),
+        },
+        params: InParams {
+            get: |p, i| p.aid[i.actor].map(|a| a.2),
+            put: |p, i| p.aid[i.actor].as_mut().map(|a| Store::Value(&mut a.2)),
+        },
+    },
+    Param {
+        path: "actors.*.aid.stop_hazard_per_year",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "aid stop hazard",
+        unit: "probability / year",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "probability per year that the aid stops for good",
+        presence: "actors that give aid",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.aid.as_ref().map(|a| Reading::num(&a.stop_hazard_per_year)),
+            get_mut: |s, i| {
+                s.actors.get_mut(i.actor)?.aid.as_mut().map(|a| Target::Num(&mut a.stop_hazard_per_year))
+            }
+        },
+        params: InParams {
+            get: |p, i| p.aid[i.actor].map(|a| a.3),
+            put: |p, i| p.aid[i.actor].as_mut().map(|a| Store::Value(&mut a.3)),
+        },
+    },
+    // ---- Combat.
+    Param {
+        path: "combat.exponent_p",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "Lanchester exponent p",
+        unit: "",
+        range: Range { low: closed(0.0), high: closed(2.0), phrase: "a number in [0, 2]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.05),
+        doc: "generalised Lanchester law: casualties of A ∝ F_B^p · F_A^q (square law p = 1, q = 0)",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.exponent_p),
+        params: field!(|p, _i| p.exponent_p),
+    },
+    Param {
+        path: "combat.exponent_q",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "Lanchester exponent q",
+        unit: "",
+        range: Range { low: closed(0.0), high: closed(2.0), phrase: "a number in [0, 2]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.05),
+        doc: "the own-force exponent of the generalised Lanchester law",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.exponent_q),
+        params: field!(|p, _i| p.exponent_q),
+    },
+    Param {
+        path: "combat.casualty_noise",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "casualty noise",
+        unit: "sd of log",
+        range: Range { low: closed(0.0), high: closed(2.0), phrase: "a number in [0, 2]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "sd of the mean-one lognormal weekly shock on casualties",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.casualty_noise),
+        params: field!(|p, _i| p.casualty_noise),
+    },
+    Param {
+        path: "combat.calibrated_gain_km2_per_week",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "calibrated gain",
+        unit: "km² / week",
+        range: ANY,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Scale(100.0),
+        doc: "mean weekly gain of the first side at the start, intensity 1 (0: no calibration; the drift follows the force ratio)",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.calibrated_gain_km2_per_week),
+        params: field!(|p, _i| p.calibrated_gain),
+    },
+    Param {
+        path: "combat.max_gain_km2_per_week",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "largest movement",
+        unit: "km² / week",
+        range: POSITIVE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Scale(100.0),
+        doc: "largest mean weekly movement of the front as the force ratio grows",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.max_gain_km2_per_week),
+        params: field!(|p, _i| p.max_gain),
+    },
+    Param {
+        path: "combat.gain_steepness",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "front steepness κ",
+        unit: "",
+        range: POSITIVE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 5.0, 0.05),
+        doc: "κ: movement = v·tanh(κ·ln(ρ/D)) outside the defender's band [1/D, D]",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.gain_steepness),
+        params: field!(|p, _i| p.gain_steepness),
+    },
+    Param {
+        path: "combat.defender_advantage",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "defender's advantage D",
+        unit: "force ratio",
+        range: Range { low: closed(1.0), high: closed(10.0), phrase: "a number in [1, 10]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(1.0, 3.0, 0.01),
+        doc: "the force ratio an attacker needs before it advances at all",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.defender_advantage),
+        params: field!(|p, _i| p.defender_advantage),
+    },
+    Param {
+        path: "combat.front_noise_km2",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "front noise",
+        unit: "km²",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Scale(10.0),
+        doc: "scale of the weekly Student-t shock on the front",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.front_noise_km2),
+        params: field!(|p, _i| p.front_noise),
+    },
+    Param {
+        path: "combat.front_tail_dof",
+        scope: Scope::Global,
+        group: Group::Combat,
+        label: "front shock tails",
+        unit: "degrees of freedom",
+        range: Range { low: closed(1.0), high: closed(1000.0), phrase: "a number in [1, 1000]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(1.0, 30.0, 0.5),
+        doc: "degrees of freedom of the front shock (small = fat tails, breakthroughs)",
+        presence: "",
+        scenario: num!(|s, _i| s.combat.front_tail_dof),
+        params: field!(|p, _i| p.front_tail_dof),
+    },
+    // ---- Seasonality.
+    Param {
+        path: "seasonality.monthly.*",
+        scope: Scope::Month,
+        group: Group::Seasonality,
+        label: "intensity",
+        unit: "multiplier",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Span(0.0, 2.0, 0.01),
+        doc: "intensity multiplier of a calendar month (1 = January; mean about 1)",
+        presence: "",
+        scenario: InScenario {
+            get: |s, i| {
+                let v = *s.seasonality.monthly.get(i.month)?;
+                Some(Reading { value: v, source: s.seasonality.source.as_deref() })
+            },
+            get_mut: |s, i| s.seasonality.monthly.get_mut(i.month).map(Target::Plain),
+        },
+        params: field!(|p, i| p.season[i.month]),
+    },
+    // ---- Intensity.
+    Param {
+        path: "intensity.fatigue_per_year",
+        scope: Scope::Global,
+        group: Group::Intensity,
+        label: "war fatigue",
+        unit: "share / year",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "share of intensity lost per year of war (exhaustion)",
+        presence: "",
+        scenario: num!(|s, _i| s.intensity.fatigue_per_year),
+        params: field!(|p, _i| p.fatigue_per_year),
+    },
+    Param {
+        path: "intensity.escalation_probability",
+        scope: Scope::Global,
+        group: Group::Intensity,
+        label: "escalation probability",
+        unit: "probability / failed round",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "probability that failed talks trigger an escalation pulse",
+        presence: "",
+        scenario: num!(|s, _i| s.intensity.escalation_probability),
+        params: field!(|p, _i| p.escalation_probability),
+    },
+    Param {
+        path: "intensity.escalation_pulse",
+        scope: Scope::Global,
+        group: Group::Intensity,
+        label: "escalation pulse",
+        unit: "intensity",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 2.0, 0.01),
+        doc: "size of a pulse, added to the intensity multiplier",
+        presence: "",
+        scenario: num!(|s, _i| s.intensity.escalation_pulse),
+        params: field!(|p, _i| p.escalation_pulse),
+    },
+    Param {
+        path: "intensity.escalation_decay",
+        scope: Scope::Global,
+        group: Group::Intensity,
+        label: "escalation decay",
+        unit: "factor / week",
+        range: Range { phrase: "a factor in [0, 1]", ..UNIT },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "weekly decay factor of a pulse",
+        presence: "",
+        scenario: num!(|s, _i| s.intensity.escalation_decay),
+        params: field!(|p, _i| p.escalation_decay),
+    },
+    // ---- Beliefs.
+    Param {
+        path: "beliefs.*.optimism_km2_per_week",
+        scope: Scope::Side,
+        group: Group::Beliefs,
+        label: "prior optimism",
+        unit: "km² / week",
+        range: ANY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(-200.0, 200.0, 1.0),
+        doc: "how far the side's prior mean of the front's drift lies from the true one in its favour (0 without a table)",
+        presence: "",
+        scenario: InScenario {
+            get: |s, i| belief(s, i, |b| &b.optimism_km2_per_week),
+            get_mut: |s, i| belief_mut(s, i, |b| &mut b.optimism_km2_per_week),
+        },
+        params: field!(|p, i| p.sides[i.side].optimism),
+    },
+    Param {
+        path: "beliefs.*.confidence_weeks",
+        scope: Scope::Side,
+        group: Group::Beliefs,
+        label: "prior confidence",
+        unit: "weeks of evidence",
+        range: POSITIVE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 260.0, 1.0),
+        doc: "precision of the prior, in weeks of observation (26 without a table)",
+        presence: "",
+        scenario: InScenario {
+            get: |s, i| belief(s, i, |b| &b.confidence_weeks),
+            get_mut: |s, i| belief_mut(s, i, |b| &mut b.confidence_weeks),
+        },
+        params: field!(|p, i| p.sides[i.side].confidence_weeks),
+    },
+    Param {
+        path: "beliefs.*.memory_weeks",
+        scope: Scope::Side,
+        group: Group::Beliefs,
+        label: "memory",
+        unit: "weeks",
+        range: Range { low: closed(1.0), high: closed(1e6), phrase: "weeks in [1, 1000000]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(1.0, 520.0, 1.0),
+        doc: "memory of the learning; older evidence is discounted (52 by default)",
+        presence: "",
+        scenario: InScenario {
+            get: |s, i| belief(s, i, |b| &b.memory_weeks),
+            get_mut: |s, i| belief_mut(s, i, |b| &mut b.memory_weeks),
+        },
+        params: field!(|p, i| p.sides[i.side].memory_weeks),
+    },
+    // ---- Protocol.
+    Param {
+        path: "protocol.cadence_weeks",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "a talk round every",
+        unit: "weeks",
+        range: WEEKS,
+        whole: true,
+        basis: Basis::Free,
+        slider: Slider::Span(1.0, 52.0, 1.0),
+        doc: "weeks between scheduled talk rounds (elections, guarantee offers and `talks` events add rounds)",
+        presence: "",
+        scenario: InScenario {
+            get: |s, _i| Some(Reading::plain(s.protocol.cadence_weeks as f64)),
+            get_mut: |s, _i| Some(Target::Weeks(&mut s.protocol.cadence_weeks)),
+        },
+        params: InParams { get: |p, _i| Some(p.cadence as f64), put: |p, _i| Some(Store::Weeks(&mut p.cadence)) },
+    },
+    Param {
+        path: "protocol.acceptance_noise",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "acceptance noise",
+        unit: "utility",
+        range: POSITIVE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 0.05, 0.0005),
+        doc: "logistic noise of acceptance: P(accept) = 1 / (1 + exp(−margin / noise))",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.acceptance_noise),
+        params: field!(|p, _i| p.acceptance_noise),
+    },
+    Param {
+        path: "protocol.concession_rate",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "concession rate",
+        unit: "share / failed round",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 0.3, 0.005),
+        doc: "share of the gap to the collective forecast an actor concedes after a failed round",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.concession_rate),
+        params: field!(|p, _i| p.concession_rate),
+    },
+    Param {
+        path: "protocol.momentum_hardening",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "momentum hardening",
+        unit: "",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 5.0, 0.05),
+        doc: "how strongly battlefield momentum speeds the loser's and slows the winner's concessions",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.momentum_hardening),
+        params: field!(|p, _i| p.momentum_hardening),
+    },
+    Param {
+        path: "protocol.momentum_leverage",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "momentum leverage",
+        unit: "",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 5.0, 0.05),
+        doc: "how strongly momentum scales the belligerents' leverage in the Nash product",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.momentum_leverage),
+        params: field!(|p, _i| p.momentum_leverage),
+    },
+    Param {
+        path: "protocol.valuation_horizon_weeks",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "valuation horizon",
+        unit: "weeks",
+        range: Range { low: closed(1.0), high: closed(520.0), phrase: "weeks in [1, 520]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(1.0),
+        doc: "weeks of fighting over which each side values war",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.valuation_horizon_weeks),
+        params: field!(|p, _i| p.valuation_horizon),
+    },
+    Param {
+        path: "protocol.amendment_strength",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "amendment strength",
+        unit: "share × salience",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "how far an amending supporter pulls the proposal toward itself (× its salience)",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.amendment_strength),
+        params: field!(|p, _i| p.amendment_strength),
+    },
+    Param {
+        path: "protocol.ceasefire_breakdown_per_year",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "ceasefire breakdown",
+        unit: "probability / year",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "hazard of a ceasefire breaking down without guarantees",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.ceasefire_breakdown_per_year),
+        params: field!(|p, _i| p.ceasefire_breakdown_per_year),
+    },
+    Param {
+        path: "protocol.guarantee_breakdown_reduction",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "guarantee: breakdown cut",
+        unit: "share",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "how much a fully credible guarantee cuts the breakdown hazard",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.guarantee_breakdown_reduction),
+        params: field!(|p, _i| p.guarantee_breakdown_reduction),
+    },
+    Param {
+        path: "protocol.guarantee_credibility",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "guarantee credibility",
+        unit: "0–1",
+        range: UNIT,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "credibility of third-party guarantees at the start (0 = cheap talk)",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.guarantee_credibility),
+        params: field!(|p, _i| p.guarantee_credibility),
+    },
+    Param {
+        path: "protocol.guarantee_power",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "guarantee: power restored",
+        unit: "probability points",
+        range: Range { phrase: "probability points in [0, 1]", ..UNIT },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "future power a fully credible guarantee returns to the guaranteed side",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.guarantee_power),
+        params: field!(|p, _i| p.guarantee_power),
+    },
+    Param {
+        path: "protocol.commitment_discount",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "commitment discount δ",
+        unit: "factor / year",
+        range: Range { low: closed(0.0), high: closed(0.9999), phrase: "a factor in [0, 1), at most 0.9999" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "δ of Powell's (2006) commitment check, per year",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.commitment_discount),
+        params: field!(|p, _i| p.commitment_discount),
+    },
+    // ---- Termination.
+    Param {
+        path: "termination.collapse_second_km2",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "second side collapses at",
+        unit: "km²",
+        range: Range {
+            low: End::Open(Limit::StartKm2),
+            high: End::Closed(Limit::MapHigh),
+            phrase: "km² above start_km2 and at most the mapping's end",
+        },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Fine,
+        doc: "the second side collapses when the first holds at least this area",
+        presence: "when set",
+        scenario: InScenario {
+            get: |s, _i| s.termination.collapse_second_km2.as_ref().map(Reading::num),
+            get_mut: |s, _i| s.termination.collapse_second_km2.as_mut().map(Target::Num),
+        },
+        params: InParams {
+            get: |p, _i| p.collapse_second_km2.is_finite().then_some(p.collapse_second_km2),
+            put: |p, _i| Some(Store::Value(&mut p.collapse_second_km2)),
+        },
+    },
+    Param {
+        path: "termination.collapse_first_km2",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "first side collapses at",
+        unit: "km²",
+        range: Range {
+            low: End::Closed(Limit::MapLow),
+            high: End::Open(Limit::StartKm2),
+            phrase: "km² below start_km2 and at least the mapping's start",
+        },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Fine,
+        doc: "the first side collapses when it holds at most this area",
+        presence: "when set",
+        scenario: InScenario {
+            get: |s, _i| s.termination.collapse_first_km2.as_ref().map(Reading::num),
+            get_mut: |s, _i| s.termination.collapse_first_km2.as_mut().map(Target::Num),
+        },
+        params: InParams {
+            get: |p, _i| p.collapse_first_km2.is_finite().then_some(p.collapse_first_km2),
+            put: |p, _i| Some(Store::Value(&mut p.collapse_first_km2)),
+        },
+    },
+    Param {
+        path: "termination.low_activity_intensity",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "low activity below",
+        unit: "intensity",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 1.0, 0.01),
+        doc: "a run ends for low activity when intensity stays below this floor …",
+        presence: "",
+        scenario: num!(|s, _i| s.termination.low_activity_intensity),
+        params: field!(|p, _i| p.low_activity_intensity),
+    },
+    Param {
+        path: "termination.low_activity_weeks",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "low activity for",
+        unit: "weeks",
+        range: WEEKS,
+        whole: true,
+        basis: Basis::Free,
+        slider: Slider::Span(1.0, 52.0, 1.0),
+        doc: "… for this many consecutive weeks",
+        presence: "",
+        scenario: InScenario {
+            get: |s, _i| Some(Reading::plain(s.termination.low_activity_weeks as f64)),
+            get_mut: |s, _i| Some(Target::Weeks(&mut s.termination.low_activity_weeks)),
+        },
+        params: InParams {
+            get: |p, _i| Some(p.low_activity_weeks as f64),
+            put: |p, _i| Some(Store::Weeks(&mut p.low_activity_weeks)),
+        },
+    },
+];

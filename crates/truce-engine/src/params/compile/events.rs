@@ -1,0 +1,84 @@
+//! Scheduled events: dates to weeks, the actors, sides and issues they name, the fields each
+//! kind needs. Event numbers are scheduled inputs, not catalogue parameters, but they share
+//! the catalogue's ranges where they set the same thing (a position, a resolve).
+
+use super::actors::Actors;
+use super::{parse_date, Checker, Ids};
+use crate::calendar::CivilDate;
+use crate::catalogue::{self, POSITION, UNIT};
+use crate::params::Event;
+use crate::scenario::{EventKind, Scenario};
+
+/// An offensive's effectiveness multiplier when the event gives none.
+const DEFAULT_OFFENSIVE: f64 = 1.3;
+/// An offensive's length in weeks when the event gives none.
+const DEFAULT_WEEKS: u32 = 8;
+
+pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Actors, c: &mut Checker) -> Vec<Event> {
+    let resolve_range = catalogue::find("actors.*.resolve").map(|p| p.range);
+    let mut events = Vec::new();
+    for (i, e) in s.events.iter().enumerate() {
+        let p = format!("events[{i}]");
+        let Some(date) = parse_date(&e.date) else {
+            c.fail(format!("{p}.date"), "expected a date such as 2026-03-01");
+            continue;
+        };
+        let days = date.to_days() - start.to_days();
+        if days < 0 {
+            c.fail(format!("{p}.date"), format!("{date} is before the scenario start {start}"));
+            continue;
+        }
+        let actor = e.actor.as_ref().and_then(|a| ids.actor(c, &format!("{p}.actor"), a));
+        let side = e.side.as_ref().and_then(|sd| ids.side(c, &format!("{p}.side"), sd));
+        let about_aid = matches!(e.kind, EventKind::AidPackage | EventKind::AidStop | EventKind::AidLevel);
+        let needs_actor = about_aid || matches!(e.kind, EventKind::Election | EventKind::LeadershipChange);
+        if needs_actor && e.actor.is_none() {
+            c.fail(format!("{p}.actor"), format!("a `{:?}` event needs an actor", e.kind).to_lowercase());
+        }
+        if let (true, Some(a)) = (about_aid, actor) {
+            if actors.aid_to[a].is_none() {
+                c.fail(format!("{p}.actor"), format!("actor `{}` gives no aid (no [actors.aid] table)", actors.ids[a]));
+            }
+        }
+        if e.kind == EventKind::Offensive && e.side.is_none() {
+            c.fail(format!("{p}.side"), "an offensive needs a side");
+        }
+        if matches!(e.kind, EventKind::AidPackage | EventKind::AidLevel | EventKind::Offensive) && e.amount.is_none() {
+            c.fail(format!("{p}.amount"), "missing: this event needs an amount");
+        }
+        let amount = e.amount.as_ref().map_or(
+            match e.kind {
+                EventKind::Offensive => DEFAULT_OFFENSIVE,
+                _ => 0.0,
+            },
+            |n| n.value,
+        );
+        let credibility = e.credibility.as_ref().map_or(0.0, |n| n.value);
+        c.range(&format!("{p}.credibility"), credibility, &UNIT);
+        if let (Some(r), Some(range)) = (&e.resolve, &resolve_range) {
+            c.range(&format!("{p}.resolve"), r.value, range);
+        }
+        let mut positions = Vec::new();
+        for (iid, v) in &e.positions {
+            if let Some(k) = ids.issue(c, &format!("{p}.positions.{iid}"), iid) {
+                positions.push((k, c.range(&format!("{p}.positions.{iid}"), v.value, &POSITION)));
+            }
+        }
+        events.push(Event {
+            week: (days / 7) as u32,
+            kind: e.kind,
+            actor,
+            side,
+            amount,
+            weeks: e.weeks.unwrap_or(DEFAULT_WEEKS),
+            credibility,
+            resolve: e.resolve.as_ref().map(|n| n.value),
+            optimism: e.optimism_km2_per_week.as_ref().map(|n| n.value),
+            positions,
+            anticipated: e.anticipated,
+            note: e.note.clone().unwrap_or_default(),
+        });
+    }
+    events.sort_by_key(|e| e.week);
+    events
+}

@@ -1,0 +1,70 @@
+//! Sides: exactly two, each with one belligerent actor; `[beliefs.<side>]` tables name
+//! sides. (Their numbers and the beliefs' are catalogue rows.)
+
+use super::actors::Actors;
+use super::{check_id, Checker, Ids};
+use crate::params::SideParams;
+use crate::scenario::{Role, Scenario};
+
+/// Checks the side ids and that there are two.
+pub(super) fn check_ids(s: &Scenario, c: &mut Checker) {
+    if s.sides.len() != 2 {
+        c.fail("sides", format!("{} side(s) given; expected exactly 2 belligerent sides", s.sides.len()));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, sd) in s.sides.iter().enumerate() {
+        check_id(c, &seen, "side", format!("sides[{i}].id"), format!("sides.{}.id", sd.id), &sd.id);
+        seen.push(&sd.id);
+    }
+}
+
+/// A side before its numbers are filled in.
+fn blank(id: String, name: String, belligerent: usize) -> SideParams {
+    SideParams {
+        id,
+        name,
+        forces: 1.0,
+        recruitment: 0.0,
+        return_to_duty: 0.0,
+        effectiveness: 1.0,
+        economy: 1.0,
+        recovery: 0.0,
+        strike: 0.0,
+        casualties_per_week: 1.0,
+        war_cost_per_year: 0.0,
+        aid_dependence: 0.0,
+        collapse_forces_fraction: 0.0,
+        collapse_economy: 0.0,
+        belligerent,
+        optimism: 0.0,
+        confidence_weeks: 1.0,
+        memory_weeks: 1.0,
+    }
+}
+
+/// The two sides' structure, each with its belligerent actor.
+pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, actors: &Actors, c: &mut Checker) -> [SideParams; 2] {
+    let mut out = Vec::with_capacity(2);
+    for (i, sd) in s.sides.iter().enumerate().take(2) {
+        let bell: Vec<usize> =
+            (0..actors.n).filter(|&a| actors.role[a] == Role::Belligerent && actors.side_of[a] == Some(i)).collect();
+        if bell.len() != 1 {
+            c.fail(
+                format!("sides.{}", sd.id),
+                format!("{} belligerent actor(s) on side `{}`; expected exactly one", bell.len(), sd.id),
+            );
+        }
+        let name = if sd.name.is_empty() { sd.id.clone() } else { sd.name.clone() };
+        out.push(blank(sd.id.clone(), name, bell.first().copied().unwrap_or(0)));
+    }
+    for key in s.beliefs.keys() {
+        ids.side(c, &format!("beliefs.{key}"), key);
+    }
+    // Placeholders when sides are missing (already an error).
+    while out.len() < 2 {
+        out.push(out.first().cloned().unwrap_or_else(|| blank(String::new(), String::new(), 0)));
+    }
+    let second = out.pop().expect("two sides");
+    let first = out.pop().expect("two sides");
+    [first, second]
+}

@@ -1,0 +1,226 @@
+//! Compiled run parameters: what the weekly loop reads.
+//!
+//! [`Params`] holds plain numbers in struct-of-arrays layout, ids resolved to indices, dates
+//! to week numbers, saliences normalised. [`Params::compile`] validates a [`Scenario`] and
+//! builds them (`compile/`: one module per concern, the range checks from the parameter
+//! catalogue); every problem carries the field's path (`actors.russia.capability`), which
+//! [`crate::load`] turns into file:line:column. Parameter paths address single numbers for
+//! ensembles: [`Params::resolve`] once, then [`Params::set`] per draw ([`Uncertainty`]).
+//!
+//! The weekly loop reads the fields directly; nothing here is consulted during a run.
+//!
+//! [`Scenario`]: crate::scenario::Scenario
+
+mod compile;
+mod uncertain;
+
+pub use compile::MAX_HORIZON_WEEKS;
+pub use uncertain::{compile_uncertainty, Uncertainty};
+
+use crate::calendar::CivilDate;
+use crate::catalogue::{self, ParamRef, Source, UnknownPath};
+use crate::scenario::{CollectiveModel, EventKind, Role};
+
+/// A problem found in a scenario: the field's dotted path and a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+/// Per-side parameters (two sides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideParams {
+    pub id: String,
+    pub name: String,
+    pub forces: f64,
+    pub recruitment: f64,
+    pub return_to_duty: f64,
+    pub effectiveness: f64,
+    pub economy: f64,
+    pub recovery: f64,
+    pub strike: f64,
+    pub casualties_per_week: f64,
+    pub war_cost_per_year: f64,
+    pub aid_dependence: f64,
+    pub collapse_forces_fraction: f64,
+    pub collapse_economy: f64,
+    /// Index of this side's belligerent actor.
+    pub belligerent: usize,
+    /// Prior belief.
+    pub optimism: f64,
+    pub confidence_weeks: f64,
+    pub memory_weeks: f64,
+}
+
+/// A compiled scheduled event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub week: u32,
+    pub kind: EventKind,
+    pub actor: Option<usize>,
+    pub side: Option<usize>,
+    pub amount: f64,
+    pub weeks: u32,
+    pub credibility: f64,
+    pub resolve: Option<f64>,
+    pub optimism: Option<f64>,
+    /// (issue, position) changes.
+    pub positions: Vec<(usize, f64)>,
+    pub anticipated: bool,
+    pub note: String,
+}
+
+/// Everything one run needs, as plain numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    pub name: String,
+    pub start: CivilDate,
+    pub horizon: u32,
+    // Issues.
+    pub issue_ids: Vec<String>,
+    pub issue_names: Vec<String>,
+    pub no_deal: Vec<f64>,
+    pub power_shift: Vec<f64>,
+    pub territorial: Option<usize>,
+    /// Knots (index, km²), strictly increasing.
+    pub km2_knots: Vec<(f64, f64)>,
+    pub start_km2: f64,
+    // Actors (struct of arrays; positions/saliences/red lines are actor-major a * m + k).
+    pub actor_ids: Vec<String>,
+    pub actor_names: Vec<String>,
+    pub role: Vec<Role>,
+    pub side_of: Vec<Option<usize>>,
+    pub capability: Vec<f64>,
+    pub veto: Vec<bool>,
+    pub amends: Vec<bool>,
+    pub position: Vec<f64>,
+    /// Saliences on [0, 1] as given.
+    pub salience: Vec<f64>,
+    pub red_line: Vec<f64>,
+    pub audience_cost: Vec<f64>,
+    /// Actor's territorial red line is the current line of control.
+    pub follows_line: Vec<bool>,
+    pub resolve: Vec<f64>,
+    pub risk: Vec<f64>,
+    /// Aid: (receiving side, level, fatigue per year, stop hazard per year), or `None`.
+    pub aid: Vec<Option<(usize, f64, f64, f64)>>,
+    pub sides: [SideParams; 2],
+    // Combat.
+    pub exponent_p: f64,
+    pub exponent_q: f64,
+    pub casualty_noise: f64,
+    pub calibrated_gain: f64,
+    pub max_gain: f64,
+    pub gain_steepness: f64,
+    pub defender_advantage: f64,
+    pub front_noise: f64,
+    pub front_tail_dof: f64,
+    pub season: [f64; 12],
+    // Intensity.
+    pub fatigue_per_year: f64,
+    pub escalation_probability: f64,
+    pub escalation_pulse: f64,
+    pub escalation_decay: f64,
+    // Protocol.
+    pub cadence: u32,
+    pub mediator: usize,
+    pub acceptance_noise: f64,
+    pub concession_rate: f64,
+    pub momentum_hardening: f64,
+    pub momentum_leverage: f64,
+    pub valuation_horizon: f64,
+    pub amendment_strength: f64,
+    pub collective_model: CollectiveModel,
+    pub ceasefire_breakdown_per_year: f64,
+    pub guarantee_breakdown_reduction: f64,
+    pub guarantee_credibility: f64,
+    pub guarantee_power: f64,
+    pub commitment_discount: f64,
+    pub events: Vec<Event>,
+    // Termination.
+    pub collapse_second_km2: f64,
+    pub collapse_first_km2: f64,
+    pub low_activity_intensity: f64,
+    pub low_activity_weeks: u32,
+}
+
+impl Params {
+    /// The number of actors.
+    #[inline]
+    pub fn n_actors(&self) -> usize {
+        self.actor_ids.len()
+    }
+    /// The number of issues.
+    #[inline]
+    pub fn n_issues(&self) -> usize {
+        self.issue_ids.len()
+    }
+
+    /// Effective force ratio of the first side over the second at the start: the front's
+    /// calibration (`combat.calibrated_gain_km2_per_week`) is relative to it.
+    pub fn start_force_ratio(&self) -> f64 {
+        (self.sides[0].effectiveness * self.sides[0].forces) / (self.sides[1].effectiveness * self.sides[1].forces)
+    }
+
+    /// Every parameter path of this scenario, in catalogue order.
+    pub fn paths(&self) -> Vec<String> {
+        catalogue::instances(self).into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// Resolves a dotted parameter path (`sides.ukraine.aid_dependence`).
+    pub fn resolve(&self, path: &str) -> Result<ParamRef, UnknownPath> {
+        catalogue::resolve(self, path)
+    }
+
+    /// The value a parameter has here, on the scenario's scale (saliences 0–100); NaN where
+    /// this scenario has no such value.
+    pub fn get(&self, r: ParamRef) -> f64 {
+        r.param().value_in(self, r.ix()).unwrap_or(f64::NAN)
+    }
+
+    /// Writes a sampled value. `[uncertainty]` only admits distributions inside each
+    /// parameter's valid range; as a guard, a value outside it is moved to the nearest valid
+    /// one (whole weeks are rounded), so that a draw can never make a run invalid.
+    pub fn set(&mut self, r: ParamRef, v: f64) {
+        let p = r.param();
+        // Only ranges relative to the territorial mapping need it (this runs once per sampled
+        // parameter per run).
+        let frame = if p.range.is_relative() { self.frame() } else { catalogue::Frame::default() };
+        let mut v = v;
+        if p.whole {
+            v = v.round();
+        }
+        let v = p.range.guard(v, &frame);
+        if let Some(store) = p.store(self, r.ix()) {
+            store.write(v);
+        }
+    }
+
+    /// Index (0–100) of an area held by the first side, by the scenario's piecewise-linear map.
+    pub fn km2_to_index(&self, km2: f64) -> f64 {
+        interp(&self.km2_knots, km2, |k| k.1, |k| k.0)
+    }
+
+    /// Area held by the first side at an index.
+    pub fn index_to_km2(&self, index: f64) -> f64 {
+        interp(&self.km2_knots, index, |k| k.0, |k| k.1)
+    }
+}
+
+fn interp(knots: &[(f64, f64)], x: f64, fx: impl Fn(&(f64, f64)) -> f64, fy: impl Fn(&(f64, f64)) -> f64) -> f64 {
+    if knots.is_empty() {
+        return x;
+    }
+    if x <= fx(&knots[0]) {
+        return fy(&knots[0]);
+    }
+    for w in knots.windows(2) {
+        let (x0, x1) = (fx(&w[0]), fx(&w[1]));
+        if x <= x1 {
+            let t = (x - x0) / (x1 - x0);
+            return fy(&w[0]) + t * (fy(&w[1]) - fy(&w[0]));
+        }
+    }
+    fy(&knots[knots.len() - 1])
+}
