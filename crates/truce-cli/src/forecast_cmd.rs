@@ -214,7 +214,13 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         if let Some(dir) = &a.ledger {
             let r = crate::ledger_cmd::append(dir, &part)?;
             if !a.quiet {
-                eprintln!("recorded as forecast #{} in {} (issued {}, hash {})", r.seq, dir.display(), r.issued, &r.hash[..16]);
+                eprintln!(
+                    "recorded as forecast #{} in {} (issued {}, hash {})",
+                    r.seq,
+                    dir.display(),
+                    r.issued,
+                    &r.hash[..16]
+                );
             }
         }
     }

@@ -36,7 +36,8 @@ pub fn read_ledger(dir: &Path) -> Result<Vec<Record>, CliError> {
 pub fn append(dir: &Path, part: &Part) -> Result<Record, CliError> {
     let records = read_ledger(dir)?;
     let forecasts = dir.join(FORECASTS_DIR);
-    std::fs::create_dir_all(&forecasts).map_err(|e| CliError(format!("{}: cannot create: {e}", forecasts.display())))?;
+    std::fs::create_dir_all(&forecasts)
+        .map_err(|e| CliError(format!("{}: cannot create: {e}", forecasts.display())))?;
     let bytes = truce_forecast::part::encode(part);
     let seq = records.last().map_or(0, |r| r.seq + 1);
     let name = format!("{FORECASTS_DIR}/{seq:05}-{}.truce", &ledger::sha256_hex(&bytes)[..16]);
@@ -92,11 +93,8 @@ pub fn score_ledger(dir: &Path, observations: &Path, a: &ScoreArgs) -> Result<()
         ledger::check_forecast(r, &bytes).map_err(|e| CliError(format!("{}: {e}", dir.display())))?;
         let part = truce_forecast::saved::decode(&file.display().to_string(), &bytes)?;
         let agg = &part.aggregate;
-        let obs = truce_io::observations::read_observations(
-            observations,
-            &agg.sides,
-            StartRule::CasualtiesFrom(part.start),
-        )?;
+        let obs =
+            truce_io::observations::read_observations(observations, &agg.sides, StartRule::CasualtiesFrom(part.start))?;
         let known = |d: CivilDate| d >= part.start && d <= r.issued;
         let known_when_issued = obs.rows().iter().filter(|o| known(o.date)).count();
         let after = obs.filter(|o| !known(o.date));

@@ -38,13 +38,14 @@ pub fn read_saved(path: &Path) -> Result<truce_forecast::part::Part, CliError> {
 }
 
 /// Scores one saved forecast against an observations file.
-pub fn score_file(forecast: &truce_forecast::part::Part, observations: &Path, seed: u64) -> Result<Scorecard, CliError> {
+pub fn score_file(
+    forecast: &truce_forecast::part::Part,
+    observations: &Path,
+    seed: u64,
+) -> Result<Scorecard, CliError> {
     let agg = &forecast.aggregate;
-    let obs = truce_io::observations::read_observations(
-        observations,
-        &agg.sides,
-        StartRule::CasualtiesFrom(forecast.start),
-    )?;
+    let obs =
+        truce_io::observations::read_observations(observations, &agg.sides, StartRule::CasualtiesFrom(forecast.start))?;
     Ok(score(&Stored { aggregate: agg, start: forecast.start }, &agg.sides, &obs, seed))
 }
 

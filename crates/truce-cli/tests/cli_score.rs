@@ -57,7 +57,10 @@ fn a_saved_forecast_is_scored_against_observations() {
     assert_eq!(c["no_change"]["crps"].as_f64().unwrap(), 465.0);
     assert!(c["drift_12m"]["crps"].is_number());
     let t = &v["totals"][0];
-    assert_eq!((t["quantity"].as_str(), t["cases"].as_u64(), t["compared"].as_u64()), (Some("km2_held"), Some(2), Some(2)));
+    assert_eq!(
+        (t["quantity"].as_str(), t["cases"].as_u64(), t["compared"].as_u64()),
+        (Some("km2_held"), Some(2), Some(2))
+    );
     // The table says the same, and the same inputs give the same bytes.
     let table = String::from_utf8(ok(&["score", s(&f), s(&obs)]).stdout).unwrap();
     assert!(table.contains("2025-12-31") && table.contains("km2_held — 2 cases"), "{table}");
@@ -136,8 +139,20 @@ fn hindcast_end_to_end() {
     let (json, html) = (dir.path().join("h.json"), dir.path().join("h.html"));
     let obs = repo("data/observations/deepstate-km2.csv");
     let o = ok(&[
-        "hindcast", "--observations", s(&obs), "--origins", "2025-03..2025-06", "--leads", "1,3", "-n", "300", "--out",
-        s(&json), "--report", s(&html), "--quiet",
+        "hindcast",
+        "--observations",
+        s(&obs),
+        "--origins",
+        "2025-03..2025-06",
+        "--leads",
+        "1,3",
+        "-n",
+        "300",
+        "--out",
+        s(&json),
+        "--report",
+        s(&html),
+        "--quiet",
     ]);
     let table = String::from_utf8(o.stdout).unwrap();
     assert!(table.contains("3 origins forecast, 1 skipped"), "{table}");
@@ -156,9 +171,28 @@ fn hindcast_end_to_end() {
     assert!(!lower.contains("<script src") && !lower.contains("<link") && !lower.contains("http"), "self-contained");
     // The same command gives the same JSON.
     let again = dir.path().join("again.json");
-    ok(&["hindcast", "--observations", s(&obs), "--origins", "2025-03..2025-06", "--leads", "1,3", "-n", "300", "--out", s(&again), "--quiet", "--threads", "1"]);
+    ok(&[
+        "hindcast",
+        "--observations",
+        s(&obs),
+        "--origins",
+        "2025-03..2025-06",
+        "--leads",
+        "1,3",
+        "-n",
+        "300",
+        "--out",
+        s(&again),
+        "--quiet",
+        "--threads",
+        "1",
+    ]);
     assert_eq!(std::fs::read(&json).unwrap(), std::fs::read(&again).unwrap());
     // Bad options.
-    assert!(fails(&["hindcast", "--observations", s(&obs), "--origins", "2025-13"]).contains("`2025-13` is not a month"));
-    assert!(fails(&["hindcast", "--observations", s(&obs), "--origins", "2025-03", "--leads", "3,1"]).contains("ascending"));
+    assert!(
+        fails(&["hindcast", "--observations", s(&obs), "--origins", "2025-13"]).contains("`2025-13` is not a month")
+    );
+    assert!(
+        fails(&["hindcast", "--observations", s(&obs), "--origins", "2025-03", "--leads", "3,1"]).contains("ascending")
+    );
 }

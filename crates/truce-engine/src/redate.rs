@@ -6,7 +6,7 @@
 //! since when each exists with optional dates (`docs/scenario.md`, "Dates of existence"):
 //!
 //! - `[protocol] since`: talks exist from this date. Before it there are no talk rounds: the
-//!   re-dated protocol's cadence is [`TALKS_OFF`] weeks (beyond the longest horizon) and
+//!   re-dated protocol's cadence is [`TALKS_OFF`] weeks (the longest horizon) and
 //!   `talks` events are dropped; nothing but collapse or low activity can end the war.
 //! - `[[actors]] since`: the actor takes part from this date. Before it a supporter or
 //!   bystander is removed, with its aid line, its events and its `[uncertainty]` entries; a
@@ -24,8 +24,10 @@
 use crate::calendar::CivilDate;
 use crate::scenario::{Date, EventKind, Role, Scenario};
 
-/// The cadence (weeks) that switches talks off: longer than the longest horizon (5200).
-pub const TALKS_OFF: u32 = 5201;
+/// The cadence (weeks) that switches talks off: the longest cadence a scenario may have,
+/// equal to the longest horizon, so the only round it could hold is in the last week of a
+/// 5200-week (century) run. A hindcast runs a few months at most.
+pub const TALKS_OFF: u32 = crate::params::MAX_HORIZON_WEEKS;
 
 /// A scenario re-dated to an origin, with what was changed, for reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,9 +68,7 @@ pub fn check_dates(s: &Scenario) -> Vec<(String, String)> {
         if let Some(d) = d {
             match civil(d) {
                 None => out.push((path, "expected a date such as 2025-02-12".into())),
-                Some(c) if c > start => {
-                    out.push((path, format!("{c} is after the scenario's start {start}; {what}")))
-                }
+                Some(c) if c > start => out.push((path, format!("{c} is after the scenario's start {start}; {what}"))),
                 Some(_) => {}
             }
         }
@@ -77,7 +77,12 @@ pub fn check_dates(s: &Scenario) -> Vec<(String, String)> {
     for a in &s.actors {
         check(&mut out, format!("actors.{}.since", a.id), &a.since, "every actor of a scenario exists at its start");
         if let Some(aid) = &a.aid {
-            check(&mut out, format!("actors.{}.aid.since", a.id), &aid.since, "every aid line of a scenario exists at its start");
+            check(
+                &mut out,
+                format!("actors.{}.aid.since", a.id),
+                &aid.since,
+                "every aid line of a scenario exists at its start",
+            );
         }
     }
     for (i, e) in s.events.iter().enumerate() {
@@ -89,7 +94,10 @@ pub fn check_dates(s: &Scenario) -> Vec<(String, String)> {
         }
     }
     for a in s.actors.iter().filter(|a| a.role == Role::Belligerent && a.since.is_some()) {
-        out.push((format!("actors.{}.since", a.id), "a belligerent cannot be dated: the war has it from the start".into()));
+        out.push((
+            format!("actors.{}.since", a.id),
+            "a belligerent cannot be dated: the war has it from the start".into(),
+        ));
     }
     out
 }
@@ -149,6 +157,19 @@ pub fn redate(s: &Scenario, origin: CivilDate) -> Result<Redated, String> {
     if !talks {
         r.protocol.cadence_weeks = TALKS_OFF;
     }
+    // What remains exists at the origin: no date of existence may lie after it.
+    let later = |d: &mut Option<Date>| {
+        if d.as_ref().and_then(civil).is_some_and(|d| d > origin) {
+            *d = None;
+        }
+    };
+    later(&mut r.protocol.since);
+    for a in &mut r.actors {
+        later(&mut a.since);
+        if let Some(aid) = &mut a.aid {
+            later(&mut aid.since);
+        }
+    }
     let dropped_path = |path: &str| {
         let mut parts = path.split('.');
         parts.next() == Some("actors")
@@ -160,7 +181,10 @@ pub fn redate(s: &Scenario, origin: CivilDate) -> Result<Redated, String> {
     r.uncertainty.retain(|path, _| !dropped_path(path));
     r.correlations.retain(|c| !dropped_path(&c.a) && !dropped_path(&c.b));
     if r.uncertainty.len() < before {
-        changes.push(format!("{} [uncertainty] entries of removed actors or aid lines dropped", before - r.uncertainty.len()));
+        changes.push(format!(
+            "{} [uncertainty] entries of removed actors or aid lines dropped",
+            before - r.uncertainty.len()
+        ));
     }
     let (mut past, mut unannounced, mut orphaned) = (Vec::new(), Vec::new(), Vec::new());
     r.events.retain(|e| {

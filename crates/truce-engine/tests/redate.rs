@@ -27,8 +27,9 @@ fn talks_before_they_existed_are_switched_off() {
     assert!(r.changes[0].contains("talks switched off (they exist since 2025-02-12)"), "{:?}", r.changes);
     let l = reload(&r.scenario);
     assert_eq!(l.params.start, d(2024, 6, 1));
-    // No talk round within the longest horizon.
-    assert!(l.params.cadence > truce_engine::params::Params::compile(&r.scenario).unwrap().horizon.max(5200));
+    // No talk round before the last week of the longest horizon.
+    assert_eq!(l.params.cadence, truce_engine::params::MAX_HORIZON_WEEKS);
+    assert!(r.scenario.protocol.since.is_none(), "the re-dated talks do not exist, so they carry no date");
 }
 
 #[test]
@@ -44,7 +45,11 @@ fn events_not_announced_by_the_origin_are_dropped() {
     let r = redate(&ukraine(), d(2025, 6, 1)).unwrap();
     // Both elections were written into the scenario on its start (no `announced`).
     assert!(r.scenario.events.is_empty());
-    assert!(r.changes.iter().any(|c| c.contains("not announced by the origin: 2026-09-18 election")), "{:?}", r.changes);
+    assert!(
+        r.changes.iter().any(|c| c.contains("not announced by the origin: 2026-09-18 election")),
+        "{:?}",
+        r.changes
+    );
     let mut s = ukraine();
     s.events[0].announced = Some(truce_engine::redate::toml_date(d(2021, 1, 1)));
     let r = redate(&s, d(2025, 6, 1)).unwrap();
@@ -115,4 +120,12 @@ fn bad_dates_are_refused() {
     let s = dated(|s| s.events[0].announced = Some(truce_engine::redate::toml_date(d(2025, 12, 1))));
     assert!(check_dates(&s).is_empty());
     assert!(check_dates(&ukraine()).is_empty());
+}
+
+#[test]
+fn truce_check_refuses_a_since_after_the_start() {
+    let text = builtin::builtin("ukraine-2025-12").unwrap().replace("since = 2025-02-12", "since = 2026-02-12");
+    let e = load_str("late.toml", &text).unwrap_err().to_string();
+    assert!(e.contains("`protocol.since`: 2026-02-12 is after the scenario's start 2025-12-03"), "{e}");
+    assert!(e.starts_with("late.toml:"), "{e}");
 }

@@ -282,11 +282,16 @@ pub fn setup_origin(
         return Ok(Err("no km2_held observation before the origin".into()));
     };
     if origin.to_days() - t0.to_days() > MAX_STALE_DAYS {
-        return Ok(Err(format!("the last km2_held observation before the origin is from {t0}, over {MAX_STALE_DAYS} days earlier")));
+        return Ok(Err(format!(
+            "the last km2_held observation before the origin is from {t0}, over {MAX_STALE_DAYS} days earlier"
+        )));
     }
     if let Some(last) = known.series(Quantity::State).last() {
         if last.what != Observed::State(WarState::Fighting) {
-            return Ok(Err(format!("the war's last observed state ({}) is not fighting: a scenario starts at war", last.date)));
+            return Ok(Err(format!(
+                "the war's last observed state ({}) is not fighting: a scenario starts at war",
+                last.date
+            )));
         }
     }
     let loaded = load_str(label, scenario_text).map_err(|e| HindcastError::Job(JobError::Scenario(e)))?;
@@ -301,7 +306,9 @@ pub fn setup_origin(
     s.scenario.horizon_weeks = weeks;
     let note = format!("hindcast from {origin}: observed {t0}");
     let Some(issue) = s.issues.iter_mut().find(|i| i.territorial) else {
-        return Err(HindcastError::Redate("the scenario has no territorial issue: a hindcast starts from the area held".into()));
+        return Err(HindcastError::Redate(
+            "the scenario has no territorial issue: a hindcast starts from the area held".into(),
+        ));
     };
     issue.start_km2 = Some(Num { value: y0, source: Some(note.clone()) });
     s.combat.calibrated_gain_km2_per_week = Num {
@@ -347,7 +354,11 @@ pub fn setup_origin(
 }
 
 /// Runs the forecast of a set-up origin; returns its aggregate.
-pub fn run_origin(setup: &Setup, runs: u64, threads: Option<usize>) -> Result<crate::ensemble::ForecastAggregate, JobError> {
+pub fn run_origin(
+    setup: &Setup,
+    runs: u64,
+    threads: Option<usize>,
+) -> Result<crate::ensemble::ForecastAggregate, JobError> {
     let job = ForecastJob {
         threads,
         ..ForecastJob::new(
@@ -428,10 +439,7 @@ pub fn hindcast(
             .filter_map(|c| lead_of.iter().find(|(l, _)| *l == c.line).map(|&(_, lead)| LeadCase { lead, case: c }))
             .collect();
         let fan = (0..agg.horizon)
-            .map(|w| FanRow {
-                date: crate::scorecard::week_end(origin, w),
-                q: FAN.map(|p| agg.km2.quantile(w, p)),
-            })
+            .map(|w| FanRow { date: crate::scorecard::week_end(origin, w), q: FAN.map(|p| agg.km2.quantile(w, p)) })
             .collect();
         origins.push(OriginResult { setup, fan, cases });
     }

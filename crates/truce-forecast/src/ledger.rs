@@ -153,8 +153,7 @@ pub fn verify(text: &str) -> Result<Vec<Record>, LedgerError> {
         if l.trim().is_empty() {
             continue;
         }
-        let r: Record =
-            serde_json::from_str(l).map_err(|e| LedgerError::Unreadable { line, detail: e.to_string() })?;
+        let r: Record = serde_json::from_str(l).map_err(|e| LedgerError::Unreadable { line, detail: e.to_string() })?;
         let broken = |detail: String| LedgerError::Broken { line, detail };
         let want = sha256_hex(canonical(&r).as_bytes());
         if r.hash != want {

@@ -48,7 +48,9 @@ impl QuantityName {
         match s {
             "km2_held" => Some(QuantityName::Km2Held),
             "state" => Some(QuantityName::State),
-            _ => s.strip_prefix("casualties_").filter(|id| !id.is_empty()).map(|id| QuantityName::Casualties(id.into())),
+            _ => {
+                s.strip_prefix("casualties_").filter(|id| !id.is_empty()).map(|id| QuantityName::Casualties(id.into()))
+            }
         }
     }
 }
@@ -311,7 +313,11 @@ pub enum StartRule {
 
 /// Checks rows against a scenario's side ids (first side first) and start, and resolves
 /// side names to indices.
-pub fn validate(rows: Vec<ObservationRow>, sides: &[String], rule: StartRule) -> Result<Observations, ObservationError> {
+pub fn validate(
+    rows: Vec<ObservationRow>,
+    sides: &[String],
+    rule: StartRule,
+) -> Result<Observations, ObservationError> {
     let side = |id: &str| sides.iter().position(|s| s == id);
     let known = || sides.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ");
     let mut out = Vec::with_capacity(rows.len());
@@ -370,7 +376,10 @@ pub fn validate(rows: Vec<ObservationRow>, sides: &[String], rule: StartRule) ->
                         None => {
                             return Err(err(
                                 3,
-                                format!("unknown side `{id}` in `collapsed_{id}`; this scenario's sides are {}", known()),
+                                format!(
+                                    "unknown side `{id}` in `collapsed_{id}`; this scenario's sides are {}",
+                                    known()
+                                ),
                             ))
                         }
                     },

@@ -29,7 +29,10 @@ pub fn whole(scenario_text: &str, start: CivilDate, aggregate: ForecastAggregate
 pub fn from_job(job: &Prepared, f: &Forecast) -> Result<Part, String> {
     let (_, runs) = job.run_range();
     if f.summary.interrupted || f.aggregate.runs != runs {
-        return Err(format!("the forecast holds {} of its {runs} runs: a saved forecast must be whole", f.aggregate.runs));
+        return Err(format!(
+            "the forecast holds {} of its {runs} runs: a saved forecast must be whole",
+            f.aggregate.runs
+        ));
     }
     Ok(whole(job.text(), job.loaded().params.start, f.aggregate.clone()))
 }

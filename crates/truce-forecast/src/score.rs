@@ -138,7 +138,11 @@ impl PiecewiseUniform {
     /// non-negative `probs`, normalised to sum to 1 (they must have some mass).
     pub fn new(edges: Vec<f64>, probs: Vec<f64>) -> Result<Self, ScoreError> {
         if edges.len() != probs.len() + 1 || probs.is_empty() {
-            return Err(invalid(format!("{} edges for {} bins; need one more edge than bins", edges.len(), probs.len())));
+            return Err(invalid(format!(
+                "{} edges for {} bins; need one more edge than bins",
+                edges.len(),
+                probs.len()
+            )));
         }
         if edges.iter().any(|e| !e.is_finite()) || edges.windows(2).any(|w| w[1] < w[0]) {
             return Err(invalid("bin edges must be finite and non-decreasing"));

@@ -373,8 +373,10 @@ pub fn score(forecast: &dyn WeeklyForecast, sides: &[String], obs: &Observations
                     Quantity::State => None,
                 };
                 let Some(dist) = dist else {
-                    card.not_scored
-                        .push(NotScored { line: o.line, reason: format!("the forecast stores no distribution of {name}") });
+                    card.not_scored.push(NotScored {
+                        line: o.line,
+                        reason: format!("the forecast stores no distribution of {name}"),
+                    });
                     continue;
                 };
                 let past: Vec<(CivilDate, f64)> =
@@ -452,7 +454,18 @@ pub fn score(forecast: &dyn WeeklyForecast, sides: &[String], obs: &Observations
 /// Means per quantity, in the order km2_held, casualties by side, state.
 pub fn totals(cases: &[Case]) -> Vec<Total> {
     let mut names: Vec<&str> = cases.iter().map(|c| c.quantity.as_str()).collect();
-    names.sort_by_key(|n| (if *n == "km2_held" { 0 } else if *n == "state" { 2 } else { 1 }, *n));
+    names.sort_by_key(|n| {
+        (
+            if *n == "km2_held" {
+                0
+            } else if *n == "state" {
+                2
+            } else {
+                1
+            },
+            *n,
+        )
+    });
     names.dedup();
     names
         .into_iter()

@@ -19,8 +19,18 @@ fn monthly(from: CivilDate, months: u32, start: f64, gain: impl Fn(u32) -> f64) 
     for i in 0..months {
         let date = month_end(add_months(from, i));
         level += gain(i);
-        rows.push(Observation { line: 2 * i as usize + 2, date, what: Observed::Km2Held { value: level, sd: 50.0 }, source: "test".into() });
-        rows.push(Observation { line: 2 * i as usize + 3, date, what: Observed::State(WarState::Fighting), source: "test".into() });
+        rows.push(Observation {
+            line: 2 * i as usize + 2,
+            date,
+            what: Observed::Km2Held { value: level, sd: 50.0 },
+            source: "test".into(),
+        });
+        rows.push(Observation {
+            line: 2 * i as usize + 3,
+            date,
+            what: Observed::State(WarState::Fighting),
+            source: "test".into(),
+        });
     }
     Observations::from_validated(rows)
 }
@@ -86,7 +96,8 @@ fn the_start_is_the_observed_state() {
 #[test]
 fn drift_estimates() {
     // 400 km² a month with no seasonality: the estimate is the rate per week of fighting.
-    let h: Vec<(CivilDate, f64)> = (0..13).map(|i| (month_end(add_months(d(2024, 1, 1), i)), 1000.0 + 400.0 * i as f64)).collect();
+    let h: Vec<(CivilDate, f64)> =
+        (0..13).map(|i| (month_end(add_months(d(2024, 1, 1), i)), 1000.0 + 400.0 * i as f64)).collect();
     let flat = [1.0; 12];
     let e = estimate_drift(&h, &flat).unwrap();
     // The window is the 365 days before the last observation: 31 Jan 2024 falls out.
@@ -110,7 +121,12 @@ fn origins_that_cannot_start_are_skipped_with_a_reason() {
     assert!(r(d(2023, 6, 1)).unwrap_err().contains("no km2_held observation before the origin"));
     assert!(r(d(2025, 6, 1)).unwrap_err().contains("over 31 days earlier"));
     let mut rows = obs.rows().to_vec();
-    rows.push(Observation { line: 99, date: d(2024, 10, 31), what: Observed::State(WarState::Ceasefire), source: String::new() });
+    rows.push(Observation {
+        line: 99,
+        date: d(2024, 10, 31),
+        what: Observed::State(WarState::Ceasefire),
+        source: String::new(),
+    });
     rows.sort_by_key(|o| o.date);
     let obs = Observations::from_validated(rows);
     let e = setup_origin("u", ukraine(), &obs, d(2024, 11, 1), &[1], 1).unwrap().unwrap_err();
@@ -131,7 +147,10 @@ fn leads_score_the_last_observation_of_their_month() {
     assert_eq!(h.origins.len(), 2);
     let o = &h.origins[0];
     let km: Vec<_> = o.cases.iter().filter(|c| c.case.quantity == "km2_held").collect();
-    assert_eq!(km.iter().map(|c| (c.lead, c.case.date)).collect::<Vec<_>>(), vec![(1, d(2025, 6, 30)), (3, d(2025, 8, 31))]);
+    assert_eq!(
+        km.iter().map(|c| (c.lead, c.case.date)).collect::<Vec<_>>(),
+        vec![(1, d(2025, 6, 30)), (3, d(2025, 8, 31))]
+    );
     // No-change scores the absolute error: 400 km² a month.
     let Some(Scores::Numeric { crps, .. }) = km[0].case.no_change else { panic!() };
     assert_eq!(crps, 400.0);

@@ -19,8 +19,7 @@ use truce_forecast::observation::{
 /// Reads, parses and validates an observations file against a scenario's side ids (first
 /// side first) and start rule.
 pub fn read_observations(path: &Path, sides: &[String], rule: StartRule) -> Result<Observations, ReadError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
     let rows = parse_observations(path, &text)?;
     validate(rows, sides, rule).map_err(|e| ReadError::new(path, e.message).at(e.line, Some(e.column)).field(e.field))
 }
@@ -110,7 +109,10 @@ pub fn parse_observations(path: &Path, text: &str) -> Result<Vec<ObservationRow>
                 }
                 let sd = number(raw_sd, "the measurement error (sd), a number > 0").map_err(|m| err(4, m))?;
                 if sd <= 0.0 {
-                    return Err(err(4, format!("sd {sd} is not positive; expected the measurement error, a number > 0")));
+                    return Err(err(
+                        4,
+                        format!("sd {sd} is not positive; expected the measurement error, a number > 0"),
+                    ));
                 }
                 (RowValue::Number(v), Some(sd))
             }

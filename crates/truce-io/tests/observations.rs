@@ -107,7 +107,10 @@ fn unsorted_dates() {
 #[test]
 fn unknown_quantity() {
     let s = error("2025-01-31,km2,1,1,x\n", 2, Some(2));
-    assert!(s.contains("field `quantity`: unknown quantity `km2`; expected km2_held, state or casualties_<side id>"), "{s}");
+    assert!(
+        s.contains("field `quantity`: unknown quantity `km2`; expected km2_held, state or casualties_<side id>"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -172,7 +175,12 @@ fn missing_value_and_sd() {
 #[test]
 fn state_not_in_the_list() {
     let s = error("2025-01-31,state,truce,,x\n", 2, Some(3));
-    assert!(s.contains("`truce` is not a state; expected fighting, ceasefire, settled, low_activity or collapsed_<side id>"), "{s}");
+    assert!(
+        s.contains(
+            "`truce` is not a state; expected fighting, ceasefire, settled, low_activity or collapsed_<side id>"
+        ),
+        "{s}"
+    );
 }
 
 #[test]
@@ -189,7 +197,8 @@ fn two_values_for_one_quantity_and_date() {
 
 #[test]
 fn parse_alone_needs_no_scenario() {
-    let rows = parse_observations(Path::new("x.csv"), &format!("{HEADER}2020-01-01,casualties_anyone,3,1,x\n")).unwrap();
+    let rows =
+        parse_observations(Path::new("x.csv"), &format!("{HEADER}2020-01-01,casualties_anyone,3,1,x\n")).unwrap();
     assert_eq!(rows.len(), 1);
 }
 

@@ -36,10 +36,11 @@ fn crps_of(m: &Option<Means>) -> Value {
 /// Bars of mean CRPS per lead for truce and the two baselines.
 pub fn lead_chart(h: &Hindcast) -> Chart {
     let rows: Vec<_> = h.by_lead.iter().filter(|t| t.quantity == "km2_held").collect();
-    let leads: Vec<String> = rows.iter().map(|t| format!("{} month{} ({} cases)", t.lead, if t.lead == 1 { "" } else { "s" }, t.cases)).collect();
-    let series = |name: &str, color: &str, f: &dyn Fn(&truce_forecast::hindcast::LeadTotal) -> Value| {
-        json!({"name": name, "type": "bar", "color": color, "data": rows.iter().map(|t| f(t)).collect::<Vec<_>>()})
-    };
+    let leads: Vec<String> = rows
+        .iter()
+        .map(|t| format!("{} month{} ({} cases)", t.lead, if t.lead == 1 { "" } else { "s" }, t.cases))
+        .collect();
+    let series = |name: &str, color: &str, f: &dyn Fn(&truce_forecast::hindcast::LeadTotal) -> Value| json!({"name": name, "type": "bar", "color": color, "data": rows.iter().map(|t| f(t)).collect::<Vec<_>>()});
     Chart {
         id: "crps-by-lead".into(),
         title: "Mean CRPS of the area held, by lead".into(),
@@ -216,7 +217,12 @@ pub fn hindcast_report(h: &Hindcast, observations: &str, meta: &ReportMeta) -> S
         );
     }
     for s in &h.skipped {
-        let _ = write!(body, "<tr><td>{}</td><td colspan=\"4\" class=\"src\">skipped: {}</td></tr>", date_str(s.origin), esc(&s.reason));
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td colspan=\"4\" class=\"src\">skipped: {}</td></tr>",
+            date_str(s.origin),
+            esc(&s.reason)
+        );
     }
     body.push_str("</table></section>\n");
     let header = format!(
