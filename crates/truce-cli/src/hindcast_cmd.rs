@@ -1,8 +1,8 @@
 //! `truce hindcast SCENARIO --observations OBS --origins 2024-06..2025-11 --leads 1,3,6`:
 //! rolling-origin hindcasts scored next to the baselines (`docs/hindcast.md`).
 
-use crate::{CliError, ReportFormat};
-use clap::Args;
+use crate::CliError;
+use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use truce_engine::builtin;
@@ -11,6 +11,18 @@ use truce_forecast::job::Source;
 use truce_forecast::observation::{CivilDate, StartRule};
 use truce_forecast::scorecard::Means;
 use truce_io::output::write_atomic;
+
+/// What `truce hindcast` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum HindcastFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// The whole hindcast as JSON.
+    Json,
+    /// The score table in Markdown (what README's "How good are the forecasts?" shows).
+    Markdown,
+}
 
 /// Runs per origin by default: 20 origins × 3 leads take well under two minutes on two cores.
 pub const DEFAULT_RUNS: u64 = 20_000;
@@ -39,8 +51,8 @@ pub struct HindcastArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// What to print on standard output.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = HindcastFormat::Table)]
+    pub format: HindcastFormat,
     /// Also write the JSON to this file (atomically).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -139,11 +151,12 @@ pub fn run(a: &HindcastArgs) -> Result<(), CliError> {
     }
     let mut w = std::io::stdout().lock();
     match a.format {
-        ReportFormat::Json => {
+        HindcastFormat::Json => {
             serde_json::to_writer_pretty(&mut w, &h)?;
             writeln!(w)?;
         }
-        ReportFormat::Table => print_table(&h, &a.observations.display().to_string(), &mut w)?,
+        HindcastFormat::Table => print_table(&h, &a.observations.display().to_string(), &mut w)?,
+        HindcastFormat::Markdown => print_markdown(&h, &mut w)?,
     }
     Ok(())
 }
@@ -233,5 +246,52 @@ pub fn print_table(h: &Hindcast, obs: &str, w: &mut impl Write) -> std::io::Resu
     for s in &h.skipped {
         writeln!(w, "  {}  skipped: {}", s.origin, s.reason)?;
     }
+    Ok(())
+}
+
+/// The per-lead scores as a Markdown table, with the PIT histogram and the origins used.
+pub fn print_markdown(h: &Hindcast, w: &mut impl Write) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "| lead | cases | truce CRPS (km²) | no change | drift, 12 months | truce vs no change | truce vs drift | truce in central 50/80/90% |"
+    )?;
+    writeln!(w, "|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+    for t in h.by_lead.iter().filter(|t| t.quantity == "km2_held") {
+        if let (
+            Some(Means::Numeric { crps, coverage_50, coverage_80, coverage_90, .. }),
+            Some(Means::Numeric { crps: nc, .. }),
+            Some(Means::Numeric { crps: dr, .. }),
+        ) = (t.truce, t.no_change, t.drift_12m)
+        {
+            writeln!(
+                w,
+                "| {} month{} | {} | {:.0} | {:.0} | {:.0} | {} | {} | {:.0}% / {:.0}% / {:.0}% |",
+                t.lead,
+                if t.lead == 1 { "" } else { "s" },
+                t.cases,
+                crps,
+                nc,
+                dr,
+                skill(crps, nc),
+                skill(crps, dr),
+                100.0 * coverage_50,
+                100.0 * coverage_80,
+                100.0 * coverage_90
+            )?;
+        }
+    }
+    let first = h.origins.first().map(|o| o.setup.origin.to_string()).unwrap_or_default();
+    let last = h.origins.last().map(|o| o.setup.origin.to_string()).unwrap_or_default();
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{} origins from {first} to {last} ({} skipped: `--format table` says why), {} runs each, seed {}; \
+         PIT histogram of truce (10 bins): {}.",
+        h.origins.len(),
+        h.skipped.len(),
+        h.runs,
+        h.seed,
+        h.pit.truce.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+    )?;
     Ok(())
 }
