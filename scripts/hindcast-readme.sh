@@ -8,7 +8,8 @@
 #   scripts/hindcast-readme.sh [path/to/truce]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-truce="${1:-target/release/truce}"
+# The truce given, else `truce` on PATH, else a release build of this checkout.
+truce="${1:-$(command -v truce || echo target/release/truce)}"
 if [[ ! -x "$truce" ]]; then
   cargo build --release -p truce-cli
 fi

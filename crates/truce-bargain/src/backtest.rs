@@ -233,7 +233,13 @@ impl<M: BargainingModel> BargainingModel for PositiveWeightsOnly<M> {
         let actors = keep.iter().map(|&a| table.actors()[a].clone()).collect();
         let cells = keep.iter().flat_map(|&a| (0..m).map(move |k| (a, k))).map(|(a, k)| table.cell(a, k)).collect();
         let sub = ActorTable::new(actors, table.issues().to_vec(), cells)?;
-        let mut s = self.0.solve(&sub, ctx)?;
+        // Errors about one actor refer to the sub-table: map them back to the table's index.
+        let mut s = self.0.solve(&sub, ctx).map_err(|e| match e {
+            ModelError::Actor { actor, issue, field, message } => {
+                ModelError::Actor { actor: keep[actor], issue, field, message }
+            }
+            e => e,
+        })?;
         s.actors = table.actors().to_vec();
         for (k, is) in s.issues.iter_mut().enumerate() {
             for r in &mut is.rounds {

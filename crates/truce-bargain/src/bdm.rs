@@ -74,8 +74,8 @@
 //!   gives P = 0.5; a zero global denominator gives P = 0.
 //! - All weights c·s zero: the median falls back to equal weights (as [`crate::median`]).
 
-use crate::median::{weighted_median, TieRule};
 use crate::model::{round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext};
+use crate::stats::{weighted_median, TieRule};
 use crate::table::{ActorTable, IssueView};
 
 /// Number of rounds when neither the caller nor the options say otherwise: Scholz's
@@ -428,6 +428,14 @@ impl BargainingModel for Bdm {
         let o = &self.options;
         o.validate()?;
         let rounds = ctx.rounds.unwrap_or(o.rounds);
+        crate::limits::check_output("bdm", rounds, table.n_actors(), table.n_issues())?;
+        let cubes: f64 = (0..table.n_issues()).map(|k| (table.present(k) as f64).powi(3)).sum();
+        crate::limits::check_work(
+            "bdm",
+            rounds as f64 * cubes,
+            &format!("{rounds} rounds × actors³ summed over {} issue(s)", table.n_issues()),
+            "use fewer rounds (--rounds) or fewer actors",
+        )?;
         let mut issues = Vec::with_capacity(table.n_issues());
         for (k, issue) in table.issues().iter().enumerate() {
             let view = table.issue_view(k);
@@ -443,7 +451,7 @@ impl BargainingModel for Bdm {
             issues.push(IssueSolution { issue: issue.name.clone(), rounds });
         }
         let preset = o.preset().map_or("custom switches".to_string(), |p| format!("preset {}", p.name()));
-        Ok(Solution {
+        Solution {
             model: self.name().to_string(),
             actors: table.actors().to_vec(),
             issues,
@@ -452,7 +460,8 @@ impl BargainingModel for Bdm {
                 "bdm: forecast = median voter position μ of each round (as in Scholz Table 2)".to_string(),
             ],
             diagnostics: None,
-        })
+        }
+        .check_finite()
     }
 }
 

@@ -42,8 +42,8 @@
 //! This module does no I/O, spawns no threads and reads no clock; its only randomness is the
 //! seeded tie-breaker.
 
-use crate::mean::weighted_mean;
 use crate::model::{round_from_view, BargainingModel, IssueSolution, ModelError, Solution, SolveContext};
+use crate::stats::weighted_mean;
 use crate::table::ActorTable;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -393,6 +393,32 @@ pub fn run(table: &ActorTable, opts: &ExchangeOptions, seed: u64) -> ExchangeRun
     ExchangeRun { initial_outcomes, rounds: out }
 }
 
+/// Refuses, before any work, a table whose candidate exchanges (issue pairs × actor pairs)
+/// or run time would exceed the documented limits ([`crate::limits`]). [`run`] itself does
+/// not check; [`Exchange::solve`] does.
+pub fn check_limits(table: &ActorTable, rounds: usize) -> Result<(), ModelError> {
+    use crate::limits::{check_output, check_work, count, MAX_EXCHANGE_CANDIDATES};
+    let (n, m) = (table.n_actors() as f64, table.n_issues() as f64);
+    check_output("exchange", rounds, table.n_actors(), table.n_issues())?;
+    let candidates = m * (m - 1.0) / 2.0 * (n * (n - 1.0) / 2.0);
+    if candidates > MAX_EXCHANGE_CANDIDATES {
+        return Err(ModelError::TooLarge(format!(
+            "exchange: {} actors × {} issues give up to {} candidate exchanges per round (issue pairs × actor \
+             pairs); the limit is {}; split the table into smaller negotiations",
+            table.n_actors(),
+            table.n_issues(),
+            count(candidates),
+            count(MAX_EXCHANGE_CANDIDATES)
+        )));
+    }
+    check_work(
+        "exchange",
+        rounds as f64 * candidates * 1000.0,
+        &format!("{rounds} rounds × {} candidate exchanges", count(candidates)),
+        "use fewer rounds (--rounds), actors or issues",
+    )
+}
+
 impl BargainingModel for Exchange {
     fn name(&self) -> &str {
         "exchange"
@@ -419,6 +445,7 @@ impl BargainingModel for Exchange {
             notes.push("single issue: no exchange is possible; the forecast is the compromise outcome".into());
         }
         let rounds = ctx.rounds.unwrap_or(self.options.rounds);
+        check_limits(table, rounds)?;
         let opts = ExchangeOptions { rounds, ..self.options };
         let r = run(table, &opts, ctx.seed);
         let n_ex: usize = r.rounds.iter().map(|x| x.exchanges.len()).sum();
@@ -442,13 +469,8 @@ impl BargainingModel for Exchange {
                 IssueSolution { issue: issue.name.clone(), rounds }
             })
             .collect();
-        Ok(Solution {
-            model: self.name().to_string(),
-            actors: table.actors().to_vec(),
-            issues,
-            notes,
-            diagnostics: None,
-        })
+        Solution { model: self.name().to_string(), actors: table.actors().to_vec(), issues, notes, diagnostics: None }
+            .check_finite()
     }
 }
 

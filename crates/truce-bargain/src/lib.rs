@@ -15,12 +15,14 @@
 pub mod backtest;
 pub mod bdm;
 pub mod exchange;
+pub mod limits;
 pub mod mean;
 pub mod median;
 pub mod model;
 pub mod nash;
 pub mod registry;
 pub mod smp;
+pub mod stats;
 pub mod table;
 
 pub use model::{BargainingModel, IssueSolution, ModelError, Round, Solution, SolveContext};

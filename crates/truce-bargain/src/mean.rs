@@ -6,25 +6,8 @@
 //! quadratic loss (reference §2, §3.1). With all weights zero the unweighted mean is used.
 
 use crate::model::{solve_static, BargainingModel, ModelError, Solution, SolveContext};
+pub use crate::stats::weighted_mean;
 use crate::table::ActorTable;
-
-/// Weighted mean; `None` if the slices are empty. Falls back to the unweighted mean when the
-/// weights sum to zero. Summation is sequential in slice order (bit-reproducible).
-pub fn weighted_mean(x: &[f64], w: &[f64]) -> Option<f64> {
-    if x.is_empty() {
-        return None;
-    }
-    let (mut sw, mut swx) = (0.0, 0.0);
-    for (xi, wi) in x.iter().zip(w) {
-        sw += wi;
-        swx += wi * xi;
-    }
-    if sw > 0.0 {
-        Some(swx / sw)
-    } else {
-        Some(x.iter().sum::<f64>() / x.len() as f64)
-    }
-}
 
 /// Which weights the compromise model uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,16 +41,5 @@ impl BargainingModel for Mean {
             let note = (w.iter().sum::<f64>() <= 0.0).then(|| "all weights are zero: unweighted mean used".to_string());
             Ok((weighted_mean(&v.position, &w).unwrap_or(f64::NAN), note))
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn mean_basics() {
-        assert_eq!(weighted_mean(&[], &[]), None);
-        assert_eq!(weighted_mean(&[0.0, 10.0], &[1.0, 3.0]), Some(7.5));
-        assert_eq!(weighted_mean(&[0.0, 10.0], &[0.0, 0.0]), Some(5.0));
     }
 }

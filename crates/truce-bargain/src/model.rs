@@ -6,8 +6,8 @@
 //! also reports the c·s-weighted median and mean of the positions at that round, so that
 //! dynamic models can be compared with the published trajectories.
 
+use crate::stats::{weighted_mean, weighted_median, TieRule};
 use crate::table::{ActorTable, IssueView, TableError};
-use crate::{mean, median};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -30,6 +30,15 @@ pub enum ModelError {
     Issue { issue: String, reason: String },
     #[error("{0}")]
     Invalid(String),
+    /// One actor's input is unusable for this model. `actor` (and `issue`, where the problem
+    /// is one cell) index the table, so that a reader can point at the file's line; the
+    /// message names the actor.
+    #[error("{message}")]
+    Actor { actor: usize, issue: Option<usize>, field: &'static str, message: String },
+    /// The run would exceed a documented size, memory or work limit ([`crate::limits`]);
+    /// refused before it starts.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// The state of one issue after one round.
@@ -92,6 +101,40 @@ pub struct OutcomeProbability {
 }
 
 impl Solution {
+    /// Refuses a result holding inf or NaN, so that no model can report a non-finite forecast
+    /// with success. Every model calls this before returning; the input limits
+    /// ([`crate::limits`]) make it unreachable in practice, so a failure is a bug to report.
+    pub fn check_finite(self) -> Result<Self, ModelError> {
+        let bad = |what: String| {
+            Err(ModelError::Invalid(format!(
+                "{}: {what} is not a finite number (a numerical failure: please report the input)",
+                self.model
+            )))
+        };
+        for is in &self.issues {
+            for r in &is.rounds {
+                let at = |f: &str| format!("issue `{}`, round {}: the {f}", is.issue, r.round);
+                if !r.forecast.is_finite() {
+                    return bad(at("forecast"));
+                }
+                if !(r.median.is_finite() && r.mean.is_finite()) {
+                    return bad(at("median or mean"));
+                }
+                if r.positions.iter().flatten().any(|x| !x.is_finite()) {
+                    return bad(at("position of an actor"));
+                }
+            }
+        }
+        if let Some(d) = &self.diagnostics {
+            let probs = d.actor_probability.iter().flatten().chain(&d.fractional_change);
+            let dist = d.final_distribution.iter().flat_map(|o| o.position.iter().chain([&o.probability]));
+            if probs.chain(dist).any(|x| !x.is_finite()) {
+                return bad("a diagnostic probability or position".to_string());
+            }
+        }
+        Ok(self)
+    }
+
     /// The final forecast per issue.
     pub fn final_forecasts(&self) -> Vec<f64> {
         self.issues.iter().map(|i| i.rounds.last().map_or(f64::NAN, |r| r.forecast)).collect()
@@ -117,8 +160,8 @@ pub fn round_from_view(round: usize, forecast: f64, view: &IssueView, positions:
     Round {
         round,
         forecast,
-        median: median::weighted_median(positions, &w, median::TieRule::Lower).unwrap_or(f64::NAN),
-        mean: mean::weighted_mean(positions, &w).unwrap_or(f64::NAN),
+        median: weighted_median(positions, &w, TieRule::Lower).unwrap_or(f64::NAN),
+        mean: weighted_mean(positions, &w).unwrap_or(f64::NAN),
         positions: all,
     }
 }
@@ -146,5 +189,6 @@ pub fn solve_static(
             rounds: vec![round_from_view(0, f, &view, &view.position, table.n_actors())],
         });
     }
-    Ok(Solution { model: name.to_string(), actors: table.actors().to_vec(), issues, notes, diagnostics: None })
+    Solution { model: name.to_string(), actors: table.actors().to_vec(), issues, notes, diagnostics: None }
+        .check_finite()
 }

@@ -21,8 +21,8 @@
 //! model (c·s-weighted mean) and says so in the solution's notes. Issues are solved one by
 //! one ("several issues at once" means a whole multi-issue table in one call).
 
-use crate::mean::weighted_mean;
 use crate::model::{solve_static, BargainingModel, ModelError, Solution, SolveContext};
+use crate::stats::weighted_mean;
 use crate::table::ActorTable;
 
 /// Utility form.
@@ -154,6 +154,12 @@ impl BargainingModel for Nash {
                     Some(format!("issue `{issue}`: no status quo given; compromise (weighted mean) used")),
                 ));
             };
+            if !(d.is_finite() && d.abs() <= crate::limits::MAX_ABS_POSITION) {
+                return Err(ModelError::Issue {
+                    issue: issue.to_string(),
+                    reason: format!("the status quo {d} is not a finite number within ±1e100"),
+                });
+            }
             match nash_issue(&v.position, &w, d, self.loss) {
                 NashOutcome::Solved(x) => Ok((x, None)),
                 NashOutcome::Empty => match self.empty_set {

@@ -66,9 +66,11 @@
 //! first) in both queues; PWCompInterp averages the two bargains coordinate by coordinate, with
 //! no further rounding.
 //!
-//! In both modes a capability ≤ 0, an actor with zero total salience, a total salience above 1,
-//! a missing cell or a position outside the issue's scale is a clean `ModelError` (KTAB rejects
-//! them, partly by throwing). `VPModel` never affects challenge probabilities (KTAB: always
+//! In both modes a capability ≤ 0 or above KTAB's 1e8 ([`MAX_CAPABILITY`]), an actor with zero
+//! total salience, a total salience above 1, a missing cell or a position outside the issue's
+//! scale is a clean [`ModelError::Actor`] naming the actor (KTAB rejects them, partly by
+//! throwing). [`Smp::solve`] refuses tables whose run could exceed the work limits of
+//! [`crate::limits`] before it starts ([`check_limits`]). `VPModel` never affects challenge probabilities (KTAB: always
 //! linear), kept in both modes as it is a modelling choice rather than a bug.
 
 use crate::model::{
@@ -78,6 +80,10 @@ use crate::model::{
 use crate::table::ActorTable;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+/// KTAB's largest capability (`SMPModel::csvRead`); larger ones would overflow the octic
+/// victory probabilities.
+pub const MAX_CAPABILITY: f64 = 1e8;
 
 /// KTAB's maximum number of turns (steps after the input state).
 pub const MAX_TURNS: usize = 100;
@@ -693,28 +699,43 @@ impl Engine {
                 return Err(err(format!("issue `{}` has an empty scale", issue.name)));
             }
             for a in 0..n {
+                let at = |field, message: String| ModelError::Actor {
+                    actor: a,
+                    issue: Some(d),
+                    field,
+                    message: format!("smp: {message}"),
+                };
                 let Some(c) = table.cell(a, d) else {
-                    return Err(err(format!(
-                        "actor `{}` has no position on issue `{}`; SMP needs every cell",
-                        table.actors()[a],
-                        issue.name
-                    )));
+                    return Err(at(
+                        "position",
+                        format!(
+                            "actor `{}` has no position on issue `{}`; SMP needs every cell",
+                            table.actors()[a],
+                            issue.name
+                        ),
+                    ));
                 };
                 let xv = (c.position - issue.scale_min) / span;
                 if !(-1e-12..=1.0 + 1e-12).contains(&xv) {
-                    return Err(err(format!(
-                        "actor `{}`, issue `{}`: position {} is outside the issue's scale",
-                        table.actors()[a],
-                        issue.name,
-                        c.position
-                    )));
+                    return Err(at(
+                        "position",
+                        format!(
+                            "actor `{}`, issue `{}`: position {} is outside the issue's scale",
+                            table.actors()[a],
+                            issue.name,
+                            c.position
+                        ),
+                    ));
                 }
                 x[a * m + d] = xv;
                 sal[a * m + d] = c.salience;
                 if d == 0 {
                     cap[a] = c.capability;
                 } else if c.capability != cap[a] {
-                    return Err(err(format!("actor `{}`: SMP needs one capability per actor", table.actors()[a])));
+                    return Err(at(
+                        "capability",
+                        format!("actor `{}`: SMP needs one capability per actor", table.actors()[a]),
+                    ));
                 }
             }
         }
@@ -723,16 +744,29 @@ impl Engine {
         let mut sc = vec![0.0; n];
         for a in 0..n {
             let name = &table.actors()[a];
-            if cap[a].is_nan() || cap[a] <= 0.0 {
-                return Err(err(format!("actor `{name}` has capability {}; KTAB needs a positive capability", cap[a])));
+            let at = |field, message: String| ModelError::Actor {
+                actor: a,
+                issue: None,
+                field,
+                message: format!("smp: actor `{name}` {message}"),
+            };
+            if !(cap[a] > 0.0 && cap[a] <= MAX_CAPABILITY) {
+                return Err(at(
+                    "capability",
+                    format!(
+                        "has capability {}; KTAB's SMP needs a capability in (0, 1e8] (only ratios matter: \
+                         divide every capability by a common factor)",
+                        cap[a]
+                    ),
+                ));
             }
             let s: f64 = sal[a * m..(a + 1) * m].iter().sum();
             let s2: f64 = sal[a * m..(a + 1) * m].iter().map(|v| v * v).sum();
-            if !(s > 0.0 && s2 > 0.0) {
-                return Err(err(format!("actor `{name}` has zero total salience; KTAB needs it in (0, 1]")));
+            if !(s > 0.0 && s2 > 0.0 && (1.0 / s2).is_finite()) {
+                return Err(at("salience", "has zero total salience; KTAB needs it in (0, 1]".to_string()));
             }
             if s > 1.0 + 1e-9 {
-                return Err(err(format!("actor `{name}` has total salience {s} (above 100 in files)")));
+                return Err(at("salience", format!("has total salience {s} (above 100 in files)")));
             }
             inv_s2[a] = 1.0 / s2;
             s_tot[a] = s;
@@ -1199,6 +1233,7 @@ impl BargainingModel for Smp {
     }
 
     fn solve(&self, table: &ActorTable, ctx: &SolveContext) -> Result<Solution, ModelError> {
+        check_limits(table, &self.params, ctx)?;
         let r = run(table, &self.params, ctx)?;
         let (n, m) = (r.n_actors, r.n_dims);
         let mut issues = Vec::with_capacity(m);
@@ -1241,7 +1276,7 @@ impl BargainingModel for Smp {
         if !converged {
             notes.push(format!("stopped at the turn limit ({turns}) before KTAB's stopping rule was met"));
         }
-        Ok(Solution {
+        Solution {
             model: "smp".into(),
             actors: table.actors().to_vec(),
             issues,
@@ -1251,8 +1286,29 @@ impl BargainingModel for Smp {
                 fractional_change: r.fractional_change,
                 final_distribution,
             }),
-        })
+        }
+        .check_finite()
     }
+}
+
+/// Refuses, before any work, a table whose run could exceed the documented work or output
+/// limits ([`crate::limits`]), counting the turn limit in full (KTAB's stopping rule usually
+/// ends a run sooner, but not always). [`run`] itself does not check; [`Smp::solve`] does.
+pub fn check_limits(table: &ActorTable, params: &SmpParams, ctx: &SolveContext) -> Result<(), ModelError> {
+    let turns = ctx.rounds.map_or(params.max_turns, |r| r.min(params.max_turns));
+    let (n, m) = (table.n_actors() as f64, table.n_issues() as f64);
+    crate::limits::check_output("smp", turns, table.n_actors(), table.n_issues())?;
+    crate::limits::check_work(
+        "smp",
+        turns as f64 * (5.0 * n * n * n + n * n * m),
+        &format!(
+            "up to {turns} turns × (5 × {}³ + {}² × {} issues)",
+            table.n_actors(),
+            table.n_actors(),
+            table.n_issues()
+        ),
+        "use fewer turns (--rounds or --param max-turns=N) or fewer actors",
+    )
 }
 
 #[cfg(test)]

@@ -5,10 +5,12 @@
 //! is stored per cell because some formats (the long format, Stokman's `#D` rows) allow it to
 //! differ by issue; formats with one capability per actor repeat it.
 //!
-//! The table is validated on construction ([`ActorTable::new`]): finite numbers, saliences in
-//! [0, 1], non-negative capabilities, unique actor and issue names. Readers in `truce-io` add
+//! The table is validated on construction ([`ActorTable::new`]): positions finite within
+//! ±1e100, saliences in [0, 1], capabilities in [0, 1e100], unique actor and issue names, at
+//! most [`crate::limits::MAX_CELLS`] cells (see [`crate::limits`] for why). Readers in `truce-io` add
 //! file, line and column to these errors.
 
+use crate::limits::{MAX_ABS_POSITION, MAX_CAPABILITY};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -57,6 +59,22 @@ pub enum TableError {
     NoIssues,
     #[error("cells has {got} entries; expected actors × issues = {expected}")]
     Shape { got: usize, expected: usize },
+    #[error(
+        "the table has {actors} actors × {issues} issues = {} cells; the limit is {} cells \
+         (every actor has a cell on every issue: split the table, or merge issues)",
+        crate::limits::count(*actors as f64 * *issues as f64),
+        crate::limits::MAX_CELLS
+    )]
+    TooLarge { actors: usize, issues: usize },
+}
+
+/// Checks the size limit ([`crate::limits::MAX_CELLS`]) before a reader allocates a table of
+/// `actors` × `issues` cells.
+pub fn check_size(actors: usize, issues: usize) -> Result<(), TableError> {
+    match actors.checked_mul(issues) {
+        Some(c) if c <= crate::limits::MAX_CELLS => Ok(()),
+        _ => Err(TableError::TooLarge { actors, issues }),
+    }
 }
 
 /// Actors × issues, with an optional [`Cell`] per pair. Row-major: `cells[a * n_issues + k]`.
@@ -102,18 +120,17 @@ impl ActorTable {
         if actors.len() < MIN_ACTORS {
             return Err(TableError::TooFewActors(actors.len(), MIN_ACTORS));
         }
+        check_size(actors.len(), issues.len())?;
         if cells.len() != actors.len() * issues.len() {
             return Err(TableError::Shape { got: cells.len(), expected: actors.len() * issues.len() });
         }
-        for (i, a) in actors.iter().enumerate() {
-            if actors[..i].contains(a) {
-                return Err(TableError::DuplicateActor(a.clone()));
-            }
+        let mut seen = std::collections::HashSet::with_capacity(actors.len());
+        if let Some(a) = actors.iter().find(|a| !seen.insert(a.as_str())) {
+            return Err(TableError::DuplicateActor(a.clone()));
         }
-        for (i, k) in issues.iter().enumerate() {
-            if issues[..i].iter().any(|o| o.name == k.name) {
-                return Err(TableError::DuplicateIssue(k.name.clone()));
-            }
+        let mut seen = std::collections::HashSet::with_capacity(issues.len());
+        if let Some(k) = issues.iter().find(|k| !seen.insert(k.name.as_str())) {
+            return Err(TableError::DuplicateIssue(k.name.clone()));
         }
         let t = ActorTable { actors, issues, cells };
         for a in 0..t.actors.len() {
@@ -134,14 +151,18 @@ impl ActorTable {
             value,
             expected: expected.to_string(),
         };
-        if !c.position.is_finite() {
-            return Err(err("position", c.position, "a finite number"));
+        if !(c.position.is_finite() && c.position.abs() <= MAX_ABS_POSITION) {
+            return Err(err("position", c.position, "a finite number within ±1e100"));
         }
         if !(0.0..=1.0).contains(&c.salience) {
             return Err(err("salience", c.salience, "a number in [0, 1] (0–100 in files)"));
         }
-        if !(c.capability >= 0.0 && c.capability.is_finite()) {
-            return Err(err("capability", c.capability, "a finite number ≥ 0"));
+        if !(c.capability >= 0.0 && c.capability <= MAX_CAPABILITY) {
+            return Err(err(
+                "capability",
+                c.capability,
+                "a number in [0, 1e100] (only ratios matter: divide every capability by a common factor)",
+            ));
         }
         Ok(())
     }
@@ -161,6 +182,11 @@ impl ActorTable {
     /// The cell of actor `a` on issue `k`, if the actor has a stance on it.
     pub fn cell(&self, a: usize, k: usize) -> Option<Cell> {
         self.cells[a * self.issues.len() + k]
+    }
+
+    /// Number of actors with a stance on issue `k` (for work estimates).
+    pub fn present(&self, k: usize) -> usize {
+        (0..self.actors.len()).filter(|&a| self.cell(a, k).is_some()).count()
     }
 
     /// The present actors on issue `k` as parallel slices.

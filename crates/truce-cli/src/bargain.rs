@@ -13,7 +13,8 @@ use truce_io::deu::{observed_issues, read_deu, Capability};
 #[derive(Args, Debug)]
 pub struct BargainArgs {
     /// Actor table: BDM (`actor,capability,position,salience`), long
-    /// (`actor,issue,position,salience,capability`) or KTAB CSV.
+    /// (`actor,issue,position,salience,capability`) or KTAB CSV. Lines starting with `#` are
+    /// comments (quote a name that starts with `#`).
     pub file: PathBuf,
     /// Model to run.
     #[arg(long, short, default_value = "mean")]
@@ -98,7 +99,10 @@ pub fn run_bargain(a: &BargainArgs) -> Result<(), CliError> {
     }
     let cfg = ModelConfig { preset: a.preset.clone(), status_quo, loss: a.loss.into(), params };
     let model = registry::build(&a.model, &cfg)?;
-    let sol = model.solve(&file.table, &SolveContext { rounds: a.rounds, seed: a.seed })?;
+    // A model's complaint about one actor points at the actor's line in the file.
+    let sol = model
+        .solve(&file.table, &SolveContext { rounds: a.rounds, seed: a.seed })
+        .map_err(|e| file.locate(&a.file, &e).map_or_else(|| CliError(e.to_string()), |r| CliError(r.to_string())))?;
     print_solution(&sol, a.format, &mut std::io::stdout().lock())?;
     Ok(())
 }

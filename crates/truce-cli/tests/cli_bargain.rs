@@ -172,3 +172,36 @@ fn bdm_presets_from_the_command_line() {
     let o = truce(&["bargain", &data("bdm/emission-standards.csv"), "--model", "bdm", "--preset", "nope"]);
     assert!(!o.status.success() && stderr(&o).contains("scholz-code"));
 }
+
+/// Issue 16 reproducers through the binary: each fails with exit 1 and a located message,
+/// never with inf/NaN or after hours of work.
+#[test]
+fn issue_16_bargain_reproducers() {
+    let d = tempfile::tempdir().unwrap();
+    let big = write(&d, "big.csv", "actor,capability,position,salience\na,1e308,4,50\nb,1e308,7,50\n");
+    for model in ["mean", "nash", "exchange"] {
+        let o = truce(&["bargain", big.to_str().unwrap(), "--model", model, "--format", "json", "--status-quo", "5"]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{model}: {e}");
+        assert!(e.contains("big.csv:2:2: field `capability`") && !stdout(&o).contains("null"), "{model}: {e}");
+    }
+    let zero = write(&d, "zero.csv", "actor,capability,position,salience\na,1,4,50\nb,0,7,50\nc,2,5,50\n");
+    let o = truce(&["bargain", zero.to_str().unwrap(), "--model", "smp"]);
+    let e = stderr(&o);
+    assert!(!o.status.success() && e.contains("zero.csv:3:2: field `capability`: smp: actor `b`"), "{e}");
+    let extra = write(&d, "extra.csv", "actor,capability,position,salience\na,1,4,50,9\nb,2,7,50\n");
+    let o = truce(&["bargain", extra.to_str().unwrap()]);
+    assert!(!o.status.success() && stderr(&o).contains("extra.csv:2:5"), "{}", stderr(&o));
+    let mut many = String::from("actor,capability,position,salience\n");
+    for i in 0..5000 {
+        many.push_str(&format!("a{i},{},{},50\n", 1 + i % 7, i % 101));
+    }
+    let many = write(&d, "many.csv", &many);
+    for model in ["bdm", "smp"] {
+        let start = std::time::Instant::now();
+        let o = truce(&["bargain", many.to_str().unwrap(), "--model", model]);
+        assert!(start.elapsed().as_secs() < 10, "{model} took {:?}", start.elapsed());
+        let e = stderr(&o);
+        assert!(!o.status.success() && e.contains("the limit is"), "{model}: {e}");
+    }
+}

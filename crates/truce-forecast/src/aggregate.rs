@@ -218,8 +218,30 @@ impl TryFrom<HistogramRepr> for Histogram {
             return Err("histogram needs at least one bin".into());
         }
         let scale = check_range(r.lo, r.hi, r.counts.len() - 2)?;
-        if r.counts.iter().sum::<u64>() != r.count {
+        if checked_sum(r.counts.iter().copied()) != Some(r.count) {
             return Err("histogram count does not match its bins".into());
+        }
+        match (r.min, r.max) {
+            (None, None) if r.count == 0 => {}
+            (Some(lo), Some(hi)) if r.count > 0 && lo <= hi => {
+                // Every stored term lies between trunc(min · 2^32) and trunc(max · 2^32), so an
+                // exact (non-wrapping) sum lies between count times those; checked where the
+                // bounds fit in i128.
+                let n = i128::from(r.count);
+                let (a, b) = (to_fixed(lo), to_fixed(hi));
+                if let (Some(l), Some(h)) = (a.checked_mul(n), b.checked_mul(n)) {
+                    if !(l..=h).contains(&r.sum.raw) {
+                        return Err("histogram sum lies outside count × [min, max]".into());
+                    }
+                }
+                let sq = to_fixed(lo * lo).max(to_fixed(hi * hi));
+                if let Some(h) = sq.checked_mul(n) {
+                    if !(0..=h).contains(&r.sum_sq.raw) {
+                        return Err("histogram sum of squares lies outside count × [0, max²]".into());
+                    }
+                }
+            }
+            _ => return Err("histogram min/max do not match its count (both present, min ≤ max, iff count > 0)".into()),
         }
         Ok(Histogram {
             lo: r.lo,
@@ -234,6 +256,11 @@ impl TryFrom<HistogramRepr> for Histogram {
             scale,
         })
     }
+}
+
+/// A sum of counts, `None` on overflow (a crafted file).
+fn checked_sum(mut it: impl Iterator<Item = u64>) -> Option<u64> {
+    it.try_fold(0u64, |a, c| a.checked_add(c))
 }
 
 impl Histogram {
@@ -363,6 +390,16 @@ impl Histogram {
         (self.hi - self.lo) / (self.counts.len() - 2) as f64
     }
 
+    /// Number of bins on [lo, hi) (for validating files).
+    pub fn bins(&self) -> usize {
+        self.counts.len() - 2
+    }
+
+    /// The binned range [lo, hi) (for validating files).
+    pub fn range(&self) -> (f64, f64) {
+        (self.lo, self.hi)
+    }
+
     /// The p-quantile (p ∈ [0, 1]), linear inside its bin, so accurate to one bin width;
     /// NaN when empty.
     pub fn quantile(&self, p: f64) -> f64 {
@@ -379,6 +416,7 @@ impl Histogram {
 /// that ended in each kind by each week, plus the fraction still ongoing, sums to 1, which
 /// is what a stacked outcome-over-time chart shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "IncidenceRepr")]
 pub struct Incidence {
     kinds: usize,
     weeks: u32,
@@ -386,6 +424,28 @@ pub struct Incidence {
     counts: Vec<u64>,
     censored: u64,
     runs: u64,
+}
+
+#[derive(Deserialize)]
+struct IncidenceRepr {
+    kinds: usize,
+    weeks: u32,
+    counts: Vec<u64>,
+    censored: u64,
+    runs: u64,
+}
+
+impl TryFrom<IncidenceRepr> for Incidence {
+    type Error = String;
+    fn try_from(r: IncidenceRepr) -> Result<Self, String> {
+        if r.kinds.checked_mul(r.weeks as usize) != Some(r.counts.len()) {
+            return Err("incidence: the counts do not match kinds × weeks".into());
+        }
+        if checked_sum(r.counts.iter().copied()).and_then(|s| s.checked_add(r.censored)) != Some(r.runs) {
+            return Err("incidence: events plus censored runs do not sum to its runs".into());
+        }
+        Ok(Incidence { kinds: r.kinds, weeks: r.weeks, counts: r.counts, censored: r.censored, runs: r.runs })
+    }
 }
 
 impl Incidence {
@@ -490,12 +550,35 @@ impl Incidence {
 /// Why by run index and not by arrival: the kept set is then the same for any thread count
 /// or sharding, and merging is a plain union.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RankSampleRepr")]
 pub struct RankSample {
     capacity: u64,
     params: usize,
     outcomes: usize,
     /// run index → params followed by outcomes.
     rows: BTreeMap<u64, Vec<f64>>,
+}
+
+#[derive(Deserialize)]
+struct RankSampleRepr {
+    capacity: u64,
+    params: usize,
+    outcomes: usize,
+    rows: BTreeMap<u64, Vec<f64>>,
+}
+
+impl TryFrom<RankSampleRepr> for RankSample {
+    type Error = String;
+    fn try_from(r: RankSampleRepr) -> Result<Self, String> {
+        let width = r.params.checked_add(r.outcomes).ok_or("rank sample: too many columns")?;
+        if let Some((run, row)) = r.rows.iter().find(|(_, row)| row.len() != width) {
+            return Err(format!("rank sample: run {run} has {} values; expected {width}", row.len()));
+        }
+        if let Some(run) = r.rows.keys().next_back().filter(|&&k| k >= r.capacity) {
+            return Err(format!("rank sample: run {run} is past its capacity {}", r.capacity));
+        }
+        Ok(RankSample { capacity: r.capacity, params: r.params, outcomes: r.outcomes, rows: r.rows })
+    }
 }
 
 impl RankSample {
@@ -548,6 +631,16 @@ impl RankSample {
     /// Runs kept so far.
     pub fn len(&self) -> usize {
         self.rows.len()
+    }
+
+    /// (capacity, params, outcomes): the layout, for validating files.
+    pub fn layout(&self) -> (u64, usize, usize) {
+        (self.capacity, self.params, self.outcomes)
+    }
+
+    /// The smallest and largest run index kept, if any.
+    pub fn run_span(&self) -> Option<(u64, u64)> {
+        Some((*self.rows.keys().next()?, *self.rows.keys().next_back()?))
     }
 
     /// True when no run has been kept.
@@ -656,7 +749,8 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
     fn try_from(r: WeekHistogramsRepr) -> Result<Self, String> {
         let scale = check_range(r.lo, r.hi, r.bins)?;
         let w = r.weeks as usize;
-        if r.counts.len() != w * (r.bins + 2) || r.nan.len() != w || r.sums.len() != w {
+        let slots = r.bins.checked_add(2).and_then(|b| b.checked_mul(w));
+        if slots != Some(r.counts.len()) || r.nan.len() != w || r.sums.len() != w {
             return Err("week histograms: array lengths do not match weeks × bins".into());
         }
         Ok(WeekHistograms {
@@ -736,6 +830,16 @@ impl WeekHistograms {
     /// Number of weeks.
     pub fn weeks(&self) -> u32 {
         self.weeks
+    }
+
+    /// Number of bins per week on [lo, hi) (for validating files).
+    pub fn bins(&self) -> usize {
+        self.bins
+    }
+
+    /// NaN values recorded for `week`.
+    pub fn nan_count(&self, week: u32) -> u64 {
+        self.nan[week as usize]
     }
 
     /// The `[underflow, bins…, overflow]` counts of `week` (for exact scores of the stored

@@ -12,12 +12,28 @@
 //! place (K of N, run range) and the aggregate. Serialisation is deterministic, so recomputing
 //! a shard gives the same bytes, and floats round-trip exactly. Encoding and decoding are
 //! pure; reading and writing files is the caller's job.
+//!
+//! The checksum (FNV-1a, unkeyed) detects corruption and truncation, **not tampering**: anyone
+//! can recompute it. So [`decode`] trusts nothing past it: every field and every length is
+//! checked against the header ([`Part::validate`]): the shard's place (1 ≤ K ≤ N ≤ total runs,
+//! the run range shard K must hold), the date, the horizon (1–5200 weeks), the scenario text
+//! (it must load, and name, issues, sides, uncertain parameters, start date and fingerprint
+//! must agree with the aggregate), and the aggregate's layout and counts (every histogram,
+//! tally and week array sized by the horizon and the format's bin counts, counts summing to
+//! the runs). No byte sequence can make [`decode`] or [`merge_parts`] panic or allocate more
+//! than the file's own size implies; [`merge_parts`] validates its inputs again, so parts built
+//! in memory get the same guarantee.
 
-use crate::ensemble::ForecastAggregate;
+use crate::ensemble::{fingerprint, ForecastAggregate, CASUALTY_BINS, KM2_BINS, RANK_OUTCOMES, RANK_RUNS, TERM_BINS};
 use crate::hash::fnv1a64;
 use crate::summary::{summarise, Summary};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use truce_engine::calendar::CivilDate;
+use truce_engine::outcome::OutcomeKind;
+
+/// The longest horizon a part may have: the scenario limit of `truce-engine`.
+pub use truce_engine::params::MAX_HORIZON_WEEKS;
 
 /// Format version written in the first line.
 pub const VERSION: u32 = 1;
@@ -39,8 +55,12 @@ pub struct Part {
     pub aggregate: ForecastAggregate,
 }
 
-/// The run range of shard `k` (1-based) of `n` over `total` runs.
+/// The run range of shard `k` (1-based) of `n` over `total` runs. Needs 1 ≤ k ≤ n (checked
+/// by the callers; out-of-range arguments give an empty range instead of a panic).
 pub fn shard_range(k: u64, n: u64, total: u64) -> (u64, u64) {
+    if k == 0 || k > n {
+        return (0, 0);
+    }
     let a = (k - 1) as u128 * total as u128 / n as u128;
     let b = k as u128 * total as u128 / n as u128;
     (a as u64, (b - a) as u64)
@@ -77,37 +97,206 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Part, String> {
         }
         None => return Err(format!("{name}: missing or malformed checksum line")),
     }
-    serde_json::from_slice(body).map_err(|e| format!("{name}: unreadable part body: {e}"))
+    let part: Part = serde_json::from_slice(body).map_err(|e| format!("{name}: unreadable part body: {e}"))?;
+    part.validate().map_err(|e| format!("{name}: invalid part: {e}"))?;
+    Ok(part)
+}
+
+impl Part {
+    /// Checks every field against the header (see the module doc); the error names the field.
+    /// Cost: one load of the scenario text and one pass over the aggregate's arrays.
+    pub fn validate(&self) -> Result<(), String> {
+        let a = &self.aggregate;
+        if !(self.shards >= 1 && (1..=self.shards).contains(&self.shard)) {
+            return Err(format!("shard {}/{}: expected K/N with 1 ≤ K ≤ N", self.shard, self.shards));
+        }
+        if self.total_runs == 0 || self.shards > self.total_runs {
+            return Err(format!("{} shards for {} runs: expected 1 ≤ shards ≤ runs", self.shards, self.total_runs));
+        }
+        let want = shard_range(self.shard, self.shards, self.total_runs);
+        if (self.first_run, self.runs) != want || a.runs != self.runs {
+            return Err(format!(
+                "shard {}/{} of {} runs must hold runs {}..{}; it says {}..{} ({} in its aggregate)",
+                self.shard,
+                self.shards,
+                self.total_runs,
+                want.0,
+                want.0 + want.1,
+                self.first_run,
+                self.first_run.saturating_add(self.runs),
+                a.runs
+            ));
+        }
+        if !self.start.is_valid() {
+            return Err(format!("start: {} is not a calendar date", self.start));
+        }
+        let h = a.horizon;
+        if !(1..=MAX_HORIZON_WEEKS).contains(&h) {
+            return Err(format!("aggregate.horizon: {h} weeks; expected 1–{MAX_HORIZON_WEEKS}"));
+        }
+        self.validate_scenario()?;
+        validate_aggregate(a, self.first_run)
+    }
+
+    /// The scenario text must load and agree with the aggregate's labels and fingerprint.
+    fn validate_scenario(&self) -> Result<(), String> {
+        let a = &self.aggregate;
+        let l = truce_engine::load::load_str("<part scenario>", &self.scenario_text)
+            .map_err(|e| format!("scenario_text does not load: {}", first_line(&e.to_string())))?;
+        let p = &l.params;
+        let sides: Vec<&str> = p.sides.iter().map(|s| s.id.as_str()).collect();
+        let checks = [
+            ("aggregate.scenario", p.name == a.scenario),
+            ("aggregate.issues", p.issue_ids == a.issues),
+            ("aggregate.sides", sides == a.sides.iter().map(String::as_str).collect::<Vec<_>>()),
+            ("aggregate.params", l.uncertainty.paths == a.params),
+            ("start", p.start == self.start),
+            ("aggregate.fingerprint", fingerprint(&self.scenario_text, a.seed, a.horizon) == a.fingerprint),
+        ];
+        match checks.iter().find(|c| !c.1) {
+            Some((field, _)) => Err(format!("{field} does not match the part's scenario text (seed, horizon)")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or_default()
+}
+
+/// Layout and counts of an aggregate of `a.runs` runs starting at `first_run`.
+fn validate_aggregate(a: &ForecastAggregate, first_run: u64) -> Result<(), String> {
+    let (h, runs) = (a.horizon, a.runs);
+    let fail = |field: &str, what: String| Err(format!("aggregate.{field}: {what}"));
+    let inc = &a.incidence;
+    if (inc.kinds(), inc.weeks(), inc.runs()) != (OutcomeKind::COUNT, h, runs) {
+        return fail(
+            "incidence",
+            format!(
+                "{} kinds × {} weeks over {} runs; expected {} × {h} over {runs}",
+                inc.kinds(),
+                inc.weeks(),
+                inc.runs(),
+                OutcomeKind::COUNT
+            ),
+        );
+    }
+    if a.terms.len() != a.issues.len() {
+        return fail("terms", format!("{} histograms for {} issues", a.terms.len(), a.issues.len()));
+    }
+    for (i, t) in a.terms.iter().enumerate() {
+        if t.bins() != TERM_BINS
+            || t.range() != (0.0, 100.0)
+            || t.count().checked_add(t.nan_count()).is_none_or(|c| c > runs)
+        {
+            return fail(
+                &format!("terms[{i}]"),
+                format!("expected {TERM_BINS} bins on [0, 100) and at most {runs} values"),
+            );
+        }
+    }
+    if a.casualties.len() != a.sides.len() {
+        return fail("casualties", format!("{} histograms for {} sides", a.casualties.len(), a.sides.len()));
+    }
+    for (i, c) in a.casualties.iter().enumerate() {
+        if c.bins() != CASUALTY_BINS || c.range().0 != 0.0 || c.count().checked_add(c.nan_count()) != Some(runs) {
+            return fail(
+                &format!("casualties[{i}]"),
+                format!("expected {CASUALTY_BINS} bins from 0 and one value per run ({runs})"),
+            );
+        }
+    }
+    let km = &a.km2;
+    if km.weeks() != h || km.bins() != KM2_BINS {
+        return fail("km2", format!("{} weeks × {} bins; expected {h} × {KM2_BINS}", km.weeks(), km.bins()));
+    }
+    if let Some(w) = (0..h).find(|&w| km.count(w).checked_add(km.nan_count(w)) != Some(runs)) {
+        return fail("km2", format!("week {w} does not hold one value per run ({runs})"));
+    }
+    if a.at_war.len() != h as usize || a.range_open.len() != h as usize {
+        return fail("at_war", format!("{} / {} weeks; expected {h}", a.at_war.len(), a.range_open.len()));
+    }
+    if let Some(w) = (0..h as usize).find(|&w| a.range_open[w] > a.at_war[w] || a.at_war[w] > runs) {
+        return fail("range_open", format!("week {w}: expected range_open ≤ at_war ≤ runs ({runs})"));
+    }
+    if u128::from(a.breakdowns) > u128::from(runs) * u128::from(u32::MAX) {
+        return fail("breakdowns", format!("{} for {runs} runs", a.breakdowns));
+    }
+    let rounds = a.rounds.raw();
+    let most = i128::try_from(u128::from(runs) * u128::from(u32::MAX)).ok().and_then(|m| m.checked_mul(1 << 32));
+    if rounds < 0 || most.is_some_and(|m| rounds > m) {
+        return fail("rounds", "outside 0 … runs × u32::MAX".to_string());
+    }
+    let (capacity, params, outcomes) = a.ranks.layout();
+    if (capacity, params, outcomes) != (RANK_RUNS, a.params.len(), RANK_OUTCOMES.len()) {
+        return fail(
+            "ranks",
+            format!(
+                "capacity {capacity} / {params} params / {outcomes} outcomes; expected {RANK_RUNS} / {} / {}",
+                a.params.len(),
+                RANK_OUTCOMES.len()
+            ),
+        );
+    }
+    if let Some((lo, hi)) = a.ranks.run_span() {
+        if lo < first_run || hi - first_run >= runs {
+            return fail("ranks", format!("runs {lo}..={hi} lie outside the shard's runs"));
+        }
+    }
+    Ok(())
 }
 
 /// Merges parts into one summary. Every shard 1…N of one forecast must be present once.
+/// Each part is validated first ([`Part::validate`]); a part of another forecast is named
+/// with the field that differs (scenario, seed, horizon, runs or shard count).
 pub fn merge_parts(parts: &[(String, Part)]) -> Result<(Part, Summary), String> {
     let Some((name0, first)) = parts.first() else {
         return Err("no part files given".into());
     };
-    let n = first.shards;
-    let mut seen = vec![None::<&str>; n as usize];
     for (name, p) in parts {
-        if p.aggregate.fingerprint != first.aggregate.fingerprint || p.shards != n || p.total_runs != first.total_runs {
-            return Err(format!(
-                "{name}: belongs to another forecast than {name0} (scenario {}, seed {}, {} runs in {} shards vs scenario {}, seed {}, {} runs in {} shards)",
-                p.aggregate.scenario, p.aggregate.seed, p.total_runs, p.shards, first.aggregate.scenario, first.aggregate.seed, first.total_runs, n
-            ));
+        p.validate().map_err(|e| format!("{name}: invalid part: {e}"))?;
+    }
+    let n = first.shards;
+    let mut seen: BTreeMap<u64, &str> = BTreeMap::new();
+    for (name, p) in parts {
+        let (a, f) = (&p.aggregate, &first.aggregate);
+        let differ = [
+            ("scenario", a.scenario.clone(), f.scenario.clone()),
+            ("seed", a.seed.to_string(), f.seed.to_string()),
+            ("horizon", format!("{} weeks", a.horizon), format!("{} weeks", f.horizon)),
+            ("runs", p.total_runs.to_string(), first.total_runs.to_string()),
+            ("shards", p.shards.to_string(), n.to_string()),
+        ];
+        let other_forecast = |detail: String| {
+            format!(
+                "{name}: belongs to another forecast than {name0}: {detail} (every shard needs the same scenario, \
+                 -n, --seed and --horizon)"
+            )
+        };
+        if let Some((what, mine, theirs)) = differ.iter().find(|d| d.1 != d.2) {
+            return Err(other_forecast(format!("{name} has {what} {mine} but {name0} has {what} {theirs}")));
         }
-        let slot = &mut seen[(p.shard - 1) as usize];
-        if let Some(other) = slot {
+        if a.fingerprint != f.fingerprint {
+            return Err(other_forecast(format!(
+                "the scenario texts differ (fingerprints {} and {})",
+                a.fingerprint, f.fingerprint
+            )));
+        }
+        if let Some(other) = seen.insert(p.shard, name) {
             return Err(format!("{name}: shard {}/{n} is given twice (also {other})", p.shard));
         }
-        *slot = Some(name);
-        if (p.first_run, p.runs) != shard_range(p.shard, n, p.total_runs) || p.aggregate.runs != p.runs {
-            return Err(format!("{name}: shard {}/{n} does not hold the runs it should", p.shard));
-        }
     }
-    let missing: Vec<String> =
-        seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| format!("{}/{n}", i + 1)).collect();
-    if !missing.is_empty() {
-        return Err(format!("missing shard(s): {}", missing.join(", ")));
+    if seen.len() as u64 != n {
+        let missing: Vec<String> =
+            (1..=n).filter(|k| !seen.contains_key(k)).take(10).map(|k| format!("{k}/{n}")).collect();
+        let more = n - seen.len() as u64 - missing.len() as u64;
+        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+        return Err(format!("missing shard(s): {}{tail}", missing.join(", ")));
     }
+    parts
+        .iter()
+        .try_fold(0u64, |s, (_, p)| s.checked_add(p.aggregate.breakdowns))
+        .ok_or("the parts' ceasefire breakdowns overflow a 64-bit count")?;
     let mut ordered: Vec<&Part> = parts.iter().map(|(_, p)| p).collect();
     ordered.sort_by_key(|p| p.shard);
     let mut agg = ordered[0].aggregate.clone();

@@ -9,8 +9,14 @@
 //! (blank, 999 and text are missing); an issue is scoreable only if `out` is present and at
 //! least 3 actors have both a position and a salience. The defective `finact` column is not
 //! read; `intro` (dd-mm-yy) is.
+//!
+//! Strict about the file's shape (never silently): the file must be UTF-8 (an invalid byte is
+//! an error at its line and column, named from the header), the header may not name a column
+//! twice, every row has exactly the header's number of fields, and an issue (`isnr`) appears
+//! once. DEU files have no comment lines; blank lines are skipped.
 
 use crate::error::ReadError;
+use crate::tabular::{clip, decode_utf8, unique_header};
 use std::path::Path;
 
 /// DEU actor codes in column order.
@@ -88,7 +94,14 @@ fn date(raw: &str) -> Option<(i32, u32, u32)> {
 
 /// Reads a DEU file.
 pub fn read_deu(path: &Path) -> Result<DeuFile, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    parse_deu_bytes(path, bytes)
+}
+
+/// Parses the bytes of a DEU file: invalid UTF-8 is an error at its line, column and field;
+/// `path` is used in messages.
+pub fn parse_deu_bytes(path: &Path, bytes: Vec<u8>) -> Result<DeuFile, ReadError> {
+    let text = decode_utf8(path, bytes, b'\t', true)?;
     parse_deu(path, &text)
 }
 
@@ -104,6 +117,7 @@ pub fn parse_deu(path: &Path, text: &str) -> Result<DeuFile, ReadError> {
             ReadError::new(path, "the header has a single column; expected tab-separated DEU columns").at(1, None)
         );
     }
+    unique_header(path, 1, h.iter().copied())?;
     let col = |name: &str| -> Result<usize, ReadError> {
         h.iter()
             .position(|c| c.eq_ignore_ascii_case(name))
@@ -122,6 +136,7 @@ pub fn parse_deu(path: &Path, text: &str) -> Result<DeuFile, ReadError> {
         c_sal[a] = col(&format!("s{code}"))?;
     }
     let mut issues = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, line) in lines {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
@@ -131,6 +146,15 @@ pub fn parse_deu(path: &Path, text: &str) -> Result<DeuFile, ReadError> {
         if f.len() != h.len() {
             return Err(ReadError::new(path, format!("the row has {} fields; the header has {}", f.len(), h.len()))
                 .at(i + 1, None));
+        }
+        let isnr = cell(f[c_isnr]);
+        if let Some(first) = seen.insert(isnr.to_string(), i + 1) {
+            return Err(ReadError::new(
+                path,
+                format!("issue `{}` appears twice (first on line {first}); each issue has one row", clip(isnr)),
+            )
+            .at(i + 1, Some(c_isnr + 1))
+            .field("isnr"));
         }
         let mut position = [None; 30];
         let mut salience = [None; 30];

@@ -12,10 +12,17 @@
 //! Limits as in KTAB: 3 ≤ actors ≤ 250, at least one dimension, actor names 1–25 characters,
 //! capability in [0, 1e8], positions and saliences in [0, 100], an actor's saliences summing
 //! to at most 100. Unlike KTAB, an error is reported with a non-zero exit.
+//!
+//! Shared with the other table formats ([`crate::tabular`]): a line whose first non-blank
+//! character is `#` is a comment; the header may not name a dimension twice; a header or
+//! actor line may not have more fields than the title line's counts imply (a trailing comma
+//! excepted; the title line itself may carry extra fields, as in KTAB); at most a million
+//! cells (actors × dimensions). This module never drops a line silently.
 
 use crate::error::ReadError;
-use crate::table::{number, table_error, TableFile, TableFormat};
+use crate::tabular::{blank_comments, no_extra_fields, number, table_error, unique_header, TableFile, TableFormat};
 use std::path::Path;
+use truce_bargain::table::check_size;
 use truce_bargain::{ActorTable, Cell, Issue};
 
 /// Splits one line into fields the way KTAB's reader does.
@@ -61,6 +68,7 @@ pub const MAX_CAPABILITY: f64 = 1e8;
 
 /// Parses a KTAB CSV file.
 pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
+    let text = blank_comments(text, false);
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -88,6 +96,7 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     };
     let n_actors = count(2, "numActors", MIN_ACTORS, MAX_ACTORS)?;
     let n_dims = count(3, "numDims", 1, 10_000)?;
+    check_size(n_actors, n_dims).map_err(|e| ReadError::new(path, e.to_string()).at(l1, Some(4)).field("numDims"))?;
     let name = t[0].trim().to_string();
     let desc = t[1].trim().to_string();
     if name.chars().count() > 512 || desc.chars().count() > 512 {
@@ -108,6 +117,8 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
         )
         .at(l2, None));
     }
+    no_extra_fields(path, l2, h.len(), h.iter().map(String::as_str), want)?;
+    unique_header(path, l2, h.iter().take(want).map(String::as_str))?;
     let mut issues = Vec::with_capacity(n_dims);
     for d in 0..n_dims {
         let dn = h[3 + 2 * d].trim().to_string();
@@ -133,6 +144,7 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
         if f.len() < want {
             return Err(ReadError::new(path, format!("the line has {} fields; expected {want} (actor, description, capability, then position and salience for {n_dims} dimension(s))", f.len())).at(ln, None));
         }
+        no_extra_fields(path, ln, f.len(), f.iter().map(String::as_str), want)?;
         let an = f[0].trim().to_string();
         if an.is_empty() || an.chars().count() > 25 {
             return Err(ReadError::new(path, format!("actor name `{an}` must have 1–25 characters"))
@@ -179,9 +191,17 @@ pub fn parse_ktab(path: &Path, text: &str) -> Result<TableFile, ReadError> {
         actor_lines.push(ln);
     }
     let names = actors.clone();
-    let table = ActorTable::new(actors, issues, cells)
-        .map_err(|e| table_error(path, e, |a| names.iter().rposition(|n| n == a).map(|i| actor_lines[i])))?;
-    Ok(TableFile { format: TableFormat::Ktab, table, title: Some((name, desc)) })
+    let dims: Vec<String> = issues.iter().map(|i| i.name.clone()).collect();
+    let table = ActorTable::new(actors, issues, cells).map_err(|e| {
+        table_error(
+            path,
+            e,
+            |a| names.iter().rposition(|n| n == a).map(|i| actor_lines[i]),
+            |k| dims.iter().rposition(|d| d == k).map(|d| (l2, 4 + 2 * d)),
+        )
+    })?;
+    let cell_lines = actor_lines.iter().flat_map(|&l| std::iter::repeat_n(l, n_dims)).collect();
+    Ok(TableFile { format: TableFormat::Ktab, table, title: Some((name, desc)), cell_lines, columns: [1, 0, 0, 0, 3] })
 }
 
 #[cfg(test)]

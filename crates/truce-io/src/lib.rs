@@ -10,5 +10,6 @@ pub mod ktab;
 pub mod observations;
 pub mod output;
 pub mod table;
+pub mod tabular;
 
 pub use error::ReadError;

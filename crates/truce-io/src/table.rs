@@ -9,40 +9,42 @@
 //!   fields keep commas, `$$` stands for a comma, numbers may carry spaces, a trailing comma
 //!   is tolerated. Every file in `data/ktab/` reads unchanged.
 //!
-//! [`read_table`] picks the format from the first line. Errors carry file, line, column
-//! (1-based field number), field name and the expected range.
+//! Rules shared by all three ([`crate::tabular`]): the file must be UTF-8 (a BOM is skipped);
+//! a line whose first non-blank character is `#` is a comment (quote a name that starts with
+//! `#`); a header may not name a column twice; a row may not have more fields than its header
+//! (blank trailing fields, i.e. a trailing comma, excepted); other named columns are ignored;
+//! capabilities lie in [0, 1e100] and positions within ±1e100 (KTAB: its own narrower
+//! limits); at most a million cells (actors × issues). [`read_table`] picks the format from
+//! the first line. Errors carry file, line, column (1-based field number), field name and the
+//! expected range. This module never drops a row silently and never allocates more than the
+//! size limit allows.
 
 use crate::error::ReadError;
+use crate::tabular::{blank_comments, decode_utf8, no_extra_fields, number, table_error, unique_header};
+pub use crate::tabular::{TableFile, TableFormat};
+use std::collections::HashMap;
 use std::path::Path;
-use truce_bargain::{ActorTable, Cell, Issue, TableError};
-
-/// The table formats truce reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableFormat {
-    Bdm,
-    Long,
-    Ktab,
-}
-
-/// A table together with format-specific metadata.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TableFile {
-    pub format: TableFormat,
-    pub table: ActorTable,
-    /// Scenario name and description (KTAB title line), if any.
-    pub title: Option<(String, String)>,
-}
+use truce_bargain::limits::{MAX_ABS_POSITION, MAX_CAPABILITY};
+use truce_bargain::table::check_size;
+use truce_bargain::{ActorTable, Cell, Issue};
 
 /// Reads a table file in any supported format.
 pub fn read_table(path: &Path) -> Result<TableFile, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
+    parse_table_bytes(path, bytes)
+}
+
+/// Parses the bytes of a table file: invalid UTF-8 is an error at its line and column; `path`
+/// is used in error messages only.
+pub fn parse_table_bytes(path: &Path, bytes: Vec<u8>) -> Result<TableFile, ReadError> {
+    let text = decode_utf8(path, bytes, b',', false)?;
     parse_table(path, &text)
 }
 
 /// Parses table text; `path` is used in error messages only.
 pub fn parse_table(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().find(|l| !l.trim().is_empty());
+    let first = blank_comments(text, false).lines().find(|l| !l.trim().is_empty()).map(str::to_string);
     let Some(first) = first else {
         return Err(ReadError::new(
             path,
@@ -65,50 +67,12 @@ pub fn parse_table(path: &Path, text: &str) -> Result<TableFile, ReadError> {
     }
     let h: Vec<&str> = header.iter().map(String::as_str).collect();
     if h.first() == Some(&"actor") && h.contains(&"issue") {
-        return read_long(path, text).map(|table| TableFile { format: TableFormat::Long, table, title: None });
+        return long(path, text);
     }
     if h.first() == Some(&"actor") {
-        return read_bdm(path, text).map(|table| TableFile { format: TableFormat::Bdm, table, title: None });
+        return bdm(path, text);
     }
     crate::ktab::parse_ktab(path, text)
-}
-
-/// Validates a number cell: finite and within [lo, hi].
-pub(crate) fn number(
-    path: &Path,
-    (line, col): (usize, usize),
-    field: &str,
-    raw: &str,
-    range: std::ops::RangeInclusive<f64>,
-    expected: &str,
-) -> Result<f64, ReadError> {
-    let err = |m: String| ReadError::new(path, m).at(line, Some(col)).field(field);
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(err(format!("missing value; expected {expected}")));
-    }
-    let v: f64 = t.parse().map_err(|_| err(format!("`{t}` is not a number; expected {expected}")))?;
-    if !v.is_finite() {
-        return Err(err(format!("`{t}` is not a finite number; expected {expected}")));
-    }
-    if !range.contains(&v) {
-        return Err(err(format!("{v} is out of range; expected {expected}")));
-    }
-    Ok(v)
-}
-
-/// Turns a table-level error into a read error at the right line.
-pub(crate) fn table_error(path: &Path, e: TableError, actor_line: impl Fn(&str) -> Option<usize>) -> ReadError {
-    match &e {
-        TableError::DuplicateActor(a) => {
-            let mut r = ReadError::new(path, e.to_string()).field("actor");
-            if let Some(l) = actor_line(a) {
-                r = r.at(l, Some(1));
-            }
-            r
-        }
-        _ => ReadError::new(path, e.to_string()),
-    }
 }
 
 struct Columns {
@@ -116,6 +80,8 @@ struct Columns {
 }
 
 fn columns(path: &Path, headers: &csv::StringRecord, want: &[&str]) -> Result<Columns, ReadError> {
+    let line = record_line(headers).max(1);
+    unique_header(path, line, headers.iter())?;
     let mut idx = Vec::new();
     for w in want {
         match headers.iter().position(|h| h.trim().eq_ignore_ascii_case(w)) {
@@ -125,15 +91,26 @@ fn columns(path: &Path, headers: &csv::StringRecord, want: &[&str]) -> Result<Co
                     path,
                     format!("missing column `{w}`; expected the columns {}", want.join(",")),
                 )
-                .at(1, None));
+                .at(line, None));
             }
         }
     }
     Ok(Columns { idx })
 }
 
+/// The 1-based columns of `actor, issue, position, salience, capability` for [`TableFile`].
+fn field_columns(c: &Columns, names: &[&str]) -> [usize; 5] {
+    let mut out = [0; 5];
+    for (slot, want) in ["actor", "issue", "position", "salience", "capability"].iter().enumerate() {
+        if let Some(i) = names.iter().position(|n| n == want) {
+            out[slot] = c.idx[i] + 1;
+        }
+    }
+    out
+}
+
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes())
+    csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes())
 }
 
 fn record_line(r: &csv::StringRecord) -> usize {
@@ -157,17 +134,30 @@ fn get<'a>(path: &Path, rec: &'a csv::StringRecord, i: usize, field: &str) -> Re
     })
 }
 
+/// The size check of the table as it grows, at the line that makes it too large.
+fn size_at(path: &Path, line: usize, actors: usize, issues: usize) -> Result<(), ReadError> {
+    check_size(actors, issues).map_err(|e| ReadError::new(path, e.to_string()).at(line, None))
+}
+
 /// Reads the BDM single-issue table `actor,capability,position,salience`.
 pub fn read_bdm(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
-    let mut rdr = csv_reader(text);
+    bdm(path, text).map(|f| f.table)
+}
+
+fn bdm(path: &Path, text: &str) -> Result<TableFile, ReadError> {
+    let text = blank_comments(text, true);
+    let mut rdr = csv_reader(&text);
     let headers = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
-    let c = columns(path, &headers, &["actor", "capability", "position", "salience"])?;
+    let names = ["actor", "capability", "position", "salience"];
+    let c = columns(path, &headers, &names)?;
     let mut actors = Vec::new();
     let mut cells = Vec::new();
     let mut lines = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, e))?;
         let line = record_line(&rec);
+        no_extra_fields(path, line, rec.len(), rec.iter(), headers.len())?;
+        size_at(path, line, actors.len() + 1, 1)?;
         let name = get(path, &rec, c.idx[0], "actor")?.to_string();
         if name.is_empty() {
             return Err(ReadError::new(path, "empty actor name").at(line, Some(c.idx[0] + 1)).field("actor"));
@@ -177,16 +167,16 @@ pub fn read_bdm(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
             (line, c.idx[1] + 1),
             "capability",
             get(path, &rec, c.idx[1], "capability")?,
-            0.0..=f64::MAX,
-            "a number ≥ 0",
+            0.0..=MAX_CAPABILITY,
+            "a number in [0, 1e100] (only ratios matter: divide every capability by a common factor)",
         )?;
         let pos = number(
             path,
             (line, c.idx[2] + 1),
             "position",
             get(path, &rec, c.idx[2], "position")?,
-            f64::MIN..=f64::MAX,
-            "a finite number on the issue's scale",
+            -MAX_ABS_POSITION..=MAX_ABS_POSITION,
+            "a finite number on the issue's scale, within ±1e100",
         )?;
         let sal = number(
             path,
@@ -206,22 +196,40 @@ pub fn read_bdm(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
     let pos: Vec<f64> = cells.iter().flatten().map(|c| c.position).collect();
     let (lo, hi) = pos.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
     let issue = Issue { name: "issue".to_string(), scale_min: lo, scale_max: hi };
-    let names = actors.clone();
-    ActorTable::new(actors, vec![issue], cells)
-        .map_err(|e| table_error(path, e, |a| names.iter().rposition(|n| n == a).map(|i| lines[i])))
+    let names_ = actors.clone();
+    let table = ActorTable::new(actors, vec![issue], cells)
+        .map_err(|e| table_error(path, e, |a| names_.iter().rposition(|n| n == a).map(|i| lines[i]), |_| None))?;
+    Ok(TableFile {
+        format: TableFormat::Bdm,
+        table,
+        title: None,
+        cell_lines: lines,
+        columns: field_columns(&c, &names),
+    })
 }
 
 /// Reads the long format `actor,issue,position,salience,capability`.
 pub fn read_long(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
-    let mut rdr = csv_reader(text);
+    long(path, text).map(|f| f.table)
+}
+
+fn long(path: &Path, text: &str) -> Result<TableFile, ReadError> {
+    let text = blank_comments(text, true);
+    let mut rdr = csv_reader(&text);
     let headers = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
-    let c = columns(path, &headers, &["actor", "issue", "position", "salience", "capability"])?;
+    let names = ["actor", "issue", "position", "salience", "capability"];
+    let c = columns(path, &headers, &names)?;
     let mut actors: Vec<String> = Vec::new();
     let mut issues: Vec<String> = Vec::new();
+    let mut actor_ix: HashMap<String, usize> = HashMap::new();
+    // Issue name → (index, line and column where it was first named).
+    let mut issue_ix: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut first_line: HashMap<(usize, usize), usize> = HashMap::new();
     let mut rows: Vec<(usize, usize, Cell, usize)> = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, e))?;
         let line = record_line(&rec);
+        no_extra_fields(path, line, rec.len(), rec.iter(), headers.len())?;
         let actor = get(path, &rec, c.idx[0], "actor")?.to_string();
         let issue = get(path, &rec, c.idx[1], "issue")?.to_string();
         if actor.is_empty() {
@@ -251,21 +259,31 @@ pub fn read_long(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
             (line, c.idx[4] + 1),
             "capability",
             get(path, &rec, c.idx[4], "capability")?,
-            0.0..=f64::MAX,
-            "a number ≥ 0",
+            0.0..=MAX_CAPABILITY,
+            "a number in [0, 1e100] (only ratios matter: divide every capability by a common factor)",
         )?;
-        let a = actors.iter().position(|x| *x == actor).unwrap_or_else(|| {
-            actors.push(actor.clone());
-            actors.len() - 1
-        });
-        let k = issues.iter().position(|x| *x == issue).unwrap_or_else(|| {
-            issues.push(issue.clone());
-            issues.len() - 1
-        });
-        if let Some(prev) = rows.iter().find(|r| r.0 == a && r.1 == k) {
+        let a = match actor_ix.get(&actor) {
+            Some(&a) => a,
+            None => {
+                size_at(path, line, actors.len() + 1, issues.len().max(1))?;
+                actor_ix.insert(actor.clone(), actors.len());
+                actors.push(actor.clone());
+                actors.len() - 1
+            }
+        };
+        let k = match issue_ix.get(&issue) {
+            Some(&(k, _)) => k,
+            None => {
+                size_at(path, line, actors.len(), issues.len() + 1)?;
+                issue_ix.insert(issue.clone(), (issues.len(), line));
+                issues.push(issue.clone());
+                issues.len() - 1
+            }
+        };
+        if let Some(prev) = first_line.insert((a, k), line) {
             return Err(ReadError::new(
                 path,
-                format!("duplicate actor `{actor}` on issue `{issue}` (first given on line {})", prev.3),
+                format!("duplicate actor `{actor}` on issue `{issue}` (first given on line {prev})"),
             )
             .at(line, Some(c.idx[0] + 1))
             .field("actor"));
@@ -276,11 +294,21 @@ pub fn read_long(path: &Path, text: &str) -> Result<ActorTable, ReadError> {
         return Err(ReadError::new(path, "the file has a header but no rows; expected at least 2 actors"));
     }
     let mut cells = vec![None; actors.len() * issues.len()];
-    for (a, k, cell, _) in &rows {
+    let mut cell_lines = vec![0; actors.len() * issues.len()];
+    for (a, k, cell, line) in &rows {
         cells[a * issues.len() + k] = Some(*cell);
+        cell_lines[a * issues.len() + k] = *line;
     }
     let issues = issues.into_iter().map(Issue::new_0_100).collect();
-    ActorTable::new(actors, issues, cells).map_err(|e| table_error(path, e, |_| None))
+    let table = ActorTable::new(actors, issues, cells).map_err(|e| {
+        table_error(
+            path,
+            e,
+            |a| actor_ix.get(a).and_then(|&i| rows.iter().find(|r| r.0 == i)).map(|r| r.3),
+            |k| issue_ix.get(k).map(|&(_, l)| (l, c.idx[1] + 1)),
+        )
+    })?;
+    Ok(TableFile { format: TableFormat::Long, table, title: None, cell_lines, columns: field_columns(&c, &names) })
 }
 
 #[cfg(test)]
