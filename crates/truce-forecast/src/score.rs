@@ -172,14 +172,32 @@ impl PiecewiseUniform {
         low_end: f64,
         high_end: f64,
     ) -> Result<Self, ScoreError> {
-        if !(lo.is_finite() && hi.is_finite() && lo < hi) || counts.is_empty() {
-            return Err(invalid(format!("histogram range [{lo}, {hi}) with {} bins", counts.len())));
+        let masses: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+        Self::from_masses(lo, hi, &masses, under as f64, over as f64, low_end, high_end)
+    }
+
+    /// As [`Self::from_histogram`] with masses (counts or probabilities) instead of counts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_masses(
+        lo: f64,
+        hi: f64,
+        masses: &[f64],
+        under: f64,
+        over: f64,
+        low_end: f64,
+        high_end: f64,
+    ) -> Result<Self, ScoreError> {
+        if !(lo.is_finite() && hi.is_finite() && lo < hi) || masses.is_empty() {
+            return Err(invalid(format!("histogram range [{lo}, {hi}) with {} bins", masses.len())));
         }
-        let w = (hi - lo) / counts.len() as f64;
+        if !(low_end.is_finite() && high_end.is_finite()) {
+            return Err(invalid("the tails' ends must be finite"));
+        }
+        let w = (hi - lo) / masses.len() as f64;
         let mut edges = Vec::new();
         let mut probs = Vec::new();
-        let mut push = |a: f64, b: f64, c: u64| {
-            if c == 0 {
+        let mut push = |a: f64, b: f64, c: f64| {
+            if c <= 0.0 || c.is_nan() {
                 return;
             }
             match edges.last() {
@@ -192,19 +210,15 @@ impl PiecewiseUniform {
                 Some(_) => {}
             }
             edges.push(b);
-            probs.push(c as f64);
+            probs.push(c);
         };
-        if under > 0 {
-            push(low_end.min(lo), lo, under);
-        }
-        for (k, &c) in counts.iter().enumerate() {
+        push(low_end.min(lo), lo, under);
+        for (k, &c) in masses.iter().enumerate() {
             let a = lo + k as f64 * w;
-            let b = if k + 1 == counts.len() { hi } else { lo + (k + 1) as f64 * w };
+            let b = if k + 1 == masses.len() { hi } else { lo + (k + 1) as f64 * w };
             push(a, b, c);
         }
-        if over > 0 {
-            push(hi, high_end.max(hi), over);
-        }
+        push(hi, high_end.max(hi), over);
         Self::new(edges, probs)
     }
 
