@@ -13,7 +13,6 @@
 //!
 //! This module is pure: no I/O (reading files is `truce-io`'s job), no clock.
 
-use serde::Serialize;
 use std::fmt;
 /// Dates of observations (re-exported so readers need not depend on the engine).
 pub use truce_engine::calendar::CivilDate;
@@ -113,52 +112,9 @@ pub struct ObservationRow {
 }
 
 /// The state of a war on a date: the categories a `state` observation and the forecast's
-/// state-at-date share. Index order is [`WarState::ALL`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WarState {
-    /// At war, with high-intensity fighting.
-    Fighting,
-    /// At war, with fighting below the low-activity floor.
-    LowActivity,
-    /// A ceasefire is in force.
-    Ceasefire,
-    /// A settlement was signed.
-    Settled,
-    /// The first side collapsed.
-    CollapsedFirst,
-    /// The second side collapsed.
-    CollapsedSecond,
-}
-
-impl WarState {
-    /// Every state, in index order.
-    pub const ALL: [WarState; 6] = [
-        WarState::Fighting,
-        WarState::LowActivity,
-        WarState::Ceasefire,
-        WarState::Settled,
-        WarState::CollapsedFirst,
-        WarState::CollapsedSecond,
-    ];
-
-    /// Position in [`WarState::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The name as an observations file writes it, with the scenario's side ids.
-    pub fn file_name(self, sides: &[String]) -> String {
-        match self {
-            WarState::Fighting => "fighting".into(),
-            WarState::LowActivity => "low_activity".into(),
-            WarState::Ceasefire => "ceasefire".into(),
-            WarState::Settled => "settled".into(),
-            WarState::CollapsedFirst => format!("collapsed_{}", sides[0]),
-            WarState::CollapsedSecond => format!("collapsed_{}", sides[1]),
-        }
-    }
-}
+/// state at date share (the engine's one list; a file names a collapse by its side,
+/// [`WarState::observed_name`]).
+pub use truce_engine::outcome::WarState;
 
 /// What a validated observation says.
 #[derive(Debug, Clone, Copy, PartialEq)]

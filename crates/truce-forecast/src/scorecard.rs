@@ -430,7 +430,7 @@ pub fn score(forecast: &dyn WeeklyForecast, sides: &[String], obs: &Observations
         };
         let (value, state, sd) = match o.what {
             Observed::Km2Held { value, sd } | Observed::Casualties { value, sd, .. } => (Some(value), None, Some(sd)),
-            Observed::State(s) => (None, Some(s.file_name(sides)), None),
+            Observed::State(s) => (None, Some(s.observed_name(sides)), None),
         };
         card.cases.push(Case {
             line: o.line,
