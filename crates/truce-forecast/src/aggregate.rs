@@ -16,6 +16,7 @@
 //! exactly (serde_json only with its `float_roundtrip` feature; JSON cannot carry the NaNs a
 //! [`RankSample`] may hold), or bit-exactness is lost at the file boundary.
 
+use crate::score::PiecewiseUniform;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -884,8 +885,9 @@ impl WeekHistograms {
         self.nan[week as usize]
     }
 
-    /// The `[underflow, bins…, overflow]` counts of `week`.
-    fn slots(&self, week: u32) -> &[u32] {
+    /// The `[underflow, bins…, overflow]` counts of `week` (for exact scores of the stored
+    /// distribution: `truce score`).
+    pub fn slots(&self, week: u32) -> &[u32] {
         let stride = self.bins + 2;
         let w = week as usize;
         &self.counts[w * stride..(w + 1) * stride]
@@ -912,80 +914,21 @@ impl WeekHistograms {
         quantile_slots(self.slots(week), self.lo, self.hi, self.lo, self.hi, self.count(week), p)
     }
 
-    /// The distribution of `week` as a piecewise-uniform histogram (for proper scores);
-    /// `None` past the last week.
-    pub fn distribution(&self, week: u32) -> Option<BinnedDistribution> {
+    /// The distribution of `week` as a piecewise-uniform histogram, for proper scores
+    /// (`truce score`): each bin's count spread evenly over it, the values below `lo` over
+    /// [smallest value, lo] and those at or above `hi` over [hi, largest value] (an atom at
+    /// `hi` when nothing exceeds it, as for a line at the map's edge); NaNs are left out.
+    /// `None` past the last week or when the week holds no value.
+    pub fn distribution(&self, week: u32) -> Option<PiecewiseUniform> {
         if week >= self.weeks {
             return None;
         }
+        let w = week as usize;
+        let (min, max) = (self.mins[w]?, self.maxs[w]?);
         let slots = self.slots(week);
-        let n = self.count(week);
-        let share = |c: u32| if n == 0 { 0.0 } else { f64::from(c) / n as f64 };
-        Some(BinnedDistribution {
-            lo: self.lo,
-            hi: self.hi,
-            probs: slots[1..=self.bins].iter().map(|&c| share(c)).collect(),
-            under: share(slots[0]),
-            over: share(slots[self.bins + 1]),
-            min: self.mins[week as usize],
-            max: self.maxs[week as usize],
-            count: n,
-            nan: self.nan[week as usize],
-        })
-    }
-}
-
-/// A forecast distribution as a piecewise-uniform histogram: what proper scores (CRPS, PIT,
-/// interval coverage) are computed from.
-///
-/// `bins()` equal bins on [`lo`, `hi`) (edges `lo + i · (hi − lo) / bins`), each holding
-/// probability `probs[i]` spread uniformly over it; `under` is the probability below `lo`
-/// (within [`min`, `lo`)) and `over` the probability at or above `hi` (within [`hi`, `max`];
-/// a point mass at `hi` when `max == hi`, as for a line clamped to the map's edge). The
-/// probabilities sum to 1 up to rounding (exactly in the counts they come from) when `count`
-/// > 0, and are all zero when nothing was recorded.
-///
-/// [`lo`]: Self::lo
-/// [`hi`]: Self::hi
-/// [`min`]: Self::min
-/// [`max`]: Self::max
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BinnedDistribution {
-    /// Lower edge of the first bin.
-    pub lo: f64,
-    /// Upper edge of the last bin.
-    pub hi: f64,
-    /// Probability of each bin, in order.
-    pub probs: Vec<f64>,
-    /// Probability below `lo`.
-    pub under: f64,
-    /// Probability at or above `hi`.
-    pub over: f64,
-    /// The smallest value recorded (None when nothing was).
-    pub min: Option<f64>,
-    /// The largest value recorded.
-    pub max: Option<f64>,
-    /// Values recorded (runs), NaNs excluded.
-    pub count: u64,
-    /// NaN values seen (excluded from the probabilities).
-    pub nan: u64,
-}
-
-impl BinnedDistribution {
-    /// Number of bins.
-    pub fn bins(&self) -> usize {
-        self.probs.len()
-    }
-
-    /// Bin width (the resolution).
-    pub fn bin_width(&self) -> f64 {
-        (self.hi - self.lo) / self.probs.len() as f64
-    }
-
-    /// The `bins() + 1` bin edges, `lo` first and `hi` last.
-    pub fn edges(&self) -> Vec<f64> {
-        let w = self.bin_width();
-        (0..=self.probs.len()).map(|i| if i == self.probs.len() { self.hi } else { self.lo + i as f64 * w }).collect()
+        let counts: Vec<u64> = slots[1..=self.bins].iter().map(|&c| u64::from(c)).collect();
+        let (under, over) = (u64::from(slots[0]), u64::from(slots[self.bins + 1]));
+        PiecewiseUniform::from_histogram(self.lo, self.hi, &counts, under, over, min, max).ok()
     }
 }
 

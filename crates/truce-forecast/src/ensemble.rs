@@ -28,8 +28,10 @@
 //! - the war's state: [`ForecastAggregate::state_probabilities`] (and events by date:
 //!   [`ForecastAggregate::event_probabilities`]);
 //!
-//! each as a [`BinnedDistribution`] (piecewise uniform: bin edges and probabilities, the
-//! under/overflow mass and the observed min/max) or a probability per [`WarState`]. The
+//! each as a [`PiecewiseUniform`] (the one piecewise-uniform type, `crate::score`'s: bin
+//! edges and probabilities, the under/overflow mass spread to the smallest/largest value
+//! seen), or counts ([`ForecastAggregate::state_counts`]) and probabilities per [`WarState`];
+//! `crate::scorecard::Stored` reads exactly these to score a forecast. The
 //! resolutions: km² held, [`KM2_BINS`] bins over the map's range (`km2_knots`); change since
 //! the start and monthly net change, [`KM2_BINS`] bins over ± that range; cumulative
 //! casualties, [`CASUALTY_BINS`] bins on [0, [`CASUALTY_YEARS`] years × 52 × the side's
@@ -38,10 +40,9 @@
 //! This module spawns no threads of its own (it runs on the caller's rayon pool) and does no
 //! I/O: per-run rows go to a [`RowSink`] the caller provides.
 
-use crate::aggregate::{
-    AtDate, BinnedDistribution, ByDate, FixedSum, Histogram, MergeError, RankSample, WeekHistograms,
-};
+use crate::aggregate::{AtDate, ByDate, FixedSum, Histogram, MergeError, RankSample, WeekHistograms};
 use crate::hash::Fnv1a;
+use crate::score::PiecewiseUniform;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -233,14 +234,25 @@ impl ForecastAggregate {
 
     /// The distribution of the km² held by the first side at the end of `week`; `None` at or
     /// past the horizon.
-    pub fn km2_distribution(&self, week: u32) -> Option<BinnedDistribution> {
+    pub fn km2_distribution(&self, week: u32) -> Option<PiecewiseUniform> {
         self.km2.distribution(week)
     }
 
     /// The distribution of side `side`'s (0: first, 1: second) cumulative casualties since
     /// the start, at the end of `week`; `None` at or past the horizon or for another side.
-    pub fn casualties_distribution(&self, side: usize, week: u32) -> Option<BinnedDistribution> {
+    pub fn casualties_distribution(&self, side: usize, week: u32) -> Option<PiecewiseUniform> {
         self.cum_casualties.get(side)?.distribution(week)
+    }
+
+    /// How many runs were in each [`WarState`] at the end of `week` (indexed by
+    /// [`WarState::index`]; they sum to `runs` exactly): what log and Brier scores of a
+    /// `state` observation are computed from. `None` at or past the horizon or before any run
+    /// was recorded.
+    pub fn state_counts(&self, week: u32) -> Option<[u64; WarState::COUNT]> {
+        if week >= self.horizon || self.states.runs() == 0 {
+            return None;
+        }
+        Some(std::array::from_fn(|s| self.states.count(week, s)))
     }
 
     /// The probability of each [`WarState`] at the end of `week` (indexed by

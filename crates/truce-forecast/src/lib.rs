@@ -10,8 +10,8 @@
 //!   ([`Histogram`], [`FixedSum`], [`Incidence`], [`RankSample`], [`WeekHistograms`], and
 //!   [`ByDate`] / [`AtDate`] for events by date and states at date), so the result is the
 //!   same bit for bit for any thread count or sharding, and memory does not grow with the
-//!   number of runs. A week's distribution comes out as a [`BinnedDistribution`] for proper
-//!   scores (see [`ensemble`]'s "Distributions for proper scores").
+//!   number of runs. A week's distribution comes out as a [`score::PiecewiseUniform`] for
+//!   proper scores (see [`ensemble`]'s "Distributions for proper scores").
 //!
 //! - [`ensemble`]: the parallel driver (on the caller's rayon pool) and [`summary`]: the
 //!   forecast a person reads; [`part`]: shard files and their merge; [`hash`]: the one
@@ -59,15 +59,21 @@
 //! ```
 
 pub mod aggregate;
+pub mod baseline;
 pub mod ensemble;
 pub mod hash;
+pub mod hindcast;
 pub mod job;
+pub mod ledger;
+pub mod observation;
 pub mod part;
+pub mod saved;
+pub mod score;
+pub mod scorecard;
 pub mod summary;
 
 pub use aggregate::{
-    AtDate, BinnedDistribution, ByDate, FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms,
-    FIXED_SCALE,
+    AtDate, ByDate, FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE,
 };
 pub use truce_engine::run_rng;
 pub use truce_engine::special::{norm_cdf, norm_inv};
