@@ -10,6 +10,11 @@
 //! its input into a job and renders the result, so the same job gives the same bytes whoever
 //! runs it, and a new entry point is a few dozen lines.
 //!
+//! It also says which parameters a single traced run uses ([`run_params`], [`run_trace`]):
+//! each `[uncertainty]` parameter at its median, or run `i`'s draw and random stream, so
+//! `truce run --seed S --sample I` is run I of `truce forecast --seed S`. A shell must never
+//! run a single trace from the scenario's base values of sampled parameters.
+//!
 //! Invariants: the result depends only on (scenario text after edits, runs, seed, horizon):
 //! never on the shell, the thread count, the chunk size or the sharding. Reading the named
 //! scenario file ([`Source::Named`]) is the only I/O here; the job never writes anything and
