@@ -28,7 +28,7 @@ use std::sync::atomic::AtomicBool;
 use truce_engine::builtin;
 use truce_engine::edit::{build, EditError};
 use truce_engine::load::{load_str, Loaded, ScenarioError};
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 use truce_engine::trace::{run_traced, Trace};
 
 /// The longest horizon in weeks, the bound `truce check` enforces on `scenario.horizon_weeks`.
@@ -668,7 +668,7 @@ impl Prepared {
         // incidence (u64 per kind and week), at-war and range-open counts, term and casualty
         // histograms (u64 counts).
         let aggregate_bytes = h * (slots(KM2_BINS) * 4 + 8 + 16)
-            + h * OutcomeKind::COUNT as u64 * 8
+            + h * WarState::COUNT as u64 * 8
             + h * 16
             + issues * slots(TERM_BINS) * 8
             + sides * slots(CASUALTY_BINS) * 8;
