@@ -17,16 +17,11 @@ fn check_text(old: &str, new: &str) -> (String, Result<(), String>) {
     (edited, verdict)
 }
 
-/// The job's verdict on a scenario file.
-fn job_on_file(text: &str) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("truce-extremes-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("edited.toml");
-    std::fs::write(&path, text).unwrap();
-    let job = ForecastJob { horizon: Some(20), ..ForecastJob::new(Source::Path(path), 16, 1) };
-    let r = job.prepare().map_err(|e| e.to_string()).and_then(|p| p.run(Hooks::none()).map(|_| ()).map_err(|e| e.to_string()));
-    std::fs::remove_dir_all(&dir).ok();
-    r
+/// The job's verdict on scenario text (labelled as `check` labels it).
+fn job_on_text(text: &str) -> Result<(), String> {
+    let source = Source::Text { label: "edited.toml".into(), text: text.into() };
+    let job = ForecastJob { horizon: Some(20), ..ForecastJob::new(source, 16, 1) };
+    job.prepare().map_err(|e| e.to_string()).and_then(|p| p.run(Hooks::none()).map(|_| ()).map_err(|e| e.to_string()))
 }
 
 /// The issue's reproducers: each used to pass `check` and then panic in the forecast.
@@ -42,7 +37,7 @@ fn issue_reproducers_are_refused_by_check_and_by_the_job_alike() {
         let (edited, verdict) = check_text(old, new);
         let err = verdict.expect_err(&format!("`{new}` must be refused by check"));
         assert!(err.contains(path), "check's message for `{new}` names {path}: {err}");
-        let job = job_on_file(&edited).expect_err(&format!("`{new}` must be refused by the job"));
+        let job = job_on_text(&edited).expect_err(&format!("`{new}` must be refused by the job"));
         assert!(job.contains(path), "the job's message for `{new}` names {path}: {job}");
         // The same reason, whoever asks: compare from the field's path on (the file name differs).
         let from_path = |s: &str| s.lines().find_map(|l| l.find(path).map(|i| l[i..].to_owned()));
@@ -83,7 +78,11 @@ fn every_parameter_at_its_range_ends_is_refused_or_runs() {
                 let v = if p.whole { v.round() } else { v };
                 let mut edits = BTreeMap::new();
                 edits.insert(path.clone(), v);
-                let job = ForecastJob { edits, horizon: Some(20), ..ForecastJob::new(Source::Builtin(name.to_string()), 8, 1) };
+                let job = ForecastJob {
+                    edits,
+                    horizon: Some(20),
+                    ..ForecastJob::new(Source::Builtin(name.to_string()), 8, 1)
+                };
                 let Ok(prep) = job.prepare() else { continue };
                 let out = std::panic::catch_unwind(|| prep.run(Hooks::none()));
                 match out {
