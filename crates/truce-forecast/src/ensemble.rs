@@ -40,7 +40,7 @@
 //! This module spawns no threads of its own (it runs on the caller's rayon pool) and does no
 //! I/O: per-run rows go to a [`RowSink`] the caller provides.
 
-use crate::aggregate::{AtDate, ByDate, FixedSum, Histogram, MergeError, RankSample, WeekHistograms};
+use crate::aggregate::{AtDate, ByDate, FixedSum, Histogram, MergeError, RangeError, RankSample, WeekHistograms};
 use crate::hash::Fnv1a;
 use crate::score::PiecewiseUniform;
 use rayon::prelude::*;
@@ -152,13 +152,38 @@ pub fn fingerprint(scenario_text: &str, seed: u64, horizon: u32) -> String {
 }
 
 impl ForecastAggregate {
-    /// An empty aggregate for `params` (the horizon is `params.horizon`).
-    pub fn new(l: &Loaded, params: &Params, fingerprint: String, seed: u64) -> Self {
+    /// An empty aggregate for `params` (the horizon is `params.horizon`). Fails, as a
+    /// scenario error, if a histogram range derived from the scenario cannot be binned (a
+    /// scenario that passed `truce check` never does).
+    pub fn new(l: &Loaded, params: &Params, fingerprint: String, seed: u64) -> Result<Self, ForecastError> {
         let h = params.horizon;
-        let (kmin, kmax) = (params.km2_knots[0].1, params.km2_knots[params.km2_knots.len() - 1].1);
+        let (kmin, kmax) = match (params.km2_knots.first(), params.km2_knots.last()) {
+            (Some(a), Some(b)) => (a.1, b.1),
+            _ => (f64::NAN, f64::NAN),
+        };
         let span = (kmax - kmin).max(1.0);
         let month_ends = month_ends(params.start, h);
-        ForecastAggregate {
+        let issue = params.territorial.and_then(|k| params.issue_ids.get(k)).map_or("?", |s| s.as_str());
+        let km2_error = |e: RangeError| {
+            ForecastError::Aggregate(format!(
+                "issues.{issue}.km2: the km² mapping cannot be binned for a forecast: {e}"
+            ))
+        };
+        let km2 = WeekHistograms::new(h, kmin, kmax, KM2_BINS).map_err(km2_error)?;
+        let km2_change = WeekHistograms::new(h, -span, span, KM2_BINS).map_err(km2_error)?;
+        let monthly_change = WeekHistograms::new(month_ends.len() as u32, -span, span, KM2_BINS).map_err(km2_error)?;
+        let mut cum_casualties = Vec::with_capacity(params.sides.len());
+        for s in &params.sides {
+            cum_casualties
+                .push(WeekHistograms::new(h, 0.0, casualty_range(s.casualties_per_week), CASUALTY_BINS).map_err(|e| {
+                ForecastError::Aggregate(format!(
+                    "sides.{}.casualties_per_week: casualties over the horizon cannot be binned for a forecast: {e}",
+                    s.id
+                ))
+            })?);
+        }
+        let term = Histogram::new(0.0, 100.0, TERM_BINS).map_err(|e| ForecastError::Aggregate(e.to_string()))?;
+        Ok(ForecastAggregate {
             fingerprint,
             scenario: params.name.clone(),
             seed,
@@ -169,22 +194,18 @@ impl ForecastAggregate {
             runs: 0,
             events: ByDate::new(WarEvent::COUNT, h),
             states: AtDate::new(WarState::COUNT, h),
-            terms: params.issue_ids.iter().map(|_| Histogram::new(0.0, 100.0, TERM_BINS)).collect(),
-            km2: WeekHistograms::new(h, kmin, kmax, KM2_BINS),
-            km2_change: WeekHistograms::new(h, -span, span, KM2_BINS),
-            monthly_change: WeekHistograms::new(month_ends.len() as u32, -span, span, KM2_BINS),
+            terms: vec![term; params.issue_ids.len()],
+            km2,
+            km2_change,
+            monthly_change,
             month_ends,
-            cum_casualties: params
-                .sides
-                .iter()
-                .map(|s| WeekHistograms::new(h, 0.0, casualty_range(s.casualties_per_week), CASUALTY_BINS))
-                .collect(),
+            cum_casualties,
             at_war: vec![0; h as usize],
             range_open: vec![0; h as usize],
             rounds: FixedSum::new(),
             breakdowns: 0,
             ranks: RankSample::new(RANK_RUNS, l.uncertainty.len(), RANK_OUTCOMES.len()),
-        }
+        })
     }
 
     /// Merges another shard of the same forecast. Exact: the result does not depend on the
@@ -398,9 +419,9 @@ fn run_task(
     first: u64,
     runs: u64,
     rows: bool,
-) -> (ForecastAggregate, Vec<RunRow>) {
+) -> Result<(ForecastAggregate, Vec<RunRow>), ForecastError> {
     let base = &l.params;
-    let mut agg = ForecastAggregate::new(l, base, fp.to_string(), opts.seed);
+    let mut agg = ForecastAggregate::new(l, base, fp.to_string(), opts.seed)?;
     let mut sim = Sim::new(base);
     let mut sampled = vec![0.0; l.uncertainty.len()];
     let mut rec = RunRecorder::new(agg.horizon);
@@ -429,7 +450,7 @@ fn run_task(
             });
         }
     }
-    (agg, out)
+    Ok((agg, out))
 }
 
 fn record(agg: &mut ForecastAggregate, s: &RunSummary, terms: &[f64], run: u64, sampled: &[f64]) {
@@ -456,6 +477,9 @@ pub enum ForecastError {
     Merge(#[from] MergeError),
     #[error("writing per-run rows failed: {0}")]
     Rows(String),
+    /// The scenario gives a histogram range that cannot be binned (a scenario error).
+    #[error("{0}")]
+    Aggregate(String),
 }
 
 /// The result of [`run_forecast`].
@@ -482,7 +506,7 @@ pub fn run_forecast(
     if opts.runs == 0 {
         return Err(ForecastError::NoRuns);
     }
-    let mut total = ForecastAggregate::new(l, &l.params, fp.to_string(), opts.seed);
+    let mut total = ForecastAggregate::new(l, &l.params, fp.to_string(), opts.seed)?;
     let chunk = opts.chunk.max(1);
     let tasks_per_chunk = (rayon::current_num_threads() as u64 * 4).max(1);
     let want_rows = sink.is_some();
@@ -501,7 +525,7 @@ pub fn run_forecast(
             .filter(|(a, b)| a < b)
             .collect();
         let parts: Vec<(ForecastAggregate, Vec<RunRow>)> =
-            ranges.par_iter().map(|&(a, b)| run_task(l, fp, opts, a, b - a, want_rows)).collect();
+            ranges.par_iter().map(|&(a, b)| run_task(l, fp, opts, a, b - a, want_rows)).collect::<Result<_, _>>()?;
         for (agg, rows) in &parts {
             total.merge(agg)?;
             if let Some(s) = sink.as_deref_mut() {
