@@ -91,3 +91,15 @@ def test_run_equals_cli(cli):
     assert arrow["weeks"].num_rows == len(weeks)
     assert arrow["weeks"].to_pandas().equals(weeks)
     assert t.outcome == t.data["outcome"] and t.outcome["week"] >= 0
+
+
+def test_run_sample_equals_cli(cli):
+    """``sample=i`` is ``truce run --sample I``: run i of the forecast with the same seed;
+    without it, each sampled parameter is at its median."""
+    out = cli("run", "ukraine-2025-12", "--seed", 4, "--sample", 9, "--format", "json").stdout
+    t = truce.run("ukraine-2025-12", seed=4, sample=9)
+    assert t.data == json.loads(out) and t.data["sample"] == 9
+    median = truce.run("ukraine-2025-12", seed=4)
+    assert median.data["sample"] is None
+    assert median.data["parameters"]["sides.russia.war_cost_per_year"] == pytest.approx(0.11)
+    assert t.data["parameters"] != median.data["parameters"]

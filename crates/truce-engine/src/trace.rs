@@ -96,6 +96,12 @@ pub struct OutcomeRecord {
 pub struct Trace {
     pub scenario: String,
     pub seed: u64,
+    /// The forecast run whose parameters and stream this run used (`truce run --sample I`);
+    /// `None`: each sampled parameter at its median, on stream 0.
+    pub sample: Option<u64>,
+    /// The values this run gave the `[uncertainty]` parameters (path → value); empty when
+    /// the trace was made from parameters as given ([`run_traced`]).
+    pub parameters: BTreeMap<String, f64>,
     pub sides: Vec<String>,
     pub weeks: Vec<WeekRecord>,
     pub rounds: Vec<RoundRecord>,
