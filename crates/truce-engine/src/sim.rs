@@ -39,6 +39,7 @@
 //! round: one per veto player, one per belligerent for a ceasefire, one for escalation; one
 //! for a ceasefire's breakdown). Phases must never draw out of this order or allocate.
 
+use crate::front::{self, Regime};
 use crate::params::{Event, Params};
 use crate::scenario::{EventKind, Role};
 use crate::talk::{self, Frontier, Segment};
@@ -95,8 +96,12 @@ pub struct WeekView {
     pub aid: [f64; 2],
     /// Each belligerent's believed drift (km²/week at intensity 1).
     pub belief: [f64; 2],
-    /// Fighting intensity (season × war fatigue × escalation; 0 under a ceasefire).
+    /// Fighting intensity (season × war fatigue × escalation × the regime's level; 0 under a
+    /// ceasefire).
     pub intensity: f64,
+    /// Who was on the offensive this week ([`Regime::Contested`] without regimes; the last
+    /// regime under a ceasefire).
+    pub regime: Regime,
     /// Whether the last talk round found a deal both belligerents prefer to war.
     pub range_open: bool,
     /// Whether a ceasefire held this week (no fighting).
@@ -185,6 +190,21 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Attrition multipliers per side in a regime: an attacker's losses × `attacker_loss_factor`
+/// × (1 + `preparation_advantage` × the defender's preparation), the defender's ÷
+/// `attacker_loss_factor`; 1 for both without an attacker. Prepared defences make an attack
+/// costlier (`war-termination.md` §3.3, T7).
+fn loss_factors(p: &Params, regime: Regime, preparation: [f64; 2]) -> [f64; 2] {
+    match regime.attacker() {
+        None => [1.0; 2],
+        Some(a) => {
+            let mut m = [1.0 / p.attacker_loss_factor; 2];
+            m[a] = p.attacker_loss_factor * (1.0 + p.preparation_advantage * preparation[1 - a]);
+            m
+        }
+    }
+}
+
 /// x^e with the common exponents of the attrition law done without `powf`.
 #[inline]
 fn pow(x: f64, e: f64) -> f64 {
@@ -244,6 +264,23 @@ struct RunConstants {
     nsal: Vec<f64>,
     /// The front's fat-tailed weekly shock.
     shock: StudentT<f64>,
+    /// Economy per side at the start (effectiveness and the cost of war are relative to it).
+    econ0: [f64; 2],
+    /// The regime of week 0: the side the calibrated gain says is advancing.
+    regime0: Regime,
+    /// Attrition multiplier per side in the regime of week 0 (the calibration divides by it).
+    loss0: [f64; 2],
+    /// Weekly probabilities per side of an effectiveness edge, a mobilisation wave and an
+    /// oil-revenue shock; the log size of an edge; weekly personnel of a wave.
+    edge_p: [f64; 2],
+    edge_log: [f64; 2],
+    mob_p: [f64; 2],
+    mob_flow: [f64; 2],
+    oil_p: [f64; 2],
+    /// Weekly persistence factors: of an edge, of exhaustion, of an oil shock per side.
+    edge_keep: f64,
+    exhaustion_keep: f64,
+    oil_keep: [f64; 2],
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -286,12 +323,27 @@ struct State {
     first_open: Option<u32>,
     ceasefire_until: Option<u32>,
     talks_due: bool,
+    /// The operational regime and the front's state behind it (`crate::front`).
+    regime: Regime,
+    /// Culmination per side: its effectiveness × exp(−exhaustion).
+    exhaustion: [f64; 2],
+    /// Each side's prepared defences in [0, 1].
+    preparation: [f64; 2],
+    /// Each side's effectiveness edge (log multiplier), fading as the enemy adapts.
+    edge: [f64; 2],
+    /// Personnel of mobilisation waves still to arrive per side.
+    mobilising: [f64; 2],
+    /// Oil-revenue shock per side (points of economic potential), fading.
+    oil: [f64; 2],
+    /// Sanctions level per side relative to the start's (1 = as at the start).
+    sanctions: [f64; 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
 #[derive(Clone, Copy)]
 struct Fought {
     intensity: f64,
+    regime: Regime,
     /// Aid received per side.
     aid: [f64; 2],
     /// Effective force per soldier per side (aid and offensives included).
@@ -303,8 +355,8 @@ struct Fought {
 
 impl Fought {
     /// A week without fighting (under a ceasefire).
-    fn quiet(aid: [f64; 2]) -> Self {
-        Fought { intensity: 0.0, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0 }
+    fn quiet(aid: [f64; 2], regime: Regime) -> Self {
+        Fought { intensity: 0.0, regime, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0 }
     }
 }
 
@@ -323,6 +375,8 @@ enum Agreement {
 struct WarValue {
     /// Value of war per side (Fearon's p − c, made dynamic).
     v: [f64; 2],
+    /// Cost of a year of war per side now (the economy moves it; see `Sim::war_cost`).
+    cost: [f64; 2],
     /// Probability that each side prevails (Tullock contest of the force ratio).
     q: [f64; 2],
     /// Loss of that probability over the commitment period from foreseen aid events.
@@ -361,6 +415,17 @@ impl Sim {
                 aid0: [0.0; 2],
                 nsal: vec![0.0; n * m],
                 shock: StudentT::new(3.0).expect("dof 3 is valid"),
+                econ0: [1.0; 2],
+                regime0: Regime::Contested,
+                loss0: [1.0; 2],
+                edge_p: [0.0; 2],
+                edge_log: [0.0; 2],
+                mob_p: [0.0; 2],
+                mob_flow: [0.0; 2],
+                oil_p: [0.0; 2],
+                edge_keep: 1.0,
+                exhaustion_keep: 1.0,
+                oil_keep: [1.0; 2],
             },
             pos: vec![0.0; n * m],
             resolve: vec![1.0; n],
@@ -463,7 +528,39 @@ impl Sim {
             );
             self.k.months_for = (p.start, p.horizon);
         }
+        self.prepare_front();
         self.fit_first_week();
+    }
+
+    /// The front's and the economy's constants: the regime of week 0 (the side the calibrated
+    /// gain says is advancing; without a calibration, the stronger side), the attrition
+    /// multipliers of that regime, and the shocks' weekly probabilities and persistence.
+    fn prepare_front(&mut self) {
+        let p = &self.p;
+        let k = &mut self.k;
+        for s in 0..2 {
+            let sd = &p.sides[s];
+            k.econ0[s] = sd.economy;
+            k.edge_p[s] = front::weekly(sd.edge_rate, 1.0);
+            k.edge_log[s] = (1.0 + sd.edge_size).ln();
+            k.mob_p[s] = front::weekly(sd.mobilisation_rate, 1.0);
+            k.mob_flow[s] = sd.mobilisation_size / sd.mobilisation_weeks.max(1.0);
+            k.oil_p[s] = front::weekly(sd.oil_rate, 1.0);
+            k.oil_keep[s] = (-1.0 / sd.oil_weeks.max(1.0)).exp();
+        }
+        k.edge_keep = (-1.0 / p.edge_weeks.max(1.0)).exp();
+        k.exhaustion_keep = (-1.0 / p.exhaustion_recovery_weeks.max(1.0)).exp();
+        let rho0 = p.start_force_ratio();
+        k.regime0 = if !p.regimes {
+            Regime::Contested
+        } else if p.calibrated_gain > 0.0 || (p.calibrated_gain == 0.0 && rho0 > 1.0) {
+            Regime::OffensiveFirst
+        } else if p.calibrated_gain < 0.0 || rho0 < 1.0 {
+            Regime::OffensiveSecond
+        } else {
+            Regime::Positional
+        };
+        k.loss0 = loss_factors(p, k.regime0, [0.0; 2]);
     }
 
     /// Aid lines at their starting levels, with weekly fatigue and stop hazard.
@@ -496,7 +593,7 @@ impl Sim {
             let o = 1 - s;
             let (fs, fo) = (p.sides[s].forces, p.sides[o].forces);
             self.k.beta[o] = p.sides[s].casualties_per_week
-                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q));
+                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q) * self.k.loss0[s]);
         }
         // Front: the first side gains calibrated_gain at the start, intensity 1.
         let phi0 = front_shape(p.start_force_ratio(), p.defender_advantage, p.gain_steepness);
@@ -538,6 +635,13 @@ impl Sim {
             first_open: None,
             ceasefire_until: None,
             talks_due: false,
+            regime: self.k.regime0,
+            exhaustion: [0.0; 2],
+            preparation: [0.0; 2],
+            edge: [0.0; 2],
+            mobilising: [0.0; 2],
+            oil: [0.0; 2],
+            sanctions: [1.0; 2],
         }
     }
 
@@ -557,13 +661,56 @@ impl Sim {
         total
     }
 
-    /// Effectiveness per soldier: the side's own, scaled by the aid it depends on relative to
-    /// the start and by a running offensive.
+    /// Effectiveness per soldier: the side's own, scaled by the aid and the economy it depends
+    /// on (each relative to the start), by a running offensive event, and by its edge and its
+    /// culmination (× exp(edge − exhaustion)).
     fn effectiveness(&self, st: &State, side: usize, aid: f64) -> f64 {
         let sd = &self.p.sides[side];
         let ratio = if self.k.aid0[side] > 0.0 { aid / self.k.aid0[side] } else { 1.0 };
         let off = if st.week < st.offensive[side].1 { st.offensive[side].0 } else { 1.0 };
-        sd.effectiveness * (1.0 - sd.aid_dependence + sd.aid_dependence * ratio) * off
+        let econ = 1.0 - sd.economy_dependence + sd.economy_dependence * st.economy[side] / self.k.econ0[side];
+        sd.effectiveness
+            * (1.0 - sd.aid_dependence + sd.aid_dependence * ratio)
+            * off
+            * econ
+            * (st.edge[side] - st.exhaustion[side]).exp()
+    }
+
+    /// The mean weekly movement at intensity 1 in the week's regime: without regimes the
+    /// force-ratio law both ways; in an offensive only toward the attacker, against the
+    /// defender's prepared advantage; none on a positional front.
+    fn regime_drift(&self, st: &State, rho: f64) -> f64 {
+        let p = &self.p;
+        let d = |s: usize| front::prepared_advantage(p.defender_advantage, p.preparation_advantage, st.preparation[s]);
+        let v = self.k.v_front;
+        match st.regime {
+            Regime::Contested => v * front_shape(rho, d(if rho >= 1.0 { 1 } else { 0 }), p.gain_steepness),
+            Regime::Positional => 0.0,
+            Regime::OffensiveFirst => v * front_shape(rho, d(1), p.gain_steepness).max(0.0),
+            Regime::OffensiveSecond => v * front_shape(rho, d(0), p.gain_steepness).min(0.0),
+        }
+    }
+
+    /// What the economy recovers toward: the potential, less the aid it depends on that has
+    /// gone, less the drag of sanctions above the start's level, plus oil-revenue shocks.
+    fn economy_target(&self, st: &State, side: usize, aid: f64) -> f64 {
+        let sd = &self.p.sides[side];
+        let aid_share = if self.k.aid0[side] > 0.0 {
+            1.0 - sd.economy_aid_dependence * (1.0 - aid / self.k.aid0[side])
+        } else {
+            1.0
+        };
+        sd.economy_potential * aid_share - sd.sanctions_drag * (st.sanctions[side] - 1.0) + st.oil[side]
+    }
+
+    /// The cost of a year of war for a side now: heavier on a weaker economy,
+    /// × (E at the start / E)^elasticity.
+    fn war_cost(&self, st: &State, side: usize) -> f64 {
+        let sd = &self.p.sides[side];
+        if sd.economy_cost_elasticity == 0.0 {
+            return sd.war_cost_per_year;
+        }
+        sd.war_cost_per_year * (self.k.econ0[side] / st.economy[side].max(0.01)).powf(sd.economy_cost_elasticity)
     }
 
     /// Expected mean drift at intensity 1 for a force ratio.
@@ -637,6 +784,11 @@ impl Sim {
                 st.talks_due = true;
             }
             EventKind::Talks => st.talks_due = true,
+            EventKind::Sanctions => {
+                if let Some(s) = e.side {
+                    st.sanctions[s] = e.amount.max(0.0);
+                }
+            }
         }
     }
 
@@ -648,7 +800,7 @@ impl Sim {
         let Some(until) = st.ceasefire_until else { return false };
         if st.week < until {
             let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
+            observer.week(&self.week_view(st, &Fought::quiet(aid, st.regime), true));
             return true;
         }
         st.ceasefire_until = None;
@@ -659,33 +811,44 @@ impl Sim {
 
     // ---- Phase: fight ---------------------------------------------------------------------
 
-    /// A week of fighting: intensity (season × war fatigue × escalation pulse), attrition,
-    /// the front, forces and economies, aid fatigue and stops, momentum.
+    /// A week of fighting: intensity (season × war fatigue × escalation pulse, × the
+    /// positional level on a positional front), attrition, the front, forces and economies
+    /// (strikes hit at the intensity of the war, not of the front), aid fatigue and stops, the
+    /// front's operations (culmination, digging in, shocks, the regime's next step), momentum.
     fn fight(&mut self, st: &mut State, rng: &mut ChaCha8Rng) -> Fought {
         let t = st.week;
         let month = self.k.months[t as usize] as usize;
         let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
-        let intensity = self.p.season[month] * fatigue * (1.0 + st.pulse);
+        let war = self.p.season[month] * fatigue * (1.0 + st.pulse);
+        let regime = st.regime;
+        let intensity = if regime == Regime::Positional { war * self.p.positional_intensity } else { war };
         st.pulse *= self.p.escalation_decay;
         let aid = [self.aid_received(0), self.aid_received(1)];
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
-        self.forces_and_economies(st, casualties, aid, intensity);
+        self.forces_and_economies(st, casualties, aid, intensity, war);
         self.aid_fatigue(rng);
+        self.operations(st, gain, casualties, month, rng);
         st.momentum = 0.8 * st.momentum + 0.2 * gain;
-        Fought { intensity, aid, eff, casualties, gain }
+        Fought { intensity, regime, aid, eff, casualties, gain }
     }
 
     /// Casualties per side: the generalised Lanchester law (Helmbold 1961) with a lognormal
-    /// shock of mean one, never more than the side's forces. Draws one normal per side.
+    /// shock of mean one, never more than the side's forces; an attacker pays a premium, more
+    /// against prepared defences (`loss_factors`). Draws one normal per side.
     fn attrition(&self, st: &State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> [f64; 2] {
         let p = &self.p;
+        let m = loss_factors(p, st.regime, st.preparation);
         let mut cas = [0.0; 2];
         for (s, c) in cas.iter_mut().enumerate() {
             let o = 1 - s;
-            let mean =
-                self.k.beta[o] * eff[o] * pow(st.forces[o], p.exponent_p) * pow(st.forces[s], p.exponent_q) * intensity;
+            let mean = self.k.beta[o]
+                * eff[o]
+                * pow(st.forces[o], p.exponent_p)
+                * pow(st.forces[s], p.exponent_q)
+                * intensity
+                * m[s];
             let z: f64 = StandardNormal.sample(rng);
             let sig = p.casualty_noise;
             *c = (mean * (sig * z - 0.5 * sig * sig).exp()).min(st.forces[s]);
@@ -693,15 +856,15 @@ impl Sim {
         cas
     }
 
-    /// Moves the front: a mean drift from the effective force ratio (before this week's
-    /// losses) times intensity, plus a Student-t shock scaled by √intensity, within the
+    /// Moves the front: the regime's mean drift from the effective force ratio (before this
+    /// week's losses) times intensity, plus a Student-t shock scaled by √intensity, within the
     /// map. Returns the first side's gain (km²). Draws one Student-t variate.
     fn front(&self, st: &mut State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> f64 {
         let p = &self.p;
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
         let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
         let shock: f64 = self.k.shock.sample(rng);
-        let mean_gain = intensity * self.drift(rho);
+        let mean_gain = intensity * self.regime_drift(st, rho);
         let raw_gain = mean_gain + p.front_noise * intensity.sqrt() * shock;
         let new_km2 = (st.km2 + raw_gain).clamp(kmin, kmax);
         let gain = new_km2 - st.km2;
@@ -710,20 +873,108 @@ impl Sim {
     }
 
     /// Forces lose casualties (less those returning to duty) and gain recruits in proportion
-    /// to the economy; economies recover (faster with aid) and suffer the other side's
-    /// strikes; casualties and war costs accumulate.
-    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64) {
+    /// to the economy, and mobilised personnel as they arrive; economies recover (faster with
+    /// aid) toward their target (`economy_target`: potential, aid, sanctions, oil) and suffer
+    /// the other side's strikes at the war's intensity `war`; casualties and war costs
+    /// (`war_cost`: heavier on a weaker economy) accumulate.
+    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64, war: f64) {
         for s in 0..2 {
             let o = 1 - s;
             let sd = &self.p.sides[s];
+            let arriving = st.mobilising[s].min(self.k.mob_flow[s]);
+            st.mobilising[s] -= arriving;
             st.forces[s] =
-                (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s]).max(0.0);
+                (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s] + arriving)
+                    .max(0.0);
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
-            let damage = self.p.sides[o].strike * intensity;
+            let damage = self.p.sides[o].strike * war;
+            let target = self.economy_target(st, s, aid[s]);
             st.economy[s] =
-                (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (1.0 - st.economy[s]) - damage).clamp(0.0, 1.0);
+                (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage).clamp(0.0, 1.0);
             st.cum_cas[s] += cas[s];
-            st.costs[s] += sd.war_cost_per_year / 52.0 * intensity;
+            st.costs[s] += self.war_cost(st, s) / 52.0 * intensity;
+        }
+    }
+
+    /// The front's operations after the week's fighting (`crate::front`): the attacker's
+    /// culmination grows with its advance and its losses while a side not advancing recovers;
+    /// prepared defences dig in and are overrun by movement; effectiveness edges, mobilisation
+    /// waves and oil-revenue shocks arrive and fade; with regimes, an offensive may start or
+    /// end. Draws, per side with a positive rate: one uniform for an edge, one for a wave,
+    /// one for an oil shock (and one for its sign when it comes); then one uniform for the
+    /// regime when regimes are on.
+    fn operations(&self, st: &mut State, gain: f64, cas: [f64; 2], month: usize, rng: &mut ChaCha8Rng) {
+        let p = &self.p;
+        let attacker = match st.regime {
+            Regime::Contested if gain > 0.0 => Some(0),
+            Regime::Contested if gain < 0.0 => Some(1),
+            r => r.attacker(),
+        };
+        for s in 0..2 {
+            if attacker == Some(s) {
+                let advance = if s == 0 { gain } else { -gain }.max(0.0);
+                let lost = cas[s] / st.forces[s].max(1.0);
+                st.exhaustion[s] += p.culmination_per_1000_km2 * advance / 1000.0 + p.culmination_per_force_lost * lost;
+            } else {
+                st.exhaustion[s] *= self.k.exhaustion_keep;
+            }
+            if p.preparation_advantage > 0.0 {
+                st.preparation[s] =
+                    front::dig(st.preparation[s], p.preparation_weeks, gain.abs(), p.preparation_belt_km2);
+            }
+        }
+        for s in 0..2 {
+            let sd = &p.sides[s];
+            st.edge[s] *= self.k.edge_keep;
+            if self.k.edge_p[s] > 0.0 && rng.random::<f64>() < self.k.edge_p[s] {
+                st.edge[s] += self.k.edge_log[s];
+            }
+            if self.k.mob_p[s] > 0.0 && rng.random::<f64>() < self.k.mob_p[s] {
+                st.mobilising[s] += sd.mobilisation_size;
+            }
+            st.oil[s] *= self.k.oil_keep[s];
+            if self.k.oil_p[s] > 0.0 && rng.random::<f64>() < self.k.oil_p[s] {
+                st.oil[s] += if rng.random::<f64>() < 0.5 { sd.oil_size } else { -sd.oil_size };
+            }
+        }
+        if p.regimes {
+            self.transition(st, month, rng);
+        }
+    }
+
+    /// The regime's next step (one uniform). From a positional front each side launches an
+    /// offensive with weekly hazard `offensive_start_per_year` × season × (ρ_s / D_o)^k, ρ_s
+    /// its effective force ratio (culmination, edges, aid and economy included) and D_o the
+    /// other side's prepared advantage; an offensive ends with hazard `offensive_end_per_year`
+    /// ÷ season × (D_o / ρ_a)^k: it stalls as it culminates, and a culminated attacker invites
+    /// the defender's counter-offensive (Clausewitz VII.5: "the reaction follows").
+    fn transition(&self, st: &mut State, month: usize, rng: &mut ChaCha8Rng) {
+        let p = &self.p;
+        let aid = [self.aid_received(0), self.aid_received(1)];
+        let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+        let rho = [
+            (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
+            (eff[1] * st.forces[1]) / (eff[0] * st.forces[0]).max(1e-9),
+        ];
+        let d = |s: usize| front::prepared_advantage(p.defender_advantage, p.preparation_advantage, st.preparation[s]);
+        let (k, season) = (p.regime_ratio_exponent, p.season[month].max(0.05));
+        let u: f64 = rng.random();
+        match st.regime.attacker() {
+            None => {
+                let h0 = front::weekly(p.offensive_start_per_year, season * front::ratio_term(rho[0], d(1), k));
+                let h1 = front::weekly(p.offensive_start_per_year, season * front::ratio_term(rho[1], d(0), k));
+                if u < h0 {
+                    st.regime = Regime::OffensiveFirst;
+                } else if u < (h0 + h1).min(1.0) {
+                    st.regime = Regime::OffensiveSecond;
+                }
+            }
+            Some(a) => {
+                let h = front::weekly(p.offensive_end_per_year, front::ratio_term(d(1 - a), rho[a], k) / season);
+                if u < h {
+                    st.regime = Regime::Positional;
+                }
+            }
         }
     }
 
@@ -884,6 +1135,7 @@ impl Sim {
         let h = p.valuation_horizon;
         let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp();
         let mut v = [0.0; 2];
+        let cost_now = [self.war_cost(st, 0), self.war_cost(st, 1)];
         let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
         for s in 0..2 {
@@ -900,7 +1152,7 @@ impl Sim {
                 let x = if k == terr { l_hat } else { self.nodeal[k] };
                 u -= self.k.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0;
             }
-            let cost = h / 52.0 * fatigue * p.sides[s].war_cost_per_year / self.resolve[a];
+            let cost = h / 52.0 * fatigue * cost_now[s] / self.resolve[a];
             let risk = p.risk[a] * self.k.nsal[a * m + terr] * dl / 100.0;
             let p_collapse = if s == 1 && p.collapse_second_km2.is_finite() {
                 1.0 - norm_cdf((p.collapse_second_km2 - k_hat) / sd_k)
@@ -918,7 +1170,7 @@ impl Sim {
             p.capability[p.sides[0].belligerent] * (p.momentum_leverage * mom).exp(),
             p.capability[p.sides[1].belligerent] * (-p.momentum_leverage * mom).exp(),
         ];
-        WarValue { v, q, exo_loss, mom, leverage }
+        WarValue { v, cost: cost_now, q, exo_loss, mom, leverage }
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:
@@ -1026,7 +1278,7 @@ impl Sim {
         for w in t + 1..self.p.horizon {
             st.week = w;
             let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
+            observer.week(&self.week_view(st, &Fought::quiet(aid, st.regime), true));
         }
         st.week = t;
         Some(self.finish_at_line(st, OutcomeKind::Ceasefire, t))
@@ -1046,6 +1298,7 @@ impl Sim {
             aid: f.aid,
             belief: st.belief,
             intensity: f.intensity,
+            regime: f.regime,
             range_open: st.range_open,
             ceasefire,
         }
@@ -1148,7 +1401,7 @@ impl RoundBuffers {
                 Some(s) => {
                     let deal_loss = u.power_loss(a, &self.amended);
                     let delta = (war.exo_loss[s] + (1.0 - g) * deal_loss - g * p.guarantee_power).max(0.0);
-                    let c = p.sides[s].war_cost_per_year / input.resolve[a];
+                    let c = war.cost[s] / input.resolve[a];
                     let dlt = p.commitment_discount;
                     (war.v[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
                 }
