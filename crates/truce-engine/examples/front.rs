@@ -1,6 +1,7 @@
 //! Prints the front's bands over an ensemble (12-month and monthly net changes, what the
 //! second side retakes, regimes, economies): `cargo run --release -p truce-engine --example
-//! front -- [SCENARIO.toml|name] [runs]`. The recorded Russia–Ukraine years to compare with
+//! front -- [SCENARIO.toml|name] [runs] [path=value …]` (each `path=value` sets a
+//! catalogue parameter before the ensemble; sampled parameters are still drawn). The recorded Russia–Ukraine years to compare with
 //! are in `docs/reference/front-dynamics.md` §6.
 use truce_engine::calibrate::{front_bands, FrontBands};
 
@@ -12,7 +13,13 @@ fn main() {
         Some(t) => t.to_string(),
         None => std::fs::read_to_string(name).expect("read scenario"),
     };
-    let l = truce_engine::load::load_str(name, &text).unwrap_or_else(|e| panic!("{e}"));
+    let mut l = truce_engine::load::load_str(name, &text).unwrap_or_else(|e| panic!("{e}"));
+    for edit in args.iter().skip(3) {
+        let (path, v) = edit.split_once('=').unwrap_or_else(|| panic!("`{edit}`: expected path=value"));
+        let v: f64 = v.parse().unwrap_or_else(|e| panic!("`{edit}`: {e}"));
+        let r = l.params.resolve(path).unwrap_or_else(|e| panic!("`{path}`: {e:?}"));
+        l.params.set(r, v);
+    }
     let b = front_bands(&l, runs, 1);
     let q = |v: &[f64]| {
         [0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975]

@@ -90,7 +90,8 @@ pub struct WeekView {
     pub cum_casualties: [f64; 2],
     /// Forces per side after the week's losses and recruits.
     pub forces: [f64; 2],
-    /// Economy per side in [0, 1] (collapse below the side's floor).
+    /// Economy per side: 0 to 1, or up to what it recovers toward where that is above 1 (a war
+    /// economy no longer held down by strikes or sanctions); collapse below the side's floor.
     pub economy: [f64; 2],
     /// Aid received per side, in the scenario's aid unit.
     pub aid: [f64; 2],
@@ -889,8 +890,8 @@ impl Sim {
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
             let damage = self.p.sides[o].strike * war;
             let target = self.economy_target(st, s, aid[s]);
-            st.economy[s] =
-                (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage).clamp(0.0, 1.0);
+            st.economy[s] = (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage)
+                .clamp(0.0, target.max(1.0));
             st.cum_cas[s] += cas[s];
             st.costs[s] += self.war_cost(st, s) / 52.0 * intensity;
         }
