@@ -11,8 +11,12 @@
 //!    Lanchester attrition with a lognormal shock (Lanchester 1916; Helmbold 1961's
 //!    generalised form, `war-theory.md` §3); a front whose mean weekly movement rises
 //!    monotonically with the effective force ratio, with a defender's advantage, seasonality
-//!    and Student-t shocks; recruitment; strikes on economies and their recovery; aid with
-//!    fatigue and a stop hazard; momentum.
+//!    and Student-t shocks; recruitment; strikes on economies and their recovery toward a
+//!    target set by aid, sanctions and oil revenue; aid with fatigue and a stop hazard; the
+//!    front's operations ([`crate::front`]): operational regimes with state-dependent
+//!    hazards, the attacker's culmination (Clausewitz VII.4–5; Boulding 1962), prepared
+//!    defences, effectiveness edges, mobilisation waves and oil shocks
+//!    (`docs/reference/front-dynamics.md`); momentum.
 //! 4. **learn** — each belligerent's belief about the front's drift, a Normal mean updated by
 //!    Bayes' rule with exponential forgetting: fighting reveals information and beliefs
 //!    converge (Wagner 2000; Slantchev 2003; Smith & Stam 2004).
@@ -35,7 +39,10 @@
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
 //! `seed` on stream `run_index`, and draws happen in a fixed order (per week: one normal per
-//! side for attrition, one Student-t for the front, one uniform per active aid line; per talk
+//! side for attrition, one Student-t for the front, one uniform per active aid line, then per
+//! side one uniform each for an edge, a mobilisation wave and an oil shock where the side's
+//! rate is positive (and one for an oil shock's sign when it comes), then one for the regime
+//! when regimes are on; per talk
 //! round: one per veto player, one per belligerent for a ceasefire, one for escalation; one
 //! for a ceasefire's breakdown). Phases must never draw out of this order or allocate.
 
