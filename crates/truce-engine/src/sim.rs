@@ -46,7 +46,7 @@
 //! round: one per veto player, one per belligerent for a ceasefire, one for escalation; one
 //! for a ceasefire's breakdown). Phases must never draw out of this order or allocate.
 
-use crate::front::{self, Regime};
+use crate::front::{self, Front, Regime};
 use crate::params::{Event, Params};
 use crate::scenario::{EventKind, Role};
 use crate::talk::{self, Frontier, Segment};
@@ -198,21 +198,6 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Attrition multipliers per side in a regime: an attacker's losses × `attacker_loss_factor`
-/// × (1 + `preparation_advantage` × the defender's preparation), the defender's ÷
-/// `attacker_loss_factor`; 1 for both without an attacker. Prepared defences make an attack
-/// costlier (`war-termination.md` §3.3, T7).
-fn loss_factors(p: &Params, regime: Regime, preparation: [f64; 2]) -> [f64; 2] {
-    match regime.attacker() {
-        None => [1.0; 2],
-        Some(a) => {
-            let mut m = [1.0 / p.attacker_loss_factor; 2];
-            m[a] = p.attacker_loss_factor * (1.0 + p.preparation_advantage * preparation[1 - a]);
-            m
-        }
-    }
-}
-
 /// x^e with the common exponents of the attrition law done without `powf`.
 #[inline]
 fn pow(x: f64, e: f64) -> f64 {
@@ -272,23 +257,8 @@ struct RunConstants {
     nsal: Vec<f64>,
     /// The front's fat-tailed weekly shock.
     shock: StudentT<f64>,
-    /// Economy per side at the start (effectiveness and the cost of war are relative to it).
-    econ0: [f64; 2],
-    /// The regime of week 0: the side the calibrated gain says is advancing.
-    regime0: Regime,
-    /// Attrition multiplier per side in the regime of week 0 (the calibration divides by it).
-    loss0: [f64; 2],
-    /// Weekly probabilities per side of an effectiveness edge, a mobilisation wave and an
-    /// oil-revenue shock; the log size of an edge; weekly personnel of a wave.
-    edge_p: [f64; 2],
-    edge_log: [f64; 2],
-    mob_p: [f64; 2],
-    mob_flow: [f64; 2],
-    oil_p: [f64; 2],
-    /// Weekly persistence factors: of an edge, of exhaustion, of an oil shock per side.
-    edge_keep: f64,
-    exhaustion_keep: f64,
-    oil_keep: [f64; 2],
+    /// The front's and the economy's constants (`crate::front`).
+    front: front::Constants,
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -331,20 +301,8 @@ struct State {
     first_open: Option<u32>,
     ceasefire_until: Option<u32>,
     talks_due: bool,
-    /// The operational regime and the front's state behind it (`crate::front`).
-    regime: Regime,
-    /// Culmination per side: its effectiveness × exp(−exhaustion).
-    exhaustion: [f64; 2],
-    /// Each side's prepared defences in [0, 1].
-    preparation: [f64; 2],
-    /// Each side's effectiveness edge (log multiplier), fading as the enemy adapts.
-    edge: [f64; 2],
-    /// Personnel of mobilisation waves still to arrive per side.
-    mobilising: [f64; 2],
-    /// Oil-revenue shock per side (points of economic potential), fading.
-    oil: [f64; 2],
-    /// Sanctions level per side relative to the start's (1 = as at the start).
-    sanctions: [f64; 2],
+    /// The operational regime, what lies behind it and the economic war's shocks.
+    front: Front,
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -423,17 +381,7 @@ impl Sim {
                 aid0: [0.0; 2],
                 nsal: vec![0.0; n * m],
                 shock: StudentT::new(3.0).expect("dof 3 is valid"),
-                econ0: [1.0; 2],
-                regime0: Regime::Contested,
-                loss0: [1.0; 2],
-                edge_p: [0.0; 2],
-                edge_log: [0.0; 2],
-                mob_p: [0.0; 2],
-                mob_flow: [0.0; 2],
-                oil_p: [0.0; 2],
-                edge_keep: 1.0,
-                exhaustion_keep: 1.0,
-                oil_keep: [1.0; 2],
+                front: front::Constants::default(),
             },
             pos: vec![0.0; n * m],
             resolve: vec![1.0; n],
@@ -536,39 +484,8 @@ impl Sim {
             );
             self.k.months_for = (p.start, p.horizon);
         }
-        self.prepare_front();
+        self.k.front = front::Constants::new(&self.p);
         self.fit_first_week();
-    }
-
-    /// The front's and the economy's constants: the regime of week 0 (the side the calibrated
-    /// gain says is advancing; without a calibration, the stronger side), the attrition
-    /// multipliers of that regime, and the shocks' weekly probabilities and persistence.
-    fn prepare_front(&mut self) {
-        let p = &self.p;
-        let k = &mut self.k;
-        for s in 0..2 {
-            let sd = &p.sides[s];
-            k.econ0[s] = sd.economy;
-            k.edge_p[s] = front::weekly(sd.edge_rate, 1.0);
-            k.edge_log[s] = (1.0 + sd.edge_size).ln();
-            k.mob_p[s] = front::weekly(sd.mobilisation_rate, 1.0);
-            k.mob_flow[s] = sd.mobilisation_size / sd.mobilisation_weeks.max(1.0);
-            k.oil_p[s] = front::weekly(sd.oil_rate, 1.0);
-            k.oil_keep[s] = (-1.0 / sd.oil_weeks.max(1.0)).exp();
-        }
-        k.edge_keep = (-1.0 / p.edge_weeks.max(1.0)).exp();
-        k.exhaustion_keep = (-1.0 / p.exhaustion_recovery_weeks.max(1.0)).exp();
-        let rho0 = p.start_force_ratio();
-        k.regime0 = if !p.regimes {
-            Regime::Contested
-        } else if p.calibrated_gain > 0.0 || (p.calibrated_gain == 0.0 && rho0 > 1.0) {
-            Regime::OffensiveFirst
-        } else if p.calibrated_gain < 0.0 || rho0 < 1.0 {
-            Regime::OffensiveSecond
-        } else {
-            Regime::Positional
-        };
-        k.loss0 = loss_factors(p, k.regime0, [0.0; 2]);
     }
 
     /// Aid lines at their starting levels, with weekly fatigue and stop hazard.
@@ -601,7 +518,7 @@ impl Sim {
             let o = 1 - s;
             let (fs, fo) = (p.sides[s].forces, p.sides[o].forces);
             self.k.beta[o] = p.sides[s].casualties_per_week
-                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q) * self.k.loss0[s]);
+                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q) * self.k.front.loss0[s]);
         }
         // Front: the first side gains calibrated_gain at the start, intensity 1.
         let phi0 = front_shape(p.start_force_ratio(), p.defender_advantage, p.gain_steepness);
@@ -643,13 +560,7 @@ impl Sim {
             first_open: None,
             ceasefire_until: None,
             talks_due: false,
-            regime: self.k.regime0,
-            exhaustion: [0.0; 2],
-            preparation: [0.0; 2],
-            edge: [0.0; 2],
-            mobilising: [0.0; 2],
-            oil: [0.0; 2],
-            sanctions: [1.0; 2],
+            front: Front::start(&self.k.front),
         }
     }
 
@@ -676,49 +587,17 @@ impl Sim {
         let sd = &self.p.sides[side];
         let ratio = if self.k.aid0[side] > 0.0 { aid / self.k.aid0[side] } else { 1.0 };
         let off = if st.week < st.offensive[side].1 { st.offensive[side].0 } else { 1.0 };
-        let econ = 1.0 - sd.economy_dependence + sd.economy_dependence * st.economy[side] / self.k.econ0[side];
         sd.effectiveness
             * (1.0 - sd.aid_dependence + sd.aid_dependence * ratio)
             * off
-            * econ
-            * (st.edge[side] - st.exhaustion[side]).exp()
+            * Front::economy_factor(&self.p, &self.k.front, side, st.economy[side])
+            * st.front.edge_factor(side)
     }
 
-    /// The mean weekly movement at intensity 1 in the week's regime: without regimes the
-    /// force-ratio law both ways; in an offensive only toward the attacker, against the
-    /// defender's prepared advantage; none on a positional front.
-    fn regime_drift(&self, st: &State, rho: f64) -> f64 {
-        let p = &self.p;
-        let d = |s: usize| front::prepared_advantage(p.defender_advantage, p.preparation_advantage, st.preparation[s]);
-        let v = self.k.v_front;
-        match st.regime {
-            Regime::Contested => v * front_shape(rho, d(if rho >= 1.0 { 1 } else { 0 }), p.gain_steepness),
-            Regime::Positional => 0.0,
-            Regime::OffensiveFirst => v * front_shape(rho, d(1), p.gain_steepness).max(0.0),
-            Regime::OffensiveSecond => v * front_shape(rho, d(0), p.gain_steepness).min(0.0),
-        }
-    }
-
-    /// What the economy recovers toward: the potential, less the aid it depends on that has
-    /// gone, less the drag of sanctions above the start's level, plus oil-revenue shocks.
-    fn economy_target(&self, st: &State, side: usize, aid: f64) -> f64 {
-        let sd = &self.p.sides[side];
-        let aid_share = if self.k.aid0[side] > 0.0 {
-            1.0 - sd.economy_aid_dependence * (1.0 - aid / self.k.aid0[side])
-        } else {
-            1.0
-        };
-        sd.economy_potential * aid_share - sd.sanctions_drag * (st.sanctions[side] - 1.0) + st.oil[side]
-    }
-
-    /// The cost of a year of war for a side now: heavier on a weaker economy,
-    /// × (E at the start / E)^elasticity.
+    /// The cost of a year of war for a side now (`front::war_cost`: heavier on a weaker
+    /// economy).
     fn war_cost(&self, st: &State, side: usize) -> f64 {
-        let sd = &self.p.sides[side];
-        if sd.economy_cost_elasticity == 0.0 {
-            return sd.war_cost_per_year;
-        }
-        sd.war_cost_per_year * (self.k.econ0[side] / st.economy[side].max(0.01)).powf(sd.economy_cost_elasticity)
+        front::war_cost(&self.p, &self.k.front, side, st.economy[side])
     }
 
     /// Expected mean drift at intensity 1 for a force ratio.
@@ -794,7 +673,7 @@ impl Sim {
             EventKind::Talks => st.talks_due = true,
             EventKind::Sanctions => {
                 if let Some(s) = e.side {
-                    st.sanctions[s] = e.amount.max(0.0);
+                    st.front.set_sanctions(s, e.amount);
                 }
             }
         }
@@ -808,7 +687,7 @@ impl Sim {
         let Some(until) = st.ceasefire_until else { return false };
         if st.week < until {
             let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid, st.regime), true));
+            observer.week(&self.week_view(st, &Fought::quiet(aid, st.front.regime), true));
             return true;
         }
         st.ceasefire_until = None;
@@ -828,7 +707,7 @@ impl Sim {
         let month = self.k.months[t as usize] as usize;
         let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
         let war = self.p.season[month] * fatigue * (1.0 + st.pulse);
-        let regime = st.regime;
+        let regime = st.front.regime;
         let intensity = if regime == Regime::Positional { war * self.p.positional_intensity } else { war };
         st.pulse *= self.p.escalation_decay;
         let aid = [self.aid_received(0), self.aid_received(1)];
@@ -847,7 +726,7 @@ impl Sim {
     /// against prepared defences (`loss_factors`). Draws one normal per side.
     fn attrition(&self, st: &State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> [f64; 2] {
         let p = &self.p;
-        let m = loss_factors(p, st.regime, st.preparation);
+        let m = st.front.loss_factors(p);
         let mut cas = [0.0; 2];
         for (s, c) in cas.iter_mut().enumerate() {
             let o = 1 - s;
@@ -872,7 +751,7 @@ impl Sim {
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
         let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
         let shock: f64 = self.k.shock.sample(rng);
-        let mean_gain = intensity * self.regime_drift(st, rho);
+        let mean_gain = intensity * st.front.drift(p, self.k.v_front, rho);
         let raw_gain = mean_gain + p.front_noise * intensity.sqrt() * shock;
         let new_km2 = (st.km2 + raw_gain).clamp(kmin, kmax);
         let gain = new_km2 - st.km2;
@@ -889,14 +768,13 @@ impl Sim {
         for s in 0..2 {
             let o = 1 - s;
             let sd = &self.p.sides[s];
-            let arriving = st.mobilising[s].min(self.k.mob_flow[s]);
-            st.mobilising[s] -= arriving;
+            let arriving = st.front.arrivals(&self.k.front, s);
             st.forces[s] =
                 (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s] + arriving)
                     .max(0.0);
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
             let damage = self.p.sides[o].strike * war;
-            let target = self.economy_target(st, s, aid[s]);
+            let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]);
             st.economy[s] = (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage)
                 .clamp(0.0, target.max(1.0));
             st.cum_cas[s] += cas[s];
@@ -904,85 +782,20 @@ impl Sim {
         }
     }
 
-    /// The front's operations after the week's fighting (`crate::front`): the attacker's
-    /// culmination grows with its advance and its losses while a side not advancing recovers;
-    /// prepared defences dig in and are overrun by movement; effectiveness edges, mobilisation
-    /// waves and oil-revenue shocks arrive and fade; with regimes, an offensive may start or
-    /// end. Draws, per side with a positive rate: one uniform for an edge, one for a wave,
-    /// one for an oil shock (and one for its sign when it comes); then one uniform for the
-    /// regime when regimes are on.
+    /// The front's operations after the week's fighting (`crate::front`): culmination,
+    /// digging in and the shocks ([`Front::shocks`]), then, with regimes, the regime's next
+    /// step ([`Front::transition`]) from each side's effective force ratio after the week.
     fn operations(&self, st: &mut State, gain: f64, cas: [f64; 2], month: usize, rng: &mut ChaCha8Rng) {
         let p = &self.p;
-        let attacker = match st.regime {
-            Regime::Contested if gain > 0.0 => Some(0),
-            Regime::Contested if gain < 0.0 => Some(1),
-            r => r.attacker(),
-        };
-        for s in 0..2 {
-            if attacker == Some(s) {
-                let advance = if s == 0 { gain } else { -gain }.max(0.0);
-                let lost = cas[s] / st.forces[s].max(1.0);
-                st.exhaustion[s] += p.culmination_per_1000_km2 * advance / 1000.0 + p.culmination_per_force_lost * lost;
-            } else {
-                st.exhaustion[s] *= self.k.exhaustion_keep;
-            }
-            if p.preparation_advantage > 0.0 {
-                st.preparation[s] =
-                    front::dig(st.preparation[s], p.preparation_weeks, gain.abs(), p.preparation_belt_km2);
-            }
-        }
-        for s in 0..2 {
-            let sd = &p.sides[s];
-            st.edge[s] *= self.k.edge_keep;
-            if self.k.edge_p[s] > 0.0 && rng.random::<f64>() < self.k.edge_p[s] {
-                st.edge[s] += self.k.edge_log[s];
-            }
-            if self.k.mob_p[s] > 0.0 && rng.random::<f64>() < self.k.mob_p[s] {
-                st.mobilising[s] += sd.mobilisation_size;
-            }
-            st.oil[s] *= self.k.oil_keep[s];
-            if self.k.oil_p[s] > 0.0 && rng.random::<f64>() < self.k.oil_p[s] {
-                st.oil[s] += if rng.random::<f64>() < 0.5 { sd.oil_size } else { -sd.oil_size };
-            }
-        }
+        st.front.shocks(p, &self.k.front, gain, cas, st.forces, rng);
         if p.regimes {
-            self.transition(st, month, rng);
-        }
-    }
-
-    /// The regime's next step (one uniform). From a positional front each side launches an
-    /// offensive with weekly hazard `offensive_start_per_year` × season × (ρ_s / D_o)^k, ρ_s
-    /// its effective force ratio (culmination, edges, aid and economy included) and D_o the
-    /// other side's prepared advantage; an offensive ends with hazard `offensive_end_per_year`
-    /// ÷ season × (D_o / ρ_a)^k: it stalls as it culminates, and a culminated attacker invites
-    /// the defender's counter-offensive (Clausewitz VII.5: "the reaction follows").
-    fn transition(&self, st: &mut State, month: usize, rng: &mut ChaCha8Rng) {
-        let p = &self.p;
-        let aid = [self.aid_received(0), self.aid_received(1)];
-        let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
-        let rho = [
-            (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
-            (eff[1] * st.forces[1]) / (eff[0] * st.forces[0]).max(1e-9),
-        ];
-        let d = |s: usize| front::prepared_advantage(p.defender_advantage, p.preparation_advantage, st.preparation[s]);
-        let (k, season) = (p.regime_ratio_exponent, p.season[month].max(0.05));
-        let u: f64 = rng.random();
-        match st.regime.attacker() {
-            None => {
-                let h0 = front::weekly(p.offensive_start_per_year, season * front::ratio_term(rho[0], d(1), k));
-                let h1 = front::weekly(p.offensive_start_per_year, season * front::ratio_term(rho[1], d(0), k));
-                if u < h0 {
-                    st.regime = Regime::OffensiveFirst;
-                } else if u < (h0 + h1).min(1.0) {
-                    st.regime = Regime::OffensiveSecond;
-                }
-            }
-            Some(a) => {
-                let h = front::weekly(p.offensive_end_per_year, front::ratio_term(d(1 - a), rho[a], k) / season);
-                if u < h {
-                    st.regime = Regime::Positional;
-                }
-            }
+            let aid = [self.aid_received(0), self.aid_received(1)];
+            let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+            let rho = [
+                (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
+                (eff[1] * st.forces[1]) / (eff[0] * st.forces[0]).max(1e-9),
+            ];
+            st.front.transition(p, rho, p.season[month].max(0.05), rng);
         }
     }
 
@@ -1286,7 +1099,7 @@ impl Sim {
         for w in t + 1..self.p.horizon {
             st.week = w;
             let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid, st.regime), true));
+            observer.week(&self.week_view(st, &Fought::quiet(aid, st.front.regime), true));
         }
         st.week = t;
         Some(self.finish_at_line(st, OutcomeKind::Ceasefire, t))
