@@ -7,7 +7,7 @@ use truce_engine::builtin;
 use truce_engine::load::load_str;
 use truce_engine::params::{Event, Params};
 use truce_engine::scenario::EventKind;
-use truce_engine::sim::{Observer, OutcomeKind, Sim, WeekView};
+use truce_engine::sim::{Observer, Sim, WarState, WeekView};
 
 const SEED: u64 = 20_251_010;
 const RUNS: u64 = 1_000;
@@ -49,7 +49,7 @@ fn ensemble(p: &Params, seed: u64) -> Ensemble {
     for r in 0..RUNS {
         let mut y = Year { econ: None, gain: 0.0 };
         let s = sim.run(seed, r, &mut y);
-        if s.kind == OutcomeKind::CollapseSecond {
+        if s.state == WarState::CollapsedSecond {
             collapsed += 1;
         }
         if let Some(e) = y.econ {

@@ -7,7 +7,7 @@ use crate::charts::{date_str, forecast_charts, run_charts, Chart};
 use serde_json::Value;
 use std::fmt::Write;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 use truce_engine::trace::Trace;
 use truce_forecast::summary::Summary;
 
@@ -103,7 +103,8 @@ const INIT_JS: &str = r#"
 })();
 "#;
 
-fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
+/// A whole self-contained page: the header, the body and the charts it draws.
+pub(crate) fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
     let mut h = String::with_capacity(ECHARTS_JS.len() + body.len() + 200_000);
     let _ = write!(
         h,
@@ -123,7 +124,8 @@ fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
     h
 }
 
-fn chart_cards(charts: &[Chart]) -> String {
+/// A grid of chart cards (title, caption, container).
+pub(crate) fn chart_cards(charts: &[Chart]) -> String {
     let mut s = String::from("<section class=\"grid\">\n");
     for c in charts {
         let _ = writeln!(
@@ -138,7 +140,8 @@ fn chart_cards(charts: &[Chart]) -> String {
     s
 }
 
-fn meta_line(m: &ReportMeta, extra: &[(&str, String)]) -> String {
+/// The line of run metadata under a report's title.
+pub(crate) fn meta_line(m: &ReportMeta, extra: &[(&str, String)]) -> String {
     let mut s = String::from("<div class=\"meta\">");
     let mut item = |k: &str, v: &str| {
         let _ = write!(s, "<span>{k}: <b>{}</b></span>", esc(v));
@@ -325,7 +328,7 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         let _ = write!(b, "<th class=\"num\">{} ({})</th>", esc(&r.label), date_str(s.start.plus_weeks(r.week)));
     }
     b.push_str("</tr></thead><tbody>");
-    for k in OutcomeKind::ALL {
+    for k in WarState::ALL {
         let _ = write!(b, "<tr><td>{}</td>", esc(&k.label(&sides)));
         for r in &s.at {
             match r.outcomes.get(k.name()) {
@@ -402,7 +405,7 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
     let outcome = match &t.outcome {
         Some(o) => format!(
             "{} in week {} ({})",
-            o.kind.label(&l.params.sides.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()),
+            o.state.label(&l.params.sides.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()),
             o.week,
             date_str(o.date)
         ),
