@@ -27,6 +27,8 @@ pub struct WeekRecord {
     pub aid: [f64; 2],
     pub belief_drift: [f64; 2],
     pub intensity: f64,
+    /// Who was on the offensive (`contested` without regimes).
+    pub regime: crate::front::Regime,
     pub range_open: bool,
     pub ceasefire: bool,
     /// The war's state at the end of the week.
@@ -175,6 +177,7 @@ impl Observer for TraceObserver<'_> {
             aid: w.aid,
             belief_drift: w.belief,
             intensity: w.intensity,
+            regime: w.regime,
             range_open: w.range_open,
             ceasefire: w.ceasefire,
             state: w.state,

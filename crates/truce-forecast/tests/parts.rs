@@ -78,7 +78,9 @@ fn wide_ints(json: &str, to_value: bool) -> String {
             let end = i + 1 + b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
             let tok = &json[i..end];
             let frac = b.get(end).is_some_and(|&d| d == b'.' || d == b'e' || d == b'E');
-            if tok.trim_start_matches('-').len() >= 19 && !frac {
+            // Digits right after a '.' are a fraction (0.00012345678901234567), not a wide int.
+            let fraction = i > 0 && b[i - 1] == b'.';
+            if tok.trim_start_matches('-').len() >= 19 && !frac && !fraction {
                 out.extend_from_slice(format!("\"{WIDE}{tok}\"").as_bytes());
             } else {
                 out.extend_from_slice(tok.as_bytes());
