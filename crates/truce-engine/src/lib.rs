@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod calibrate;
 pub mod catalogue;
 pub mod edit;
+pub mod endings;
 pub mod load;
 pub mod outcome;
 pub mod params;

@@ -41,7 +41,7 @@
 
 use crate::params::{Event, Params};
 use crate::scenario::{EventKind, Role};
-use crate::talk::{self, Frontier, Segment};
+use crate::talk::{self, Blocker, Frontier, Segment};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal, StudentT};
@@ -101,6 +101,16 @@ pub struct WeekView {
     pub range_open: bool,
     /// Whether a ceasefire held this week (no fighting).
     pub ceasefire: bool,
+    /// Whether the war was in low activity at the end of the week.
+    pub low_activity: bool,
+    /// The mediator's attention (0–1) after this week's update.
+    pub attention: f64,
+    /// Whether talks were suspended over an indivisible issue at the end of the week.
+    pub suspended: bool,
+    /// Ripeness (0–1) this week: the mutually hurting stalemate.
+    pub ripeness: f64,
+    /// What blocked the talks due this week: `None` when no round was due or a round agreed.
+    pub blocked: Option<Blocker>,
 }
 
 /// A veto player's decision on a proposal.
@@ -115,6 +125,9 @@ pub struct Decision {
     pub accepted: bool,
     /// Whether the deal passes Powell's commitment check for this actor.
     pub commitment_ok: bool,
+    /// The audience cost (≥ 0) of the deal's concessions past the actor's public red lines,
+    /// already counted in `margin`.
+    pub audience: f64,
 }
 
 /// What an observer sees at each talk round.
@@ -140,6 +153,10 @@ pub struct RoundView<'a> {
     pub settled: bool,
     /// Both belligerents accepted the ceasefire fallback.
     pub ceasefire: bool,
+    /// Ripeness (0–1) when the round was held.
+    pub ripeness: f64,
+    /// What blocked the round when it failed (never [`Blocker::NoTalks`]).
+    pub blocked: Option<Blocker>,
 }
 
 /// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
@@ -153,6 +170,9 @@ pub trait Observer {
     fn event(&mut self, _week: u32, _e: &Event) {}
     /// When a ceasefire breaks down (the war resumes that week).
     fn breakdown(&mut self, _week: u32) {}
+    /// When a side's leader is replaced by a non-culpable successor (irregular removal, a
+    /// lost election or a scheduled leadership change).
+    fn leader_change(&mut self, _week: u32, _side: usize) {}
 }
 
 /// An observer that ignores everything.
@@ -183,6 +203,13 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run_index);
     rng
+}
+
+/// The probability of at least one event in a week of a Poisson process with `per_year`
+/// events a year.
+#[inline]
+fn weekly(per_year: f64) -> f64 {
+    -(-per_year / 52.0).exp_m1()
 }
 
 /// x^e with the common exponents of the attrition law done without `powf`.
@@ -217,6 +244,9 @@ pub struct Sim {
     aid_active: Vec<bool>,
     /// No-deal values per issue at the current round (the line for the territorial issue).
     nodeal: Vec<f64>,
+    /// Per actor, the share of its red lines' audience costs that applies at the current
+    /// round (a successor's, lightened by ripeness).
+    audience: Vec<f64>,
     /// What a talk round writes.
     round: RoundBuffers,
     /// Terms of the last run's outcome.
@@ -244,6 +274,9 @@ struct RunConstants {
     nsal: Vec<f64>,
     /// The front's fat-tailed weekly shock.
     shock: StudentT<f64>,
+    /// Weekly factor of the mediator's attention and weekly probability of a new initiative.
+    attention_decay: f64,
+    initiative: f64,
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -284,8 +317,42 @@ struct State {
     rounds: u32,
     breakdowns: u32,
     first_open: Option<u32>,
-    ceasefire_until: Option<u32>,
+    /// The week the ceasefire in force was agreed (it holds from the next week).
+    ceasefire_since: Option<u32>,
     talks_due: bool,
+    /// ln ρ (the effective force ratio) when the ceasefire in force was agreed.
+    ceasefire_lnrho: f64,
+    /// The mediator's attention (0–1), whether talks are suspended over an indivisible
+    /// issue, and the line (index) when the suspension began.
+    attention: f64,
+    suspended: bool,
+    suspended_at: f64,
+    /// This week's ripeness (0–1) and each side's pressure of war.
+    ripeness: f64,
+    pressure: Pressure,
+    /// Whether the war is in low activity, since which week, and ln ρ when it began.
+    low: bool,
+    low_since: u32,
+    low_lnrho: f64,
+    /// Per side: whether the leader who began the war is in office, and the share of the
+    /// side's red lines' audience costs its leader faces.
+    culpable: [bool; 2],
+    leader_audience: [f64; 2],
+    /// What blocked this week's talks, if a round was due and failed or was not held.
+    blocked: Option<Blocker>,
+}
+
+/// How hard the war presses on each side this week (`docs/reference/war-endings.md` §1, §3).
+#[derive(Clone, Copy, Default)]
+struct Pressure {
+    /// Effective cost of a year of war at full intensity, in utility points: the side's cost,
+    /// raised by accumulated destruction and economic crisis, divided by its resolve (raised
+    /// by a culpable leader's gamble for resurrection).
+    cost: [f64; 2],
+    /// Losses: casualties so far / starting forces, plus the economic crisis (0–1).
+    losses: [f64; 2],
+    /// Depth of the economic crisis (0–1).
+    crisis: [f64; 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -332,15 +399,16 @@ struct WarValue {
     mom: f64,
     /// The mediator's weights: capability scaled by momentum.
     leverage: [f64; 2],
+    /// Effective cost of a year of war per side (weighed in Powell's check).
+    cost: [f64; 2],
 }
 
 /// The read-only inputs of one talk round, built once and shared by the proposal, the
 /// amendments, the votes, the ceasefire fallback and the collective forecast.
 struct RoundInputs<'a> {
-    /// Utilities: parameters, positions, normalised saliences, no-deal values, guarantee.
+    /// Utilities: parameters, positions, normalised saliences, no-deal values, guarantee,
+    /// audience costs.
     u: talk::UtilityContext<'a>,
-    /// Resolve per actor (the commitment check weighs costs by it).
-    resolve: &'a [f64],
     war: WarValue,
 }
 
@@ -361,12 +429,15 @@ impl Sim {
                 aid0: [0.0; 2],
                 nsal: vec![0.0; n * m],
                 shock: StudentT::new(3.0).expect("dof 3 is valid"),
+                attention_decay: 1.0,
+                initiative: 0.0,
             },
             pos: vec![0.0; n * m],
             resolve: vec![1.0; n],
             aid_level: vec![0.0; n],
             aid_active: vec![false; n],
             nodeal: vec![0.0; m],
+            audience: vec![1.0; n],
             round: RoundBuffers {
                 deal: vec![0.0; m],
                 amended: vec![0.0; m],
@@ -399,44 +470,52 @@ impl Sim {
         &self.terms
     }
 
-    /// Runs one simulation. `observer` sees every week, round, event and breakdown.
+    /// Runs one simulation. `observer` sees every week, round, event, breakdown and leader
+    /// change.
     ///
     /// Each week, in order: **events**; a **ceasefire week** (no fighting) while a ceasefire
-    /// holds; otherwise **fight**, **learn**, **end?** (collapse, low activity) and, on cadence
-    /// or when an event called for talks, **talk** (settlement, or a ceasefire that starts
-    /// next week). A run still at war at the horizon is a stalemate.
+    /// holds; otherwise **fight**, **learn**, **end?** (collapse), **politics** (leader
+    /// removal), **activity** (low activity begins or flares up), **attention** and, on
+    /// cadence while the mediator is engaged or when something called for talks, **talk**
+    /// (settlement, or a ceasefire that starts next week). A run that reaches the horizon ends
+    /// in the state it is in: a ceasefire in force, low activity, or at war (a stalemate).
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
         self.prepare();
         let mut rng = run_rng(seed, run_index);
         let mut st = self.initial_state();
         while st.week < self.p.horizon {
-            self.events(&mut st, observer);
-            if self.ceasefire_week(&mut st, observer) {
+            st.blocked = None;
+            self.events(&mut st, &mut rng, observer);
+            if self.ceasefire_week(&mut st, &mut rng, observer) {
                 st.week += 1;
                 continue;
             }
             let fought = self.fight(&mut st, &mut rng);
             self.learn(&mut st, &fought);
-            if let Some(kind) = self.end(&mut st, &fought) {
+            if let Some(kind) = self.end(&st) {
                 observer.week(&self.week_view(&st, &fought, false));
                 return self.finish_at_line(&st, kind, st.week);
             }
+            self.pressure(&mut st);
+            self.politics(&mut st, &mut rng, observer);
+            self.activity(&mut st, &fought, &mut rng);
+            self.attention(&mut st, &mut rng);
             let talked =
                 if self.talks_due(&mut st) { self.talk(&mut st, &mut rng, fought.eff, observer) } else { None };
             // The week was fought: a ceasefire agreed in this round starts next week.
             observer.week(&self.week_view(&st, &fought, false));
             match talked {
                 Some(Agreement::Settlement) => return self.summary(&st, OutcomeKind::Settlement, st.week),
-                Some(Agreement::Ceasefire) => {
-                    if let Some(held) = self.start_ceasefire(&mut st, &mut rng, observer) {
-                        return held;
-                    }
-                }
+                Some(Agreement::Ceasefire) => self.start_ceasefire(&mut st, fought.eff),
                 None => {}
             }
             st.week += 1;
         }
-        self.finish_at_line(&st, OutcomeKind::Stalemate, self.p.horizon)
+        match (st.ceasefire_since, st.low) {
+            (Some(agreed), _) => self.finish_at_line(&st, OutcomeKind::Ceasefire, agreed),
+            (None, true) => self.finish_at_line(&st, OutcomeKind::LowActivity, st.low_since),
+            (None, false) => self.finish_at_line(&st, OutcomeKind::Stalemate, self.p.horizon),
+        }
     }
 
     // ---- Setting up a run -------------------------------------------------------------
@@ -463,6 +542,9 @@ impl Sim {
             );
             self.k.months_for = (p.start, p.horizon);
         }
+        let med = &self.p.mediation;
+        self.k.attention_decay = 0.5f64.powf(1.0 / med.half_life_weeks);
+        self.k.initiative = weekly(med.initiative_per_year);
         self.fit_first_week();
     }
 
@@ -536,8 +618,20 @@ impl Sim {
             rounds: 0,
             breakdowns: 0,
             first_open: None,
-            ceasefire_until: None,
+            ceasefire_since: None,
             talks_due: false,
+            ceasefire_lnrho: 0.0,
+            attention: p.mediation.attention_start,
+            suspended: false,
+            suspended_at: 0.0,
+            ripeness: 0.0,
+            pressure: Pressure::default(),
+            low: false,
+            low_since: 0,
+            low_lnrho: 0.0,
+            culpable: [true; 2],
+            leader_audience: [1.0; 2],
+            blocked: None,
         }
     }
 
@@ -574,18 +668,21 @@ impl Sim {
     // ---- Phase: events ------------------------------------------------------------------
 
     /// Applies every scheduled event due by this week, in schedule order.
-    fn events<O: Observer>(&mut self, st: &mut State, observer: &mut O) {
+    fn events<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
         while st.next_event < self.p.events.len() && self.p.events[st.next_event].week <= st.week {
-            self.apply_event(st.next_event, st);
+            self.apply_event(st.next_event, st, rng, observer);
             observer.event(st.week, &self.p.events[st.next_event]);
             st.next_event += 1;
         }
     }
 
     /// One event: aid lines change; elections and leadership changes move positions, resolve
-    /// and (a new leader) the side's belief; offensives raise effectiveness for a while;
-    /// guarantee offers set the guarantee's credibility. All but offensives call for talks.
-    fn apply_event(&mut self, i: usize, st: &mut State) {
+    /// and (a new leader) the side's belief, and a leadership change (or an election the
+    /// incumbent loses: one draw for an election with a turnover probability) brings a
+    /// non-culpable successor; offensives raise effectiveness for a while; guarantee offers
+    /// set the guarantee's credibility. All but offensives call for talks and draw the
+    /// mediator back (attention 1, a suspension lifted).
+    fn apply_event<O: Observer>(&mut self, i: usize, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
         let m = self.p.n_issues();
         let e = &self.p.events[i];
         match e.kind {
@@ -614,18 +711,30 @@ impl Sim {
                     if let Some(r) = e.resolve {
                         self.resolve[a] = r.max(1e-6);
                     }
-                    if e.kind == EventKind::LeadershipChange {
-                        if let Some(s) = self.p.side_of[a] {
-                            if self.p.role[a] == Role::Belligerent {
+                    let side = self.p.side_of[a].filter(|_| self.p.role[a] == Role::Belligerent);
+                    if let Some(s) = side {
+                        let replaced = match e.kind {
+                            EventKind::LeadershipChange => {
                                 let opt = e.optimism.unwrap_or(self.p.sides[s].optimism);
                                 let sign = if s == 0 { 1.0 } else { -1.0 };
                                 st.belief[s] = self.k.drift0 + sign * opt;
                                 st.belief_n[s] = self.p.sides[s].confidence_weeks;
+                                true
                             }
+                            _ if e.turnover > 0.0 => {
+                                let u: f64 = rng.random();
+                                u < e.turnover
+                            }
+                            _ => false,
+                        };
+                        if replaced {
+                            // A scheduled change sets resolve itself when it says so.
+                            let resolve = if e.resolve.is_some() { 1.0 } else { self.p.politics[s].successor_resolve };
+                            self.successor(st, s, resolve, observer);
                         }
                     }
                 }
-                st.talks_due = true;
+                self.call_talks(st);
             }
             EventKind::Offensive => {
                 if let Some(s) = e.side {
@@ -634,38 +743,81 @@ impl Sim {
             }
             EventKind::GuaranteeOffer => {
                 st.guarantee = e.credibility;
-                st.talks_due = true;
+                self.call_talks(st);
             }
-            EventKind::Talks => st.talks_due = true,
+            EventKind::Talks => self.call_talks(st),
         }
+    }
+
+    /// Something calls for talks: a round this week, the mediator's full attention, and an
+    /// end to any suspension.
+    fn call_talks(&self, st: &mut State) {
+        st.talks_due = true;
+        st.attention = 1.0;
+        st.suspended = false;
+    }
+
+    /// Side `s`'s leader is replaced by a non-culpable successor (Croco 2011): the audience
+    /// costs of the side's red lines fall to the successor's share, resolve is scaled by
+    /// `resolve`, and the change calls for talks.
+    fn successor<O: Observer>(&mut self, st: &mut State, s: usize, resolve: f64, observer: &mut O) {
+        let pol = &self.p.politics[s];
+        let a = self.p.sides[s].belligerent;
+        st.culpable[s] = false;
+        st.leader_audience[s] = pol.successor_audience;
+        self.resolve[a] = (self.resolve[a] * resolve).max(1e-6);
+        self.call_talks(st);
+        observer.leader_change(st.week, s);
     }
 
     // ---- The ceasefire week ---------------------------------------------------------------
 
     /// Under a ceasefire nobody fights: observers see the frozen line and `true` comes back.
-    /// In the week it breaks down the ceasefire ends (a breakdown) and the war resumes.
-    fn ceasefire_week<O: Observer>(&self, st: &mut State, observer: &mut O) -> bool {
-        let Some(until) = st.ceasefire_until else { return false };
-        if st.week < until {
+    /// Each week it may break down (one draw): the weekly hazard from the yearly one, lowered
+    /// by credible guarantees (Fortna 2003) and raised by a shift of the effective force ratio
+    /// since the ceasefire was agreed that a guarantee does not offset (Werner 1999; Powell
+    /// 2006). In the week it breaks down the ceasefire ends and the war resumes.
+    fn ceasefire_week<O: Observer>(&self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) -> bool {
+        if st.ceasefire_since.is_none() {
+            return false;
+        }
+        let p = &self.p;
+        let g = st.guarantee;
+        let h_year = (p.ceasefire_breakdown_per_year * (1.0 - g * p.guarantee_breakdown_reduction)).min(0.999_999);
+        let mut rate = -(1.0 - h_year).ln() / 52.0;
+        if p.ceasefire_shift_weight > 0.0 {
+            let aid = [self.aid_received(0), self.aid_received(1)];
+            let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+            let shift = (self.ln_rho(st, eff) - st.ceasefire_lnrho).abs();
+            rate *= (p.ceasefire_shift_weight * shift * (1.0 - g)).min(50.0).exp();
+        }
+        let u: f64 = rng.random();
+        if u >= -(-rate).exp_m1() {
             let aid = [self.aid_received(0), self.aid_received(1)];
             observer.week(&self.week_view(st, &Fought::quiet(aid), true));
             return true;
         }
-        st.ceasefire_until = None;
+        st.ceasefire_since = None;
         st.breakdowns += 1;
+        st.low = false;
+        st.low_weeks = 0;
         observer.breakdown(st.week);
         false
     }
 
     // ---- Phase: fight ---------------------------------------------------------------------
 
-    /// A week of fighting: intensity (season × war fatigue × escalation pulse), attrition,
+    /// A week of fighting: intensity (season × war fatigue × escalation pulse × the
+    /// low-activity factor while the war is in low activity), attrition,
     /// the front, forces and economies, aid fatigue and stops, momentum.
     fn fight(&mut self, st: &mut State, rng: &mut ChaCha8Rng) -> Fought {
         let t = st.week;
         let month = self.k.months[t as usize] as usize;
         let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
-        let intensity = self.p.season[month] * fatigue * (1.0 + st.pulse);
+        // In low activity the war is fought at a fraction of its intensity (the talk phases'
+        // regime, `activity`).
+        let low = if st.low { self.p.low_activity_factor } else { 1.0 };
+        let intensity = self.p.season[month] * fatigue * (1.0 + st.pulse) * low;
         st.pulse *= self.p.escalation_decay;
         let aid = [self.aid_received(0), self.aid_received(1)];
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
@@ -759,10 +911,9 @@ impl Sim {
 
     // ---- Phase: end? --------------------------------------------------------------------
 
-    /// Collapse of a side (forces or economy below its floor, or the front past its
-    /// threshold; the front decides when both apply) or low activity (intensity below the
-    /// floor for long enough). Counts the weeks of low activity.
-    fn end(&self, st: &mut State, f: &Fought) -> Option<OutcomeKind> {
+    /// Collapse of a side: forces or economy below its floor, or the front past its
+    /// threshold (the front decides when both apply). Collapse ends the run.
+    fn end(&self, st: &State) -> Option<OutcomeKind> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
@@ -777,28 +928,150 @@ impl Sim {
         if st.km2 <= p.collapse_first_km2 {
             outcome = Some(OutcomeKind::CollapseFirst);
         }
-        st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
-        if outcome.is_none() && st.low_weeks >= p.low_activity_weeks {
-            outcome = Some(OutcomeKind::LowActivity);
-        }
         outcome
+    }
+
+    // ---- Phase: politics ----------------------------------------------------------------
+
+    /// The pressure of war on each side this week and the ripeness it makes
+    /// (`docs/reference/war-endings.md` §1, §3).
+    ///
+    /// - Losses L = casualties so far / starting forces + crisis, with the crisis
+    ///   x = (E* − E) / E* below the side's crisis level E* (0 above it).
+    /// - Effective cost of a year of war c = c₀ · (1 + w_D · casualties / forces)
+    ///   · (1 + w_x · x) / (resolve · (1 + g · L) while the culpable leader is in office):
+    ///   destruction accumulates (Leventoğlu & Slantchev 2007), a crisis hurts, a culpable
+    ///   leader who fears removal gambles for resurrection (Goemans 2000).
+    /// - Ripeness R = min over sides of stalemate × hurt (Zartman 2000): stalemate = 1 − (the
+    ///   side's believed weekly gain / the gain that is a way to win), within [0, 1]; hurt =
+    ///   pain / (pain + half), pain = c × the activity factor.
+    fn pressure(&self, st: &mut State) {
+        let p = &self.p;
+        let low = if st.low { p.low_activity_factor } else { 1.0 };
+        let mut r = f64::INFINITY;
+        for s in 0..2 {
+            let (sd, pol) = (&p.sides[s], &p.politics[s]);
+            let destruction = st.cum_cas[s] / sd.forces.max(1e-9);
+            let crisis = if pol.crisis_economy > 0.0 {
+                ((pol.crisis_economy - st.economy[s]) / pol.crisis_economy).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let losses = destruction + crisis;
+            let gamble = if st.culpable[s] { 1.0 + pol.gamble * losses } else { 1.0 };
+            let resolve = self.resolve[sd.belligerent] * gamble;
+            let cost = sd.war_cost_per_year
+                * (1.0 + p.ripeness.destruction_weight * destruction)
+                * (1.0 + pol.crisis_weight * crisis)
+                / resolve.max(1e-9);
+            st.pressure.cost[s] = cost;
+            st.pressure.losses[s] = losses;
+            st.pressure.crisis[s] = crisis;
+            let gain = if s == 0 { st.belief[0] } else { -st.belief[1] };
+            let stalemate = (1.0 - gain / p.ripeness.win_km2_per_week).clamp(0.0, 1.0);
+            let pain = cost * low;
+            let hurt = pain / (pain + p.ripeness.hurt_half_per_year);
+            r = r.min(stalemate * hurt);
+        }
+        st.ripeness = r;
+    }
+
+    /// A leader may be removed (one draw per side, first side first): the yearly rate of
+    /// irregular removal rises with losses, rate · exp(w · L) (Chiozza & Goemans 2004; the
+    /// hazard rising with the costs of war, `war-termination.md` §7). A successor is not
+    /// culpable for the war.
+    fn politics<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        for s in 0..2 {
+            let pol = &self.p.politics[s];
+            let u: f64 = rng.random();
+            if pol.removal_per_year <= 0.0 {
+                continue;
+            }
+            let rate = pol.removal_per_year * (pol.removal_loss_weight * st.pressure.losses[s]).min(50.0).exp();
+            if u < weekly(rate) {
+                let resolve = self.p.politics[s].successor_resolve;
+                self.successor(st, s, resolve, observer);
+            }
+        }
+    }
+
+    // ---- Phase: activity ----------------------------------------------------------------
+
+    /// Low activity, a state of the war (`war-termination.md` §6; one draw a week). Fighting
+    /// settles into low activity without agreement when intensity has stayed below the floor
+    /// for long enough, or, at a rate scaled by ripeness, when both sides see no way to win
+    /// and are hurting (mutual exhaustion with a defensive advantage). Low activity flares up
+    /// into high-intensity war at a rate that a shift of the effective force ratio since it
+    /// began raises: rate · exp(w · |Δ ln ρ|).
+    fn activity(&self, st: &mut State, f: &Fought, rng: &mut ChaCha8Rng) {
+        let p = &self.p;
+        let u: f64 = rng.random();
+        let ln_rho = self.ln_rho(st, f.eff);
+        if st.low {
+            let shift = (ln_rho - st.low_lnrho).abs();
+            let rate = p.flare_up_per_year * (p.flare_up_shift_weight * shift).min(50.0).exp();
+            if u < weekly(rate) {
+                st.low = false;
+                st.low_weeks = 0;
+            }
+            return;
+        }
+        st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
+        if st.low_weeks >= p.low_activity_weeks || u < weekly(p.low_activity_onset_per_year * st.ripeness) {
+            st.low = true;
+            st.low_since = st.week;
+            st.low_lnrho = ln_rho;
+        }
+    }
+
+    /// ln of the effective force ratio (first side over second).
+    fn ln_rho(&self, st: &State, eff: [f64; 2]) -> f64 {
+        ((eff[0] * st.forces[0]).max(1e-12) / (eff[1] * st.forces[1]).max(1e-12)).ln()
+    }
+
+    // ---- Phase: attention ---------------------------------------------------------------
+
+    /// The mediator's attention (`war-termination.md` §5.1; one draw a week): it decays by its
+    /// half-life; a new initiative (a new plan, a new envoy) brings it back to 1 and lifts a
+    /// suspension; a battlefield change of `resume_line_points` since a suspension began lifts
+    /// it too; ripeness draws the mediator in (attention at least R).
+    fn attention(&self, st: &mut State, rng: &mut ChaCha8Rng) {
+        let med = &self.p.mediation;
+        st.attention *= self.k.attention_decay;
+        let u: f64 = rng.random();
+        if u < self.k.initiative {
+            st.attention = 1.0;
+            st.suspended = false;
+        }
+        if st.suspended && (self.p.km2_to_index(st.km2) - st.suspended_at).abs() >= med.resume_line_points {
+            st.attention = 1.0;
+            st.suspended = false;
+        }
+        st.attention = st.attention.max(st.ripeness);
     }
 
     // ---- Phase: talk --------------------------------------------------------------------
 
-    /// Whether a talk round is held this week (on cadence, or called by an event); clears
-    /// the call.
+    /// Whether a talk round is held this week, and clears a call for talks: when something
+    /// called for talks, or on cadence while the mediator's attention is at or above its
+    /// threshold and talks are not suspended. A scheduled round that is not held is blocked
+    /// by [`Blocker::NoTalks`].
     fn talks_due(&self, st: &mut State) -> bool {
-        let due = (st.week + 1).is_multiple_of(self.p.cadence) || st.talks_due;
-        if due {
-            st.talks_due = false;
+        let scheduled = (st.week + 1).is_multiple_of(self.p.cadence);
+        let engaged = !st.suspended && st.attention >= self.p.mediation.threshold;
+        let due = st.talks_due || (scheduled && engaged);
+        st.talks_due = false;
+        if scheduled && !due {
+            st.blocked = Some(Blocker::NoTalks);
         }
         due
     }
 
     /// One talk round: the value of war, the mediator's proposal, supporters' amendments,
     /// the veto players' votes with Powell's commitment check, the ceasefire fallback; with
-    /// no agreement, concessions and perhaps an escalation pulse.
+    /// no agreement, the cause that blocked it, concessions, perhaps an escalation pulse
+    /// (one draw), the mediator's frustration, and perhaps a suspension over an indivisible
+    /// issue (one draw).
     fn talk<O: Observer>(
         &mut self,
         st: &mut State,
@@ -808,6 +1081,7 @@ impl Sim {
     ) -> Option<Agreement> {
         st.rounds += 1;
         self.set_nodeal(st);
+        self.set_audience(st);
         let war = self.value_of_war(st, eff);
         let input = RoundInputs {
             u: talk::UtilityContext {
@@ -816,8 +1090,8 @@ impl Sim {
                 nsal: &self.k.nsal,
                 nodeal: &self.nodeal,
                 guarantee: st.guarantee,
+                audience: &self.audience,
             },
-            resolve: &self.resolve,
             war,
         };
         let round = &mut self.round;
@@ -830,7 +1104,11 @@ impl Sim {
         round.amend(&input.u);
         let settled = round.vote(&input, rng);
         let fallback = if settled { None } else { Some(input.ceasefire_vote(rng)) };
-        let ceasefire = fallback.is_some_and(|(_, agreed)| agreed);
+        let ceasefire = fallback.is_some_and(|f| f.agreed);
+        let blocked = match fallback {
+            Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
+            _ => None,
+        };
         observer.round(&RoundView {
             week: st.week,
             proposal: &round.deal,
@@ -839,9 +1117,11 @@ impl Sim {
             range_open: found.range_open,
             values_of_war: war.v,
             decisions: &round.decisions,
-            ceasefire_margins: fallback.map(|(margins, _)| margins),
+            ceasefire_margins: fallback.map(|f| f.margins),
             settled,
             ceasefire,
+            ripeness: st.ripeness,
+            blocked,
         });
         if settled {
             self.terms.copy_from_slice(&round.amended);
@@ -850,13 +1130,43 @@ impl Sim {
         if ceasefire {
             return Some(Agreement::Ceasefire);
         }
+        st.blocked = blocked;
         // A compromise proposal already computed the forecast from these same positions.
         if !compromise {
             round.collective_forecast(&input.u);
         }
-        self.concede(war.mom);
+        self.concede(st, war.mom);
         self.escalate(st, rng);
+        self.after_failure(st, blocked, rng);
         None
+    }
+
+    /// After a failed round the mediator loses some attention; a round blocked by a red line
+    /// or the commitment check (an issue neither side can concede) suspends talks with the
+    /// scenario's probability, until a shock lifts the suspension (one draw, always made).
+    fn after_failure(&self, st: &mut State, blocked: Option<Blocker>, rng: &mut ChaCha8Rng) {
+        let med = &self.p.mediation;
+        st.attention *= 1.0 - med.failure_fatigue;
+        let u: f64 = rng.random();
+        let indivisible = matches!(blocked, Some(Blocker::RedLine | Blocker::Commitment));
+        if indivisible && u < med.suspension_probability {
+            st.suspended = true;
+            st.suspended_at = self.p.km2_to_index(st.km2);
+        }
+    }
+
+    /// The share of each actor's audience costs that applies this round: a belligerent's is
+    /// its leader's (a non-culpable successor's is lower), lightened by ripeness, ×
+    /// (1 − relief · R): under a mutually hurting stalemate a way out can be sold at home
+    /// (Zartman 2000).
+    fn set_audience(&mut self, st: &State) {
+        let relief = 1.0 - self.p.ripeness.audience_relief * st.ripeness;
+        for a in 0..self.p.n_actors() {
+            self.audience[a] = match self.p.side_of[a] {
+                Some(s) if self.p.role[a] == Role::Belligerent => st.leader_audience[s] * relief,
+                _ => 1.0,
+            };
+        }
     }
 
     /// No-deal values of this round: the current line on the territorial issue, the
@@ -871,9 +1181,10 @@ impl Sim {
 
     /// The belligerents' values of war (Fearon's p − c, made dynamic): the utility of the
     /// front each expects after the valuation horizon under its own belief (foreseen aid
-    /// events included), other issues at no deal, less the cost of fighting on (weighted by
-    /// resolve), the risk of the front's spread and the chance of its own collapse. Also the
-    /// prevailing probabilities and the leverage the mediator weighs.
+    /// events included), other issues at no deal, less the cost of fighting on (the week's
+    /// effective cost: destruction, crisis, resolve), the risk of the front's spread and the
+    /// chance of its own collapse, all at the pace of low activity while the war is in it.
+    /// Also the prevailing probabilities and the leverage the mediator weighs.
     fn value_of_war(&self, st: &State, eff: [f64; 2]) -> WarValue {
         let p = &self.p;
         let m = p.n_issues();
@@ -882,7 +1193,9 @@ impl Sim {
         let q = [talk::prevail(rho), 1.0 - talk::prevail(rho)];
         let (exo_loss, ddrift, ev_week) = self.anticipated(st, eff);
         let h = p.valuation_horizon;
-        let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp();
+        // Low activity is expected to last: the front moves and costs accrue at its pace.
+        let low = if st.low { p.low_activity_factor } else { 1.0 };
+        let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp() * low;
         let mut v = [0.0; 2];
         let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
@@ -891,7 +1204,7 @@ impl Sim {
             let after = if ev_week == u32::MAX { 0.0 } else { ((h - (ev_week - st.week) as f64) / h).clamp(0.0, 1.0) };
             let drift = st.belief[s] + ddrift * after;
             let k_hat = (st.km2 + h * fatigue * drift).clamp(kmin, kmax);
-            let sd_w = p.front_noise * noise_var.sqrt();
+            let sd_w = p.front_noise * (noise_var * low).sqrt();
             let sd_k = (h * sd_w * sd_w + h * h * sd_w * sd_w / st.belief_n[s].max(1e-9)).sqrt().max(1e-9);
             let l_hat = p.km2_to_index(k_hat);
             let dl = (p.km2_to_index((k_hat + sd_k).min(kmax)) - p.km2_to_index((k_hat - sd_k).max(kmin))) / 2.0;
@@ -900,7 +1213,7 @@ impl Sim {
                 let x = if k == terr { l_hat } else { self.nodeal[k] };
                 u -= self.k.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0;
             }
-            let cost = h / 52.0 * fatigue * p.sides[s].war_cost_per_year / self.resolve[a];
+            let cost = h / 52.0 * fatigue * st.pressure.cost[s];
             let risk = p.risk[a] * self.k.nsal[a * m + terr] * dl / 100.0;
             let p_collapse = if s == 1 && p.collapse_second_km2.is_finite() {
                 1.0 - norm_cdf((p.collapse_second_km2 - k_hat) / sd_k)
@@ -918,7 +1231,7 @@ impl Sim {
             p.capability[p.sides[0].belligerent] * (p.momentum_leverage * mom).exp(),
             p.capability[p.sides[1].belligerent] * (-p.momentum_leverage * mom).exp(),
         ];
-        WarValue { v, q, exo_loss, mom, leverage }
+        WarValue { v, q, exo_loss, mom, leverage, cost: st.pressure.cost }
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:
@@ -967,9 +1280,10 @@ impl Sim {
     }
 
     /// No deal: positions move toward the round's collective forecast; the side losing
-    /// ground concedes faster, the side gaining hardens (momentum). Public red lines (the
-    /// line itself for actors that follow it) are never crossed.
-    fn concede(&mut self, mom: f64) {
+    /// ground concedes faster, the side gaining hardens (momentum), a side in economic crisis
+    /// concedes faster. Public red lines (the line itself for actors that follow it) are
+    /// never crossed.
+    fn concede(&mut self, st: &State, mom: f64) {
         let p = &self.p;
         let (n, m) = (p.n_actors(), p.n_issues());
         for a in 0..n {
@@ -977,7 +1291,8 @@ impl Sim {
             let rate = match (p.role[a], p.side_of[a]) {
                 (Role::Belligerent, Some(s)) => {
                     let own = if s == 0 { mom } else { -mom };
-                    base * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)
+                    let crisis = 1.0 + p.politics[s].crisis_weight * st.pressure.crisis[s];
+                    (base * crisis * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)).min(1.0)
                 }
                 _ => base,
             };
@@ -1003,33 +1318,12 @@ impl Sim {
 
     // ---- The ceasefire and the end of a run ---------------------------------------------
 
-    /// A ceasefire agreed this week: its breakdown is a geometric waiting time from the weekly
-    /// hazard, which credible guarantees lower (one draw). If it holds to the horizon the
-    /// frozen weeks still reach the observers and the run ends as a ceasefire (returned).
-    fn start_ceasefire<O: Observer>(
-        &mut self,
-        st: &mut State,
-        rng: &mut ChaCha8Rng,
-        observer: &mut O,
-    ) -> Option<RunSummary> {
-        let t = st.week;
-        let g = st.guarantee * self.p.guarantee_breakdown_reduction;
-        let h_year = self.p.ceasefire_breakdown_per_year * (1.0 - g);
-        let h = 1.0 - (1.0 - h_year.min(0.999_999)).powf(1.0 / 52.0);
-        let u: f64 = rng.random();
-        let wait = if h <= 0.0 { u32::MAX } else { ((1.0 - u).ln() / (1.0 - h).ln()).floor().min(1e9) as u32 + 1 };
-        let until = t.saturating_add(wait);
-        if until < self.p.horizon {
-            st.ceasefire_until = Some(until);
-            return None;
-        }
-        for w in t + 1..self.p.horizon {
-            st.week = w;
-            let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
-        }
-        st.week = t;
-        Some(self.finish_at_line(st, OutcomeKind::Ceasefire, t))
+    /// A ceasefire agreed this week: it holds from the next week, and breaks down by the
+    /// weekly hazard of [`Sim::ceasefire_week`], which remembers the balance of this week.
+    fn start_ceasefire(&mut self, st: &mut State, eff: [f64; 2]) {
+        st.ceasefire_since = Some(st.week);
+        st.ceasefire_lnrho = self.ln_rho(st, eff);
+        st.low = false;
     }
 
     /// What the observers see of a week.
@@ -1048,6 +1342,11 @@ impl Sim {
             intensity: f.intensity,
             range_open: st.range_open,
             ceasefire,
+            low_activity: st.low && !ceasefire,
+            attention: st.attention,
+            suspended: st.suspended,
+            ripeness: st.ripeness,
+            blocked: st.blocked,
         }
     }
 
@@ -1074,26 +1373,38 @@ impl Sim {
     }
 }
 
+/// The ceasefire fallback's vote: each belligerent's margin for a freeze at the line, the
+/// audience cost inside it, and its decision.
+#[derive(Clone, Copy)]
+struct Fallback {
+    margins: [f64; 2],
+    /// Audience cost (≥ 0) of freezing the line short of a public red line, in the margin.
+    audience: [f64; 2],
+    accepted: [bool; 2],
+    agreed: bool,
+}
+
 impl RoundInputs<'_> {
     /// The ceasefire fallback: a freeze at the line, voted on by both belligerents, each
     /// accepting with the logistic probability of its margin over war (one draw each, first
-    /// side first). Returns the margins and whether both accepted.
-    fn ceasefire_vote(&self, rng: &mut ChaCha8Rng) -> ([f64; 2], bool) {
+    /// side first).
+    fn ceasefire_vote(&self, rng: &mut ChaCha8Rng) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
-        let mut mg = [0.0; 2];
-        let mut both = true;
+        let mut f = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true };
         for s in 0..2 {
             let a = p.sides[s].belligerent;
             // A freeze accepts the line: conceding it past a public red line costs the same
             // audience cost as a deal would.
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
-            mg[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
-            let pr = 1.0 / (1.0 + (-mg[s] / p.acceptance_noise).exp());
+            f.margins[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
+            f.audience[s] = -terr_aud;
+            let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
             let draw: f64 = rng.random();
-            both &= draw < pr;
+            f.accepted[s] = draw < pr;
+            f.agreed &= f.accepted[s];
         }
-        (mg, both)
+        f
     }
 }
 
@@ -1148,7 +1459,7 @@ impl RoundBuffers {
                 Some(s) => {
                     let deal_loss = u.power_loss(a, &self.amended);
                     let delta = (war.exo_loss[s] + (1.0 - g) * deal_loss - g * p.guarantee_power).max(0.0);
-                    let c = p.sides[s].war_cost_per_year / input.resolve[a];
+                    let c = war.cost[s];
                     let dlt = p.commitment_discount;
                     (war.v[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
                 }
@@ -1159,9 +1470,34 @@ impl RoundBuffers {
             let draw: f64 = rng.random();
             let accepted = commitment_ok && draw < pr;
             all &= accepted;
-            self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok });
+            let audience = -(0..p.n_issues()).map(|k| u.issue_utility_audience(a, k, self.amended[k])).sum::<f64>();
+            self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok, audience });
         }
         all
+    }
+
+    /// Why a round that reached neither a settlement nor a ceasefire failed (the order of
+    /// [`Blocker`]): with some deal beating war for both belligerents, a failed commitment
+    /// check, else a refusal that a red line's audience cost explains, else a veto player's
+    /// margin; with none, a belligerent's refusal of the freeze that a red line explains, else
+    /// no open range.
+    fn blocker(&self, range_open: bool, f: &Fallback) -> Blocker {
+        let red = |margin: f64, audience: f64| margin < 0.0 && audience > 0.0 && margin + audience >= 0.0;
+        if range_open {
+            if self.decisions.iter().any(|d| !d.commitment_ok) {
+                return Blocker::Commitment;
+            }
+            let refused = self.decisions.iter().filter(|d| !d.accepted);
+            if refused.clone().any(|d| red(d.margin, d.audience)) {
+                Blocker::RedLine
+            } else {
+                Blocker::Margin
+            }
+        } else if (0..2).any(|s| !f.accepted[s] && red(f.margins[s], f.audience[s])) {
+            Blocker::RedLine
+        } else {
+            Blocker::NoRange
+        }
     }
 
     /// The collective forecast of current positions (compromise or median) of all but
