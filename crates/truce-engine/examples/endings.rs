@@ -20,7 +20,7 @@ fn main() {
         println!("  {:16} {:.4}", k.name(), p);
     }
     println!("first-end week quartiles by kind:");
-    for k in truce_engine::sim::OutcomeKind::ALL {
+    for k in truce_engine::sim::WarState::ALL {
         let mut w: Vec<u32> = e.first.iter().filter_map(|f| f.filter(|x| x.1 == k).map(|x| x.0)).collect();
         w.sort_unstable();
         if !w.is_empty() {
@@ -29,7 +29,7 @@ fn main() {
         }
     }
     println!("at the horizon:");
-    for k in truce_engine::sim::OutcomeKind::ALL {
+    for k in truce_engine::sim::WarState::ALL {
         let c = e.last.iter().filter(|x| x.0 == k).count();
         println!("  {:16} {:.4}", k.name(), c as f64 / runs as f64);
     }
@@ -37,9 +37,9 @@ fn main() {
     for r in next_year(&e.first, e.horizon) {
         println!("  age {}: {:.3} ({} of {})", r.age, r.p, r.ended, r.at_risk);
     }
-    println!("first ends by year of war (settlement, ceasefire, collapse 1, collapse 2, low activity):");
+    println!("first ends by year of war (low activity, ceasefire, settled, collapse 1, collapse 2):");
     for y in 0..e.horizon.div_ceil(52) {
-        let c: Vec<usize> = truce_engine::sim::OutcomeKind::ALL[..5]
+        let c: Vec<usize> = truce_engine::sim::WarState::ALL[1..]
             .iter()
             .map(|&k| e.first.iter().filter(|f| f.is_some_and(|(w, kind)| kind == k && w / 52 == y)).count())
             .collect();

@@ -3,7 +3,8 @@
 //! termination literature (`docs/reference/war-endings.md`).
 //!
 //! A run's **first end** is the first week it leaves high-intensity war, whichever way: a
-//! ceasefire agreed, a settlement signed, a side's collapse, or the onset of low activity. A
+//! ceasefire agreed, a settlement signed, a side's collapse, or the onset of low activity (the
+//! first week whose [`WarState`] is not fighting: [`crate::outcome::WarEvent::HighIntensityEnded`]). A
 //! war the Correlates of War codes as ended has stopped being fought at war level, so its
 //! duration is compared with the week of the first end (a ceasefire that later breaks down,
 //! or low activity that flares up, still ended the first episode).
@@ -13,16 +14,16 @@
 //! changes no parameter and holds no model logic.
 
 use crate::load::Loaded;
-use crate::sim::{Observer, OutcomeKind, RoundView, Sim, WeekView};
+use crate::sim::{Observer, RoundView, Sim, WarState, WeekView};
 use crate::talk::Blocker;
 use serde::Serialize;
 
 /// Key mixed into the seed for the parameter draws of these statistics.
 pub const PARAM_KEY: u64 = 0xe4d1_46c5_0b5e_7a11;
 
-/// The first end of one run: its week (0-based) and kind; `None` if the run was at war at its
-/// horizon.
-pub type FirstEnd = Option<(u32, OutcomeKind)>;
+/// The first end of one run: its week (0-based) and the state the war entered; `None` if the
+/// run was fighting throughout.
+pub type FirstEnd = Option<(u32, WarState)>;
 
 /// Watches a run for its first end and the causes that blocked its talks.
 #[derive(Default)]
@@ -34,18 +35,15 @@ struct Watch {
 
 impl Observer for Watch {
     fn week(&mut self, w: &WeekView) {
-        if self.first.is_none() && w.low_activity {
-            self.first = Some((w.week, OutcomeKind::LowActivity));
+        if self.first.is_none() && w.state != WarState::Fighting {
+            self.first = Some((w.week, w.state));
         }
         if let Some(b) = w.blocked {
             self.blocked[b.index()] += 1;
         }
     }
-    fn round(&mut self, r: &RoundView<'_>) {
+    fn round(&mut self, _r: &RoundView<'_>) {
         self.rounds += 1;
-        if self.first.is_none() && r.ceasefire {
-            self.first = Some((r.week, OutcomeKind::Ceasefire));
-        }
     }
 }
 
@@ -56,8 +54,8 @@ pub struct Ensemble {
     pub horizon: u32,
     /// Each run's first end.
     pub first: Vec<FirstEnd>,
-    /// How each run ended at its horizon, and the week that outcome began.
-    pub last: Vec<(OutcomeKind, u32)>,
+    /// Each run's state after its last week, and the week that state began.
+    pub last: Vec<(WarState, u32)>,
     /// Talk slots blocked by each cause, over all runs (indexed by [`Blocker::index`]).
     pub blocked: [u64; Blocker::COUNT],
     /// Talk rounds held, over all runs.
@@ -83,12 +81,8 @@ pub fn simulate(l: &Loaded, runs: u64, seed: u64) -> Ensemble {
         l.uncertainty.apply(&mut prng, &mut sampled, sim.params_mut());
         let mut w = Watch::default();
         let s = sim.run(seed, i, &mut w);
-        let first = w.first.or(match s.kind {
-            OutcomeKind::Stalemate => None,
-            k => Some((s.week, k)),
-        });
-        e.first.push(first);
-        e.last.push((s.kind, s.week));
+        e.first.push(w.first);
+        e.last.push((s.state, s.week));
         for (a, b) in e.blocked.iter_mut().zip(w.blocked) {
             *a += b;
         }
@@ -97,18 +91,18 @@ pub fn simulate(l: &Loaded, runs: u64, seed: u64) -> Ensemble {
     e
 }
 
-/// The share of runs whose first end is of each kind ([`OutcomeKind::Stalemate`]: never
-/// ended within the horizon), in [`OutcomeKind::ALL`] order.
-pub fn first_end_shares(first: &[FirstEnd]) -> Vec<(OutcomeKind, f64)> {
+/// The share of runs whose first end entered each state ([`WarState::Fighting`]: never
+/// ended within the horizon), in [`WarState::ALL`] order.
+pub fn first_end_shares(first: &[FirstEnd]) -> Vec<(WarState, f64)> {
     let n = first.len().max(1) as f64;
-    OutcomeKind::ALL
+    WarState::ALL
         .iter()
         .map(|&k| {
             let c = first
                 .iter()
                 .filter(|f| match f {
-                    Some((_, kind)) => *kind == k,
-                    None => k == OutcomeKind::Stalemate,
+                    Some((_, state)) => *state == k,
+                    None => k == WarState::Fighting,
                 })
                 .count();
             (k, c as f64 / n)
@@ -219,7 +213,7 @@ mod tests {
                 let u = (i as f64 + 0.5) / n as f64;
                 let t = lam * (-(1.0 - u).ln()).powf(1.0 / k);
                 let w = (t.ceil() as u32).max(1) - 1;
-                (w < 2000).then_some((w, OutcomeKind::Settlement))
+                (w < 2000).then_some((w, WarState::Settled))
             })
             .collect();
         let (kh, lh) = weibull(&first, 2000);
@@ -239,7 +233,7 @@ mod tests {
                 // Inverse of S(t) = (b / (b + t))^a.
                 let t = b * ((1.0 - u).powf(-1.0 / a) - 1.0);
                 let w = t.floor() as u32;
-                (w < 520).then_some((w, OutcomeKind::Settlement))
+                (w < 520).then_some((w, WarState::Settled))
             })
             .collect();
         let rows = next_year(&first, 520);

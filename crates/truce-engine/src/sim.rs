@@ -23,10 +23,19 @@
 //!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
 //!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement,
 //!    concessions toward the collective forecast with momentum hardening and perhaps an
-//!    escalation pulse. A settlement ends the run; a ceasefire starts the next week with a
-//!    breakdown hazard (and ends the run if it holds to the horizon).
+//!    escalation pulse. A settlement ends the run; a ceasefire is in force from the end of
+//!    the week it was agreed, with a breakdown hazard.
 //!
-//! A run still at war at the horizon ends in stalemate ("neither war nor peace").
+//! Every simulated week reaches the observers with the war's [`WarState`] at its end
+//! (fighting, low activity, ceasefire, settled, a side collapsed). Settlement, collapse and
+//! low activity end a run; a run that reaches its horizon ends in the state it is in
+//! (fighting: "neither war nor peace"; or a ceasefire in force).
+//!
+//! **Horizon independence:** the horizon only says where to stop. Everything a run shows for
+//! weeks before the horizon (states, line, casualties, events, rounds) is the same for any
+//! longer horizon, under the same seed and run index: no draw, table or branch depends on
+//! it (a ceasefire's breakdown week is drawn the same way whether or not it falls after the
+//! horizon).
 //!
 //! Sources: the weekly loop of `docs/reference/war-theory.md` §2 (Wagner 2000; Slantchev
 //! 2003; Smith & Stam 2004; Powell 2006), attrition laws §3 (Lanchester 1916; Helmbold 1961's
@@ -47,14 +56,14 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal, StudentT};
 use serde::Serialize;
 
-pub use crate::outcome::OutcomeKind;
+pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RunSummary {
-    /// How the run ended.
-    pub kind: OutcomeKind,
-    /// Week the outcome began (the horizon for a stalemate).
+    /// How the run ended: the war's state after the run's last week.
+    pub state: WarState,
+    /// Week the final state began; the horizon for a run still fighting at its end.
     pub week: u32,
     /// Area held by the first side at the end (km²).
     pub km2: f64,
@@ -66,7 +75,7 @@ pub struct RunSummary {
     pub costs: [f64; 2],
     /// Talk rounds held.
     pub rounds: u32,
-    /// Ceasefires that broke down before the horizon.
+    /// Ceasefires that broke down before the end of the run.
     pub breakdowns: u32,
     /// First week a talk round found the bargaining range open.
     pub first_open_week: Option<u32>,
@@ -99,10 +108,11 @@ pub struct WeekView {
     pub intensity: f64,
     /// Whether the last talk round found a deal both belligerents prefer to war.
     pub range_open: bool,
-    /// Whether a ceasefire held this week (no fighting).
+    /// Whether a ceasefire held this week (no fighting). False in the week a ceasefire is
+    /// agreed: that week was fought, and the ceasefire is in force from its end.
     pub ceasefire: bool,
-    /// Whether the war was in low activity at the end of the week.
-    pub low_activity: bool,
+    /// The war's state at the end of the week.
+    pub state: WarState,
     /// The mediator's attention (0–1) after this week's update.
     pub attention: f64,
     /// Whether talks were suspended over an indivisible issue at the end of the week.
@@ -162,7 +172,8 @@ pub struct RoundView<'a> {
 /// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
 /// Observers see the run's state and never change it.
 pub trait Observer {
-    /// Once per week, after the week's fight and talk (or a ceasefire week).
+    /// Once per simulated week, after the week's fight and talk (or a ceasefire week), in
+    /// week order with no gaps from week 0 to the run's last week.
     fn week(&mut self, _w: &WeekView) {}
     /// After each talk round's votes (before the week it belongs to).
     fn round(&mut self, _r: &RoundView<'_>) {}
@@ -477,8 +488,8 @@ impl Sim {
     /// holds; otherwise **fight**, **learn**, **end?** (collapse), **politics** (leader
     /// removal), **activity** (low activity begins or flares up), **attention** and, on
     /// cadence while the mediator is engaged or when something called for talks, **talk**
-    /// (settlement, or a ceasefire that starts next week). A run that reaches the horizon ends
-    /// in the state it is in: a ceasefire in force, low activity, or at war (a stalemate).
+    /// (settlement, or a ceasefire in force from the end of the week). A run that reaches the
+    /// horizon ends in the state it is in: a ceasefire in force, low activity, or fighting.
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
         self.prepare();
         let mut rng = run_rng(seed, run_index);
@@ -492,9 +503,9 @@ impl Sim {
             }
             let fought = self.fight(&mut st, &mut rng);
             self.learn(&mut st, &fought);
-            if let Some(kind) = self.end(&st) {
-                observer.week(&self.week_view(&st, &fought, false));
-                return self.finish_at_line(&st, kind, st.week);
+            if let Some(state) = self.end(&st) {
+                observer.week(&self.week_view(&st, &fought, state));
+                return self.finish_at_line(&st, state, st.week);
             }
             self.pressure(&mut st);
             self.politics(&mut st, &mut rng, observer);
@@ -502,19 +513,27 @@ impl Sim {
             self.attention(&mut st, &mut rng);
             let talked =
                 if self.talks_due(&mut st) { self.talk(&mut st, &mut rng, fought.eff, observer) } else { None };
-            // The week was fought: a ceasefire agreed in this round starts next week.
-            observer.week(&self.week_view(&st, &fought, false));
             match talked {
-                Some(Agreement::Settlement) => return self.summary(&st, OutcomeKind::Settlement, st.week),
-                Some(Agreement::Ceasefire) => self.start_ceasefire(&mut st, fought.eff),
-                None => {}
+                Some(Agreement::Settlement) => {
+                    observer.week(&self.week_view(&st, &fought, WarState::Settled));
+                    return self.summary(&st, WarState::Settled, st.week);
+                }
+                Some(Agreement::Ceasefire) => {
+                    // The week was fought; the ceasefire is in force from its end.
+                    self.start_ceasefire(&mut st, fought.eff);
+                    observer.week(&self.week_view(&st, &fought, WarState::Ceasefire));
+                }
+                None => {
+                    let state = if st.low { WarState::LowActivity } else { WarState::Fighting };
+                    observer.week(&self.week_view(&st, &fought, state));
+                }
             }
             st.week += 1;
         }
         match (st.ceasefire_since, st.low) {
-            (Some(agreed), _) => self.finish_at_line(&st, OutcomeKind::Ceasefire, agreed),
-            (None, true) => self.finish_at_line(&st, OutcomeKind::LowActivity, st.low_since),
-            (None, false) => self.finish_at_line(&st, OutcomeKind::Stalemate, self.p.horizon),
+            (Some(agreed), _) => self.finish_at_line(&st, WarState::Ceasefire, agreed),
+            (None, true) => self.finish_at_line(&st, WarState::LowActivity, st.low_since),
+            (None, false) => self.finish_at_line(&st, WarState::Fighting, self.p.horizon),
         }
     }
 
@@ -793,8 +812,7 @@ impl Sim {
         }
         let u: f64 = rng.random();
         if u >= -(-rate).exp_m1() {
-            let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
+            observer.week(&self.quiet_week_view(st));
             return true;
         }
         st.ceasefire_since = None;
@@ -913,20 +931,20 @@ impl Sim {
 
     /// Collapse of a side: forces or economy below its floor, or the front past its
     /// threshold (the front decides when both apply). Collapse ends the run.
-    fn end(&self, st: &State) -> Option<OutcomeKind> {
+    fn end(&self, st: &State) -> Option<WarState> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
             let sd = &p.sides[s];
             if st.forces[s] < sd.collapse_forces_fraction * sd.forces || st.economy[s] < sd.collapse_economy {
-                outcome = Some(if s == 0 { OutcomeKind::CollapseFirst } else { OutcomeKind::CollapseSecond });
+                outcome = Some(WarState::collapsed(s));
             }
         }
         if st.km2 >= p.collapse_second_km2 {
-            outcome = Some(OutcomeKind::CollapseSecond);
+            outcome = Some(WarState::CollapsedSecond);
         }
         if st.km2 <= p.collapse_first_km2 {
-            outcome = Some(OutcomeKind::CollapseFirst);
+            outcome = Some(WarState::CollapsedFirst);
         }
         outcome
     }
@@ -1326,8 +1344,18 @@ impl Sim {
         st.low = false;
     }
 
-    /// What the observers see of a week.
-    fn week_view(&self, st: &State, f: &Fought, ceasefire: bool) -> WeekView {
+    /// What the observers see of a fought week that ended in `state`.
+    fn week_view(&self, st: &State, f: &Fought, state: WarState) -> WeekView {
+        self.view(st, f, state, false)
+    }
+
+    /// What the observers see of a week under a ceasefire (nobody fought).
+    fn quiet_week_view(&self, st: &State) -> WeekView {
+        let aid = [self.aid_received(0), self.aid_received(1)];
+        self.view(st, &Fought::quiet(aid), WarState::Ceasefire, true)
+    }
+
+    fn view(&self, st: &State, f: &Fought, state: WarState, ceasefire: bool) -> WeekView {
         WeekView {
             week: st.week,
             km2: st.km2,
@@ -1342,7 +1370,7 @@ impl Sim {
             intensity: f.intensity,
             range_open: st.range_open,
             ceasefire,
-            low_activity: st.low && !ceasefire,
+            state,
             attention: st.attention,
             suspended: st.suspended,
             ripeness: st.ripeness,
@@ -1351,16 +1379,16 @@ impl Sim {
     }
 
     /// Ends a run without a settlement: the terms are the line and the no-deal values.
-    fn finish_at_line(&mut self, st: &State, kind: OutcomeKind, week: u32) -> RunSummary {
+    fn finish_at_line(&mut self, st: &State, state: WarState, week: u32) -> RunSummary {
         for k in 0..self.p.n_issues() {
             self.terms[k] = if Some(k) == self.p.territorial { self.p.km2_to_index(st.km2) } else { self.p.no_deal[k] };
         }
-        self.summary(st, kind, week)
+        self.summary(st, state, week)
     }
 
-    fn summary(&self, st: &State, kind: OutcomeKind, week: u32) -> RunSummary {
+    fn summary(&self, st: &State, state: WarState, week: u32) -> RunSummary {
         RunSummary {
-            kind,
+            state,
             week,
             km2: st.km2,
             index: self.p.km2_to_index(st.km2),

@@ -28,7 +28,7 @@ use common::*;
 use truce_engine::load::load_str;
 use truce_engine::params::Params;
 use truce_engine::scenario::EventKind;
-use truce_engine::sim::{Observer, OutcomeKind, RoundView, WeekView};
+use truce_engine::sim::{Observer, WarState, RoundView, WeekView};
 
 /// Runs per arm.
 const N: u64 = 4_000;
@@ -38,11 +38,11 @@ fn durations(v: &[Run]) -> Vec<f64> {
 }
 
 fn settled(v: &[Run]) -> Vec<f64> {
-    v.iter().map(|r| ind(r.s.kind == OutcomeKind::Settlement)).collect()
+    v.iter().map(|r| ind(r.s.state == WarState::Settled)).collect()
 }
 
 fn outcome_counts(v: &[Run]) -> Vec<(&'static str, usize)> {
-    OutcomeKind::ALL.iter().map(|k| (k.name(), v.iter().filter(|r| r.s.kind == *k).count())).collect()
+    WarState::ALL.iter().map(|k| (k.name(), v.iter().filter(|r| r.s.state == *k).count())).collect()
 }
 
 /// The "protracted" variant of the theory base: war is cheap (0.05 a year) and priors are
@@ -74,7 +74,7 @@ fn p1_complete_information_settles_at_once() {
     p.amends.iter_mut().for_each(|a| *a = false);
     p.guarantee_credibility = 0.0;
     let v = runs(&p, N, 1);
-    let first = v.iter().filter(|r| r.s.kind == OutcomeKind::Settlement && r.s.rounds == 1).count();
+    let first = v.iter().filter(|r| r.s.state == WarState::Settled && r.s.rounds == 1).count();
     let week = p.cadence - 1;
     let at_week = v.iter().filter(|r| r.s.week == week).count();
     let share = first as f64 / N as f64;
@@ -127,7 +127,7 @@ fn p2_terms_track_the_line_one_for_one() {
         let mut p = base.clone();
         p.start_km2 = p.index_to_km2(line as f64);
         for r in runs(&p, 300, 200 + i as u64) {
-            if r.s.kind == OutcomeKind::Settlement {
+            if r.s.state == WarState::Settled {
                 pts.push((r.s.index, r.terms[k]));
             }
         }
@@ -256,7 +256,7 @@ fn with_ally(cliff: Option<bool>) -> Params {
 #[test]
 fn p9_anticipated_aid_cliff_blocks_settlement() {
     let early = |v: &[Run]| -> Vec<f64> {
-        v.iter().map(|r| ind(r.s.kind == OutcomeKind::Settlement && r.s.week < CLIFF_WEEK)).collect()
+        v.iter().map(|r| ind(r.s.state == WarState::Settled && r.s.week < CLIFF_WEEK)).collect()
     };
     let arms = [("no cliff", None), ("anticipated cliff", Some(true)), ("unforeseen cliff", Some(false))];
     let mut res = Vec::new();
@@ -336,13 +336,13 @@ fn p10_credible_guarantees_help_cheap_talk_does_not() {
     let arm = |name: &str, p: &Params| {
         let v = watched::<Commitment>(p, N, 1000);
         let (failed, rounds) = v.iter().fold((0, 0), |(f, r), (_, o)| (f + o.failed, r + o.rounds));
-        let s: Vec<f64> = v.iter().map(|(s, _)| ind(s.kind == OutcomeKind::Settlement)).collect();
+        let s: Vec<f64> = v.iter().map(|(s, _)| ind(s.state == WarState::Settled)).collect();
         let m = mean_se(&s);
         println!(
             "P10: {name}: Pr(settle) {:.4} ± {:.4}; commitment check failed in {failed} of {rounds} rounds from week {OFFER_WEEK}",
             m.0, m.1
         );
-        (v.iter().map(|(s, _)| (s.kind, s.week, s.rounds)).collect::<Vec<_>>(), s, prop_se(failed, rounds))
+        (v.iter().map(|(s, _)| (s.state, s.week, s.rounds)).collect::<Vec<_>>(), s, prop_se(failed, rounds))
     };
     let mut free = committed(0.0);
     free.power_shift.fill(0.0);
