@@ -14,6 +14,7 @@
 //! changes no parameter and holds no model logic.
 
 use crate::load::Loaded;
+use crate::outcome::EventWeeks;
 use crate::sim::{Observer, RoundView, Sim, WarState, WeekView};
 use crate::talk::Blocker;
 use serde::Serialize;
@@ -29,12 +30,14 @@ pub type FirstEnd = Option<(u32, WarState)>;
 #[derive(Default)]
 struct Watch {
     first: FirstEnd,
+    events: EventWeeks,
     blocked: [u64; Blocker::COUNT],
     rounds: u64,
 }
 
 impl Observer for Watch {
     fn week(&mut self, w: &WeekView) {
+        self.events.observe(w.week, w.state);
         if self.first.is_none() && w.state != WarState::Fighting {
             self.first = Some((w.week, w.state));
         }
@@ -48,12 +51,14 @@ impl Observer for Watch {
 }
 
 /// What an ensemble's runs did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ensemble {
     /// The horizon of every run (weeks).
     pub horizon: u32,
     /// Each run's first end.
     pub first: Vec<FirstEnd>,
+    /// Each run's first week of each reported event (`outcome::WarEvent`).
+    pub events: Vec<EventWeeks>,
     /// Each run's state after its last week, and the week that state began.
     pub last: Vec<(WarState, u32)>,
     /// Talk slots blocked by each cause, over all runs (indexed by [`Blocker::index`]).
@@ -71,6 +76,7 @@ pub fn simulate(l: &Loaded, runs: u64, seed: u64) -> Ensemble {
     let mut e = Ensemble {
         horizon: base.horizon,
         first: Vec::with_capacity(runs as usize),
+        events: Vec::with_capacity(runs as usize),
         last: Vec::with_capacity(runs as usize),
         blocked: [0; Blocker::COUNT],
         rounds: 0,
@@ -82,6 +88,7 @@ pub fn simulate(l: &Loaded, runs: u64, seed: u64) -> Ensemble {
         let mut w = Watch::default();
         let s = sim.run(seed, i, &mut w);
         e.first.push(w.first);
+        e.events.push(w.events);
         e.last.push((s.state, s.week));
         for (a, b) in e.blocked.iter_mut().zip(w.blocked) {
             *a += b;
@@ -108,6 +115,11 @@ pub fn first_end_shares(first: &[FirstEnd]) -> Vec<(WarState, f64)> {
             (k, c as f64 / n)
         })
         .collect()
+}
+
+/// The share of runs in which `event` happened before week `weeks`.
+pub fn event_by(events: &[EventWeeks], event: crate::outcome::WarEvent, weeks: u32) -> f64 {
+    events.iter().filter(|e| e.week(event).is_some_and(|w| w < weeks)).count() as f64 / events.len().max(1) as f64
 }
 
 /// A life-table row: of the runs at war after `age` years, how many ended within the next

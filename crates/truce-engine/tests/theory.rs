@@ -28,7 +28,7 @@ use common::*;
 use truce_engine::load::load_str;
 use truce_engine::params::Params;
 use truce_engine::scenario::EventKind;
-use truce_engine::sim::{Observer, WarState, RoundView, WeekView};
+use truce_engine::sim::{Observer, RoundView, WarState, WeekView};
 
 /// Runs per arm.
 const N: u64 = 4_000;
