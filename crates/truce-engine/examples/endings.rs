@@ -1,7 +1,7 @@
 //! Prints how an ensemble's wars end (first-end shares, P(end within the next year | age), the
 //! Weibull shape, the share over within one and two weeks, what blocked talks):
 //! `cargo run --release -p truce-engine --example endings -- [SCENARIO.toml|name] [runs] [seed]`.
-use truce_engine::endings::{ended_within, first_end_shares, next_year, simulate, weibull};
+use truce_engine::base_rates::{ended_within, first_end_shares, next_year, simulate, weibull};
 use truce_engine::talk::Blocker;
 
 fn main() {

@@ -16,12 +16,12 @@
 // Index loops over parallel struct-of-arrays buffers read more clearly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+pub mod base_rates;
 pub mod builtin;
 pub mod calendar;
 pub mod calibrate;
 pub mod catalogue;
 pub mod edit;
-pub mod endings;
 pub mod load;
 pub mod outcome;
 pub mod params;

@@ -3,11 +3,14 @@
 //! [`Sim::run`] is a short driver over named phases. Each week, in this order:
 //!
 //! 1. **events** — the scenario's scheduled events take effect: aid packages, levels and
-//!    stops; elections and leadership changes (positions, resolve, a new leader's belief);
-//!    offensives; guarantee offers; calls for talks.
+//!    stops; elections and leadership changes (positions, resolve, a new leader's belief; a
+//!    leadership change, or an election the incumbent loses, brings a non-culpable
+//!    successor); offensives; guarantee offers; calls for talks (which draw the mediator back).
 //! 2. **ceasefire week** — while a ceasefire holds nobody fights and the line stays frozen;
-//!    in the week it breaks down the war resumes.
-//! 3. **fight** — intensity (season × war fatigue × escalation pulse); generalised
+//!    each week it may break down (a hazard lowered by guarantees and raised by a shift in the
+//!    balance since it was agreed), and the war resumes that week.
+//! 3. **fight** — intensity (season × war fatigue × escalation pulse, × the low-activity
+//!    factor while the war is in low activity); generalised
 //!    Lanchester attrition with a lognormal shock (Lanchester 1916; Helmbold 1961's
 //!    generalised form, `war-theory.md` §3); a front whose mean weekly movement rises
 //!    monotonically with the effective force ratio, with a defender's advantage, seasonality
@@ -16,26 +19,30 @@
 //! 4. **learn** — each belligerent's belief about the front's drift, a Normal mean updated by
 //!    Bayes' rule with exponential forgetting: fighting reveals information and beliefs
 //!    converge (Wagner 2000; Slantchev 2003; Smith & Stam 2004).
-//! 5. **end?** — collapse of a side (forces, economy or front past a threshold) or low
-//!    activity (intensity below a floor for long enough).
-//! 6. **talk**, on cadence and when an event calls for it ([`crate::talk`]): the value of war
+//! 5. **end?** — collapse of a side (forces, economy or front past a threshold).
+//! 6. **the ways out of a war** ([`endings`](self::endings), `docs/reference/war-endings.md`):
+//!    the pressure of war and ripeness; **politics** (a leader's irregular removal);
+//!    **activity** (low activity begins, or flares up into high-intensity war); the
+//!    mediator's **attention**.
+//! 7. **talk**, when something called for it or on cadence while the mediator is engaged
+//!    ([`crate::talk`]): the value of war
 //!    (Fearon 1995's p − c, made dynamic), the mediator's Nash proposal (Nash
 //!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
-//!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement,
-//!    concessions toward the collective forecast with momentum hardening and perhaps an
-//!    escalation pulse. A settlement ends the run; a ceasefire is in force from the end of
-//!    the week it was agreed, with a breakdown hazard.
+//!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement, the
+//!    cause that blocked the round, concessions toward the collective forecast with momentum
+//!    hardening, perhaps an escalation pulse, the mediator's frustration and perhaps a
+//!    suspension. A settlement ends the run; a ceasefire is in force from the end of the week
+//!    it was agreed.
 //!
 //! Every simulated week reaches the observers with the war's [`WarState`] at its end
-//! (fighting, low activity, ceasefire, settled, a side collapsed). Settlement, collapse and
-//! low activity end a run; a run that reaches its horizon ends in the state it is in
-//! (fighting: "neither war nor peace"; or a ceasefire in force).
+//! (fighting, low activity, ceasefire, settled, a side collapsed). Settlement and collapse
+//! end a run; a run that reaches its horizon ends in the state it is in (fighting: "neither
+//! war nor peace"; low activity; or a ceasefire in force).
 //!
 //! **Horizon independence:** the horizon only says where to stop. Everything a run shows for
 //! weeks before the horizon (states, line, casualties, events, rounds) is the same for any
 //! longer horizon, under the same seed and run index: no draw, table or branch depends on
-//! it (a ceasefire's breakdown week is drawn the same way whether or not it falls after the
-//! horizon).
+//! it (a ceasefire's breakdown is drawn week by week).
 //!
 //! Sources: the weekly loop of `docs/reference/war-theory.md` §2 (Wagner 2000; Slantchev
 //! 2003; Smith & Stam 2004; Powell 2006), attrition laws §3 (Lanchester 1916; Helmbold 1961's
@@ -43,10 +50,13 @@
 //!
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
-//! `seed` on stream `run_index`, and draws happen in a fixed order (per week: one normal per
-//! side for attrition, one Student-t for the front, one uniform per active aid line; per talk
-//! round: one per veto player, one per belligerent for a ceasefire, one for escalation; one
-//! for a ceasefire's breakdown). Phases must never draw out of this order or allocate.
+//! `seed` on stream `run_index`, and draws happen in a fixed order (per event: one for an
+//! election with a turnover probability; per ceasefire week: one for its breakdown; per
+//! fought week: one normal per side for attrition, one Student-t for the front, one uniform
+//! per active aid line, then one per side for a leader's removal, one for low activity, one
+//! for a new mediation initiative; per talk round: one per veto player, one per belligerent
+//! for a ceasefire, one for escalation, one for a suspension
+//! of talks). Phases must never draw out of this order or allocate.
 
 use crate::params::{Event, Params};
 use crate::scenario::{EventKind, Role};
@@ -57,6 +67,9 @@ use rand_distr::{Distribution, StandardNormal, StudentT};
 use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
+
+mod endings;
+use endings::{weekly, Pressure};
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -216,13 +229,6 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
-/// The probability of at least one event in a week of a Poisson process with `per_year`
-/// events a year.
-#[inline]
-fn weekly(per_year: f64) -> f64 {
-    -(-per_year / 52.0).exp_m1()
-}
-
 /// x^e with the common exponents of the attrition law done without `powf`.
 #[inline]
 fn pow(x: f64, e: f64) -> f64 {
@@ -351,19 +357,6 @@ struct State {
     leader_audience: [f64; 2],
     /// What blocked this week's talks, if a round was due and failed or was not held.
     blocked: Option<Blocker>,
-}
-
-/// How hard the war presses on each side this week (`docs/reference/war-endings.md` §1, §3).
-#[derive(Clone, Copy, Default)]
-struct Pressure {
-    /// Effective cost of a year of war at full intensity, in utility points: the side's cost,
-    /// raised by accumulated destruction and economic crisis, divided by its resolve (raised
-    /// by a culpable leader's gamble for resurrection).
-    cost: [f64; 2],
-    /// Losses: casualties so far / starting forces, plus the economic crisis (0–1).
-    losses: [f64; 2],
-    /// Depth of the economic crisis (0–1).
-    crisis: [f64; 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -768,27 +761,6 @@ impl Sim {
         }
     }
 
-    /// Something calls for talks: a round this week, the mediator's full attention, and an
-    /// end to any suspension.
-    fn call_talks(&self, st: &mut State) {
-        st.talks_due = true;
-        st.attention = 1.0;
-        st.suspended = false;
-    }
-
-    /// Side `s`'s leader is replaced by a non-culpable successor (Croco 2011): the audience
-    /// costs of the side's red lines fall to the successor's share, resolve is scaled by
-    /// `resolve`, and the change calls for talks.
-    fn successor<O: Observer>(&mut self, st: &mut State, s: usize, resolve: f64, observer: &mut O) {
-        let pol = &self.p.politics[s];
-        let a = self.p.sides[s].belligerent;
-        st.culpable[s] = false;
-        st.leader_audience[s] = pol.successor_audience;
-        self.resolve[a] = (self.resolve[a] * resolve).max(1e-6);
-        self.call_talks(st);
-        observer.leader_change(st.week, s);
-    }
-
     // ---- The ceasefire week ---------------------------------------------------------------
 
     /// Under a ceasefire nobody fights: observers see the frozen line and `true` comes back.
@@ -949,125 +921,6 @@ impl Sim {
         outcome
     }
 
-    // ---- Phase: politics ----------------------------------------------------------------
-
-    /// The pressure of war on each side this week and the ripeness it makes
-    /// (`docs/reference/war-endings.md` §1, §3).
-    ///
-    /// - Losses L = casualties so far / starting forces + crisis, with the crisis
-    ///   x = (E* − E) / E* below the side's crisis level E* (0 above it).
-    /// - Effective cost of a year of war c = c₀ · (1 + w_D · casualties / forces)
-    ///   · (1 + w_x · x) / (resolve · (1 + g · L) while the culpable leader is in office):
-    ///   destruction accumulates (Leventoğlu & Slantchev 2007), a crisis hurts, a culpable
-    ///   leader who fears removal gambles for resurrection (Goemans 2000).
-    /// - Ripeness R = min over sides of stalemate × hurt (Zartman 2000): stalemate = 1 − (the
-    ///   side's believed weekly gain / the gain that is a way to win), within [0, 1]; hurt =
-    ///   pain / (pain + half), pain = c × the activity factor.
-    fn pressure(&self, st: &mut State) {
-        let p = &self.p;
-        let low = if st.low { p.low_activity_factor } else { 1.0 };
-        let mut r = f64::INFINITY;
-        for s in 0..2 {
-            let (sd, pol) = (&p.sides[s], &p.politics[s]);
-            let destruction = st.cum_cas[s] / sd.forces.max(1e-9);
-            let crisis = if pol.crisis_economy > 0.0 {
-                ((pol.crisis_economy - st.economy[s]) / pol.crisis_economy).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let losses = destruction + crisis;
-            let gamble = if st.culpable[s] { 1.0 + pol.gamble * losses } else { 1.0 };
-            let resolve = self.resolve[sd.belligerent] * gamble;
-            let cost = sd.war_cost_per_year
-                * (1.0 + p.ripeness.destruction_weight * destruction)
-                * (1.0 + pol.crisis_weight * crisis)
-                / resolve.max(1e-9);
-            st.pressure.cost[s] = cost;
-            st.pressure.losses[s] = losses;
-            st.pressure.crisis[s] = crisis;
-            let gain = if s == 0 { st.belief[0] } else { -st.belief[1] };
-            let stalemate = (1.0 - gain / p.ripeness.win_km2_per_week).clamp(0.0, 1.0);
-            let pain = cost * low;
-            let hurt = pain / (pain + p.ripeness.hurt_half_per_year);
-            r = r.min(stalemate * hurt);
-        }
-        st.ripeness = r;
-    }
-
-    /// A leader may be removed (one draw per side, first side first): the yearly rate of
-    /// irregular removal rises with losses, rate · exp(w · L) (Chiozza & Goemans 2004; the
-    /// hazard rising with the costs of war, `war-termination.md` §7). A successor is not
-    /// culpable for the war.
-    fn politics<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
-        for s in 0..2 {
-            let pol = &self.p.politics[s];
-            let u: f64 = rng.random();
-            if pol.removal_per_year <= 0.0 {
-                continue;
-            }
-            let rate = pol.removal_per_year * (pol.removal_loss_weight * st.pressure.losses[s]).min(50.0).exp();
-            if u < weekly(rate) {
-                let resolve = self.p.politics[s].successor_resolve;
-                self.successor(st, s, resolve, observer);
-            }
-        }
-    }
-
-    // ---- Phase: activity ----------------------------------------------------------------
-
-    /// Low activity, a state of the war (`war-termination.md` §6; one draw a week). Fighting
-    /// settles into low activity without agreement when intensity has stayed below the floor
-    /// for long enough, or, at a rate scaled by ripeness, when both sides see no way to win
-    /// and are hurting (mutual exhaustion with a defensive advantage). Low activity flares up
-    /// into high-intensity war at a rate that a shift of the effective force ratio since it
-    /// began raises: rate · exp(w · |Δ ln ρ|).
-    fn activity(&self, st: &mut State, f: &Fought, rng: &mut ChaCha8Rng) {
-        let p = &self.p;
-        let u: f64 = rng.random();
-        let ln_rho = self.ln_rho(st, f.eff);
-        if st.low {
-            let shift = (ln_rho - st.low_lnrho).abs();
-            let rate = p.flare_up_per_year * (p.flare_up_shift_weight * shift).min(50.0).exp();
-            if u < weekly(rate) {
-                st.low = false;
-                st.low_weeks = 0;
-            }
-            return;
-        }
-        st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
-        if st.low_weeks >= p.low_activity_weeks || u < weekly(p.low_activity_onset_per_year * st.ripeness) {
-            st.low = true;
-            st.low_since = st.week;
-            st.low_lnrho = ln_rho;
-        }
-    }
-
-    /// ln of the effective force ratio (first side over second).
-    fn ln_rho(&self, st: &State, eff: [f64; 2]) -> f64 {
-        ((eff[0] * st.forces[0]).max(1e-12) / (eff[1] * st.forces[1]).max(1e-12)).ln()
-    }
-
-    // ---- Phase: attention ---------------------------------------------------------------
-
-    /// The mediator's attention (`war-termination.md` §5.1; one draw a week): it decays by its
-    /// half-life; a new initiative (a new plan, a new envoy) brings it back to 1 and lifts a
-    /// suspension; a battlefield change of `resume_line_points` since a suspension began lifts
-    /// it too; ripeness draws the mediator in (attention at least R).
-    fn attention(&self, st: &mut State, rng: &mut ChaCha8Rng) {
-        let med = &self.p.mediation;
-        st.attention *= self.k.attention_decay;
-        let u: f64 = rng.random();
-        if u < self.k.initiative {
-            st.attention = 1.0;
-            st.suspended = false;
-        }
-        if st.suspended && (self.p.km2_to_index(st.km2) - st.suspended_at).abs() >= med.resume_line_points {
-            st.attention = 1.0;
-            st.suspended = false;
-        }
-        st.attention = st.attention.max(st.ripeness);
-    }
-
     // ---- Phase: talk --------------------------------------------------------------------
 
     /// Whether a talk round is held this week, and clears a call for talks: when something
@@ -1157,34 +1010,6 @@ impl Sim {
         self.escalate(st, rng);
         self.after_failure(st, blocked, rng);
         None
-    }
-
-    /// After a failed round the mediator loses some attention; a round blocked by a red line
-    /// or the commitment check (an issue neither side can concede) suspends talks with the
-    /// scenario's probability, until a shock lifts the suspension (one draw, always made).
-    fn after_failure(&self, st: &mut State, blocked: Option<Blocker>, rng: &mut ChaCha8Rng) {
-        let med = &self.p.mediation;
-        st.attention *= 1.0 - med.failure_fatigue;
-        let u: f64 = rng.random();
-        let indivisible = matches!(blocked, Some(Blocker::RedLine | Blocker::Commitment));
-        if indivisible && u < med.suspension_probability {
-            st.suspended = true;
-            st.suspended_at = self.p.km2_to_index(st.km2);
-        }
-    }
-
-    /// The share of each actor's audience costs that applies this round: a belligerent's is
-    /// its leader's (a non-culpable successor's is lower), lightened by ripeness, ×
-    /// (1 − relief · R): under a mutually hurting stalemate a way out can be sold at home
-    /// (Zartman 2000).
-    fn set_audience(&mut self, st: &State) {
-        let relief = 1.0 - self.p.ripeness.audience_relief * st.ripeness;
-        for a in 0..self.p.n_actors() {
-            self.audience[a] = match self.p.side_of[a] {
-                Some(s) if self.p.role[a] == Role::Belligerent => st.leader_audience[s] * relief,
-                _ => 1.0,
-            };
-        }
     }
 
     /// No-deal values of this round: the current line on the territorial issue, the
@@ -1502,30 +1327,6 @@ impl RoundBuffers {
             self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok, audience });
         }
         all
-    }
-
-    /// Why a round that reached neither a settlement nor a ceasefire failed (the order of
-    /// [`Blocker`]): with some deal beating war for both belligerents, a failed commitment
-    /// check, else a refusal that a red line's audience cost explains, else a veto player's
-    /// margin; with none, a belligerent's refusal of the freeze that a red line explains, else
-    /// no open range.
-    fn blocker(&self, range_open: bool, f: &Fallback) -> Blocker {
-        let red = |margin: f64, audience: f64| margin < 0.0 && audience > 0.0 && margin + audience >= 0.0;
-        if range_open {
-            if self.decisions.iter().any(|d| !d.commitment_ok) {
-                return Blocker::Commitment;
-            }
-            let refused = self.decisions.iter().filter(|d| !d.accepted);
-            if refused.clone().any(|d| red(d.margin, d.audience)) {
-                Blocker::RedLine
-            } else {
-                Blocker::Margin
-            }
-        } else if (0..2).any(|s| !f.accepted[s] && red(f.margins[s], f.audience[s])) {
-            Blocker::RedLine
-        } else {
-            Blocker::NoRange
-        }
     }
 
     /// The collective forecast of current positions (compromise or median) of all but

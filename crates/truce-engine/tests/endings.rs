@@ -13,8 +13,8 @@
 //! the assertion states the target, the measured value and the margin held instead (see the
 //! comments): those are the gaps a calibration issue must close by mechanism, not by tuning.
 
+use truce_engine::base_rates::{ended_within, event_by, first_end_shares, next_year, simulate, weibull, Ensemble};
 use truce_engine::builtin;
-use truce_engine::endings::{ended_within, event_by, first_end_shares, next_year, simulate, weibull, Ensemble};
 use truce_engine::load::load_str;
 use truce_engine::outcome::{WarEvent, WarState};
 
