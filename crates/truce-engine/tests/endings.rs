@@ -112,3 +112,20 @@ fn ukraine_no_end_is_impossible_within_36_months() {
         / e.events.len() as f64;
     assert!(collapse >= 0.01, "collapse of either side by 36 months: {collapse:.4}");
 }
+
+/// COW (data/wars/README.md): 35.8% of wars end within 90 days, 52.6% within 182, 68.4%
+/// within 365, median 162 days. Tolerance: within 15 percentage points at 13, 26 and 52
+/// weeks; median 10–40 weeks. (Moved from truce-forecast's ensemble tests: a war's end in
+/// COW's sense is its first end, which the forecast's final-state incidence does not date —
+/// a ceasefire that breaks down, or low activity that flares up, is not a final state.)
+#[test]
+fn generic_war_durations_near_cow_base_rates() {
+    let e = ensemble("generic-interstate");
+    for (w, cow) in [(13u32, 0.358), (26, 0.526), (52, 0.684)] {
+        let p = ended_within(&e.first, w);
+        println!("ended by week {w}: {p:.3} vs COW {cow}");
+        assert!((p - cow).abs() < 0.15, "ended by week {w}: {p:.3} vs COW {cow}");
+    }
+    let median = (1..=e.horizon).find(|&w| ended_within(&e.first, w) >= 0.5).unwrap();
+    assert!((10..=40).contains(&median), "median duration {median} weeks vs COW 162 days ≈ 23 weeks");
+}

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use truce_engine::load::Loaded;
 use truce_engine::params::Params;
 use truce_engine::sim::{Observer, RunSummary, Sim, WarState, WeekView};
+use truce_engine::talk::Blocker;
 
 /// Key mixed into the seed for the parameter draws, so that run `i`'s parameters and its
 /// simulation come from different, independent ChaCha8 keys.
@@ -93,6 +94,10 @@ pub struct ForecastAggregate {
     /// Per week: runs at war, and runs at war whose last talk round found the range open.
     pub at_war: Vec<u64>,
     pub range_open: Vec<u64>,
+    /// Per week, talk slots that agreed nothing, by the cause that blocked them
+    /// (`truce_engine::talk::Blocker`, [`Blocker::COUNT`] counts per week, in
+    /// [`Blocker::ALL`] order): the forecast's "why" table.
+    pub blocked: Vec<u64>,
     pub rounds: FixedSum,
     pub breakdowns: u64,
     pub ranks: RankSample,
@@ -126,6 +131,7 @@ impl ForecastAggregate {
             casualties: cas_hi.iter().map(|&hi| Histogram::new(0.0, hi, CASUALTY_BINS)).collect(),
             at_war: vec![0; h as usize],
             range_open: vec![0; h as usize],
+            blocked: vec![0; h as usize * Blocker::COUNT],
             rounds: FixedSum::new(),
             breakdowns: 0,
             ranks: RankSample::new(RANK_RUNS, l.uncertainty.len(), RANK_OUTCOMES.len()),
@@ -160,6 +166,9 @@ impl ForecastAggregate {
         for (a, b) in next.range_open.iter_mut().zip(&o.range_open) {
             *a += b;
         }
+        for (a, b) in next.blocked.iter_mut().zip(&o.blocked) {
+            *a += b;
+        }
         next.rounds.merge(&o.rounds);
         next.breakdowns += o.breakdowns;
         next.ranks.merge(&o.ranks)?;
@@ -174,6 +183,7 @@ struct RunObserver<'a> {
     km2: &'a mut WeekHistograms,
     at_war: &'a mut [u64],
     range_open: &'a mut [u64],
+    blocked: &'a mut [u64],
     last_week: Option<u32>,
     last_km2: f64,
 }
@@ -189,6 +199,9 @@ impl Observer for RunObserver<'_> {
             if w.range_open {
                 self.range_open[w.week as usize] += 1;
             }
+        }
+        if let Some(b) = w.blocked {
+            self.blocked[w.week as usize * Blocker::COUNT + b.index()] += 1;
         }
         self.last_week = Some(w.week);
         self.last_km2 = w.km2;
@@ -218,6 +231,7 @@ fn run_task(
                 km2: &mut agg.km2,
                 at_war: &mut agg.at_war,
                 range_open: &mut agg.range_open,
+                blocked: &mut agg.blocked,
                 last_week: None,
                 last_km2: base.start_km2,
             };

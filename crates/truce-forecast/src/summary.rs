@@ -37,6 +37,21 @@ pub struct HorizonRow {
 }
 
 /// Distribution of settlement terms on one issue.
+/// The "why" table at one reported horizon: of the talk slots in the weeks since the previous
+/// horizon (from week 0 for the first) that agreed nothing — in runs still at war in those
+/// weeks — the share blocked by each cause (`truce_engine::talk::Blocker`; shares sum to 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhyRow {
+    pub label: String,
+    /// First week after the period (the period is weeks `from` … `week` − 1).
+    pub week: u32,
+    pub from: u32,
+    /// Talk slots blocked in the period, over all runs.
+    pub slots: u64,
+    /// Share of those slots per cause (JSON name of the cause).
+    pub shares: BTreeMap<String, f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermSummary {
     pub n: u64,
@@ -97,6 +112,8 @@ pub struct Summary {
     /// Outcome probabilities at the horizon.
     pub outcomes: BTreeMap<String, Prob>,
     pub at: Vec<HorizonRow>,
+    /// Why talks failed, per reported horizon (the rows of `at`).
+    pub why: Vec<WhyRow>,
     pub cumulative: Vec<CumulativeRow>,
     pub terms: BTreeMap<String, TermSummary>,
     pub km2_quantiles: Vec<KmRow>,
@@ -162,6 +179,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         }
     }
     at.push(HorizonRow { label: "horizon".into(), week: h, outcomes: prob_at(last) });
+    let why = why_rows(a, &at);
     let cumulative = (0..h)
         .map(|w| {
             let mut p = BTreeMap::new();
@@ -256,6 +274,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         sides: a.sides.clone(),
         outcomes: prob_at(last),
         at,
+        why,
         cumulative,
         terms,
         km2_quantiles,
@@ -268,4 +287,32 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         interrupted,
         resolution,
     }
+}
+
+/// The "why" rows for the reported horizons `at` (exact counts; shares rounded).
+fn why_rows(a: &ForecastAggregate, at: &[HorizonRow]) -> Vec<WhyRow> {
+    use truce_engine::talk::Blocker;
+    let n = Blocker::COUNT;
+    let mut from = 0u32;
+    let mut out = Vec::with_capacity(at.len());
+    for r in at {
+        let to = r.week.min(a.horizon).max(from);
+        let mut counts = [0u64; Blocker::COUNT];
+        for w in from as usize..to as usize {
+            for (c, x) in counts.iter_mut().zip(&a.blocked[w * n..(w + 1) * n]) {
+                *c += x;
+            }
+        }
+        let slots: u64 = counts.iter().sum();
+        let shares = Blocker::ALL
+            .iter()
+            .map(|b| {
+                let v = if slots > 0 { counts[b.index()] as f64 / slots as f64 } else { 0.0 };
+                (b.name().to_string(), round6(v))
+            })
+            .collect();
+        out.push(WhyRow { label: r.label.clone(), week: to, from, slots, shares });
+        from = to;
+    }
+    out
 }

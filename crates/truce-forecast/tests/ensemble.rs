@@ -89,17 +89,7 @@ fn standard_errors_shrink_like_one_over_root_n() {
     assert!((se1 / se4 - 4.0).abs() < 0.6, "ratio {}", se1 / se4);
 }
 
-/// The generic scenario against the Correlates of War inter-state wars (data/wars/README.md):
-/// 35.8% of wars end within 90 days, 52.6% within 182, 68.4% within 365, median 162 days.
-/// Tolerance: within 15 percentage points at 13, 26 and 52 weeks; median 10–40 weeks.
-#[test]
-fn generic_war_durations_near_cow_base_rates() {
-    let (l, text) = loaded("generic-interstate");
-    let a = forecast(&l, &text, 1, 0, 8000, 2, 4096);
-    let ended = |w: u32| 1.0 - a.incidence.ongoing(w - 1);
-    for (w, cow) in [(13u32, 0.358), (26, 0.526), (52, 0.684)] {
-        assert!((ended(w) - cow).abs() < 0.15, "ended by week {w}: {:.3} vs COW {cow}", ended(w));
-    }
-    let median = (1..=a.horizon).find(|&w| ended(w) >= 0.5).unwrap();
-    assert!((10..=40).contains(&median), "median duration {median} weeks vs COW 162 days ≈ 23 weeks");
-}
+// The generic scenario's durations against the Correlates of War are tested on the war's first
+// end (the first week it leaves high-intensity war) in `truce-engine/tests/endings.rs`: the
+// forecast's incidence dates final states, and a ceasefire that breaks down or low activity
+// that flares up is not one.
