@@ -338,6 +338,20 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
         }
     }
     writeln!(w)?;
+    writeln!(w, "Why talks failed (share of blocked talk slots, runs at war in the period)")?;
+    write!(w, "  {:<12} {:>9}", "period to", "slots")?;
+    for b in truce_engine::talk::Blocker::ALL {
+        write!(w, " {:>12}", b.name())?;
+    }
+    writeln!(w)?;
+    for r in s.why.iter().filter(|r| r.week > r.from) {
+        write!(w, "  {:<12} {:>9}", r.label, r.slots)?;
+        for b in truce_engine::talk::Blocker::ALL {
+            write!(w, " {:>11.0}%", 100.0 * r.shares[b.name()])?;
+        }
+        writeln!(w)?;
+    }
+    writeln!(w)?;
     write!(w, "Bargaining range open (share of runs at war):")?;
     for r in s.range_open.iter().filter(|r| r.week % 26 == 25) {
         write!(w, "  wk {} {:.0}%", r.week + 1, 100.0 * r.share_open)?;

@@ -17,6 +17,7 @@
 // Index loops over parallel struct-of-arrays buffers read more clearly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+pub mod base_rates;
 pub mod builtin;
 pub mod calendar;
 pub mod calibrate;

@@ -112,6 +112,16 @@ pub struct Scenario {
     pub events: Vec<EventSpec>,
     #[serde(default)]
     pub termination: Termination,
+    /// Mediator attention: when talks are held (`docs/reference/war-endings.md` §2).
+    #[serde(default)]
+    pub mediation: Mediation,
+    /// Ripeness: the mutually hurting stalemate (`docs/reference/war-endings.md` §1).
+    #[serde(default)]
+    pub ripeness: Ripeness,
+    /// Domestic politics per side id: leader removal, culpability, economic crisis
+    /// (`docs/reference/war-endings.md` §3).
+    #[serde(default)]
+    pub politics: BTreeMap<String, PoliticsSpec>,
     /// Distributions per parameter path, for ensembles (`truce forecast`):
     /// `"path" = { dist = "normal", mean = 85, sd = 15, source = "..." }`.
     #[serde(default)]
@@ -557,6 +567,10 @@ pub struct Protocol {
     /// origin ([`crate::redate`]) holds no talk rounds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Date>,
+    /// How strongly a shift in the balance since a ceasefire began raises its breakdown
+    /// hazard: × exp(w · |Δ ln ρ| · (1 − guarantee)) (Werner 1999; Powell 2006).
+    #[serde(default)]
+    pub ceasefire_shift_weight: Num,
 }
 
 fn discount() -> Num {
@@ -618,11 +632,16 @@ pub struct EventSpec {
     /// to an earlier origin ([`crate::redate`]) keeps only events known by then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced: Option<Date>,
+    /// An election of a belligerent: the probability that the incumbent loses and a
+    /// non-culpable successor takes over (Croco 2011).
+    #[serde(default)]
+    pub turnover: Option<Num>,
     #[serde(default)]
     pub note: Option<String>,
 }
 
-/// When a run ends without agreement.
+/// Collapse thresholds and the low-activity regime (a war that settles into lower-intensity
+/// exchange without agreement, and may flare up again).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Termination {
@@ -630,10 +649,20 @@ pub struct Termination {
     pub collapse_second_km2: Option<Num>,
     /// The first side collapses when it holds at most this many km².
     pub collapse_first_km2: Option<Num>,
-    /// Low activity: intensity below this floor ...
+    /// Low activity begins when intensity stays below this floor ...
     pub low_activity_intensity: Num,
     /// ... for this many consecutive weeks.
     pub low_activity_weeks: u32,
+    /// Intensity multiplier while the war is in low activity (1 = unchanged).
+    pub low_activity_factor: Num,
+    /// Yearly hazard of settling into low activity under a full mutually hurting stalemate
+    /// (scaled by ripeness, 0–1).
+    pub low_activity_onset_per_year: Num,
+    /// Yearly hazard that low activity flares up into high-intensity war, with the balance
+    /// unchanged since it began.
+    pub flare_up_per_year: Num,
+    /// How strongly a shift in the balance raises that hazard: × exp(w · |Δ ln ρ|).
+    pub flare_up_shift_weight: Num,
 }
 
 impl Default for Termination {
@@ -643,6 +672,113 @@ impl Default for Termination {
             collapse_first_km2: None,
             low_activity_intensity: Num::new(0.2),
             low_activity_weeks: 8,
+            low_activity_factor: Num::new(1.0),
+            low_activity_onset_per_year: Num::new(0.0),
+            flare_up_per_year: Num::new(0.0),
+            flare_up_shift_weight: Num::new(0.0),
+        }
+    }
+}
+
+/// Mediator attention (§5.1 of `war-termination.md`): a state in [0, 1] that decays between
+/// events, jumps to 1 at events, leader changes and new initiatives and rises with ripeness;
+/// scheduled rounds are held only while it is at or above a threshold and talks are not
+/// suspended. Without the table, talks are always held on cadence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Mediation {
+    /// Attention at the start, in [0, 1].
+    pub attention_start: Num,
+    /// Weeks for attention to halve without news.
+    pub attention_half_life_weeks: Num,
+    /// Scheduled rounds are held only at or above this attention.
+    pub attention_threshold: Num,
+    /// Yearly hazard of a new initiative (a new plan, a new envoy): attention back to 1 and a
+    /// suspension lifted.
+    pub initiative_per_year: Num,
+    /// Share of attention lost after each failed round (the mediator's frustration).
+    pub failure_fatigue: Num,
+    /// Probability that a round blocked by a red line or the commitment check (an issue
+    /// neither side can concede) suspends talks until a shock.
+    pub suspension_probability: Num,
+    /// A suspension ends when the line has moved this many index points since it began.
+    pub resume_line_points: Num,
+}
+
+impl Default for Mediation {
+    fn default() -> Self {
+        Mediation {
+            attention_start: Num::new(1.0),
+            attention_half_life_weeks: Num::new(1e6),
+            attention_threshold: Num::new(0.0),
+            initiative_per_year: Num::new(0.0),
+            failure_fatigue: Num::new(0.0),
+            suspension_probability: Num::new(0.0),
+            resume_line_points: Num::new(100.0),
+        }
+    }
+}
+
+/// Ripeness (Zartman 2000): a mutually hurting stalemate, both sides seeing no way to win and
+/// hurting, draws the mediator in and makes proposals land; accumulated destruction makes the
+/// war costlier to continue (Leventoğlu & Slantchev 2007). Without the table, ripeness has no
+/// effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ripeness {
+    /// A side whose believed weekly gain reaches this sees a way to win (km²/week).
+    pub win_km2_per_week: Num,
+    /// Pain (effective war cost, utility points per year) at which a side's hurt is ½.
+    pub hurt_half_per_year: Num,
+    /// Share of public red lines' audience costs lifted at full ripeness (the "way out").
+    pub audience_relief: Num,
+    /// War cost × (1 + w · casualties so far / starting forces): accumulated destruction.
+    pub destruction_weight: Num,
+}
+
+impl Default for Ripeness {
+    fn default() -> Self {
+        Ripeness {
+            win_km2_per_week: Num::new(50.0),
+            hurt_half_per_year: Num::new(0.1),
+            audience_relief: Num::new(0.0),
+            destruction_weight: Num::new(0.0),
+        }
+    }
+}
+
+/// A side's domestic politics (§7 of `war-termination.md`): irregular removal of its leader,
+/// the culpability of a successor, the gamble for resurrection, economic crisis. Without a
+/// table, none of these act.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PoliticsSpec {
+    /// Yearly hazard of the leader's irregular removal with no losses.
+    pub removal_per_year: Num,
+    /// Hazard × exp(w · losses), losses = casualties / starting forces + economic crisis.
+    pub removal_loss_weight: Num,
+    /// A non-culpable successor's audience costs, as a share of the culpable leader's.
+    pub successor_audience: Num,
+    /// A successor's resolve, as a share of the predecessor's.
+    pub successor_resolve: Num,
+    /// Gamble for resurrection: a culpable leader's resolve × (1 + g · losses).
+    pub gamble: Num,
+    /// Economy level below which the side is in economic crisis (0: never).
+    pub crisis_economy: Num,
+    /// At full crisis, war costs and concessions are × (1 + w).
+    pub crisis_weight: Num,
+}
+
+impl Default for PoliticsSpec {
+    fn default() -> Self {
+        PoliticsSpec {
+            removal_per_year: Num::new(0.0),
+            removal_loss_weight: Num::new(0.0),
+            successor_audience: Num::new(1.0),
+            successor_resolve: Num::new(1.0),
+            gamble: Num::new(0.0),
+            crisis_economy: Num::new(0.0),
+            crisis_weight: Num::new(0.0),
         }
     }
 }

@@ -3,11 +3,14 @@
 //! [`Sim::run`] is a short driver over named phases. Each week, in this order:
 //!
 //! 1. **events** — the scenario's scheduled events take effect: aid packages, levels and
-//!    stops; elections and leadership changes (positions, resolve, a new leader's belief);
-//!    offensives; guarantee offers; calls for talks.
+//!    stops; elections and leadership changes (positions, resolve, a new leader's belief; a
+//!    leadership change, or an election the incumbent loses, brings a non-culpable
+//!    successor); offensives; guarantee offers; calls for talks (which draw the mediator back).
 //! 2. **ceasefire week** — while a ceasefire holds nobody fights and the line stays frozen;
-//!    in the week it breaks down the war resumes.
-//! 3. **fight** — intensity (season × war fatigue × escalation pulse); generalised
+//!    each week it may break down (a hazard lowered by guarantees and raised by a shift in the
+//!    balance since it was agreed), and the war resumes that week.
+//! 3. **fight** — intensity (season × war fatigue × escalation pulse, × the low-activity
+//!    factor while the war is in low activity); generalised
 //!    Lanchester attrition with a lognormal shock (Lanchester 1916; Helmbold 1961's
 //!    generalised form, `war-theory.md` §3); a front whose mean weekly movement rises
 //!    monotonically with the effective force ratio, with a defender's advantage, seasonality
@@ -20,26 +23,30 @@
 //! 4. **learn** — each belligerent's belief about the front's drift, a Normal mean updated by
 //!    Bayes' rule with exponential forgetting: fighting reveals information and beliefs
 //!    converge (Wagner 2000; Slantchev 2003; Smith & Stam 2004).
-//! 5. **end?** — collapse of a side (forces, economy or front past a threshold) or low
-//!    activity (intensity below a floor for long enough).
-//! 6. **talk**, on cadence and when an event calls for it ([`crate::talk`]): the value of war
+//! 5. **end?** — collapse of a side (forces, economy or front past a threshold).
+//! 6. **the ways out of a war** ([`endings`](self::endings), `docs/reference/war-endings.md`):
+//!    the pressure of war and ripeness; **politics** (a leader's irregular removal);
+//!    **activity** (low activity begins, or flares up into high-intensity war); the
+//!    mediator's **attention**.
+//! 7. **talk**, when something called for it or on cadence while the mediator is engaged
+//!    ([`crate::talk`]): the value of war
 //!    (Fearon 1995's p − c, made dynamic), the mediator's Nash proposal (Nash
 //!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
-//!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement,
-//!    concessions toward the collective forecast with momentum hardening and perhaps an
-//!    escalation pulse. A settlement ends the run; a ceasefire is in force from the end of
-//!    the week it was agreed, with a breakdown hazard.
+//!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement, the
+//!    cause that blocked the round, concessions toward the collective forecast with momentum
+//!    hardening, perhaps an escalation pulse, the mediator's frustration and perhaps a
+//!    suspension. A settlement ends the run; a ceasefire is in force from the end of the week
+//!    it was agreed.
 //!
 //! Every simulated week reaches the observers with the war's [`WarState`] at its end
-//! (fighting, low activity, ceasefire, settled, a side collapsed). Settlement, collapse and
-//! low activity end a run; a run that reaches its horizon ends in the state it is in
-//! (fighting: "neither war nor peace"; or a ceasefire in force).
+//! (fighting, low activity, ceasefire, settled, a side collapsed). Settlement and collapse
+//! end a run; a run that reaches its horizon ends in the state it is in (fighting: "neither
+//! war nor peace"; low activity; or a ceasefire in force).
 //!
 //! **Horizon independence:** the horizon only says where to stop. Everything a run shows for
 //! weeks before the horizon (states, line, casualties, events, rounds) is the same for any
 //! longer horizon, under the same seed and run index: no draw, table or branch depends on
-//! it (a ceasefire's breakdown week is drawn the same way whether or not it falls after the
-//! horizon).
+//! it (a ceasefire's breakdown is drawn week by week).
 //!
 //! Sources: the weekly loop of `docs/reference/war-theory.md` §2 (Wagner 2000; Slantchev
 //! 2003; Smith & Stam 2004; Powell 2006), attrition laws §3 (Lanchester 1916; Helmbold 1961's
@@ -47,24 +54,29 @@
 //!
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
-//! `seed` on stream `run_index`, and draws happen in a fixed order (per week: one normal per
-//! side for attrition, one Student-t for the front, one uniform per active aid line, then per
-//! side one uniform each for an edge, a mobilisation wave and an oil shock where the side's
-//! rate is positive (and one for an oil shock's sign when it comes), then one for the regime
-//! when regimes are on; per talk
-//! round: one per veto player, one per belligerent for a ceasefire, one for escalation; one
-//! for a ceasefire's breakdown). Phases must never draw out of this order or allocate.
+//! `seed` on stream `run_index`, and draws happen in a fixed order (per event: one for an
+//! election with a turnover probability; per ceasefire week: one for its breakdown; per
+//! fought week: one normal per side for attrition, one Student-t for the front, one uniform
+//! per active aid line, then per side one uniform each for an edge, a mobilisation wave and an
+//! oil shock where the side's rate is positive (and one for an oil shock's sign when it
+//! comes), one for the regime when regimes are on, then one per side for a leader's removal,
+//! one for low activity, one for a new mediation initiative; per talk round: one per veto
+//! player, one per belligerent for a ceasefire, one for escalation, one for a suspension of
+//! talks). Phases must never draw out of this order or allocate.
 
 use crate::front::{self, Front, Regime};
 use crate::params::{Event, Params};
 use crate::scenario::{EventKind, Role};
-use crate::talk::{self, Frontier, Segment};
+use crate::talk::{self, Blocker, Frontier, Segment};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal, StudentT};
 use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
+
+mod endings;
+use endings::{weekly, Pressure};
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -126,6 +138,14 @@ pub struct WeekView {
     pub ceasefire: bool,
     /// The war's state at the end of the week.
     pub state: WarState,
+    /// The mediator's attention (0–1) after this week's update.
+    pub attention: f64,
+    /// Whether talks were suspended over an indivisible issue at the end of the week.
+    pub suspended: bool,
+    /// Ripeness (0–1) this week: the mutually hurting stalemate.
+    pub ripeness: f64,
+    /// What blocked the talks due this week: `None` when no round was due or a round agreed.
+    pub blocked: Option<Blocker>,
 }
 
 /// A veto player's decision on a proposal.
@@ -140,6 +160,9 @@ pub struct Decision {
     pub accepted: bool,
     /// Whether the deal passes Powell's commitment check for this actor.
     pub commitment_ok: bool,
+    /// The audience cost (≥ 0) of the deal's concessions past the actor's public red lines,
+    /// already counted in `margin`.
+    pub audience: f64,
 }
 
 /// What an observer sees at each talk round.
@@ -165,6 +188,10 @@ pub struct RoundView<'a> {
     pub settled: bool,
     /// Both belligerents accepted the ceasefire fallback.
     pub ceasefire: bool,
+    /// Ripeness (0–1) when the round was held.
+    pub ripeness: f64,
+    /// What blocked the round when it failed (never [`Blocker::NoTalks`]).
+    pub blocked: Option<Blocker>,
 }
 
 /// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
@@ -179,6 +206,9 @@ pub trait Observer {
     fn event(&mut self, _week: u32, _e: &Event) {}
     /// When a ceasefire breaks down (the war resumes that week).
     fn breakdown(&mut self, _week: u32) {}
+    /// When a side's leader is replaced by a non-culpable successor (irregular removal, a
+    /// lost election or a scheduled leadership change).
+    fn leader_change(&mut self, _week: u32, _side: usize) {}
 }
 
 /// An observer that ignores everything.
@@ -243,6 +273,9 @@ pub struct Sim {
     aid_active: Vec<bool>,
     /// No-deal values per issue at the current round (the line for the territorial issue).
     nodeal: Vec<f64>,
+    /// Per actor, the share of its red lines' audience costs that applies at the current
+    /// round (a successor's, lightened by ripeness).
+    audience: Vec<f64>,
     /// What a talk round writes.
     round: RoundBuffers,
     /// Terms of the last run's outcome.
@@ -272,6 +305,9 @@ struct RunConstants {
     shock: StudentT<f64>,
     /// The front's and the economy's constants (`crate::front`).
     front: front::Constants,
+    /// Weekly factor of the mediator's attention and weekly probability of a new initiative.
+    attention_decay: f64,
+    initiative: f64,
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -312,13 +348,31 @@ struct State {
     rounds: u32,
     breakdowns: u32,
     first_open: Option<u32>,
-    /// The week the ceasefire breaks down (the war resumes that week), while one is in force.
-    ceasefire_until: Option<u32>,
-    /// The week the last ceasefire was agreed.
-    ceasefire_agreed: u32,
+    /// The week the ceasefire in force was agreed (it holds from the next week).
+    ceasefire_since: Option<u32>,
     talks_due: bool,
     /// The operational regime, what lies behind it and the economic war's shocks.
     front: Front,
+    /// ln ρ (the effective force ratio) when the ceasefire in force was agreed.
+    ceasefire_lnrho: f64,
+    /// The mediator's attention (0–1), whether talks are suspended over an indivisible
+    /// issue, and the line (index) when the suspension began.
+    attention: f64,
+    suspended: bool,
+    suspended_at: f64,
+    /// This week's ripeness (0–1) and each side's pressure of war.
+    ripeness: f64,
+    pressure: Pressure,
+    /// Whether the war is in low activity, since which week, and ln ρ when it began.
+    low: bool,
+    low_since: u32,
+    low_lnrho: f64,
+    /// Per side: whether the leader who began the war is in office, and the share of the
+    /// side's red lines' audience costs its leader faces.
+    culpable: [bool; 2],
+    leader_audience: [f64; 2],
+    /// What blocked this week's talks, if a round was due and failed or was not held.
+    blocked: Option<Blocker>,
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -357,8 +411,6 @@ enum Agreement {
 struct WarValue {
     /// Value of war per side (Fearon's p − c, made dynamic).
     v: [f64; 2],
-    /// Cost of a year of war per side now (the economy moves it; see `Sim::war_cost`).
-    cost: [f64; 2],
     /// Probability that each side prevails (Tullock contest of the force ratio).
     q: [f64; 2],
     /// Loss of that probability over the commitment period from foreseen aid events.
@@ -368,15 +420,18 @@ struct WarValue {
     mom: f64,
     /// The mediator's weights: capability scaled by momentum.
     leverage: [f64; 2],
+    /// Effective cost of a year of war per side now (weighed in Powell's check): the
+    /// economy-dependent cost (`Sim::war_cost`) scaled by destruction, crisis and resolve
+    /// (`sim/endings.rs`, `pressure`).
+    cost: [f64; 2],
 }
 
 /// The read-only inputs of one talk round, built once and shared by the proposal, the
 /// amendments, the votes, the ceasefire fallback and the collective forecast.
 struct RoundInputs<'a> {
-    /// Utilities: parameters, positions, normalised saliences, no-deal values, guarantee.
+    /// Utilities: parameters, positions, normalised saliences, no-deal values, guarantee,
+    /// audience costs.
     u: talk::UtilityContext<'a>,
-    /// Resolve per actor (the commitment check weighs costs by it).
-    resolve: &'a [f64],
     war: WarValue,
 }
 
@@ -398,12 +453,15 @@ impl Sim {
                 nsal: vec![0.0; n * m],
                 shock: StudentT::new(3.0).expect("dof 3 is valid"),
                 front: front::Constants::default(),
+                attention_decay: 1.0,
+                initiative: 0.0,
             },
             pos: vec![0.0; n * m],
             resolve: vec![1.0; n],
             aid_level: vec![0.0; n],
             aid_active: vec![false; n],
             nodeal: vec![0.0; m],
+            audience: vec![1.0; n],
             round: RoundBuffers {
                 deal: vec![0.0; m],
                 amended: vec![0.0; m],
@@ -436,29 +494,36 @@ impl Sim {
         &self.terms
     }
 
-    /// Runs one simulation. `observer` sees every week, round, event and breakdown.
+    /// Runs one simulation. `observer` sees every week, round, event, breakdown and leader
+    /// change.
     ///
     /// Each week, in order: **events**; a **ceasefire week** (no fighting) while a ceasefire
-    /// holds; otherwise **fight**, **learn**, **end?** (collapse, low activity) and, on cadence
-    /// or when an event called for talks, **talk** (settlement, or a ceasefire in force
-    /// from the end of the week). A run that reaches the horizon ends in the state it is in
-    /// (fighting, or a ceasefire in force).
+    /// holds; otherwise **fight**, **learn**, **end?** (collapse), **politics** (leader
+    /// removal), **activity** (low activity begins or flares up), **attention** and, on
+    /// cadence while the mediator is engaged or when something called for talks, **talk**
+    /// (settlement, or a ceasefire in force from the end of the week). A run that reaches the
+    /// horizon ends in the state it is in: a ceasefire in force, low activity, or fighting.
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
         self.prepare();
         let mut rng = run_rng(seed, run_index);
         let mut st = self.initial_state();
         while st.week < self.p.horizon {
-            self.events(&mut st, observer);
-            if self.ceasefire_week(&mut st, observer) {
+            st.blocked = None;
+            self.events(&mut st, &mut rng, observer);
+            if self.ceasefire_week(&mut st, &mut rng, observer) {
                 st.week += 1;
                 continue;
             }
             let fought = self.fight(&mut st, &mut rng);
             self.learn(&mut st, &fought);
-            if let Some(state) = self.end(&mut st, &fought) {
+            if let Some(state) = self.end(&st) {
                 observer.week(&self.week_view(&st, &fought, state));
                 return self.finish_at_line(&st, state, st.week);
             }
+            self.pressure(&mut st);
+            self.politics(&mut st, &mut rng, observer);
+            self.activity(&mut st, &fought, &mut rng);
+            self.attention(&mut st, &mut rng);
             let talked =
                 if self.talks_due(&mut st) { self.talk(&mut st, &mut rng, fought.eff, observer) } else { None };
             match talked {
@@ -468,16 +533,20 @@ impl Sim {
                 }
                 Some(Agreement::Ceasefire) => {
                     // The week was fought; the ceasefire is in force from its end.
-                    self.start_ceasefire(&mut st, &mut rng);
+                    self.start_ceasefire(&mut st, fought.eff);
                     observer.week(&self.week_view(&st, &fought, WarState::Ceasefire));
                 }
-                None => observer.week(&self.week_view(&st, &fought, WarState::Fighting)),
+                None => {
+                    let state = if st.low { WarState::LowActivity } else { WarState::Fighting };
+                    observer.week(&self.week_view(&st, &fought, state));
+                }
             }
             st.week += 1;
         }
-        match st.ceasefire_until {
-            Some(_) => self.finish_at_line(&st, WarState::Ceasefire, st.ceasefire_agreed),
-            None => self.finish_at_line(&st, WarState::Fighting, self.p.horizon),
+        match (st.ceasefire_since, st.low) {
+            (Some(agreed), _) => self.finish_at_line(&st, WarState::Ceasefire, agreed),
+            (None, true) => self.finish_at_line(&st, WarState::LowActivity, st.low_since),
+            (None, false) => self.finish_at_line(&st, WarState::Fighting, self.p.horizon),
         }
     }
 
@@ -506,6 +575,9 @@ impl Sim {
             self.k.months_for = (p.start, p.horizon);
         }
         self.k.front = front::Constants::new(&self.p);
+        let med = &self.p.mediation;
+        self.k.attention_decay = 0.5f64.powf(1.0 / med.half_life_weeks);
+        self.k.initiative = weekly(med.initiative_per_year);
         self.fit_first_week();
     }
 
@@ -579,10 +651,21 @@ impl Sim {
             rounds: 0,
             breakdowns: 0,
             first_open: None,
-            ceasefire_until: None,
-            ceasefire_agreed: 0,
+            ceasefire_since: None,
             talks_due: false,
             front: Front::start(&self.k.front),
+            ceasefire_lnrho: 0.0,
+            attention: p.mediation.attention_start,
+            suspended: false,
+            suspended_at: 0.0,
+            ripeness: 0.0,
+            pressure: Pressure::default(),
+            low: false,
+            low_since: 0,
+            low_lnrho: 0.0,
+            culpable: [true; 2],
+            leader_audience: [1.0; 2],
+            blocked: None,
         }
     }
 
@@ -630,18 +713,21 @@ impl Sim {
     // ---- Phase: events ------------------------------------------------------------------
 
     /// Applies every scheduled event due by this week, in schedule order.
-    fn events<O: Observer>(&mut self, st: &mut State, observer: &mut O) {
+    fn events<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
         while st.next_event < self.p.events.len() && self.p.events[st.next_event].week <= st.week {
-            self.apply_event(st.next_event, st);
+            self.apply_event(st.next_event, st, rng, observer);
             observer.event(st.week, &self.p.events[st.next_event]);
             st.next_event += 1;
         }
     }
 
     /// One event: aid lines change; elections and leadership changes move positions, resolve
-    /// and (a new leader) the side's belief; offensives raise effectiveness for a while;
-    /// guarantee offers set the guarantee's credibility. All but offensives call for talks.
-    fn apply_event(&mut self, i: usize, st: &mut State) {
+    /// and (a new leader) the side's belief, and a leadership change (or an election the
+    /// incumbent loses: one draw for an election with a turnover probability) brings a
+    /// non-culpable successor; offensives raise effectiveness for a while; guarantee offers
+    /// set the guarantee's credibility. All but offensives call for talks and draw the
+    /// mediator back (attention 1, a suspension lifted).
+    fn apply_event<O: Observer>(&mut self, i: usize, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
         let m = self.p.n_issues();
         let e = &self.p.events[i];
         match e.kind {
@@ -670,18 +756,30 @@ impl Sim {
                     if let Some(r) = e.resolve {
                         self.resolve[a] = r.max(1e-6);
                     }
-                    if e.kind == EventKind::LeadershipChange {
-                        if let Some(s) = self.p.side_of[a] {
-                            if self.p.role[a] == Role::Belligerent {
+                    let side = self.p.side_of[a].filter(|_| self.p.role[a] == Role::Belligerent);
+                    if let Some(s) = side {
+                        let replaced = match e.kind {
+                            EventKind::LeadershipChange => {
                                 let opt = e.optimism.unwrap_or(self.p.sides[s].optimism);
                                 let sign = if s == 0 { 1.0 } else { -1.0 };
                                 st.belief[s] = self.k.drift0 + sign * opt;
                                 st.belief_n[s] = self.p.sides[s].confidence_weeks;
+                                true
                             }
+                            _ if e.turnover > 0.0 => {
+                                let u: f64 = rng.random();
+                                u < e.turnover
+                            }
+                            _ => false,
+                        };
+                        if replaced {
+                            // A scheduled change sets resolve itself when it says so.
+                            let resolve = if e.resolve.is_some() { 1.0 } else { self.p.politics[s].successor_resolve };
+                            self.successor(st, s, resolve, observer);
                         }
                     }
                 }
-                st.talks_due = true;
+                self.call_talks(st);
             }
             EventKind::Offensive => {
                 if let Some(s) = e.side {
@@ -690,9 +788,9 @@ impl Sim {
             }
             EventKind::GuaranteeOffer => {
                 st.guarantee = e.credibility;
-                st.talks_due = true;
+                self.call_talks(st);
             }
-            EventKind::Talks => st.talks_due = true,
+            EventKind::Talks => self.call_talks(st),
             EventKind::Sanctions => {
                 if let Some(s) = e.side {
                     st.front.set_sanctions(s, e.amount);
@@ -704,30 +802,52 @@ impl Sim {
     // ---- The ceasefire week ---------------------------------------------------------------
 
     /// Under a ceasefire nobody fights: observers see the frozen line and `true` comes back.
-    /// In the week it breaks down the ceasefire ends (a breakdown) and the war resumes.
-    fn ceasefire_week<O: Observer>(&self, st: &mut State, observer: &mut O) -> bool {
-        let Some(until) = st.ceasefire_until else { return false };
-        if st.week < until {
+    /// Each week it may break down (one draw): the weekly hazard from the yearly one, lowered
+    /// by credible guarantees (Fortna 2003) and raised by a shift of the effective force ratio
+    /// since the ceasefire was agreed that a guarantee does not offset (Werner 1999; Powell
+    /// 2006). In the week it breaks down the ceasefire ends and the war resumes.
+    fn ceasefire_week<O: Observer>(&self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) -> bool {
+        if st.ceasefire_since.is_none() {
+            return false;
+        }
+        let p = &self.p;
+        let g = st.guarantee;
+        let h_year = (p.ceasefire_breakdown_per_year * (1.0 - g * p.guarantee_breakdown_reduction)).min(0.999_999);
+        let mut rate = -(1.0 - h_year).ln() / 52.0;
+        if p.ceasefire_shift_weight > 0.0 {
+            let aid = [self.aid_received(0), self.aid_received(1)];
+            let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+            let shift = (self.ln_rho(st, eff) - st.ceasefire_lnrho).abs();
+            rate *= (p.ceasefire_shift_weight * shift * (1.0 - g)).min(50.0).exp();
+        }
+        let u: f64 = rng.random();
+        if u >= -(-rate).exp_m1() {
             observer.week(&self.quiet_week_view(st));
             return true;
         }
-        st.ceasefire_until = None;
+        st.ceasefire_since = None;
         st.breakdowns += 1;
+        st.low = false;
+        st.low_weeks = 0;
         observer.breakdown(st.week);
         false
     }
 
     // ---- Phase: fight ---------------------------------------------------------------------
 
-    /// A week of fighting: intensity (season × war fatigue × escalation pulse, × the
-    /// positional level on a positional front), attrition, the front, forces and economies
-    /// (strikes hit at the intensity of the war, not of the front), aid fatigue and stops, the
-    /// front's operations (culmination, digging in, shocks, the regime's next step), momentum.
+    /// A week of fighting: intensity (season × war fatigue × escalation pulse × the
+    /// low-activity factor while the war is in low activity, × the positional level on a
+    /// positional front), attrition, the front, forces and economies (strikes hit at the
+    /// intensity of the war, not of the front), aid fatigue and stops, the front's operations
+    /// (culmination, digging in, shocks, the regime's next step), momentum.
     fn fight(&mut self, st: &mut State, rng: &mut ChaCha8Rng) -> Fought {
         let t = st.week;
         let month = self.k.months[t as usize] as usize;
         let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
-        let war = self.p.season[month] * fatigue * (1.0 + st.pulse);
+        // In low activity the war is fought at a fraction of its intensity (the talk phases'
+        // regime, `activity`).
+        let low = if st.low { self.p.low_activity_factor } else { 1.0 };
+        let war = self.p.season[month] * fatigue * (1.0 + st.pulse) * low;
         let regime = st.front.regime;
         let intensity = if regime == Regime::Positional { war * self.p.positional_intensity } else { war };
         st.pulse *= self.p.escalation_decay;
@@ -852,10 +972,9 @@ impl Sim {
 
     // ---- Phase: end? --------------------------------------------------------------------
 
-    /// Collapse of a side (forces or economy below its floor, or the front past its
-    /// threshold; the front decides when both apply) or low activity (intensity below the
-    /// floor for long enough). Counts the weeks of low activity.
-    fn end(&self, st: &mut State, f: &Fought) -> Option<WarState> {
+    /// Collapse of a side: forces or economy below its floor, or the front past its
+    /// threshold (the front decides when both apply). Collapse ends the run.
+    fn end(&self, st: &State) -> Option<WarState> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
@@ -870,28 +989,31 @@ impl Sim {
         if st.km2 <= p.collapse_first_km2 {
             outcome = Some(WarState::CollapsedFirst);
         }
-        st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
-        if outcome.is_none() && st.low_weeks >= p.low_activity_weeks {
-            outcome = Some(WarState::LowActivity);
-        }
         outcome
     }
 
     // ---- Phase: talk --------------------------------------------------------------------
 
-    /// Whether a talk round is held this week (on cadence, or called by an event); clears
-    /// the call.
+    /// Whether a talk round is held this week, and clears a call for talks: when something
+    /// called for talks, or on cadence while the mediator's attention is at or above its
+    /// threshold and talks are not suspended. A scheduled round that is not held is blocked
+    /// by [`Blocker::NoTalks`].
     fn talks_due(&self, st: &mut State) -> bool {
-        let due = (st.week + 1).is_multiple_of(self.p.cadence) || st.talks_due;
-        if due {
-            st.talks_due = false;
+        let scheduled = (st.week + 1).is_multiple_of(self.p.cadence);
+        let engaged = !st.suspended && st.attention >= self.p.mediation.threshold;
+        let due = st.talks_due || (scheduled && engaged);
+        st.talks_due = false;
+        if scheduled && !due {
+            st.blocked = Some(Blocker::NoTalks);
         }
         due
     }
 
     /// One talk round: the value of war, the mediator's proposal, supporters' amendments,
     /// the veto players' votes with Powell's commitment check, the ceasefire fallback; with
-    /// no agreement, concessions and perhaps an escalation pulse.
+    /// no agreement, the cause that blocked it, concessions, perhaps an escalation pulse
+    /// (one draw), the mediator's frustration, and perhaps a suspension over an indivisible
+    /// issue (one draw).
     fn talk<O: Observer>(
         &mut self,
         st: &mut State,
@@ -901,6 +1023,7 @@ impl Sim {
     ) -> Option<Agreement> {
         st.rounds += 1;
         self.set_nodeal(st);
+        self.set_audience(st);
         let war = self.value_of_war(st, eff);
         let input = RoundInputs {
             u: talk::UtilityContext {
@@ -909,8 +1032,8 @@ impl Sim {
                 nsal: &self.k.nsal,
                 nodeal: &self.nodeal,
                 guarantee: st.guarantee,
+                audience: &self.audience,
             },
-            resolve: &self.resolve,
             war,
         };
         let round = &mut self.round;
@@ -923,7 +1046,11 @@ impl Sim {
         round.amend(&input.u);
         let settled = round.vote(&input, rng);
         let fallback = if settled { None } else { Some(input.ceasefire_vote(rng)) };
-        let ceasefire = fallback.is_some_and(|(_, agreed)| agreed);
+        let ceasefire = fallback.is_some_and(|f| f.agreed);
+        let blocked = match fallback {
+            Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
+            _ => None,
+        };
         observer.round(&RoundView {
             week: st.week,
             proposal: &round.deal,
@@ -932,9 +1059,11 @@ impl Sim {
             range_open: found.range_open,
             values_of_war: war.v,
             decisions: &round.decisions,
-            ceasefire_margins: fallback.map(|(margins, _)| margins),
+            ceasefire_margins: fallback.map(|f| f.margins),
             settled,
             ceasefire,
+            ripeness: st.ripeness,
+            blocked,
         });
         if settled {
             self.terms.copy_from_slice(&round.amended);
@@ -943,12 +1072,14 @@ impl Sim {
         if ceasefire {
             return Some(Agreement::Ceasefire);
         }
+        st.blocked = blocked;
         // A compromise proposal already computed the forecast from these same positions.
         if !compromise {
             round.collective_forecast(&input.u);
         }
-        self.concede(war.mom);
+        self.concede(st, war.mom);
         self.escalate(st, rng);
+        self.after_failure(st, blocked, rng);
         None
     }
 
@@ -964,9 +1095,10 @@ impl Sim {
 
     /// The belligerents' values of war (Fearon's p − c, made dynamic): the utility of the
     /// front each expects after the valuation horizon under its own belief (foreseen aid
-    /// events included), other issues at no deal, less the cost of fighting on (weighted by
-    /// resolve), the risk of the front's spread and the chance of its own collapse. Also the
-    /// prevailing probabilities and the leverage the mediator weighs.
+    /// events included), other issues at no deal, less the cost of fighting on (the week's
+    /// effective cost: destruction, crisis, resolve), the risk of the front's spread and the
+    /// chance of its own collapse, all at the pace of low activity while the war is in it.
+    /// Also the prevailing probabilities and the leverage the mediator weighs.
     fn value_of_war(&self, st: &State, eff: [f64; 2]) -> WarValue {
         let p = &self.p;
         let m = p.n_issues();
@@ -975,9 +1107,10 @@ impl Sim {
         let q = [talk::prevail(rho), 1.0 - talk::prevail(rho)];
         let (exo_loss, ddrift, ev_week) = self.anticipated(st, eff);
         let h = p.valuation_horizon;
-        let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp();
+        // Low activity is expected to last: the front moves and costs accrue at its pace.
+        let low = if st.low { p.low_activity_factor } else { 1.0 };
+        let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp() * low;
         let mut v = [0.0; 2];
-        let cost_now = [self.war_cost(st, 0), self.war_cost(st, 1)];
         let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
         for s in 0..2 {
@@ -985,7 +1118,7 @@ impl Sim {
             let after = if ev_week == u32::MAX { 0.0 } else { ((h - (ev_week - st.week) as f64) / h).clamp(0.0, 1.0) };
             let drift = st.belief[s] + ddrift * after;
             let k_hat = (st.km2 + h * fatigue * drift).clamp(kmin, kmax);
-            let sd_w = p.front_noise * noise_var.sqrt();
+            let sd_w = p.front_noise * (noise_var * low).sqrt();
             let sd_k = (h * sd_w * sd_w + h * h * sd_w * sd_w / st.belief_n[s].max(1e-9)).sqrt().max(1e-9);
             let l_hat = p.km2_to_index(k_hat);
             let dl = (p.km2_to_index((k_hat + sd_k).min(kmax)) - p.km2_to_index((k_hat - sd_k).max(kmin))) / 2.0;
@@ -994,7 +1127,7 @@ impl Sim {
                 let x = if k == terr { l_hat } else { self.nodeal[k] };
                 u -= self.k.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0;
             }
-            let cost = h / 52.0 * fatigue * cost_now[s] / self.resolve[a];
+            let cost = h / 52.0 * fatigue * st.pressure.cost[s];
             let risk = p.risk[a] * self.k.nsal[a * m + terr] * dl / 100.0;
             let p_collapse = if s == 1 && p.collapse_second_km2.is_finite() {
                 1.0 - norm_cdf((p.collapse_second_km2 - k_hat) / sd_k)
@@ -1012,7 +1145,7 @@ impl Sim {
             p.capability[p.sides[0].belligerent] * (p.momentum_leverage * mom).exp(),
             p.capability[p.sides[1].belligerent] * (-p.momentum_leverage * mom).exp(),
         ];
-        WarValue { v, cost: cost_now, q, exo_loss, mom, leverage }
+        WarValue { v, q, exo_loss, mom, leverage, cost: st.pressure.cost }
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:
@@ -1061,9 +1194,10 @@ impl Sim {
     }
 
     /// No deal: positions move toward the round's collective forecast; the side losing
-    /// ground concedes faster, the side gaining hardens (momentum). Public red lines (the
-    /// line itself for actors that follow it) are never crossed.
-    fn concede(&mut self, mom: f64) {
+    /// ground concedes faster, the side gaining hardens (momentum), a side in economic crisis
+    /// concedes faster. Public red lines (the line itself for actors that follow it) are
+    /// never crossed.
+    fn concede(&mut self, st: &State, mom: f64) {
         let p = &self.p;
         let (n, m) = (p.n_actors(), p.n_issues());
         for a in 0..n {
@@ -1071,7 +1205,8 @@ impl Sim {
             let rate = match (p.role[a], p.side_of[a]) {
                 (Role::Belligerent, Some(s)) => {
                     let own = if s == 0 { mom } else { -mom };
-                    base * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)
+                    let crisis = 1.0 + p.politics[s].crisis_weight * st.pressure.crisis[s];
+                    (base * crisis * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)).min(1.0)
                 }
                 _ => base,
             };
@@ -1097,19 +1232,12 @@ impl Sim {
 
     // ---- The ceasefire and the end of a run ---------------------------------------------
 
-    /// A ceasefire agreed this week: its breakdown is a geometric waiting time from the weekly
-    /// hazard, which credible guarantees lower (one draw). The breakdown week is kept even
-    /// when it falls after the horizon (the run then ends with the ceasefire in force), so
-    /// the weeks before the horizon never depend on it.
-    fn start_ceasefire(&mut self, st: &mut State, rng: &mut ChaCha8Rng) {
-        let t = st.week;
-        let g = st.guarantee * self.p.guarantee_breakdown_reduction;
-        let h_year = self.p.ceasefire_breakdown_per_year * (1.0 - g);
-        let h = 1.0 - (1.0 - h_year.min(0.999_999)).powf(1.0 / 52.0);
-        let u: f64 = rng.random();
-        let wait = if h <= 0.0 { u32::MAX } else { ((1.0 - u).ln() / (1.0 - h).ln()).floor().min(1e9) as u32 + 1 };
-        st.ceasefire_until = Some(t.saturating_add(wait));
-        st.ceasefire_agreed = t;
+    /// A ceasefire agreed this week: it holds from the next week, and breaks down by the
+    /// weekly hazard of [`Sim::ceasefire_week`], which remembers the balance of this week.
+    fn start_ceasefire(&mut self, st: &mut State, eff: [f64; 2]) {
+        st.ceasefire_since = Some(st.week);
+        st.ceasefire_lnrho = self.ln_rho(st, eff);
+        st.low = false;
     }
 
     /// What the observers see of a fought week that ended in `state`.
@@ -1140,6 +1268,10 @@ impl Sim {
             range_open: st.range_open,
             ceasefire,
             state,
+            attention: st.attention,
+            suspended: st.suspended,
+            ripeness: st.ripeness,
+            blocked: st.blocked,
         }
     }
 
@@ -1166,26 +1298,38 @@ impl Sim {
     }
 }
 
+/// The ceasefire fallback's vote: each belligerent's margin for a freeze at the line, the
+/// audience cost inside it, and its decision.
+#[derive(Clone, Copy)]
+struct Fallback {
+    margins: [f64; 2],
+    /// Audience cost (≥ 0) of freezing the line short of a public red line, in the margin.
+    audience: [f64; 2],
+    accepted: [bool; 2],
+    agreed: bool,
+}
+
 impl RoundInputs<'_> {
     /// The ceasefire fallback: a freeze at the line, voted on by both belligerents, each
     /// accepting with the logistic probability of its margin over war (one draw each, first
-    /// side first). Returns the margins and whether both accepted.
-    fn ceasefire_vote(&self, rng: &mut ChaCha8Rng) -> ([f64; 2], bool) {
+    /// side first).
+    fn ceasefire_vote(&self, rng: &mut ChaCha8Rng) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
-        let mut mg = [0.0; 2];
-        let mut both = true;
+        let mut f = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true };
         for s in 0..2 {
             let a = p.sides[s].belligerent;
             // A freeze accepts the line: conceding it past a public red line costs the same
             // audience cost as a deal would.
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
-            mg[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
-            let pr = 1.0 / (1.0 + (-mg[s] / p.acceptance_noise).exp());
+            f.margins[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
+            f.audience[s] = -terr_aud;
+            let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
             let draw: f64 = rng.random();
-            both &= draw < pr;
+            f.accepted[s] = draw < pr;
+            f.agreed &= f.accepted[s];
         }
-        (mg, both)
+        f
     }
 }
 
@@ -1240,7 +1384,7 @@ impl RoundBuffers {
                 Some(s) => {
                     let deal_loss = u.power_loss(a, &self.amended);
                     let delta = (war.exo_loss[s] + (1.0 - g) * deal_loss - g * p.guarantee_power).max(0.0);
-                    let c = war.cost[s] / input.resolve[a];
+                    let c = war.cost[s];
                     let dlt = p.commitment_discount;
                     (war.v[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
                 }
@@ -1251,7 +1395,8 @@ impl RoundBuffers {
             let draw: f64 = rng.random();
             let accepted = commitment_ok && draw < pr;
             all &= accepted;
-            self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok });
+            let audience = -(0..p.n_issues()).map(|k| u.issue_utility_audience(a, k, self.amended[k])).sum::<f64>();
+            self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok, audience });
         }
         all
     }

@@ -15,8 +15,84 @@
 //!   segment where its derivative changes sign. No iteration, no allocation.
 //! - **Prevailing probability** for Powell's check: a Tullock contest q = ρ² / (1 + ρ²) of the
 //!   effective force ratio ρ (Tullock 1980; Hirshleifer 1989).
+//! - **Why a round failed** ([`Blocker`]): the one list of causes that block talks, in the
+//!   order in which a failed round is attributed to them.
+//!
+//! This module computes utilities and names causes; it holds no run state and draws nothing.
 
 use crate::params::Params;
+use serde::Serialize;
+
+/// What blocked the talks due in a week: the one list of causes (the forecast's "why" table
+/// iterates [`Blocker::ALL`]). A failed round is attributed to the first cause that applies,
+/// in this order (`docs/reference/war-endings.md` §5):
+///
+/// 1. [`Blocker::NoTalks`]: a scheduled round was not held (the mediator's attention had
+///    lapsed, or talks were suspended);
+/// 2. [`Blocker::Commitment`]: some deal beat war for both belligerents, but the proposal
+///    failed a belligerent's commitment check (Powell 2006);
+/// 3. [`Blocker::RedLine`]: a veto player (or, when no deal beat war, a belligerent asked to
+///    freeze the line) refused, and would not have without the audience cost of a public red
+///    line;
+/// 4. [`Blocker::Margin`]: some deal beat war for both, but a veto player's margin over war
+///    (after amendments, with the noise of acceptance) made it refuse;
+/// 5. [`Blocker::NoRange`]: no deal beat war for both belligerents, and the freeze at the line
+///    was refused for reasons other than a red line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Blocker {
+    /// A scheduled round was not held.
+    NoTalks,
+    /// The commitment check failed.
+    Commitment,
+    /// A public red line's audience cost.
+    RedLine,
+    /// A veto player's margin over war.
+    Margin,
+    /// No deal beat war for both belligerents.
+    NoRange,
+}
+
+impl Blocker {
+    /// All causes, in reporting order.
+    pub const ALL: [Blocker; 5] =
+        [Blocker::Margin, Blocker::RedLine, Blocker::Commitment, Blocker::NoRange, Blocker::NoTalks];
+    /// The number of causes (the length of per-cause arrays).
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// Position in [`Blocker::ALL`] (the index of per-cause arrays).
+    pub fn index(self) -> usize {
+        match self {
+            Blocker::Margin => 0,
+            Blocker::RedLine => 1,
+            Blocker::Commitment => 2,
+            Blocker::NoRange => 3,
+            Blocker::NoTalks => 4,
+        }
+    }
+
+    /// Snake-case name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Blocker::NoTalks => "no_talks",
+            Blocker::Commitment => "commitment",
+            Blocker::RedLine => "red_line",
+            Blocker::Margin => "margin",
+            Blocker::NoRange => "no_range",
+        }
+    }
+
+    /// The label a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Blocker::NoTalks => "no talks held",
+            Blocker::Commitment => "commitment check",
+            Blocker::RedLine => "a red line",
+            Blocker::Margin => "a veto player's margin",
+            Blocker::NoRange => "no open range",
+        }
+    }
+}
 
 /// Probability that the first side prevails, from the effective force ratio.
 #[inline]
@@ -38,6 +114,9 @@ pub struct UtilityContext<'a> {
     pub nodeal: &'a [f64],
     /// Credibility of third-party guarantees in [0, 1].
     pub guarantee: f64,
+    /// Per actor, the share of its red lines' audience costs that applies now (a non-culpable
+    /// successor's, lightened by ripeness).
+    pub audience: &'a [f64],
 }
 
 // `issue_utility` is the hot spot of a talk round (the frontier search evaluates it at every
@@ -62,7 +141,7 @@ impl UtilityContext<'_> {
             return 0.0;
         }
         let beyond = if self.p.position[i] >= r { (r - x).max(0.0) } else { (x - r).max(0.0) };
-        -self.p.audience_cost[i] * beyond / 100.0
+        -self.p.audience_cost[i] * self.audience[a] * beyond / 100.0
     }
 
     /// Actor `a`'s red line on issue `k` now (the line of control if it follows the line).
@@ -289,7 +368,9 @@ mod tests {
             }
         }
         let nodeal = vec![85.2, 0.0, 50.0, 10.0];
-        let ctx = UtilityContext { p, pos: &p.position, nsal: &nsal, nodeal: &nodeal, guarantee: 0.2 };
+        let audience = vec![1.0; p.n_actors()];
+        let ctx =
+            UtilityContext { p, pos: &p.position, nsal: &nsal, nodeal: &nodeal, guarantee: 0.2, audience: &audience };
         let who = [p.sides[0].belligerent, p.sides[1].belligerent];
         let w = [1.0, 0.6];
         for v in [[-0.45, -0.45], [-0.40, -0.30], [-0.50, -0.55], [-0.2, -0.2]] {

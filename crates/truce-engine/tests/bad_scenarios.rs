@@ -14,6 +14,19 @@ fn edit(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
+/// Replaces the distribution of `path` in the `[uncertainty]` table (which must have one) by
+/// `dist` (`dist = "normal", mean = 1, sd = 0`), keeping its source note: the tests do not
+/// depend on the priors the built-in happens to have.
+fn set_dist(text: &str, path: &str, dist: &str) -> String {
+    let key = format!("\"{path}\" = {{ ");
+    let at = text.find(&key).unwrap_or_else(|| panic!("test setup: `{path}` has no distribution in the scenario"));
+    let start = at + key.len();
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = text[start..line_end].find(", source").or_else(|| text[start..line_end].rfind(" }")).map(|i| start + i);
+    let end = end.unwrap_or_else(|| panic!("test setup: `{path}`'s distribution is not on one line"));
+    format!("{}{dist}{}", &text[..start], &text[end..])
+}
+
 /// 1-based line of the first occurrence of `needle`.
 fn line_of(text: &str, needle: &str) -> usize {
     let at = text.find(needle).unwrap_or_else(|| panic!("test setup: `{needle}` not in the text"));
@@ -147,11 +160,7 @@ fn unknown_uncertainty_path_with_did_you_mean() {
 
 #[test]
 fn bad_distribution_sd_not_positive() {
-    let text = edit(
-        base(),
-        "\"sides.b.forces\" = { dist = \"uniform\", low = 70000, high = 130000 }",
-        "\"sides.b.forces\" = { dist = \"normal\", mean = 100000, sd = 0 }",
-    );
+    let text = set_dist(base(), "sides.b.forces", "dist = \"normal\", mean = 100000, sd = 0");
     let ds = errors(&text);
     let d = find(&ds, &["sd must be > 0, got 0"]);
     assert_path(d, "uncertainty.sides.b.forces");
@@ -160,11 +169,7 @@ fn bad_distribution_sd_not_positive() {
 
 #[test]
 fn bad_distribution_low_not_below_high() {
-    let text = edit(
-        base(),
-        "\"sides.b.forces\" = { dist = \"uniform\", low = 70000, high = 130000 }",
-        "\"sides.b.forces\" = { dist = \"uniform\", low = 130000, high = 70000 }",
-    );
+    let text = set_dist(base(), "sides.b.forces", "dist = \"uniform\", low = 130000, high = 70000");
     let ds = errors(&text);
     let d = find(&ds, &["low must be < high", "low = 130000, high = 70000"]);
     assert_path(d, "uncertainty.sides.b.forces");
@@ -173,7 +178,7 @@ fn bad_distribution_low_not_below_high() {
 
 #[test]
 fn bad_distribution_unknown_kind() {
-    let text = edit(base(), "{ dist = \"uniform\", low = 70000", "{ dist = \"uniformm\", low = 70000");
+    let text = set_dist(base(), "sides.b.forces", "dist = \"uniformm\", low = 70000, high = 130000");
     let ds = errors(&text);
     let d = find(&ds, &["uniformm", "expected e.g."]);
     assert_path(d, "uncertainty.sides.b.forces");
@@ -230,21 +235,13 @@ fn several_problems_reported_at_once() {
 #[test]
 fn distribution_outside_the_valid_range() {
     // A normal on a cost that must be ≥ 0.
-    let text = edit(
-        base(),
-        "\"sides.a.war_cost_per_year\" = { dist = \"lognormal\", median = 0.1, sigma = 1.0 }",
-        "\"sides.a.war_cost_per_year\" = { dist = \"normal\", mean = 0.1, sd = 0.05 }",
-    );
+    let text = set_dist(base(), "sides.a.war_cost_per_year", "dist = \"normal\", mean = 0.1, sd = 0.05");
     let ds = errors(&text);
     let d = find(&ds, &["draws values in (−∞, ∞)", "outside the parameter's valid range [0, ∞)", "truncated_normal"]);
     assert_path(d, "uncertainty.sides.a.war_cost_per_year");
     assert_eq!(d.line, Some(line_of(&text, "\"sides.a.war_cost_per_year\" = { dist = \"normal\"")), "{d:?}");
     // A uniform from 0 on a precision that must be > 0.
-    let text = edit(
-        base(),
-        "\"beliefs.a.confidence_weeks\" = { dist = \"lognormal\", median = 26, sigma = 0.7 }",
-        "\"beliefs.a.confidence_weeks\" = { dist = \"uniform\", low = 0, high = 52 }",
-    );
+    let text = set_dist(base(), "beliefs.a.confidence_weeks", "dist = \"uniform\", low = 0, high = 52");
     let ds = errors(&text);
     let d = find(&ds, &["draws values in [0, 52]", "valid range (0, ∞) (a number > 0)"]);
     assert_path(d, "uncertainty.beliefs.a.confidence_weeks");

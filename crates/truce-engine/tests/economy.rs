@@ -124,6 +124,7 @@ fn sanctions_relief_lifts_the_economy() {
         optimism: None,
         positions: Vec::new(),
         anticipated: false,
+        turnover: 0.0,
         note: String::new(),
     });
     p.events.sort_by_key(|e| e.week);

@@ -51,6 +51,7 @@ use truce_engine::load::Loaded;
 use truce_engine::outcome::{EventWeeks, WarEvent};
 use truce_engine::params::Params;
 use truce_engine::sim::{Observer, RunSummary, Sim, WarState, WeekView};
+use truce_engine::talk::Blocker;
 
 /// Key mixed into the seed for the parameter draws, so that run `i`'s parameters and its
 /// simulation come from different, independent ChaCha8 keys.
@@ -139,6 +140,10 @@ pub struct ForecastAggregate {
     /// Per week: runs at war, and runs at war whose last talk round found the range open.
     pub at_war: Vec<u64>,
     pub range_open: Vec<u64>,
+    /// Per week, talk slots that agreed nothing, by the cause that blocked them
+    /// (`truce_engine::talk::Blocker`, [`Blocker::COUNT`] counts per week, in
+    /// [`Blocker::ALL`] order): the forecast's "why" table.
+    pub blocked: Vec<u64>,
     pub rounds: FixedSum,
     pub breakdowns: u64,
     pub ranks: RankSample,
@@ -202,6 +207,7 @@ impl ForecastAggregate {
             cum_casualties,
             at_war: vec![0; h as usize],
             range_open: vec![0; h as usize],
+            blocked: vec![0; h as usize * Blocker::COUNT],
             rounds: FixedSum::new(),
             breakdowns: 0,
             ranks: RankSample::new(RANK_RUNS, l.uncertainty.len(), RANK_OUTCOMES.len()),
@@ -243,6 +249,9 @@ impl ForecastAggregate {
             *a += b;
         }
         for (a, b) in next.range_open.iter_mut().zip(&o.range_open) {
+            *a += b;
+        }
+        for (a, b) in next.blocked.iter_mut().zip(&o.blocked) {
             *a += b;
         }
         next.rounds.merge(&o.rounds);
@@ -407,6 +416,9 @@ impl Observer for RunObserver<'_> {
             if w.range_open {
                 self.agg.range_open[w.week as usize] += 1;
             }
+        }
+        if let Some(b) = w.blocked {
+            self.agg.blocked[w.week as usize * Blocker::COUNT + b.index()] += 1;
         }
     }
 }

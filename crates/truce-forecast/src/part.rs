@@ -242,6 +242,14 @@ fn validate_aggregate(a: &ForecastAggregate, first_run: u64, start: CivilDate) -
     if let Some(w) = (0..h as usize).find(|&w| a.range_open[w] > a.at_war[w] || a.at_war[w] > runs) {
         return fail("range_open", format!("week {w}: expected range_open ≤ at_war ≤ runs ({runs})"));
     }
+    let causes = truce_engine::talk::Blocker::COUNT;
+    if a.blocked.len() != h as usize * causes {
+        return fail("blocked", format!("{} counts; expected {h} weeks × {causes} causes", a.blocked.len()));
+    }
+    // At most one blocked talk slot per run and week.
+    if let Some(w) = (0..h as usize).find(|&w| a.blocked[w * causes..(w + 1) * causes].iter().sum::<u64>() > runs) {
+        return fail("blocked", format!("week {w}: more blocked talk slots than runs ({runs})"));
+    }
     if u128::from(a.breakdowns) > u128::from(runs) * u128::from(u32::MAX) {
         return fail("breakdowns", format!("{} for {runs} runs", a.breakdowns));
     }

@@ -57,6 +57,21 @@ pub struct WeekRow {
 }
 
 /// Distribution of settlement terms on one issue.
+/// The "why" table at one reported horizon: of the talk slots in the weeks since the previous
+/// horizon (from week 0 for the first) that agreed nothing — in runs still at war in those
+/// weeks — the share blocked by each cause (`truce_engine::talk::Blocker`; shares sum to 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhyRow {
+    pub label: String,
+    /// First week after the period (the period is weeks `from` … `week` − 1).
+    pub week: u32,
+    pub from: u32,
+    /// Talk slots blocked in the period, over all runs.
+    pub slots: u64,
+    /// Share of those slots per cause (JSON name of the cause).
+    pub shares: BTreeMap<String, f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermSummary {
     pub n: u64,
@@ -158,6 +173,8 @@ pub struct Summary {
     /// Runs with a ceasefire in force at the end of the horizon (a ceasefire that held to
     /// the horizon): the one ceasefire figure that depends on the horizon.
     pub ceasefire_held_to_horizon: Prob,
+    /// Why talks failed, per reported date (the rows of `at`).
+    pub why: Vec<WhyRow>,
     /// Settlement terms of the runs settled by the horizon.
     pub terms: BTreeMap<String, TermSummary>,
     /// Km² held by the first side each week.
@@ -226,7 +243,8 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
             events: events_at(week - 1),
             states: states_at(week - 1),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let why = why_rows(a, &at);
     let events_by_week = (0..h)
         .map(|w| WeekRow {
             week: w,
@@ -366,6 +384,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         events_by_week,
         states_by_week,
         ceasefire_held_to_horizon,
+        why,
         terms,
         km2_quantiles,
         km2_change_quantiles,
@@ -380,4 +399,32 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         interrupted,
         resolution,
     }
+}
+
+/// The "why" rows for the reported horizons `at` (exact counts; shares rounded).
+fn why_rows(a: &ForecastAggregate, at: &[AtRow]) -> Vec<WhyRow> {
+    use truce_engine::talk::Blocker;
+    let n = Blocker::COUNT;
+    let mut from = 0u32;
+    let mut out = Vec::with_capacity(at.len());
+    for r in at {
+        let to = r.week.min(a.horizon).max(from);
+        let mut counts = [0u64; Blocker::COUNT];
+        for w in from as usize..to as usize {
+            for (c, x) in counts.iter_mut().zip(&a.blocked[w * n..(w + 1) * n]) {
+                *c += x;
+            }
+        }
+        let slots: u64 = counts.iter().sum();
+        let shares = Blocker::ALL
+            .iter()
+            .map(|b| {
+                let v = if slots > 0 { counts[b.index()] as f64 / slots as f64 } else { 0.0 };
+                (b.name().to_string(), round6(v))
+            })
+            .collect();
+        out.push(WhyRow { label: r.label.clone(), week: to, from, slots, shares });
+        from = to;
+    }
+    out
 }

@@ -82,10 +82,17 @@ fn wide_ints(json: &str, to_value: bool) -> String {
             let fraction = i > 0 && b[i - 1] == b'.';
             if tok.trim_start_matches('-').len() >= 19 && !frac && !fraction {
                 out.extend_from_slice(format!("\"{WIDE}{tok}\"").as_bytes());
+                i = end;
             } else {
-                out.extend_from_slice(tok.as_bytes());
+                // A float is copied whole: its fraction's digits are not an integer token.
+                let end = if frac {
+                    end + b[end..].iter().take_while(|d| d.is_ascii_digit() || b".eE+-".contains(d)).count()
+                } else {
+                    end
+                };
+                out.extend_from_slice(&b[i..end]);
+                i = end;
             }
-            i = end;
             continue;
         }
         out.push(b[i]);

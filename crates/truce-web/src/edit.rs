@@ -110,11 +110,13 @@ pub fn editor(l: &Loaded) -> Editor {
         // Page order: talks and fighting first, then each side, the issues, each actor.
         let (rank, group) = match p.group {
             Group::Protocol => (0, p.group.title().to_string()),
+            Group::Mediation => (5, p.group.title().to_string()),
+            Group::Ripeness => (6, p.group.title().to_string()),
             Group::Combat => (1, p.group.title().to_string()),
             Group::Intensity => (2, p.group.title().to_string()),
             Group::Seasonality => (3, p.group.title().to_string()),
             Group::Termination => (4, p.group.title().to_string()),
-            Group::Sides | Group::Beliefs => {
+            Group::Sides | Group::Beliefs | Group::Politics => {
                 let sd = &s.sides[ix.side];
                 (10 + ix.side, format!("Side: {}", display(&sd.id, &sd.name)))
             }

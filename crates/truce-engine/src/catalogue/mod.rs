@@ -28,7 +28,7 @@ use crate::uncertainty::Support;
 pub enum Scope {
     /// No wildcard: one value per scenario (`combat.exponent_p`).
     Global,
-    /// One per side: `sides.<side>.…`, `beliefs.<side>.…`.
+    /// One per side: `sides.<side>.…`, `beliefs.<side>.…`, `politics.<side>.…`.
     Side,
     /// One per actor: `actors.<actor>.…`.
     Actor,
@@ -93,15 +93,21 @@ pub enum Group {
     Intensity,
     /// `[beliefs.<side>]`.
     Beliefs,
+    /// `[politics.<side>]`.
+    Politics,
     /// `[protocol]`.
     Protocol,
+    /// `[mediation]`.
+    Mediation,
+    /// `[ripeness]`.
+    Ripeness,
     /// `[termination]`.
     Termination,
 }
 
 impl Group {
     /// Every group, in the order of a scenario file.
-    pub const ALL: [Group; 9] = [
+    pub const ALL: [Group; 12] = [
         Group::Issues,
         Group::Sides,
         Group::Actors,
@@ -109,7 +115,10 @@ impl Group {
         Group::Seasonality,
         Group::Intensity,
         Group::Beliefs,
+        Group::Politics,
         Group::Protocol,
+        Group::Mediation,
+        Group::Ripeness,
         Group::Termination,
     ];
 
@@ -123,7 +132,10 @@ impl Group {
             Group::Seasonality => "Seasonality",
             Group::Intensity => "Intensity",
             Group::Beliefs => "Beliefs",
+            Group::Politics => "Domestic politics",
             Group::Protocol => "Talks",
+            Group::Mediation => "Mediator attention",
+            Group::Ripeness => "Ripeness",
             Group::Termination => "Termination",
         }
     }
@@ -138,7 +150,10 @@ impl Group {
             Group::Seasonality => "[seasonality]",
             Group::Intensity => "[intensity]",
             Group::Beliefs => "[beliefs.<side>]",
+            Group::Politics => "[politics.<side>]",
             Group::Protocol => "[protocol]",
+            Group::Mediation => "[mediation]",
+            Group::Ripeness => "[ripeness]",
             Group::Termination => "[termination]",
         }
     }

@@ -2,7 +2,7 @@
 //! they share. A new scalar parameter is one row here (and its schema field).
 
 use super::*;
-use crate::scenario::{ActorSpec, BeliefSpec, RedLine};
+use crate::scenario::{ActorSpec, BeliefSpec, PoliticsSpec, RedLine};
 use std::collections::BTreeMap;
 
 /// The default prior of a side without a `[beliefs.<side>]` table.
@@ -21,6 +21,30 @@ fn belief(s: &Scenario, i: Ix, f: fn(&BeliefSpec) -> &Num) -> Option<Reading<'_>
 fn belief_mut(s: &mut Scenario, i: Ix, f: fn(&mut BeliefSpec) -> &mut Num) -> Option<Target<'_>> {
     let side = s.sides.get(i.side)?.id.clone();
     Some(Target::Num(f(s.beliefs.entry(side).or_insert_with(default_belief))))
+}
+
+fn politics(s: &Scenario, i: Ix, f: fn(&PoliticsSpec) -> &Num) -> Option<Reading<'_>> {
+    let side = &s.sides.get(i.side)?.id;
+    Some(match s.politics.get(side) {
+        Some(t) => Reading::num(f(t)),
+        None => Reading::plain(f(&PoliticsSpec::default()).value),
+    })
+}
+
+fn politics_mut(s: &mut Scenario, i: Ix, f: fn(&mut PoliticsSpec) -> &mut Num) -> Option<Target<'_>> {
+    let side = s.sides.get(i.side)?.id.clone();
+    Some(Target::Num(f(s.politics.entry(side).or_default())))
+}
+
+/// A `[politics.<side>]` number: the scenario's table (its default without one) and the
+/// side's `PoliticsParams`.
+macro_rules! politics {
+    ($f:ident) => {
+        (
+            InScenario { get: |s, i| politics(s, i, |t| &t.$f), get_mut: |s, i| politics_mut(s, i, |t| &mut t.$f) },
+            field!(|p, i| p.politics[i.side].$f),
+        )
+    };
 }
 
 /// An actor's number on an issue, in one of its per-issue maps.
@@ -1296,6 +1320,133 @@ pub static CATALOGUE: &[Param] = &[
         },
         params: field!(|p, i| p.sides[i.side].memory_weeks),
     },
+    // ---- Politics.
+    {
+        let (scenario, params) = politics!(removal_per_year);
+        Param {
+            path: "politics.*.removal_per_year",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "leader removal",
+            unit: "rate / year",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 0.5, 0.005),
+            doc: "rate of the leader's irregular removal (coup, ouster, death) with no losses; weekly probability 1 − exp(−rate/52) (0 without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(removal_loss_weight);
+        Param {
+            path: "politics.*.removal_loss_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "removal: weight of losses",
+            unit: "per unit of losses",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 10.0, 0.1),
+            doc: "removal rate × exp(w · losses), losses = casualties so far / starting forces + economic crisis (0–1)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(successor_audience);
+        Param {
+            path: "politics.*.successor_audience",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "successor's audience costs",
+            unit: "share of the predecessor's",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 2.0, 0.01),
+            doc: "a non-culpable successor's audience costs for crossing the side's red lines, as a share of the culpable leader's (Croco 2011; 1 without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(successor_resolve);
+        Param {
+            path: "politics.*.successor_resolve",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "successor's resolve",
+            unit: "share of the predecessor's",
+            range: POSITIVE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.05, 2.0, 0.01),
+            doc: "a successor's resolve as a share of its predecessor's (1 without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(gamble);
+        Param {
+            path: "politics.*.gamble",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "gamble for resurrection",
+            unit: "per unit of losses",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 5.0, 0.05),
+            doc: "a culpable leader's resolve × (1 + g · losses): a leader who fears forcible removal fights on (Goemans 2000; 0 without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(crisis_economy);
+        Param {
+            path: "politics.*.crisis_economy",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "economic crisis below",
+            unit: "capacity E",
+            range: UNIT,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "economy level below which the side is in crisis; the crisis deepens linearly to 1 at E = 0 (0: never)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(crisis_weight);
+        Param {
+            path: "politics.*.crisis_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "weight of a crisis",
+            unit: "",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 5.0, 0.05),
+            doc: "at full crisis the side's war costs and its actors' concessions are × (1 + w)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",
@@ -1480,6 +1631,188 @@ pub static CATALOGUE: &[Param] = &[
         scenario: num!(|s, _i| s.protocol.commitment_discount),
         params: field!(|p, _i| p.commitment_discount),
     },
+    Param {
+        path: "protocol.ceasefire_shift_weight",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "ceasefire: weight of a power shift",
+        unit: "per unit of |Δ ln ρ|",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 20.0, 0.1),
+        doc: "a ceasefire's breakdown hazard × exp(w · |Δ ln ρ| · (1 − guarantee)), Δ ln ρ the change of the effective force ratio since it was agreed (Werner 1999; Powell 2006)",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.ceasefire_shift_weight),
+        params: field!(|p, _i| p.ceasefire_shift_weight),
+    },
+    // ---- Mediation.
+    Param {
+        path: "mediation.attention_start",
+        scope: Scope::Global,
+        group: Group::Mediation,
+        label: "attention at the start",
+        unit: "0–1",
+        range: UNIT,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "the mediator's attention at the start (1 without a table)",
+        presence: "",
+        scenario: num!(|s, _i| s.mediation.attention_start),
+        params: field!(|p, _i| p.mediation.attention_start),
+    },
+    Param {
+        path: "mediation.attention_half_life_weeks",
+        scope: Scope::Global,
+        group: Group::Mediation,
+        label: "attention half-life",
+        unit: "weeks",
+        range: Range { low: closed(1.0), high: closed(1e6), phrase: "weeks in [1, 1000000]" },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(1.0, 104.0, 1.0),
+        doc: "weeks for attention to halve without news (1,000,000 without a table: no decay)",
+        presence: "",
+        scenario: num!(|s, _i| s.mediation.attention_half_life_weeks),
+        params: field!(|p, _i| p.mediation.half_life_weeks),
+    },
+    Param {
+        path: "mediation.attention_threshold",
+        scope: Scope::Global,
+        group: Group::Mediation,
+        label: "talks need attention",
+        unit: "0–1",
+        range: UNIT,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "scheduled rounds are held only while attention is at least this (0 without a table: always)",
+        presence: "",
+        scenario: num!(|s, _i| s.mediation.attention_threshold),
+        params: field!(|p, _i| p.mediation.threshold),
+    },
+    Param {
+        path: "mediation.initiative_per_year",
+        scope: Scope::Global,
+        group: Group::Mediation,
+        label: "new initiatives",
+        unit: "rate / year",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 6.0, 0.05),
+        doc: "rate of new initiatives (a new plan, a new envoy): attention back to 1, a suspension lifted",
+        presence: "",
+        scenario: num!(|s, _i| s.mediation.initiative_per_year),
+        params: field!(|p, _i| p.mediation.initiative_per_year),
+    },
+    Param {
+        path: "mediation.failure_fatigue",
+        scope: Scope::Global,
+        group: Group::Mediation,
+        label: "attention lost per failed round",
+        unit: "share",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "share of attention the mediator loses after each failed round",
+        presence: "",
+        scenario: num!(|s, _i| s.mediation.failure_fatigue),
+        params: field!(|p, _i| p.mediation.failure_fatigue),
+    },
+    Param {
+        path: "mediation.suspension_probability",
+        scope: Scope::Global,
+        group: Group::Mediation,
+        label: "suspension over an indivisible issue",
+        unit: "probability / blocked round",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "probability that a round blocked by a red line or the commitment check suspends talks until a shock (a new initiative, a leader change, an event, a battlefield change)",
+        presence: "",
+        scenario: num!(|s, _i| s.mediation.suspension_probability),
+        params: field!(|p, _i| p.mediation.suspension_probability),
+    },
+    Param {
+        path: "mediation.resume_line_points",
+        scope: Scope::Global,
+        group: Group::Mediation,
+        label: "battlefield change that resumes talks",
+        unit: "index points",
+        range: Range { phrase: "index points in [0, 100]", ..POSITION },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.1),
+        doc: "a suspension ends when the line has moved this far since it began",
+        presence: "",
+        scenario: num!(|s, _i| s.mediation.resume_line_points),
+        params: field!(|p, _i| p.mediation.resume_line_points),
+    },
+    // ---- Ripeness.
+    Param {
+        path: "ripeness.win_km2_per_week",
+        scope: Scope::Global,
+        group: Group::Ripeness,
+        label: "believed gain that is a way to win",
+        unit: "km² / week",
+        range: POSITIVE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Scale(10.0),
+        doc: "a side whose believed weekly gain reaches this sees a way to win; below it the stalemate it perceives grows linearly to 1 at no gain",
+        presence: "",
+        scenario: num!(|s, _i| s.ripeness.win_km2_per_week),
+        params: field!(|p, _i| p.ripeness.win_km2_per_week),
+    },
+    Param {
+        path: "ripeness.hurt_half_per_year",
+        scope: Scope::Global,
+        group: Group::Ripeness,
+        label: "pain at which hurt is ½",
+        unit: "utility / year",
+        range: POSITIVE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.001, 1.0, 0.001),
+        doc: "a side's hurt is pain / (pain + this), pain its effective war cost per year",
+        presence: "",
+        scenario: num!(|s, _i| s.ripeness.hurt_half_per_year),
+        params: field!(|p, _i| p.ripeness.hurt_half_per_year),
+    },
+    Param {
+        path: "ripeness.audience_relief",
+        scope: Scope::Global,
+        group: Group::Ripeness,
+        label: "audience costs lifted when ripe",
+        unit: "share",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "share of every red line's audience cost lifted at full ripeness (0 without a table)",
+        presence: "",
+        scenario: num!(|s, _i| s.ripeness.audience_relief),
+        params: field!(|p, _i| p.ripeness.audience_relief),
+    },
+    Param {
+        path: "ripeness.destruction_weight",
+        scope: Scope::Global,
+        group: Group::Ripeness,
+        label: "weight of accumulated destruction",
+        unit: "per unit of casualties / forces",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 10.0, 0.05),
+        doc: "war costs × (1 + w · casualties so far / starting forces): destruction makes peace possible (Leventoğlu & Slantchev 2007; 0 without a table)",
+        presence: "",
+        scenario: num!(|s, _i| s.ripeness.destruction_weight),
+        params: field!(|p, _i| p.ripeness.destruction_weight),
+    },
     // ---- Termination.
     Param {
         path: "termination.collapse_second_km2",
@@ -1541,7 +1874,7 @@ pub static CATALOGUE: &[Param] = &[
         whole: false,
         basis: Basis::Free,
         slider: Slider::Span(0.0, 1.0, 0.01),
-        doc: "a run ends for low activity when intensity stays below this floor …",
+        doc: "the war settles into low activity when intensity stays below this floor …",
         presence: "",
         scenario: num!(|s, _i| s.termination.low_activity_intensity),
         params: field!(|p, _i| p.low_activity_intensity),
@@ -1566,5 +1899,65 @@ pub static CATALOGUE: &[Param] = &[
             get: |p, _i| Some(p.low_activity_weeks as f64),
             put: |p, _i| Some(Store::Weeks(&mut p.low_activity_weeks)),
         },
+    },
+    Param {
+        path: "termination.low_activity_factor",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "intensity in low activity",
+        unit: "multiplier",
+        range: Range { phrase: "a factor in [0, 1]", ..UNIT },
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "intensity multiplier while the war is in low activity (1 without it)",
+        presence: "",
+        scenario: num!(|s, _i| s.termination.low_activity_factor),
+        params: field!(|p, _i| p.low_activity_factor),
+    },
+    Param {
+        path: "termination.low_activity_onset_per_year",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "settling into low activity",
+        unit: "rate / year at full ripeness",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 6.0, 0.05),
+        doc: "rate of settling into low activity without agreement, × ripeness (mutual stalemate and hurt)",
+        presence: "",
+        scenario: num!(|s, _i| s.termination.low_activity_onset_per_year),
+        params: field!(|p, _i| p.low_activity_onset_per_year),
+    },
+    Param {
+        path: "termination.flare_up_per_year",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "flare-ups",
+        unit: "rate / year",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 2.0, 0.01),
+        doc: "rate at which low activity flares up into high-intensity war with the balance unchanged",
+        presence: "",
+        scenario: num!(|s, _i| s.termination.flare_up_per_year),
+        params: field!(|p, _i| p.flare_up_per_year),
+    },
+    Param {
+        path: "termination.flare_up_shift_weight",
+        scope: Scope::Global,
+        group: Group::Termination,
+        label: "flare-ups: weight of a power shift",
+        unit: "per unit of |Δ ln ρ|",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 20.0, 0.1),
+        doc: "flare-up rate × exp(w · |Δ ln ρ|), Δ ln ρ the change of the effective force ratio since low activity began",
+        presence: "",
+        scenario: num!(|s, _i| s.termination.flare_up_shift_weight),
+        params: field!(|p, _i| p.flare_up_shift_weight),
     },
 ];

@@ -86,7 +86,58 @@ pub struct Event {
     /// (issue, position) changes.
     pub positions: Vec<(usize, f64)>,
     pub anticipated: bool,
+    /// An election of a belligerent: probability that a non-culpable successor takes over.
+    pub turnover: f64,
     pub note: String,
+}
+
+/// Mediator attention (`[mediation]`; `docs/reference/war-endings.md` §2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediationParams {
+    pub attention_start: f64,
+    pub half_life_weeks: f64,
+    pub threshold: f64,
+    pub initiative_per_year: f64,
+    pub failure_fatigue: f64,
+    pub suspension_probability: f64,
+    pub resume_line_points: f64,
+}
+
+/// Ripeness (`[ripeness]`; `docs/reference/war-endings.md` §1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RipenessParams {
+    pub win_km2_per_week: f64,
+    pub hurt_half_per_year: f64,
+    pub audience_relief: f64,
+    pub destruction_weight: f64,
+}
+
+/// One side's domestic politics (`[politics.<side>]`; `docs/reference/war-endings.md` §3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoliticsParams {
+    pub removal_per_year: f64,
+    pub removal_loss_weight: f64,
+    pub successor_audience: f64,
+    pub successor_resolve: f64,
+    pub gamble: f64,
+    pub crisis_economy: f64,
+    pub crisis_weight: f64,
+}
+
+impl Default for PoliticsParams {
+    /// No removal, no successor effect, no gamble, no crisis: the values of a side without a
+    /// `[politics.<side>]` table.
+    fn default() -> Self {
+        PoliticsParams {
+            removal_per_year: 0.0,
+            removal_loss_weight: 0.0,
+            successor_audience: 1.0,
+            successor_resolve: 1.0,
+            gamble: 0.0,
+            crisis_economy: 0.0,
+            crisis_weight: 0.0,
+        }
+    }
 }
 
 /// Everything one run needs, as plain numbers.
@@ -172,12 +223,21 @@ pub struct Params {
     pub guarantee_credibility: f64,
     pub guarantee_power: f64,
     pub commitment_discount: f64,
+    pub ceasefire_shift_weight: f64,
     pub events: Vec<Event>,
     // Termination.
     pub collapse_second_km2: f64,
     pub collapse_first_km2: f64,
     pub low_activity_intensity: f64,
     pub low_activity_weeks: u32,
+    pub low_activity_factor: f64,
+    pub low_activity_onset_per_year: f64,
+    pub flare_up_per_year: f64,
+    pub flare_up_shift_weight: f64,
+    // Ways out of the war.
+    pub mediation: MediationParams,
+    pub ripeness: RipenessParams,
+    pub politics: [PoliticsParams; 2],
 }
 
 impl Params {

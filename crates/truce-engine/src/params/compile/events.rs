@@ -5,7 +5,7 @@
 use super::actors::Actors;
 use super::{parse_date, Checker, Ids};
 use crate::calendar::CivilDate;
-use crate::catalogue::{self, POSITION, UNIT};
+use crate::catalogue::{self, POSITION, PROBABILITY, UNIT};
 use crate::params::Event;
 use crate::scenario::{EventKind, Scenario};
 
@@ -69,6 +69,18 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
         );
         let credibility = e.credibility.as_ref().map_or(0.0, |n| n.value);
         c.range(&format!("{p}.credibility"), credibility, &UNIT);
+        let turnover = e.turnover.as_ref().map_or(0.0, |n| n.value);
+        if e.turnover.is_some() {
+            c.range(&format!("{p}.turnover"), turnover, &PROBABILITY);
+            if e.kind != EventKind::Election {
+                c.fail(format!("{p}.turnover"), "only an election has a turnover probability");
+            } else if let Some(a) = actor.filter(|&a| actors.role[a] != crate::scenario::Role::Belligerent) {
+                c.fail(
+                    format!("{p}.turnover"),
+                    format!("actor `{}` is not a belligerent: only a side's leader can be replaced", actors.ids[a]),
+                );
+            }
+        }
         if let (Some(r), Some(range)) = (&e.resolve, &resolve_range) {
             c.range(&format!("{p}.resolve"), r.value, range);
         }
@@ -90,6 +102,7 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
             optimism: e.optimism_km2_per_week.as_ref().map(|n| n.value),
             positions,
             anticipated: e.anticipated,
+            turnover,
             note: e.note.clone().unwrap_or_default(),
         });
     }

@@ -197,11 +197,32 @@ impl Params {
             guarantee_credibility: 0.0,
             guarantee_power: 0.0,
             commitment_discount: 0.0,
+            ceasefire_shift_weight: 0.0,
             events,
             collapse_second_km2: f64::INFINITY,
             collapse_first_km2: f64::NEG_INFINITY,
             low_activity_intensity: 0.0,
             low_activity_weeks: 1,
+            low_activity_factor: 1.0,
+            low_activity_onset_per_year: 0.0,
+            flare_up_per_year: 0.0,
+            flare_up_shift_weight: 0.0,
+            mediation: super::MediationParams {
+                attention_start: 1.0,
+                half_life_weeks: 1e6,
+                threshold: 0.0,
+                initiative_per_year: 0.0,
+                failure_fatigue: 0.0,
+                suspension_probability: 0.0,
+                resume_line_points: 100.0,
+            },
+            ripeness: super::RipenessParams {
+                win_km2_per_week: 50.0,
+                hurt_half_per_year: 0.1,
+                audience_relief: 0.0,
+                destruction_weight: 0.0,
+            },
+            politics: [super::PoliticsParams::default(), super::PoliticsParams::default()],
         };
         values::compile(s, &mut params, &mut c);
         checks::saliences(&params, &mut c);

@@ -1,5 +1,5 @@
-//! Sides: exactly two, each with one belligerent actor; `[beliefs.<side>]` tables name
-//! sides. (Their numbers and the beliefs' are catalogue rows.)
+//! Sides: exactly two, each with one belligerent actor; `[beliefs.<side>]` and
+//! `[politics.<side>]` tables name sides. (Their numbers are catalogue rows.)
 
 use super::actors::Actors;
 use super::{check_id, Checker, Ids};
@@ -72,6 +72,9 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, actors: &Actors, c: &mut Chec
     }
     for key in s.beliefs.keys() {
         ids.side(c, &format!("beliefs.{key}"), key);
+    }
+    for key in s.politics.keys() {
+        ids.side(c, &format!("politics.{key}"), key);
     }
     // Placeholders when sides are missing (already an error).
     while out.len() < 2 {

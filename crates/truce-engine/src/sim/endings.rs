@@ -1,0 +1,239 @@
+//! The ways out of a war, as phases of [`Sim::run`] (issue 12; `docs/reference/war-endings.md`):
+//! the pressure of war and ripeness (Zartman's mutually hurting stalemate; Leventoğlu &
+//! Slantchev's accumulated destruction), domestic politics (irregular removal of a leader, a
+//! non-culpable successor, the gamble for resurrection, economic crisis), low activity as a
+//! state of the war that may flare up, the mediator's attention (decay, initiatives,
+//! suspension over indivisible issues), and why a talk round failed ([`Blocker`]).
+//!
+//! Each phase reads and writes the run state of [`super`]; each draws at most the uniforms its
+//! doc names, always, so that the order of draws never depends on the path of a run. Nothing
+//! here allocates, and nothing here fights or learns: the front, attrition, the economy and
+//! beliefs are the fight and learn phases' (`sim.rs`).
+
+use super::Observer;
+use super::{Fallback, Fought, RoundBuffers, Sim, State};
+use crate::scenario::Role;
+use crate::talk::Blocker;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+/// The probability of at least one event in a week of a Poisson process with `per_year`
+/// events a year.
+#[inline]
+pub(super) fn weekly(per_year: f64) -> f64 {
+    -(-per_year / 52.0).exp_m1()
+}
+
+/// How hard the war presses on each side this week (`docs/reference/war-endings.md` §1, §3).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Pressure {
+    /// Effective cost of a year of war at full intensity, in utility points: the side's cost,
+    /// raised by accumulated destruction and economic crisis, divided by its resolve (raised
+    /// by a culpable leader's gamble for resurrection).
+    pub(super) cost: [f64; 2],
+    /// Losses: casualties so far / starting forces, plus the economic crisis (0–1).
+    pub(super) losses: [f64; 2],
+    /// Depth of the economic crisis (0–1).
+    pub(super) crisis: [f64; 2],
+}
+
+impl Sim {
+    // ---- Events: calls for talks and leader changes -------------------------------------
+
+    /// Something calls for talks: a round this week, the mediator's full attention, and an
+    /// end to any suspension.
+    pub(super) fn call_talks(&self, st: &mut State) {
+        st.talks_due = true;
+        st.attention = 1.0;
+        st.suspended = false;
+    }
+
+    /// Side `s`'s leader is replaced by a non-culpable successor (Croco 2011): the audience
+    /// costs of the side's red lines fall to the successor's share, resolve is scaled by
+    /// `resolve`, and the change calls for talks.
+    pub(super) fn successor<O: Observer>(&mut self, st: &mut State, s: usize, resolve: f64, observer: &mut O) {
+        let pol = &self.p.politics[s];
+        let a = self.p.sides[s].belligerent;
+        st.culpable[s] = false;
+        st.leader_audience[s] = pol.successor_audience;
+        self.resolve[a] = (self.resolve[a] * resolve).max(1e-6);
+        self.call_talks(st);
+        observer.leader_change(st.week, s);
+    }
+
+    // ---- Phase: politics ----------------------------------------------------------------
+
+    /// The pressure of war on each side this week and the ripeness it makes
+    /// (`docs/reference/war-endings.md` §1, §3).
+    ///
+    /// - Losses L = casualties so far / starting forces + crisis, with the crisis
+    ///   x = (E* − E) / E* below the side's crisis level E* (0 above it).
+    /// - Effective cost of a year of war c = c₀(E) · (1 + w_D · casualties / forces)
+    ///   · (1 + w_x · x) / (resolve · (1 + g · L) while the culpable leader is in office):
+    ///   destruction accumulates (Leventoğlu & Slantchev 2007), a crisis hurts, a culpable
+    ///   leader who fears removal gambles for resurrection (Goemans 2000).
+    /// - Ripeness R = min over sides of stalemate × hurt (Zartman 2000): stalemate = 1 − (the
+    ///   side's believed weekly gain / the gain that is a way to win), within [0, 1]; hurt =
+    ///   pain / (pain + half), pain = c × the activity factor.
+    pub(super) fn pressure(&self, st: &mut State) {
+        let p = &self.p;
+        let low = if st.low { p.low_activity_factor } else { 1.0 };
+        let mut r = f64::INFINITY;
+        for s in 0..2 {
+            let (sd, pol) = (&p.sides[s], &p.politics[s]);
+            let destruction = st.cum_cas[s] / sd.forces.max(1e-9);
+            let crisis = if pol.crisis_economy > 0.0 {
+                ((pol.crisis_economy - st.economy[s]) / pol.crisis_economy).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let losses = destruction + crisis;
+            let gamble = if st.culpable[s] { 1.0 + pol.gamble * losses } else { 1.0 };
+            let resolve = self.resolve[sd.belligerent] * gamble;
+            // The economy-dependent cost of a year of war (`crate::front::war_cost`).
+            let cost = self.war_cost(st, s)
+                * (1.0 + p.ripeness.destruction_weight * destruction)
+                * (1.0 + pol.crisis_weight * crisis)
+                / resolve.max(1e-9);
+            st.pressure.cost[s] = cost;
+            st.pressure.losses[s] = losses;
+            st.pressure.crisis[s] = crisis;
+            let gain = if s == 0 { st.belief[0] } else { -st.belief[1] };
+            let stalemate = (1.0 - gain / p.ripeness.win_km2_per_week).clamp(0.0, 1.0);
+            let pain = cost * low;
+            let hurt = pain / (pain + p.ripeness.hurt_half_per_year);
+            r = r.min(stalemate * hurt);
+        }
+        st.ripeness = r;
+    }
+
+    /// A leader may be removed (one draw per side, first side first): the yearly rate of
+    /// irregular removal rises with losses, rate · exp(w · L) (Chiozza & Goemans 2004; the
+    /// hazard rising with the costs of war, `war-termination.md` §7). A successor is not
+    /// culpable for the war.
+    pub(super) fn politics<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        for s in 0..2 {
+            let pol = &self.p.politics[s];
+            let u: f64 = rng.random();
+            if pol.removal_per_year <= 0.0 {
+                continue;
+            }
+            let rate = pol.removal_per_year * (pol.removal_loss_weight * st.pressure.losses[s]).min(50.0).exp();
+            if u < weekly(rate) {
+                let resolve = self.p.politics[s].successor_resolve;
+                self.successor(st, s, resolve, observer);
+            }
+        }
+    }
+
+    // ---- Phase: activity ----------------------------------------------------------------
+
+    /// Low activity, a state of the war (`war-termination.md` §6; one draw a week). Fighting
+    /// settles into low activity without agreement when intensity has stayed below the floor
+    /// for long enough, or, at a rate scaled by ripeness, when both sides see no way to win
+    /// and are hurting (mutual exhaustion with a defensive advantage). Low activity flares up
+    /// into high-intensity war at a rate that a shift of the effective force ratio since it
+    /// began raises: rate · exp(w · |Δ ln ρ|).
+    pub(super) fn activity(&self, st: &mut State, f: &Fought, rng: &mut ChaCha8Rng) {
+        let p = &self.p;
+        let u: f64 = rng.random();
+        let ln_rho = self.ln_rho(st, f.eff);
+        if st.low {
+            let shift = (ln_rho - st.low_lnrho).abs();
+            let rate = p.flare_up_per_year * (p.flare_up_shift_weight * shift).min(50.0).exp();
+            if u < weekly(rate) {
+                st.low = false;
+                st.low_weeks = 0;
+            }
+            return;
+        }
+        st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
+        if st.low_weeks >= p.low_activity_weeks || u < weekly(p.low_activity_onset_per_year * st.ripeness) {
+            st.low = true;
+            st.low_since = st.week;
+            st.low_lnrho = ln_rho;
+        }
+    }
+
+    /// ln of the effective force ratio (first side over second).
+    pub(super) fn ln_rho(&self, st: &State, eff: [f64; 2]) -> f64 {
+        ((eff[0] * st.forces[0]).max(1e-12) / (eff[1] * st.forces[1]).max(1e-12)).ln()
+    }
+
+    // ---- Phase: attention ---------------------------------------------------------------
+
+    /// The mediator's attention (`war-termination.md` §5.1; one draw a week): it decays by its
+    /// half-life; a new initiative (a new plan, a new envoy) brings it back to 1 and lifts a
+    /// suspension; a battlefield change of `resume_line_points` since a suspension began lifts
+    /// it too; ripeness draws the mediator in (attention at least R).
+    pub(super) fn attention(&self, st: &mut State, rng: &mut ChaCha8Rng) {
+        let med = &self.p.mediation;
+        st.attention *= self.k.attention_decay;
+        let u: f64 = rng.random();
+        if u < self.k.initiative {
+            st.attention = 1.0;
+            st.suspended = false;
+        }
+        if st.suspended && (self.p.km2_to_index(st.km2) - st.suspended_at).abs() >= med.resume_line_points {
+            st.attention = 1.0;
+            st.suspended = false;
+        }
+        st.attention = st.attention.max(st.ripeness);
+    }
+
+    // ---- After a failed talk round ------------------------------------------------------
+
+    /// After a failed round the mediator loses some attention; a round blocked by a red line
+    /// or the commitment check (an issue neither side can concede) suspends talks with the
+    /// scenario's probability, until a shock lifts the suspension (one draw, always made).
+    pub(super) fn after_failure(&self, st: &mut State, blocked: Option<Blocker>, rng: &mut ChaCha8Rng) {
+        let med = &self.p.mediation;
+        st.attention *= 1.0 - med.failure_fatigue;
+        let u: f64 = rng.random();
+        let indivisible = matches!(blocked, Some(Blocker::RedLine | Blocker::Commitment));
+        if indivisible && u < med.suspension_probability {
+            st.suspended = true;
+            st.suspended_at = self.p.km2_to_index(st.km2);
+        }
+    }
+
+    /// The share of each actor's audience costs that applies this round: a belligerent's is
+    /// its leader's (a non-culpable successor's is lower), lightened by ripeness, ×
+    /// (1 − relief · R): under a mutually hurting stalemate a way out can be sold at home
+    /// (Zartman 2000).
+    pub(super) fn set_audience(&mut self, st: &State) {
+        let relief = 1.0 - self.p.ripeness.audience_relief * st.ripeness;
+        for a in 0..self.p.n_actors() {
+            self.audience[a] = match self.p.side_of[a] {
+                Some(s) if self.p.role[a] == Role::Belligerent => st.leader_audience[s] * relief,
+                _ => 1.0,
+            };
+        }
+    }
+}
+
+impl RoundBuffers {
+    /// Why a round that reached neither a settlement nor a ceasefire failed (the order of
+    /// [`Blocker`]): with some deal beating war for both belligerents, a failed commitment
+    /// check, else a refusal that a red line's audience cost explains, else a veto player's
+    /// margin; with none, a belligerent's refusal of the freeze that a red line explains, else
+    /// no open range.
+    pub(super) fn blocker(&self, range_open: bool, f: &Fallback) -> Blocker {
+        let red = |margin: f64, audience: f64| margin < 0.0 && audience > 0.0 && margin + audience >= 0.0;
+        if range_open {
+            if self.decisions.iter().any(|d| !d.commitment_ok) {
+                return Blocker::Commitment;
+            }
+            let refused = self.decisions.iter().filter(|d| !d.accepted);
+            if refused.clone().any(|d| red(d.margin, d.audience)) {
+                Blocker::RedLine
+            } else {
+                Blocker::Margin
+            }
+        } else if (0..2).any(|s| !f.accepted[s] && red(f.margins[s], f.audience[s])) {
+            Blocker::RedLine
+        } else {
+            Blocker::NoRange
+        }
+    }
+}
