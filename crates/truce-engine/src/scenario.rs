@@ -278,6 +278,10 @@ pub struct AidSpec {
     /// Probability per year that aid stops for good.
     #[serde(default)]
     pub stop_hazard_per_year: Num,
+    /// Since when the aid line exists (absent: always). A scenario re-dated to an earlier
+    /// origin ([`crate::redate`]) has no such line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
 }
 
 /// One actor of the negotiation.
@@ -312,6 +316,10 @@ pub struct ActorSpec {
     pub risk: Num,
     #[serde(default)]
     pub aid: Option<AidSpec>,
+    /// Since when the actor takes part (absent: always). A scenario re-dated to an earlier
+    /// origin ([`crate::redate`]) leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
 }
 
 /// The attrition and front laws.
@@ -464,6 +472,10 @@ pub struct Protocol {
     /// hazard: × exp(w · |Δ ln ρ| · (1 − guarantee)) (Werner 1999; Powell 2006).
     #[serde(default)]
     pub ceasefire_shift_weight: Num,
+    /// Since when these talks exist (absent: always). A scenario re-dated to an earlier
+    /// origin ([`crate::redate`]) holds no talk rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
 }
 
 fn discount() -> Num {
@@ -521,6 +533,10 @@ pub struct EventSpec {
     /// non-culpable successor takes over (Croco 2011).
     #[serde(default)]
     pub turnover: Option<Num>,
+    /// When the event became known (absent: at the scenario's start). A scenario re-dated
+    /// to an earlier origin ([`crate::redate`]) keeps only events known by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced: Option<Date>,
     #[serde(default)]
     pub note: Option<String>,
 }

@@ -8,5 +8,6 @@
 pub mod charts;
 pub mod edit;
 pub mod export;
+pub mod hindcast_report;
 pub mod report;
 pub mod server;

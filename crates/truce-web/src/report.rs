@@ -103,7 +103,8 @@ const INIT_JS: &str = r#"
 })();
 "#;
 
-fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
+/// A whole self-contained page: the header, the body and the charts it draws.
+pub(crate) fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
     let mut h = String::with_capacity(ECHARTS_JS.len() + body.len() + 200_000);
     let _ = write!(
         h,
@@ -123,7 +124,8 @@ fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
     h
 }
 
-fn chart_cards(charts: &[Chart]) -> String {
+/// A grid of chart cards (title, caption, container).
+pub(crate) fn chart_cards(charts: &[Chart]) -> String {
     let mut s = String::from("<section class=\"grid\">\n");
     for c in charts {
         let _ = writeln!(
@@ -138,7 +140,8 @@ fn chart_cards(charts: &[Chart]) -> String {
     s
 }
 
-fn meta_line(m: &ReportMeta, extra: &[(&str, String)]) -> String {
+/// The line of run metadata under a report's title.
+pub(crate) fn meta_line(m: &ReportMeta, extra: &[(&str, String)]) -> String {
     let mut s = String::from("<div class=\"meta\">");
     let mut item = |k: &str, v: &str| {
         let _ = write!(s, "<span>{k}: <b>{}</b></span>", esc(v));

@@ -119,12 +119,16 @@ impl Params {
             );
         }
         let issues = issues::compile(s, &mut c);
+        checks::km2_mapping(s, &mut c);
         sides::check_ids(s, &mut c);
         let actors = actors::compile(s, &ids, &mut c);
         let sides = sides::compile(s, &ids, &actors, &mut c);
         let protocol = actors::protocol(s, &ids, &actors, &mut c);
         let events = events::compile(s, &ids, start, &actors, &mut c);
         checks::seasonality(s, &mut c);
+        for (path, message) in crate::redate::check_dates(s) {
+            c.fail(path, message);
+        }
         let mut params = Params {
             name: s.scenario.name.clone(),
             start,
