@@ -85,7 +85,7 @@ fn strikes_wear_down_the_economy_and_the_war_effort() {
 /// pressure is real: with every aid line stopped in the first week and Russia's strikes at
 /// three times their level (the autumn 2025 campaign on gas production, facts §6),
 /// Ukraine's economy after a year is ≥ 0.2 below the default's, and the second side collapses
-/// in ≥ 5% of runs — against none with aid and the scenario's strikes.
+/// in ≥ 5 points more of the runs than with aid and the scenario's strikes.
 #[test]
 fn the_economy_falls_and_can_collapse_under_real_pressure() {
     let mut p = ukraine();
@@ -100,8 +100,14 @@ fn the_economy_falls_and_can_collapse_under_real_pressure() {
         base.econ[1], pressed.econ[1], base.collapse_second, pressed.collapse_second
     );
     assert!(base.econ[1] - pressed.econ[1] >= 0.2, "{:.3} vs {:.3}", base.econ[1], pressed.econ[1]);
-    assert_eq!(base.collapse_second, 0.0);
-    assert!(pressed.collapse_second >= 0.05, "collapse of the second side: {:.3}", pressed.collapse_second);
+    // The ways out of a war (issue 12) let Ukraine's front collapse in some default runs too
+    // (by ground lost, not by economy); heavy pressure must add ≥ 5 points to that.
+    assert!(
+        pressed.collapse_second >= base.collapse_second + 0.05,
+        "collapse of the second side: {:.3} under pressure vs {:.3} by default",
+        pressed.collapse_second,
+        base.collapse_second
+    );
 }
 
 /// Sanctions relief (a `sanctions` event lifting them, as a settlement's terms might) raises

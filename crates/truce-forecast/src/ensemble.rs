@@ -179,13 +179,14 @@ impl ForecastAggregate {
         let monthly_change = WeekHistograms::new(month_ends.len() as u32, -span, span, KM2_BINS).map_err(km2_error)?;
         let mut cum_casualties = Vec::with_capacity(params.sides.len());
         for s in &params.sides {
-            cum_casualties
-                .push(WeekHistograms::new(h, 0.0, casualty_range(s.casualties_per_week), CASUALTY_BINS).map_err(|e| {
-                ForecastError::Aggregate(format!(
+            cum_casualties.push(
+                WeekHistograms::new(h, 0.0, casualty_range(s.casualties_per_week), CASUALTY_BINS).map_err(|e| {
+                    ForecastError::Aggregate(format!(
                     "sides.{}.casualties_per_week: casualties over the horizon cannot be binned for a forecast: {e}",
                     s.id
                 ))
-            })?);
+                })?,
+            );
         }
         let term = Histogram::new(0.0, 100.0, TERM_BINS).map_err(|e| ForecastError::Aggregate(e.to_string()))?;
         Ok(ForecastAggregate {

@@ -4,8 +4,8 @@
 use std::sync::atomic::AtomicBool;
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Loaded};
-use truce_engine::outcome::{WarEvent, WarState};
-use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastOptions, RowSink, RunRow};
+use truce_engine::outcome::WarState;
+use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastOptions};
 use truce_forecast::summary::summarise;
 
 fn loaded(name: &str) -> (Loaded, String) {
