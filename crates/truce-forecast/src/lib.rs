@@ -57,10 +57,12 @@
 //! ```
 
 pub mod aggregate;
+pub mod backcast;
 pub mod ensemble;
 pub mod hash;
 pub mod job;
 pub mod part;
+pub mod score;
 pub mod summary;
 
 pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};

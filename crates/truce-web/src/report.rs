@@ -103,7 +103,7 @@ const INIT_JS: &str = r#"
 })();
 "#;
 
-fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
+pub(crate) fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
     let mut h = String::with_capacity(ECHARTS_JS.len() + body.len() + 200_000);
     let _ = write!(
         h,
@@ -123,7 +123,7 @@ fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
     h
 }
 
-fn chart_cards(charts: &[Chart]) -> String {
+pub(crate) fn chart_cards(charts: &[Chart]) -> String {
     let mut s = String::from("<section class=\"grid\">\n");
     for c in charts {
         let _ = writeln!(
