@@ -17,7 +17,7 @@ use truce_bargain::registry::{self, ModelConfig};
 use truce_bargain::{ActorTable, SolveContext};
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Loaded};
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 use truce_forecast::job::{self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
 
 create_exception!(truce, TruceError, PyValueError, "An error of truce: bad input, a refused part file, ...");
@@ -55,10 +55,10 @@ fn builtin_scenarios() -> Vec<(String, String)> {
     builtin::BUILTIN.iter().map(|b| (b.0.to_string(), b.1.to_string())).collect()
 }
 
-/// The outcome kinds' JSON names, in reporting order (the engine's one list).
+/// The war states' JSON names, in reporting order (the engine's one list): how a run can end.
 #[pyfunction]
 fn outcome_kinds() -> Vec<&'static str> {
-    OutcomeKind::ALL.iter().map(|k| k.name()).collect()
+    WarState::ALL.iter().map(|k| k.name()).collect()
 }
 
 /// Resolves a path or a built-in name with the job's resolver (the CLI's): returns

@@ -55,7 +55,7 @@ def test_python_and_cli_parts_merge_together(cli, tmp_path):
 def test_outcome_kinds_come_from_the_engine():
     f = truce.forecast("generic-interstate", n=200, seed=1)
     assert set(truce.OUTCOME_KINDS) == set(f.summary["outcomes"])
-    assert truce.OUTCOME_KINDS[0] == "settlement" and truce.OUTCOME_KINDS[-1] == "stalemate"
+    assert truce.OUTCOME_KINDS[0] == "fighting" and truce.OUTCOME_KINDS[-1] == "collapsed_second"
 
 
 def test_bad_parts_are_refused():

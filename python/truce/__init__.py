@@ -43,7 +43,7 @@ __all__ = [
 
 __version__: str = _truce.__version__
 
-#: Outcome kinds (their JSON names) in the order the CLI reports them: the engine's one list.
+#: The war states (their JSON names) in reporting order: how a run can end (the engine's one list).
 OUTCOME_KINDS: Tuple[str, ...] = tuple(_truce.outcome_kinds())
 
 
@@ -166,7 +166,7 @@ class Trace:
 
     @property
     def outcome(self) -> Optional[Dict[str, Any]]:
-        """How the run ended: kind, week, date, terms, km², casualties, costs, ..."""
+        """How the run ended: state, week, date, terms, km², casualties, costs, ..."""
         return self.data.get("outcome")
 
     @property
@@ -226,7 +226,7 @@ class Trace:
 
     def __repr__(self) -> str:
         o = self.outcome or {}
-        return f"Trace(seed={self.data['seed']}, outcome={o.get('kind')!r} in week {o.get('week')})"
+        return f"Trace(seed={self.data['seed']}, outcome={o.get('state')!r} in week {o.get('week')})"
 
 
 def run(scenario: ScenarioLike = "ukraine-2025-12", seed: int = 1) -> Trace:

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_engine::builtin;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 use truce_forecast::ensemble::RowSink;
 use truce_forecast::job::{self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
 use truce_forecast::summary::Summary;
@@ -224,7 +224,7 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
         write!(w, " {:>14}", r.label)?;
     }
     writeln!(w)?;
-    for k in OutcomeKind::ALL {
+    for k in WarState::ALL {
         write!(w, "{:<22}", k.label(&sides))?;
         for r in &s.at {
             let pr = r.outcomes[k.name()];

@@ -157,7 +157,7 @@ pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<(
     }
     if let Some(o) = &t.outcome {
         writeln!(w)?;
-        writeln!(w, "outcome: {} in week {} ({})", o.kind.name(), o.week, o.date)?;
+        writeln!(w, "outcome: {} in week {} ({})", o.state.name(), o.week, o.date)?;
         let terms: Vec<String> = o.terms.iter().map(|(k, v)| format!("{k} {v:.1}")).collect();
         writeln!(w, "terms: {}", terms.join(", "))?;
         writeln!(w, "line: {:.0} km² held by {} (index {:.1})", o.km2_held, s0, o.index)?;

@@ -32,7 +32,7 @@ fn forecast_json_has_the_documented_keys() {
     assert_eq!(v["scenario"], "ukraine-2025-12");
     assert_eq!(v["runs"], 400);
     assert_eq!(v["horizon_weeks"], 156);
-    assert!(v["outcomes"]["settlement"]["p"].is_number() && v["outcomes"]["settlement"]["se"].is_number());
+    assert!(v["outcomes"]["settled"]["p"].is_number() && v["outcomes"]["settled"]["se"].is_number());
     assert_eq!(v["km2_quantiles"].as_array().unwrap().len(), 156);
     assert!(v["terms"]["territory"]["p50"].is_number() || v["terms"]["territory"]["n"] == 0);
 }
@@ -154,7 +154,7 @@ fn run_is_deterministic_and_narrates() {
     assert!(v["weeks"].as_array().unwrap().len() > 1);
     assert!(v["rounds"][0]["decisions"][0]["margin"].is_number());
     let o = &v["outcome"];
-    for k in ["kind", "week", "date", "terms", "km2_held", "casualties"] {
+    for k in ["state", "week", "date", "terms", "km2_held", "casualties", "event_weeks"] {
         assert!(o.get(k).is_some(), "outcome.{k}");
     }
     let t = truce(&["run", "--seed", "9"]);

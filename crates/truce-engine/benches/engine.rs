@@ -8,7 +8,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use truce_engine::builtin;
 use truce_engine::load::load_str;
-use truce_engine::sim::{NoObserver, OutcomeKind, Sim};
+use truce_engine::sim::{NoObserver, Sim, WarState};
 
 const SEED: u64 = 7;
 
@@ -25,8 +25,8 @@ fn one_run(c: &mut Criterion) {
     });
     // The first run index that is still at war at the horizon.
     let full = (0..10_000u64)
-        .find(|&i| sim.run(SEED, i, &mut NoObserver).kind == OutcomeKind::Stalemate)
-        .expect("a stalemate run among the first 10,000");
+        .find(|&i| sim.run(SEED, i, &mut NoObserver).state == WarState::Fighting)
+        .expect("a run still fighting at the horizon among the first 10,000");
     c.bench_function("ukraine-2025-12 run, full horizon (NoObserver, reused Sim)", |b| {
         b.iter(|| black_box(sim.run(black_box(SEED), black_box(full), &mut NoObserver)))
     });

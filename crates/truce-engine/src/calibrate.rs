@@ -2,7 +2,7 @@
 //! (`data/ukraine/`): weekly gains, the seasonal swing of monthly gains, the casualty ratio.
 
 use crate::params::Params;
-use crate::sim::{Observer, OutcomeKind, Sim, WeekView};
+use crate::sim::{Observer, Sim, WarState, WeekView};
 use serde::Serialize;
 
 /// First-year statistics over runs that did not settle (or stop) within the window.
@@ -19,8 +19,8 @@ pub struct FirstYear {
     pub monthly_swing: [f64; 12],
     /// Casualty ratio first:second side over the window, median over runs.
     pub casualty_ratio: f64,
-    /// Outcome counts over all runs at the horizon.
-    pub outcomes: Vec<(OutcomeKind, usize)>,
+    /// Final states over all runs (the state at the end of each run).
+    pub outcomes: Vec<(WarState, usize)>,
 }
 
 struct Collect {
@@ -64,7 +64,7 @@ pub fn first_year(p: &Params, runs: usize, seed: u64, weeks: u32) -> FirstYear {
     let mut ratios = Vec::new();
     let mut swing_sum = [0.0; 12];
     let mut swing_n = 0usize;
-    let mut outcomes: Vec<(OutcomeKind, usize)> = OutcomeKind::ALL.iter().map(|k| (*k, 0)).collect();
+    let mut outcomes: Vec<(WarState, usize)> = WarState::ALL.iter().map(|k| (*k, 0)).collect();
     let months: Vec<usize> = (0..weeks).map(|w| p.start.plus_weeks(w).month as usize - 1).collect();
     for r in 0..runs {
         let mut c = Collect {
@@ -75,9 +75,9 @@ pub fn first_year(p: &Params, runs: usize, seed: u64, weeks: u32) -> FirstYear {
             at_war: true,
         };
         let s = sim.run(seed, r as u64, &mut c);
-        outcomes[s.kind.index()].1 += 1;
+        outcomes[s.state.index()].1 += 1;
         let complete =
-            c.gains.len() == weeks as usize && c.at_war && (s.kind == OutcomeKind::Stalemate || s.week >= weeks);
+            c.gains.len() == weeks as usize && c.at_war && (s.state == WarState::Fighting || s.week >= weeks);
         if !complete {
             continue;
         }

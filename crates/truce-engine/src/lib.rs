@@ -4,8 +4,10 @@
 //! attrition, a front that moves with the effective force ratio, strikes, aid), learn (each
 //! belligerent updates its belief about the front's drift), talk (value of war, a mediator's
 //! Nash proposal, amendments, Powell's commitment check, stochastic acceptance by veto
-//! players, a ceasefire fallback, concessions and hardening), end (settlement, ceasefire,
-//! collapse, low activity or stalemate). Design: `docs/reference/fight-talk-model.md`.
+//! players, a ceasefire fallback, concessions and hardening), end (settlement, collapse, low
+//! activity). Each week ends in a war state ([`outcome::WarState`]: fighting, low activity,
+//! ceasefire in force, settled, a side collapsed); events are dated by the states
+//! ([`outcome::WarEvent`]). Design: `docs/reference/fight-talk-model.md`.
 //!
 //! Invariants: no I/O, no threads, no clock. A run is a pure function of (parameters, seed):
 //! every random draw comes from the run's own ChaCha8 stream. The weekly loop does not

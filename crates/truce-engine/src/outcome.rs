@@ -1,79 +1,237 @@
-//! How a run ends: the one list of outcome kinds.
+//! The war's state in a week and the events reported by date: the one place outcome
+//! vocabularies live.
+//!
+//! A run is in one [`WarState`] at the end of each week it simulates (fighting, low activity,
+//! a ceasefire in force, settled, or one side collapsed); how a run ended is its state after
+//! its last week. The [`WarEvent`]s reported by date (first ceasefire agreed, settlement
+//! signed, collapse of each side, onset of low activity, any end of high-intensity war) are
+//! defined here from the weekly states: an event has happened by week w when some week ≤ w
+//! was in a state that marks it ([`WarEvent::marked_by`]); [`EventWeeks`] finds each event's
+//! first week in a run.
 //!
 //! Every place that reports outcomes (the forecast aggregate and summary, the CLI table, the
-//! charts and reports, the Python package) iterates [`OutcomeKind::ALL`] and names a kind with
-//! [`OutcomeKind::name`] (its JSON name) or [`OutcomeKind::label`] (its name for people), so a
-//! new kind is added here and nowhere else. This module only names things: no model logic.
+//! charts and reports, the Python package) iterates [`WarState::ALL`] and [`WarEvent::ALL`]
+//! and names them with `name` (the JSON name) or `label` (the name for people), so a new
+//! state or event is added here and nowhere else. This module only names things and derives
+//! events from states: it holds no model logic and never decides when a state begins.
 
 use serde::Serialize;
 
-/// How a run ended.
+/// The state of a war at the end of a week.
+///
+/// Settlement and collapse end a run today and low activity does too; the forecast carries
+/// a run's last state forward over the weeks after it ended. Nothing here assumes a state is
+/// absorbing: a mechanism may leave any state again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    /// A final-status agreement accepted by every veto player.
-    Settlement,
-    /// A ceasefire at the line that held to the horizon.
-    Ceasefire,
-    /// The first side collapsed.
-    CollapseFirst,
-    /// The second side collapsed.
-    CollapseSecond,
-    /// Fighting fell below the activity floor without agreement.
+pub enum WarState {
+    /// High-intensity war: the sides fight (also the state of a run still at war at its
+    /// horizon: "neither war nor peace").
+    Fighting,
+    /// Fighting fell below the activity floor for long enough, without agreement.
     LowActivity,
-    /// The horizon was reached at war: "neither war nor peace".
-    Stalemate,
+    /// A ceasefire at the line is in force (from the end of the week it was agreed until the
+    /// week it breaks down).
+    Ceasefire,
+    /// A final-status agreement accepted by every veto player has been signed.
+    Settled,
+    /// The first side collapsed (forces, economy or the front past its threshold).
+    CollapsedFirst,
+    /// The second side collapsed.
+    CollapsedSecond,
 }
 
-impl OutcomeKind {
-    /// All kinds, in reporting order (the order of tables and stacked charts).
-    pub const ALL: [OutcomeKind; 6] = [
-        OutcomeKind::Settlement,
-        OutcomeKind::Ceasefire,
-        OutcomeKind::CollapseFirst,
-        OutcomeKind::CollapseSecond,
-        OutcomeKind::LowActivity,
-        OutcomeKind::Stalemate,
+impl WarState {
+    /// All states, in reporting order (the order of tables and stacked charts).
+    pub const ALL: [WarState; 6] = [
+        WarState::Fighting,
+        WarState::LowActivity,
+        WarState::Ceasefire,
+        WarState::Settled,
+        WarState::CollapsedFirst,
+        WarState::CollapsedSecond,
     ];
 
-    /// The number of kinds (the length of per-kind arrays such as an incidence table's).
+    /// The number of states (the length of per-state arrays).
     pub const COUNT: usize = Self::ALL.len();
 
-    /// Position in [`OutcomeKind::ALL`] (the index of per-kind arrays).
+    /// Position in [`WarState::ALL`] (the index of per-state arrays).
     pub fn index(self) -> usize {
         self as usize
     }
 
-    /// Snake-case name, as in JSON (`collapse_first`).
+    /// Snake-case name, as in JSON (`collapsed_first`).
     pub fn name(self) -> &'static str {
         match self {
-            OutcomeKind::Settlement => "settlement",
-            OutcomeKind::Ceasefire => "ceasefire",
-            OutcomeKind::CollapseFirst => "collapse_first",
-            OutcomeKind::CollapseSecond => "collapse_second",
-            OutcomeKind::LowActivity => "low_activity",
-            OutcomeKind::Stalemate => "stalemate",
+            WarState::Fighting => "fighting",
+            WarState::LowActivity => "low_activity",
+            WarState::Ceasefire => "ceasefire",
+            WarState::Settled => "settled",
+            WarState::CollapsedFirst => "collapsed_first",
+            WarState::CollapsedSecond => "collapsed_second",
         }
     }
 
-    /// The kind with JSON name `name`, if any.
-    pub fn from_name(name: &str) -> Option<OutcomeKind> {
+    /// The state with JSON name `name`, if any.
+    pub fn from_name(name: &str) -> Option<WarState> {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// The label a person reads: "still at war" for the stalemate, and the side's name for a
-    /// collapse (`sides` are the two fighting sides' names; a missing one reads "side 1" or
-    /// "side 2").
-    pub fn label<S: AsRef<str>>(self, sides: &[S]) -> String {
-        let side = |i: usize| sides.get(i).map_or_else(|| format!("side {}", i + 1), |s| s.as_ref().to_string());
-        match self {
-            OutcomeKind::Settlement => "settlement".into(),
-            OutcomeKind::Ceasefire => "ceasefire".into(),
-            OutcomeKind::CollapseFirst => format!("collapse of {}", side(0)),
-            OutcomeKind::CollapseSecond => format!("collapse of {}", side(1)),
-            OutcomeKind::LowActivity => "low activity".into(),
-            OutcomeKind::Stalemate => "still at war".into(),
+    /// The collapse of side `side` (0: the first side, otherwise the second).
+    pub fn collapsed(side: usize) -> WarState {
+        if side == 0 {
+            WarState::CollapsedFirst
+        } else {
+            WarState::CollapsedSecond
         }
+    }
+
+    /// The name of the state in a file a person writes, where a collapse names the side:
+    /// `collapsed_<side id>` (`ids` are the two fighting sides' ids, first side first);
+    /// every other state is its JSON name.
+    pub fn observed_name<S: AsRef<str>>(self, ids: &[S]) -> String {
+        let id = |i: usize| ids.get(i).map_or_else(|| ["first", "second"][i].to_string(), |s| s.as_ref().to_string());
+        match self {
+            WarState::CollapsedFirst => format!("collapsed_{}", id(0)),
+            WarState::CollapsedSecond => format!("collapsed_{}", id(1)),
+            k => k.name().to_string(),
+        }
+    }
+
+    /// The state named `name` as [`WarState::observed_name`] writes it (`collapsed_<side id>`
+    /// for a collapse), or by its JSON name.
+    pub fn from_observed_name<S: AsRef<str>>(name: &str, ids: &[S]) -> Option<WarState> {
+        Self::ALL.into_iter().find(|k| k.observed_name(ids) == name).or_else(|| Self::from_name(name))
+    }
+
+    /// The label a person reads; a collapse names the side (`sides` are the two fighting
+    /// sides' names; a missing one reads "side 1" or "side 2").
+    pub fn label<S: AsRef<str>>(self, sides: &[S]) -> String {
+        match self {
+            WarState::Fighting => "fighting".into(),
+            WarState::LowActivity => "low activity".into(),
+            WarState::Ceasefire => "ceasefire in force".into(),
+            WarState::Settled => "settled".into(),
+            WarState::CollapsedFirst => format!("{} collapsed", side_name(sides, 0)),
+            WarState::CollapsedSecond => format!("{} collapsed", side_name(sides, 1)),
+        }
+    }
+}
+
+fn side_name<S: AsRef<str>>(sides: &[S], i: usize) -> String {
+    sides.get(i).map_or_else(|| format!("side {}", i + 1), |s| s.as_ref().to_string())
+}
+
+/// An event reported by date: the probability that it has happened by each week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum WarEvent {
+    /// The first ceasefire was agreed (whether or not it held).
+    CeasefireAgreed,
+    /// A settlement was signed.
+    SettlementSigned,
+    /// The first side collapsed.
+    CollapseFirst,
+    /// The second side collapsed.
+    CollapseSecond,
+    /// Fighting fell to low activity for the first time.
+    LowActivityOnset,
+    /// High-intensity war ended for the first time, in any way: the first week whose state
+    /// is not [`WarState::Fighting`].
+    HighIntensityEnded,
+}
+
+impl WarEvent {
+    /// All events, in reporting order.
+    pub const ALL: [WarEvent; 6] = [
+        WarEvent::CeasefireAgreed,
+        WarEvent::SettlementSigned,
+        WarEvent::CollapseFirst,
+        WarEvent::CollapseSecond,
+        WarEvent::LowActivityOnset,
+        WarEvent::HighIntensityEnded,
+    ];
+
+    /// The number of events (the length of per-event arrays).
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// Position in [`WarEvent::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Snake-case name, as in JSON (`ceasefire_agreed`).
+    pub fn name(self) -> &'static str {
+        match self {
+            WarEvent::CeasefireAgreed => "ceasefire_agreed",
+            WarEvent::SettlementSigned => "settlement_signed",
+            WarEvent::CollapseFirst => "collapse_first",
+            WarEvent::CollapseSecond => "collapse_second",
+            WarEvent::LowActivityOnset => "low_activity_onset",
+            WarEvent::HighIntensityEnded => "high_intensity_ended",
+        }
+    }
+
+    /// The event with JSON name `name`, if any.
+    pub fn from_name(name: &str) -> Option<WarEvent> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The label a person reads; a collapse names the side (as [`WarState::label`]).
+    pub fn label<S: AsRef<str>>(self, sides: &[S]) -> String {
+        match self {
+            WarEvent::CeasefireAgreed => "first ceasefire agreed".into(),
+            WarEvent::SettlementSigned => "settlement signed".into(),
+            WarEvent::CollapseFirst => format!("collapse of {}", side_name(sides, 0)),
+            WarEvent::CollapseSecond => format!("collapse of {}", side_name(sides, 1)),
+            WarEvent::LowActivityOnset => "onset of low activity".into(),
+            WarEvent::HighIntensityEnded => "end of high-intensity war".into(),
+        }
+    }
+
+    /// Whether a week in `state` means the event has happened by that week: the event's first
+    /// week is the first week in such a state. (A ceasefire is in force from the end of the
+    /// week it was agreed, so the first ceasefire week is the week of the agreement.)
+    pub fn marked_by(self, state: WarState) -> bool {
+        match self {
+            WarEvent::CeasefireAgreed => state == WarState::Ceasefire,
+            WarEvent::SettlementSigned => state == WarState::Settled,
+            WarEvent::CollapseFirst => state == WarState::CollapsedFirst,
+            WarEvent::CollapseSecond => state == WarState::CollapsedSecond,
+            WarEvent::LowActivityOnset => state == WarState::LowActivity,
+            WarEvent::HighIntensityEnded => state != WarState::Fighting,
+        }
+    }
+}
+
+/// The first week of each [`WarEvent`] in one run, found from its weekly states.
+///
+/// Why here: events are defined by states, and every consumer (the forecast aggregate, a
+/// trace, a score) must date them the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EventWeeks {
+    first: [Option<u32>; WarEvent::COUNT],
+}
+
+impl EventWeeks {
+    /// No event yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records that the run was in `state` at the end of `week` (weeks in increasing order).
+    #[inline]
+    pub fn observe(&mut self, week: u32, state: WarState) {
+        for e in WarEvent::ALL {
+            if self.first[e.index()].is_none() && e.marked_by(state) {
+                self.first[e.index()] = Some(week);
+            }
+        }
+    }
+
+    /// The first week of `event`, if it has happened.
+    pub fn week(&self, event: WarEvent) -> Option<u32> {
+        self.first[event.index()]
     }
 }
 
@@ -83,19 +241,66 @@ mod tests {
 
     #[test]
     fn names_are_the_json_names_and_indices_the_positions() {
-        for (i, k) in OutcomeKind::ALL.into_iter().enumerate() {
+        for (i, k) in WarState::ALL.into_iter().enumerate() {
             assert_eq!(k.index(), i);
             assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.name()));
-            assert_eq!(OutcomeKind::from_name(k.name()), Some(k));
+            assert_eq!(WarState::from_name(k.name()), Some(k));
         }
-        assert_eq!(OutcomeKind::from_name("ongoing"), None);
+        for (i, e) in WarEvent::ALL.into_iter().enumerate() {
+            assert_eq!(e.index(), i);
+            assert_eq!(serde_json::to_string(&e).unwrap(), format!("\"{}\"", e.name()));
+            assert_eq!(WarEvent::from_name(e.name()), Some(e));
+        }
+        assert_eq!(WarState::from_name("stalemate"), None);
+        assert_eq!(WarEvent::from_name("ceasefire"), None);
     }
 
     #[test]
     fn labels_name_the_sides() {
         let sides = ["Russia", "Ukraine"];
-        assert_eq!(OutcomeKind::CollapseSecond.label(&sides), "collapse of Ukraine");
-        assert_eq!(OutcomeKind::Stalemate.label(&sides), "still at war");
-        assert_eq!(OutcomeKind::CollapseFirst.label::<&str>(&[]), "collapse of side 1");
+        assert_eq!(WarState::CollapsedSecond.label(&sides), "Ukraine collapsed");
+        assert_eq!(WarEvent::CollapseFirst.label(&sides), "collapse of Russia");
+        assert_eq!(WarState::CollapsedFirst.label::<&str>(&[]), "side 1 collapsed");
+        assert_eq!(WarState::Ceasefire.label(&sides), "ceasefire in force");
+    }
+
+    #[test]
+    fn observed_names_use_side_ids() {
+        let ids = ["russia", "ukraine"];
+        assert_eq!(WarState::CollapsedSecond.observed_name(&ids), "collapsed_ukraine");
+        assert_eq!(WarState::Ceasefire.observed_name(&ids), "ceasefire");
+        assert_eq!(WarState::from_observed_name("collapsed_russia", &ids), Some(WarState::CollapsedFirst));
+        assert_eq!(WarState::from_observed_name("collapsed_first", &ids), Some(WarState::CollapsedFirst));
+        assert_eq!(WarState::from_observed_name("low_activity", &ids), Some(WarState::LowActivity));
+        assert_eq!(WarState::from_observed_name("collapsed_nato", &ids), None);
+    }
+
+    #[test]
+    fn events_are_first_weeks_of_their_states() {
+        let mut e = EventWeeks::new();
+        let weeks = [
+            WarState::Fighting,
+            WarState::Ceasefire,
+            WarState::Ceasefire,
+            WarState::Fighting,
+            WarState::Ceasefire,
+            WarState::Fighting,
+            WarState::LowActivity,
+            WarState::Fighting,
+            WarState::Settled,
+        ];
+        for (w, s) in weeks.into_iter().enumerate() {
+            e.observe(w as u32, s);
+        }
+        assert_eq!(e.week(WarEvent::CeasefireAgreed), Some(1));
+        assert_eq!(e.week(WarEvent::HighIntensityEnded), Some(1));
+        assert_eq!(e.week(WarEvent::LowActivityOnset), Some(6));
+        assert_eq!(e.week(WarEvent::SettlementSigned), Some(8));
+        assert_eq!(e.week(WarEvent::CollapseFirst), None);
+        for s in WarState::ALL {
+            // Every state but fighting ends high-intensity war; each event has one marking state
+            // except that one.
+            assert_eq!(WarEvent::HighIntensityEnded.marked_by(s), s != WarState::Fighting);
+        }
     }
 }

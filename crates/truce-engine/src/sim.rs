@@ -23,10 +23,19 @@
 //!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
 //!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement,
 //!    concessions toward the collective forecast with momentum hardening and perhaps an
-//!    escalation pulse. A settlement ends the run; a ceasefire starts the next week with a
-//!    breakdown hazard (and ends the run if it holds to the horizon).
+//!    escalation pulse. A settlement ends the run; a ceasefire is in force from the end of
+//!    the week it was agreed, with a breakdown hazard.
 //!
-//! A run still at war at the horizon ends in stalemate ("neither war nor peace").
+//! Every simulated week reaches the observers with the war's [`WarState`] at its end
+//! (fighting, low activity, ceasefire, settled, a side collapsed). Settlement, collapse and
+//! low activity end a run; a run that reaches its horizon ends in the state it is in
+//! (fighting: "neither war nor peace"; or a ceasefire in force).
+//!
+//! **Horizon independence:** the horizon only says where to stop. Everything a run shows for
+//! weeks before the horizon (states, line, casualties, events, rounds) is the same for any
+//! longer horizon, under the same seed and run index: no draw, table or branch depends on
+//! it (a ceasefire's breakdown week is drawn the same way whether or not it falls after the
+//! horizon).
 //!
 //! Sources: the weekly loop of `docs/reference/war-theory.md` §2 (Wagner 2000; Slantchev
 //! 2003; Smith & Stam 2004; Powell 2006), attrition laws §3 (Lanchester 1916; Helmbold 1961's
@@ -47,14 +56,14 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal, StudentT};
 use serde::Serialize;
 
-pub use crate::outcome::OutcomeKind;
+pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RunSummary {
-    /// How the run ended.
-    pub kind: OutcomeKind,
-    /// Week the outcome began (the horizon for a stalemate).
+    /// How the run ended: the war's state after the run's last week.
+    pub state: WarState,
+    /// Week the final state began; the horizon for a run still fighting at its end.
     pub week: u32,
     /// Area held by the first side at the end (km²).
     pub km2: f64,
@@ -66,7 +75,7 @@ pub struct RunSummary {
     pub costs: [f64; 2],
     /// Talk rounds held.
     pub rounds: u32,
-    /// Ceasefires that broke down before the horizon.
+    /// Ceasefires that broke down before the end of the run.
     pub breakdowns: u32,
     /// First week a talk round found the bargaining range open.
     pub first_open_week: Option<u32>,
@@ -99,8 +108,11 @@ pub struct WeekView {
     pub intensity: f64,
     /// Whether the last talk round found a deal both belligerents prefer to war.
     pub range_open: bool,
-    /// Whether a ceasefire held this week (no fighting).
+    /// Whether a ceasefire held this week (no fighting). False in the week a ceasefire is
+    /// agreed: that week was fought, and the ceasefire is in force from its end.
     pub ceasefire: bool,
+    /// The war's state at the end of the week.
+    pub state: WarState,
 }
 
 /// A veto player's decision on a proposal.
@@ -145,7 +157,8 @@ pub struct RoundView<'a> {
 /// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
 /// Observers see the run's state and never change it.
 pub trait Observer {
-    /// Once per week, after the week's fight and talk (or a ceasefire week).
+    /// Once per simulated week, after the week's fight and talk (or a ceasefire week), in
+    /// week order with no gaps from week 0 to the run's last week.
     fn week(&mut self, _w: &WeekView) {}
     /// After each talk round's votes (before the week it belongs to).
     fn round(&mut self, _r: &RoundView<'_>) {}
@@ -284,7 +297,10 @@ struct State {
     rounds: u32,
     breakdowns: u32,
     first_open: Option<u32>,
+    /// The week the ceasefire breaks down (the war resumes that week), while one is in force.
     ceasefire_until: Option<u32>,
+    /// The week the last ceasefire was agreed.
+    ceasefire_agreed: u32,
     talks_due: bool,
 }
 
@@ -403,8 +419,9 @@ impl Sim {
     ///
     /// Each week, in order: **events**; a **ceasefire week** (no fighting) while a ceasefire
     /// holds; otherwise **fight**, **learn**, **end?** (collapse, low activity) and, on cadence
-    /// or when an event called for talks, **talk** (settlement, or a ceasefire that starts
-    /// next week). A run still at war at the horizon is a stalemate.
+    /// or when an event called for talks, **talk** (settlement, or a ceasefire in force
+    /// from the end of the week). A run that reaches the horizon ends in the state it is in
+    /// (fighting, or a ceasefire in force).
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
         self.prepare();
         let mut rng = run_rng(seed, run_index);
@@ -417,26 +434,30 @@ impl Sim {
             }
             let fought = self.fight(&mut st, &mut rng);
             self.learn(&mut st, &fought);
-            if let Some(kind) = self.end(&mut st, &fought) {
-                observer.week(&self.week_view(&st, &fought, false));
-                return self.finish_at_line(&st, kind, st.week);
+            if let Some(state) = self.end(&mut st, &fought) {
+                observer.week(&self.week_view(&st, &fought, state));
+                return self.finish_at_line(&st, state, st.week);
             }
             let talked =
                 if self.talks_due(&mut st) { self.talk(&mut st, &mut rng, fought.eff, observer) } else { None };
-            // The week was fought: a ceasefire agreed in this round starts next week.
-            observer.week(&self.week_view(&st, &fought, false));
             match talked {
-                Some(Agreement::Settlement) => return self.summary(&st, OutcomeKind::Settlement, st.week),
-                Some(Agreement::Ceasefire) => {
-                    if let Some(held) = self.start_ceasefire(&mut st, &mut rng, observer) {
-                        return held;
-                    }
+                Some(Agreement::Settlement) => {
+                    observer.week(&self.week_view(&st, &fought, WarState::Settled));
+                    return self.summary(&st, WarState::Settled, st.week);
                 }
-                None => {}
+                Some(Agreement::Ceasefire) => {
+                    // The week was fought; the ceasefire is in force from its end.
+                    self.start_ceasefire(&mut st, &mut rng);
+                    observer.week(&self.week_view(&st, &fought, WarState::Ceasefire));
+                }
+                None => observer.week(&self.week_view(&st, &fought, WarState::Fighting)),
             }
             st.week += 1;
         }
-        self.finish_at_line(&st, OutcomeKind::Stalemate, self.p.horizon)
+        match st.ceasefire_until {
+            Some(_) => self.finish_at_line(&st, WarState::Ceasefire, st.ceasefire_agreed),
+            None => self.finish_at_line(&st, WarState::Fighting, self.p.horizon),
+        }
     }
 
     // ---- Setting up a run -------------------------------------------------------------
@@ -537,6 +558,7 @@ impl Sim {
             breakdowns: 0,
             first_open: None,
             ceasefire_until: None,
+            ceasefire_agreed: 0,
             talks_due: false,
         }
     }
@@ -647,8 +669,7 @@ impl Sim {
     fn ceasefire_week<O: Observer>(&self, st: &mut State, observer: &mut O) -> bool {
         let Some(until) = st.ceasefire_until else { return false };
         if st.week < until {
-            let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
+            observer.week(&self.quiet_week_view(st));
             return true;
         }
         st.ceasefire_until = None;
@@ -762,24 +783,24 @@ impl Sim {
     /// Collapse of a side (forces or economy below its floor, or the front past its
     /// threshold; the front decides when both apply) or low activity (intensity below the
     /// floor for long enough). Counts the weeks of low activity.
-    fn end(&self, st: &mut State, f: &Fought) -> Option<OutcomeKind> {
+    fn end(&self, st: &mut State, f: &Fought) -> Option<WarState> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
             let sd = &p.sides[s];
             if st.forces[s] < sd.collapse_forces_fraction * sd.forces || st.economy[s] < sd.collapse_economy {
-                outcome = Some(if s == 0 { OutcomeKind::CollapseFirst } else { OutcomeKind::CollapseSecond });
+                outcome = Some(WarState::collapsed(s));
             }
         }
         if st.km2 >= p.collapse_second_km2 {
-            outcome = Some(OutcomeKind::CollapseSecond);
+            outcome = Some(WarState::CollapsedSecond);
         }
         if st.km2 <= p.collapse_first_km2 {
-            outcome = Some(OutcomeKind::CollapseFirst);
+            outcome = Some(WarState::CollapsedFirst);
         }
         st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
         if outcome.is_none() && st.low_weeks >= p.low_activity_weeks {
-            outcome = Some(OutcomeKind::LowActivity);
+            outcome = Some(WarState::LowActivity);
         }
         outcome
     }
@@ -1004,36 +1025,32 @@ impl Sim {
     // ---- The ceasefire and the end of a run ---------------------------------------------
 
     /// A ceasefire agreed this week: its breakdown is a geometric waiting time from the weekly
-    /// hazard, which credible guarantees lower (one draw). If it holds to the horizon the
-    /// frozen weeks still reach the observers and the run ends as a ceasefire (returned).
-    fn start_ceasefire<O: Observer>(
-        &mut self,
-        st: &mut State,
-        rng: &mut ChaCha8Rng,
-        observer: &mut O,
-    ) -> Option<RunSummary> {
+    /// hazard, which credible guarantees lower (one draw). The breakdown week is kept even
+    /// when it falls after the horizon (the run then ends with the ceasefire in force), so
+    /// the weeks before the horizon never depend on it.
+    fn start_ceasefire(&mut self, st: &mut State, rng: &mut ChaCha8Rng) {
         let t = st.week;
         let g = st.guarantee * self.p.guarantee_breakdown_reduction;
         let h_year = self.p.ceasefire_breakdown_per_year * (1.0 - g);
         let h = 1.0 - (1.0 - h_year.min(0.999_999)).powf(1.0 / 52.0);
         let u: f64 = rng.random();
         let wait = if h <= 0.0 { u32::MAX } else { ((1.0 - u).ln() / (1.0 - h).ln()).floor().min(1e9) as u32 + 1 };
-        let until = t.saturating_add(wait);
-        if until < self.p.horizon {
-            st.ceasefire_until = Some(until);
-            return None;
-        }
-        for w in t + 1..self.p.horizon {
-            st.week = w;
-            let aid = [self.aid_received(0), self.aid_received(1)];
-            observer.week(&self.week_view(st, &Fought::quiet(aid), true));
-        }
-        st.week = t;
-        Some(self.finish_at_line(st, OutcomeKind::Ceasefire, t))
+        st.ceasefire_until = Some(t.saturating_add(wait));
+        st.ceasefire_agreed = t;
     }
 
-    /// What the observers see of a week.
-    fn week_view(&self, st: &State, f: &Fought, ceasefire: bool) -> WeekView {
+    /// What the observers see of a fought week that ended in `state`.
+    fn week_view(&self, st: &State, f: &Fought, state: WarState) -> WeekView {
+        self.view(st, f, state, false)
+    }
+
+    /// What the observers see of a week under a ceasefire (nobody fought).
+    fn quiet_week_view(&self, st: &State) -> WeekView {
+        let aid = [self.aid_received(0), self.aid_received(1)];
+        self.view(st, &Fought::quiet(aid), WarState::Ceasefire, true)
+    }
+
+    fn view(&self, st: &State, f: &Fought, state: WarState, ceasefire: bool) -> WeekView {
         WeekView {
             week: st.week,
             km2: st.km2,
@@ -1048,20 +1065,21 @@ impl Sim {
             intensity: f.intensity,
             range_open: st.range_open,
             ceasefire,
+            state,
         }
     }
 
     /// Ends a run without a settlement: the terms are the line and the no-deal values.
-    fn finish_at_line(&mut self, st: &State, kind: OutcomeKind, week: u32) -> RunSummary {
+    fn finish_at_line(&mut self, st: &State, state: WarState, week: u32) -> RunSummary {
         for k in 0..self.p.n_issues() {
             self.terms[k] = if Some(k) == self.p.territorial { self.p.km2_to_index(st.km2) } else { self.p.no_deal[k] };
         }
-        self.summary(st, kind, week)
+        self.summary(st, state, week)
     }
 
-    fn summary(&self, st: &State, kind: OutcomeKind, week: u32) -> RunSummary {
+    fn summary(&self, st: &State, state: WarState, week: u32) -> RunSummary {
         RunSummary {
-            kind,
+            state,
             week,
             km2: st.km2,
             index: self.p.km2_to_index(st.km2),

@@ -1,9 +1,14 @@
 //! A full trace of one run: every week and every talk round, for `truce run`, reports and
 //! the Python package. Recording allocates; runs without a trace do not.
+//!
+//! Each week carries the war's state at its end; the outcome carries the run's final state
+//! and the first week of each event ([`WarEvent`]) that happened, dated as the forecast
+//! dates them ([`EventWeeks`]).
 
 use crate::calendar::CivilDate;
+use crate::outcome::{EventWeeks, WarEvent, WarState};
 use crate::params::Params;
-use crate::sim::{Decision, Observer, OutcomeKind, RoundView, RunSummary, WeekView};
+use crate::sim::{Decision, Observer, RoundView, RunSummary, WeekView};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -24,6 +29,8 @@ pub struct WeekRecord {
     pub intensity: f64,
     pub range_open: bool,
     pub ceasefire: bool,
+    /// The war's state at the end of the week.
+    pub state: WarState,
 }
 
 /// One veto player's decision, with names.
@@ -68,7 +75,9 @@ pub struct EventRecord {
 /// The outcome of the run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutcomeRecord {
-    pub kind: OutcomeKind,
+    /// The state after the run's last week.
+    pub state: WarState,
+    /// The week that state began (the horizon for a run still fighting).
     pub week: u32,
     pub date: CivilDate,
     pub terms: BTreeMap<String, f64>,
@@ -78,6 +87,8 @@ pub struct OutcomeRecord {
     pub costs: BTreeMap<String, f64>,
     pub rounds: u32,
     pub ceasefire_breakdowns: u32,
+    /// The first week of each event that happened (JSON name → week), in event order.
+    pub event_weeks: BTreeMap<String, u32>,
 }
 
 /// The whole trace.
@@ -98,6 +109,7 @@ pub struct TraceObserver<'p> {
     p: &'p Params,
     /// What has been recorded so far.
     pub trace: Trace,
+    events: EventWeeks,
 }
 
 impl<'p> TraceObserver<'p> {
@@ -111,6 +123,7 @@ impl<'p> TraceObserver<'p> {
                 sides: p.sides.iter().map(|s| s.name.clone()).collect(),
                 ..Default::default()
             },
+            events: EventWeeks::new(),
         }
     }
 
@@ -121,8 +134,10 @@ impl<'p> TraceObserver<'p> {
     /// Adds the outcome and returns the trace.
     pub fn finish(mut self, s: &RunSummary, terms: &[f64]) -> Trace {
         let sides: Vec<String> = self.p.sides.iter().map(|x| x.id.clone()).collect();
+        let event_weeks =
+            WarEvent::ALL.into_iter().filter_map(|e| Some((e.name().to_string(), self.events.week(e)?))).collect();
         self.trace.outcome = Some(OutcomeRecord {
-            kind: s.kind,
+            state: s.state,
             week: s.week,
             date: self.p.start.plus_weeks(s.week),
             terms: self.by_issue(terms),
@@ -132,6 +147,7 @@ impl<'p> TraceObserver<'p> {
             costs: sides.iter().cloned().zip(s.costs).collect(),
             rounds: s.rounds,
             ceasefire_breakdowns: s.breakdowns,
+            event_weeks,
         });
         self.trace
     }
@@ -139,6 +155,7 @@ impl<'p> TraceObserver<'p> {
 
 impl Observer for TraceObserver<'_> {
     fn week(&mut self, w: &WeekView) {
+        self.events.observe(w.week, w.state);
         self.trace.weeks.push(WeekRecord {
             week: w.week,
             date: self.p.start.plus_weeks(w.week),
@@ -154,6 +171,7 @@ impl Observer for TraceObserver<'_> {
             intensity: w.intensity,
             range_open: w.range_open,
             ceasefire: w.ceasefire,
+            state: w.state,
         });
     }
 

@@ -11,7 +11,7 @@
 use truce_engine::load::load_str;
 use truce_engine::params::{Event, Params};
 use truce_engine::scenario::EventKind;
-use truce_engine::sim::{NoObserver, Observer, OutcomeKind, RoundView, RunSummary, Sim};
+use truce_engine::sim::{NoObserver, Observer, RoundView, RunSummary, Sim, WarState};
 
 /// Margin: standard errors a difference must clear.
 const K_SE: f64 = 4.0;
@@ -60,11 +60,11 @@ fn durations(v: &[(RunSummary, Vec<f64>)]) -> Vec<f64> {
 }
 
 fn settled(v: &[(RunSummary, Vec<f64>)]) -> usize {
-    v.iter().filter(|(s, _)| s.kind == OutcomeKind::Settlement).count()
+    v.iter().filter(|(s, _)| s.state == WarState::Settled).count()
 }
 
 fn outcome_counts(v: &[(RunSummary, Vec<f64>)]) -> Vec<(&'static str, usize)> {
-    OutcomeKind::ALL.iter().map(|k| (k.name(), v.iter().filter(|(s, _)| s.kind == *k).count())).collect()
+    WarState::ALL.iter().map(|k| (k.name(), v.iter().filter(|(s, _)| s.state == *k).count())).collect()
 }
 
 /// The purpose-built "protracted" variant of `generic-interstate` for propositions (2)–(7):
@@ -103,7 +103,7 @@ fn p1_complete_information_settles_at_once() {
     p.amends.iter_mut().for_each(|a| *a = false);
     p.guarantee_credibility = 0.0;
     let v = runs(&p, N, 1);
-    let first = v.iter().filter(|(s, _)| s.kind == OutcomeKind::Settlement && s.rounds == 1).count();
+    let first = v.iter().filter(|(s, _)| s.state == WarState::Settled && s.rounds == 1).count();
     let week = p.cadence - 1;
     let at_week = v.iter().filter(|(s, _)| s.week == week).count();
     let share = first as f64 / N as f64;
@@ -148,7 +148,7 @@ fn p3_terms_track_the_line() {
     let k = p.territorial.unwrap();
     let v = runs(&p, N, 200);
     let pts: Vec<(f64, f64)> =
-        v.iter().filter(|(s, _)| s.kind == OutcomeKind::Settlement).map(|(s, t)| (s.index, t[k])).collect();
+        v.iter().filter(|(s, _)| s.state == WarState::Settled).map(|(s, t)| (s.index, t[k])).collect();
     let n = pts.len() as f64;
     assert!(n >= 1000.0, "P3: only {n} settlements");
     // Ordinary least squares of the settled term on the line; slope se from the residuals.
@@ -236,7 +236,7 @@ fn with_ally(cliff: Option<bool>) -> Params {
 #[test]
 fn p5_anticipated_aid_cliff_blocks_settlement() {
     let early = |v: &[(RunSummary, Vec<f64>)]| {
-        v.iter().filter(|(s, _)| s.kind == OutcomeKind::Settlement && s.week < CLIFF_WEEK).count()
+        v.iter().filter(|(s, _)| s.state == WarState::Settled && s.week < CLIFF_WEEK).count()
     };
     let arms =
         [("no cliff", None, 501), ("anticipated cliff", Some(true), 502), ("unforeseen cliff", Some(false), 503)];

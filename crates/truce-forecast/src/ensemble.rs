@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_engine::load::Loaded;
 use truce_engine::params::Params;
-use truce_engine::sim::{Observer, OutcomeKind, RunSummary, Sim, WeekView};
+use truce_engine::sim::{Observer, RunSummary, Sim, WarState, WeekView};
 
 /// Key mixed into the seed for the parameter draws, so that run `i`'s parameters and its
 /// simulation come from different, independent ChaCha8 keys.
@@ -51,7 +51,7 @@ pub struct ForecastOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunRow {
     pub run: u64,
-    pub outcome: OutcomeKind,
+    pub outcome: WarState,
     pub week: u32,
     pub km2: f64,
     pub index: f64,
@@ -120,7 +120,7 @@ impl ForecastAggregate {
             sides: params.sides.iter().map(|s| s.id.clone()).collect(),
             params: l.uncertainty.paths.clone(),
             runs: 0,
-            incidence: Incidence::new(OutcomeKind::COUNT, h),
+            incidence: Incidence::new(WarState::COUNT, h),
             terms: params.issue_ids.iter().map(|_| Histogram::new(0.0, 100.0, TERM_BINS)).collect(),
             km2: WeekHistograms::new(h, kmin, kmax, KM2_BINS),
             casualties: cas_hi.iter().map(|&hi| Histogram::new(0.0, hi, CASUALTY_BINS)).collect(),
@@ -233,7 +233,7 @@ fn run_task(
         if rows {
             out.push(RunRow {
                 run: i,
-                outcome: s.kind,
+                outcome: s.state,
                 week: s.week,
                 km2: s.km2,
                 index: s.index,
@@ -250,12 +250,12 @@ fn run_task(
 
 fn record(agg: &mut ForecastAggregate, s: &RunSummary, terms: &[f64], run: u64, sampled: &[f64]) {
     agg.runs += 1;
-    if s.kind == OutcomeKind::Stalemate || s.week >= agg.horizon {
+    if s.state == WarState::Fighting || s.week >= agg.horizon {
         agg.incidence.record_censored();
     } else {
-        agg.incidence.record(s.kind.index(), s.week);
+        agg.incidence.record(s.state.index(), s.week);
     }
-    if s.kind == OutcomeKind::Settlement {
+    if s.state == WarState::Settled {
         for (h, &t) in agg.terms.iter_mut().zip(terms) {
             h.add(t);
         }
@@ -266,7 +266,7 @@ fn record(agg: &mut ForecastAggregate, s: &RunSummary, terms: &[f64], run: u64, 
     agg.rounds.add(s.rounds as f64);
     agg.breakdowns += s.breakdowns as u64;
     if run < RANK_RUNS {
-        let settled = if s.kind == OutcomeKind::Settlement { 1.0 } else { 0.0 };
+        let settled = if s.state == WarState::Settled { 1.0 } else { 0.0 };
         agg.ranks.record(run, sampled, &[settled, s.week as f64, s.km2, s.casualties[0] + s.casualties[1]]);
     }
 }

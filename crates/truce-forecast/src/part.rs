@@ -30,7 +30,7 @@ use crate::summary::{summarise, Summary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use truce_engine::calendar::CivilDate;
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 
 /// The longest horizon a part may have: the scenario limit of `truce-engine`.
 pub use truce_engine::params::MAX_HORIZON_WEEKS;
@@ -169,7 +169,7 @@ fn validate_aggregate(a: &ForecastAggregate, first_run: u64) -> Result<(), Strin
     let (h, runs) = (a.horizon, a.runs);
     let fail = |field: &str, what: String| Err(format!("aggregate.{field}: {what}"));
     let inc = &a.incidence;
-    if (inc.kinds(), inc.weeks(), inc.runs()) != (OutcomeKind::COUNT, h, runs) {
+    if (inc.kinds(), inc.weeks(), inc.runs()) != (WarState::COUNT, h, runs) {
         return fail(
             "incidence",
             format!(
@@ -177,7 +177,7 @@ fn validate_aggregate(a: &ForecastAggregate, first_run: u64) -> Result<(), Strin
                 inc.kinds(),
                 inc.weeks(),
                 inc.runs(),
-                OutcomeKind::COUNT
+                WarState::COUNT
             ),
         );
     }

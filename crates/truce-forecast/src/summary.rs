@@ -6,7 +6,7 @@ use crate::ensemble::{ForecastAggregate, RANK_OUTCOMES};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use truce_engine::calendar::CivilDate;
-use truce_engine::sim::OutcomeKind;
+use truce_engine::sim::WarState;
 
 /// Months at which the summary table reports outcome probabilities.
 pub const MONTHS: [u32; 5] = [3, 6, 12, 24, 36];
@@ -113,12 +113,12 @@ pub struct Summary {
 }
 
 /// The name of the still-at-war column of [`CumulativeRow`]s: by a given week a run that
-/// will end in a stalemate is simply ongoing.
+/// is still fighting at the horizon is simply ongoing.
 pub const ONGOING: &str = "ongoing";
 
-/// The key of `kind` in a [`CumulativeRow`]: its JSON name, or [`ONGOING`] for the stalemate.
-pub fn cumulative_key(kind: OutcomeKind) -> &'static str {
-    if kind == OutcomeKind::Stalemate {
+/// The key of `kind` in a [`CumulativeRow`]: its JSON name, or [`ONGOING`] for fighting.
+pub fn cumulative_key(kind: WarState) -> &'static str {
+    if kind == WarState::Fighting {
         ONGOING
     } else {
         kind.name()
@@ -140,8 +140,8 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
     let n = a.runs.max(1) as f64;
     let prob_at = |week: u32| -> BTreeMap<String, Prob> {
         let mut m = BTreeMap::new();
-        for k in OutcomeKind::ALL {
-            let p = if k == OutcomeKind::Stalemate {
+        for k in WarState::ALL {
+            let p = if k == WarState::Fighting {
                 a.incidence.ongoing(week)
             } else {
                 a.incidence.cumulative(k.index(), week)
@@ -165,12 +165,9 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
     let cumulative = (0..h)
         .map(|w| {
             let mut p = BTreeMap::new();
-            for k in OutcomeKind::ALL {
-                let v = if k == OutcomeKind::Stalemate {
-                    a.incidence.ongoing(w)
-                } else {
-                    a.incidence.cumulative(k.index(), w)
-                };
+            for k in WarState::ALL {
+                let v =
+                    if k == WarState::Fighting { a.incidence.ongoing(w) } else { a.incidence.cumulative(k.index(), w) };
                 p.insert(cumulative_key(k).to_string(), round6(v));
             }
             CumulativeRow { week: w, p }
@@ -228,7 +225,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         })
         .collect();
     // Median settlement week among runs settling by the horizon.
-    let s = OutcomeKind::Settlement.index();
+    let s = WarState::Settled.index();
     let settled = a.incidence.cumulative_count(s, last);
     let median_weeks_to_settlement = (settled > 0).then(|| {
         let half = settled.div_ceil(2);

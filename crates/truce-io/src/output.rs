@@ -328,7 +328,7 @@ mod tests {
     fn row(run: u64) -> RunRow {
         RunRow {
             run,
-            outcome: truce_engine::sim::OutcomeKind::Settlement,
+            outcome: truce_engine::outcome::WarState::Settled,
             week: 3,
             km2: 1.5,
             index: 0.5,

@@ -180,15 +180,15 @@
   function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 
   function outcomeTable(results) {
-    const kinds = ['settlement', 'ceasefire', 'collapse_first', 'collapse_second', 'low_activity', 'stalemate'];
+    const kinds = ['fighting', 'low_activity', 'ceasefire', 'settled', 'collapsed_first', 'collapsed_second'];
     let h = '<table id="compare-table"><thead><tr><th>at the horizon</th>';
     results.forEach((r) => { h += '<th class="num">' + esc(r.job.label) + '</th>'; });
     if (results.length === 2) h += '<th class="num">B − A</th>';
     h += '</tr></thead><tbody>';
     kinds.forEach((k) => {
       const sides = results[0].side_names || results[0].summary.sides || [];
-      const label = { collapse_first: 'collapse of ' + (sides[0] || 'side 1'), collapse_second: 'collapse of ' + (sides[1] || 'side 2'),
-        low_activity: 'low activity', stalemate: 'still at war' }[k] || k;
+      const label = { collapsed_first: (sides[0] || 'side 1') + ' collapsed', collapsed_second: (sides[1] || 'side 2') + ' collapsed',
+        low_activity: 'low activity', ceasefire: 'ceasefire in force' }[k] || k;
       h += '<tr><td>' + esc(label) + '</td>';
       const ps = results.map((r) => r.summary.outcomes[k] || { p: NaN, se: NaN });
       ps.forEach((p) => { h += '<td class="num">' + pct(p.p) + ' ± ' + (p.se * 100).toFixed(1) + '</td>'; });
@@ -322,7 +322,7 @@
       const o = t.outcome;
       const d = (x) => x.year + '-' + String(x.month).padStart(2, '0') + '-' + String(x.day).padStart(2, '0');
       $('results-head').innerHTML = '<b>' + esc(c.label) + ': one run, seed ' + t.seed + '</b> — ' +
-        (o ? esc(o.kind) + ' in week ' + o.week + ' (' + d(o.date) + '), ' + o.rounds + ' talk rounds' : 'no outcome');
+        (o ? esc(o.state) + ' in week ' + o.week + ' (' + d(o.date) + '), ' + o.rounds + ' talk rounds' : 'no outcome');
       let h = '<section class="grid">';
       r.charts.forEach((ch) => {
         h += '<div class="card"><h2>' + esc(ch.title) + '</h2><p class="caption">' + esc(ch.caption) + '</p><div class="chart" id="chart-' + ch.id + '"></div></div>';

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 use truce_engine::trace::Trace;
 use truce_forecast::summary::{cumulative_key, Summary};
 
@@ -23,8 +23,8 @@ pub struct Chart {
     pub option: Value,
 }
 
-/// A colour per outcome kind, in the order of [`OutcomeKind::ALL`].
-const COLORS: [&str; OutcomeKind::COUNT] = ["#2f7d32", "#1f77b4", "#c0392b", "#8e44ad", "#b08d1a", "#9aa0a6"];
+/// A colour per war state, in the order of [`WarState::ALL`].
+const COLORS: [&str; WarState::COUNT] = ["#9aa0a6", "#b08d1a", "#1f77b4", "#2f7d32", "#c0392b", "#8e44ad"];
 
 /// `2025-12-03`.
 pub fn date_str(d: CivilDate) -> String {
@@ -81,7 +81,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
     let mut charts = Vec::new();
 
     // Outcome probabilities over time: stacked cumulative incidence.
-    let series: Vec<Value> = OutcomeKind::ALL
+    let series: Vec<Value> = WarState::ALL
         .into_iter()
         .map(|k| {
             let key = cumulative_key(k);

@@ -7,7 +7,7 @@ use crate::charts::{date_str, forecast_charts, run_charts, Chart};
 use serde_json::Value;
 use std::fmt::Write;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 use truce_engine::trace::Trace;
 use truce_forecast::summary::Summary;
 
@@ -325,7 +325,7 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         let _ = write!(b, "<th class=\"num\">{} ({})</th>", esc(&r.label), date_str(s.start.plus_weeks(r.week)));
     }
     b.push_str("</tr></thead><tbody>");
-    for k in OutcomeKind::ALL {
+    for k in WarState::ALL {
         let _ = write!(b, "<tr><td>{}</td>", esc(&k.label(&sides)));
         for r in &s.at {
             match r.outcomes.get(k.name()) {
@@ -402,7 +402,7 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
     let outcome = match &t.outcome {
         Some(o) => format!(
             "{} in week {} ({})",
-            o.kind.label(&l.params.sides.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()),
+            o.state.label(&l.params.sides.iter().map(|s| s.name.as_str()).collect::<Vec<_>>()),
             o.week,
             date_str(o.date)
         ),
