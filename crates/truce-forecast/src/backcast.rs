@@ -31,7 +31,7 @@ use crate::job::{Forecast, ForecastJob, JobError, JobOutput, Hooks, Prepared};
 use crate::score::{case_uniform, Categorical, ScoreError};
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
-use truce_engine::outcome::OutcomeKind;
+use truce_engine::outcome::WarState;
 
 /// The outcome files of the built-in cases, by scenario name.
 pub const BUILTIN_OUTCOMES: &[(&str, &str)] = &[
@@ -58,13 +58,13 @@ pub const YEARS: [u32; 3] = [1, 2, 3];
 /// against (the forecast's central 90%).
 pub const INTERVAL: (f64, f64) = (0.05, 0.95);
 
-/// The states a war can be in at a date, in reporting order, with their names in outcome
-/// files (a collapse names the side: `collapsed_<side id>`). The order is the engine's
-/// `WarState::ALL`.
-pub const STATES: [&str; 6] = ["fighting", "low_activity", "ceasefire", "settled", "collapsed_first", "collapsed_second"];
+/// The states a war can be in at a date, in reporting order: the engine's
+/// [`WarState::ALL`] by JSON name (in outcome files a collapse names the side:
+/// `collapsed_<side id>`, [`state_names`]).
+pub const STATES: [&str; WarState::COUNT] = ["fighting", "low_activity", "ceasefire", "settled", "collapsed_first", "collapsed_second"];
 
 /// Index of "fighting" in [`STATES`].
-const FIGHTING: usize = 0;
+const FIGHTING: usize = WarState::Fighting as usize;
 
 /// Why a back-cast could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -304,16 +304,7 @@ impl Outcome {
 
 /// The state names of an outcome file: [`STATES`] with a collapse named by the side id.
 pub fn state_names(sides: &[String]) -> Vec<String> {
-    let side = |i: usize| sides.get(i).cloned().unwrap_or_else(|| ["first", "second"][i].to_string());
-    STATES
-        .iter()
-        .enumerate()
-        .map(|(k, n)| match k {
-            4 => format!("collapsed_{}", side(0)),
-            5 => format!("collapsed_{}", side(1)),
-            _ => (*n).to_string(),
-        })
-        .collect()
+    WarState::ALL.iter().map(|k| k.observed_name(sides)).collect()
 }
 
 /// The date `years` years after `d` (29 February becomes 28 February).
@@ -342,7 +333,7 @@ pub struct CaseForecast {
     /// Runs in the forecast.
     pub runs: u64,
     /// `states[week][state]`: runs in each state at the end of the week.
-    pub states: Vec<[u64; 6]>,
+    pub states: Vec<[u64; WarState::COUNT]>,
     /// `ended_by[week]`: runs whose high-intensity war had ended by the end of the week.
     pub ended_by: Vec<u64>,
 }
@@ -356,19 +347,14 @@ impl CaseForecast {
         let mut states = Vec::with_capacity(weeks as usize);
         let mut ended_by = Vec::with_capacity(weeks as usize);
         for w in 0..weeks {
-            let mut row = [0u64; 6];
+            let mut row = [0u64; WarState::COUNT];
             let mut ended = 0;
-            for k in OutcomeKind::ALL {
-                let s = match k {
-                    OutcomeKind::Stalemate => continue,
-                    OutcomeKind::LowActivity => 1,
-                    OutcomeKind::Ceasefire => 2,
-                    OutcomeKind::Settlement => 3,
-                    OutcomeKind::CollapseFirst => 4,
-                    OutcomeKind::CollapseSecond => 5,
-                };
+            for k in WarState::ALL {
+                if k == WarState::Fighting {
+                    continue;
+                }
                 let c = a.incidence.cumulative_count(k.index(), w);
-                row[s] += c;
+                row[k.index()] += c;
                 ended += c;
             }
             row[FIGHTING] = a.runs - ended;
@@ -685,7 +671,7 @@ pub fn score_case(
         }
         let truce = Categorical::from_counts(&f.states[week as usize])?;
         let p_end = weibull.p_end_within(age, (date.to_days() - outcome.origin.to_days()) as f64);
-        let mut base = vec![p_end / 5.0; 6];
+        let mut base = vec![p_end / (WarState::COUNT - 1) as f64; WarState::COUNT];
         base[FIGHTING] = 1.0 - p_end;
         let base = Categorical::from_probs(base)?;
         years.push(YearScore {
@@ -858,6 +844,13 @@ mod tests {
         assert!(0.0 < p1 && p1 < p2 && p2 < 1.0);
         // Falling hazard: an older war is less likely to end in the next year.
         assert!(w.p_end_within(1460.0, 365.0) < w.p_end_within(365.0, 365.0));
+    }
+
+    #[test]
+    fn the_states_are_the_engines() {
+        let names: Vec<&str> = WarState::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names, STATES);
+        assert_eq!(state_names(&sides())[4], "collapsed_unc");
     }
 
     #[test]
