@@ -21,6 +21,7 @@ use truce_io::output::write_atomic;
 /// cores.
 pub const DEFAULT_RUNS: u64 = 20_000;
 
+/// The arguments of `truce backcast`.
 #[derive(Args, Debug)]
 pub struct BackcastArgs {
     /// Cases: built-in back-cast scenarios (default: all of them) or scenario files; a
@@ -33,6 +34,7 @@ pub struct BackcastArgs {
     /// Runs per case.
     #[arg(short = 'n', long = "runs", default_value_t = DEFAULT_RUNS)]
     pub runs: u64,
+    /// Seed of every case's forecast (the same seed gives the same scores).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads (default: all cores). The result does not depend on it.
@@ -92,6 +94,8 @@ fn resolve(a: &BackcastArgs) -> Result<Vec<Case>, CliError> {
     Ok(cases)
 }
 
+/// Runs `truce backcast`: checks every case, its outcome and the output paths first, then
+/// forecasts and scores the cases in order and prints or writes the result.
 pub fn backcast(a: &BackcastArgs) -> Result<(), CliError> {
     let cases = resolve(a)?;
     let wars = read_wars(COW_WARS_CSV)?;
