@@ -27,7 +27,7 @@
 //! (the built-in outcome files and the COW data are embedded). It never reads the clock.
 
 use crate::ensemble::ForecastAggregate;
-use crate::job::{Forecast, ForecastJob, JobError, JobOutput, Hooks, Prepared};
+use crate::job::{Forecast, ForecastJob, Hooks, JobError, JobOutput, Prepared};
 use crate::score::{case_uniform, Categorical, ScoreError};
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
@@ -61,7 +61,8 @@ pub const INTERVAL: (f64, f64) = (0.05, 0.95);
 /// The states a war can be in at a date, in reporting order: the engine's
 /// [`WarState::ALL`] by JSON name (in outcome files a collapse names the side:
 /// `collapsed_<side id>`, [`state_names`]).
-pub const STATES: [&str; WarState::COUNT] = ["fighting", "low_activity", "ceasefire", "settled", "collapsed_first", "collapsed_second"];
+pub const STATES: [&str; WarState::COUNT] =
+    ["fighting", "low_activity", "ceasefire", "settled", "collapsed_first", "collapsed_second"];
 
 /// Index of "fighting" in [`STATES`].
 const FIGHTING: usize = WarState::Fighting as usize;
@@ -172,7 +173,13 @@ impl Outcome {
     /// Parses and checks an outcome file against the scenario it scores: `name` and `start`
     /// are the scenario's name and start date, `sides` its two side ids (a collapse is
     /// written `collapsed_<side id>`). `file` labels errors.
-    pub fn parse(file: &str, text: &str, name: &str, start: CivilDate, sides: &[String]) -> Result<Self, BackcastError> {
+    pub fn parse(
+        file: &str,
+        text: &str,
+        name: &str,
+        start: CivilDate,
+        sides: &[String],
+    ) -> Result<Self, BackcastError> {
         let err = |span: std::ops::Range<usize>, field: &str, problem: String| {
             let (line, column) = line_col(text, span.start);
             BackcastError::Outcome { file: file.into(), line, column, field: field.into(), problem }
@@ -695,7 +702,11 @@ pub fn score_case(
         EndScore { pit: at, quantiles: q, inside_90: at < INTERVAL.1 }
     } else {
         let inside = q[0].is_some_and(|lo| lo <= end_week as f64) && q[2].is_none_or(|hi| end_week as f64 <= hi);
-        EndScore { pit: below + case_uniform(forecast.aggregate.seed, case_index) * (at - below), quantiles: q, inside_90: inside }
+        EndScore {
+            pit: below + case_uniform(forecast.aggregate.seed, case_index) * (at - below),
+            quantiles: q,
+            inside_90: inside,
+        }
     };
     let base_pit = weibull.p_end_within(age, end_days);
     let base_q = [INTERVAL.0, 0.5, INTERVAL.1].map(|p| {

@@ -7,7 +7,8 @@ use truce_engine::builtin;
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::load_str;
 use truce_forecast::backcast::{
-    builtin_outcome, forecast_case, CaseForecast, read_wars, score_case, Backcast, Outcome, BUILTIN_OUTCOMES, COW_WARS_CSV,
+    builtin_outcome, forecast_case, read_wars, score_case, Backcast, CaseForecast, Outcome, BUILTIN_OUTCOMES,
+    COW_WARS_CSV,
 };
 use truce_forecast::job::{ForecastJob, Source};
 

@@ -110,9 +110,8 @@ fn summary_table(b: &Backcast) -> String {
 }
 
 fn years_table(b: &Backcast) -> String {
-    let mut s = String::from(
-        "<table><thead><tr><th>case</th><th class=\"num\">years</th><th>date</th><th>what happened</th>",
-    );
+    let mut s =
+        String::from("<table><thead><tr><th>case</th><th class=\"num\">years</th><th>date</th><th>what happened</th>");
     for st in STATES {
         let _ = write!(s, "<th class=\"num\">truce: {}</th>", esc(&st.replace('_', " ")));
     }
