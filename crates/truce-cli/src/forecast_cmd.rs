@@ -51,6 +51,14 @@ pub struct ForecastArgs {
     /// Also write a self-contained HTML report with charts to this file (atomically).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Also save the whole forecast to this file (a part file 1/1, e.g. `F.truce`) to score
+    /// it later with `truce score F.truce OBSERVATIONS`.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Also record the whole forecast in this ledger directory, issued today, to score it
+    /// later on what happens (`truce score --ledger DIR OBSERVATIONS`).
+    #[arg(long, value_name = "DIR")]
+    pub ledger: Option<PathBuf>,
 }
 
 enum Rows {
@@ -104,6 +112,14 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     if shard.is_some() && a.out.is_none() {
         return Err(CliError("--shard needs --out FILE for the part file".into()));
     }
+    if shard.is_some() && a.ledger.is_some() {
+        return Err(CliError("--ledger records a whole forecast: not with --shard".into()));
+    }
+    if shard.is_some() && a.save.is_some() {
+        return Err(CliError(
+            "--save needs the whole forecast: a shard writes its part to --out; use `truce merge --save`".into(),
+        ));
+    }
     if shard.is_some() && a.report.is_some() {
         return Err(CliError("--report needs the whole forecast: use it with `truce merge`, not --shard".into()));
     }
@@ -131,6 +147,9 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     }
     if let Some(r) = &a.report {
         crate::web_cmd::probe(r)?;
+    }
+    if let Some(f) = &a.save {
+        crate::web_cmd::probe(f)?;
     }
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::SeqCst));
     let (first_run, runs) = job.run_range();
@@ -186,6 +205,24 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     }
     if let Some(r) = &a.report {
         crate::web_cmd::write_forecast_report(r, summary, loaded, job.label())?;
+    }
+    if !summary.interrupted && (a.save.is_some() || a.ledger.is_some()) {
+        let part = truce_forecast::saved::from_job(&job, &f)?;
+        if let Some(path) = &a.save {
+            write_atomic(path, &truce_forecast::part::encode(&part))?;
+        }
+        if let Some(dir) = &a.ledger {
+            let r = crate::ledger_cmd::append(dir, &part)?;
+            if !a.quiet {
+                eprintln!(
+                    "recorded as forecast #{} in {} (issued {}, hash {})",
+                    r.seq,
+                    dir.display(),
+                    r.issued,
+                    &r.hash[..16]
+                );
+            }
+        }
     }
     if !a.quiet || a.format == ReportFormat::Json {
         let mut w = std::io::stdout().lock();
@@ -291,6 +328,9 @@ pub struct MergeArgs {
     /// Also write a self-contained HTML report with charts to this file (atomically).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Also save the merged forecast to this file (a part file 1/1) for `truce score`.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
 }
 
 /// `truce merge`: the exact single-process result from shards.
@@ -304,6 +344,9 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
     let summary = &merged.summary;
     if let Some(out) = &a.out {
         write_atomic(out, &serde_json::to_vec_pretty(summary)?)?;
+    }
+    if let Some(path) = &a.save {
+        write_atomic(path, &truce_forecast::part::encode(&merged.part))?;
     }
     if let Some(r) = &a.report {
         let loaded = merged.loaded().map_err(job_error)?;

@@ -4,8 +4,11 @@
 mod backcast_cmd;
 mod bargain;
 mod forecast_cmd;
+mod hindcast_cmd;
+mod ledger_cmd;
 mod output;
 mod scenario_cmd;
+mod score_cmd;
 mod web_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +36,10 @@ enum Command {
     Forecast(forecast_cmd::ForecastArgs),
     /// Merge shard part files into the single-process forecast.
     Merge(forecast_cmd::MergeArgs),
+    /// Score a saved forecast (or a ledger's) against observations, next to two baselines.
+    Score(score_cmd::ScoreArgs),
+    /// Rolling-origin hindcasts: forecasts from past origins scored against what followed.
+    Hindcast(hindcast_cmd::HindcastArgs),
     /// One run of the fight–talk simulation: a weekly narrative or the full JSON trace.
     Run(scenario_cmd::RunArgs),
     /// Validate a scenario file.
@@ -85,6 +92,8 @@ fn main() -> ExitCode {
         Command::Forecast(a) => forecast_cmd::forecast(&a),
         Command::Run(a) => scenario_cmd::run(&a),
         Command::Merge(a) => forecast_cmd::merge(&a),
+        Command::Score(a) => score_cmd::run(&a),
+        Command::Hindcast(a) => hindcast_cmd::run(&a),
         Command::Check(a) => scenario_cmd::check(&a),
         Command::Scenarios(a) => scenario_cmd::scenarios(&a),
         Command::Serve(a) => web_cmd::serve(&a),

@@ -24,6 +24,7 @@ pub mod edit;
 pub mod load;
 pub mod outcome;
 pub mod params;
+pub mod redate;
 pub mod scenario;
 pub mod sim;
 pub mod special;

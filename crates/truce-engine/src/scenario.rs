@@ -268,6 +268,10 @@ pub struct AidSpec {
     /// Probability per year that aid stops for good.
     #[serde(default)]
     pub stop_hazard_per_year: Num,
+    /// Since when the aid line exists (absent: always). A scenario re-dated to an earlier
+    /// origin ([`crate::redate`]) has no such line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
 }
 
 /// One actor of the negotiation.
@@ -302,6 +306,10 @@ pub struct ActorSpec {
     pub risk: Num,
     #[serde(default)]
     pub aid: Option<AidSpec>,
+    /// Since when the actor takes part (absent: always). A scenario re-dated to an earlier
+    /// origin ([`crate::redate`]) leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
 }
 
 /// The attrition and front laws.
@@ -450,6 +458,10 @@ pub struct Protocol {
     /// Powell (2006) check: discount factor per commitment period.
     #[serde(default = "discount")]
     pub commitment_discount: Num,
+    /// Since when these talks exist (absent: always). A scenario re-dated to an earlier
+    /// origin ([`crate::redate`]) holds no talk rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
 }
 
 fn discount() -> Num {
@@ -503,6 +515,10 @@ pub struct EventSpec {
     /// Do the belligerents foresee it (aid cliffs enter the value of war and Powell's check)?
     #[serde(default)]
     pub anticipated: bool,
+    /// When the event became known (absent: at the scenario's start). A scenario re-dated
+    /// to an earlier origin ([`crate::redate`]) keeps only events known by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced: Option<Date>,
     #[serde(default)]
     pub note: Option<String>,
 }

@@ -842,8 +842,9 @@ impl WeekHistograms {
         self.nan[week as usize]
     }
 
-    /// The `[underflow, bins…, overflow]` counts of `week`.
-    fn slots(&self, week: u32) -> &[u32] {
+    /// The `[underflow, bins…, overflow]` counts of `week` (for exact scores of the stored
+    /// distribution: `truce score`).
+    pub fn slots(&self, week: u32) -> &[u32] {
         let stride = self.bins + 2;
         let w = week as usize;
         &self.counts[w * stride..(w + 1) * stride]
@@ -862,6 +863,11 @@ impl WeekHistograms {
     /// Bin width: the resolution of [`Self::quantile`].
     pub fn bin_width(&self) -> f64 {
         (self.hi - self.lo) / self.bins as f64
+    }
+
+    /// The binned range [lo, hi).
+    pub fn range(&self) -> (f64, f64) {
+        (self.lo, self.hi)
     }
 
     /// The p-quantile for `week`, linear inside its bin (one bin width resolution), clamped

@@ -58,11 +58,17 @@
 
 pub mod aggregate;
 pub mod backcast;
+pub mod baseline;
 pub mod ensemble;
 pub mod hash;
+pub mod hindcast;
 pub mod job;
+pub mod ledger;
+pub mod observation;
 pub mod part;
+pub mod saved;
 pub mod score;
+pub mod scorecard;
 pub mod summary;
 
 pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};

@@ -7,6 +7,7 @@
 pub mod deu;
 pub mod error;
 pub mod ktab;
+pub mod observations;
 pub mod output;
 pub mod table;
 pub mod tabular;

@@ -9,5 +9,6 @@ pub mod backcast;
 pub mod charts;
 pub mod edit;
 pub mod export;
+pub mod hindcast_report;
 pub mod report;
 pub mod server;

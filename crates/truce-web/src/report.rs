@@ -103,6 +103,7 @@ const INIT_JS: &str = r#"
 })();
 "#;
 
+/// A whole self-contained page: the header, the body and the charts it draws.
 pub(crate) fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> String {
     let mut h = String::with_capacity(ECHARTS_JS.len() + body.len() + 200_000);
     let _ = write!(
@@ -123,6 +124,7 @@ pub(crate) fn page(title: &str, header: &str, body: &str, charts: &[Chart]) -> S
     h
 }
 
+/// A grid of chart cards (title, caption, container).
 pub(crate) fn chart_cards(charts: &[Chart]) -> String {
     let mut s = String::from("<section class=\"grid\">\n");
     for c in charts {
@@ -138,7 +140,8 @@ pub(crate) fn chart_cards(charts: &[Chart]) -> String {
     s
 }
 
-fn meta_line(m: &ReportMeta, extra: &[(&str, String)]) -> String {
+/// The line of run metadata under a report's title.
+pub(crate) fn meta_line(m: &ReportMeta, extra: &[(&str, String)]) -> String {
     let mut s = String::from("<div class=\"meta\">");
     let mut item = |k: &str, v: &str| {
         let _ = write!(s, "<span>{k}: <b>{}</b></span>", esc(v));

@@ -125,6 +125,9 @@ impl Params {
         let protocol = actors::protocol(s, &ids, &actors, &mut c);
         let events = events::compile(s, &ids, start, &actors, &mut c);
         checks::seasonality(s, &mut c);
+        for (path, message) in crate::redate::check_dates(s) {
+            c.fail(path, message);
+        }
         let mut params = Params {
             name: s.scenario.name.clone(),
             start,
