@@ -28,7 +28,7 @@
 
 use crate::ensemble::ForecastAggregate;
 use crate::job::{Forecast, ForecastJob, Hooks, JobError, JobOutput, Prepared};
-use crate::score::{case_uniform, Categorical, ScoreError};
+use crate::score::{case_uniform, randomised_pit, Categorical, ScoreError};
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
 use truce_engine::outcome::WarState;
@@ -703,7 +703,7 @@ pub fn score_case(
     } else {
         let inside = q[0].is_some_and(|lo| lo <= end_week as f64) && q[2].is_none_or(|hi| end_week as f64 <= hi);
         EndScore {
-            pit: below + case_uniform(forecast.aggregate.seed, case_index) * (at - below),
+            pit: randomised_pit(below, at, case_uniform(forecast.aggregate.seed, case_index)),
             quantiles: q,
             inside_90: inside,
         }
