@@ -1,6 +1,7 @@
 //! `truce`: the command-line program. Thin by design: it parses arguments, calls the
 //! libraries, and prints. No model logic lives here.
 
+mod backcast_cmd;
 mod bargain;
 mod forecast_cmd;
 mod hindcast_cmd;
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Forecast a multi-actor negotiation with a collective-decision model.
     Bargain(bargain::BargainArgs),
+    /// Forecast historical wars from the day their talks opened and score them on what happened.
+    Backcast(backcast_cmd::BackcastArgs),
     /// Score the bargaining models against real negotiation outcomes.
     #[command(subcommand)]
     Backtest(BacktestCommand),
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Bargain(a) => bargain::run_bargain(&a),
         Command::Backtest(BacktestCommand::Deu(a)) => bargain::run_deu(&a),
+        Command::Backcast(a) => backcast_cmd::backcast(&a),
         Command::Forecast(a) => forecast_cmd::forecast(&a),
         Command::Run(a) => scenario_cmd::run(&a),
         Command::Merge(a) => forecast_cmd::merge(&a),

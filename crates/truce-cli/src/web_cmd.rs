@@ -39,6 +39,15 @@ pub fn write_forecast_report(path: &Path, s: &Summary, l: &Loaded, source: &str)
     Ok(())
 }
 
+/// Writes the back-cast report atomically.
+pub fn write_backcast_report(path: &Path, b: &truce_forecast::backcast::Backcast) -> Result<(), CliError> {
+    let (runs, seed) = b.cases.first().map_or((0, 0), |c| (c.runs, c.seed));
+    let meta =
+        ReportMeta { version: VERSION.into(), seed, runs, generated: now_utc(), source: "back-cast cases".into() };
+    write_atomic(path, truce_web::backcast::backcast_report(b, &meta).as_bytes())?;
+    Ok(())
+}
+
 /// Writes the single-run report atomically; `source` as for [`write_forecast_report`].
 pub fn write_run_report(path: &Path, t: &Trace, l: &Loaded, source: &str) -> Result<(), CliError> {
     let meta =

@@ -151,6 +151,14 @@ fn every_path_is_editable_and_round_trips() {
         for (r, path) in catalogue::instances(&l.scenario) {
             let p = r.param();
             let old = p.read(&l.scenario, r.ix()).unwrap();
+            // A front that starts inside the defender's band (a standing front, as in the
+            // back-cast cases korea-1951 and iran-iraq-1987) admits only 0, "uncalibrated": any
+            // other gain is unreachable (checks::calibration), so there is nothing near it to edit.
+            let d = l.params.defender_advantage;
+            let r0 = l.params.start_force_ratio();
+            if path == "combat.calibrated_gain_km2_per_week" && old.value == 0.0 && r0 <= d && r0 >= 1.0 / d {
+                continue;
+            }
             let new = nudge(p, old.value, &l.scenario);
             let edits = BTreeMap::from([(path.clone(), new)]);
             let (e, _) = build(&name, &text, &edits).unwrap_or_else(|e| panic!("{name}: `{path}` = {new}: {e}"));

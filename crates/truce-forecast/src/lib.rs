@@ -59,6 +59,7 @@
 //! ```
 
 pub mod aggregate;
+pub mod backcast;
 pub mod baseline;
 pub mod ensemble;
 pub mod hash;

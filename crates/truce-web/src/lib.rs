@@ -5,6 +5,7 @@
 //! No model logic lives here: the crate parses requests, calls the engine and forecast
 //! libraries, and renders their results with Apache ECharts (vendored in `assets/`).
 
+pub mod backcast;
 pub mod charts;
 pub mod edit;
 pub mod export;
