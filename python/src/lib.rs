@@ -229,7 +229,10 @@ fn bargain(
     };
     let cfg = ModelConfig { preset, status_quo: status_quo(status_quo_json, &file.table)?, loss, params };
     let m = registry::build(model, &cfg).map_err(err)?;
-    let sol = py.detach(|| m.solve(&file.table, &SolveContext { rounds, seed })).map_err(err)?;
+    // A model error about an actor points at that actor's row, as the CLI's does.
+    let sol = py
+        .detach(|| m.solve(&file.table, &SolveContext { rounds, seed }))
+        .map_err(|e| file.locate(Path::new(name), &e).map_or_else(|| err(e.to_string()), err))?;
     json(&sol)
 }
 

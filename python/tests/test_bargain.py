@@ -71,6 +71,14 @@ def test_table_errors_carry_the_readers_messages():
         truce.bargain(long_frame(), model="no-such-model")
 
 
+
+def test_model_errors_point_at_the_actors_row():
+    # A model's complaint about an actor is located at that actor's row, as the CLI's is.
+    df = long_frame()
+    df.loc[df["actor"] == "b", "capability"] = 0.0
+    with pytest.raises(truce.TruceError, match=r"<dataframe>:4:\d+: field `capability`: smp: actor `b`"):
+        truce.bargain(df, model="smp")
+
 def test_backtest_deu_equals_cli(cli):
     out = json.loads(cli("backtest", "deu", DEU, "--models", "mean,median,rp", "--format", "json").stdout)
     r = truce.backtest_deu(DEU, models=["mean", "median", "rp"])

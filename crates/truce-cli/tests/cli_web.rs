@@ -53,7 +53,7 @@ fn serve_binds_localhost_and_answers() {
         let addr = addr.clone().unwrap_or_else(|| panic!("unexpected first line {line:?}"));
         assert!(addr.starts_with("127.0.0.1:"), "{addr}");
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        write!(s, "GET /api/scenarios/nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        write!(s, "GET /api/scenarios/nope HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
         let mut resp = String::new();
         s.read_to_string(&mut resp).unwrap();
         assert!(resp.starts_with("HTTP/1.1 404"), "{resp}");

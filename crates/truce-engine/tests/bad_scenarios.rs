@@ -262,6 +262,6 @@ fn unknown_id_in_an_uncertainty_path() {
 fn negative_seasonality_names_the_month() {
     let text = edit(base(), "[combat]", "[seasonality]\nmonthly = [1, 1, -0.5, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n\n[combat]");
     let ds = errors(&text);
-    let d = find(&ds, &["-0.5 is out of range", "expected a number ≥ 0"]);
+    let d = find(&ds, &["-0.5 is out of range", "expected a multiplier in [0, 100]"]);
     assert_path(d, "seasonality.monthly.3");
 }

@@ -19,8 +19,8 @@ struct Shard {
 fn bench_add_run(c: &mut Criterion) {
     let mut shard = Shard {
         inc: Incidence::new(4, WEEKS),
-        hists: (0..10).map(|_| Histogram::new(0.0, 1000.0, 2000)).collect(),
-        weekly: WeekHistograms::new(WEEKS, 0.0, 1000.0, 2000),
+        hists: (0..10).map(|_| Histogram::new(0.0, 1000.0, 2000).unwrap()).collect(),
+        weekly: WeekHistograms::new(WEEKS, 0.0, 1000.0, 2000).unwrap(),
         sums: [FixedSum::new(); 4],
     };
     // Pre-generated run data so that only aggregation is timed.
@@ -91,7 +91,7 @@ fn bench_add_run(c: &mut Criterion) {
     });
     black_box(&shard);
     // Merging an empty shard costs the same as a full one and never overflows.
-    let other = WeekHistograms::new(WEEKS, 0.0, 1000.0, 2000);
+    let other = WeekHistograms::new(WEEKS, 0.0, 1000.0, 2000).unwrap();
     c.bench_function("merge week histograms (157 x 2000 bins)", |b| {
         b.iter(|| shard.weekly.merge(black_box(&other)).unwrap())
     });

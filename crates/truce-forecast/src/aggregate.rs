@@ -42,6 +42,13 @@ pub enum MergeError {
     Overflow(&'static str),
 }
 
+/// Why a histogram cannot be made: its range or bins cannot bin values (a range that is not
+/// finite, empty, wider than a float can span, or too narrow for its bins). A forecast reports
+/// it as a scenario error; a checked scenario never produces one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RangeError(pub String);
+
 fn mismatch(what: &'static str, detail: String) -> MergeError {
     MergeError::Mismatch { what, detail }
 }
@@ -117,6 +124,9 @@ fn check_range(lo: f64, hi: f64, bins: usize) -> Result<f64, String> {
     }
     if bins == 0 {
         return Err("need at least one bin".into());
+    }
+    if !(hi - lo).is_finite() {
+        return Err(format!("range [{lo}, {hi}) is wider than a float can span"));
     }
     let scale = bins as f64 / (hi - lo);
     if !scale.is_finite() {
@@ -266,14 +276,15 @@ fn checked_sum(mut it: impl Iterator<Item = u64>) -> Option<u64> {
 impl Histogram {
     /// An empty histogram with `bins` equal bins on [lo, hi).
     ///
-    /// # Panics
-    /// If lo/hi are not finite with lo < hi, or bins is 0.
-    pub fn new(lo: f64, hi: f64, bins: usize) -> Self {
-        let scale = check_range(lo, hi, bins).unwrap_or_else(|e| panic!("Histogram::new: {e}"));
-        Histogram {
+    /// Fails if lo/hi are not finite with lo < hi, the span overflows, bins is 0, or the range
+    /// is too narrow for the bins: a range derived from a scenario is checked, never trusted.
+    pub fn new(lo: f64, hi: f64, bins: usize) -> Result<Self, RangeError> {
+        let scale = check_range(lo, hi, bins).map_err(|e| RangeError(format!("histogram: {e}")))?;
+        let slots = bins.checked_add(2).ok_or_else(|| RangeError(format!("histogram: {bins} bins are too many")))?;
+        Ok(Histogram {
             lo,
             hi,
-            counts: vec![0; bins + 2],
+            counts: vec![0; slots],
             count: 0,
             nan: 0,
             sum: FixedSum::new(),
@@ -281,7 +292,7 @@ impl Histogram {
             min: None,
             max: None,
             scale,
-        }
+        })
     }
 
     /// Number of values in the bins whose lower edge lies in [a, b) (exact, for re-binning at
@@ -769,21 +780,24 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
 impl WeekHistograms {
     /// Empty histograms for weeks `0..weeks`, each with `bins` equal bins on [lo, hi).
     ///
-    /// # Panics
-    /// If lo/hi are not finite with lo < hi, or bins is 0.
-    pub fn new(weeks: u32, lo: f64, hi: f64, bins: usize) -> Self {
-        let scale = check_range(lo, hi, bins).unwrap_or_else(|e| panic!("WeekHistograms::new: {e}"));
+    /// Fails as [`Histogram::new`] does, or if weeks × bins overflows.
+    pub fn new(weeks: u32, lo: f64, hi: f64, bins: usize) -> Result<Self, RangeError> {
+        let scale = check_range(lo, hi, bins).map_err(|e| RangeError(format!("week histograms: {e}")))?;
         let w = weeks as usize;
-        WeekHistograms {
+        let slots = bins
+            .checked_add(2)
+            .and_then(|b| b.checked_mul(w))
+            .ok_or_else(|| RangeError(format!("week histograms: {weeks} weeks × {bins} bins are too many")))?;
+        Ok(WeekHistograms {
             weeks,
             bins,
             lo,
             hi,
-            counts: vec![0; w * (bins + 2)],
+            counts: vec![0; slots],
             nan: vec![0; w],
             sums: vec![FixedSum::new(); w],
             scale,
-        }
+        })
     }
 
     /// Records value `x` for `week`.

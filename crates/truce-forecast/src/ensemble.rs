@@ -106,12 +106,33 @@ pub fn fingerprint(scenario_text: &str, seed: u64, horizon: u32) -> String {
 }
 
 impl ForecastAggregate {
-    /// An empty aggregate for `params` (the horizon is `params.horizon`).
-    pub fn new(l: &Loaded, params: &Params, fingerprint: String, seed: u64) -> Self {
+    /// An empty aggregate for `params` (the horizon is `params.horizon`). Fails, as a
+    /// scenario error, if a histogram range derived from the scenario cannot be binned (a
+    /// scenario that passed `truce check` never does).
+    pub fn new(l: &Loaded, params: &Params, fingerprint: String, seed: u64) -> Result<Self, ForecastError> {
         let h = params.horizon;
-        let (kmin, kmax) = (params.km2_knots[0].1, params.km2_knots[params.km2_knots.len() - 1].1);
+        let (kmin, kmax) = match (params.km2_knots.first(), params.km2_knots.last()) {
+            (Some(a), Some(b)) => (a.1, b.1),
+            _ => (f64::NAN, f64::NAN),
+        };
         let cas_hi: Vec<f64> = params.sides.iter().map(|s| (s.casualties_per_week * h as f64 * 3.0).max(1.0)).collect();
-        ForecastAggregate {
+        let km2 = WeekHistograms::new(h, kmin, kmax, KM2_BINS).map_err(|e| {
+            let issue = params.territorial.and_then(|k| params.issue_ids.get(k)).map_or("?", |s| s.as_str());
+            ForecastError::Aggregate(format!(
+                "issues.{issue}.km2: the km² mapping cannot be binned for a forecast: {e}"
+            ))
+        })?;
+        let mut casualties = Vec::with_capacity(cas_hi.len());
+        for (s, &hi) in params.sides.iter().zip(&cas_hi) {
+            casualties.push(Histogram::new(0.0, hi, CASUALTY_BINS).map_err(|e| {
+                ForecastError::Aggregate(format!(
+                    "sides.{}.casualties_per_week: casualties over the horizon cannot be binned for a forecast: {e}",
+                    s.id
+                ))
+            })?);
+        }
+        let term = Histogram::new(0.0, 100.0, TERM_BINS).map_err(|e| ForecastError::Aggregate(e.to_string()))?;
+        Ok(ForecastAggregate {
             fingerprint,
             scenario: params.name.clone(),
             seed,
@@ -121,15 +142,15 @@ impl ForecastAggregate {
             params: l.uncertainty.paths.clone(),
             runs: 0,
             incidence: Incidence::new(WarState::COUNT, h),
-            terms: params.issue_ids.iter().map(|_| Histogram::new(0.0, 100.0, TERM_BINS)).collect(),
-            km2: WeekHistograms::new(h, kmin, kmax, KM2_BINS),
-            casualties: cas_hi.iter().map(|&hi| Histogram::new(0.0, hi, CASUALTY_BINS)).collect(),
+            terms: vec![term; params.issue_ids.len()],
+            km2,
+            casualties,
             at_war: vec![0; h as usize],
             range_open: vec![0; h as usize],
             rounds: FixedSum::new(),
             breakdowns: 0,
             ranks: RankSample::new(RANK_RUNS, l.uncertainty.len(), RANK_OUTCOMES.len()),
-        }
+        })
     }
 
     /// Merges another shard of the same forecast. Exact: the result does not depend on the
@@ -203,9 +224,9 @@ fn run_task(
     first: u64,
     runs: u64,
     rows: bool,
-) -> (ForecastAggregate, Vec<RunRow>) {
+) -> Result<(ForecastAggregate, Vec<RunRow>), ForecastError> {
     let base = &l.params;
-    let mut agg = ForecastAggregate::new(l, base, fp.to_string(), opts.seed);
+    let mut agg = ForecastAggregate::new(l, base, fp.to_string(), opts.seed)?;
     let mut sim = Sim::new(base);
     let mut sampled = vec![0.0; l.uncertainty.len()];
     let mut out = Vec::new();
@@ -245,7 +266,7 @@ fn run_task(
             });
         }
     }
-    (agg, out)
+    Ok((agg, out))
 }
 
 fn record(agg: &mut ForecastAggregate, s: &RunSummary, terms: &[f64], run: u64, sampled: &[f64]) {
@@ -280,6 +301,9 @@ pub enum ForecastError {
     Merge(#[from] MergeError),
     #[error("writing per-run rows failed: {0}")]
     Rows(String),
+    /// The scenario gives a histogram range that cannot be binned (a scenario error).
+    #[error("{0}")]
+    Aggregate(String),
 }
 
 /// The result of [`run_forecast`].
@@ -306,7 +330,7 @@ pub fn run_forecast(
     if opts.runs == 0 {
         return Err(ForecastError::NoRuns);
     }
-    let mut total = ForecastAggregate::new(l, &l.params, fp.to_string(), opts.seed);
+    let mut total = ForecastAggregate::new(l, &l.params, fp.to_string(), opts.seed)?;
     let chunk = opts.chunk.max(1);
     let tasks_per_chunk = (rayon::current_num_threads() as u64 * 4).max(1);
     let want_rows = sink.is_some();
@@ -325,7 +349,7 @@ pub fn run_forecast(
             .filter(|(a, b)| a < b)
             .collect();
         let parts: Vec<(ForecastAggregate, Vec<RunRow>)> =
-            ranges.par_iter().map(|&(a, b)| run_task(l, fp, opts, a, b - a, want_rows)).collect();
+            ranges.par_iter().map(|&(a, b)| run_task(l, fp, opts, a, b - a, want_rows)).collect::<Result<_, _>>()?;
         for (agg, rows) in &parts {
             total.merge(agg)?;
             if let Some(s) = sink.as_deref_mut() {

@@ -16,7 +16,10 @@
 //! never reads the clock. Threads: a job with a thread count runs on its own rayon pool of
 //! that size; without one it runs on the caller's pool.
 
-use crate::ensemble::{fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink};
+use crate::ensemble::{
+    fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink, CASUALTY_BINS, KM2_BINS,
+    RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
+};
 use crate::part::{self, Part};
 use crate::summary::{summarise, Summary};
 use std::collections::BTreeMap;
@@ -25,6 +28,7 @@ use std::sync::atomic::AtomicBool;
 use truce_engine::builtin;
 use truce_engine::edit::{build, EditError};
 use truce_engine::load::{load_str, Loaded, ScenarioError};
+use truce_engine::outcome::WarState;
 use truce_engine::trace::{run_traced, Trace};
 
 /// The longest horizon in weeks, the bound `truce check` enforces on `scenario.horizon_weeks`.
@@ -213,6 +217,10 @@ pub enum JobError {
     /// Part files that do not decode or do not make one whole forecast.
     #[error("{0}")]
     Parts(String),
+    /// The job would hold more memory or do more work than [`MAX_JOB_BYTES`] or
+    /// [`MAX_RUN_WEEKS`] allow; the message names the options that would bring it within.
+    #[error("{}", .0.describe(JobOption::name))]
+    TooLarge(Box<Budget>),
 }
 
 impl JobError {
@@ -221,6 +229,7 @@ impl JobError {
     pub fn describe(&self, name: impl Fn(JobOption) -> &'static str) -> String {
         match self {
             JobError::Invalid { option, problem } => format!("{} {problem}", name(*option)),
+            JobError::TooLarge(b) => b.describe(name),
             e => e.to_string(),
         }
     }
@@ -230,7 +239,11 @@ impl JobError {
     pub fn is_scenario_error(&self) -> bool {
         matches!(
             self,
-            JobError::UnknownScenario(_) | JobError::Unreadable(_) | JobError::Scenario(_) | JobError::Edit(_)
+            JobError::UnknownScenario(_)
+                | JobError::Unreadable(_)
+                | JobError::Scenario(_)
+                | JobError::Edit(_)
+                | JobError::Forecast(ForecastError::Aggregate(_))
         )
     }
 }
@@ -330,7 +343,7 @@ impl ForecastJob {
             Some(s) => part::shard_range(s.k, s.n, self.runs),
             None => (0, self.runs),
         };
-        Ok(Prepared {
+        let prepared = Prepared {
             fingerprint: fingerprint(&scenario.text, self.seed, horizon),
             scenario,
             seed: self.seed,
@@ -340,7 +353,10 @@ impl ForecastJob {
             len,
             threads: self.threads,
             chunk: self.chunk,
-        })
+        };
+        // Without rows (a shell that asks for them is checked again when it runs).
+        prepared.admit(prepared.threads.unwrap_or_else(rayon::current_num_threads), false)?;
+        Ok(prepared)
     }
 }
 
@@ -456,6 +472,8 @@ impl Prepared {
         let l = &self.scenario.loaded;
         let opts = ForecastOptions { seed: self.seed, first_run: self.first_run, runs: self.len, chunk: self.chunk };
         let Hooks { progress, cancel, rows } = hooks;
+        // Before any thread or aggregate exists.
+        self.admit(self.threads.unwrap_or_else(rayon::current_num_threads), rows.is_some())?;
         let go =
             move || run_forecast(l, &self.fingerprint, &opts, progress, cancel, rows.map(|r| r as &mut dyn RowSink));
         let run = match self.threads {
@@ -518,4 +536,165 @@ pub fn merge(files: &[(String, Vec<u8>)]) -> Result<Merged, JobError> {
     }
     let (part, summary) = part::merge_parts(&parts).map_err(JobError::Parts)?;
     Ok(Merged { summary, part })
+}
+
+// ---- Bounded work and memory: what a job may plan, checked before it starts.
+
+/// The most memory a job may plan to hold, in bytes (4 GiB): the aggregates alive at once
+/// (each rayon task of a chunk folds into its own, plus the total and its copy while
+/// merging), the rank sample and a chunk's per-run rows.
+pub const MAX_JOB_BYTES: u64 = 4 << 30;
+/// The most work one job (one process, one shard) may plan, in run-weeks (runs × horizon):
+/// 10¹¹, e.g. 2 × 10⁷ runs of 5,000 weeks, days of one core. A larger forecast is sharded
+/// (`--shard K/N`), each shard within the limit.
+pub const MAX_RUN_WEEKS: u64 = 100_000_000_000;
+
+/// A job's estimated peak memory and work, computed before it starts from the scenario's
+/// sizes and the options (see [`Prepared::budget`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Runs this job computes (a shard's, or all).
+    pub runs: u64,
+    /// The horizon in weeks.
+    pub horizon: u32,
+    /// Worker threads the job runs on.
+    pub threads: usize,
+    /// Aggregates alive at once: a chunk's tasks (4 per thread, at most one per run of a
+    /// chunk) plus the total and its copy while merging.
+    pub aggregates: u64,
+    /// Bytes of one aggregate (weekly km² histograms, incidence, terms, casualties).
+    pub aggregate_bytes: u64,
+    /// Bytes of the rank sample (the first runs' sampled parameters and outcomes), counted
+    /// three times: spread over the tasks, in the total and in its copy.
+    pub rank_bytes: u64,
+    /// Bytes of one chunk's per-run rows (0 without rows).
+    pub rows_bytes: u64,
+}
+
+impl Budget {
+    /// The estimated peak bytes.
+    pub fn bytes(&self) -> u64 {
+        self.aggregates
+            .saturating_mul(self.aggregate_bytes)
+            .saturating_add(self.rank_bytes)
+            .saturating_add(self.rows_bytes)
+    }
+
+    /// The work in run-weeks (runs × horizon).
+    pub fn run_weeks(&self) -> u64 {
+        self.runs.saturating_mul(u64::from(self.horizon))
+    }
+
+    /// Why the job is refused, with options named as a shell names them; empty if it fits.
+    pub fn describe(&self, name: impl Fn(JobOption) -> &'static str) -> String {
+        let mut why = Vec::new();
+        if self.run_weeks() > MAX_RUN_WEEKS {
+            why.push(format!(
+                "{} runs × {} weeks is {:.3e} run-weeks of work, above the limit of {:.0e} for one job: use fewer \
+                 runs ({}), a shorter {}, or split the forecast into shards ({}: each shard is one job)",
+                self.runs,
+                self.horizon,
+                self.run_weeks() as f64,
+                MAX_RUN_WEEKS as f64,
+                name(JobOption::Runs),
+                name(JobOption::Horizon),
+                name(JobOption::Shard),
+            ));
+        }
+        if self.bytes() > MAX_JOB_BYTES {
+            let fixed = self.rank_bytes.saturating_add(self.rows_bytes);
+            // Threads that would fit: 4 aggregates each, plus the total and its copy.
+            let fit = MAX_JOB_BYTES.saturating_sub(fixed) / self.aggregate_bytes.max(1);
+            let threads_fit = fit.saturating_sub(2) / 4;
+            let advice = if threads_fit >= 1 && (threads_fit as usize) < self.threads {
+                format!(
+                    "use fewer threads ({} {threads_fit} fits), a shorter {}",
+                    name(JobOption::Threads),
+                    name(JobOption::Horizon)
+                )
+            } else {
+                format!("use a shorter {} or fewer threads ({})", name(JobOption::Horizon), name(JobOption::Threads))
+            };
+            why.push(format!(
+                "this forecast would hold about {} ({} aggregates of {} each for a {}-week horizon on {} threads, \
+                 a rank sample of {}{}), above the limit of {} for one job: {advice}{}",
+                bytes(self.bytes()),
+                self.aggregates,
+                bytes(self.aggregate_bytes),
+                self.horizon,
+                self.threads,
+                bytes(self.rank_bytes),
+                if self.rows_bytes > 0 {
+                    format!(", per-run rows of {}", bytes(self.rows_bytes))
+                } else {
+                    String::new()
+                },
+                bytes(MAX_JOB_BYTES),
+                if self.rows_bytes > 0 || self.rank_bytes > MAX_JOB_BYTES / 4 {
+                    ", or a scenario with fewer uncertain parameters and issues"
+                } else {
+                    ""
+                },
+            ));
+        }
+        why.join("; and ")
+    }
+}
+
+/// Bytes for people: `3.2 GiB`, `81.6 MiB`, `12 KiB`.
+fn bytes(b: u64) -> String {
+    let b = b as f64;
+    if b >= (1u64 << 30) as f64 {
+        format!("{:.1} GiB", b / (1u64 << 30) as f64)
+    } else if b >= (1u64 << 20) as f64 {
+        format!("{:.1} MiB", b / (1u64 << 20) as f64)
+    } else {
+        format!("{:.0} KiB", (b / 1024.0).ceil())
+    }
+}
+
+impl Prepared {
+    /// Estimates the job's peak memory and its work on `threads` worker threads, with or
+    /// without per-run rows. The aggregate's size follows its layout in
+    /// [`ForecastAggregate`] (a test in `tests/budget.rs` holds the estimate to the measured
+    /// peak of a real run).
+    pub fn budget(&self, threads: usize, rows: bool) -> Budget {
+        let p = &self.scenario.loaded.params;
+        let h = u64::from(p.horizon);
+        let (issues, sides) = (p.n_issues() as u64, p.sides.len() as u64);
+        let params = self.scenario.loaded.uncertainty.len() as u64;
+        let slots = |bins: usize| bins as u64 + 2;
+        // Weekly km² histograms (u32 counts, a NaN count and a fixed-point sum per week),
+        // incidence (u64 per kind and week), at-war and range-open counts, term and casualty
+        // histograms (u64 counts).
+        let aggregate_bytes = h * (slots(KM2_BINS) * 4 + 8 + 16)
+            + h * WarState::COUNT as u64 * 8
+            + h * 16
+            + issues * slots(TERM_BINS) * 8
+            + sides * slots(CASUALTY_BINS) * 8;
+        let ranked = RANK_RUNS.saturating_sub(self.first_run).min(self.len);
+        // Each kept run: its values, the vector's header and its share of the map's nodes.
+        let rank_row = (params + RANK_OUTCOMES.len() as u64) * 8 + 64;
+        let chunk = self.chunk.min(self.len).max(1);
+        let tasks = (4 * threads as u64).min(chunk).max(1);
+        Budget {
+            runs: self.len,
+            horizon: p.horizon,
+            threads,
+            aggregates: tasks + 2,
+            aggregate_bytes,
+            rank_bytes: ranked * rank_row * 3,
+            rows_bytes: if rows { chunk * ((issues + params) * 8 + 128) } else { 0 },
+        }
+    }
+
+    /// Refuses a job whose [`Prepared::budget`] exceeds [`MAX_JOB_BYTES`] or
+    /// [`MAX_RUN_WEEKS`], before any thread starts or any aggregate is allocated.
+    pub fn admit(&self, threads: usize, rows: bool) -> Result<Budget, JobError> {
+        let b = self.budget(threads, rows);
+        if b.bytes() > MAX_JOB_BYTES || b.run_weeks() > MAX_RUN_WEEKS {
+            return Err(JobError::TooLarge(Box::new(b)));
+        }
+        Ok(b)
+    }
 }

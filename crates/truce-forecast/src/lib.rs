@@ -38,7 +38,7 @@
 //! )
 //! .unwrap();
 //! // One shard per worker, each covering any subset of run indices.
-//! let mut shards = vec![(Incidence::new(2, 157), Histogram::new(0.0, 200.0, 400)); 2];
+//! let mut shards = vec![(Incidence::new(2, 157), Histogram::new(0.0, 200.0, 400).unwrap()); 2];
 //! let mut params = vec![0.0; set.len()];
 //! for run in 0..1000u64 {
 //!     let mut rng = run_rng(2026, run);
@@ -70,7 +70,7 @@ pub mod score;
 pub mod scorecard;
 pub mod summary;
 
-pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms, FIXED_SCALE};
+pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RangeError, RankSample, WeekHistograms, FIXED_SCALE};
 pub use truce_engine::run_rng;
 pub use truce_engine::special::{norm_cdf, norm_inv};
 pub use truce_engine::uncertainty::{self, Dist, ParamSpec, UncertaintyError, UncertaintySet, UncertaintySpec};

@@ -32,11 +32,11 @@ struct Bundle {
 impl Bundle {
     fn new() -> Self {
         Bundle {
-            hist: Histogram::new(-10.0, 10.0, 37),
+            hist: Histogram::new(-10.0, 10.0, 37).unwrap(),
             sum: FixedSum::new(),
             inc: Incidence::new(KINDS, WEEKS),
             ranks: RankSample::new(20, 1, 1),
-            weekly: WeekHistograms::new(WEEKS, -5.0, 5.0, 11),
+            weekly: WeekHistograms::new(WEEKS, -5.0, 5.0, 11).unwrap(),
         }
     }
 
@@ -180,8 +180,8 @@ proptest! {
 #[test]
 fn quantiles_of_uniform_stream_within_one_bin() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let mut h = Histogram::new(0.0, 1.0, 200);
-    let mut wk = WeekHistograms::new(2, 0.0, 1.0, 200);
+    let mut h = Histogram::new(0.0, 1.0, 200).unwrap();
+    let mut wk = WeekHistograms::new(2, 0.0, 1.0, 200).unwrap();
     let n = 100_000;
     for _ in 0..n {
         let x: f64 = rng.random();
@@ -203,7 +203,7 @@ fn quantiles_of_uniform_stream_within_one_bin() {
 
 #[test]
 fn histogram_exact_mean_and_tails() {
-    let mut h = Histogram::new(0.0, 10.0, 10);
+    let mut h = Histogram::new(0.0, 10.0, 10).unwrap();
     for x in [-4.0, 1.5, 2.5, 2.5, 30.0, f64::NAN] {
         h.add(x);
     }
@@ -225,8 +225,8 @@ fn histogram_exact_mean_and_tails() {
 
 #[test]
 fn merge_rejects_mismatched_layouts() {
-    let mut a = Histogram::new(0.0, 1.0, 10);
-    assert!(matches!(a.merge(&Histogram::new(0.0, 2.0, 10)), Err(MergeError::Mismatch { .. })));
+    let mut a = Histogram::new(0.0, 1.0, 10).unwrap();
+    assert!(matches!(a.merge(&Histogram::new(0.0, 2.0, 10).unwrap()), Err(MergeError::Mismatch { .. })));
     let mut i = Incidence::new(2, 10);
     let e = i.merge(&Incidence::new(3, 10)).unwrap_err();
     assert_eq!(e.to_string(), "cannot merge incidence tallies: 2 kinds × 10 weeks vs 3 kinds × 10 weeks");
@@ -235,8 +235,8 @@ fn merge_rejects_mismatched_layouts() {
     let mut r2 = RankSample::new(10, 1, 1);
     r2.record(3, &[1.0], &[2.0]);
     assert_eq!(r.merge(&r2), Err(MergeError::DuplicateRun(3)));
-    let mut w = WeekHistograms::new(3, 0.0, 1.0, 4);
-    assert!(w.merge(&WeekHistograms::new(4, 0.0, 1.0, 4)).is_err());
+    let mut w = WeekHistograms::new(3, 0.0, 1.0, 4).unwrap();
+    assert!(w.merge(&WeekHistograms::new(4, 0.0, 1.0, 4).unwrap()).is_err());
 }
 
 #[test]

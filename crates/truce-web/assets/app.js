@@ -17,11 +17,28 @@
     if (msg) { e.textContent = msg; e.style.display = 'block'; } else { e.textContent = ''; e.style.display = 'none'; }
   }
 
+  // A server started with --allow-remote prints its address as …/#token=TOKEN: keep the
+  // token for this tab and send it with every API request (downloads carry it in the query).
+  const token = (function () {
+    const m = /(?:^#|&)token=([0-9a-f]+)/.exec(location.hash);
+    try {
+      if (m) sessionStorage.setItem('truce-token', m[1]);
+      return m ? m[1] : sessionStorage.getItem('truce-token');
+    } catch (_) { return m ? m[1] : null; }
+  })();
+  app.token = token;
+  function withToken(url) { return token ? url + (url.includes('?') ? '&' : '?') + 'token=' + token : url; }
+
+  // State-changing requests carry an explicit type (JSON; an upload is TOML), which the
+  // server requires so that no other web page can send them.
   async function api(method, url, body, raw) {
     const opts = { method, headers: {} };
+    if (token) opts.headers['Authorization'] = 'Bearer ' + token;
     if (body !== undefined) {
-      if (raw) { opts.body = body; opts.headers['Content-Type'] = 'text/plain'; }
+      if (raw) { opts.body = body; opts.headers['Content-Type'] = 'application/toml'; }
       else { opts.body = JSON.stringify(body); opts.headers['Content-Type'] = 'application/json'; }
+    } else if (method !== 'GET') {
+      opts.body = '{}'; opts.headers['Content-Type'] = 'application/json';
     }
     const r = await fetch(url, opts);
     let j = null;
@@ -171,10 +188,10 @@
   function downloads(job) {
     const id = job.id;
     const tables = ['outcomes', 'cumulative', 'terms', 'fan', 'casualties', 'range_open', 'sensitivity'];
-    return '<div class="downloads">Download: <a href="/api/jobs/' + id + '/summary.json" download>JSON</a>' +
-      tables.map((t) => '<a href="/api/jobs/' + id + '/csv?table=' + t + '" download>' + t + '.csv</a>').join('') +
-      '<a href="/api/jobs/' + id + '/scenario.toml" download>scenario.toml</a>' +
-      '<a href="/api/jobs/' + id + '/report.html" download>report.html</a></div>';
+    return '<div class="downloads">Download: <a href="' + withToken('/api/jobs/' + id + '/summary.json') + '" download>JSON</a>' +
+      tables.map((t) => '<a href="' + withToken('/api/jobs/' + id + '/csv?table=' + t) + '" download>' + t + '.csv</a>').join('') +
+      '<a href="' + withToken('/api/jobs/' + id + '/scenario.toml') + '" download>scenario.toml</a>' +
+      '<a href="' + withToken('/api/jobs/' + id + '/report.html') + '" download>report.html</a></div>';
   }
 
   function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }

@@ -7,6 +7,20 @@
 //! `horizon`) and the job's result is rendered: the page defines no forecast of its own.
 //! Forecasts run on one rayon pool off the async runtime. The server never reads a file
 //! named by a request (built-in scenarios and uploaded text only).
+//!
+//! **No web page may drive it.** Before any handler runs, every request passes [`Access`]:
+//! its `Host` must name this server (the bound address, `localhost`, a loopback address, or
+//! with `--allow-remote` an IP literal or a name given with `--allow-host`), which defeats DNS
+//! rebinding; a state-changing request (any method but GET and HEAD) must be same-origin
+//! (`Origin`, `Sec-Fetch-Site`) and carry `Content-Type: application/json`
+//! (`application/toml` for an upload), so a cross-origin form or `text/plain` POST never
+//! starts a job; with `--allow-remote` every API request needs the access token. Job ids are
+//! 128 random bits from the OS. Connections have header, body and write timeouts and their
+//! number is capped, so a slow client cannot hold the server. [`Server::bind`] refuses an
+//! address other than loopback unless [`Config::remote`] is set.
+//!
+//! It must never: accept a request before the checks above, start a job from a body that is
+//! not the expected JSON object, or answer an input error with a 5xx.
 
 use crate::charts::{forecast_charts, run_charts, Chart};
 use crate::edit::editor;
@@ -14,16 +28,23 @@ use crate::export::{summary_csv, TABLES};
 use crate::report::{forecast_report, ReportMeta, ECHARTS_JS, VERSION};
 use axum::body::{to_bytes, Body};
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use truce_engine::builtin;
 use truce_engine::load::Loaded;
 use truce_forecast::job::{ForecastJob, Hooks, JobError, JobOption, JobOutput, LoadedSource, Prepared, Source};
@@ -50,6 +71,29 @@ pub struct Config {
     pub keep_jobs: usize,
     /// The date and time shown in downloaded reports (the library does not read the clock).
     pub now: fn() -> String,
+    /// How long a client may take to send a request's headers; also how long a kept-alive
+    /// connection may sit idle. A client that sends half a request is then disconnected.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body (answered with 408 after it).
+    pub body_timeout: Duration,
+    /// How long a response may wait for a client that does not read it.
+    pub write_timeout: Duration,
+    /// Connections served at the same time; more wait in the listen queue.
+    pub max_connections: usize,
+    /// Serving a network: `None` (the default) serves loopback only and needs no token;
+    /// `Some` allows any address and then requires the token on every API request.
+    pub remote: Option<Remote>,
+}
+
+/// What serving beyond this machine takes: a token that every API request must carry, and
+/// the DNS names the page may be reached by.
+#[derive(Debug, Clone)]
+pub struct Remote {
+    /// The access token: `Authorization: Bearer TOKEN` (or, for downloads, `?token=TOKEN`).
+    pub token: String,
+    /// Host names (besides IP literals and `localhost`) accepted in `Host`: the names this
+    /// machine is reached by (`--allow-host`). Any other name is refused (DNS rebinding).
+    pub hosts: Vec<String>,
 }
 
 fn no_clock() -> String {
@@ -66,6 +110,11 @@ impl Default for Config {
             threads: 0,
             keep_jobs: 64,
             now: no_clock,
+            header_timeout: Duration::from_secs(5),
+            body_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 256,
+            remote: None,
         }
     }
 }
@@ -77,7 +126,11 @@ enum JobState {
 }
 
 struct Job {
-    id: u64,
+    /// 128 random bits from the OS in hex: unguessable, so one client cannot read or cancel
+    /// another's jobs by counting.
+    id: String,
+    /// Creation order, for listing and forgetting the oldest (never shown).
+    seq: u64,
     label: String,
     seed: u64,
     total: u64,
@@ -91,8 +144,9 @@ struct Job {
 /// Shared state of the server.
 pub struct AppState {
     cfg: Config,
-    jobs: Mutex<HashMap<u64, Arc<Job>>>,
-    next_id: AtomicU64,
+    access: Access,
+    jobs: Mutex<HashMap<String, Arc<Job>>>,
+    next_seq: AtomicU64,
     running: AtomicUsize,
     pool: rayon::ThreadPool,
 }
@@ -115,17 +169,28 @@ fn bad(msg: impl Into<String>) -> ApiError {
 fn field(o: JobOption) -> &'static str {
     match o {
         JobOption::Runs => "n",
+        // Not a request field: the server's own pool.
+        JobOption::Threads => "truce serve --threads",
         o => o.name(),
     }
 }
 
 impl From<JobError> for ApiError {
+    /// Every input error is a 4xx with its message; only a failure of the server itself
+    /// (its threads, a rows sink it does not use) is a 5xx. Exhaustive, so that a new kind
+    /// of job error must be placed.
     fn from(e: JobError) -> Self {
         let status = match &e {
-            JobError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            JobError::Invalid { .. } | JobError::TooLarge(_) => StatusCode::BAD_REQUEST,
             JobError::UnknownScenario(_) => StatusCode::NOT_FOUND,
-            e if e.is_scenario_error() => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
+            JobError::Unreadable(_) | JobError::Scenario(_) | JobError::Edit(_) | JobError::Parts(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            JobError::Forecast(truce_forecast::ensemble::ForecastError::Aggregate(_)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            JobError::Cancelled { .. } => StatusCode::CONFLICT,
+            JobError::Threads(_) | JobError::Forecast(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError(status, e.describe(field))
     }
@@ -133,21 +198,23 @@ impl From<JobError> for ApiError {
 
 type ApiResult = Result<Response, ApiError>;
 
-/// Builds the application (routes and state). Fails only if the thread pool cannot start.
-pub fn app(cfg: Config) -> Result<Router, String> {
-    app_with_state(cfg).map(|(r, _)| r)
+/// Builds the application (routes, state and the access checks) as served at `addr`, the
+/// address `Host` and `Origin` must name. Fails only if the thread pool cannot start.
+pub fn app(cfg: Config, addr: SocketAddr) -> Result<Router, String> {
+    app_with_state(cfg, addr).map(|(r, _)| r)
 }
 
-fn app_with_state(cfg: Config) -> Result<(Router, Arc<AppState>), String> {
+fn app_with_state(cfg: Config, addr: SocketAddr) -> Result<(Router, Arc<AppState>), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .thread_name(|i| format!("truce-forecast-{i}"))
         .build()
         .map_err(|e| format!("cannot start the forecast threads: {e}"))?;
     let state = Arc::new(AppState {
+        access: Access { addr, remote: cfg.remote.clone() },
         cfg,
         jobs: Mutex::new(HashMap::new()),
-        next_id: AtomicU64::new(1),
+        next_seq: AtomicU64::new(0),
         running: AtomicUsize::new(0),
         pool,
     });
@@ -175,32 +242,334 @@ fn app_with_state(cfg: Config) -> Result<(Router, Arc<AppState>), String> {
         .method_not_allowed_fallback(|| async {
             ApiError(StatusCode::METHOD_NOT_ALLOWED, "this endpoint does not take that method".into())
         })
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state.clone());
     Ok((router, state))
 }
 
-/// Binds `host:port` (port 0: any free port), prints `listening on http://HOST:PORT` and
-/// serves until Ctrl-C.
-pub async fn serve(host: &str, port: u16, cfg: Config) -> Result<(), String> {
-    let (router, state) = app_with_state(cfg)?;
-    let listener = tokio::net::TcpListener::bind((host, port))
-        .await
-        .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("listening on http://{addr}");
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            // Stop the forecasts in progress (after their current chunk), so that the
-            // process exits promptly.
-            for j in state.jobs.lock().unwrap_or_else(|e| e.into_inner()).values() {
-                j.cancel.store(true, Ordering::SeqCst);
+/// A bound server: the listener, the application and its state. Bind, print the address,
+/// then [`Server::run`].
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    router: Router,
+    state: Arc<AppState>,
+}
+
+impl Server {
+    /// Binds `host:port` (port 0: any free port). An address other than loopback is refused
+    /// unless `cfg.remote` is set (then every API request needs its token).
+    pub async fn bind(host: &str, port: u16, cfg: Config) -> Result<Server, String> {
+        let listener = tokio::net::TcpListener::bind((host, port))
+            .await
+            .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        if !addr.ip().is_loopback() && cfg.remote.is_none() {
+            return Err(format!(
+                "refusing to serve on {addr}: it is not a loopback address, so other machines could \
+                 run forecasts here; to serve a network, pass --allow-remote (every API request then \
+                 needs the access token printed at start)"
+            ));
+        }
+        let (router, state) = app_with_state(cfg, addr)?;
+        Ok(Server { listener, addr, router, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` completes, then cancels the forecasts in progress (after
+    /// their current chunk) and lets open connections finish their response.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), String> {
+        let Server { listener, router, state, .. } = self;
+        let cfg = &state.cfg;
+        let max = cfg.max_connections.clamp(1, 1 << 20);
+        let slots = Arc::new(tokio::sync::Semaphore::new(max));
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let timeouts = (cfg.header_timeout, cfg.write_timeout);
+        tokio::pin!(shutdown);
+        loop {
+            let permit = tokio::select! {
+                _ = &mut shutdown => break,
+                p = slots.clone().acquire_owned() => p.map_err(|e| e.to_string())?,
+            };
+            let stream = tokio::select! {
+                _ = &mut shutdown => break,
+                r = listener.accept() => match r {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            tokio::spawn(connection(stream, router.clone(), timeouts, permit, stop_rx.clone()));
+        }
+        for j in state.jobs.lock().unwrap_or_else(|e| e.into_inner()).values() {
+            j.cancel.store(true, Ordering::SeqCst);
+        }
+        let _ = stop_tx.send(true);
+        // Every connection holds a slot until it closes: wait for them (briefly).
+        let _ = tokio::time::timeout(Duration::from_secs(5), slots.acquire_many(max as u32)).await;
+        Ok(())
+    }
+}
+
+/// Serves one connection over HTTP/1.1 with a header timeout (which also ends an idle
+/// kept-alive connection) and a write timeout; `stop` asks it to finish gracefully.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    router: Router,
+    (header_timeout, write_timeout): (Duration, Duration),
+    _slot: tokio::sync::OwnedSemaphorePermit,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let io = hyper_util::rt::TokioIo::new(WriteDeadline::new(stream, write_timeout));
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout).keep_alive(true);
+    let conn = builder.serve_connection(io, service);
+    tokio::pin!(conn);
+    let stopped = async move {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        () = stopped => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+        }
+    }
+}
+
+/// A stream whose writes fail with `TimedOut` once they have waited `limit` for the peer to
+/// read: a client that stops reading a response cannot hold its connection forever.
+struct WriteDeadline<S> {
+    inner: S,
+    limit: Duration,
+    waiting: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteDeadline<S> {
+    fn new(inner: S, limit: Duration) -> Self {
+        WriteDeadline { inner, limit, waiting: None }
+    }
+
+    /// Called when a write is pending: starts the clock, or fails once it has run out.
+    fn pending<T>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
+        let limit = self.limit;
+        let sleep = self.waiting.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                Poll::Ready(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the client stopped reading")))
             }
-        })
-        .await
-        .map_err(|e| e.to_string())
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn progress<T>(&mut self, p: Poll<std::io::Result<T>>, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
+        match p {
+            Poll::Ready(r) => {
+                self.waiting = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.pending(cx),
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteDeadline<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        let p = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progress(p, cx)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let p = Pin::new(&mut self.inner).poll_flush(cx);
+        self.progress(p, cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let p = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.progress(p, cx)
+    }
+}
+
+/// A new access token: 128 random bits from the OS, in hex.
+pub fn new_token() -> Result<String, String> {
+    random_hex()
+}
+
+fn random_hex() -> Result<String, String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| format!("cannot draw random bits from the OS: {e}"))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// Who may talk to this server: the address it is served at and, when serving a network,
+/// the token and host names. Checked before any handler ([`guard`]).
+#[derive(Debug, Clone)]
+struct Access {
+    addr: SocketAddr,
+    remote: Option<Remote>,
+}
+
+/// Splits a `Host` value into its name (lower case, IPv6 in brackets, no trailing dot) and
+/// port; `None` if it is malformed.
+fn split_host(h: &str) -> Option<(String, Option<u16>)> {
+    let (name, port) = match h.strip_prefix('[') {
+        Some(rest) => {
+            let (inside, after) = rest.split_once(']')?;
+            let port = match after {
+                "" => None,
+                a => Some(a.strip_prefix(':')?),
+            };
+            (format!("[{inside}]"), port)
+        }
+        None => match h.split_once(':') {
+            Some((n, p)) => (n.to_string(), Some(p)),
+            None => (h.to_string(), None),
+        },
+    };
+    let port = match port {
+        None => None,
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => Some(p.parse::<u16>().ok()?),
+        Some(_) => return None,
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    (!name.is_empty()).then_some((name, port))
+}
+
+/// The IP address a host name spells, if it is an IP literal (`127.0.0.1`, `[::1]`).
+fn ip_literal(name: &str) -> Option<IpAddr> {
+    match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6),
+        None => name.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4),
+    }
+}
+
+/// Equality that takes as long for any two strings of the same length (the token).
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn forbidden(msg: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::FORBIDDEN, msg.into())
+}
+
+impl Access {
+    /// Whether `Host` names this server. A port, if given, must be the bound one (a missing
+    /// port cannot reach this server through a browser unless it is on port 80). Names:
+    /// `localhost`, loopback addresses and the bound address; serving a network, also any IP
+    /// literal when bound to every address (DNS rebinding needs a name) and the `--allow-host`
+    /// names. Any other name is what a DNS-rebinding page would send.
+    fn host_ok(&self, host: &str) -> bool {
+        let Some((name, port)) = split_host(host) else { return false };
+        if port.is_some_and(|p| p != self.addr.port()) {
+            return false;
+        }
+        if name == "localhost" {
+            return true;
+        }
+        if let Some(ip) = ip_literal(&name) {
+            let bound = self.addr.ip();
+            return ip.is_loopback() || ip == bound || (bound.is_unspecified() && self.remote.is_some());
+        }
+        self.remote
+            .as_ref()
+            .is_some_and(|r| r.hosts.iter().any(|h| h.trim_end_matches('.').eq_ignore_ascii_case(&name)))
+    }
+
+    /// The checks every request passes before its handler; see the module docs.
+    fn check(&self, method: &Method, uri: &axum::http::Uri, headers: &HeaderMap) -> Result<(), ApiError> {
+        let text = |name: header::HeaderName| -> Result<Option<&str>, ApiError> {
+            match headers.get(&name) {
+                None => Ok(None),
+                Some(v) => v.to_str().map(Some).map_err(|_| bad(format!("the {name} header is not plain text"))),
+            }
+        };
+        // 1. Host: DNS rebinding.
+        let host = text(header::HOST)?.ok_or_else(|| bad("the request has no Host header"))?;
+        let authority = uri.authority().map(|a| a.as_str());
+        if !self.host_ok(host) || authority.is_some_and(|a| !self.host_ok(a)) {
+            return Err(forbidden(format!(
+                "Host `{host}` does not name this server ({}); requests must address it by its own \
+                 address or localhost (a defence against DNS rebinding){}",
+                self.addr,
+                if self.remote.is_some() { "; name other host names with --allow-host" } else { "" }
+            )));
+        }
+        // 2. The token, when serving a network: on every API request.
+        if let Some(r) = &self.remote {
+            if uri.path().starts_with("/api/") {
+                let bearer = text(header::AUTHORIZATION)?.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+                let query = (method == Method::GET || method == Method::HEAD)
+                    .then(|| uri.query()?.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string))
+                    .flatten();
+                let given = bearer.map(str::to_string).or(query);
+                if !given.is_some_and(|t| same_secret(&t, &r.token)) {
+                    return Err(ApiError(
+                        StatusCode::UNAUTHORIZED,
+                        "this server needs its access token: open the address `truce serve` printed \
+                         (…/#token=…), or send `Authorization: Bearer TOKEN`"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        // 3. State-changing requests: same origin only, and an explicit content type that a
+        //    cross-origin form or `text/plain` POST cannot send without a CORS preflight (which
+        //    this server never grants).
+        if method == Method::GET || method == Method::HEAD {
+            return Ok(());
+        }
+        if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site"))? {
+            if !matches!(site, "same-origin" | "none") {
+                return Err(forbidden(format!("cross-origin request refused (Sec-Fetch-Site: {site})")));
+            }
+        }
+        if let Some(origin) = text(header::ORIGIN)? {
+            let ours = origin.strip_prefix("http://").is_some_and(|o| o.eq_ignore_ascii_case(host));
+            if !ours {
+                return Err(forbidden(format!(
+                    "cross-origin request refused: Origin `{origin}` is not this page (http://{host})"
+                )));
+            }
+        }
+        let want = if uri.path() == "/api/upload" { "application/toml" } else { "application/json" };
+        let given = text(header::CONTENT_TYPE)?;
+        let media = given.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        if media.as_deref() != Some(want) {
+            return Err(ApiError(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "{} {} needs Content-Type: {want}, not {}",
+                    method,
+                    uri.path(),
+                    given.map_or("none".to_string(), |g| format!("`{g}`"))
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Runs [`Access::check`] before every route (and the fallback).
+async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    match st.access.check(req.method(), req.uri(), req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 fn js(s: &'static str) -> Response {
@@ -305,17 +674,49 @@ fn too_big(limit: usize) -> ApiError {
     )
 }
 
-async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
-    to_bytes(body, limit).await.map(|b| b.to_vec()).map_err(|_| too_big(limit))
+/// Reads a body of at most `limit` bytes within the body timeout (408 after it: a client
+/// that sends half a body does not hold its connection).
+async fn read_body(st: &AppState, body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let t = st.cfg.body_timeout;
+    match tokio::time::timeout(t, to_bytes(body, limit)).await {
+        Ok(r) => r.map(|b| b.to_vec()).map_err(|_| too_big(limit)),
+        Err(_) => Err(ApiError(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the request body did not arrive within {} s", t.as_secs_f64()),
+        )),
+    }
 }
 
-async fn read_json<T: serde::de::DeserializeOwned>(st: &AppState, body: Body) -> Result<T, ApiError> {
-    let bytes = read_body(body, st.cfg.max_upload * 2 + 16 * 1024).await?;
-    serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid JSON request: {e}")))
+/// The JSON kind of a value, for messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads a JSON request that must be an object (as must each of `nested`, where present):
+/// serde would otherwise read `[]` as a struct of defaults and start a default forecast.
+async fn read_json<T: serde::de::DeserializeOwned>(st: &AppState, body: Body, nested: &[&str]) -> Result<T, ApiError> {
+    let bytes = read_body(st, body, st.cfg.max_upload * 2 + 16 * 1024).await?;
+    let v: Value = serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid JSON request: {e}")))?;
+    let Value::Object(fields) = &v else {
+        return Err(bad(format!("the request body must be a JSON object such as {{\"n\": 1000}}, not {}", kind(&v))));
+    };
+    for name in nested {
+        if let Some(x) = fields.get(*name).filter(|x| !x.is_object()) {
+            return Err(bad(format!("`{name}` must be a JSON object (a configuration), not {}", kind(x))));
+        }
+    }
+    serde_json::from_value(v).map_err(|e| bad(format!("invalid JSON request: {e}")))
 }
 
 async fn post_scenario(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
-    let spec: Spec = read_json(&st, body).await?;
+    let spec: Spec = read_json(&st, body, &[]).await?;
     let s = st.source(&spec)?.load_edited(&spec.edits)?;
     Ok(Json(scenario_json(&s.loaded, &s.text, &s.label)).into_response())
 }
@@ -332,7 +733,7 @@ async fn upload(
     body: Body,
 ) -> ApiResult {
     let Query(q) = q.map_err(|e| bad(e.body_text()))?;
-    let bytes = read_body(body, st.cfg.max_upload).await?;
+    let bytes = read_body(&st, body, st.cfg.max_upload).await?;
     let text = String::from_utf8(bytes).map_err(|_| bad("the upload is not UTF-8 text; a scenario is a TOML file"))?;
     let label = clean_name(q.name.as_deref().unwrap_or("upload.toml"));
     let LoadedSource { label, text, loaded } = Source::Text { label, text }.load()?;
@@ -404,6 +805,9 @@ impl AppState {
                 self.cfg.max_horizon_weeks
             )));
         }
+        // The job's memory and work on this server's pool, refused here as a 400 rather
+        // than as a failed job.
+        prepared.admit(self.pool.current_num_threads(), false)?;
         Ok(prepared)
     }
 
@@ -434,10 +838,12 @@ impl AppState {
             })
     }
 
-    fn new_job(&self, prepared: Prepared, label: String) -> Arc<Job> {
-        let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+    fn new_job(&self, prepared: Prepared, label: String) -> Result<Arc<Job>, ApiError> {
+        let id = random_hex().map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+        let seq = self.next_seq.fetch_add(1, Ordering::SeqCst);
         let job = Arc::new(Job {
             id,
+            seq,
             label,
             seed: prepared.seed(),
             total: prepared.run_range().1,
@@ -449,19 +855,19 @@ impl AppState {
         let mut jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
         // Forget the oldest finished jobs beyond the limit.
         if jobs.len() >= self.cfg.keep_jobs {
-            let mut finished: Vec<u64> = jobs
+            let mut finished: Vec<(u64, String)> = jobs
                 .values()
                 .filter(|j| !matches!(*j.state.lock().unwrap_or_else(|e| e.into_inner()), JobState::Running))
-                .map(|j| j.id)
+                .map(|j| (j.seq, j.id.clone()))
                 .collect();
             finished.sort_unstable();
             let excess = jobs.len() + 1 - self.cfg.keep_jobs;
-            for id in finished.into_iter().take(excess) {
+            for (_, id) in finished.into_iter().take(excess) {
                 jobs.remove(&id);
             }
         }
-        jobs.insert(id, job.clone());
-        job
+        jobs.insert(job.id.clone(), job.clone());
+        Ok(job)
     }
 
     fn launch(self: &Arc<Self>, job: Arc<Job>, slot: Slot) {
@@ -490,8 +896,10 @@ impl AppState {
         let Path(id) = p.map_err(|e| bad(e.body_text()))?;
         let not_found =
             || ApiError(StatusCode::NOT_FOUND, format!("no job `{id}` (finished jobs are kept for a while)"));
-        let n: u64 = id.parse().map_err(|_| not_found())?;
-        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).get(&n).cloned().ok_or_else(not_found)
+        if id.len() > 64 {
+            return Err(not_found());
+        }
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).get(&id).cloned().ok_or_else(not_found)
     }
 }
 
@@ -507,18 +915,18 @@ fn label_of(spec: &Spec, l: &Loaded, default: &str) -> String {
 }
 
 async fn start_forecast(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
-    let req: ForecastReq = read_json(&st, body).await?;
+    let req: ForecastReq = read_json(&st, body, &[]).await?;
     let prepared = st.prepare(&req.spec, req.n, req.seed, req.horizon)?;
     let slot = st.reserve(1)?;
     let label = label_of(&req.spec, prepared.loaded(), "A");
-    let job = st.new_job(prepared, label);
-    let id = job.id;
+    let job = st.new_job(prepared, label)?;
+    let id = job.id.clone();
     st.launch(job, slot);
     Ok((StatusCode::ACCEPTED, Json(json!({ "id": id }))).into_response())
 }
 
 async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
-    let req: CompareReq = read_json(&st, body).await?;
+    let req: CompareReq = read_json(&st, body, &["a", "b"]).await?;
     let prepare = |spec: &Spec, which: &str| {
         st.prepare(spec, req.n, req.seed, req.horizon)
             .map_err(|ApiError(s, m)| ApiError(s, format!("configuration {which}: {m}")))
@@ -526,9 +934,9 @@ async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult
     let (pa, pb) = (prepare(&req.a, "A")?, prepare(&req.b, "B")?);
     let slot = st.reserve(2)?;
     let (label_a, label_b) = (label_of(&req.a, pa.loaded(), "A"), label_of(&req.b, pb.loaded(), "B"));
-    let a = st.new_job(pa, label_a);
-    let b = st.new_job(pb, label_b);
-    let ids = [a.id, b.id];
+    let a = st.new_job(pa, label_a)?;
+    let b = st.new_job(pb, label_b)?;
+    let ids = [a.id.clone(), b.id.clone()];
     // One slot each, released as each finishes.
     std::mem::forget(slot);
     st.launch(a, Slot(st.clone(), 1));
@@ -538,7 +946,7 @@ async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult
 
 /// One traced run (fast: no job, no slot): the trace and its charts.
 async fn single_run(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
-    let req: ForecastReq = read_json(&st, body).await?;
+    let req: ForecastReq = read_json(&st, body, &[]).await?;
     // One run: `n` does not apply.
     let prepared = st.prepare(&req.spec, 1, req.seed, req.horizon)?;
     let out = tokio::task::spawn_blocking(move || {
@@ -570,7 +978,7 @@ fn status_json(j: &Job) -> Value {
 
 async fn list_jobs(State(st): State<Arc<AppState>>) -> Json<Value> {
     let jobs = st.jobs.lock().unwrap_or_else(|e| e.into_inner());
-    let mut v: Vec<(u64, Value)> = jobs.values().map(|j| (j.id, status_json(j))).collect();
+    let mut v: Vec<(u64, Value)> = jobs.values().map(|j| (j.seq, status_json(j))).collect();
     v.sort_by_key(|x| x.0);
     Json(json!(v.into_iter().map(|x| x.1).collect::<Vec<_>>()))
 }
@@ -619,7 +1027,7 @@ async fn job_json(State(st): State<Arc<AppState>>, p: Result<Path<String>, PathR
     let j = st.job(p)?;
     let s = summary_of(&j)?;
     let body = serde_json::to_string_pretty(&*s).map_err(|e| bad(e.to_string()))?;
-    Ok(attachment("application/json", &format!("{}-job{}.json", safe(&s.scenario), j.id), body))
+    Ok(attachment("application/json", &format!("{}-job{}.json", safe(&s.scenario), &j.id[..8]), body))
 }
 
 #[derive(Deserialize)]
@@ -639,7 +1047,11 @@ async fn job_csv(
     let s = summary_of(&j)?;
     let csv = summary_csv(&s, &table)
         .ok_or_else(|| bad(format!("unknown table `{table}`; the tables are: {}", TABLES.join(", "))))?;
-    Ok(attachment("text/csv; charset=utf-8", &format!("{}-job{}-{}.csv", safe(&s.scenario), j.id, safe(&table)), csv))
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        &format!("{}-job{}-{}.csv", safe(&s.scenario), &j.id[..8], safe(&table)),
+        csv,
+    ))
 }
 
 async fn job_toml(State(st): State<Arc<AppState>>, p: Result<Path<String>, PathRejection>) -> ApiResult {
@@ -663,5 +1075,5 @@ async fn job_report(State(st): State<Arc<AppState>>, p: Result<Path<String>, Pat
         source: format!("{} — {}", j.prepared.label(), j.label),
     };
     let html = forecast_report(&s, j.prepared.loaded(), &meta);
-    Ok(attachment("text/html; charset=utf-8", &format!("{}-job{}.html", safe(&s.scenario), j.id), html))
+    Ok(attachment("text/html; charset=utf-8", &format!("{}-job{}.html", safe(&s.scenario), &j.id[..8]), html))
 }

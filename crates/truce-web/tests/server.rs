@@ -10,12 +10,17 @@ use std::time::Duration;
 use tower::ServiceExt;
 use truce_web::server::{app, Config};
 
+/// The address the app is served at in these tests (no socket: requests go through `oneshot`).
+const AT: &str = "127.0.0.1:8080";
+
 fn router(max_jobs: usize) -> Router {
-    app(Config { max_runs: 200_000, max_jobs, max_upload: 64 * 1024, threads: 2, ..Config::default() }).unwrap()
+    let cfg = Config { max_runs: 200_000, max_jobs, max_upload: 64 * 1024, threads: 2, ..Config::default() };
+    app(cfg, AT.parse().unwrap()).unwrap()
 }
 
 async fn call(r: &Router, method: &str, uri: &str, body: Body, ctype: &str) -> (StatusCode, Vec<u8>) {
-    let req = Request::builder().method(method).uri(uri).header("content-type", ctype).body(body).unwrap();
+    let req =
+        Request::builder().method(method).uri(uri).header("host", AT).header("content-type", ctype).body(body).unwrap();
     let res = r.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
@@ -38,7 +43,7 @@ async fn alive(r: &Router) {
     assert_eq!(v["max_runs"], 200_000);
 }
 
-async fn wait(r: &Router, id: u64) -> Value {
+async fn wait(r: &Router, id: &str) -> Value {
     for _ in 0..600 {
         let (_, v) = get(r, &format!("/api/jobs/{id}")).await;
         if v["state"] != "running" {
@@ -69,7 +74,8 @@ async fn page_scenarios_and_a_forecast() {
     assert_eq!(s, StatusCode::OK, "{v}");
     let toml = v["toml"].as_str().unwrap();
     assert!(toml.contains("edited (was 100)"));
-    let (s, v2) = call(&r, "POST", "/api/upload?name=edited.toml", Body::from(toml.to_string()), "text/plain").await;
+    let (s, v2) =
+        call(&r, "POST", "/api/upload?name=edited.toml", Body::from(toml.to_string()), "application/toml").await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&v2));
     let v2: Value = serde_json::from_slice(&v2).unwrap();
     let k = v2["editor"]["knobs"].as_array().unwrap();
@@ -79,8 +85,8 @@ async fn page_scenarios_and_a_forecast() {
     let (s, v) =
         post(&r, "/api/forecast", json!({"scenario": "ukraine-2025-12", "edits": edits, "n": 600, "seed": 3})).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-    let id = v["id"].as_u64().unwrap();
-    let st = wait(&r, id).await;
+    let id = v["id"].as_str().unwrap().to_string();
+    let st = wait(&r, &id).await;
     assert_eq!(st["state"], "done", "{st}");
     let (s, v) = get(&r, &format!("/api/jobs/{id}/result")).await;
     assert_eq!(s, StatusCode::OK);
@@ -109,7 +115,7 @@ async fn page_scenarios_and_a_forecast() {
     .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
     for id in v["ids"].as_array().unwrap() {
-        assert_eq!(wait(&r, id.as_u64().unwrap()).await["seed"], 5);
+        assert_eq!(wait(&r, id.as_str().unwrap()).await["seed"], 5);
     }
 }
 
@@ -118,7 +124,7 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     let r = router(1);
     // Bad TOML: the CLI's message, located.
     let bad = "[scenario]\nname = \"x\"\nhorizon_weeks = \"many\"\n";
-    let (s, b) = call(&r, "POST", "/api/upload?name=bad.toml", Body::from(bad), "text/plain").await;
+    let (s, b) = call(&r, "POST", "/api/upload?name=bad.toml", Body::from(bad), "application/toml").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = serde_json::from_slice(&b).unwrap();
     let cli = truce_engine::load::load_str("bad.toml", bad).unwrap_err().to_string();
@@ -127,12 +133,12 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     alive(&r).await;
     // Oversized upload.
     let big = "#".repeat(65 * 1024);
-    let (s, b) = call(&r, "POST", "/api/upload?name=big.toml", Body::from(big), "text/plain").await;
+    let (s, b) = call(&r, "POST", "/api/upload?name=big.toml", Body::from(big), "application/toml").await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(String::from_utf8_lossy(&b).contains("limit of 64 KiB"));
     alive(&r).await;
     // Not UTF-8.
-    let (s, _) = call(&r, "POST", "/api/upload", Body::from(vec![0xff, 0xfe, 0x00]), "text/plain").await;
+    let (s, _) = call(&r, "POST", "/api/upload", Body::from(vec![0xff, 0xfe, 0x00]), "application/toml").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     // n above the cap, and n = 0.
     let (s, v) = post(&r, "/api/forecast", json!({"n": 200_001})).await;
@@ -184,7 +190,7 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     // Concurrent jobs over the limit (1 here), then cancel.
     let (s, v) = post(&r, "/api/forecast", json!({"n": 200_000})).await;
     assert_eq!(s, StatusCode::ACCEPTED);
-    let id = v["id"].as_u64().unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
     let (s, v) = post(&r, "/api/forecast", json!({"n": 100})).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert!(v["error"].as_str().unwrap().contains("the limit is 1"), "{v}");
@@ -194,13 +200,13 @@ async fn bad_requests_get_clear_errors_and_the_server_still_answers() {
     assert!(s == StatusCode::CONFLICT || s == StatusCode::OK);
     let (s, _) = post(&r, &format!("/api/jobs/{id}/cancel"), json!({})).await;
     assert_eq!(s, StatusCode::OK);
-    let st = wait(&r, id).await;
+    let st = wait(&r, &id).await;
     assert!(st["state"] == "cancelled" || st["state"] == "done", "{st}");
     alive(&r).await;
     // The slot is free again.
     let (s, v) = post(&r, "/api/forecast", json!({"n": 100})).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-    wait(&r, v["id"].as_u64().unwrap()).await;
+    wait(&r, v["id"].as_str().unwrap()).await;
 }
 
 /// The horizon is a request field next to `n` and `seed`, the same job option as
@@ -210,8 +216,8 @@ async fn the_horizon_field_equals_the_cli_horizon() {
     let r = router(2);
     let (s, v) = post(&r, "/api/forecast", json!({"n": 500, "seed": 5, "horizon": 60})).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
-    let id = v["id"].as_u64().unwrap();
-    assert_eq!(wait(&r, id).await["state"], "done");
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(wait(&r, &id).await["state"], "done");
     let (s, got) = call(&r, "GET", &format!("/api/jobs/{id}/summary.json"), Body::empty(), "text/plain").await;
     assert_eq!(s, StatusCode::OK);
     let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../truce-cli/tests/golden/forecast-ukraine-h60.json");
@@ -237,7 +243,7 @@ async fn the_horizon_field_equals_the_cli_horizon() {
             .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
     for id in v["ids"].as_array().unwrap() {
-        let id = id.as_u64().unwrap();
+        let id = id.as_str().unwrap();
         assert_eq!(wait(&r, id).await["state"], "done");
         let (_, v) = get(&r, &format!("/api/jobs/{id}/result")).await;
         assert_eq!(v["summary"]["horizon_weeks"], 30);

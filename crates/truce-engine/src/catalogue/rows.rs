@@ -42,6 +42,10 @@ fn territorial_is(p: &Params, k: usize) -> bool {
     p.territorial == Some(k)
 }
 
+/// A signed area per week or an area (km²): within ±10⁹ km² (the Earth's surface is
+/// 5.1 × 10⁸ km²), so that the front's movements and their sums stay finite.
+const KM2_ANY: Range = Range { low: closed(-1e9), high: closed(1e9), phrase: "a number in [−10⁹, 10⁹]" };
+
 /// A `Num` at a place expression in the scenario.
 macro_rules! num {
     (|$s:ident, $i:ident| $place:expr) => {
@@ -167,7 +171,7 @@ pub static CATALOGUE: &[Param] = &[
             group: Group::Sides,
             label: "forces",
             unit: "personnel",
-            range: POSITIVE,
+            range: Range { low: open(0.0), high: closed(1e8), phrase: "a number in (0, 10⁸]" },
             whole: false,
             basis: Basis::Measured,
             slider: Slider::Scale(1000.0),
@@ -185,7 +189,7 @@ pub static CATALOGUE: &[Param] = &[
             group: Group::Sides,
             label: "recruitment",
             unit: "personnel / week",
-            range: NONNEG,
+            range: Range { low: closed(0.0), high: closed(1e6), phrase: "a number in [0, 10⁶]" },
             whole: false,
             basis: Basis::Measured,
             slider: Slider::Scale(100.0),
@@ -293,7 +297,7 @@ pub static CATALOGUE: &[Param] = &[
             group: Group::Sides,
             label: "casualties",
             unit: "personnel / week",
-            range: POSITIVE,
+            range: Range { low: open(0.0), high: closed(1e6), phrase: "a number in (0, 10⁶]" },
             whole: false,
             basis: Basis::Measured,
             slider: Slider::Scale(100.0),
@@ -651,7 +655,7 @@ pub static CATALOGUE: &[Param] = &[
         group: Group::Combat,
         label: "calibrated gain",
         unit: "km² / week",
-        range: ANY,
+        range: KM2_ANY,
         whole: false,
         basis: Basis::Measured,
         slider: Slider::Scale(100.0),
@@ -666,7 +670,7 @@ pub static CATALOGUE: &[Param] = &[
         group: Group::Combat,
         label: "largest movement",
         unit: "km² / week",
-        range: POSITIVE,
+        range: Range { low: open(0.0), high: closed(1e9), phrase: "a number in (0, 10⁹]" },
         whole: false,
         basis: Basis::Free,
         slider: Slider::Scale(100.0),
@@ -711,7 +715,7 @@ pub static CATALOGUE: &[Param] = &[
         group: Group::Combat,
         label: "front noise",
         unit: "km²",
-        range: NONNEG,
+        range: Range { low: closed(0.0), high: closed(1e9), phrase: "a number in [0, 10⁹]" },
         whole: false,
         basis: Basis::Free,
         slider: Slider::Scale(10.0),
@@ -742,7 +746,7 @@ pub static CATALOGUE: &[Param] = &[
         group: Group::Seasonality,
         label: "intensity",
         unit: "multiplier",
-        range: NONNEG,
+        range: Range { low: closed(0.0), high: closed(100.0), phrase: "a multiplier in [0, 100]" },
         whole: false,
         basis: Basis::Measured,
         slider: Slider::Span(0.0, 2.0, 0.01),
@@ -794,7 +798,7 @@ pub static CATALOGUE: &[Param] = &[
         group: Group::Intensity,
         label: "escalation pulse",
         unit: "intensity",
-        range: NONNEG,
+        range: Range { low: closed(0.0), high: closed(100.0), phrase: "a number in [0, 100]" },
         whole: false,
         basis: Basis::Free,
         slider: Slider::Span(0.0, 2.0, 0.01),
@@ -825,7 +829,7 @@ pub static CATALOGUE: &[Param] = &[
         group: Group::Beliefs,
         label: "prior optimism",
         unit: "km² / week",
-        range: ANY,
+        range: KM2_ANY,
         whole: false,
         basis: Basis::Free,
         slider: Slider::Span(-200.0, 200.0, 1.0),

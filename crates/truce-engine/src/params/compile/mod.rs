@@ -119,6 +119,7 @@ impl Params {
             );
         }
         let issues = issues::compile(s, &mut c);
+        checks::km2_mapping(s, &mut c);
         sides::check_ids(s, &mut c);
         let actors = actors::compile(s, &ids, &mut c);
         let sides = sides::compile(s, &ids, &actors, &mut c);
