@@ -981,6 +981,24 @@ impl Eu {
 mod tests {
     use super::*;
 
+    /// Notes say the switches in words: a preset by name (whatever the rounds), else what
+    /// differs from paper-literal; never the struct's Debug form.
+    #[test]
+    fn switches_in_words() {
+        let mut o = BdmOptions::scholz_code();
+        o.rounds = 3;
+        assert_eq!(o.describe(), "preset scholz-code");
+        let mut o = BdmOptions::paper_literal();
+        o.conflict_move = ConflictMove::FullMove;
+        o.within_class_selection = WithinClassSelection::HighestProposerEU;
+        o.capitulation_enabled = false;
+        assert_eq!(
+            o.describe(),
+            "custom switches (differing from preset paper-literal): conflict-move full-move, capitulation off, \
+             within-class-selection highest-proposer-eu"
+        );
+    }
+
     /// Scholz Table 1 (reference §4.9) in table order.
     fn table1() -> IssueView {
         let rows = [
