@@ -18,7 +18,7 @@ for s in ukraine-2025-12 generic-interstate; do
         --out "fuzz/corpus/part/$s-h3.truce"
     # The same part with the checksum line `fnv1a64 any`: the target recomputes the checksum,
     # so mutations of the body reach the validation.
-    { printf 'TRUCE-PART 1\nfnv1a64 any\n'; tail -n +3 "fuzz/corpus/part/$s-h3.truce"; } \
+    { head -n 1 "fuzz/corpus/part/$s-h3.truce"; printf 'fnv1a64 any\n'; tail -n +3 "fuzz/corpus/part/$s-h3.truce"; } \
         > "fuzz/corpus/part/$s-h3-any.truce"
 done
 ls fuzz/corpus/* | head -50

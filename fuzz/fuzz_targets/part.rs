@@ -5,7 +5,7 @@
 //! that edited bodies reach the validation (as a forger's would).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use truce_forecast::part::{decode, merge_parts};
+use truce_forecast::part::{decode, merge_parts, VERSION};
 
 fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -18,9 +18,10 @@ fn fnv(bytes: &[u8]) -> u64 {
 
 fuzz_target!(|data: &[u8]| {
     let forged;
-    let bytes = match data.strip_prefix(b"TRUCE-PART 1\nfnv1a64 any\n") {
+    let any = format!("TRUCE-PART {VERSION}\nfnv1a64 any\n");
+    let bytes = match data.strip_prefix(any.as_bytes()) {
         Some(body) => {
-            let mut v = format!("TRUCE-PART 1\nfnv1a64 {:016x}\n", fnv(body)).into_bytes();
+            let mut v = format!("TRUCE-PART {VERSION}\nfnv1a64 {:016x}\n", fnv(body)).into_bytes();
             v.extend_from_slice(body);
             forged = v;
             &forged[..]

@@ -17,7 +17,7 @@ use truce_bargain::registry::{self, ModelConfig};
 use truce_bargain::{ActorTable, SolveContext};
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Loaded};
-use truce_engine::outcome::WarState;
+use truce_engine::outcome::{WarEvent, WarState};
 use truce_forecast::job::{self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
 
 create_exception!(truce, TruceError, PyValueError, "An error of truce: bad input, a refused part file, ...");
@@ -55,10 +55,18 @@ fn builtin_scenarios() -> Vec<(String, String)> {
     builtin::BUILTIN.iter().map(|b| (b.0.to_string(), b.1.to_string())).collect()
 }
 
-/// The war states' JSON names, in reporting order (the engine's one list): how a run can end.
+/// The war states' JSON names, in reporting order (the engine's one list): the state of a war
+/// at a date, and how a run ended.
 #[pyfunction]
-fn outcome_kinds() -> Vec<&'static str> {
+fn war_states() -> Vec<&'static str> {
     WarState::ALL.iter().map(|k| k.name()).collect()
+}
+
+/// The events' JSON names, in reporting order (the engine's one list): what is reported by
+/// date.
+#[pyfunction]
+fn war_events() -> Vec<&'static str> {
+    WarEvent::ALL.iter().map(|e| e.name()).collect()
 }
 
 /// Resolves a path or a built-in name with the job's resolver (the CLI's): returns
@@ -97,11 +105,15 @@ fn json_to_toml(json_text: &str) -> PyResult<String> {
     toml::to_string_pretty(&strip_nulls(v)).map_err(|e| ScenarioError::new_err(format!("<dict>: {e}")))
 }
 
-/// One traced run (`truce run --format json`) as JSON.
+/// One traced run (`truce run --format json [--sample I]`) as JSON: sampled parameters at
+/// their medians, or run `sample` of the forecast's draws.
 #[pyfunction]
-fn run_trace(py: Python<'_>, label: &str, text: &str, seed: u64) -> PyResult<String> {
+#[pyo3(signature = (label, text, seed, sample=None))]
+fn run_trace(py: Python<'_>, label: &str, text: &str, seed: u64, sample: Option<u64>) -> PyResult<String> {
+    use truce_forecast::job::RunParams;
     let loaded = load(label, text)?;
-    let trace = py.detach(|| truce_engine::trace::run_traced(&loaded.params, seed));
+    let which = sample.map_or(RunParams::Median, RunParams::Sample);
+    let trace = py.detach(|| truce_forecast::job::run_trace(&loaded, seed, which));
     json(&trace)
 }
 
@@ -276,7 +288,8 @@ fn _truce(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(builtin_scenarios, m)?)?;
-    m.add_function(wrap_pyfunction!(outcome_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(war_states, m)?)?;
+    m.add_function(wrap_pyfunction!(war_events, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_source, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_json, m)?)?;
     m.add_function(wrap_pyfunction!(json_to_toml, m)?)?;

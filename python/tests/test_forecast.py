@@ -52,10 +52,13 @@ def test_python_and_cli_parts_merge_together(cli, tmp_path):
     assert truce.merge_parts([cli_part.read_bytes(), py_part.read_bytes()]).json + "\n" == one_pass
 
 
-def test_outcome_kinds_come_from_the_engine():
+def test_states_and_events_come_from_the_engine():
     f = truce.forecast("generic-interstate", n=200, seed=1)
-    assert set(truce.OUTCOME_KINDS) == set(f.summary["outcomes"])
-    assert truce.OUTCOME_KINDS[0] == "fighting" and truce.OUTCOME_KINDS[-1] == "collapsed_second"
+    horizon = f.summary["at"][-1]
+    assert set(truce.WAR_STATES) == set(horizon["states"])
+    assert set(truce.WAR_EVENTS) == set(horizon["events"])
+    assert truce.WAR_STATES[0] == "fighting" and truce.WAR_STATES[-1] == "collapsed_second"
+    assert truce.WAR_EVENTS[0] == "ceasefire_agreed" and truce.WAR_EVENTS[-1] == "high_intensity_ended"
 
 
 def test_bad_parts_are_refused():
@@ -75,15 +78,20 @@ def test_bad_parts_are_refused():
 def test_forecast_tables():
     f = truce.forecast("generic-interstate", n=1000, seed=2)
     s = f.summary
-    assert list(f.outcomes["kind"]) == list(s["outcomes"])
-    assert f.outcomes["p"].sum() == pytest.approx(1.0)
-    assert len(f.cumulative) == len(s["cumulative"]) and "week" in f.cumulative
+    assert len(f.states) == len(f.events) == s["horizon_weeks"]
+    assert list(f.states.columns) == ["week", "date", *truce.WAR_STATES]
+    assert (f.states[list(truce.WAR_STATES)].sum(axis=1) - 1.0).abs().max() < 1e-5
+    at = f.at
+    assert set(at["label"]) == {r["label"] for r in s["at"]} and set(at["table"]) == {"event", "state"}
+    assert len(f.casualties_by_week) == 2 * s["horizon_weeks"]
+    assert len(f.monthly_change) == len(s["monthly_change"]) > 0
+    assert "p5" in f.km2 and "p95" in f.km2_change
     assert list(f.terms["issue"]) == list(s["terms"])
     assert len(f.km2) == s["horizon_weeks"] == len(s["km2_quantiles"])
     assert list(f.sensitivity["parameter"]) == [x["parameter"] for x in s["sensitivity"]]
     tables = f.to_arrow()
     assert tables["km2"].num_rows == len(f.km2)
-    assert tables["outcomes"].to_pandas().equals(f.outcomes)
+    assert tables["states"].num_rows == len(f.states)
 
 
 def test_bad_arguments_raise():

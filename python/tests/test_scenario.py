@@ -106,3 +106,15 @@ def test_per_side_columns_use_side_ids(cli, tmp_path):
     cli("forecast", "-n", 50, "--quiet", "--runs-out", runs)
     header = runs.read_text().splitlines()[0].split(",")
     assert {"casualties_russia", "casualties_ukraine"} <= set(header)
+
+
+def test_run_sample_equals_cli(cli):
+    """``sample=i`` is ``truce run --sample I``: run i of the forecast with the same seed;
+    without it, each sampled parameter is at its median."""
+    out = cli("run", "ukraine-2025-12", "--seed", 4, "--sample", 9, "--format", "json").stdout
+    t = truce.run("ukraine-2025-12", seed=4, sample=9)
+    assert t.data == json.loads(out) and t.data["sample"] == 9
+    median = truce.run("ukraine-2025-12", seed=4)
+    assert median.data["sample"] is None
+    assert median.data["parameters"]["sides.russia.war_cost_per_year"] == pytest.approx(0.11)
+    assert t.data["parameters"] != median.data["parameters"]

@@ -11,7 +11,7 @@ Quick start::
     import truce
     s = truce.Scenario.load("ukraine-2025-12")      # a path, a built-in name, or from_dict
     t = truce.run(s, seed=1)                          # one run: t.weeks, t.rounds, t.outcome
-    f = truce.forecast(s, n=100_000, seed=1)          # f.summary (dict), f.outcomes, f.km2, ...
+    f = truce.forecast(s, n=100_000, seed=1)          # f.summary (dict), f.events, f.states, f.km2, ...
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ __all__ = [
 
 __version__: str = _truce.__version__
 
-#: The war states (their JSON names) in reporting order: how a run can end (the engine's one list).
-OUTCOME_KINDS: Tuple[str, ...] = tuple(_truce.outcome_kinds())
+#: The war states (their JSON names) in reporting order: the state of a war at a date, and how
+#: a run ended (the engine's one list).
+WAR_STATES: Tuple[str, ...] = tuple(_truce.war_states())
+#: The events reported by date (their JSON names) in reporting order (the engine's one list).
+WAR_EVENTS: Tuple[str, ...] = tuple(_truce.war_events())
 
 
 def _is_date(x: Any) -> bool:
@@ -245,11 +248,20 @@ class Trace:
         return f"Trace(seed={self.data['seed']}, outcome={o.get('state')!r} in week {o.get('week')})"
 
 
-def run(scenario: ScenarioLike = "ukraine-2025-12", seed: int = 1) -> Trace:
-    """Runs the simulation once with ``seed``; the same trace as ``truce run --seed``."""
+_LINE_COLUMNS = ("mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95")
+
+
+def run(scenario: ScenarioLike = "ukraine-2025-12", seed: int = 1, sample: Optional[int] = None) -> Trace:
+    """Runs the simulation once with ``seed``; the same trace as ``truce run --seed``.
+
+    Each ``[uncertainty]`` parameter takes the median of its distribution; with ``sample=i``
+    the run is run ``i`` of ``forecast(..., seed=seed)`` (its parameter draw and its random
+    stream), as ``truce run --seed S --sample I``.
+    """
     s = _scenario(scenario)
     ids = [str(side["id"]) for side in s._dict.get("sides", [])]
-    return Trace(_truce.run_trace(s.label, s.text, int(seed)), side_ids=ids or None)
+    text = _truce.run_trace(s.label, s.text, int(seed), None if sample is None else int(sample))
+    return Trace(text, side_ids=ids or None)
 
 
 def _side_id(name: str) -> str:
@@ -260,9 +272,11 @@ def _side_id(name: str) -> str:
 class Forecast:
     """An ensemble forecast's summary (what ``truce forecast --format json`` prints).
 
-    ``summary`` is the dict, ``json`` the exact text; the tables ``outcomes``, ``at``,
-    ``cumulative``, ``terms``, ``km2``, ``casualties``, ``range_open`` and ``sensitivity``
-    are pandas DataFrames built from it (``to_arrow()`` for pyarrow).
+    ``summary`` is the dict, ``json`` the exact text; the tables ``events``, ``states``,
+    ``at``, ``terms``, ``km2``, ``km2_change``, ``monthly_change``, ``casualties``,
+    ``casualties_by_week``, ``range_open`` and ``sensitivity`` are pandas DataFrames built
+    from it (``to_arrow()`` for pyarrow). Events by date and states at date do not depend on
+    the horizon; ``summary["ceasefire_held_to_horizon"]`` is the one ceasefire figure that does.
     """
 
     def __init__(self, json_text: str) -> None:
@@ -271,24 +285,28 @@ class Forecast:
         self.summary: Dict[str, Any] = _json.loads(json_text)
 
     @property
-    def outcomes(self):
-        """Outcome probabilities at the horizon: ``kind, p, se``."""
-        return _frame([{"kind": k, **v} for k, v in self.summary["outcomes"].items()], ["kind", "p", "se"])
+    def events(self):
+        """Events by date: ``week, date`` and, per event (``WAR_EVENTS``), the probability that
+        it happened by the end of the week."""
+        return _frame(self.summary["events_by_week"], ["week", "date", *WAR_EVENTS])
+
+    @property
+    def states(self):
+        """States at date: ``week, date`` and, per state (``WAR_STATES``), the share of runs in
+        it at the end of the week (each row sums to 1)."""
+        return _frame(self.summary["states_by_week"], ["week", "date", *WAR_STATES])
 
     @property
     def at(self):
-        """Probabilities at 3, 6, 12, 24, 36 months: ``label, week, kind, p, se``."""
+        """Events by date and states at 3, 6, 12, 24, 36 months and the horizon:
+        ``label, week, date, table ('event' or 'state'), name, p, se``."""
         rows = [
-            {"label": r["label"], "week": r["week"], "kind": k, **v}
+            {"label": r["label"], "week": r["week"], "date": r["date"], "table": table, "name": k, **r[key][k]}
             for r in self.summary["at"]
-            for k, v in r["outcomes"].items()
+            for table, key, names in (("event", "events", WAR_EVENTS), ("state", "states", WAR_STATES))
+            for k in names
         ]
-        return _frame(rows, ["label", "week", "kind", "p", "se"])
-
-    @property
-    def cumulative(self):
-        """Cumulative incidence of every outcome by week (one column per kind, and ``ongoing``)."""
-        return _frame(self.summary["cumulative"])
+        return _frame(rows, ["label", "week", "date", "table", "name", "p", "se"])
 
     @property
     def terms(self):
@@ -298,14 +316,32 @@ class Forecast:
 
     @property
     def km2(self):
-        """The fan chart of km² held by the first side: ``week, date, p10, p50, p90``."""
-        return _frame(self.summary["km2_quantiles"], ["week", "date", "p10", "p50", "p90"])
+        """Km² held by the first side each week: ``week, date, mean, p5, p10, p25, p50, p75, p90, p95``."""
+        return _frame(self.summary["km2_quantiles"], ["week", "date", *_LINE_COLUMNS])
+
+    @property
+    def km2_change(self):
+        """The same as change since the start (km²)."""
+        return _frame(self.summary["km2_change_quantiles"], ["week", "date", *_LINE_COLUMNS])
+
+    @property
+    def monthly_change(self):
+        """Net change of the line over each complete calendar month:
+        ``month, from_week, to_week, mean, p10, p50, p90`` (the first month from the start)."""
+        return _frame(self.summary["monthly_change"], ["month", "from_week", "to_week", "mean", "p10", "p50", "p90"])
 
     @property
     def casualties(self):
-        """Casualties over the run per side: ``side, mean, p10, p50, p90``."""
+        """Cumulative casualties per side at the horizon: ``side, mean, p10, p50, p90``."""
         rows = [{"side": k, **v} for k, v in self.summary["casualties"].items()]
         return _frame(rows, ["side", "mean", "p10", "p50", "p90"])
+
+    @property
+    def casualties_by_week(self):
+        """Cumulative casualties since the start per side and week:
+        ``side, week, date, mean, p10, p50, p90``."""
+        rows = [{"side": k, **r} for k, v in self.summary["casualties_by_week"].items() for r in v]
+        return _frame(rows, ["side", "week", "date", "mean", "p10", "p50", "p90"])
 
     @property
     def range_open(self):
@@ -320,7 +356,19 @@ class Forecast:
 
     def to_arrow(self) -> Dict[str, Any]:
         """Every table as a pyarrow Table, by name."""
-        names = ("outcomes", "at", "cumulative", "terms", "km2", "casualties", "range_open", "sensitivity")
+        names = (
+            "events",
+            "states",
+            "at",
+            "terms",
+            "km2",
+            "km2_change",
+            "monthly_change",
+            "casualties",
+            "casualties_by_week",
+            "range_open",
+            "sensitivity",
+        )
         return {k: _arrow(getattr(self, k)) for k in names}
 
     def __eq__(self, other: object) -> bool:

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_engine::builtin;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::WarState;
+use truce_engine::outcome::{WarEvent, WarState};
 use truce_forecast::ensemble::RowSink;
 use truce_forecast::job::{self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
-use truce_forecast::summary::Summary;
+use truce_forecast::summary::{Prob, Summary};
 use truce_io::output::{run_columns, write_atomic, CsvRuns, ParquetRuns};
 
 /// Default number of runs: finishes in a few seconds on two cores.
@@ -255,21 +255,47 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
         if s.interrupted { " (interrupted)" } else { "" }
     )?;
     writeln!(w)?;
-    writeln!(w, "Outcome probabilities (cumulative; ± Monte Carlo standard error)")?;
     let sides: Vec<&str> = p.sides.iter().map(|s| s.name.as_str()).collect();
-    write!(w, "{:<22}", "")?;
-    for r in &s.at {
-        write!(w, " {:>14}", r.label)?;
-    }
-    writeln!(w)?;
-    for k in WarState::ALL {
-        write!(w, "{:<22}", k.label(&sides))?;
+    let header = |w: &mut dyn Write| -> std::io::Result<()> {
+        write!(w, "{:<26}", "")?;
         for r in &s.at {
-            let pr = r.outcomes[k.name()];
-            write!(w, " {:>7.1}% ±{:>4.1}", 100.0 * pr.p, 100.0 * pr.se)?;
+            write!(w, " {:>14}", r.label)?;
+        }
+        writeln!(w)?;
+        write!(w, "{:<26}", "")?;
+        for r in &s.at {
+            write!(w, " {:>14}", r.date.to_string())?;
+        }
+        writeln!(w)
+    };
+    let cell = |w: &mut dyn Write, pr: &Prob| write!(w, " {:>7.1}% ±{:>4.1}", 100.0 * pr.p, 100.0 * pr.se);
+    writeln!(w, "Events by date: probability that each has happened by then (± Monte Carlo standard error, points)")?;
+    header(w)?;
+    for e in WarEvent::ALL {
+        write!(w, "{:<26}", e.label(&sides))?;
+        for r in &s.at {
+            cell(w, &r.events[e.name()])?;
         }
         writeln!(w)?;
     }
+    writeln!(w)?;
+    writeln!(w, "State at date: share of runs in each state then (± Monte Carlo standard error, points)")?;
+    header(w)?;
+    for k in WarState::ALL {
+        write!(w, "{:<26}", k.label(&sides))?;
+        for r in &s.at {
+            cell(w, &r.states[k.name()])?;
+        }
+        writeln!(w)?;
+    }
+    let held = s.ceasefire_held_to_horizon;
+    writeln!(
+        w,
+        "Ceasefire that held to the horizon (in force at the end of week {}): {:.1}% ± {:.1}",
+        s.horizon_weeks,
+        100.0 * held.p,
+        100.0 * held.se
+    )?;
     writeln!(w)?;
     let settled = s.terms.values().next().map_or(0, |t| t.n);
     writeln!(w, "Settlement terms ({} settled runs; 0–100 scale)", settled)?;
@@ -283,15 +309,34 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
         writeln!(w, "median time to settlement (settled runs): {m:.0} weeks")?;
     }
     writeln!(w)?;
-    writeln!(w, "Line of control: km² held by {} (p10 / p50 / p90)", p.sides[0].name)?;
-    for r in s.km2_quantiles.iter().filter(|r| r.week % 26 == 25 || r.week + 1 == s.horizon_weeks) {
-        writeln!(w, "  {}  {:>9.0} {:>9.0} {:>9.0}", r.date, r.p10, r.p50, r.p90)?;
+    writeln!(
+        w,
+        "Line of control: km² held by {} (p5 / p25 / p50 / p75 / p95) and change since the start (p10 / p50 / p90)",
+        p.sides[0].name
+    )?;
+    let weeks: Vec<u32> = s.at.iter().map(|r| r.week - 1).collect();
+    for &wk in &weeks {
+        let (r, c) = (&s.km2_quantiles[wk as usize], &s.km2_change_quantiles[wk as usize]);
+        writeln!(
+            w,
+            "  {}  {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0}   {:>+8.0} {:>+8.0} {:>+8.0}",
+            r.date, r.p5, r.p25, r.p50, r.p75, r.p95, c.p10, c.p50, c.p90
+        )?;
+    }
+    if !s.monthly_change.is_empty() {
+        writeln!(w, "Net change over calendar months (km², p10 / p50 / p90; the first month from the start)")?;
+        for (i, m) in s.monthly_change.iter().enumerate().filter(|(i, _)| *i < 6 || i % 6 == 5) {
+            let note = if i == 0 { "  (from the start)" } else { "" };
+            writeln!(w, "  {}  {:>+8.0} {:>+8.0} {:>+8.0}{}", m.month, m.p10, m.p50, m.p90, note)?;
+        }
     }
     writeln!(w)?;
-    writeln!(w, "Casualties over the run (p10 / p50 / p90)")?;
+    writeln!(w, "Cumulative casualties since the start (p10 / p50 / p90)")?;
     for (i, side) in s.sides.iter().enumerate() {
-        let c = &s.casualties[side];
-        writeln!(w, "  {:<12} {:>9.0} {:>9.0} {:>9.0}", p.sides[i].name, c.p10, c.p50, c.p90)?;
+        for &wk in &weeks {
+            let c = &s.casualties_by_week[side][wk as usize];
+            writeln!(w, "  {:<12} {}  {:>9.0} {:>9.0} {:>9.0}", p.sides[i].name, c.date, c.p10, c.p50, c.p90)?;
+        }
     }
     writeln!(w)?;
     write!(w, "Bargaining range open (share of runs at war):")?;

@@ -6,8 +6,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
 use truce_engine::builtin;
 use truce_engine::load::Loaded;
-use truce_engine::trace::{run_traced, Trace};
-use truce_forecast::job::{LoadedSource, Source};
+use truce_engine::trace::Trace;
+use truce_forecast::job::{run_trace, sampled_params, LoadedSource, RunParams, Source};
 
 /// Loads a scenario from a path or a built-in name (the job's resolver, shared by every
 /// shell).
@@ -23,6 +23,10 @@ pub struct RunArgs {
     /// Seed of the run's random draws: the same seed gives the same run.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Run I of `truce forecast --seed S`: its parameter draw and random stream. Without it,
+    /// each `[uncertainty]` parameter takes the median of its distribution.
+    #[arg(long, value_name = "I")]
+    pub sample: Option<u64>,
     /// `text`: a weekly narrative with every talk round; `json`: the full trace.
     #[arg(long, value_enum, default_value_t = RunFormat::Text)]
     pub format: RunFormat,
@@ -39,7 +43,8 @@ pub enum RunFormat {
 
 pub fn run(a: &RunArgs) -> Result<(), CliError> {
     let LoadedSource { label, loaded, .. } = load_scenario(&a.scenario)?;
-    let trace = run_traced(&loaded.params, a.seed);
+    let which = a.sample.map_or(RunParams::Median, RunParams::Sample);
+    let trace = run_trace(&loaded, a.seed, which);
     if let Some(r) = &a.report {
         crate::web_cmd::write_run_report(r, &trace, &loaded, &label)?;
     }
@@ -68,7 +73,12 @@ fn fmt_k(x: f64) -> String {
 pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<()> {
     let p = &l.params;
     let (s0, s1) = (&p.sides[0].name, &p.sides[1].name);
-    writeln!(w, "{} — {} (seed {})", p.name, l.scenario.scenario.title, t.seed)?;
+    let draw = match t.sample {
+        Some(i) => format!("run {i} of the forecast's parameter draws"),
+        None if t.parameters.is_empty() => "parameters as given".to_string(),
+        None => "sampled parameters at their medians".to_string(),
+    };
+    writeln!(w, "{} — {} (seed {}, {draw})", p.name, l.scenario.scenario.title, t.seed)?;
     writeln!(
         w,
         "start {}, horizon {} weeks; talks every {} weeks, mediator {}",
@@ -175,6 +185,20 @@ pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<(
     Ok(())
 }
 
+/// `x` to 5 significant digits without trailing zeros (0.17961961 → 0.17962, 90 → 90).
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (4 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let t = format!("{x:.digits$}");
+    if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        t
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Scenario TOML file (or a built-in name).
@@ -192,6 +216,17 @@ pub fn check(a: &CheckArgs) -> Result<(), CliError> {
         l.scenario.uncertainty.len(),
         l.params.horizon
     );
+    // A sampled parameter's base value is not used: say what is.
+    for p in sampled_params(&l) {
+        let note = if p.base_inside { "" } else { ", outside the distribution's support, not used" };
+        println!(
+            "  sampled {}: base value {}{note}; `truce run` uses the median {}, `truce forecast` draws from {}",
+            p.path,
+            short(p.base),
+            short(p.median),
+            p.support
+        );
+    }
     Ok(())
 }
 

@@ -19,11 +19,16 @@ fn forecast_json_has_the_documented_keys() {
         "runs",
         "seed",
         "horizon_weeks",
-        "outcomes",
-        "cumulative",
+        "at",
+        "events_by_week",
+        "states_by_week",
+        "ceasefire_held_to_horizon",
         "terms",
         "km2_quantiles",
+        "km2_change_quantiles",
+        "monthly_change",
         "casualties",
+        "casualties_by_week",
         "range_open",
         "sensitivity",
     ] {
@@ -32,7 +37,11 @@ fn forecast_json_has_the_documented_keys() {
     assert_eq!(v["scenario"], "ukraine-2025-12");
     assert_eq!(v["runs"], 400);
     assert_eq!(v["horizon_weeks"], 156);
-    assert!(v["outcomes"]["settled"]["p"].is_number() && v["outcomes"]["settled"]["se"].is_number());
+    let horizon = v["at"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(horizon["label"], "horizon");
+    assert!(horizon["states"]["settled"]["p"].is_number() && horizon["states"]["settled"]["se"].is_number());
+    assert!(horizon["events"]["ceasefire_agreed"]["p"].is_number());
+    assert_eq!(v["states_by_week"].as_array().unwrap().len(), 156);
     assert_eq!(v["km2_quantiles"].as_array().unwrap().len(), 156);
     assert!(v["terms"]["territory"]["p50"].is_number() || v["terms"]["territory"]["n"] == 0);
 }
@@ -157,9 +166,36 @@ fn run_is_deterministic_and_narrates() {
     for k in ["state", "week", "date", "terms", "km2_held", "casualties", "event_weeks"] {
         assert!(o.get(k).is_some(), "outcome.{k}");
     }
+    assert!(v["sample"].is_null());
+    assert_eq!(v["parameters"]["sides.russia.war_cost_per_year"], 0.11, "the median, not the base value 0.02");
     let t = truce(&["run", "--seed", "9"]);
     let text = String::from_utf8_lossy(&t.stdout);
     assert!(text.contains("talks:") && text.contains("margin") && text.contains("outcome:"), "{text}");
+    assert!(text.contains("sampled parameters at their medians"), "{text}");
+}
+
+/// `truce run --seed S --sample I` is run I of `truce forecast --seed S` (its row in
+/// `--runs-out`), at the same (the scenario's) horizon.
+#[test]
+fn run_sample_reproduces_the_forecasts_run() {
+    let d = tempfile::tempdir().unwrap();
+    let rows = d.path().join("runs.csv");
+    let f = truce(&["forecast", "-n", "20", "--seed", "4", "-q", "--runs-out", rows.to_str().unwrap()]);
+    assert!(f.status.success(), "{}", stderr(&f));
+    let csv = std::fs::read_to_string(&rows).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv.lines().nth(13).unwrap().split(',').collect();
+    let col = |k: &str| row[header.iter().position(|h| *h == k).unwrap_or_else(|| panic!("no column {k}: {header:?}"))];
+    assert_eq!(col("run"), "12");
+    let o = truce(&["run", "--seed", "4", "--sample", "12", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["sample"], 12);
+    let week = v["outcome"]["week"].as_u64().unwrap();
+    assert_eq!(col("week"), week.to_string());
+    let km2: f64 = col("km2").parse().unwrap();
+    assert_eq!(km2, v["outcome"]["km2_held"].as_f64().unwrap(), "the same line, bit for bit");
+    assert_eq!(col("outcome"), v["outcome"]["state"].as_str().unwrap());
 }
 
 #[test]
@@ -174,6 +210,9 @@ fn scenarios_list_show_and_check() {
     std::fs::write(&p, &o.stdout).unwrap();
     let c = truce(&["check", p.to_str().unwrap()]);
     assert!(c.status.success(), "{}", stderr(&c));
+    let out = String::from_utf8_lossy(&c.stdout);
+    assert!(out.contains("sampled sides.a.war_cost_per_year: base value"), "{out}");
+    assert!(out.contains("`truce run` uses the median"), "{out}");
     std::fs::write(&p, String::from_utf8_lossy(&o.stdout).replace("capability = 1.0", "capabilty = 1.0")).unwrap();
     let c = truce(&["check", p.to_str().unwrap()]);
     assert!(!c.status.success());

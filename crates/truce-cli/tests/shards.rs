@@ -128,3 +128,20 @@ fn parts_of_another_seed_or_scenario_are_refused() {
     let err = refused(&merge(&[p1.clone(), p1]));
     assert!(err.contains("given twice"), "{err}");
 }
+
+/// A part file of format version 1 (before events by date and states at date) is refused
+/// with a message naming both versions, not misread.
+#[test]
+fn a_part_of_another_format_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = shard(dir.path(), "v-1.truce", 1, 2, "4", &[]);
+    let b = shard(dir.path(), "v-2.truce", 2, 2, "4", &[]);
+    let bytes = std::fs::read(&b).unwrap();
+    let head = format!("TRUCE-PART {}\n", truce_forecast::part::VERSION);
+    assert!(bytes.starts_with(head.as_bytes()), "parts start with `{}`", head.trim());
+    let mut old = b"TRUCE-PART 1\n".to_vec();
+    old.extend_from_slice(&bytes[head.len()..]);
+    std::fs::write(&b, old).unwrap();
+    let e = refused(&merge(&[a, b]));
+    assert!(e.contains("v-2.truce: part format version 1 is not supported (this truce reads version 2)"), "{e}");
+}

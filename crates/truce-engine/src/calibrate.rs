@@ -113,3 +113,190 @@ pub fn first_year(p: &Params, runs: usize, seed: u64, weeks: u32) -> FirstYear {
         outcomes,
     }
 }
+
+/// The front over an ensemble whose parameters are drawn as a forecast draws them: the
+/// distribution of 12-month and monthly net changes, what the second side retakes, who is on
+/// the offensive, and the economies. This is what the recorded Russia–Ukraine years are
+/// checked against (`tests/front.rs`; `docs/reference/front-dynamics.md` §6): each recorded
+/// year must be a plausible path, i.e. lie inside a central interval of these distributions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrontBands {
+    /// Runs simulated.
+    pub runs: usize,
+    /// Net change of the first side's area over each forecast year (weeks 0–51, 52–103, …)
+    /// that a run fought through (no ceasefire week, not ended), pooled over years; sorted.
+    pub yearly: Vec<f64>,
+    /// The same for the first forecast year only; sorted.
+    pub first_year: Vec<f64>,
+    /// Net change of each calendar month fought through, scaled to a mean month (30.44 days);
+    /// sorted.
+    pub monthly: Vec<f64>,
+    /// Area the second side retook in each such year (the sum of the first side's weekly
+    /// losses); sorted.
+    pub retaken: Vec<f64>,
+    /// Fighting weeks by regime: contested, positional, first side attacking, second side
+    /// attacking.
+    pub regime_weeks: [u64; 4],
+    /// Offensives the second side launched, and those among them that gained ground (net
+    /// over the offensive).
+    pub second_offensives: u64,
+    pub second_offensives_gaining: u64,
+    /// Economy per side at the end of weeks 52, 104 and 156 of runs still fighting: medians.
+    pub economy_median: [[f64; 2]; 3],
+    /// Share of runs in which a side's economy fell below its collapse floor at some week.
+    pub economy_below_floor: [f64; 2],
+    /// Outcome counts over all runs.
+    pub outcomes: Vec<(WarState, usize)>,
+}
+
+impl FrontBands {
+    /// The q-quantile (0–1) of a sorted sample (nearest rank); NaN when empty.
+    pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+        if sorted.is_empty() {
+            return f64::NAN;
+        }
+        let i = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+        sorted[i]
+    }
+}
+
+/// Records one run's weeks for [`front_bands`].
+struct Weeks {
+    gain: Vec<f64>,
+    fought: Vec<bool>,
+    regime: Vec<crate::front::Regime>,
+    economy: Vec<[f64; 2]>,
+}
+
+impl Observer for Weeks {
+    fn week(&mut self, w: &WeekView) {
+        self.gain.push(w.gain);
+        self.fought.push(!w.ceasefire);
+        self.regime.push(w.regime);
+        self.economy.push(w.economy);
+    }
+}
+
+/// Simulates `runs` runs of a loaded scenario, drawing its `[uncertainty]` parameters per run
+/// (stream `seed ^ 0x5eed` for the draws, `seed` for the runs), and summarises the front.
+pub fn front_bands(l: &crate::load::Loaded, runs: usize, seed: u64) -> FrontBands {
+    use crate::front::Regime;
+    let base = &l.params;
+    let mut sim = Sim::new(base);
+    let mut sampled = vec![0.0; l.uncertainty.len()];
+    let h = base.horizon as usize;
+    let month_of: Vec<(i32, u32)> = (0..base.horizon)
+        .map(|w| {
+            let d = base.start.plus_weeks(w);
+            (d.year, d.month)
+        })
+        .collect();
+    let mut b = FrontBands {
+        runs,
+        yearly: Vec::new(),
+        first_year: Vec::new(),
+        monthly: Vec::new(),
+        retaken: Vec::new(),
+        regime_weeks: [0; 4],
+        second_offensives: 0,
+        second_offensives_gaining: 0,
+        economy_median: [[f64::NAN; 2]; 3],
+        economy_below_floor: [0.0; 2],
+        outcomes: WarState::ALL.iter().map(|k| (*k, 0)).collect(),
+    };
+    let mut econ_at: [[Vec<f64>; 2]; 3] = Default::default();
+    let mut below = [0usize; 2];
+    let mut w = Weeks {
+        gain: Vec::with_capacity(h),
+        fought: Vec::with_capacity(h),
+        regime: Vec::with_capacity(h),
+        economy: Vec::with_capacity(h),
+    };
+    for r in 0..runs as u64 {
+        sim.reset_params(base);
+        let mut prng = crate::sim::run_rng(seed ^ 0x5eed, r);
+        l.uncertainty.apply(&mut prng, &mut sampled, sim.params_mut());
+        w.gain.clear();
+        w.fought.clear();
+        w.regime.clear();
+        w.economy.clear();
+        let s = sim.run(seed, r, &mut w);
+        b.outcomes[s.state.index()].1 += 1;
+        // A week counts when it was fought and the run went on after it (an ending week is
+        // fought, but what follows is not war).
+        let n = w.gain.len();
+        let floor = [sim.params().sides[0].collapse_economy, sim.params().sides[1].collapse_economy];
+        for side in 0..2 {
+            if w.economy.iter().any(|e| e[side] < floor[side]) {
+                below[side] += 1;
+            }
+        }
+        for (y, at) in [(0usize, 52usize), (1, 104), (2, 156)] {
+            if n >= at && w.fought[..at].iter().all(|f| *f) {
+                for side in 0..2 {
+                    econ_at[y][side].push(w.economy[at - 1][side]);
+                }
+            }
+        }
+        let mut y0 = 0;
+        while y0 + 52 <= n {
+            if w.fought[y0..y0 + 52].iter().all(|f| *f) {
+                let net: f64 = w.gain[y0..y0 + 52].iter().sum();
+                let back: f64 = w.gain[y0..y0 + 52].iter().filter(|g| **g < 0.0).map(|g| -g).sum();
+                b.yearly.push(net);
+                b.retaken.push(back);
+                if y0 == 0 {
+                    b.first_year.push(net);
+                }
+            }
+            y0 += 52;
+        }
+        // Calendar months wholly inside the run, each fought through.
+        let mut i = 0;
+        while i < n {
+            let m = month_of[i];
+            let mut j = i;
+            while j < h && month_of[j] == m {
+                j += 1;
+            }
+            let whole = i > 0 || base.start.day <= 7;
+            if whole && j <= n && j < h && w.fought[i..j].iter().all(|f| *f) {
+                let sum: f64 = w.gain[i..j].iter().sum();
+                b.monthly.push(sum * (30.44 / 7.0) / (j - i) as f64);
+            }
+            i = j;
+        }
+        let mut k = 0;
+        while k < n {
+            if w.fought[k] {
+                b.regime_weeks[match w.regime[k] {
+                    Regime::Contested => 0,
+                    Regime::Positional => 1,
+                    Regime::OffensiveFirst => 2,
+                    Regime::OffensiveSecond => 3,
+                }] += 1;
+            }
+            if w.regime[k] == Regime::OffensiveSecond && (k == 0 || w.regime[k - 1] != Regime::OffensiveSecond) {
+                let mut e = k;
+                while e < n && w.regime[e] == Regime::OffensiveSecond {
+                    e += 1;
+                }
+                b.second_offensives += 1;
+                if w.gain[k..e].iter().sum::<f64>() < 0.0 {
+                    b.second_offensives_gaining += 1;
+                }
+            }
+            k += 1;
+        }
+    }
+    for v in [&mut b.yearly, &mut b.first_year, &mut b.monthly, &mut b.retaken] {
+        v.sort_by(f64::total_cmp);
+    }
+    for y in 0..3 {
+        for side in 0..2 {
+            b.economy_median[y][side] = median(&mut econ_at[y][side]);
+        }
+    }
+    b.economy_below_floor = [below[0] as f64 / runs as f64, below[1] as f64 / runs as f64];
+    b
+}

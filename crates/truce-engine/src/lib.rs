@@ -1,7 +1,8 @@
 //! # truce-engine: the fight–talk engine
 //!
 //! One run of a war that is fought and negotiated at once, week by week: fight (stochastic
-//! attrition, a front that moves with the effective force ratio, strikes, aid), learn (each
+//! attrition, a front that moves with the effective force ratio in operational regimes that
+//! stall and turn, an economic war of strikes, sanctions and aid, shocks), learn (each
 //! belligerent updates its belief about the front's drift), talk (value of war, a mediator's
 //! Nash proposal, amendments, Powell's commitment check, stochastic acceptance by veto
 //! players, a ceasefire fallback, concessions and hardening), end (settlement, collapse, low
@@ -21,6 +22,7 @@ pub mod calendar;
 pub mod calibrate;
 pub mod catalogue;
 pub mod edit;
+pub mod front;
 pub mod load;
 pub mod outcome;
 pub mod params;

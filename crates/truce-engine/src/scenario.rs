@@ -218,6 +218,46 @@ pub struct SideSpec {
     /// The side collapses when its economy falls below this level.
     #[serde(default = "collapse_economy")]
     pub collapse_economy: Num,
+    /// Effectiveness edges this side wins per year (technology, a supplier's decision); 0:
+    /// none.
+    #[serde(default)]
+    pub effectiveness_shocks_per_year: Num,
+    /// Size of one edge: the side's effectiveness × (1 + size) when it arrives.
+    #[serde(default = "edge_size")]
+    pub effectiveness_shock_size: Num,
+    /// Mobilisation waves per year; 0: none.
+    #[serde(default)]
+    pub mobilisation_per_year: Num,
+    /// Personnel one wave adds.
+    #[serde(default)]
+    pub mobilisation_size: Num,
+    /// Weeks over which a wave's personnel arrive.
+    #[serde(default = "mobilisation_weeks")]
+    pub mobilisation_weeks: Num,
+    /// The level E recovers toward with the start's aid and sanctions and no shocks (1: full).
+    #[serde(default = "one")]
+    pub economy_potential: Num,
+    /// Share of that potential that depends on foreign aid (relative to the start's aid).
+    #[serde(default)]
+    pub economy_aid_dependence: Num,
+    /// Potential lost per unit of sanctions above the start's level (gained when relieved).
+    #[serde(default)]
+    pub sanctions_drag: Num,
+    /// Oil-revenue shocks per year (each raises or lowers the potential); 0: none.
+    #[serde(default)]
+    pub oil_shocks_per_year: Num,
+    /// Size of one oil-revenue shock, in points of E.
+    #[serde(default = "oil_size")]
+    pub oil_shock_size: Num,
+    /// Weeks over which an oil-revenue shock fades (e-folding).
+    #[serde(default = "oil_weeks")]
+    pub oil_shock_weeks: Num,
+    /// Share of the side's effectiveness that depends on its economy (relative to the start).
+    #[serde(default)]
+    pub economy_dependence: Num,
+    /// Elasticity of the cost of war to the economy: cost × (E₀ / E)^elasticity.
+    #[serde(default)]
+    pub economy_cost_elasticity: Num,
 }
 
 fn one() -> Num {
@@ -228,6 +268,18 @@ fn collapse_forces() -> Num {
 }
 fn collapse_economy() -> Num {
     Num::new(0.2)
+}
+fn edge_size() -> Num {
+    Num::new(0.2)
+}
+fn mobilisation_weeks() -> Num {
+    Num::new(12.0)
+}
+fn oil_size() -> Num {
+    Num::new(0.05)
+}
+fn oil_weeks() -> Num {
+    Num::new(52.0)
 }
 
 /// Actor roles.
@@ -333,6 +385,36 @@ pub struct Combat {
     pub front_noise_km2: Num,
     /// Degrees of freedom of that shock (small = fat tails, breakthroughs).
     pub front_tail_dof: Num,
+    /// Operational regimes (`docs/reference/front-dynamics.md`): the front moves only where
+    /// one side is on the offensive; offensives start and end with state-dependent hazards.
+    /// `false`: the force ratio alone moves the front, both ways (no regime draws).
+    pub regimes: bool,
+    /// Offensives a side launches per year from a positional front at a force ratio equal to
+    /// the defender's advantage, in a month of intensity 1.
+    pub offensive_start_per_year: Num,
+    /// Offensives that end per year at a force ratio equal to the defender's advantage.
+    pub offensive_end_per_year: Num,
+    /// How steeply both hazards follow the force ratio: (ρ / D)^k.
+    pub regime_ratio_exponent: Num,
+    /// Fighting intensity of a positional front relative to an offensive.
+    pub positional_intensity: Num,
+    /// Attacker's casualties × this, the defender's ÷ this (1: no premium on attack).
+    pub attacker_loss_factor: Num,
+    /// Culmination: fall of the attacker's log effectiveness per 1,000 km² it advances.
+    pub culmination_per_1000_km2: Num,
+    /// Culmination: fall of the attacker's log effectiveness per force-equivalent it loses.
+    pub culmination_per_force_lost: Num,
+    /// Weeks over which a side not on the offensive recovers from culmination (e-folding).
+    pub exhaustion_recovery_weeks: Num,
+    /// How much fully prepared defences raise the defender's advantage and the attacker's
+    /// losses: × (1 + this × preparation); 0: no digging in.
+    pub preparation_advantage: Num,
+    /// Weeks a defender needs to prepare its defences (e-folding).
+    pub preparation_weeks: Num,
+    /// km² of enemy advance that overrun prepared defences by a factor e.
+    pub preparation_belt_km2: Num,
+    /// Weeks over which an effectiveness edge fades as the enemy adapts (e-folding).
+    pub effectiveness_shock_weeks: Num,
 }
 
 impl Default for Combat {
@@ -347,6 +429,19 @@ impl Default for Combat {
             defender_advantage: Num::new(1.1),
             front_noise_km2: Num::new(40.0),
             front_tail_dof: Num::new(3.0),
+            regimes: false,
+            offensive_start_per_year: Num::new(2.0),
+            offensive_end_per_year: Num::new(1.0),
+            regime_ratio_exponent: Num::new(4.0),
+            positional_intensity: Num::new(0.5),
+            attacker_loss_factor: Num::new(1.0),
+            culmination_per_1000_km2: Num::new(0.0),
+            culmination_per_force_lost: Num::new(0.0),
+            exhaustion_recovery_weeks: Num::new(26.0),
+            preparation_advantage: Num::new(0.0),
+            preparation_weeks: Num::new(26.0),
+            preparation_belt_km2: Num::new(500.0),
+            effectiveness_shock_weeks: Num::new(26.0),
         }
     }
 }
@@ -488,6 +583,10 @@ pub enum EventKind {
     GuaranteeOffer,
     /// Extra talks this week.
     Talks,
+    /// Sanctions on a side change: `amount` is the new level relative to the start's (1 = as
+    /// at the start, 0 = lifted, above 1 = tightened); the side's economic potential moves by
+    /// its `sanctions_drag` per unit.
+    Sanctions,
 }
 
 /// A scheduled event.

@@ -11,8 +11,12 @@
 //!    Lanchester attrition with a lognormal shock (Lanchester 1916; Helmbold 1961's
 //!    generalised form, `war-theory.md` §3); a front whose mean weekly movement rises
 //!    monotonically with the effective force ratio, with a defender's advantage, seasonality
-//!    and Student-t shocks; recruitment; strikes on economies and their recovery; aid with
-//!    fatigue and a stop hazard; momentum.
+//!    and Student-t shocks; recruitment; strikes on economies and their recovery toward a
+//!    target set by aid, sanctions and oil revenue; aid with fatigue and a stop hazard; the
+//!    front's operations ([`crate::front`]): operational regimes with state-dependent
+//!    hazards, the attacker's culmination (Clausewitz VII.4–5; Boulding 1962), prepared
+//!    defences, effectiveness edges, mobilisation waves and oil shocks
+//!    (`docs/reference/front-dynamics.md`); momentum.
 //! 4. **learn** — each belligerent's belief about the front's drift, a Normal mean updated by
 //!    Bayes' rule with exponential forgetting: fighting reveals information and beliefs
 //!    converge (Wagner 2000; Slantchev 2003; Smith & Stam 2004).
@@ -44,10 +48,14 @@
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
 //! `seed` on stream `run_index`, and draws happen in a fixed order (per week: one normal per
-//! side for attrition, one Student-t for the front, one uniform per active aid line; per talk
+//! side for attrition, one Student-t for the front, one uniform per active aid line, then per
+//! side one uniform each for an edge, a mobilisation wave and an oil shock where the side's
+//! rate is positive (and one for an oil shock's sign when it comes), then one for the regime
+//! when regimes are on; per talk
 //! round: one per veto player, one per belligerent for a ceasefire, one for escalation; one
 //! for a ceasefire's breakdown). Phases must never draw out of this order or allocate.
 
+use crate::front::{self, Front, Regime};
 use crate::params::{Event, Params};
 use crate::scenario::{EventKind, Role};
 use crate::talk::{self, Frontier, Segment};
@@ -98,14 +106,19 @@ pub struct WeekView {
     pub cum_casualties: [f64; 2],
     /// Forces per side after the week's losses and recruits.
     pub forces: [f64; 2],
-    /// Economy per side in [0, 1] (collapse below the side's floor).
+    /// Economy per side: 0 to 1, or up to what it recovers toward where that is above 1 (a war
+    /// economy no longer held down by strikes or sanctions); collapse below the side's floor.
     pub economy: [f64; 2],
     /// Aid received per side, in the scenario's aid unit.
     pub aid: [f64; 2],
     /// Each belligerent's believed drift (km²/week at intensity 1).
     pub belief: [f64; 2],
-    /// Fighting intensity (season × war fatigue × escalation; 0 under a ceasefire).
+    /// Fighting intensity (season × war fatigue × escalation × the regime's level; 0 under a
+    /// ceasefire).
     pub intensity: f64,
+    /// Who was on the offensive this week ([`Regime::Contested`] without regimes; the last
+    /// regime under a ceasefire).
+    pub regime: Regime,
     /// Whether the last talk round found a deal both belligerents prefer to war.
     pub range_open: bool,
     /// Whether a ceasefire held this week (no fighting). False in the week a ceasefire is
@@ -257,6 +270,8 @@ struct RunConstants {
     nsal: Vec<f64>,
     /// The front's fat-tailed weekly shock.
     shock: StudentT<f64>,
+    /// The front's and the economy's constants (`crate::front`).
+    front: front::Constants,
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -302,12 +317,15 @@ struct State {
     /// The week the last ceasefire was agreed.
     ceasefire_agreed: u32,
     talks_due: bool,
+    /// The operational regime, what lies behind it and the economic war's shocks.
+    front: Front,
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
 #[derive(Clone, Copy)]
 struct Fought {
     intensity: f64,
+    regime: Regime,
     /// Aid received per side.
     aid: [f64; 2],
     /// Effective force per soldier per side (aid and offensives included).
@@ -319,8 +337,8 @@ struct Fought {
 
 impl Fought {
     /// A week without fighting (under a ceasefire).
-    fn quiet(aid: [f64; 2]) -> Self {
-        Fought { intensity: 0.0, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0 }
+    fn quiet(aid: [f64; 2], regime: Regime) -> Self {
+        Fought { intensity: 0.0, regime, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0 }
     }
 }
 
@@ -339,6 +357,8 @@ enum Agreement {
 struct WarValue {
     /// Value of war per side (Fearon's p − c, made dynamic).
     v: [f64; 2],
+    /// Cost of a year of war per side now (the economy moves it; see `Sim::war_cost`).
+    cost: [f64; 2],
     /// Probability that each side prevails (Tullock contest of the force ratio).
     q: [f64; 2],
     /// Loss of that probability over the commitment period from foreseen aid events.
@@ -377,6 +397,7 @@ impl Sim {
                 aid0: [0.0; 2],
                 nsal: vec![0.0; n * m],
                 shock: StudentT::new(3.0).expect("dof 3 is valid"),
+                front: front::Constants::default(),
             },
             pos: vec![0.0; n * m],
             resolve: vec![1.0; n],
@@ -484,6 +505,7 @@ impl Sim {
             );
             self.k.months_for = (p.start, p.horizon);
         }
+        self.k.front = front::Constants::new(&self.p);
         self.fit_first_week();
     }
 
@@ -517,7 +539,7 @@ impl Sim {
             let o = 1 - s;
             let (fs, fo) = (p.sides[s].forces, p.sides[o].forces);
             self.k.beta[o] = p.sides[s].casualties_per_week
-                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q));
+                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q) * self.k.front.loss0[s]);
         }
         // Front: the first side gains calibrated_gain at the start, intensity 1.
         let phi0 = front_shape(p.start_force_ratio(), p.defender_advantage, p.gain_steepness);
@@ -560,6 +582,7 @@ impl Sim {
             ceasefire_until: None,
             ceasefire_agreed: 0,
             talks_due: false,
+            front: Front::start(&self.k.front),
         }
     }
 
@@ -579,13 +602,24 @@ impl Sim {
         total
     }
 
-    /// Effectiveness per soldier: the side's own, scaled by the aid it depends on relative to
-    /// the start and by a running offensive.
+    /// Effectiveness per soldier: the side's own, scaled by the aid and the economy it depends
+    /// on (each relative to the start), by a running offensive event, and by its edge and its
+    /// culmination (× exp(edge − exhaustion)).
     fn effectiveness(&self, st: &State, side: usize, aid: f64) -> f64 {
         let sd = &self.p.sides[side];
         let ratio = if self.k.aid0[side] > 0.0 { aid / self.k.aid0[side] } else { 1.0 };
         let off = if st.week < st.offensive[side].1 { st.offensive[side].0 } else { 1.0 };
-        sd.effectiveness * (1.0 - sd.aid_dependence + sd.aid_dependence * ratio) * off
+        sd.effectiveness
+            * (1.0 - sd.aid_dependence + sd.aid_dependence * ratio)
+            * off
+            * Front::economy_factor(&self.p, &self.k.front, side, st.economy[side])
+            * st.front.edge_factor(side)
+    }
+
+    /// The cost of a year of war for a side now (`front::war_cost`: heavier on a weaker
+    /// economy).
+    fn war_cost(&self, st: &State, side: usize) -> f64 {
+        front::war_cost(&self.p, &self.k.front, side, st.economy[side])
     }
 
     /// Expected mean drift at intensity 1 for a force ratio.
@@ -659,6 +693,11 @@ impl Sim {
                 st.talks_due = true;
             }
             EventKind::Talks => st.talks_due = true,
+            EventKind::Sanctions => {
+                if let Some(s) = e.side {
+                    st.front.set_sanctions(s, e.amount);
+                }
+            }
         }
     }
 
@@ -680,33 +719,44 @@ impl Sim {
 
     // ---- Phase: fight ---------------------------------------------------------------------
 
-    /// A week of fighting: intensity (season × war fatigue × escalation pulse), attrition,
-    /// the front, forces and economies, aid fatigue and stops, momentum.
+    /// A week of fighting: intensity (season × war fatigue × escalation pulse, × the
+    /// positional level on a positional front), attrition, the front, forces and economies
+    /// (strikes hit at the intensity of the war, not of the front), aid fatigue and stops, the
+    /// front's operations (culmination, digging in, shocks, the regime's next step), momentum.
     fn fight(&mut self, st: &mut State, rng: &mut ChaCha8Rng) -> Fought {
         let t = st.week;
         let month = self.k.months[t as usize] as usize;
         let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
-        let intensity = self.p.season[month] * fatigue * (1.0 + st.pulse);
+        let war = self.p.season[month] * fatigue * (1.0 + st.pulse);
+        let regime = st.front.regime;
+        let intensity = if regime == Regime::Positional { war * self.p.positional_intensity } else { war };
         st.pulse *= self.p.escalation_decay;
         let aid = [self.aid_received(0), self.aid_received(1)];
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
-        self.forces_and_economies(st, casualties, aid, intensity);
+        self.forces_and_economies(st, casualties, aid, intensity, war);
         self.aid_fatigue(rng);
+        self.operations(st, gain, casualties, month, rng);
         st.momentum = 0.8 * st.momentum + 0.2 * gain;
-        Fought { intensity, aid, eff, casualties, gain }
+        Fought { intensity, regime, aid, eff, casualties, gain }
     }
 
     /// Casualties per side: the generalised Lanchester law (Helmbold 1961) with a lognormal
-    /// shock of mean one, never more than the side's forces. Draws one normal per side.
+    /// shock of mean one, never more than the side's forces; an attacker pays a premium, more
+    /// against prepared defences (`loss_factors`). Draws one normal per side.
     fn attrition(&self, st: &State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> [f64; 2] {
         let p = &self.p;
+        let m = st.front.loss_factors(p);
         let mut cas = [0.0; 2];
         for (s, c) in cas.iter_mut().enumerate() {
             let o = 1 - s;
-            let mean =
-                self.k.beta[o] * eff[o] * pow(st.forces[o], p.exponent_p) * pow(st.forces[s], p.exponent_q) * intensity;
+            let mean = self.k.beta[o]
+                * eff[o]
+                * pow(st.forces[o], p.exponent_p)
+                * pow(st.forces[s], p.exponent_q)
+                * intensity
+                * m[s];
             let z: f64 = StandardNormal.sample(rng);
             let sig = p.casualty_noise;
             *c = (mean * (sig * z - 0.5 * sig * sig).exp()).min(st.forces[s]);
@@ -714,15 +764,15 @@ impl Sim {
         cas
     }
 
-    /// Moves the front: a mean drift from the effective force ratio (before this week's
-    /// losses) times intensity, plus a Student-t shock scaled by √intensity, within the
+    /// Moves the front: the regime's mean drift from the effective force ratio (before this
+    /// week's losses) times intensity, plus a Student-t shock scaled by √intensity, within the
     /// map. Returns the first side's gain (km²). Draws one Student-t variate.
     fn front(&self, st: &mut State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> f64 {
         let p = &self.p;
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
         let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
         let shock: f64 = self.k.shock.sample(rng);
-        let mean_gain = intensity * self.drift(rho);
+        let mean_gain = intensity * st.front.drift(p, self.k.v_front, rho);
         let raw_gain = mean_gain + p.front_noise * intensity.sqrt() * shock;
         let new_km2 = (st.km2 + raw_gain).clamp(kmin, kmax);
         let gain = new_km2 - st.km2;
@@ -731,20 +781,42 @@ impl Sim {
     }
 
     /// Forces lose casualties (less those returning to duty) and gain recruits in proportion
-    /// to the economy; economies recover (faster with aid) and suffer the other side's
-    /// strikes; casualties and war costs accumulate.
-    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64) {
+    /// to the economy, and mobilised personnel as they arrive; economies recover (faster with
+    /// aid) toward their target (`economy_target`: potential, aid, sanctions, oil) and suffer
+    /// the other side's strikes at the war's intensity `war`; casualties and war costs
+    /// (`war_cost`: heavier on a weaker economy) accumulate.
+    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64, war: f64) {
         for s in 0..2 {
             let o = 1 - s;
             let sd = &self.p.sides[s];
+            let arriving = st.front.arrivals(&self.k.front, s);
             st.forces[s] =
-                (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s]).max(0.0);
+                (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s] + arriving)
+                    .max(0.0);
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
-            let damage = self.p.sides[o].strike * intensity;
-            st.economy[s] =
-                (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (1.0 - st.economy[s]) - damage).clamp(0.0, 1.0);
+            let damage = self.p.sides[o].strike * war;
+            let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]);
+            st.economy[s] = (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage)
+                .clamp(0.0, target.max(1.0));
             st.cum_cas[s] += cas[s];
-            st.costs[s] += sd.war_cost_per_year / 52.0 * intensity;
+            st.costs[s] += self.war_cost(st, s) / 52.0 * intensity;
+        }
+    }
+
+    /// The front's operations after the week's fighting (`crate::front`): culmination,
+    /// digging in and the shocks ([`Front::shocks`]), then, with regimes, the regime's next
+    /// step ([`Front::transition`]) from each side's effective force ratio after the week.
+    fn operations(&self, st: &mut State, gain: f64, cas: [f64; 2], month: usize, rng: &mut ChaCha8Rng) {
+        let p = &self.p;
+        st.front.shocks(p, &self.k.front, gain, cas, st.forces, rng);
+        if p.regimes {
+            let aid = [self.aid_received(0), self.aid_received(1)];
+            let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+            let rho = [
+                (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
+                (eff[1] * st.forces[1]) / (eff[0] * st.forces[0]).max(1e-9),
+            ];
+            st.front.transition(p, rho, p.season[month].max(0.05), rng);
         }
     }
 
@@ -905,6 +977,7 @@ impl Sim {
         let h = p.valuation_horizon;
         let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp();
         let mut v = [0.0; 2];
+        let cost_now = [self.war_cost(st, 0), self.war_cost(st, 1)];
         let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
         for s in 0..2 {
@@ -921,7 +994,7 @@ impl Sim {
                 let x = if k == terr { l_hat } else { self.nodeal[k] };
                 u -= self.k.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0;
             }
-            let cost = h / 52.0 * fatigue * p.sides[s].war_cost_per_year / self.resolve[a];
+            let cost = h / 52.0 * fatigue * cost_now[s] / self.resolve[a];
             let risk = p.risk[a] * self.k.nsal[a * m + terr] * dl / 100.0;
             let p_collapse = if s == 1 && p.collapse_second_km2.is_finite() {
                 1.0 - norm_cdf((p.collapse_second_km2 - k_hat) / sd_k)
@@ -939,7 +1012,7 @@ impl Sim {
             p.capability[p.sides[0].belligerent] * (p.momentum_leverage * mom).exp(),
             p.capability[p.sides[1].belligerent] * (-p.momentum_leverage * mom).exp(),
         ];
-        WarValue { v, q, exo_loss, mom, leverage }
+        WarValue { v, cost: cost_now, q, exo_loss, mom, leverage }
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:
@@ -1047,7 +1120,7 @@ impl Sim {
     /// What the observers see of a week under a ceasefire (nobody fought).
     fn quiet_week_view(&self, st: &State) -> WeekView {
         let aid = [self.aid_received(0), self.aid_received(1)];
-        self.view(st, &Fought::quiet(aid), WarState::Ceasefire, true)
+        self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Ceasefire, true)
     }
 
     fn view(&self, st: &State, f: &Fought, state: WarState, ceasefire: bool) -> WeekView {
@@ -1063,6 +1136,7 @@ impl Sim {
             aid: f.aid,
             belief: st.belief,
             intensity: f.intensity,
+            regime: f.regime,
             range_open: st.range_open,
             ceasefire,
             state,
@@ -1166,7 +1240,7 @@ impl RoundBuffers {
                 Some(s) => {
                     let deal_loss = u.power_loss(a, &self.amended);
                     let delta = (war.exo_loss[s] + (1.0 - g) * deal_loss - g * p.guarantee_power).max(0.0);
-                    let c = p.sides[s].war_cost_per_year / input.resolve[a];
+                    let c = war.cost[s] / input.resolve[a];
                     let dlt = p.commitment_discount;
                     (war.v[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
                 }

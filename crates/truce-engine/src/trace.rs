@@ -27,6 +27,8 @@ pub struct WeekRecord {
     pub aid: [f64; 2],
     pub belief_drift: [f64; 2],
     pub intensity: f64,
+    /// Who was on the offensive (`contested` without regimes).
+    pub regime: crate::front::Regime,
     pub range_open: bool,
     pub ceasefire: bool,
     /// The war's state at the end of the week.
@@ -96,6 +98,12 @@ pub struct OutcomeRecord {
 pub struct Trace {
     pub scenario: String,
     pub seed: u64,
+    /// The forecast run whose parameters and stream this run used (`truce run --sample I`);
+    /// `None`: each sampled parameter at its median, on stream 0.
+    pub sample: Option<u64>,
+    /// The values this run gave the `[uncertainty]` parameters (path → value); empty when
+    /// the trace was made from parameters as given ([`run_traced`]).
+    pub parameters: BTreeMap<String, f64>,
     pub sides: Vec<String>,
     pub weeks: Vec<WeekRecord>,
     pub rounds: Vec<RoundRecord>,
@@ -169,6 +177,7 @@ impl Observer for TraceObserver<'_> {
             aid: w.aid,
             belief_drift: w.belief,
             intensity: w.intensity,
+            regime: w.regime,
             range_open: w.range_open,
             ceasefire: w.ceasefire,
             state: w.state,

@@ -16,6 +16,7 @@
 //! exactly (serde_json only with its `float_roundtrip` feature; JSON cannot carry the NaNs a
 //! [`RankSample`] may hold), or bit-exactness is lost at the file boundary.
 
+use crate::score::PiecewiseUniform;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -728,7 +729,9 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
 /// separate vectors, and it merges as one loop. Each bin counts at most one value per run, so
 /// `u32` holds over 4 × 10⁹ runs; a merge that would overflow fails instead of wrapping.
 /// Values outside [lo, hi) go to per-week under/overflow slots and their quantiles are
-/// clamped to lo/hi; NaNs are counted apart.
+/// clamped to lo/hi; NaNs are counted apart. Each week also keeps the smallest and largest
+/// value seen (order-independent), so that [`Self::distribution`] can place the under- and
+/// overflow mass.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "WeekHistogramsRepr")]
 pub struct WeekHistograms {
@@ -740,6 +743,9 @@ pub struct WeekHistograms {
     counts: Vec<u32>,
     nan: Vec<u64>,
     sums: Vec<FixedSum>,
+    /// Smallest and largest value per week.
+    mins: Vec<Option<f64>>,
+    maxs: Vec<Option<f64>>,
     #[serde(skip)]
     scale: f64,
 }
@@ -753,6 +759,8 @@ struct WeekHistogramsRepr {
     counts: Vec<u32>,
     nan: Vec<u64>,
     sums: Vec<FixedSum>,
+    mins: Vec<Option<f64>>,
+    maxs: Vec<Option<f64>>,
 }
 
 impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
@@ -761,8 +769,26 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
         let scale = check_range(r.lo, r.hi, r.bins)?;
         let w = r.weeks as usize;
         let slots = r.bins.checked_add(2).and_then(|b| b.checked_mul(w));
-        if slots != Some(r.counts.len()) || r.nan.len() != w || r.sums.len() != w {
+        if slots != Some(r.counts.len())
+            || r.nan.len() != w
+            || r.sums.len() != w
+            || r.mins.len() != w
+            || r.maxs.len() != w
+        {
             return Err("week histograms: array lengths do not match weeks × bins".into());
+        }
+        for (w, slots) in r.counts.chunks(r.bins + 2).enumerate() {
+            let empty = slots.iter().all(|&c| c == 0);
+            let ok = match (r.mins[w], r.maxs[w]) {
+                (None, None) => empty,
+                (Some(lo), Some(hi)) => !empty && lo <= hi,
+                _ => false,
+            };
+            if !ok {
+                return Err(format!(
+                    "week histograms: week {w}'s min/max do not match its counts (both present, min ≤ max, iff it holds values)"
+                ));
+            }
         }
         Ok(WeekHistograms {
             weeks: r.weeks,
@@ -772,6 +798,8 @@ impl TryFrom<WeekHistogramsRepr> for WeekHistograms {
             counts: r.counts,
             nan: r.nan,
             sums: r.sums,
+            mins: r.mins,
+            maxs: r.maxs,
             scale,
         })
     }
@@ -796,6 +824,8 @@ impl WeekHistograms {
             counts: vec![0; slots],
             nan: vec![0; w],
             sums: vec![FixedSum::new(); w],
+            mins: vec![None; w],
+            maxs: vec![None; w],
             scale,
         })
     }
@@ -814,6 +844,8 @@ impl WeekHistograms {
         let s = slot(self.lo, self.hi, self.scale, self.bins, x);
         self.counts[w * (self.bins + 2) + s] += 1;
         self.sums[w].add(x);
+        self.mins[w] = min_total(self.mins[w], x);
+        self.maxs[w] = max_total(self.maxs[w], x);
     }
 
     /// Adds another shard's histograms (exact); fails on a layout mismatch or if a bin would
@@ -837,6 +869,12 @@ impl WeekHistograms {
         for w in 0..self.weeks as usize {
             self.nan[w] += other.nan[w];
             self.sums[w].merge(&other.sums[w]);
+            if let Some(m) = other.mins[w] {
+                self.mins[w] = min_total(self.mins[w], m);
+            }
+            if let Some(m) = other.maxs[w] {
+                self.maxs[w] = max_total(self.maxs[w], m);
+            }
         }
         Ok(())
     }
@@ -849,6 +887,11 @@ impl WeekHistograms {
     /// Number of bins per week on [lo, hi) (for validating files).
     pub fn bins(&self) -> usize {
         self.bins
+    }
+
+    /// The binned range [lo, hi) (for validating files).
+    pub fn range(&self) -> (f64, f64) {
+        (self.lo, self.hi)
     }
 
     /// NaN values recorded for `week`.
@@ -879,14 +922,240 @@ impl WeekHistograms {
         (self.hi - self.lo) / self.bins as f64
     }
 
-    /// The binned range [lo, hi).
-    pub fn range(&self) -> (f64, f64) {
-        (self.lo, self.hi)
-    }
-
     /// The p-quantile for `week`, linear inside its bin (one bin width resolution), clamped
     /// to [lo, hi]; NaN when the week is empty.
     pub fn quantile(&self, week: u32, p: f64) -> f64 {
         quantile_slots(self.slots(week), self.lo, self.hi, self.lo, self.hi, self.count(week), p)
+    }
+
+    /// The distribution of `week` as a piecewise-uniform histogram, for proper scores
+    /// (`truce score`): each bin's count spread evenly over it, the values below `lo` over
+    /// [smallest value, lo] and those at or above `hi` over [hi, largest value] (an atom at
+    /// `hi` when nothing exceeds it, as for a line at the map's edge); NaNs are left out.
+    /// `None` past the last week or when the week holds no value.
+    pub fn distribution(&self, week: u32) -> Option<PiecewiseUniform> {
+        if week >= self.weeks {
+            return None;
+        }
+        let w = week as usize;
+        let (min, max) = (self.mins[w]?, self.maxs[w]?);
+        let slots = self.slots(week);
+        let counts: Vec<u64> = slots[1..=self.bins].iter().map(|&c| u64::from(c)).collect();
+        let (under, over) = (u64::from(slots[0]), u64::from(slots[self.bins + 1]));
+        PiecewiseUniform::from_histogram(self.lo, self.hi, &counts, under, over, min, max).ok()
+    }
+}
+
+/// State at date: how many runs were in each of `states` states at the end of each week.
+///
+/// Why: a run is in exactly one state each week, so each week's counts sum to the number of
+/// runs exactly, and the shares form a stacked state-at-date chart. Counts only, so `merge`
+/// is exact; nothing assumes a state is absorbing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AtDateRepr")]
+pub struct AtDate {
+    states: usize,
+    weeks: u32,
+    /// `counts[week * states + state]`.
+    counts: Vec<u64>,
+    runs: u64,
+}
+
+#[derive(Deserialize)]
+struct AtDateRepr {
+    states: usize,
+    weeks: u32,
+    counts: Vec<u64>,
+    runs: u64,
+}
+
+impl TryFrom<AtDateRepr> for AtDate {
+    type Error = String;
+    fn try_from(r: AtDateRepr) -> Result<Self, String> {
+        if r.states == 0 || r.states.checked_mul(r.weeks as usize) != Some(r.counts.len()) {
+            return Err("state-at-date tally: the counts do not match states × weeks".into());
+        }
+        if let Some(w) = r.counts.chunks(r.states).position(|row| checked_sum(row.iter().copied()) != Some(r.runs)) {
+            return Err(format!("state-at-date tally: week {w} does not sum to its runs ({})", r.runs));
+        }
+        Ok(AtDate { states: r.states, weeks: r.weeks, counts: r.counts, runs: r.runs })
+    }
+}
+
+impl AtDate {
+    /// An empty tally of `states` states over weeks `0..weeks`.
+    pub fn new(states: usize, weeks: u32) -> Self {
+        AtDate { states, weeks, counts: vec![0; states * weeks as usize], runs: 0 }
+    }
+
+    /// Records one run's state in every week, `state_of(week)` (a state index `< states`).
+    ///
+    /// # Panics
+    /// If a state index is out of range.
+    #[inline]
+    pub fn record_run(&mut self, mut state_of: impl FnMut(u32) -> usize) {
+        for w in 0..self.weeks {
+            let s = state_of(w);
+            assert!(s < self.states, "AtDate::record_run: state {s} outside {} states", self.states);
+            self.counts[w as usize * self.states + s] += 1;
+        }
+        self.runs += 1;
+    }
+
+    /// Adds another shard's tally (exact); fails if states or weeks differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.states != other.states || self.weeks != other.weeks || self.counts.len() != other.counts.len() {
+            return Err(mismatch(
+                "state-at-date tallies",
+                format!(
+                    "{} states × {} weeks vs {} states × {} weeks",
+                    self.states, self.weeks, other.states, other.weeks
+                ),
+            ));
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.runs += other.runs;
+        Ok(())
+    }
+
+    /// Number of weeks.
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+
+    /// Number of states.
+    pub fn states(&self) -> usize {
+        self.states
+    }
+
+    /// Runs recorded.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Runs in `state` at the end of `week`.
+    pub fn count(&self, week: u32, state: usize) -> u64 {
+        self.counts[week as usize * self.states + state]
+    }
+
+    /// Share of runs in `state` at the end of `week` (NaN when no run was recorded).
+    pub fn share(&self, week: u32, state: usize) -> f64 {
+        self.count(week, state) as f64 / self.runs as f64
+    }
+}
+
+/// Events by date: how many runs had their first occurrence of each of `events` events in
+/// each week, so that the share that had an event by a week is a cumulative count.
+///
+/// Why first occurrences: events are not exclusive (a ceasefire can come before a
+/// settlement), and each is counted once per run, so shares are probabilities and merging is
+/// exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ByDateRepr")]
+pub struct ByDate {
+    events: usize,
+    weeks: u32,
+    /// `counts[event * weeks + week]`: runs whose first `event` fell in `week`.
+    counts: Vec<u64>,
+    runs: u64,
+}
+
+#[derive(Deserialize)]
+struct ByDateRepr {
+    events: usize,
+    weeks: u32,
+    counts: Vec<u64>,
+    runs: u64,
+}
+
+impl TryFrom<ByDateRepr> for ByDate {
+    type Error = String;
+    fn try_from(r: ByDateRepr) -> Result<Self, String> {
+        if r.events.checked_mul(r.weeks as usize) != Some(r.counts.len()) {
+            return Err("events-by-date tally: the counts do not match events × weeks".into());
+        }
+        let w = (r.weeks as usize).max(1);
+        if let Some(e) = r.counts.chunks(w).position(|row| checked_sum(row.iter().copied()).is_none_or(|s| s > r.runs))
+        {
+            return Err(format!("events-by-date tally: event {e} happens more often than its runs ({})", r.runs));
+        }
+        Ok(ByDate { events: r.events, weeks: r.weeks, counts: r.counts, runs: r.runs })
+    }
+}
+
+impl ByDate {
+    /// An empty tally of `events` events over weeks `0..weeks`.
+    pub fn new(events: usize, weeks: u32) -> Self {
+        ByDate { events, weeks, counts: vec![0; events * weeks as usize], runs: 0 }
+    }
+
+    /// Records one run: the first week of each event (`None`, or a week at or past the last,
+    /// when it did not happen within the weeks).
+    ///
+    /// # Panics
+    /// If `first.len() != events`.
+    pub fn record_run(&mut self, first: &[Option<u32>]) {
+        assert_eq!(first.len(), self.events, "ByDate::record_run: expected {} events", self.events);
+        for (e, w) in first.iter().enumerate() {
+            if let Some(w) = w.filter(|&w| w < self.weeks) {
+                self.counts[e * self.weeks as usize + w as usize] += 1;
+            }
+        }
+        self.runs += 1;
+    }
+
+    /// Adds another shard's tally (exact); fails if events or weeks differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {
+        if self.events != other.events || self.weeks != other.weeks || self.counts.len() != other.counts.len() {
+            return Err(mismatch(
+                "events-by-date tallies",
+                format!(
+                    "{} events × {} weeks vs {} events × {} weeks",
+                    self.events, self.weeks, other.events, other.weeks
+                ),
+            ));
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.runs += other.runs;
+        Ok(())
+    }
+
+    /// Number of weeks.
+    pub fn weeks(&self) -> u32 {
+        self.weeks
+    }
+
+    /// Number of events.
+    pub fn events(&self) -> usize {
+        self.events
+    }
+
+    /// Runs recorded.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Runs whose first `event` fell in `week`.
+    pub fn count_in(&self, event: usize, week: u32) -> u64 {
+        self.counts[event * self.weeks as usize + week as usize]
+    }
+
+    /// Runs that had `event` by the end of `week` (weeks `0..=week`).
+    pub fn cumulative_count(&self, event: usize, week: u32) -> u64 {
+        let w = self.weeks as usize;
+        let end = (week as usize).min(w.saturating_sub(1));
+        if w == 0 {
+            return 0;
+        }
+        self.counts[event * w..event * w + end + 1].iter().sum()
+    }
+
+    /// Share of runs that had `event` by the end of `week` (NaN when no run was recorded).
+    pub fn cumulative(&self, event: usize, week: u32) -> f64 {
+        self.cumulative_count(event, week) as f64 / self.runs as f64
     }
 }

@@ -10,15 +10,45 @@
 //! so merging is exact and the result is bit-identical for any thread count, chunk size or
 //! split into shards. Memory is flat in the number of runs.
 //!
+//! What a run contributes, week by week, is what it emitted for that week; after its last
+//! week the run's final state, line and casualties are carried forward to the horizon. So
+//! every by-date and at-date figure for weeks before a horizon h is the same under any longer
+//! horizon (the engine's runs are horizon-independent and every histogram range is fixed by
+//! the scenario, never by h).
+//!
+//! # Distributions for proper scores
+//!
+//! A [`ForecastAggregate`] (what a forecast or a merged part file holds) gives, for week `w`
+//! (0-based; week w covers days `start + 7w … start + 7w + 6` and its values hold at the end
+//! of its last day), the forecast distribution of
+//!
+//! - the km² held by the first side: [`ForecastAggregate::km2_distribution`];
+//! - the cumulative casualties of side `s` since the start:
+//!   [`ForecastAggregate::casualties_distribution`];
+//! - the war's state: [`ForecastAggregate::state_probabilities`] (and events by date:
+//!   [`ForecastAggregate::event_probabilities`]);
+//!
+//! each as a [`PiecewiseUniform`] (the one piecewise-uniform type, `crate::score`'s: bin
+//! edges and probabilities, the under/overflow mass spread to the smallest/largest value
+//! seen), or counts ([`ForecastAggregate::state_counts`]) and probabilities per [`WarState`];
+//! `crate::scorecard::Stored` reads exactly these to score a forecast. The
+//! resolutions: km² held, [`KM2_BINS`] bins over the map's range (`km2_knots`); change since
+//! the start and monthly net change, [`KM2_BINS`] bins over ± that range; cumulative
+//! casualties, [`CASUALTY_BINS`] bins on [0, [`CASUALTY_YEARS`] years × 52 × the side's
+//! `casualties_per_week`), with larger values in the overflow.
+//!
 //! This module spawns no threads of its own (it runs on the caller's rayon pool) and does no
 //! I/O: per-run rows go to a [`RowSink`] the caller provides.
 
-use crate::aggregate::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms};
+use crate::aggregate::{AtDate, ByDate, FixedSum, Histogram, MergeError, RangeError, RankSample, WeekHistograms};
 use crate::hash::Fnv1a;
+use crate::score::PiecewiseUniform;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
+use truce_engine::calendar::CivilDate;
 use truce_engine::load::Loaded;
+use truce_engine::outcome::{EventWeeks, WarEvent};
 use truce_engine::params::Params;
 use truce_engine::sim::{Observer, RunSummary, Sim, WarState, WeekView};
 
@@ -31,10 +61,14 @@ pub const RANK_RUNS: u64 = 10_000;
 pub const RANK_OUTCOMES: [&str; 4] = ["settled", "end_week", "final_km2", "casualties_total"];
 /// Bins of the settlement-terms histograms on 0–100 (resolution 0.1 point).
 pub const TERM_BINS: usize = 1000;
-/// Bins of the weekly line-of-control histograms (resolution: km² range / bins).
+/// Bins of the weekly line-of-control histograms (resolution: km² range / bins; the change
+/// histograms have the same number of bins over twice the range).
 pub const KM2_BINS: usize = 4000;
-/// Bins of the casualty histograms.
-pub const CASUALTY_BINS: usize = 2000;
+/// Bins of the weekly cumulative-casualty histograms.
+pub const CASUALTY_BINS: usize = 4000;
+/// The casualty histograms span this many years of the side's starting weekly casualties
+/// (`casualties_per_week`): a range fixed by the scenario, never by the horizon.
+pub const CASUALTY_YEARS: f64 = 10.0;
 
 /// Options of a forecast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,14 +116,26 @@ pub struct ForecastAggregate {
     pub sides: Vec<String>,
     pub params: Vec<String>,
     pub runs: u64,
-    pub incidence: Incidence,
-    /// Settlement terms per issue (settled runs only).
+    /// Events by date: the first week of each [`WarEvent`] per run.
+    pub events: ByDate,
+    /// State at date: the [`WarState`] of each run at the end of each week (after a run's
+    /// last week, its final state).
+    pub states: AtDate,
+    /// Settlement terms per issue (runs settled by the horizon).
     pub terms: Vec<Histogram>,
     /// Line of control (km² held by the first side) at the end of each week, all runs; after
     /// a run ends the line stays where it ended.
     pub km2: WeekHistograms,
-    /// Total casualties per side over each run.
-    pub casualties: Vec<Histogram>,
+    /// The line's change since the run's start (km²), each week.
+    pub km2_change: WeekHistograms,
+    /// The last week of each calendar month that is complete within the horizon (a week
+    /// belongs to the month of its last day), in order.
+    pub month_ends: Vec<u32>,
+    /// The line's net change over each complete calendar month (indexed like `month_ends`;
+    /// the first month counts from the start).
+    pub monthly_change: WeekHistograms,
+    /// Cumulative casualties per side since the start, each week.
+    pub cum_casualties: Vec<WeekHistograms>,
     /// Per week: runs at war, and runs at war whose last talk round found the range open.
     pub at_war: Vec<u64>,
     pub range_open: Vec<u64>,
@@ -115,16 +161,21 @@ impl ForecastAggregate {
             (Some(a), Some(b)) => (a.1, b.1),
             _ => (f64::NAN, f64::NAN),
         };
-        let cas_hi: Vec<f64> = params.sides.iter().map(|s| (s.casualties_per_week * h as f64 * 3.0).max(1.0)).collect();
-        let km2 = WeekHistograms::new(h, kmin, kmax, KM2_BINS).map_err(|e| {
-            let issue = params.territorial.and_then(|k| params.issue_ids.get(k)).map_or("?", |s| s.as_str());
+        let span = (kmax - kmin).max(1.0);
+        let month_ends = month_ends(params.start, h);
+        let issue = params.territorial.and_then(|k| params.issue_ids.get(k)).map_or("?", |s| s.as_str());
+        let km2_error = |e: RangeError| {
             ForecastError::Aggregate(format!(
                 "issues.{issue}.km2: the km² mapping cannot be binned for a forecast: {e}"
             ))
-        })?;
-        let mut casualties = Vec::with_capacity(cas_hi.len());
-        for (s, &hi) in params.sides.iter().zip(&cas_hi) {
-            casualties.push(Histogram::new(0.0, hi, CASUALTY_BINS).map_err(|e| {
+        };
+        let km2 = WeekHistograms::new(h, kmin, kmax, KM2_BINS).map_err(km2_error)?;
+        let km2_change = WeekHistograms::new(h, -span, span, KM2_BINS).map_err(km2_error)?;
+        let monthly_change = WeekHistograms::new(month_ends.len() as u32, -span, span, KM2_BINS).map_err(km2_error)?;
+        let mut cum_casualties = Vec::with_capacity(params.sides.len());
+        for s in &params.sides {
+            cum_casualties
+                .push(WeekHistograms::new(h, 0.0, casualty_range(s.casualties_per_week), CASUALTY_BINS).map_err(|e| {
                 ForecastError::Aggregate(format!(
                     "sides.{}.casualties_per_week: casualties over the horizon cannot be binned for a forecast: {e}",
                     s.id
@@ -141,10 +192,14 @@ impl ForecastAggregate {
             sides: params.sides.iter().map(|s| s.id.clone()).collect(),
             params: l.uncertainty.paths.clone(),
             runs: 0,
-            incidence: Incidence::new(WarState::COUNT, h),
+            events: ByDate::new(WarEvent::COUNT, h),
+            states: AtDate::new(WarState::COUNT, h),
             terms: vec![term; params.issue_ids.len()],
             km2,
-            casualties,
+            km2_change,
+            monthly_change,
+            month_ends,
+            cum_casualties,
             at_war: vec![0; h as usize],
             range_open: vec![0; h as usize],
             rounds: FixedSum::new(),
@@ -166,13 +221,22 @@ impl ForecastAggregate {
             });
         }
         // Check everything first, then apply, so that a failed merge changes nothing.
+        if self.month_ends != o.month_ends || self.cum_casualties.len() != o.cum_casualties.len() {
+            return Err(MergeError::Mismatch {
+                what: "forecast",
+                detail: "the calendar months or the sides differ".into(),
+            });
+        }
         let mut next = self.clone();
-        next.incidence.merge(&o.incidence)?;
+        next.events.merge(&o.events)?;
+        next.states.merge(&o.states)?;
         for (a, b) in next.terms.iter_mut().zip(&o.terms) {
             a.merge(b)?;
         }
         next.km2.merge(&o.km2)?;
-        for (a, b) in next.casualties.iter_mut().zip(&o.casualties) {
+        next.km2_change.merge(&o.km2_change)?;
+        next.monthly_change.merge(&o.monthly_change)?;
+        for (a, b) in next.cum_casualties.iter_mut().zip(&o.cum_casualties) {
             a.merge(b)?;
         }
         for (a, b) in next.at_war.iter_mut().zip(&o.at_war) {
@@ -188,31 +252,162 @@ impl ForecastAggregate {
         *self = next;
         Ok(())
     }
+
+    /// The distribution of the km² held by the first side at the end of `week`; `None` at or
+    /// past the horizon.
+    pub fn km2_distribution(&self, week: u32) -> Option<PiecewiseUniform> {
+        self.km2.distribution(week)
+    }
+
+    /// The distribution of side `side`'s (0: first, 1: second) cumulative casualties since
+    /// the start, at the end of `week`; `None` at or past the horizon or for another side.
+    pub fn casualties_distribution(&self, side: usize, week: u32) -> Option<PiecewiseUniform> {
+        self.cum_casualties.get(side)?.distribution(week)
+    }
+
+    /// How many runs were in each [`WarState`] at the end of `week` (indexed by
+    /// [`WarState::index`]; they sum to `runs` exactly): what log and Brier scores of a
+    /// `state` observation are computed from. `None` at or past the horizon or before any run
+    /// was recorded.
+    pub fn state_counts(&self, week: u32) -> Option<[u64; WarState::COUNT]> {
+        if week >= self.horizon || self.states.runs() == 0 {
+            return None;
+        }
+        Some(std::array::from_fn(|s| self.states.count(week, s)))
+    }
+
+    /// The probability of each [`WarState`] at the end of `week` (indexed by
+    /// [`WarState::index`]; they sum to 1 up to rounding, exactly in counts); `None` at or
+    /// past the horizon or before any run was recorded.
+    pub fn state_probabilities(&self, week: u32) -> Option<[f64; WarState::COUNT]> {
+        if week >= self.horizon || self.states.runs() == 0 {
+            return None;
+        }
+        Some(std::array::from_fn(|s| self.states.share(week, s)))
+    }
+
+    /// The probability that each [`WarEvent`] has happened by the end of `week` (indexed by
+    /// [`WarEvent::index`]); `None` at or past the horizon or before any run was recorded.
+    pub fn event_probabilities(&self, week: u32) -> Option<[f64; WarEvent::COUNT]> {
+        if week >= self.horizon || self.events.runs() == 0 {
+            return None;
+        }
+        Some(std::array::from_fn(|e| self.events.cumulative(e, week)))
+    }
+}
+
+/// The upper end of a side's cumulative-casualty histograms: [`CASUALTY_YEARS`] years at the
+/// side's starting weekly casualties (at least 1).
+pub fn casualty_range(casualties_per_week: f64) -> f64 {
+    (casualties_per_week * 52.0 * CASUALTY_YEARS).max(1.0)
+}
+
+/// The last day of week `week` (0-based) of a forecast starting on `start`: the week's values
+/// hold at the end of that day.
+pub fn week_end(start: CivilDate, week: u32) -> CivilDate {
+    CivilDate::from_days(start.to_days() + 7 * week as i64 + 6)
+}
+
+/// The weeks `< weeks` that end a calendar month (the next week's last day falls in another
+/// month): a week belongs to the month of its last day, and a month is complete within the
+/// horizon when its last week is.
+pub fn month_ends(start: CivilDate, weeks: u32) -> Vec<u32> {
+    (0..weeks).filter(|&w| week_end(start, w).month != week_end(start, w + 1).month).collect()
+}
+
+/// What one run contributes, week by week (a task owns one and reuses it across runs).
+struct RunRecorder {
+    /// Each week's state index, for [`AtDate::record_run`].
+    states: Vec<u8>,
+    events: EventWeeks,
+    /// The last week recorded and its values, carried forward after the run's end.
+    next_week: u32,
+    last_km2: f64,
+    last_cas: [f64; 2],
+    last_state: WarState,
+    start_km2: f64,
+    /// Index of the next month end and the line at the previous one.
+    month: usize,
+    month_km2: f64,
+}
+
+impl RunRecorder {
+    fn new(horizon: u32) -> Self {
+        RunRecorder {
+            states: vec![0; horizon as usize],
+            events: EventWeeks::new(),
+            next_week: 0,
+            last_km2: 0.0,
+            last_cas: [0.0; 2],
+            last_state: WarState::Fighting,
+            start_km2: 0.0,
+            month: 0,
+            month_km2: 0.0,
+        }
+    }
+
+    fn start(&mut self, start_km2: f64) {
+        self.events = EventWeeks::new();
+        self.next_week = 0;
+        self.last_km2 = start_km2;
+        self.last_cas = [0.0; 2];
+        self.last_state = WarState::Fighting;
+        self.start_km2 = start_km2;
+        self.month = 0;
+        self.month_km2 = start_km2;
+    }
+
+    /// One week's values (emitted by the run or carried forward).
+    #[inline]
+    fn week(&mut self, agg: &mut ForecastAggregate, week: u32, km2: f64, cas: [f64; 2], state: WarState) {
+        agg.km2.add(week, km2);
+        agg.km2_change.add(week, km2 - self.start_km2);
+        for (h, &c) in agg.cum_casualties.iter_mut().zip(&cas) {
+            h.add(week, c);
+        }
+        if agg.month_ends.get(self.month) == Some(&week) {
+            agg.monthly_change.add(self.month as u32, km2 - self.month_km2);
+            self.month_km2 = km2;
+            self.month += 1;
+        }
+        self.states[week as usize] = state.index() as u8;
+        self.events.observe(week, state);
+        self.next_week = week + 1;
+        (self.last_km2, self.last_cas, self.last_state) = (km2, cas, state);
+    }
+
+    /// Carries the run's last state, line and casualties to the horizon and records its
+    /// states and events.
+    fn finish(&mut self, agg: &mut ForecastAggregate) {
+        for w in self.next_week..agg.horizon {
+            let (km2, cas, state) = (self.last_km2, self.last_cas, self.last_state);
+            self.week(agg, w, km2, cas, state);
+        }
+        let states = &self.states;
+        agg.states.record_run(|w| states[w as usize] as usize);
+        let first: [Option<u32>; WarEvent::COUNT] = std::array::from_fn(|e| self.events.week(WarEvent::ALL[e]));
+        agg.events.record_run(&first);
+    }
 }
 
 /// Watches one run for the aggregate.
 struct RunObserver<'a> {
-    km2: &'a mut WeekHistograms,
-    at_war: &'a mut [u64],
-    range_open: &'a mut [u64],
-    last_week: Option<u32>,
-    last_km2: f64,
+    agg: &'a mut ForecastAggregate,
+    rec: &'a mut RunRecorder,
 }
 
 impl Observer for RunObserver<'_> {
     fn week(&mut self, w: &WeekView) {
-        if w.week >= self.km2.weeks() {
+        if w.week >= self.agg.horizon {
             return;
         }
-        self.km2.add(w.week, w.km2);
+        self.rec.week(self.agg, w.week, w.km2, w.cum_casualties, w.state);
         if !w.ceasefire {
-            self.at_war[w.week as usize] += 1;
+            self.agg.at_war[w.week as usize] += 1;
             if w.range_open {
-                self.range_open[w.week as usize] += 1;
+                self.agg.range_open[w.week as usize] += 1;
             }
         }
-        self.last_week = Some(w.week);
-        self.last_km2 = w.km2;
     }
 }
 
@@ -229,27 +424,16 @@ fn run_task(
     let mut agg = ForecastAggregate::new(l, base, fp.to_string(), opts.seed)?;
     let mut sim = Sim::new(base);
     let mut sampled = vec![0.0; l.uncertainty.len()];
+    let mut rec = RunRecorder::new(agg.horizon);
     let mut out = Vec::new();
     for i in first..first + runs {
         sim.reset_params(base);
         let mut prng = truce_engine::run_rng(opts.seed ^ PARAM_KEY, i);
         l.uncertainty.apply(&mut prng, &mut sampled, sim.params_mut());
-        let (s, last_week, last_km2) = {
-            let mut obs = RunObserver {
-                km2: &mut agg.km2,
-                at_war: &mut agg.at_war,
-                range_open: &mut agg.range_open,
-                last_week: None,
-                last_km2: base.start_km2,
-            };
-            let s = sim.run(opts.seed, i, &mut obs);
-            (s, obs.last_week, obs.last_km2)
-        };
-        // The line stays where the run ended.
-        let from = last_week.map_or(0, |w| w + 1);
-        for w in from..agg.horizon {
-            agg.km2.add(w, last_km2);
-        }
+        rec.start(sim.params().start_km2);
+        let s = sim.run(opts.seed, i, &mut RunObserver { agg: &mut agg, rec: &mut rec });
+        // The run's final state, line and casualties stay to the horizon.
+        rec.finish(&mut agg);
         record(&mut agg, &s, sim.terms(), i, &sampled);
         if rows {
             out.push(RunRow {
@@ -271,18 +455,10 @@ fn run_task(
 
 fn record(agg: &mut ForecastAggregate, s: &RunSummary, terms: &[f64], run: u64, sampled: &[f64]) {
     agg.runs += 1;
-    if s.state == WarState::Fighting || s.week >= agg.horizon {
-        agg.incidence.record_censored();
-    } else {
-        agg.incidence.record(s.state.index(), s.week);
-    }
     if s.state == WarState::Settled {
         for (h, &t) in agg.terms.iter_mut().zip(terms) {
             h.add(t);
         }
-    }
-    for (h, &c) in agg.casualties.iter_mut().zip(&s.casualties) {
-        h.add(c);
     }
     agg.rounds.add(s.rounds as f64);
     agg.breakdowns += s.breakdowns as u64;

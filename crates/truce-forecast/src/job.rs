@@ -10,6 +10,11 @@
 //! its input into a job and renders the result, so the same job gives the same bytes whoever
 //! runs it, and a new entry point is a few dozen lines.
 //!
+//! It also says which parameters a single traced run uses ([`run_params`], [`run_trace`]):
+//! each `[uncertainty]` parameter at its median, or run `i`'s draw and random stream, so
+//! `truce run --seed S --sample I` is run I of `truce forecast --seed S`. A shell must never
+//! run a single trace from the scenario's base values of sampled parameters.
+//!
 //! Invariants: the result depends only on (scenario text after edits, runs, seed, horizon):
 //! never on the shell, the thread count, the chunk size or the sharding. Reading the named
 //! scenario file ([`Source::Named`]) is the only I/O here; the job never writes anything and
@@ -18,7 +23,7 @@
 
 use crate::ensemble::{
     fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink, CASUALTY_BINS, KM2_BINS,
-    RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
+    PARAM_KEY, RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
 };
 use crate::part::{self, Part};
 use crate::summary::{summarise, Summary};
@@ -28,8 +33,10 @@ use std::sync::atomic::AtomicBool;
 use truce_engine::builtin;
 use truce_engine::edit::{build, EditError};
 use truce_engine::load::{load_str, Loaded, ScenarioError};
-use truce_engine::outcome::WarState;
-use truce_engine::trace::{run_traced, Trace};
+use truce_engine::outcome::{WarEvent, WarState};
+use truce_engine::params::Params;
+use truce_engine::sim::Sim;
+use truce_engine::trace::{Trace, TraceObserver};
 
 /// The longest horizon in weeks, the bound `truce check` enforces on `scenario.horizon_weeks`.
 pub use truce_engine::params::MAX_HORIZON_WEEKS;
@@ -458,10 +465,10 @@ impl Prepared {
         (self.first_run, self.len)
     }
 
-    /// One traced run of the scenario (without parameter draws), on the job's seed: what
-    /// `truce run --format json` prints.
+    /// One traced run of the scenario on the job's seed with each sampled parameter at its
+    /// median ([`RunParams::Median`]): what `truce run --format json` prints.
     pub fn trace(&self) -> Trace {
-        run_traced(&self.scenario.loaded.params, self.seed)
+        run_trace(&self.scenario.loaded, self.seed, RunParams::Median)
     }
 
     /// Runs the job: on a pool of `threads` threads if the job set them, else on the
@@ -536,6 +543,105 @@ pub fn merge(files: &[(String, Vec<u8>)]) -> Result<Merged, JobError> {
     }
     let (part, summary) = part::merge_parts(&parts).map_err(JobError::Parts)?;
     Ok(Merged { summary, part })
+}
+
+/// Which values a single traced run gives the parameters of the `[uncertainty]` table. The
+/// scenario's base value of a sampled parameter is never used: a run and a forecast describe
+/// the same scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunParams {
+    /// Each sampled parameter at the median of its distribution (its quantile at ½; for a
+    /// `choice`, the value whose cumulative weight first exceeds ½), on run index 0: what
+    /// `truce run` does by default.
+    Median,
+    /// Run `i` of the forecast with the same seed: its parameters drawn exactly as the
+    /// forecast draws them and its simulation on stream `i` (`truce run --sample I`).
+    Sample(u64),
+}
+
+impl RunParams {
+    /// The run index the simulation's random stream uses.
+    pub fn run_index(self) -> u64 {
+        match self {
+            RunParams::Median => 0,
+            RunParams::Sample(i) => i,
+        }
+    }
+}
+
+/// The parameters a single run of `l` under `seed` uses ([`RunParams`]): the scenario's
+/// compiled parameters with every `[uncertainty]` path set to its median or to run `i`'s
+/// draw. This is the one place that says which parameters a run uses; the forecast's own
+/// draws (`ensemble`) use the same key and stream.
+pub fn run_params(l: &Loaded, seed: u64, which: RunParams) -> Params {
+    let mut p = l.params.clone();
+    match which {
+        RunParams::Median => {
+            for (r, spec) in l.uncertainty.refs.iter().zip(l.uncertainty.set.specs()) {
+                p.set(*r, spec.dist.quantile(0.5));
+            }
+        }
+        RunParams::Sample(i) => {
+            let mut buf = vec![0.0; l.uncertainty.len()];
+            let mut prng = truce_engine::run_rng(seed ^ PARAM_KEY, i);
+            l.uncertainty.apply(&mut prng, &mut buf, &mut p);
+        }
+    }
+    p
+}
+
+/// One traced run of `l` under `seed` with the parameters [`run_params`] chooses; the trace
+/// records the values of the sampled parameters (`parameters`) and the sample index.
+pub fn run_trace(l: &Loaded, seed: u64, which: RunParams) -> Trace {
+    let p = run_params(l, seed, which);
+    let mut sim = Sim::new(&p);
+    let mut obs = TraceObserver::new(&p, seed);
+    let s = sim.run(seed, which.run_index(), &mut obs);
+    let mut t = obs.finish(&s, sim.terms());
+    t.sample = match which {
+        RunParams::Median => None,
+        RunParams::Sample(i) => Some(i),
+    };
+    t.parameters = l.uncertainty.paths.iter().zip(&l.uncertainty.refs).map(|(k, r)| (k.clone(), p.get(*r))).collect();
+    t
+}
+
+/// How `truce check` reports a sampled parameter: its base value is not used (runs take the
+/// median, forecasts draw), so a base value outside the distribution's support is named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampledParam {
+    /// The `[uncertainty]` path.
+    pub path: String,
+    /// The scenario's base value (on the scenario's scale).
+    pub base: f64,
+    /// The distribution's median: the value `truce run` uses.
+    pub median: f64,
+    /// The distribution's support in interval notation (`[0.06, 0.16]`).
+    pub support: String,
+    /// Whether the base value lies inside the support.
+    pub base_inside: bool,
+}
+
+/// Every sampled parameter of `l` with its base value, median and support, in the order of
+/// the `[uncertainty]` table.
+pub fn sampled_params(l: &Loaded) -> Vec<SampledParam> {
+    let set = l.uncertainty.set.specs();
+    // The medians as a run stores them (whole-week parameters rounded).
+    let medians = run_params(l, 0, RunParams::Median);
+    l.uncertainty
+        .paths
+        .iter()
+        .zip(&l.uncertainty.refs)
+        .zip(set)
+        .map(|((path, r), spec)| {
+            let base = l.params.get(*r);
+            let s = spec.dist.support();
+            let above = if s.low_attained { base >= s.low } else { base > s.low };
+            let below = if s.high_attained { base <= s.high } else { base < s.high };
+            let median = medians.get(*r);
+            SampledParam { path: path.clone(), base, median, support: s.notation(), base_inside: above && below }
+        })
+        .collect()
 }
 
 // ---- Bounded work and memory: what a job may plan, checked before it starts.
@@ -656,22 +762,26 @@ fn bytes(b: u64) -> String {
 impl Prepared {
     /// Estimates the job's peak memory and its work on `threads` worker threads, with or
     /// without per-run rows. The aggregate's size follows its layout in
-    /// [`ForecastAggregate`] (a test in `tests/budget.rs` holds the estimate to the measured
-    /// peak of a real run).
+    /// [`ForecastAggregate`].
     pub fn budget(&self, threads: usize, rows: bool) -> Budget {
         let p = &self.scenario.loaded.params;
         let h = u64::from(p.horizon);
         let (issues, sides) = (p.n_issues() as u64, p.sides.len() as u64);
         let params = self.scenario.loaded.uncertainty.len() as u64;
         let slots = |bins: usize| bins as u64 + 2;
-        // Weekly km² histograms (u32 counts, a NaN count and a fixed-point sum per week),
-        // incidence (u64 per kind and week), at-war and range-open counts, term and casualty
-        // histograms (u64 counts).
-        let aggregate_bytes = h * (slots(KM2_BINS) * 4 + 8 + 16)
-            + h * WarState::COUNT as u64 * 8
+        // A weekly histogram: u32 counts per slot, plus per week a NaN count (8), a
+        // fixed-point sum (16) and the least and greatest value (16 each).
+        let weekly = |weeks: u64, bins: usize| weeks * (slots(bins) * 4 + 56);
+        let months = h / 4 + 1;
+        // Weekly line, its change since the start, the monthly change, cumulative casualties
+        // per side; events by date and states at date (u64 per kind and week), at-war and
+        // range-open counts; term histograms (u64 counts, one per issue).
+        let aggregate_bytes = weekly(h, KM2_BINS) * 2
+            + weekly(months, KM2_BINS)
+            + sides * weekly(h, CASUALTY_BINS)
+            + h * (WarEvent::COUNT + WarState::COUNT) as u64 * 8
             + h * 16
-            + issues * slots(TERM_BINS) * 8
-            + sides * slots(CASUALTY_BINS) * 8;
+            + issues * slots(TERM_BINS) * 8;
         let ranked = RANK_RUNS.saturating_sub(self.first_run).min(self.len);
         // Each kept run: its values, the vector's header and its share of the map's nodes.
         let rank_row = (params + RANK_OUTCOMES.len() as u64) * 8 + 64;

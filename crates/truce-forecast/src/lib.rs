@@ -7,9 +7,11 @@
 //! - [`uncertainty`] (defined in `truce-engine`, whose scenarios carry it): parameter distributions sampled by inverse CDF, and a Gaussian copula
 //!   for correlated parameters ([`Dist`], [`UncertaintySet`]);
 //! - [`aggregate`]: streaming summaries whose `merge` is exact, associative and commutative
-//!   ([`Histogram`], [`FixedSum`], [`Incidence`], [`RankSample`], [`WeekHistograms`]), so
-//!   the result is the same bit for bit for any thread count or sharding, and memory does not
-//!   grow with the number of runs.
+//!   ([`Histogram`], [`FixedSum`], [`Incidence`], [`RankSample`], [`WeekHistograms`], and
+//!   [`ByDate`] / [`AtDate`] for events by date and states at date), so the result is the
+//!   same bit for bit for any thread count or sharding, and memory does not grow with the
+//!   number of runs. A week's distribution comes out as a [`score::PiecewiseUniform`] for
+//!   proper scores (see [`ensemble`]'s "Distributions for proper scores").
 //!
 //! - [`ensemble`]: the parallel driver (on the caller's rayon pool) and [`summary`]: the
 //!   forecast a person reads; [`part`]: shard files and their merge; [`hash`]: the one
@@ -70,7 +72,9 @@ pub mod score;
 pub mod scorecard;
 pub mod summary;
 
-pub use aggregate::{FixedSum, Histogram, Incidence, MergeError, RangeError, RankSample, WeekHistograms, FIXED_SCALE};
+pub use aggregate::{
+    AtDate, ByDate, FixedSum, Histogram, Incidence, MergeError, RangeError, RankSample, WeekHistograms, FIXED_SCALE,
+};
 pub use truce_engine::run_rng;
 pub use truce_engine::special::{norm_cdf, norm_inv};
 pub use truce_engine::uncertainty::{self, Dist, ParamSpec, UncertaintyError, UncertaintySet, UncertaintySpec};

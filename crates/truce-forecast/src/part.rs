@@ -3,7 +3,7 @@
 //! Layout (text, versioned and checksummed):
 //!
 //! ```text
-//! TRUCE-PART 1
+//! TRUCE-PART 2
 //! fnv1a64 <16 hex digits of the body's checksum>
 //! <body: JSON of Part>
 //! ```
@@ -24,19 +24,22 @@
 //! than the file's own size implies; [`merge_parts`] validates its inputs again, so parts built
 //! in memory get the same guarantee.
 
-use crate::ensemble::{fingerprint, ForecastAggregate, CASUALTY_BINS, KM2_BINS, RANK_OUTCOMES, RANK_RUNS, TERM_BINS};
+use crate::ensemble::{
+    fingerprint, month_ends, ForecastAggregate, CASUALTY_BINS, KM2_BINS, RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
+};
 use crate::hash::fnv1a64;
 use crate::summary::{summarise, Summary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use truce_engine::calendar::CivilDate;
-use truce_engine::outcome::WarState;
+use truce_engine::outcome::{WarEvent, WarState};
 
 /// The longest horizon a part may have: the scenario limit of `truce-engine`.
 pub use truce_engine::params::MAX_HORIZON_WEEKS;
 
-/// Format version written in the first line.
-pub const VERSION: u32 = 1;
+/// Format version written in the first line (2: events by date, states at date, weekly
+/// casualty and line-change histograms; version 1 files are refused).
+pub const VERSION: u32 = 2;
 const MAGIC: &str = "TRUCE-PART";
 
 /// One shard's result.
@@ -135,7 +138,7 @@ impl Part {
             return Err(format!("aggregate.horizon: {h} weeks; expected 1–{MAX_HORIZON_WEEKS}"));
         }
         self.validate_scenario()?;
-        validate_aggregate(a, self.first_run)
+        validate_aggregate(a, self.first_run, self.start)
     }
 
     /// The scenario text must load and agree with the aggregate's labels and fingerprint.
@@ -164,19 +167,33 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or_default()
 }
 
-/// Layout and counts of an aggregate of `a.runs` runs starting at `first_run`.
-fn validate_aggregate(a: &ForecastAggregate, first_run: u64) -> Result<(), String> {
+/// Layout and counts of an aggregate of `a.runs` runs starting at `first_run`, of a scenario
+/// starting on `start`.
+fn validate_aggregate(a: &ForecastAggregate, first_run: u64, start: CivilDate) -> Result<(), String> {
     let (h, runs) = (a.horizon, a.runs);
     let fail = |field: &str, what: String| Err(format!("aggregate.{field}: {what}"));
-    let inc = &a.incidence;
-    if (inc.kinds(), inc.weeks(), inc.runs()) != (WarState::COUNT, h, runs) {
+    let ev = &a.events;
+    if (ev.events(), ev.weeks(), ev.runs()) != (WarEvent::COUNT, h, runs) {
         return fail(
-            "incidence",
+            "events",
             format!(
-                "{} kinds × {} weeks over {} runs; expected {} × {h} over {runs}",
-                inc.kinds(),
-                inc.weeks(),
-                inc.runs(),
+                "{} events × {} weeks over {} runs; expected {} × {h} over {runs}",
+                ev.events(),
+                ev.weeks(),
+                ev.runs(),
+                WarEvent::COUNT
+            ),
+        );
+    }
+    let st = &a.states;
+    if (st.states(), st.weeks(), st.runs()) != (WarState::COUNT, h, runs) {
+        return fail(
+            "states",
+            format!(
+                "{} states × {} weeks over {} runs; expected {} × {h} over {runs}",
+                st.states(),
+                st.weeks(),
+                st.runs(),
                 WarState::COUNT
             ),
         );
@@ -195,23 +212,29 @@ fn validate_aggregate(a: &ForecastAggregate, first_run: u64) -> Result<(), Strin
             );
         }
     }
-    if a.casualties.len() != a.sides.len() {
-        return fail("casualties", format!("{} histograms for {} sides", a.casualties.len(), a.sides.len()));
-    }
-    for (i, c) in a.casualties.iter().enumerate() {
-        if c.bins() != CASUALTY_BINS || c.range().0 != 0.0 || c.count().checked_add(c.nan_count()) != Some(runs) {
-            return fail(
-                &format!("casualties[{i}]"),
-                format!("expected {CASUALTY_BINS} bins from 0 and one value per run ({runs})"),
-            );
+    let weekly = |field: &str, x: &crate::aggregate::WeekHistograms, weeks: u32, bins: usize| {
+        if x.weeks() != weeks || x.bins() != bins {
+            return fail(field, format!("{} weeks × {} bins; expected {weeks} × {bins}", x.weeks(), x.bins()));
         }
+        match (0..weeks).find(|&w| x.count(w).checked_add(x.nan_count(w)) != Some(runs)) {
+            Some(w) => fail(field, format!("week {w} does not hold one value per run ({runs})")),
+            None => Ok(()),
+        }
+    };
+    weekly("km2", &a.km2, h, KM2_BINS)?;
+    weekly("km2_change", &a.km2_change, h, KM2_BINS)?;
+    if a.month_ends != month_ends(start, h) {
+        return fail("month_ends", format!("not the month ends of {h} weeks from {start}"));
     }
-    let km = &a.km2;
-    if km.weeks() != h || km.bins() != KM2_BINS {
-        return fail("km2", format!("{} weeks × {} bins; expected {h} × {KM2_BINS}", km.weeks(), km.bins()));
+    weekly("monthly_change", &a.monthly_change, a.month_ends.len() as u32, KM2_BINS)?;
+    if a.cum_casualties.len() != a.sides.len() {
+        return fail("cum_casualties", format!("{} for {} sides", a.cum_casualties.len(), a.sides.len()));
     }
-    if let Some(w) = (0..h).find(|&w| km.count(w).checked_add(km.nan_count(w)) != Some(runs)) {
-        return fail("km2", format!("week {w} does not hold one value per run ({runs})"));
+    for (i, c) in a.cum_casualties.iter().enumerate() {
+        weekly(&format!("cum_casualties[{i}]"), c, h, CASUALTY_BINS)?;
+        if c.range().0 != 0.0 {
+            return fail(&format!("cum_casualties[{i}]"), "expected a range from 0".into());
+        }
     }
     if a.at_war.len() != h as usize || a.range_open.len() != h as usize {
         return fail("at_war", format!("{} / {} weeks; expected {h}", a.at_war.len(), a.range_open.len()));

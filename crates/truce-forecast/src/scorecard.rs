@@ -67,23 +67,15 @@ impl WeeklyForecast for Stored<'_> {
     }
 
     fn km2(&self, week: u32) -> Option<PiecewiseUniform> {
-        let h = &self.aggregate.km2;
-        if week >= h.weeks() {
-            return None;
-        }
-        let slots = h.slots(week);
-        let (lo, hi) = h.range();
-        let counts: Vec<u64> = slots[1..slots.len() - 1].iter().map(|&c| u64::from(c)).collect();
-        // The line never leaves the map, so the tails are atoms at its ends.
-        PiecewiseUniform::from_histogram(lo, hi, &counts, slots[0].into(), slots[slots.len() - 1].into(), lo, hi).ok()
+        self.aggregate.km2_distribution(week)
     }
 
-    fn casualties(&self, _side: usize, _week: u32) -> Option<PiecewiseUniform> {
-        None
+    fn casualties(&self, side: usize, week: u32) -> Option<PiecewiseUniform> {
+        self.aggregate.casualties_distribution(side, week)
     }
 
-    fn states(&self, _week: u32) -> Option<[u64; 6]> {
-        None
+    fn states(&self, week: u32) -> Option<[u64; 6]> {
+        self.aggregate.state_counts(week)
     }
 }
 

@@ -1,39 +1,59 @@
-//! The forecast a person reads: probabilities, terms, the line, casualties, the open
-//! bargaining range and the parameters that moved the outcome, computed from a
-//! [`ForecastAggregate`]. The JSON schema is documented in `docs/forecast-schema.md`.
+//! The forecast a person reads, computed from a [`ForecastAggregate`]: events by date and
+//! states at date (with Monte Carlo standard errors), the ceasefire that held to the horizon,
+//! settlement terms, the line (quantiles, change since the start, monthly net change),
+//! cumulative casualties, the open bargaining range and the parameters that moved the outcome.
+//! The JSON schema is documented in `docs/forecast-schema.md`.
+//!
+//! Every figure dated before the horizon (weekly rows, the rows at 3, 6, 12, 24 and 36
+//! months, complete calendar months) is the same under any longer horizon (same seed, same
+//! runs): only the `horizon` row, `ceasefire_held_to_horizon`, the settlement terms and the
+//! per-run totals (talk rounds, breakdowns, sensitivity) depend on where the runs stop.
+//! This module only reads the aggregate: no I/O, no simulation.
 
-use crate::ensemble::{ForecastAggregate, RANK_OUTCOMES};
+use crate::ensemble::{week_end, ForecastAggregate, RANK_OUTCOMES};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use truce_engine::calendar::CivilDate;
-use truce_engine::sim::WarState;
+use truce_engine::outcome::{WarEvent, WarState};
 
-/// Months at which the summary table reports outcome probabilities.
+/// Months at which the summary reports events and states (then the horizon).
 pub const MONTHS: [u32; 5] = [3, 6, 12, 24, 36];
 
-/// Probability with its Monte Carlo standard error.
+/// The quantiles reported of the line, per week (p5 … p95).
+pub const LINE_QUANTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+
+/// Probability with its Monte Carlo standard error √(p(1−p)/n).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Prob {
     pub p: f64,
     pub se: f64,
 }
 
-/// Cumulative incidence of every outcome by one week.
+/// Events by date and states at date at one reported date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CumulativeRow {
+pub struct AtRow {
+    /// `3 months`, …, `horizon`.
+    pub label: String,
+    /// Weeks elapsed: the figures are those at the end of week index `week − 1`.
     pub week: u32,
-    /// Outcome kind → cumulative probability; `ongoing` = still at war (or in a ceasefire that
-    /// has not yet been counted) by that week.
-    #[serde(flatten)]
-    pub p: BTreeMap<String, f64>,
+    /// The last day of that week.
+    pub date: CivilDate,
+    /// Event → probability that it happened by then.
+    pub events: BTreeMap<String, Prob>,
+    /// State → probability of being in it then (they sum to 1).
+    pub states: BTreeMap<String, Prob>,
 }
 
-/// Probabilities at a named horizon.
+/// One week's probabilities: events by date, or states at date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HorizonRow {
-    pub label: String,
+pub struct WeekRow {
+    /// Week index (0-based).
     pub week: u32,
-    pub outcomes: BTreeMap<String, Prob>,
+    /// The week's last day.
+    pub date: CivilDate,
+    /// Event or state name → probability.
+    #[serde(flatten)]
+    pub p: BTreeMap<String, f64>,
 }
 
 /// Distribution of settlement terms on one issue.
@@ -48,19 +68,53 @@ pub struct TermSummary {
     pub histogram: Vec<u64>,
 }
 
-/// Fan-chart row.
+/// The line's distribution in one week (km² held, or change since the start).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KmRow {
+    /// Week index (0-based).
     pub week: u32,
+    /// The week's last day.
     pub date: CivilDate,
+    pub mean: f64,
+    pub p5: f64,
     pub p10: f64,
+    pub p25: f64,
     pub p50: f64,
+    pub p75: f64,
     pub p90: f64,
+    pub p95: f64,
 }
 
 /// Distribution of a quantity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quantiles {
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// Distribution of a quantity in one week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekQuantiles {
+    /// Week index (0-based).
+    pub week: u32,
+    /// The week's last day.
+    pub date: CivilDate,
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// The line's net change over one calendar month (km², positive: the first side gained).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The month's weeks (indices, inclusive); the first month counts from the start.
+    pub from_week: u32,
+    pub to_week: u32,
     pub mean: f64,
     pub p10: f64,
     pub p50: f64,
@@ -94,13 +148,28 @@ pub struct Summary {
     pub horizon_weeks: u32,
     pub start: CivilDate,
     pub sides: Vec<String>,
-    /// Outcome probabilities at the horizon.
-    pub outcomes: BTreeMap<String, Prob>,
-    pub at: Vec<HorizonRow>,
-    pub cumulative: Vec<CumulativeRow>,
+    /// Events by date and states at 3, 6, 12, 24, 36 months (those before the horizon) and at
+    /// the horizon.
+    pub at: Vec<AtRow>,
+    /// Every week: the probability that each event happened by its end.
+    pub events_by_week: Vec<WeekRow>,
+    /// Every week: the share of runs in each state at its end (each row sums to 1).
+    pub states_by_week: Vec<WeekRow>,
+    /// Runs with a ceasefire in force at the end of the horizon (a ceasefire that held to
+    /// the horizon): the one ceasefire figure that depends on the horizon.
+    pub ceasefire_held_to_horizon: Prob,
+    /// Settlement terms of the runs settled by the horizon.
     pub terms: BTreeMap<String, TermSummary>,
+    /// Km² held by the first side each week.
     pub km2_quantiles: Vec<KmRow>,
+    /// The same as change since the start (km²).
+    pub km2_change_quantiles: Vec<KmRow>,
+    /// Net change of the line over each calendar month complete within the horizon.
+    pub monthly_change: Vec<MonthRow>,
+    /// Cumulative casualties per side at the horizon.
     pub casualties: BTreeMap<String, Quantiles>,
+    /// Cumulative casualties per side since the start, each week.
+    pub casualties_by_week: BTreeMap<String, Vec<WeekQuantiles>>,
     pub range_open: Vec<RangeRow>,
     /// Median week of settlement among runs that settle by the horizon.
     pub median_weeks_to_settlement: Option<f64>,
@@ -108,21 +177,9 @@ pub struct Summary {
     pub ceasefire_breakdowns: u64,
     pub sensitivity: Vec<Sensitivity>,
     pub interrupted: bool,
-    /// Resolution of the reported quantiles (histogram bin widths).
+    /// Resolution of the reported quantiles (histogram bin widths): `km2`, `km2_change`
+    /// (also the monthly change), `terms`, `casualties_<side>`.
     pub resolution: BTreeMap<String, f64>,
-}
-
-/// The name of the still-at-war column of [`CumulativeRow`]s: by a given week a run that
-/// is still fighting at the horizon is simply ongoing.
-pub const ONGOING: &str = "ongoing";
-
-/// The key of `kind` in a [`CumulativeRow`]: its JSON name, or [`ONGOING`] for fighting.
-pub fn cumulative_key(kind: WarState) -> &'static str {
-    if kind == WarState::Fighting {
-        ONGOING
-    } else {
-        kind.name()
-    }
 }
 
 fn round6(x: f64) -> f64 {
@@ -133,46 +190,61 @@ fn round6(x: f64) -> f64 {
     }
 }
 
+fn prob(p: f64, n: f64) -> Prob {
+    Prob { p: round6(p), se: round6((p * (1.0 - p) / n).sqrt()) }
+}
+
+/// The reported dates: `(label, weeks elapsed)` at 3, 6, 12, 24, 36 months (those before
+/// the horizon) and the horizon.
+pub fn reported_weeks(horizon: u32) -> Vec<(String, u32)> {
+    let mut v: Vec<(String, u32)> = MONTHS
+        .iter()
+        .map(|&m| (format!("{m} months"), ((m as f64) * 52.0 / 12.0).round() as u32))
+        .filter(|&(_, w)| w >= 1 && w < horizon)
+        .collect();
+    v.push(("horizon".into(), horizon));
+    v
+}
+
 /// Builds the summary. `start` is the scenario's start date.
 pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> Summary {
     let h = a.horizon;
     let last = h.saturating_sub(1);
     let n = a.runs.max(1) as f64;
-    let prob_at = |week: u32| -> BTreeMap<String, Prob> {
-        let mut m = BTreeMap::new();
-        for k in WarState::ALL {
-            let p = if k == WarState::Fighting {
-                a.incidence.ongoing(week)
-            } else {
-                a.incidence.cumulative(k.index(), week)
-            };
-            m.insert(k.name().to_string(), Prob { p: round6(p), se: round6((p * (1.0 - p) / n).sqrt()) });
-        }
-        m
+    let events_at = |w: u32| -> BTreeMap<String, Prob> {
+        WarEvent::ALL.iter().map(|e| (e.name().to_string(), prob(a.events.cumulative(e.index(), w), n))).collect()
     };
-    let mut at = Vec::new();
-    for months in MONTHS {
-        let week = ((months as f64) * 52.0 / 12.0).round() as u32;
-        if week <= h {
-            at.push(HorizonRow {
-                label: format!("{months} months"),
-                week,
-                outcomes: prob_at(week.saturating_sub(1).min(last)),
-            });
-        }
-    }
-    at.push(HorizonRow { label: "horizon".into(), week: h, outcomes: prob_at(last) });
-    let cumulative = (0..h)
-        .map(|w| {
-            let mut p = BTreeMap::new();
-            for k in WarState::ALL {
-                let v =
-                    if k == WarState::Fighting { a.incidence.ongoing(w) } else { a.incidence.cumulative(k.index(), w) };
-                p.insert(cumulative_key(k).to_string(), round6(v));
-            }
-            CumulativeRow { week: w, p }
+    let states_at = |w: u32| -> BTreeMap<String, Prob> {
+        WarState::ALL.iter().map(|s| (s.name().to_string(), prob(a.states.share(w, s.index()), n))).collect()
+    };
+    let at = reported_weeks(h)
+        .into_iter()
+        .map(|(label, week)| AtRow {
+            label,
+            week,
+            date: week_end(start, week - 1),
+            events: events_at(week - 1),
+            states: states_at(week - 1),
         })
         .collect();
+    let events_by_week = (0..h)
+        .map(|w| WeekRow {
+            week: w,
+            date: week_end(start, w),
+            p: WarEvent::ALL
+                .iter()
+                .map(|e| (e.name().to_string(), round6(a.events.cumulative(e.index(), w))))
+                .collect(),
+        })
+        .collect();
+    let states_by_week = (0..h)
+        .map(|w| WeekRow {
+            week: w,
+            date: week_end(start, w),
+            p: WarState::ALL.iter().map(|s| (s.name().to_string(), round6(a.states.share(w, s.index())))).collect(),
+        })
+        .collect();
+    let ceasefire_held_to_horizon = prob(a.states.share(last, WarState::Ceasefire.index()), n);
     let mut terms = BTreeMap::new();
     for (issue, hist) in a.issues.iter().zip(&a.terms) {
         let c = hist.count();
@@ -196,26 +268,58 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
             },
         );
     }
-    let km2_quantiles = (0..h)
-        .map(|w| KmRow {
-            week: w,
-            date: start.plus_weeks(w),
-            p10: round6(a.km2.quantile(w, 0.1)),
-            p50: round6(a.km2.quantile(w, 0.5)),
-            p90: round6(a.km2.quantile(w, 0.9)),
+    let line_rows = |hist: &crate::aggregate::WeekHistograms| -> Vec<KmRow> {
+        (0..h)
+            .map(|w| {
+                let q = LINE_QUANTILES.map(|p| round6(hist.quantile(w, p)));
+                KmRow {
+                    week: w,
+                    date: week_end(start, w),
+                    mean: round6(hist.mean(w)),
+                    p5: q[0],
+                    p10: q[1],
+                    p25: q[2],
+                    p50: q[3],
+                    p75: q[4],
+                    p90: q[5],
+                    p95: q[6],
+                }
+            })
+            .collect()
+    };
+    let km2_quantiles = line_rows(&a.km2);
+    let km2_change_quantiles = line_rows(&a.km2_change);
+    let monthly_change = a
+        .month_ends
+        .iter()
+        .enumerate()
+        .map(|(m, &to)| {
+            let hist = &a.monthly_change;
+            let d = week_end(start, to);
+            MonthRow {
+                month: format!("{:04}-{:02}", d.year, d.month),
+                from_week: if m == 0 { 0 } else { a.month_ends[m - 1] + 1 },
+                to_week: to,
+                mean: round6(hist.mean(m as u32)),
+                p10: round6(hist.quantile(m as u32, 0.1)),
+                p50: round6(hist.quantile(m as u32, 0.5)),
+                p90: round6(hist.quantile(m as u32, 0.9)),
+            }
         })
         .collect();
     let mut casualties = BTreeMap::new();
-    for (side, hist) in a.sides.iter().zip(&a.casualties) {
-        casualties.insert(
-            side.clone(),
-            Quantiles {
-                mean: round6(hist.mean()),
-                p10: round6(hist.quantile(0.1)),
-                p50: round6(hist.quantile(0.5)),
-                p90: round6(hist.quantile(0.9)),
-            },
-        );
+    let mut casualties_by_week = BTreeMap::new();
+    for (side, hist) in a.sides.iter().zip(&a.cum_casualties) {
+        let q = |w: u32| (round6(hist.mean(w)), [0.1, 0.5, 0.9].map(|p| round6(hist.quantile(w, p))));
+        let (mean, [p10, p50, p90]) = q(last);
+        casualties.insert(side.clone(), Quantiles { mean, p10, p50, p90 });
+        let rows = (0..h)
+            .map(|w| {
+                let (mean, [p10, p50, p90]) = q(w);
+                WeekQuantiles { week: w, date: week_end(start, w), mean, p10, p50, p90 }
+            })
+            .collect();
+        casualties_by_week.insert(side.clone(), rows);
     }
     let range_open = (0..h as usize)
         .map(|w| RangeRow {
@@ -225,11 +329,11 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         })
         .collect();
     // Median settlement week among runs settling by the horizon.
-    let s = WarState::Settled.index();
-    let settled = a.incidence.cumulative_count(s, last);
+    let s = WarEvent::SettlementSigned.index();
+    let settled = a.events.cumulative_count(s, last);
     let median_weeks_to_settlement = (settled > 0).then(|| {
         let half = settled.div_ceil(2);
-        (0..h).find(|&w| a.incidence.cumulative_count(s, w) >= half).unwrap_or(last) as f64
+        (0..h).find(|&w| a.events.cumulative_count(s, w) >= half).unwrap_or(last) as f64
     });
     let rho = a.ranks.spearman();
     let mut sensitivity: Vec<Sensitivity> = a
@@ -246,7 +350,11 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
     sensitivity.sort_by(|x, y| y.strength.total_cmp(&x.strength).then(x.parameter.cmp(&y.parameter)));
     let mut resolution = BTreeMap::new();
     resolution.insert("km2".to_string(), a.km2.bin_width());
+    resolution.insert("km2_change".to_string(), a.km2_change.bin_width());
     resolution.insert("terms".to_string(), 100.0 / crate::ensemble::TERM_BINS as f64);
+    for (side, hist) in a.sides.iter().zip(&a.cum_casualties) {
+        resolution.insert(format!("casualties_{side}"), hist.bin_width());
+    }
     Summary {
         scenario: a.scenario.clone(),
         runs: a.runs,
@@ -254,12 +362,16 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         horizon_weeks: h,
         start,
         sides: a.sides.clone(),
-        outcomes: prob_at(last),
         at,
-        cumulative,
+        events_by_week,
+        states_by_week,
+        ceasefire_held_to_horizon,
         terms,
         km2_quantiles,
+        km2_change_quantiles,
+        monthly_change,
         casualties,
+        casualties_by_week,
         range_open,
         median_weeks_to_settlement,
         mean_talk_rounds: round6(a.rounds.value() / n),

@@ -1,10 +1,11 @@
-//! Exact shard merging, incidence identities, quantile accuracy, standard errors, Spearman.
+//! Exact shard merging, incidence and state-at-date identities, quantile accuracy, binned
+//! distributions, standard errors, Spearman.
 
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use truce_forecast::{FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms};
+use truce_forecast::{AtDate, ByDate, FixedSum, Histogram, Incidence, MergeError, RankSample, WeekHistograms};
 
 const KINDS: usize = 3;
 const WEEKS: u32 = 6;
@@ -27,6 +28,18 @@ struct Bundle {
     inc: Incidence,
     ranks: RankSample,
     weekly: WeekHistograms,
+    states: AtDate,
+    events: ByDate,
+}
+
+/// A run's state in week `w`, made up from its path (any function of the run will do).
+fn state_of(r: &Run, w: u32) -> usize {
+    let x = r.path[w as usize];
+    if x.is_nan() {
+        0
+    } else {
+        (x.abs() as usize) % KINDS
+    }
 }
 
 impl Bundle {
@@ -37,6 +50,8 @@ impl Bundle {
             inc: Incidence::new(KINDS, WEEKS),
             ranks: RankSample::new(20, 1, 1),
             weekly: WeekHistograms::new(WEEKS, -5.0, 5.0, 11).unwrap(),
+            states: AtDate::new(KINDS, WEEKS),
+            events: ByDate::new(KINDS, WEEKS),
         }
     }
 
@@ -51,6 +66,9 @@ impl Bundle {
         for (w, &x) in r.path.iter().enumerate() {
             self.weekly.add(w as u32, x);
         }
+        self.states.record_run(|w| state_of(r, w));
+        let first: Vec<Option<u32>> = (0..KINDS).map(|k| (0..WEEKS).find(|&w| state_of(r, w) == k)).collect();
+        self.events.record_run(&first);
     }
 
     fn merge(&mut self, o: &Self) -> Result<(), MergeError> {
@@ -58,7 +76,9 @@ impl Bundle {
         self.sum.merge(&o.sum);
         self.inc.merge(&o.inc)?;
         self.ranks.merge(&o.ranks)?;
-        self.weekly.merge(&o.weekly)
+        self.weekly.merge(&o.weekly)?;
+        self.states.merge(&o.states)?;
+        self.events.merge(&o.events)
     }
 }
 
@@ -174,6 +194,63 @@ proptest! {
             }
         }
         prop_assert_eq!(inc.ongoing_count(WEEKS - 1), censored);
+    }
+
+    /// Every run is in exactly one state each week: the counts sum to the runs; an event's
+    /// share by a week never falls and is at least the share in its state that week.
+    #[test]
+    fn states_sum_to_one_and_events_accumulate(runs in runs()) {
+        let mut b = Bundle::new();
+        for r in &runs {
+            b.add(r);
+        }
+        prop_assert_eq!(b.states.runs(), runs.len() as u64);
+        for w in 0..WEEKS {
+            let total: u64 = (0..KINDS).map(|k| b.states.count(w, k)).sum();
+            prop_assert_eq!(total, b.states.runs());
+            for k in 0..KINDS {
+                prop_assert!(b.events.cumulative_count(k, w) >= b.states.count(w, k));
+                if w > 0 {
+                    prop_assert!(b.events.cumulative_count(k, w) >= b.events.cumulative_count(k, w - 1));
+                }
+            }
+        }
+    }
+
+    /// A week's piecewise-uniform distribution: its mass is 1, the mass below `lo` and at or
+    /// above `hi` is the share of values there, and its support reaches the extreme values.
+    #[test]
+    fn week_distributions_hold_every_value(values in prop::collection::vec(value(), 1..80)) {
+        let mut h = WeekHistograms::new(2, -5.0, 5.0, 10).unwrap();
+        for &x in &values {
+            h.add(1, x);
+        }
+        let finite: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+        let d = h.distribution(1);
+        if finite.is_empty() {
+            prop_assert!(d.is_none());
+        } else {
+            let d = d.unwrap();
+            let total: f64 = d.probs().iter().sum();
+            prop_assert!((total - 1.0).abs() < 1e-12, "{}", total);
+            let n = finite.len() as f64;
+            let under = finite.iter().filter(|&&x| x < -5.0).count() as f64 / n;
+            let over = finite.iter().filter(|&&x| x >= 5.0).count() as f64 / n;
+            prop_assert!((d.cdf_left(-5.0) - under).abs() < 1e-12, "{} vs {}", d.cdf_left(-5.0), under);
+            prop_assert!((1.0 - d.cdf_left(5.0) - over).abs() < 1e-12, "{} vs {}", 1.0 - d.cdf_left(5.0), over);
+            let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let e = d.edges();
+            prop_assert!(e[0] <= min && *e.last().unwrap() >= max, "{:?} vs [{}, {}]", e, min, max);
+            if under > 0.0 {
+                prop_assert_eq!(e[0], min);
+            }
+            if over > 0.0 {
+                prop_assert_eq!(*e.last().unwrap(), max);
+            }
+        }
+        prop_assert!(h.distribution(2).is_none());
+        prop_assert!(h.distribution(0).is_none(), "an empty week holds no distribution");
     }
 }
 

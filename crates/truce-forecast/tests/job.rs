@@ -222,11 +222,74 @@ fn hooks_see_progress_rows_and_cancellation() {
 }
 
 #[test]
-fn a_trace_is_the_run_of_the_loaded_scenario() {
+fn a_trace_is_the_run_of_the_loaded_scenario_with_sampled_parameters_at_their_medians() {
     let p = ForecastJob { horizon: Some(20), ..job(1, 7) }.prepare().unwrap();
     let t = p.trace();
-    assert_eq!(t.seed, 7);
+    assert_eq!((t.seed, t.sample), (7, None));
     assert!(t.weeks.len() <= 20);
-    let want = truce_engine::trace::run_traced(&p.loaded().params, 7);
-    assert_eq!(serde_json::to_string(&t).unwrap(), serde_json::to_string(&want).unwrap());
+    let l = p.loaded();
+    // The medians, not the base values (the war costs' base values lie outside the ranges
+    // the forecast samples).
+    let cost = "sides.russia.war_cost_per_year";
+    assert!((t.parameters[cost] - 0.11).abs() < 1e-12, "{:?}", t.parameters);
+    assert_eq!(t.parameters.len(), l.uncertainty.len());
+    let mut params = l.params.clone();
+    for (r, spec) in l.uncertainty.refs.iter().zip(l.uncertainty.set.specs()) {
+        params.set(*r, spec.dist.quantile(0.5));
+    }
+    let want = truce_engine::trace::run_traced(&params, 7);
+    assert_eq!(serde_json::to_string(&t.weeks).unwrap(), serde_json::to_string(&want.weeks).unwrap());
+    // The base values alone give another run.
+    let base = truce_engine::trace::run_traced(&l.params, 7);
+    assert_ne!(serde_json::to_string(&t.weeks).unwrap(), serde_json::to_string(&base.weeks).unwrap());
+}
+
+#[test]
+fn run_sample_i_is_run_i_of_the_forecast() {
+    struct Rows(Vec<RunRow>);
+    impl RowSink for Rows {
+        fn write_rows(&mut self, rows: &[RunRow]) -> Result<(), String> {
+            self.0.extend_from_slice(rows);
+            Ok(())
+        }
+    }
+    for (name, seed) in [(NAME, 5u64), ("generic-interstate", 20_251_203)] {
+        let p = ForecastJob { horizon: Some(104), ..ForecastJob::new(Source::Builtin(name.into()), 40, seed) }
+            .prepare()
+            .unwrap();
+        let mut rows = Rows(Vec::new());
+        p.run(Hooks { rows: Some(&mut rows), ..Hooks::none() }).unwrap();
+        let l = p.loaded();
+        for r in rows.0.iter().filter(|r| r.run % 7 == 3) {
+            let t = job::run_trace(l, seed, job::RunParams::Sample(r.run));
+            let o = t.outcome.as_ref().unwrap();
+            let at = format!("{name}, seed {seed}, run {}", r.run);
+            assert_eq!(t.sample, Some(r.run));
+            assert_eq!(
+                (o.state, o.week, o.rounds, o.ceasefire_breakdowns),
+                (r.outcome, r.week, r.rounds, r.breakdowns),
+                "{at}"
+            );
+            assert_eq!((o.km2_held.to_bits(), o.index.to_bits()), (r.km2.to_bits(), r.index.to_bits()), "{at}");
+            let sides: Vec<&String> = o.casualties.keys().collect();
+            assert_eq!(sides.len(), 2);
+            let cas: Vec<f64> = l.params.sides.iter().map(|s| o.casualties[&s.id]).collect();
+            assert_eq!(cas, r.casualties.to_vec(), "{at}");
+            let terms: Vec<f64> = l.params.issue_ids.iter().map(|k| o.terms[k]).collect();
+            assert_eq!(terms, r.terms, "{at}");
+            let drawn: Vec<f64> = l.uncertainty.paths.iter().map(|k| t.parameters[k]).collect();
+            assert_eq!(drawn, r.params, "{at}");
+        }
+    }
+}
+
+#[test]
+fn check_names_the_sampled_parameters_whose_base_value_is_not_in_the_support() {
+    let p = job(1, 1).prepare().unwrap();
+    let sampled = job::sampled_params(p.loaded());
+    let cost = sampled.iter().find(|x| x.path == "sides.russia.war_cost_per_year").unwrap();
+    assert_eq!((cost.base, cost.support.as_str(), cost.base_inside), (0.02, "[0.06, 0.16]", false));
+    assert!((cost.median - 0.11).abs() < 1e-12);
+    let gain = sampled.iter().find(|x| x.path == "combat.calibrated_gain_km2_per_week").unwrap();
+    assert!(gain.base_inside, "{gain:?}");
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use truce_engine::builtin;
 use truce_engine::load::load_str;
 use truce_forecast::ensemble::{fingerprint, run_forecast, ForecastOptions};
-use truce_forecast::part::{decode, encode, merge_parts, shard_range, Part};
+use truce_forecast::part::{decode, encode, merge_parts, shard_range, Part, VERSION};
 
 /// Shard `k` of `n` of a `runs`-run forecast of a built-in scenario, as `truce forecast
 /// --shard` builds it.
@@ -78,7 +78,9 @@ fn wide_ints(json: &str, to_value: bool) -> String {
             let end = i + 1 + b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
             let tok = &json[i..end];
             let frac = b.get(end).is_some_and(|&d| d == b'.' || d == b'e' || d == b'E');
-            if tok.trim_start_matches('-').len() >= 19 && !frac {
+            // Digits right after a '.' are a fraction (0.00012345678901234567), not a wide int.
+            let fraction = i > 0 && b[i - 1] == b'.';
+            if tok.trim_start_matches('-').len() >= 19 && !frac && !fraction {
                 out.extend_from_slice(format!("\"{WIDE}{tok}\"").as_bytes());
             } else {
                 out.extend_from_slice(tok.as_bytes());
@@ -100,7 +102,7 @@ fn forge(body: &Value) -> Vec<u8> {
         h ^= *b as u64;
         h = h.wrapping_mul(0x100_0000_01b3);
     }
-    let mut out = format!("TRUCE-PART 1\nfnv1a64 {h:016x}\n").into_bytes();
+    let mut out = format!("TRUCE-PART {VERSION}\nfnv1a64 {h:016x}\n").into_bytes();
     out.extend_from_slice(&body);
     out
 }
@@ -169,8 +171,14 @@ fn the_reported_crafted_parts_are_refused_with_the_field_named() {
     assert!(e.contains("aggregate.at_war"), "{e}");
     let e = edit(&|b| b["aggregate"]["horizon"] = 4_000_000_000u32.into());
     assert!(e.contains("aggregate.horizon"), "{e}");
-    let e = edit(&|b| b["aggregate"]["incidence"]["runs"] = 11.into());
-    assert!(e.contains("incidence"), "{e}");
+    let e = edit(&|b| b["aggregate"]["states"]["runs"] = 11.into());
+    assert!(e.contains("state-at-date"), "{e}");
+    let e = edit(&|b| b["aggregate"]["events"]["runs"] = 11.into());
+    assert!(e.contains("aggregate.events"), "{e}");
+    let e = edit(&|b| b["aggregate"]["km2_change"]["mins"][0] = serde_json::Value::Null);
+    assert!(e.contains("min/max"), "{e}");
+    let e = edit(&|b| b["aggregate"]["month_ends"] = serde_json::json!([0]));
+    assert!(e.contains("aggregate.month_ends") || e.contains("aggregate.monthly_change"), "{e}");
     let e = edit(&|b| b["aggregate"]["km2"]["bins"] = u64::MAX.into());
     assert!(e.contains("week histograms"), "{e}");
     let e = edit(&|b| b["aggregate"]["seed"] = 8.into());
@@ -206,7 +214,7 @@ proptest! {
             h ^= *b as u64;
             h = h.wrapping_mul(0x100_0000_01b3);
         }
-        let mut forged = format!("TRUCE-PART 1\nfnv1a64 {h:016x}\n").into_bytes();
+        let mut forged = format!("TRUCE-PART {VERSION}\nfnv1a64 {h:016x}\n").into_bytes();
         forged.extend_from_slice(&bytes);
         let _ = decode("x", &forged);
     }

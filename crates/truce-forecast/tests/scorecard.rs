@@ -119,3 +119,47 @@ fn missing_distributions_are_listed() {
     assert!(card.cases.is_empty());
     assert!(card.not_scored[0].reason.contains("casualties_b"));
 }
+
+/// A stored forecast (the aggregate a forecast or a merged part holds) scores `km2_held`,
+/// `casualties_<side>` and `state` observations: its weekly distributions and state counts
+/// are the ones the summary reports.
+#[test]
+fn a_stored_forecast_scores_km2_casualties_and_states() {
+    use truce_forecast::job::{ForecastJob, Hooks, JobOutput, Source};
+    use truce_forecast::scorecard::Stored;
+    let mut j = ForecastJob::new(Source::Builtin("ukraine-2025-12".into()), 200, 3);
+    j.horizon = Some(30);
+    let p = j.prepare().unwrap();
+    let JobOutput::Forecast(f) = p.run(Hooks::none()).unwrap() else { panic!("no shard was asked for") };
+    let a = &f.aggregate;
+    let stored = Stored { aggregate: a, start: f.summary.start };
+    let week = 9;
+    let counts = stored.states(week).unwrap();
+    assert_eq!(counts.iter().sum::<u64>(), 200);
+    assert_eq!(counts[WarState::Fighting.index()] as f64 / 200.0, f.summary.states_by_week[9].p["fighting"]);
+    let cas = stored.casualties(1, week).unwrap();
+    let median = f.summary.casualties_by_week[&f.summary.sides[1]][9].p50;
+    assert!(
+        (cas.quantile(0.5) - median).abs() <= a.cum_casualties[1].bin_width() + 1e-9,
+        "{} vs {median}",
+        cas.quantile(0.5)
+    );
+    assert!(stored.casualties(2, week).is_none() && stored.states(30).is_none());
+    let date = truce_forecast::scorecard::week_end(f.summary.start, week);
+    let obs = Observations::from_validated(vec![
+        Observation {
+            line: 2,
+            date,
+            what: Observed::Casualties { side: 1, value: median, sd: 1.0 },
+            source: String::new(),
+        },
+        state(3, date, WarState::Fighting),
+        km2(4, date, f.summary.km2_quantiles[9].p50),
+    ]);
+    let sides = f.summary.sides.clone();
+    let card = score(&stored, &sides, &obs, 1);
+    assert!(card.not_scored.is_empty(), "{:?}", card.not_scored);
+    assert_eq!(card.cases.len(), 3);
+    let q: Vec<&str> = card.cases.iter().map(|c| c.quantity.as_str()).collect();
+    assert!(q.contains(&"state") && q.contains(&"km2_held") && q.iter().any(|x| x.starts_with("casualties_")), "{q:?}");
+}

@@ -93,7 +93,7 @@
           const b = document.createElement('span');
           b.className = 'badge';
           b.textContent = 'sampled';
-          b.title = 'Forecasts draw this parameter from its [uncertainty] distribution; the value here matters for single runs only.';
+          b.title = 'Forecasts draw this parameter from its [uncertainty] distribution and a single run uses its median: the value here is not used.';
           lab.appendChild(b);
         }
         const range = document.createElement('input');
@@ -187,7 +187,8 @@
 
   function downloads(job) {
     const id = job.id;
-    const tables = ['outcomes', 'cumulative', 'terms', 'fan', 'casualties', 'range_open', 'sensitivity'];
+    const tables = ['at', 'events_by_week', 'states_by_week', 'terms', 'fan', 'km2_change', 'monthly_change',
+      'casualties', 'casualties_by_week', 'range_open', 'sensitivity'];
     return '<div class="downloads">Download: <a href="' + withToken('/api/jobs/' + id + '/summary.json') + '" download>JSON</a>' +
       tables.map((t) => '<a href="' + withToken('/api/jobs/' + id + '/csv?table=' + t) + '" download>' + t + '.csv</a>').join('') +
       '<a href="' + withToken('/api/jobs/' + id + '/scenario.toml') + '" download>scenario.toml</a>' +
@@ -196,18 +197,24 @@
 
   function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 
+  // [JSON name, label] of each event or state, in the engine's order, from the series of the
+  // events and state charts (the page keeps no list of its own).
+  function vocabulary(result, chartId) {
+    const c = result.charts.find((x) => x.id === chartId);
+    return c ? c.option.series.map((s) => [s.id, s.name]) : [];
+  }
+
   function outcomeTable(results) {
-    const kinds = ['fighting', 'low_activity', 'ceasefire', 'settled', 'collapsed_first', 'collapsed_second'];
-    let h = '<table id="compare-table"><thead><tr><th>at the horizon</th>';
+    const horizon = (r) => r.summary.at[r.summary.at.length - 1];
+    const rows = vocabulary(results[0], 'events').map(([k, label]) => ['events', k, label + ' (by then)'])
+      .concat(vocabulary(results[0], 'outcomes').map(([k, label]) => ['states', k, label]));
+    let h = '<table id="compare-table"><thead><tr><th>at the horizon (week ' + horizon(results[0]).week + ')</th>';
     results.forEach((r) => { h += '<th class="num">' + esc(r.job.label) + '</th>'; });
     if (results.length === 2) h += '<th class="num">B − A</th>';
     h += '</tr></thead><tbody>';
-    kinds.forEach((k) => {
-      const sides = results[0].side_names || results[0].summary.sides || [];
-      const label = { collapsed_first: (sides[0] || 'side 1') + ' collapsed', collapsed_second: (sides[1] || 'side 2') + ' collapsed',
-        low_activity: 'low activity', ceasefire: 'ceasefire in force' }[k] || k;
+    rows.forEach(([table, k, label]) => {
       h += '<tr><td>' + esc(label) + '</td>';
-      const ps = results.map((r) => r.summary.outcomes[k] || { p: NaN, se: NaN });
+      const ps = results.map((r) => horizon(r)[table][k] || { p: NaN, se: NaN });
       ps.forEach((p) => { h += '<td class="num">' + pct(p.p) + ' ± ' + (p.se * 100).toFixed(1) + '</td>'; });
       if (ps.length === 2) {
         const d = ps[1].p - ps[0].p;

@@ -6,9 +6,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::WarState;
+use truce_engine::outcome::{WarEvent, WarState};
 use truce_engine::trace::Trace;
-use truce_forecast::summary::{cumulative_key, Summary};
+use truce_forecast::ensemble::week_end;
+use truce_forecast::summary::Summary;
 
 /// One chart: a container id, a title, a caption and the ECharts option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,6 +26,9 @@ pub struct Chart {
 
 /// A colour per war state, in the order of [`WarState::ALL`].
 const COLORS: [&str; WarState::COUNT] = ["#9aa0a6", "#b08d1a", "#1f77b4", "#2f7d32", "#c0392b", "#8e44ad"];
+/// A colour per event, in the order of [`WarEvent::ALL`] (the colour of the state that marks
+/// it; black for any end of high-intensity war).
+const EVENT_COLORS: [&str; WarEvent::COUNT] = ["#1f77b4", "#2f7d32", "#c0392b", "#8e44ad", "#b08d1a", "#222222"];
 
 /// `2025-12-03`.
 pub fn date_str(d: CivilDate) -> String {
@@ -73,31 +77,34 @@ fn merge(mut a: Value, b: Value) -> Value {
     a
 }
 
-/// Every chart of a forecast: outcome probabilities over time, settlement terms, the line
-/// of control as a fan chart, casualties, the open bargaining range and the sensitivity.
+/// Every chart of a forecast: the state of the war at each date (id `outcomes`), events by
+/// date (id `events`), settlement terms, the line of control as a fan chart, casualties, the
+/// open bargaining range and the sensitivity. The series of the first two carry the JSON
+/// name of their state or event as `id` and its label as `name`, in the engine's order, so
+/// the page builds its tables from them instead of a list of its own.
 pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
     let sides = side_names(l);
-    let dates: Vec<String> = s.cumulative.iter().map(|r| date_str(s.start.plus_weeks(r.week))).collect();
+    let dates: Vec<String> = s.states_by_week.iter().map(|r| date_str(r.date)).collect();
     let mut charts = Vec::new();
 
-    // Outcome probabilities over time: stacked cumulative incidence.
+    // State at date: stacked shares of runs in each state.
     let series: Vec<Value> = WarState::ALL
         .into_iter()
         .map(|k| {
-            let key = cumulative_key(k);
-            let data: Vec<Value> = s.cumulative.iter().map(|r| finite(r.p.get(key).copied().unwrap_or(0.0))).collect();
+            let data: Vec<Value> =
+                s.states_by_week.iter().map(|r| finite(r.p.get(k.name()).copied().unwrap_or(0.0))).collect();
             json!({
-                "name": k.label(&sides), "type": "line", "stack": "p", "symbol": "none",
+                "id": k.name(), "name": k.label(&sides), "type": "line", "stack": "p", "symbol": "none",
                 "areaStyle": {"opacity": 0.85}, "lineStyle": {"width": 0.5}, "color": COLORS[k.index()], "data": data,
             })
         })
         .collect();
     charts.push(Chart {
         id: "outcomes".into(),
-        title: "Outcome probabilities over time".into(),
+        title: "State of the war at each date".into(),
         caption: format!(
-            "Cumulative incidence: the share of the {} runs that have ended in each way by each week; \
-             the grey band is still at war. Bands stack to 100%.",
+            "The share of the {} runs in each state at the end of each week (a ceasefire counts while it is in \
+             force; it may break down later); the grey band is still fighting. Bands stack to 100%.",
             s.runs
         ),
         option: merge(
@@ -106,6 +113,42 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
                 "legend": {"top": 0, "type": "plain", "itemGap": 8},
                 "grid": {"left": 64, "right": 24, "top": 64, "bottom": 56, "containLabel": true},
                 "xAxis": {"type": "category", "data": dates, "boundaryGap": false},
+                "yAxis": {"type": "value", "name": "probability", "nameLocation": "middle", "nameGap": 48, "min": 0, "max": 1},
+                "series": series,
+            }),
+        ),
+    });
+
+    // Events by date: the probability that each has happened by each week.
+    let edates: Vec<String> = s.events_by_week.iter().map(|r| date_str(r.date)).collect();
+    let series: Vec<Value> = WarEvent::ALL
+        .into_iter()
+        .map(|e| {
+            let data: Vec<Value> =
+                s.events_by_week.iter().map(|r| finite(r.p.get(e.name()).copied().unwrap_or(0.0))).collect();
+            let dashed = e == WarEvent::HighIntensityEnded;
+            json!({
+                "id": e.name(), "name": e.label(&sides), "type": "line", "symbol": "none", "color": EVENT_COLORS[e.index()],
+                "lineStyle": {"width": if dashed { 1.5 } else { 2.0 }, "type": if dashed { "dashed" } else { "solid" }},
+                "data": data,
+            })
+        })
+        .collect();
+    charts.push(Chart {
+        id: "events".into(),
+        title: "Events by date".into(),
+        caption: format!(
+            "The probability that each event has happened by each date (its first occurrence; the {} runs \
+             give a Monte Carlo standard error of at most {:.1} points). These do not depend on the horizon.",
+            s.runs,
+            50.0 / (s.runs.max(1) as f64).sqrt()
+        ),
+        option: merge(
+            base("probability"),
+            json!({
+                "legend": {"top": 0, "type": "plain", "itemGap": 8},
+                "grid": {"left": 64, "right": 24, "top": 64, "bottom": 56, "containLabel": true},
+                "xAxis": {"type": "category", "data": edates, "boundaryGap": false},
                 "yAxis": {"type": "value", "name": "probability", "nameLocation": "middle", "nameGap": 48, "min": 0, "max": 1},
                 "series": series,
             }),
@@ -194,8 +237,8 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
     };
     charts.push(Chart {
         id: "casualties".into(),
-        title: "Casualties by the end of each run".into(),
-        caption: "Killed and wounded from the start to the run's end: the bar spans the 10th to the 90th \
+        title: "Casualties by the horizon".into(),
+        caption: "Killed and wounded from the start to the horizon: the bar spans the 10th to the 90th \
                   percentile; the dot is the median, the diamond the mean."
             .into(),
         option: json!({
@@ -215,7 +258,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
     });
 
     // The share of runs at war with an open bargaining range.
-    let rd: Vec<String> = s.range_open.iter().map(|r| date_str(s.start.plus_weeks(r.week))).collect();
+    let rd: Vec<String> = s.range_open.iter().map(|r| date_str(week_end(s.start, r.week))).collect();
     let share: Vec<Value> = s.range_open.iter().map(|r| finite(r.share_open)).collect();
     let at_war: Vec<Value> = s.range_open.iter().map(|r| json!(r.at_war)).collect();
     charts.push(Chart {

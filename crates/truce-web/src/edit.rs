@@ -36,8 +36,8 @@ pub struct Knob {
     pub step: f64,
     /// The value's source note, if any.
     pub source: Option<String>,
-    /// Whether `[uncertainty]` samples this parameter in forecasts (then the base value only
-    /// matters for single runs).
+    /// Whether `[uncertainty]` samples this parameter in forecasts (then its base value is not
+    /// used: a single run takes the distribution's median, `truce_forecast::job::run_params`).
     pub sampled: bool,
 }
 

@@ -7,9 +7,9 @@ use crate::charts::{date_str, forecast_charts, run_charts, Chart};
 use serde_json::Value;
 use std::fmt::Write;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::WarState;
+use truce_engine::outcome::{WarEvent, WarState};
 use truce_engine::trace::Trace;
-use truce_forecast::summary::Summary;
+use truce_forecast::summary::{Prob, Summary};
 
 /// The vendored Apache ECharts (see `assets/README.md`).
 pub const ECHARTS_JS: &str = include_str!("../assets/echarts.min.js");
@@ -322,25 +322,47 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
     if s.interrupted {
         b.push_str("<p class=\"warn\">This forecast was interrupted: it covers only the runs that finished.</p>");
     }
-    // Probability table.
-    b.push_str("<section class=\"card\" style=\"margin-bottom:16px\"><h2>Outcome probabilities</h2><p class=\"caption\">Cumulative probability by each date, ± Monte Carlo standard error.</p><table id=\"outcome-table\"><thead><tr><th></th>");
-    for r in &s.at {
-        let _ = write!(b, "<th class=\"num\">{} ({})</th>", esc(&r.label), date_str(s.start.plus_weeks(r.week)));
+    // Events by date and states at date.
+    b.push_str("<section class=\"card\" style=\"margin-bottom:16px\"><h2>Events by date</h2><p class=\"caption\">The probability that each event has happened by each date, ± Monte Carlo standard error (percentage points).</p>");
+    let head = |b: &mut String, id: &str| {
+        let _ = write!(b, "<table id=\"{id}\"><thead><tr><th></th>");
+        for r in &s.at {
+            let _ = write!(b, "<th class=\"num\">{} ({})</th>", esc(&r.label), date_str(r.date));
+        }
+        b.push_str("</tr></thead><tbody>");
+    };
+    let cell = |b: &mut String, p: Option<&Prob>| match p {
+        Some(p) => {
+            let _ = write!(b, "<td class=\"num\">{} ± {:.1}</td>", pct(p.p), p.se * 100.0);
+        }
+        None => b.push_str("<td class=\"num\">–</td>"),
+    };
+    head(&mut b, "events-table");
+    for e in WarEvent::ALL {
+        let _ = write!(b, "<tr><td>{}</td>", esc(&e.label(&sides)));
+        for r in &s.at {
+            cell(&mut b, r.events.get(e.name()));
+        }
+        b.push_str("</tr>");
     }
-    b.push_str("</tr></thead><tbody>");
+    b.push_str("</tbody></table><h2>State at date</h2><p class=\"caption\">The share of runs in each state at each date (they sum to 100%), ± Monte Carlo standard error.</p>");
+    head(&mut b, "outcome-table");
     for k in WarState::ALL {
         let _ = write!(b, "<tr><td>{}</td>", esc(&k.label(&sides)));
         for r in &s.at {
-            match r.outcomes.get(k.name()) {
-                Some(p) => {
-                    let _ = write!(b, "<td class=\"num\">{} ± {:.1}</td>", pct(p.p), p.se * 100.0);
-                }
-                None => b.push_str("<td class=\"num\">–</td>"),
-            }
+            cell(&mut b, r.states.get(k.name()));
         }
         b.push_str("</tr>");
     }
     b.push_str("</tbody></table>");
+    let held = s.ceasefire_held_to_horizon;
+    let _ = writeln!(
+        b,
+        "<p class=\"caption\" id=\"ceasefire-held\">Ceasefire that held to the horizon (in force at the end of week {}): {} ± {:.1}.</p>",
+        s.horizon_weeks,
+        pct(held.p),
+        held.se * 100.0
+    );
     let _ = writeln!(
         b,
         "<p class=\"caption\">Median time to settlement among runs that settle: {}. Mean talk rounds per run: {:.1}. Ceasefire breakdowns: {}.</p></section>",
@@ -369,7 +391,7 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
             fmt_num(t.mean)
         );
     }
-    b.push_str("</tbody></table></div><div class=\"card\"><h2>Casualties and the line at the horizon</h2><table><thead><tr><th></th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
+    b.push_str("</tbody></table></div><div class=\"card\"><h2>Cumulative casualties and the line at the horizon</h2><table><thead><tr><th></th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
     for (side, q) in &s.casualties {
         let _ = write!(
             b,

@@ -1043,7 +1043,7 @@ async fn job_csv(
 ) -> ApiResult {
     let j = st.job(p)?;
     let Query(q) = q.map_err(|e| bad(e.body_text()))?;
-    let table = q.table.unwrap_or_else(|| "outcomes".into());
+    let table = q.table.unwrap_or_else(|| "at".into());
     let s = summary_of(&j)?;
     let csv = summary_csv(&s, &table)
         .ok_or_else(|| bad(format!("unknown table `{table}`; the tables are: {}", TABLES.join(", "))))?;

@@ -67,12 +67,15 @@ fn forecast_report_is_self_contained_with_every_chart() {
     let s = summarise(&run.aggregate, l.params.start, run.interrupted);
     let html = forecast_report(&s, &l, &meta(400));
     assert_self_contained(&html);
-    for id in ["outcomes", "terms", "fan", "casualties", "range", "sensitivity"] {
+    for id in ["outcomes", "events", "terms", "fan", "casualties", "range", "sensitivity"] {
         assert!(html.contains(&format!("id=\"chart-{id}\"")), "missing chart {id}");
+    }
+    for id in ["events-table", "outcome-table", "ceasefire-held"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing {id}");
     }
     let charts = charts_json(&html);
     let charts = charts.as_array().unwrap();
-    assert_eq!(charts.len(), 6);
+    assert_eq!(charts.len(), 7);
     for c in charts {
         let series = c["option"]["series"].as_array().expect("series");
         assert!(!series.is_empty(), "{} has no series", c["id"]);

@@ -91,7 +91,7 @@ async fn page_scenarios_and_a_forecast() {
     let (s, v) = get(&r, &format!("/api/jobs/{id}/result")).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["summary"]["runs"], 600);
-    assert_eq!(v["charts"].as_array().unwrap().len(), 6);
+    assert_eq!(v["charts"].as_array().unwrap().len(), 7);
     let (s, b) = call(&r, "GET", &format!("/api/jobs/{id}/csv?table=terms"), Body::empty(), "text/plain").await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8_lossy(&b).starts_with("issue,n,mean,p10,p50,p90\n"));

@@ -45,6 +45,24 @@ pub struct SideParams {
     pub aid_dependence: f64,
     pub collapse_forces_fraction: f64,
     pub collapse_economy: f64,
+    /// Effectiveness edges per year and the size of one (`docs/reference/front-dynamics.md`).
+    pub edge_rate: f64,
+    pub edge_size: f64,
+    /// Mobilisation waves per year, personnel per wave, weeks over which a wave arrives.
+    pub mobilisation_rate: f64,
+    pub mobilisation_size: f64,
+    pub mobilisation_weeks: f64,
+    /// The economy's potential, its aid share, the drag of sanctions above the start's level.
+    pub economy_potential: f64,
+    pub economy_aid_dependence: f64,
+    pub sanctions_drag: f64,
+    /// Oil-revenue shocks per year, their size (points of E) and fade (weeks).
+    pub oil_rate: f64,
+    pub oil_size: f64,
+    pub oil_weeks: f64,
+    /// Share of effectiveness that depends on the economy; elasticity of the cost of war to it.
+    pub economy_dependence: f64,
+    pub economy_cost_elasticity: f64,
     /// Index of this side's belligerent actor.
     pub belligerent: usize,
     /// Prior belief.
@@ -116,6 +134,23 @@ pub struct Params {
     pub defender_advantage: f64,
     pub front_noise: f64,
     pub front_tail_dof: f64,
+    /// Operational regimes and their hazards (`docs/reference/front-dynamics.md`).
+    pub regimes: bool,
+    pub offensive_start_per_year: f64,
+    pub offensive_end_per_year: f64,
+    pub regime_ratio_exponent: f64,
+    pub positional_intensity: f64,
+    pub attacker_loss_factor: f64,
+    /// Culmination and recovery from it.
+    pub culmination_per_1000_km2: f64,
+    pub culmination_per_force_lost: f64,
+    pub exhaustion_recovery_weeks: f64,
+    /// Prepared defences.
+    pub preparation_advantage: f64,
+    pub preparation_weeks: f64,
+    pub preparation_belt_km2: f64,
+    /// Fade of an effectiveness edge (weeks).
+    pub edge_weeks: f64,
     pub season: [f64; 12],
     // Intensity.
     pub fatigue_per_year: f64,

@@ -13,6 +13,12 @@ use crate::scenario::{EventKind, Scenario};
 const DEFAULT_OFFENSIVE: f64 = 1.3;
 /// An offensive's length in weeks when the event gives none.
 const DEFAULT_WEEKS: u32 = 8;
+/// A sanctions level relative to the start's: 0 lifted, 1 as at the start, at most 10.
+const SANCTIONS: catalogue::Range = catalogue::Range {
+    low: catalogue::End::Closed(catalogue::Limit::Value(0.0)),
+    high: catalogue::End::Closed(catalogue::Limit::Value(10.0)),
+    phrase: "a sanctions level in [0, 10] (1 = as at the start, 0 = lifted)",
+};
 
 pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Actors, c: &mut Checker) -> Vec<Event> {
     let resolve_range = catalogue::find("actors.*.resolve").map(|p| p.range);
@@ -43,7 +49,15 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
         if e.kind == EventKind::Offensive && e.side.is_none() {
             c.fail(format!("{p}.side"), "an offensive needs a side");
         }
-        if matches!(e.kind, EventKind::AidPackage | EventKind::AidLevel | EventKind::Offensive) && e.amount.is_none() {
+        if e.kind == EventKind::Sanctions && e.side.is_none() {
+            c.fail(format!("{p}.side"), "a sanctions event needs the side it sanctions");
+        }
+        if let (EventKind::Sanctions, Some(a)) = (e.kind, &e.amount) {
+            c.range(&format!("{p}.amount"), a.value, &SANCTIONS);
+        }
+        if matches!(e.kind, EventKind::AidPackage | EventKind::AidLevel | EventKind::Offensive | EventKind::Sanctions)
+            && e.amount.is_none()
+        {
             c.fail(format!("{p}.amount"), "missing: this event needs an amount");
         }
         let amount = e.amount.as_ref().map_or(
