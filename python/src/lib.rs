@@ -263,7 +263,7 @@ fn backtest_deu(py: Python<'_>, path: &str, models: Vec<String>, capability: &st
         "council" => truce_io::deu::Capability::Council,
         _ => return Err(err(format!("capability `{capability}`: expected `equal` or `council`"))),
     };
-    let file = truce_io::deu::read_deu(Path::new(path)).map_err(err)?;
+    let file = truce_io::deu::read_deu_or_shipped(Path::new(path)).map_err(err)?;
     let issues = truce_io::deu::observed_issues(&file, cap);
     if issues.is_empty() {
         return Err(err(format!(

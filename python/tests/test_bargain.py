@@ -86,3 +86,14 @@ def test_backtest_deu_equals_cli(cli):
     assert len(r.issues) == out["issues_scored"]
     assert list(r.table["model"]) == ["mean", "median", "rp"]
     assert r.summary["mean"]["mae"] == pytest.approx(24.11, abs=0.005)
+
+
+def test_backtest_deu_paths_from_any_directory(tmp_path, monkeypatch):
+    """Relative paths are the caller's; the shipped file also reads by its name from anywhere."""
+    want = truce.backtest_deu(DEU, models="mean").summary
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.tsv").write_bytes(DEU.read_bytes())
+    for name in ("mine.tsv", "data/deu/deu3-dev.tsv", "deu3-dev.tsv"):
+        assert truce.backtest_deu(name, models="mean").summary == want, name
+    with pytest.raises(truce.TruceError, match="working directory"):
+        truce.backtest_deu("other.tsv", models="mean")

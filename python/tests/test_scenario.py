@@ -93,6 +93,21 @@ def test_run_equals_cli(cli):
     assert t.outcome == t.data["outcome"] and t.outcome["week"] >= 0
 
 
+def test_per_side_columns_use_side_ids(cli, tmp_path):
+    """`weeks`, `rounds` and `--runs-out` name per-side columns by side id (one naming)."""
+    t = truce.run("ukraine-2025-12", seed=4)
+    assert t.side_ids == ["russia", "ukraine"]
+    assert {"casualties_russia", "casualties_ukraine"} <= set(t.weeks.columns)
+    assert not [c for c in t.weeks.columns if "Russia" in c or "Ukraine" in c]
+    assert "values_of_war_russia" in t.rounds.columns
+    # A trace read back from JSON alone finds the same ids.
+    assert list(truce.Trace(t.json).weeks.columns) == list(t.weeks.columns)
+    runs = tmp_path / "runs.csv"
+    cli("forecast", "-n", 50, "--quiet", "--runs-out", runs)
+    header = runs.read_text().splitlines()[0].split(",")
+    assert {"casualties_russia", "casualties_ukraine"} <= set(header)
+
+
 def test_run_sample_equals_cli(cli):
     """``sample=i`` is ``truce run --sample I``: run i of the forecast with the same seed;
     without it, each sampled parameter is at its median."""

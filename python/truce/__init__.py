@@ -162,10 +162,12 @@ class Trace:
     and the tables ``weeks``, ``rounds``, ``decisions``, ``events`` (pandas DataFrames).
     """
 
-    def __init__(self, json_text: str) -> None:
-        """Wraps the JSON text of a trace."""
+    def __init__(self, json_text: str, side_ids: Optional[Sequence[str]] = None) -> None:
+        """Wraps the JSON text of a trace; ``side_ids``: the sides' ids in order (``run`` passes
+        the scenario's; without them they are read from the outcome, whose keys are the ids)."""
         self.json: str = json_text
         self.data: Dict[str, Any] = _json.loads(json_text)
+        self._side_ids: Optional[List[str]] = list(side_ids) if side_ids is not None else None
 
     @property
     def outcome(self) -> Optional[Dict[str, Any]]:
@@ -178,9 +180,23 @@ class Trace:
         return list(self.data["sides"])
 
     @property
+    def side_ids(self) -> List[str]:
+        """The two sides' ids (``russia``), as the columns and the CLI name them."""
+        if self._side_ids is not None:
+            return list(self._side_ids)
+        # The outcome's per-side maps are keyed by id (sorted); match each name to its id.
+        keys = list(((self.outcome or {}).get("casualties") or {}).keys())
+        ids = []
+        for name in self.sides:
+            match = [k for k in keys if k.lower() == name.lower() or k == _side_id(name)]
+            ids.append(match[0] if len(match) == 1 else _side_id(name))
+        return ids
+
+    @property
     def weeks(self):
-        """One row per week; per-side pairs become ``<field>_<side>`` columns; ``date`` is datetime64."""
-        sides = self.sides
+        """One row per week; per-side pairs become ``<field>_<side id>`` columns
+        (``casualties_russia``, as ``--runs-out`` and ``rounds`` name them); ``date`` is datetime64."""
+        sides = self.side_ids
         rows = []
         for w in self.data["weeks"]:
             row = {}
@@ -243,7 +259,14 @@ def run(scenario: ScenarioLike = "ukraine-2025-12", seed: int = 1, sample: Optio
     stream), as ``truce run --seed S --sample I``.
     """
     s = _scenario(scenario)
-    return Trace(_truce.run_trace(s.label, s.text, int(seed), None if sample is None else int(sample)))
+    ids = [str(side["id"]) for side in s._dict.get("sides", [])]
+    text = _truce.run_trace(s.label, s.text, int(seed), None if sample is None else int(sample))
+    return Trace(text, side_ids=ids or None)
+
+
+def _side_id(name: str) -> str:
+    """A side id guessed from a name when a trace carries no ids: lower case, ``_`` for spaces."""
+    return name.strip().lower().replace(" ", "_")
 
 
 class Forecast:

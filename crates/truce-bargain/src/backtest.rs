@@ -39,6 +39,39 @@ mod tests {
         assert_eq!(s.median_ae, 2.5);
         assert!((s.rmse - (30.0f64 / 4.0).sqrt()).abs() < 1e-12);
     }
+
+    /// Notes counted over issues keep their numbers: one value where all agree, else a range.
+    #[test]
+    fn notes_keep_their_numbers() {
+        let tally = |notes: &[&str]| {
+            let mut t: Option<NoteTally> = None;
+            for n in notes {
+                let (key, numbers) = generic_note(n);
+                match &mut t {
+                    Some(t) => {
+                        assert_eq!(t.key, key, "one note");
+                        t.add(&numbers)
+                    }
+                    None => t = Some(NoteTally::new(key, numbers)),
+                }
+            }
+            let t = t.unwrap();
+            (t.render(), t.count)
+        };
+        assert_eq!(tally(&["smp: KTAB SMP: 12 turn(s)", "smp: KTAB SMP: 3 turn(s)"]).0, "smp: KTAB SMP: 3–12 turn(s)");
+        assert_eq!(
+            tally(&[
+                "exchange: 2 exchange(s) over 10 round(s); seeded with 0",
+                "exchange: 0 exchange(s) over 10 round(s); seeded with 0"
+            ]),
+            ("exchange: 0–2 exchange(s) over 10 round(s); seeded with 0".to_string(), 2)
+        );
+        assert_eq!(
+            tally(&["smp: stopped at the turn limit (100) before"]).0,
+            "smp: stopped at the turn limit (100) before"
+        );
+        assert_eq!(tally(&["nash: issue `a 1`: 2.5 used", "nash: issue `b`: 2.5 used"]).0, "nash: issue …: 2.5 used");
+    }
 }
 
 /// One observed negotiation issue: the actors' stances, the status quo and the outcome.
@@ -130,12 +163,12 @@ pub fn run_backtest(
             forecasts: vec![None; models.len()],
         })
         .collect();
-    let mut notes: Vec<(String, usize)> = Vec::new();
+    let mut tallies: Vec<NoteTally> = Vec::new();
     let mut note = |m: &str, s: &str| {
-        let key = format!("{m}: {}", generic_note(s));
-        match notes.iter_mut().find(|(k, _)| *k == key) {
-            Some(e) => e.1 += 1,
-            None => notes.push((key, 1)),
+        let (key, numbers) = generic_note(&format!("{m}: {s}"));
+        match tallies.iter_mut().find(|t| t.key == key) {
+            Some(t) => t.add(&numbers),
+            None => tallies.push(NoteTally::new(key, numbers)),
         }
     };
     for (mi, (name, model)) in models.iter().enumerate() {
@@ -200,16 +233,78 @@ pub fn run_backtest(
             summarise(&errs)
         })
         .collect();
+    let notes = tallies.iter().map(|t| (t.render(), t.count)).collect();
     Ok(BacktestReport { models: models.iter().map(|(n, _)| n.clone()).collect(), summaries, issues: rows, notes })
 }
 
-/// Strips issue names and numbers from a note so that notes can be counted.
-fn generic_note(s: &str) -> String {
+/// The placeholder of a number in a note's key (a private-use character: no note has it).
+const NUMBER: char = '\u{E000}';
+
+/// Splits a note into a key that issues share and the numbers in it: a quoted issue name
+/// becomes `…`, each number a placeholder (so that `12 turn(s)` and `30 turn(s)` count as one note).
+fn generic_note(s: &str) -> (String, Vec<f64>) {
     let s = match (s.find('`'), s.rfind('`')) {
         (Some(a), Some(b)) if b > a => format!("{}…{}", &s[..a], &s[b + 1..]),
         _ => s.to_string(),
     };
-    s.split(' ').filter(|w| w.parse::<f64>().is_err()).collect::<Vec<_>>().join(" ")
+    let mut numbers = Vec::new();
+    let words: Vec<String> = s
+        .split(' ')
+        .map(|w| {
+            // A number may sit in brackets or before a comma: `(100)`, `10,`.
+            let core = w.trim_matches(|c: char| "(),;:".contains(c));
+            let numeric = core.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+                && core.chars().any(|c| c.is_ascii_digit());
+            match core.parse::<f64>() {
+                Ok(x) if numeric => {
+                    numbers.push(x);
+                    w.replacen(core, &NUMBER.to_string(), 1)
+                }
+                _ => w.to_string(),
+            }
+        })
+        .collect();
+    (words.join(" "), numbers)
+}
+
+/// One note counted over issues, with the range of each of its numbers.
+struct NoteTally {
+    key: String,
+    /// `(min, max)` of each number of the note, in order.
+    ranges: Vec<(f64, f64)>,
+    count: usize,
+}
+
+impl NoteTally {
+    fn new(key: String, numbers: Vec<f64>) -> Self {
+        NoteTally { key, ranges: numbers.iter().map(|&x| (x, x)).collect(), count: 1 }
+    }
+
+    fn add(&mut self, numbers: &[f64]) {
+        for (r, &x) in self.ranges.iter_mut().zip(numbers) {
+            *r = (r.0.min(x), r.1.max(x));
+        }
+        self.count += 1;
+    }
+
+    /// The note with its numbers back: one value where every issue had the same, else
+    /// `min–max` (`KTAB SMP: 3–100 turn(s)`).
+    fn render(&self) -> String {
+        let mut ranges = self.ranges.iter();
+        let mut out = String::with_capacity(self.key.len());
+        for c in self.key.chars() {
+            if c != NUMBER {
+                out.push(c);
+                continue;
+            }
+            match ranges.next() {
+                Some(&(lo, hi)) if lo == hi => out.push_str(&lo.to_string()),
+                Some(&(lo, hi)) => out.push_str(&format!("{lo}–{hi}")),
+                None => out.push(c),
+            }
+        }
+        out
+    }
 }
 
 /// Runs a model on the actors with positive weight (capability × salience > 0) only.

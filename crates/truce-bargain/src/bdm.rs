@@ -352,6 +352,57 @@ impl BdmOptions {
         })
     }
 
+    /// The switches in words, for notes: `preset NAME` when they equal a preset (rounds aside),
+    /// else the switches that differ from the default preset, as `name value` pairs in kebab
+    /// case (`custom switches: conflict-move full-move, q 0.5`).
+    pub fn describe(&self) -> String {
+        if let Some(p) = self.preset() {
+            return format!("preset {}", p.name());
+        }
+        let base = Preset::ALL[0];
+        let mine = self.switches();
+        let theirs = base.options().switches();
+        let diff: Vec<String> =
+            mine.iter().zip(&theirs).filter(|(a, b)| a != b).map(|((k, v), _)| format!("{k} {v}")).collect();
+        format!("custom switches (differing from preset {}): {}", base.name(), diff.join(", "))
+    }
+
+    /// Every switch but `rounds` as `(name, value)` in kebab case, in declaration order.
+    fn switches(&self) -> Vec<(&'static str, String)> {
+        fn kebab(d: impl std::fmt::Debug) -> String {
+            let mut out = String::new();
+            let mut prev: Option<char> = None;
+            for c in format!("{d:?}").chars() {
+                // A capital starts a word unless it follows one (`EU` stays one word).
+                if c.is_ascii_uppercase() && prev.is_some_and(|p| !p.is_ascii_uppercase()) {
+                    out.push('-');
+                }
+                out.push(c.to_ascii_lowercase());
+                prev = Some(c);
+            }
+            out
+        }
+        vec![
+            ("range-mode", kebab(self.range_mode)),
+            ("q", format!("{}", self.status_quo_q)),
+            ("t-rule", kebab(self.t_rule)),
+            ("no-challenge-terms", kebab(self.no_challenge_terms)),
+            ("median-rule", kebab(self.median_rule)),
+            ("probability-normaliser", kebab(self.probability_normaliser)),
+            ("probability-risk", kebab(self.probability_risk)),
+            ("eu-risk-holder", kebab(self.eu_risk_holder)),
+            ("resist-salience-25b", kebab(self.resist_salience_25b)),
+            ("security-sum", kebab(self.security_sum)),
+            ("risk-normalisation", kebab(self.risk_normalisation)),
+            ("conflict-move", kebab(self.conflict_move)),
+            ("sign-conditions", kebab(self.sign_conditions)),
+            ("capitulation", if self.capitulation_enabled { "on" } else { "off" }.to_string()),
+            ("offer-priority", kebab(self.offer_priority)),
+            ("within-class-selection", kebab(self.within_class_selection)),
+            ("tie-break", kebab(self.tie_break)),
+        ]
+    }
+
     fn validate(&self) -> Result<(), ModelError> {
         let q = self.status_quo_q;
         if !(0.0..=1.0).contains(&q) {
@@ -450,14 +501,13 @@ impl BargainingModel for Bdm {
                 .collect();
             issues.push(IssueSolution { issue: issue.name.clone(), rounds });
         }
-        let preset = o.preset().map_or("custom switches".to_string(), |p| format!("preset {}", p.name()));
         Solution {
             model: self.name().to_string(),
             actors: table.actors().to_vec(),
             issues,
             notes: vec![
-                format!("bdm: {preset}, {rounds} rounds; switches: {o:?}"),
-                "bdm: forecast = median voter position μ of each round (as in Scholz Table 2)".to_string(),
+                format!("{}, {rounds} round(s)", o.describe()),
+                "forecast = median voter position μ of each round (as in Scholz Table 2)".to_string(),
             ],
             diagnostics: None,
         }
@@ -930,6 +980,24 @@ impl Eu {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Notes say the switches in words: a preset by name (whatever the rounds), else what
+    /// differs from paper-literal; never the struct's Debug form.
+    #[test]
+    fn switches_in_words() {
+        let mut o = BdmOptions::scholz_code();
+        o.rounds = 3;
+        assert_eq!(o.describe(), "preset scholz-code");
+        let mut o = BdmOptions::paper_literal();
+        o.conflict_move = ConflictMove::FullMove;
+        o.within_class_selection = WithinClassSelection::HighestProposerEU;
+        o.capitulation_enabled = false;
+        assert_eq!(
+            o.describe(),
+            "custom switches (differing from preset paper-literal): conflict-move full-move, capitulation off, \
+             within-class-selection highest-proposer-eu"
+        );
+    }
 
     /// Scholz Table 1 (reference §4.9) in table order.
     fn table1() -> IssueView {

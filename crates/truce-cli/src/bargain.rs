@@ -8,7 +8,7 @@ use truce_bargain::backtest::run_backtest;
 use truce_bargain::nash::Loss;
 use truce_bargain::registry::{self, ModelConfig};
 use truce_bargain::{ActorTable, SolveContext};
-use truce_io::deu::{observed_issues, read_deu, Capability};
+use truce_io::deu::{observed_issues, read_deu_or_shipped, Capability};
 
 #[derive(Args, Debug)]
 pub struct BargainArgs {
@@ -17,7 +17,7 @@ pub struct BargainArgs {
     /// comments (quote a name that starts with `#`).
     pub file: PathBuf,
     /// Model to run.
-    #[arg(long, short, default_value = "mean")]
+    #[arg(long, short, default_value = "mean", value_parser = model_names())]
     pub model: String,
     /// Rounds for iterative models.
     #[arg(long)]
@@ -25,9 +25,10 @@ pub struct BargainArgs {
     /// Named preset of the model (bdm: paper-literal, scholz-code).
     #[arg(long)]
     pub preset: Option<String>,
+    /// `table` for reading; `csv` one row per round, issue and actor; `json` everything.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Seed for models that break ties or draw at random.
+    /// Seed for models that break ties or draw at random: the same seed gives the same result.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Status quo for `nash`: one number for every issue, or `issue=value,...`.
@@ -42,9 +43,20 @@ pub struct BargainArgs {
     pub loss: LossArg,
 }
 
+/// The model names of the registry, each with its description, for `--model`'s help and
+/// its check.
+fn model_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        registry::MODELS.iter().map(|(name, what)| clap::builder::PossibleValue::new(*name).help(*what)),
+    )
+}
+
+/// How far an outcome is from an actor's ideal counts against the actor in `nash`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum LossArg {
+    /// The distance.
     Linear,
+    /// The squared distance.
     Quadratic,
 }
 
@@ -109,14 +121,17 @@ pub fn run_bargain(a: &BargainArgs) -> Result<(), CliError> {
 
 #[derive(Args, Debug)]
 pub struct DeuArgs {
-    /// DEU III combined file (tab-separated; e.g. data/deu/deu3-dev.tsv).
+    /// DEU III combined file (tab-separated), relative to the working directory; the shipped
+    /// `data/deu/deu3-dev.tsv` (or `deu3-dev.tsv`) reads from any directory.
     pub file: PathBuf,
-    /// Comma-separated models to score.
+    /// Comma-separated models to score: any of `truce bargain --model`'s, and `rp` (the
+    /// reference point), `nash-quadratic`, `bdm-scholz` (bdm with the scholz-code preset).
     #[arg(long, default_value = "mean,unweighted-mean,median,nash,bdm,smp,exchange")]
     pub models: String,
     /// Capabilities: all equal, or Council voting weights of the period.
     #[arg(long, value_enum, default_value_t = CapabilityArg::Equal)]
     pub capability: CapabilityArg,
+    /// `table` for reading, `json` for programs.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
     /// Also list every issue's forecasts and errors.
@@ -127,14 +142,17 @@ pub struct DeuArgs {
     pub seed: u64,
 }
 
+/// Where an actor's capability in the DEU backtest comes from.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum CapabilityArg {
+    /// Every actor the same.
     Equal,
+    /// The Council's voting weights of the treaty regime in force when the proposal came.
     Council,
 }
 
 pub fn run_deu(a: &DeuArgs) -> Result<(), CliError> {
-    let file = read_deu(&a.file)?;
+    let file = read_deu_or_shipped(&a.file)?;
     let cap = match a.capability {
         CapabilityArg::Equal => Capability::Equal,
         CapabilityArg::Council => Capability::Council,

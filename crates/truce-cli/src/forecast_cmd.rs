@@ -24,6 +24,7 @@ pub struct ForecastArgs {
     /// Number of runs.
     #[arg(short = 'n', long = "runs", default_value_t = DEFAULT_RUNS)]
     pub runs: u64,
+    /// Seed of the ensemble: the same seed, runs and scenario give the same forecast.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads (default: all cores). The result does not depend on it.
@@ -201,7 +202,7 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         eprintln!("interrupted: {} of {} runs finished; the summary covers those runs", summary.runs, runs);
     }
     if let Some(out) = &a.out {
-        write_atomic(out, &serde_json::to_vec_pretty(summary)?)?;
+        write_atomic(out, &crate::json_file(summary)?)?;
     }
     if let Some(r) = &a.report {
         crate::web_cmd::write_forecast_report(r, summary, loaded, job.label())?;
@@ -379,6 +380,7 @@ pub struct MergeArgs {
     /// Part files written by `truce forecast --shard K/N --out FILE`.
     #[arg(required = true)]
     pub parts: Vec<PathBuf>,
+    /// What to print on standard output.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
     /// Also write the JSON summary to this file (atomically).
@@ -402,7 +404,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
     let merged = job::merge(&files).map_err(job_error)?;
     let summary = &merged.summary;
     if let Some(out) = &a.out {
-        write_atomic(out, &serde_json::to_vec_pretty(summary)?)?;
+        write_atomic(out, &crate::json_file(summary)?)?;
     }
     if let Some(path) = &a.save {
         write_atomic(path, &truce_forecast::part::encode(&merged.part))?;

@@ -136,7 +136,7 @@ pub fn run(a: &HindcastArgs) -> Result<(), CliError> {
     let opts = HindcastOptions { origins, leads, runs: a.runs, seed: a.seed, threads: a.threads };
     let h = hindcast(&label, &text, &obs, &opts, &progress).map_err(|e| CliError(e.to_string()))?;
     if let Some(out) = &a.out {
-        write_atomic(out, &serde_json::to_vec_pretty(&h)?)?;
+        write_atomic(out, &crate::json_file(&h)?)?;
     }
     if let Some(r) = &a.report {
         let meta = truce_web::report::ReportMeta {

@@ -102,7 +102,7 @@ pub fn score_ledger(dir: &Path, observations: &Path, a: &ScoreArgs) -> Result<()
         scored.push(Scored { record: r, known_when_issued, scorecard });
     }
     if let Some(out) = &a.out {
-        write_atomic(out, &serde_json::to_vec_pretty(&scored)?)?;
+        write_atomic(out, &crate::json_file(&scored)?)?;
     }
     let mut w = std::io::stdout().lock();
     match a.format {

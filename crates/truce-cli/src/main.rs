@@ -11,8 +11,9 @@ mod scenario_cmd;
 mod score_cmd;
 mod web_cmd;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Simulate and forecast wars that are fought and negotiated at the same time.
@@ -48,6 +49,68 @@ enum Command {
     Scenarios(scenario_cmd::ScenariosArgs),
     /// A local web page to edit a scenario, run forecasts and compare them.
     Serve(web_cmd::ServeArgs),
+    /// Print a shell completion script to standard output (e.g. `truce completions bash`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output (e.g. `truce man > truce.1`).
+    Man,
+}
+
+#[derive(clap::Args, Debug)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+/// `truce completions SHELL`: the completion script clap derives from the argument definitions,
+/// so it can never fall behind them.
+fn completions(a: &CompletionsArgs) -> Result<(), CliError> {
+    let mut buf = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "truce", &mut buf);
+    write_stdout(&buf)
+}
+
+/// `truce man`: one roff page with every subcommand and its options.
+fn man() -> Result<(), CliError> {
+    let cmd = Cli::command();
+    let mut buf = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(&mut buf)?;
+    man.render_name_section(&mut buf)?;
+    man.render_synopsis_section(&mut buf)?;
+    man.render_description_section(&mut buf)?;
+    man.render_options_section(&mut buf)?;
+    // Every subcommand (and sub-subcommand) as its own section, with its options.
+    fn subcommands(cmd: &clap::Command, prefix: &str, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("{prefix} {}", sub.get_name());
+            let page = clap_mangen::Man::new(sub.clone().bin_name(name.clone()).display_name(name.clone()));
+            writeln!(buf, ".SH \"{}\"", name.to_uppercase())?;
+            page.render_synopsis_section(&mut *buf)?;
+            page.render_description_section(&mut *buf)?;
+            page.render_options_section(&mut *buf)?;
+            subcommands(sub, &name, buf)?;
+        }
+        Ok(())
+    }
+    subcommands(&cmd, "truce", &mut buf)?;
+    man.render_version_section(&mut buf)?;
+    write_stdout(&buf)
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The bytes of a JSON file written by `--out`: pretty JSON and a final newline, exactly what
+/// `--format json` prints on standard output, so that the two can be compared byte for byte.
+pub fn json_file<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CliError> {
+    let mut bytes = serde_json::to_vec_pretty(value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 #[derive(Subcommand, Debug)]
@@ -97,6 +160,8 @@ fn main() -> ExitCode {
         Command::Check(a) => scenario_cmd::check(&a),
         Command::Scenarios(a) => scenario_cmd::scenarios(&a),
         Command::Serve(a) => web_cmd::serve(&a),
+        Command::Completions(a) => completions(&a),
+        Command::Man => man(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,5 +171,33 @@ fn main() -> ExitCode {
             eprintln!("error: {m}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap's own consistency checks, and a description for every argument of every command
+    /// (`truce … --help` never shows a bare option).
+    #[test]
+    fn every_argument_is_described() {
+        Cli::command().debug_assert();
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if cmd.get_about().is_none() {
+                missing.push(format!("{path} (the command)"));
+            }
+            for a in cmd.get_arguments().filter(|a| !matches!(a.get_id().as_str(), "help" | "version")) {
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "truce", &mut missing);
+        assert!(missing.is_empty(), "no description: {missing:?}");
     }
 }

@@ -20,12 +20,14 @@ pub struct RunArgs {
     /// Scenario: a TOML file or a built-in name.
     #[arg(default_value = builtin::DEFAULT)]
     pub scenario: String,
+    /// Seed of the run's random draws: the same seed gives the same run.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Run I of `truce forecast --seed S`: its parameter draw and random stream. Without it,
     /// each `[uncertainty]` parameter takes the median of its distribution.
     #[arg(long, value_name = "I")]
     pub sample: Option<u64>,
+    /// `text`: a weekly narrative with every talk round; `json`: the full trace.
     #[arg(long, value_enum, default_value_t = RunFormat::Text)]
     pub format: RunFormat,
     /// Also write a self-contained HTML report with charts to this file (atomically).
@@ -230,6 +232,7 @@ pub fn check(a: &CheckArgs) -> Result<(), CliError> {
 
 #[derive(Args, Debug)]
 pub struct ScenariosArgs {
+    // Without a subcommand: list the built-in scenarios.
     #[command(subcommand)]
     pub command: Option<ScenariosCommand>,
 }
@@ -237,13 +240,18 @@ pub struct ScenariosArgs {
 #[derive(Subcommand, Debug)]
 pub enum ScenariosCommand {
     /// Print a built-in scenario as TOML, to copy and edit.
-    Show { name: String },
+    Show {
+        /// A built-in scenario's name, as `truce scenarios` lists them.
+        name: String,
+    },
 }
 
 pub fn scenarios(a: &ScenariosArgs) -> Result<(), CliError> {
     match &a.command {
         None => {
             for (name, desc, _) in builtin::BUILTIN {
+                // Some descriptions already say so: the mark is printed once, here.
+                let desc = desc.trim_end().trim_end_matches("(the default)").trim_end();
                 let mark = if *name == builtin::DEFAULT { " (default)" } else { "" };
                 println!("{name:<20} {desc}{mark}");
             }

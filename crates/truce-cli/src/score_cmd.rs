@@ -65,7 +65,7 @@ pub fn run(a: &ScoreArgs) -> Result<(), CliError> {
     let part = read_saved(forecast)?;
     let card = score_file(&part, obs, a.seed)?;
     if let Some(out) = &a.out {
-        write_atomic(out, &serde_json::to_vec_pretty(&card)?)?;
+        write_atomic(out, &crate::json_file(&card)?)?;
     }
     let mut w = std::io::stdout().lock();
     match a.format {

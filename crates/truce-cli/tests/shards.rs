@@ -54,13 +54,13 @@ fn merged_shards_equal_the_one_pass_json_exactly() {
         parts.reverse();
         let got = ok(merge(&parts)).stdout;
         assert!(got == want, "{n} shards merged differ from the one-pass JSON");
-        // `--out` writes the same summary (without the final newline).
+        // `--out` writes the same bytes as standard output.
         let out = dir.path().join(format!("merged-{n}.json"));
         let mut args: Vec<String> = vec!["merge".into(), "--out".into(), out.to_string_lossy().into_owned()];
         args.extend(parts.iter().map(|p| p.to_string_lossy().into_owned()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         ok(truce(&args));
-        assert_eq!(std::fs::read(&out).unwrap(), want[..want.len() - 1]);
+        assert_eq!(std::fs::read(&out).unwrap(), want);
     }
 }
 

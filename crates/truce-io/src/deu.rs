@@ -92,6 +92,33 @@ fn date(raw: &str) -> Option<(i32, u32, u32)> {
     ((1..=31).contains(&d) && (1..=12).contains(&m)).then_some((y, m, d))
 }
 
+/// DEU files shipped with truce (`data/deu/`), embedded so that a user can name one from any
+/// working directory: by its path in the repository or by a tail of it (`deu3-dev.tsv`).
+pub const SHIPPED: &[(&str, &str)] = &[("data/deu/deu3-dev.tsv", include_str!("../../../data/deu/deu3-dev.tsv"))];
+
+/// Reads a DEU file like [`read_deu`] (a relative path is relative to the working directory);
+/// where no file is at `path` and `path` names a shipped file ([`SHIPPED`]), reads the embedded
+/// copy instead. The error for a missing file names the working directory and the shipped names.
+pub fn read_deu_or_shipped(path: &Path) -> Result<DeuFile, ReadError> {
+    if path.exists() {
+        return read_deu(path);
+    }
+    let named = |name: &&(&str, &str)| !path.as_os_str().is_empty() && Path::new(name.0).ends_with(path);
+    if let Some((name, text)) = SHIPPED.iter().find(named) {
+        return parse_deu(Path::new(name), text);
+    }
+    let cwd = std::env::current_dir().map_or_else(|_| "?".to_string(), |d| d.display().to_string());
+    let shipped: Vec<&str> = SHIPPED.iter().map(|s| s.0).collect();
+    Err(ReadError::new(
+        path,
+        format!(
+            "no such file (relative paths are taken from the working directory, {cwd}); shipped files, \
+             readable from anywhere by name: {}",
+            shipped.join(", ")
+        ),
+    ))
+}
+
 /// Reads a DEU file.
 pub fn read_deu(path: &Path) -> Result<DeuFile, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
@@ -180,6 +207,24 @@ pub fn parse_deu(path: &Path, text: &str) -> Result<DeuFile, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Tests run in the crate's folder, where `data/deu/deu3-dev.tsv` is not a file: the
+    /// shipped name still reads, the same as the repository's file; other names fail clearly.
+    #[test]
+    fn shipped_files_read_from_anywhere() {
+        assert!(!Path::new("data/deu/deu3-dev.tsv").exists());
+        let real = read_deu(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/deu/deu3-dev.tsv")).unwrap();
+        for name in ["data/deu/deu3-dev.tsv", "deu3-dev.tsv"] {
+            let f = read_deu_or_shipped(Path::new(name)).unwrap();
+            assert_eq!(f.issues.len(), real.issues.len(), "{name}");
+        }
+        let e = read_deu_or_shipped(Path::new("data/deu/nope.tsv")).unwrap_err().to_string();
+        assert!(
+            e.contains("nope.tsv") && e.contains("working directory") && e.contains("data/deu/deu3-dev.tsv"),
+            "{e}"
+        );
+        assert!(read_deu_or_shipped(Path::new("")).is_err());
+    }
+
     #[test]
     fn values_and_dates() {
         assert_eq!(value(" 50 "), Some(50.0));
