@@ -31,7 +31,7 @@ use crate::job::{Forecast, ForecastJob, Hooks, JobError, JobOutput, Prepared};
 use crate::score::{case_uniform, randomised_pit, Categorical, ScoreError};
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
-use truce_engine::outcome::WarState;
+use truce_engine::outcome::{WarEvent, WarState};
 
 /// The outcome files of the built-in cases, by scenario name.
 pub const BUILTIN_OUTCOMES: &[(&str, &str)] = &[
@@ -346,27 +346,21 @@ pub struct CaseForecast {
 }
 
 impl CaseForecast {
-    /// Reads the states by week and the end of high-intensity war from an aggregate. A run
-    /// is in the state of its outcome from the week the outcome began (a ceasefire: one that
-    /// held to the horizon), fighting before.
+    /// Reads the states at each week (the aggregate's states at date: a ceasefire in force
+    /// that week, whether or not it later broke down) and the end of high-intensity war by
+    /// each week (the first week a run left high-intensity fighting: the event
+    /// [`WarEvent::HighIntensityEnded`], as the Correlates of War date a war's end).
     pub fn from_aggregate(a: &ForecastAggregate) -> Self {
-        let weeks = a.incidence.weeks();
+        let weeks = a.states.weeks();
         let mut states = Vec::with_capacity(weeks as usize);
         let mut ended_by = Vec::with_capacity(weeks as usize);
         for w in 0..weeks {
             let mut row = [0u64; WarState::COUNT];
-            let mut ended = 0;
             for k in WarState::ALL {
-                if k == WarState::Fighting {
-                    continue;
-                }
-                let c = a.incidence.cumulative_count(k.index(), w);
-                row[k.index()] += c;
-                ended += c;
+                row[k.index()] = a.states.count(w, k.index());
             }
-            row[FIGHTING] = a.runs - ended;
             states.push(row);
-            ended_by.push(ended);
+            ended_by.push(a.events.cumulative_count(WarEvent::HighIntensityEnded.index(), w));
         }
         CaseForecast { runs: a.runs, states, ended_by }
     }
