@@ -216,11 +216,10 @@ pub fn check(a: &CheckArgs) -> Result<(), CliError> {
         l.scenario.uncertainty.len(),
         l.params.horizon
     );
-    // A sampled parameter's base value is not used: say what is.
+    // A sampled parameter's base value is a reference point: say what runs and forecasts use.
     for p in sampled_params(&l) {
-        let note = if p.base_inside { "" } else { ", outside the distribution's support, not used" };
         println!(
-            "  sampled {}: base value {}{note}; `truce run` uses the median {}, `truce forecast` draws from {}",
+            "  sampled {}: base value {}; `truce run` uses the median {}, `truce forecast` draws from {}",
             p.path,
             short(p.base),
             short(p.median),

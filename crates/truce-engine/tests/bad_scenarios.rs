@@ -262,3 +262,17 @@ fn negative_seasonality_names_the_month() {
     let d = find(&ds, &["-0.5 is out of range", "expected a multiplier in [0, 100]"]);
     assert_path(d, "seasonality.monthly.3");
 }
+
+/// One scenario for `run` and `forecast` (issue 11): a sampled parameter's own value must lie
+/// where its distribution draws, or `check` refuses it, naming the `[uncertainty]` path, the
+/// value, the support and the median a run uses.
+#[test]
+fn a_base_value_outside_its_distributions_support_is_refused() {
+    let text = set_dist(base(), "issues.province.power_shift", "dist = \"uniform\", low = 0.005, high = 0.02");
+    let ds = errors(&text);
+    let d = find(&ds, &["`issues.province.power_shift`, 0, lies outside", "[0.005, 0.02]", "median (0.0125)"]);
+    assert_path(d, "uncertainty.issues.province.power_shift");
+    // Inside the support (a closed end included) it loads.
+    let ok = set_dist(base(), "issues.province.power_shift", "dist = \"uniform\", low = 0.0, high = 0.02");
+    load_str("ok.toml", &ok).unwrap_or_else(|e| panic!("{e}"));
+}

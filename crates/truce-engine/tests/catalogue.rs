@@ -136,12 +136,15 @@ fn scenario_and_params_agree_on_paths_and_values() {
 }
 
 /// A valid value near `v`, different from it.
-fn nudge(p: &catalogue::Param, v: f64, s: &Scenario) -> f64 {
+/// A valid value near `v`: inside the parameter's range and, for a sampled parameter, inside
+/// its distribution's support (`support`: low, high), where compile requires the base value.
+fn nudge(p: &catalogue::Param, v: f64, s: &Scenario, support: Option<(f64, f64)>) -> f64 {
     let f = s.frame();
     let step = if p.whole { 1.0 } else { 0.01 * v.abs().max(1.0) };
-    [v + step, v - step, v + step / 100.0, v - step / 100.0]
+    let (lo, hi) = support.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    [v + step, v - step, v + step / 100.0, v - step / 100.0, v + step / 1e4, v - step / 1e4]
         .into_iter()
-        .find(|x| p.range.contains(*x, &f))
+        .find(|x| p.range.contains(*x, &f) && (lo..=hi).contains(x))
         .unwrap_or_else(|| panic!("{}: no valid value near {v}", p.path))
 }
 
@@ -159,7 +162,11 @@ fn every_path_is_editable_and_round_trips() {
             if path == "combat.calibrated_gain_km2_per_week" && old.value == 0.0 && r0 <= d && r0 >= 1.0 / d {
                 continue;
             }
-            let new = nudge(p, old.value, &l.scenario);
+            let support = l.uncertainty.paths.iter().position(|x| *x == path).map(|i| {
+                let s = l.uncertainty.set.specs()[i].dist.support();
+                (s.low, s.high)
+            });
+            let new = nudge(p, old.value, &l.scenario, support);
             let edits = BTreeMap::from([(path.clone(), new)]);
             let (e, _) = build(&name, &text, &edits).unwrap_or_else(|e| panic!("{name}: `{path}` = {new}: {e}"));
             let after = p.read(&e.scenario, r.ix()).unwrap();

@@ -606,8 +606,9 @@ pub fn run_trace(l: &Loaded, seed: u64, which: RunParams) -> Trace {
     t
 }
 
-/// How `truce check` reports a sampled parameter: its base value is not used (runs take the
-/// median, forecasts draw), so a base value outside the distribution's support is named.
+/// How `truce check` reports a sampled parameter: runs take the median, forecasts draw from
+/// the distribution, and the base value (which compile requires inside the support) is the
+/// scenario's reference point only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SampledParam {
     /// The `[uncertainty]` path.
@@ -618,8 +619,6 @@ pub struct SampledParam {
     pub median: f64,
     /// The distribution's support in interval notation (`[0.06, 0.16]`).
     pub support: String,
-    /// Whether the base value lies inside the support.
-    pub base_inside: bool,
 }
 
 /// Every sampled parameter of `l` with its base value, median and support, in the order of
@@ -633,13 +632,11 @@ pub fn sampled_params(l: &Loaded) -> Vec<SampledParam> {
         .iter()
         .zip(&l.uncertainty.refs)
         .zip(set)
-        .map(|((path, r), spec)| {
-            let base = l.params.get(*r);
-            let s = spec.dist.support();
-            let above = if s.low_attained { base >= s.low } else { base > s.low };
-            let below = if s.high_attained { base <= s.high } else { base < s.high };
-            let median = medians.get(*r);
-            SampledParam { path: path.clone(), base, median, support: s.notation(), base_inside: above && below }
+        .map(|((path, r), spec)| SampledParam {
+            path: path.clone(),
+            base: l.params.get(*r),
+            median: medians.get(*r),
+            support: spec.dist.support().notation(),
         })
         .collect()
 }

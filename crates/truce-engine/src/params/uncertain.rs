@@ -57,6 +57,39 @@ fn within_range(d: &Dist, r: ParamRef, p: &Params) -> Result<(), String> {
     ))
 }
 
+/// Checks that the scenario's own value of a sampled parameter lies where the distribution
+/// draws: `truce run` uses the distribution's median and `truce forecast` its draws, so a base
+/// value outside the support would describe a different scenario from the one that is run
+/// (issue 11: one scenario for `run` and `forecast`).
+fn base_inside(d: &Dist, path: &str, r: ParamRef, p: &Params) -> Result<(), String> {
+    let base = p.get(r);
+    let s = d.support();
+    let above = if s.low_attained { base >= s.low } else { base > s.low };
+    let below = if s.high_attained { base <= s.high } else { base < s.high };
+    if above && below {
+        return Ok(());
+    }
+    Err(format!(
+        "the scenario's value of `{path}`, {base}, lies outside what this distribution draws ({}): \
+         a run uses the distribution's median ({}) and a forecast its draws, never that value; set \
+         `{path}` inside {} or widen the distribution",
+        s.notation(),
+        short(d.quantile(0.5)),
+        s.notation(),
+    ))
+}
+
+/// A number for a message: at most 6 decimals, trailing zeros dropped.
+fn short(x: f64) -> String {
+    let t = format!("{x:.6}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    if t == "-0" {
+        "0".into()
+    } else {
+        t.to_string()
+    }
+}
+
 /// Validates and resolves the `[uncertainty]` table and `correlations`. Unknown paths have
 /// already been reported by `Params::compile`.
 pub fn compile_uncertainty(s: &Scenario, p: &Params) -> Result<Uncertainty, Vec<Problem>> {
@@ -74,7 +107,7 @@ pub fn compile_uncertainty(s: &Scenario, p: &Params) -> Result<Uncertainty, Vec<
             t.remove("source");
         }
         match v.try_into::<Dist>() {
-            Ok(d) => match d.validate().and_then(|()| within_range(&d, r, p)) {
+            Ok(d) => match d.validate().and_then(|()| within_range(&d, r, p)).and_then(|()| base_inside(&d, path, r, p)) {
                 Ok(()) => {
                     specs.push(ParamSpec { path: path.clone(), dist: d });
                     refs.push(r);
