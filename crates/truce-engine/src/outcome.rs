@@ -19,9 +19,10 @@ use serde::Serialize;
 
 /// The state of a war at the end of a week.
 ///
-/// Settlement and collapse end a run; low activity and a ceasefire are states a run can leave again (a flare-up, a breakdown). The forecast carries
-/// a run's last state forward over the weeks after it ended. Nothing here assumes a state is
-/// absorbing: a mechanism may leave any state again.
+/// Settlement and collapse end a run; low activity and a ceasefire are states a run can leave
+/// again (a flare-up, a breakdown). The forecast carries a run's last state forward over the
+/// weeks after it ended. Nothing here assumes a state is absorbing: a mechanism may leave any
+/// state again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum WarState {
