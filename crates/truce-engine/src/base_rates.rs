@@ -17,6 +17,7 @@ use crate::load::Loaded;
 use crate::outcome::EventWeeks;
 use crate::sim::{Observer, RoundView, Sim, WarState, WeekView};
 use crate::talk::Blocker;
+use crate::weibull::{Duration, Weibull};
 use serde::Serialize;
 
 /// Key mixed into the seed for the parameter draws of these statistics.
@@ -158,10 +159,11 @@ pub fn ended_within(first: &[FirstEnd], weeks: u32) -> f64 {
     first.iter().filter(|f| f.is_some_and(|(w, _)| w < weeks)).count() as f64 / first.len().max(1) as f64
 }
 
-/// Maximum-likelihood Weibull (shape, scale in weeks) of the durations to the first end. A
-/// run whose first end falls in week w ended between w and w + 1 weeks after the start
-/// (interval-censored: its likelihood is S(w) − S(w + 1)); a run at war at the horizon H is
-/// right-censored there (S(H)). Weekly resolution matters: durations of a few weeks are common.
+/// Maximum-likelihood Weibull (shape, scale in weeks) of the durations to the first end,
+/// by the one estimator [`crate::weibull::Weibull::fit`]. A run whose first end falls in week
+/// w ended between w and w + 1 weeks after the start (interval-censored); a run at war at the
+/// horizon H is right-censored there. Weekly resolution matters: durations of a few weeks are
+/// common. `(NaN, NaN)` when no run ended (no maximum).
 pub fn weibull(first: &[FirstEnd], horizon: u32) -> (f64, f64) {
     // Counts of first ends per week, and of censored runs.
     let mut ends = vec![0u64; horizon as usize + 1];
@@ -172,43 +174,14 @@ pub fn weibull(first: &[FirstEnd], horizon: u32) -> (f64, f64) {
             None => censored += 1,
         }
     }
-    if ends.iter().all(|&c| c == 0) {
-        return (f64::NAN, f64::NAN);
-    }
-    let ll = |k: f64, scale: f64| {
-        let cum = |t: f64| (t / scale).powf(k);
-        let mut l = -(censored as f64) * cum(horizon as f64);
-        for (w, &c) in ends.iter().enumerate() {
-            if c > 0 {
-                let (a, b) = (cum(w as f64), cum(w as f64 + 1.0));
-                // ln(e^−a − e^−b) = −a + ln(1 − e^(a − b)), stable for small intervals.
-                l += c as f64 * (-a + (-(-(b - a)).exp_m1()).max(1e-300).ln());
-            }
-        }
-        l
-    };
-    let golden = |lo: f64, hi: f64, f: &dyn Fn(f64) -> f64| {
-        let (mut a, mut b) = (lo, hi);
-        let g = (5f64.sqrt() - 1.0) / 2.0;
-        for _ in 0..80 {
-            let (c, d) = (b - g * (b - a), a + g * (b - a));
-            if f(c) < f(d) {
-                a = c;
-            } else {
-                b = d;
-            }
-        }
-        (a + b) / 2.0
-    };
-    // The profile over ln(scale) is unimodal for a fixed shape, and the profile over ln(shape)
-    // is unimodal in turn.
-    let best_scale = |k: f64| golden(0.0, (1e6f64).ln(), &|ls: f64| ll(k, ls.exp())).exp();
-    let k = golden(0.05f64.ln(), 20f64.ln(), &|lk: f64| {
-        let k = lk.exp();
-        ll(k, best_scale(k))
-    })
-    .exp();
-    (k, best_scale(k))
+    let mut obs: Vec<(Duration, f64)> = ends
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .map(|(w, &c)| (Duration::Between(w as f64, w as f64 + 1.0), c as f64))
+        .collect();
+    obs.push((Duration::AtLeast(f64::from(horizon)), censored as f64));
+    Weibull::fit(&obs).map_or((f64::NAN, f64::NAN), |w| (w.shape, w.scale))
 }
 
 #[cfg(test)]

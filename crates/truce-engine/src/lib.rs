@@ -35,5 +35,6 @@ pub mod suggest;
 pub mod talk;
 pub mod trace;
 pub mod uncertainty;
+pub mod weibull;
 
 pub use sim::run_rng;

@@ -32,6 +32,7 @@ use crate::score::{case_uniform, randomised_pit, Categorical, ScoreError};
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
 use truce_engine::outcome::{WarEvent, WarState};
+use truce_engine::weibull::{Duration, Weibull};
 
 /// The outcome files of the built-in cases, by scenario name.
 pub const BUILTIN_OUTCOMES: &[(&str, &str)] = &[
@@ -443,10 +444,11 @@ pub fn read_wars(csv_text: &str) -> Result<Vec<War>, BackcastError> {
     Ok(wars)
 }
 
-/// A Weibull distribution of war durations fitted by maximum likelihood, with the wars
-/// still going at the fit date right-censored at their age.
+/// The base-rate forecaster's Weibull of war durations: fitted by the engine's one
+/// maximum-likelihood estimator ([`truce_engine::weibull::Weibull::fit`]) to the wars known at
+/// the origin, with the wars still going then right-censored at their age.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Weibull {
+pub struct BaseRateFit {
     /// Shape k (< 1: the hazard of ending falls as a war ages).
     pub shape: f64,
     /// Scale λ in days.
@@ -457,72 +459,41 @@ pub struct Weibull {
     pub ongoing: usize,
 }
 
-impl Weibull {
+impl BaseRateFit {
     /// Fits to the wars known at `origin`: those that had ended by then (duration in days,
     /// floored at 1) and those that had begun but not ended (censored at their age). Wars
     /// that began after `origin` are unknown and left out.
     pub fn fit_known_at(wars: &[War], origin: CivilDate) -> Result<Self, BackcastError> {
-        let mut t = Vec::new();
-        let mut done = Vec::new();
+        let mut obs = Vec::new();
         for w in wars.iter().filter(|w| w.start < origin) {
             let ended = w.end < origin;
             let last = if ended { w.end } else { origin };
-            t.push(((last.to_days() - w.start.to_days()) as f64).max(1.0));
-            done.push(ended);
+            let t = ((last.to_days() - w.start.to_days()) as f64).max(1.0);
+            obs.push((if ended { Duration::Exact(t) } else { Duration::AtLeast(t) }, 1.0));
         }
-        Self::fit(&t, &done)
-    }
-
-    /// Maximum likelihood for durations `t` (> 0) with `ended[i]` false for a censored one:
-    /// λ^k = Σ tᵢ^k / d for the d ended wars, and k solves d/k + Σ_ended ln tᵢ − d Σ tᵢ^k ln tᵢ /
-    /// Σ tᵢ^k = 0 (bisection on k in [0.01, 50]; the left side falls in k).
-    pub fn fit(t: &[f64], ended: &[bool]) -> Result<Self, BackcastError> {
-        let d = ended.iter().filter(|&&e| e).count();
-        if d < 2 || t.len() != ended.len() || t.iter().any(|&x| !(x > 0.0 && x.is_finite())) {
+        let ended = obs.iter().filter(|(d, _)| matches!(d, Duration::Exact(_))).count();
+        if ended < 2 {
             return Err(BackcastError::BaseRate(format!(
-                "need at least two ended wars with positive durations ({d} ended of {})",
-                t.len()
+                "need at least two ended wars with positive durations ({ended} ended of {})",
+                obs.len()
             )));
         }
-        let sum_ln: f64 = t.iter().zip(ended).filter(|(_, &e)| e).map(|(x, _)| x.ln()).sum();
-        let score = |k: f64| {
-            let (mut a, mut b) = (0.0, 0.0);
-            for &x in t {
-                let p = (k * x.ln()).exp();
-                a += p;
-                b += p * x.ln();
-            }
-            d as f64 / k + sum_ln - d as f64 * b / a
-        };
-        let (mut lo, mut hi) = (0.01_f64, 50.0_f64);
-        if score(lo) < 0.0 || score(hi) > 0.0 {
-            return Err(BackcastError::BaseRate("the Weibull shape lies outside [0.01, 50]".into()));
-        }
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if score(mid) > 0.0 {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        let k = 0.5 * (lo + hi);
-        let sum_tk: f64 = t.iter().map(|&x| (k * x.ln()).exp()).sum();
-        let scale = (sum_tk / d as f64).powf(1.0 / k);
-        Ok(Weibull { shape: k, scale_days: scale, ended: d, ongoing: t.len() - d })
+        let w = Weibull::fit(&obs).map_err(BackcastError::BaseRate)?;
+        Ok(BaseRateFit { shape: w.shape, scale_days: w.scale, ended, ongoing: obs.len() - ended })
     }
 
-    /// The cumulative hazard (t/λ)^k at `days`.
-    fn cum_hazard(&self, days: f64) -> f64 {
-        (days.max(0.0) / self.scale_days).powf(self.shape)
+    fn weibull(&self) -> Weibull {
+        Weibull { shape: self.shape, scale: self.scale_days }
     }
 
     /// P(the war has ended within `more` days | it was still going at age `age` days).
     pub fn p_end_within(&self, age: f64, more: f64) -> f64 {
-        if more <= 0.0 {
-            return 0.0;
-        }
-        1.0 - (-(self.cum_hazard(age + more) - self.cum_hazard(age))).exp()
+        self.weibull().p_end_within(age, more)
+    }
+
+    /// The time in days after age `age` by which the war has ended with probability `p`.
+    pub fn remaining_quantile(&self, age: f64, p: f64) -> f64 {
+        self.weibull().remaining_quantile(age, p)
     }
 }
 
@@ -620,7 +591,7 @@ pub struct CaseScore {
     /// Fingerprint of the forecast (scenario text, seed, horizon).
     pub fingerprint: String,
     /// The base-rate Weibull fitted on the wars known at the origin.
-    pub weibull: Weibull,
+    pub weibull: BaseRateFit,
     /// The state 1, 2 and 3 years after the origin (dates not yet observed are left out).
     pub years: Vec<YearScore>,
     /// truce's forecast of the time to the end, scored.
@@ -660,7 +631,7 @@ pub fn score_case(
     let f = CaseForecast::from_aggregate(&forecast.aggregate);
     let sides: Vec<String> = l.params.sides.iter().map(|s| s.id.clone()).collect();
     let names = state_names(&sides);
-    let weibull = Weibull::fit_known_at(wars, outcome.origin)?;
+    let weibull = BaseRateFit::fit_known_at(wars, outcome.origin)?;
     let age = outcome.age_days() as f64;
     let mut years = Vec::new();
     for y in YEARS {
@@ -704,9 +675,8 @@ pub fn score_case(
     };
     let base_pit = weibull.p_end_within(age, end_days);
     let base_q = [INTERVAL.0, 0.5, INTERVAL.1].map(|p| {
-        // Invert 1 − exp(−(H(a + t) − H(a))) = p for t, in weeks from the origin.
-        let h = (age / weibull.scale_days).powf(weibull.shape) - (1.0 - p).ln();
-        Some((weibull.scale_days * h.powf(1.0 / weibull.shape) - age) / 7.0)
+        // In weeks from the origin.
+        Some(weibull.remaining_quantile(age, p) / 7.0)
     });
     let base_rate_end = EndScore {
         pit: base_pit,
@@ -820,7 +790,7 @@ mod tests {
         // war-theory.md §4.1: k = 0.717, scale 327 days over the 95 wars (durations ≥ 1 day).
         let wars = read_wars(COW_WARS_CSV).unwrap();
         assert_eq!(wars.len(), 95);
-        let w = Weibull::fit_known_at(&wars, d(2100, 1, 1)).unwrap();
+        let w = BaseRateFit::fit_known_at(&wars, d(2100, 1, 1)).unwrap();
         assert_eq!((w.ended, w.ongoing), (95, 0));
         assert!((w.shape - 0.717).abs() < 0.0015, "{w:?}");
         assert!((w.scale_days - 327.0).abs() < 1.5, "{w:?}");
@@ -829,20 +799,20 @@ mod tests {
     #[test]
     fn the_base_rate_knows_only_wars_begun_before_the_origin() {
         let wars = read_wars(COW_WARS_CSV).unwrap();
-        let w = Weibull::fit_known_at(&wars, d(1951, 7, 10)).unwrap();
+        let w = BaseRateFit::fit_known_at(&wars, d(1951, 7, 10)).unwrap();
         let begun = wars.iter().filter(|x| x.start < d(1951, 7, 10)).count();
         let ongoing = wars.iter().filter(|x| x.start < d(1951, 7, 10) && x.end >= d(1951, 7, 10)).count();
         assert_eq!((w.ended + w.ongoing, w.ongoing), (begun, ongoing));
         assert_eq!(ongoing, 1, "only the Korean War was going on 10 July 1951");
         // A censored war is not an ended one: censoring lengthens the fitted durations.
         let ended_only: Vec<War> = wars.iter().filter(|x| x.end < d(1951, 7, 10)).cloned().collect();
-        let w2 = Weibull::fit_known_at(&ended_only, d(1951, 7, 10)).unwrap();
+        let w2 = BaseRateFit::fit_known_at(&ended_only, d(1951, 7, 10)).unwrap();
         assert!(w.scale_days > w2.scale_days);
     }
 
     #[test]
     fn conditional_end_probability_is_a_distribution_in_time() {
-        let w = Weibull { shape: 0.72, scale_days: 327.0, ended: 2, ongoing: 0 };
+        let w = BaseRateFit { shape: 0.72, scale_days: 327.0, ended: 2, ongoing: 0 };
         assert_eq!(w.p_end_within(100.0, 0.0), 0.0);
         let p1 = w.p_end_within(365.0, 365.0);
         let p2 = w.p_end_within(365.0, 730.0);
