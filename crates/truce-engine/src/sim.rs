@@ -519,6 +519,12 @@ impl Run {
     pub fn terms(&self) -> &[f64] {
         &self.terms
     }
+    /// Replaces the run's random stream: a particle copied at resampling continues on the
+    /// stream of the slot that received it (so copies of one ancestor diverge), keyed by that
+    /// slot and never by a thread (`forecast-evaluation.md` §6).
+    pub fn reseed(&mut self, rng: ChaCha8Rng) {
+        self.rng = rng;
+    }
 }
 
 impl Sim {

@@ -59,6 +59,7 @@
 //! ```
 
 pub mod aggregate;
+pub mod assimilate;
 pub mod backcast;
 pub mod baseline;
 pub mod ensemble;
