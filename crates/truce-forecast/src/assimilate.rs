@@ -356,29 +356,35 @@ pub fn filtered_forecast(
     rebased.horizon = base.horizon - offset;
     let t_end = steps.len();
     const CHUNK: usize = 256;
-    let parts: Vec<ForecastAggregate> = f
+    // Folded into a few aggregates (one per rayon split, never one per chunk) and merged:
+    // the merge is exact, associative and commutative, so the split does not matter.
+    let empty = ForecastAggregate::new(l, &rebased, fp.to_string(), seed)?;
+    let total = f
         .particles
         .par_chunks_mut(CHUNK)
         .enumerate()
-        .map(|(c, chunk)| {
-            let mut agg = ForecastAggregate::new(l, &rebased, fp.to_string(), seed)?;
-            let mut sim = Sim::new(base);
-            let mut cont = Continuer::new(rebased.horizon);
-            for (i, p) in chunk.iter_mut().enumerate() {
-                let j = (c * CHUNK + i) as u64;
-                model.load(&mut sim, p);
-                if t_end > 0 {
-                    p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
+        .fold(
+            || (empty.clone(), Sim::new(base), Continuer::new(rebased.horizon)),
+            |(mut agg, mut sim, mut cont), (c, chunk)| {
+                for (i, p) in chunk.iter_mut().enumerate() {
+                    let j = (c * CHUNK + i) as u64;
+                    model.load(&mut sim, p);
+                    if t_end > 0 {
+                        p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
+                    }
+                    cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v);
                 }
-                cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v);
-            }
-            Ok(agg)
-        })
-        .collect::<Result<_, ForecastError>>()?;
-    let mut total = ForecastAggregate::new(l, &rebased, fp.to_string(), seed)?;
-    for a in &parts {
-        total.merge(a)?;
-    }
+                (agg, sim, cont)
+            },
+        )
+        .map(|(agg, ..)| Ok::<_, ForecastError>(agg))
+        .try_reduce(
+            || empty.clone(),
+            |mut a, b| {
+                a.merge(&b)?;
+                Ok(a)
+            },
+        )?;
     let rows: Vec<StepRow> = steps
         .iter()
         .zip(&f.steps)

@@ -130,3 +130,35 @@ fn far_observations_narrow_the_fan_and_move_the_forecast() {
         "half a year later: filtered median {post_later} vs prior {prior_later}"
     );
 }
+
+#[test]
+fn the_job_refuses_shards_with_observations_and_otherwise_runs_the_filter() {
+    use truce_forecast::job::{ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
+    let source = Source::Builtin("ukraine-2025-12".into());
+    let obs = Observations::default();
+    let job = ForecastJob {
+        shard: Some(Shard { k: 1, n: 2 }),
+        observations: Some(obs.clone()),
+        ..ForecastJob::new(source.clone(), 100, 1)
+    };
+    match job.prepare() {
+        Err(JobError::Invalid { option: JobOption::Shard, problem }) => {
+            assert!(problem.contains("observations"), "{problem}")
+        }
+        other => panic!("expected a refusal of --shard, got {other:?}"),
+    }
+    let plain = ForecastJob { horizon: Some(60), ..ForecastJob::new(source, 800, 4) };
+    let with = ForecastJob { observations: Some(obs), ..plain.clone() };
+    let run = |j: &ForecastJob| match j.prepare().unwrap().run(Hooks::none()).unwrap() {
+        JobOutput::Forecast(f) => *f,
+        JobOutput::Part(_) => panic!("a whole forecast"),
+    };
+    let (a, b) = (run(&plain), run(&with));
+    // Same runs, same summary; only the fingerprint (observations mixed in) and the
+    // filter section differ.
+    assert!(b.summary.filter.is_some() && a.summary.filter.is_none());
+    let mut bs = b.summary.clone();
+    bs.filter = None;
+    assert_eq!(a.summary, bs);
+    assert_ne!(a.aggregate.fingerprint, b.aggregate.fingerprint);
+}
