@@ -50,6 +50,11 @@ pub struct HindcastArgs {
     /// Worker threads (default: all cores). The result does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Learn from the data: start each origin 12 months earlier at the first observation of
+    /// that window, with the scenario's own priors, and condition on every observation before
+    /// the origin with the particle filter (instead of estimating the drift).
+    #[arg(long)]
+    pub assimilate: bool,
     /// What to print on standard output.
     #[arg(long, value_enum, default_value_t = HindcastFormat::Table)]
     pub format: HindcastFormat,
@@ -133,7 +138,8 @@ pub fn run(a: &HindcastArgs) -> Result<(), CliError> {
             }
         }
     };
-    let opts = HindcastOptions { origins, leads, runs: a.runs, seed: a.seed, threads: a.threads };
+    let opts =
+        HindcastOptions { origins, leads, runs: a.runs, seed: a.seed, threads: a.threads, assimilate: a.assimilate };
     let h = hindcast(&label, &text, &obs, &opts, &progress).map_err(|e| CliError(e.to_string()))?;
     if let Some(out) = &a.out {
         write_atomic(out, &crate::json_file(&h)?)?;
