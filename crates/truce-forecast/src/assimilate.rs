@@ -27,8 +27,9 @@
 //!
 //! Observations dated before the scenario's start are the history that baselines use and are
 //! not assimilated (they are counted in [`Filtering::ignored_before_start`]); observations
-//! are grouped by the forecast week they fall in (`scorecard::week_of`), and one dated after
-//! the horizon's last week is an error. With no observation to assimilate the forecast is the
+//! are grouped by the week that contains their date and weighed against the particle at that
+//! week's end (at most six days later: the forecast's week 0 must start after every date it
+//! assimilated), and one dated after the horizon's last week is an error. With no observation to assimilate the forecast is the
 //! unconditioned forecast, bit for bit (tested).
 //!
 //! Resampling couples every particle at every observation, so a filtered forecast cannot be
@@ -43,7 +44,6 @@ use crate::filter::{pfilter, stream, FilterOptions, Purpose};
 use crate::hash::Fnv1a;
 use crate::observation::{Observations, Observed};
 use crate::pomp::Pomp;
-use crate::scorecard::week_of;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -141,15 +141,19 @@ pub fn observation_steps(params: &Params, obs: &Observations) -> Result<(Vec<Obs
             before += 1;
             continue;
         }
-        let week = week_of(start, h, o.date).ok_or_else(|| {
-            ForecastError::Observations(format!(
+        // The week that contains the date: the particle is weighed at that week's end, so
+        // the forecast's week 0 (the week after) starts after every assimilated date.
+        let days = o.date.to_days() - start.to_days();
+        if days >= 7 * h as i64 {
+            return Err(ForecastError::Observations(format!(
                 "observations, line {}: dated {}, after the forecast's last week (the horizon of {h} weeks from {start} \
                  ends {}); lengthen the horizon or drop the row",
                 o.line,
                 o.date,
                 crate::scorecard::week_end(start, h - 1)
-            ))
-        })?;
+            )));
+        }
+        let week = (days / 7) as u32;
         match steps.last_mut() {
             Some(s) if s.week == week => {
                 s.obs.push(o.what);

@@ -95,7 +95,7 @@ pub struct Drift {
 
 impl Drift {
     /// The first area observation of the drift's window among `known`: its date and value.
-    fn from_value(&self, known: &Observations) -> (CivilDate, f64) {
+    fn first_observed(&self, known: &Observations) -> (CivilDate, f64) {
         km2_series(known).into_iter().find(|(d, _)| *d == self.from).unwrap_or((self.from, f64::NAN))
     }
 }
@@ -410,7 +410,7 @@ pub fn setup_assimilating(
         Err(reason) => return Ok(Err(reason)),
     };
     let known = obs.before(origin);
-    let (d0, y0) = plain.drift.from_value(&known);
+    let (d0, y0) = plain.drift.first_observed(&known);
     let start = CivilDate::from_days(d0.to_days() + 1);
     let loaded = load_str(label, scenario_text).map_err(|e| HindcastError::Job(JobError::Scenario(e)))?;
     let re = redate(&loaded.scenario, start).map_err(HindcastError::Redate)?;
