@@ -93,6 +93,8 @@ pub struct StepRow {
     pub week: u32,
     /// Observations assimilated that week.
     pub observations: usize,
+    /// The area observed that week, if any: (km², its sd) — what the report draws.
+    pub km2_held: Option<(f64, f64)>,
     /// The conditional log-likelihood.
     pub loglik: f64,
     /// Effective sample size after weighting.
@@ -396,6 +398,10 @@ pub fn filtered_forecast(
             date: s.date,
             week: s.week,
             observations: s.obs.len(),
+            km2_held: s.obs.iter().rev().find_map(|o| match *o {
+                Observed::Km2Held { value, sd } => Some((value, sd)),
+                _ => None,
+            }),
             loglik: r.loglik,
             ess: r.ess,
             resampled: r.resampled,
