@@ -248,6 +248,21 @@ pub fn print_table(h: &Hindcast, obs: &str, w: &mut impl Write) -> std::io::Resu
             s.drift.se,
             if s.changes.is_empty() { "as written".into() } else { s.changes.join("; ") }
         )?;
+        if let Some(f) = &o.filter {
+            writeln!(
+                w,
+                "      --assimilate: started {} from {:.0} km² (the drift above is not used), conditioned on {} \
+                 observations to {}: log-likelihood {:.1}, smallest ESS {:.0} of {}, {} failures",
+                f.scenario_start,
+                s.start_km2,
+                f.observations,
+                f.as_of,
+                f.loglik,
+                f.min_ess,
+                f.particles,
+                f.failures
+            )?;
+        }
     }
     for s in &h.skipped {
         writeln!(w, "  {}  skipped: {}", s.origin, s.reason)?;
@@ -285,6 +300,14 @@ pub fn print_markdown(h: &Hindcast, w: &mut impl Write) -> std::io::Result<()> {
                 100.0 * coverage_90
             )?;
         }
+    }
+    if h.origins.iter().any(|o| o.filter.is_some()) {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "With `--assimilate`: each origin conditioned by the particle filter on every observation of the 12 months \
+             before it (the drift is not estimated)."
+        )?;
     }
     let first = h.origins.first().map(|o| o.setup.origin.to_string()).unwrap_or_default();
     let last = h.origins.last().map(|o| o.setup.origin.to_string()).unwrap_or_default();
