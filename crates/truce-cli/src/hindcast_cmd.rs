@@ -253,14 +253,7 @@ pub fn print_table(h: &Hindcast, obs: &str, w: &mut impl Write) -> std::io::Resu
                 w,
                 "      --assimilate: started {} from {:.0} km² (the drift above is not used), conditioned on {} \
                  observations to {}: log-likelihood {:.1}, smallest ESS {:.0} of {}, {} failures",
-                f.scenario_start,
-                s.start_km2,
-                f.observations,
-                f.as_of,
-                f.loglik,
-                f.min_ess,
-                f.particles,
-                f.failures
+                f.scenario_start, s.start_km2, f.observations, f.as_of, f.loglik, f.min_ess, f.particles, f.failures
             )?;
         }
     }
