@@ -60,6 +60,12 @@ pub struct ForecastArgs {
     /// later on what happens (`truce score --ledger DIR OBSERVATIONS`).
     #[arg(long, value_name = "DIR")]
     pub ledger: Option<PathBuf>,
+    /// Condition the forecast on these observations (`date,quantity,value,sd,source`, as
+    /// for `truce score`): the runs become a particle filter's particles, weighed by each
+    /// observation dated from the scenario's start on, and the forecast starts the week
+    /// after the last observed week (docs/observations.md).
+    #[arg(long, value_name = "OBS")]
+    pub observations: Option<PathBuf>,
 }
 
 enum Rows {
@@ -103,13 +109,35 @@ pub fn job_error(e: JobError) -> CliError {
 
 pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
     let shard = a.shard.as_deref().map(Shard::parse).transpose().map_err(job_error)?;
-    let job = ForecastJob {
+    let mut job = ForecastJob {
         horizon: a.horizon,
         shard,
         threads: a.threads,
         ..ForecastJob::new(Source::Named(a.scenario.clone()), a.runs, a.seed)
     };
     job.validate().map_err(job_error)?;
+    if let Some(path) = &a.observations {
+        for (given, what) in [
+            (
+                a.runs_out.is_some(),
+                "--runs-out (a filtered forecast's runs are resampled particles, not runs from the start)",
+            ),
+            (
+                a.save.is_some() || a.ledger.is_some(),
+                "--save or --ledger (a saved forecast starts at the scenario's start)",
+            ),
+        ] {
+            if given {
+                return Err(CliError(format!("--observations cannot be combined with {what}")));
+            }
+        }
+        // The observations are checked against the scenario's sides and start.
+        let l = job.source.load_edited(&job.edits).map_err(job_error)?.loaded;
+        let sides: Vec<String> = l.params.sides.iter().map(|s| s.id.clone()).collect();
+        let rule = truce_forecast::observation::StartRule::CasualtiesFrom(l.params.start);
+        job.observations = Some(truce_io::observations::read_observations(path, &sides, rule)?);
+        job.validate().map_err(job_error)?;
+    }
     if shard.is_some() && a.out.is_none() {
         return Err(CliError("--shard needs --out FILE for the part file".into()));
     }
@@ -254,6 +282,28 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
         s.horizon_weeks,
         if s.interrupted { " (interrupted)" } else { "" }
     )?;
+    if let Some(f) = &s.filter {
+        writeln!(
+            w,
+            "Conditioned on {} observations up to {} (the scenario's first {} weeks, from {}; the forecast starts \
+             the week after): log-likelihood {:.2}, smallest ESS {:.0} of {} particles, {} filtering failures",
+            f.observations,
+            f.as_of,
+            f.weeks_assimilated,
+            f.scenario_start,
+            f.loglik,
+            f.min_ess,
+            f.particles,
+            f.failures
+        )?;
+        if f.ignored_before_start > 0 {
+            writeln!(
+                w,
+                "({} observations dated before the scenario's start were not assimilated)",
+                f.ignored_before_start
+            )?;
+        }
+    }
     writeln!(w)?;
     let sides: Vec<&str> = p.sides.iter().map(|s| s.name.as_str()).collect();
     let header = |w: &mut dyn Write| -> std::io::Result<()> {

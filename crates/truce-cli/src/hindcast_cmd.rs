@@ -50,6 +50,11 @@ pub struct HindcastArgs {
     /// Worker threads (default: all cores). The result does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Learn from the data: start each origin 12 months earlier at the first observation of
+    /// that window, with the scenario's own priors, and condition on every observation before
+    /// the origin with the particle filter (instead of estimating the drift).
+    #[arg(long)]
+    pub assimilate: bool,
     /// What to print on standard output.
     #[arg(long, value_enum, default_value_t = HindcastFormat::Table)]
     pub format: HindcastFormat,
@@ -133,7 +138,8 @@ pub fn run(a: &HindcastArgs) -> Result<(), CliError> {
             }
         }
     };
-    let opts = HindcastOptions { origins, leads, runs: a.runs, seed: a.seed, threads: a.threads };
+    let opts =
+        HindcastOptions { origins, leads, runs: a.runs, seed: a.seed, threads: a.threads, assimilate: a.assimilate };
     let h = hindcast(&label, &text, &obs, &opts, &progress).map_err(|e| CliError(e.to_string()))?;
     if let Some(out) = &a.out {
         write_atomic(out, &crate::json_file(&h)?)?;
@@ -242,6 +248,14 @@ pub fn print_table(h: &Hindcast, obs: &str, w: &mut impl Write) -> std::io::Resu
             s.drift.se,
             if s.changes.is_empty() { "as written".into() } else { s.changes.join("; ") }
         )?;
+        if let Some(f) = &o.filter {
+            writeln!(
+                w,
+                "      --assimilate: started {} from {:.0} km² (the drift above is not used), conditioned on {} \
+                 observations to {}: log-likelihood {:.1}, smallest ESS {:.0} of {}, {} failures",
+                f.scenario_start, s.start_km2, f.observations, f.as_of, f.loglik, f.min_ess, f.particles, f.failures
+            )?;
+        }
     }
     for s in &h.skipped {
         writeln!(w, "  {}  skipped: {}", s.origin, s.reason)?;
@@ -279,6 +293,14 @@ pub fn print_markdown(h: &Hindcast, w: &mut impl Write) -> std::io::Result<()> {
                 100.0 * coverage_90
             )?;
         }
+    }
+    if h.origins.iter().any(|o| o.filter.is_some()) {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "With `--assimilate`: each origin conditioned by the particle filter on every observation of the 12 months \
+             before it (the drift is not estimated)."
+        )?;
     }
     let first = h.origins.first().map(|o| o.setup.origin.to_string()).unwrap_or_default();
     let last = h.origins.last().map(|o| o.setup.origin.to_string()).unwrap_or_default();

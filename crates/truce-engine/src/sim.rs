@@ -328,6 +328,7 @@ struct RoundBuffers {
 }
 
 /// Mutable state of the battlefield, beliefs and talks during a run.
+#[derive(Clone)]
 struct State {
     week: u32,
     /// Index of the next scheduled event.
@@ -435,6 +436,97 @@ struct RoundInputs<'a> {
     war: WarValue,
 }
 
+/// A run in progress, for stepping a run week by week ([`Sim::start`], [`Sim::advance`]):
+/// everything that carries from one week to the next — the battlefield, economies, beliefs,
+/// talks, regime and ceasefire ([`State`]), the actors' positions, resolve and aid, and the
+/// run's random generator. `Clone` (or `clone_from`, which reuses the buffers) is the
+/// snapshot, assignment the restore: a particle filter copies a run at resampling and the copy
+/// continues *with its state*. A run does not hold its parameters: the [`Sim`] that advances it
+/// must hold the same parameters (or deliberately changed ones, see [`Sim::refresh`]).
+pub struct Run {
+    st: State,
+    rng: ChaCha8Rng,
+    pos: Vec<f64>,
+    resolve: Vec<f64>,
+    aid_level: Vec<f64>,
+    aid_active: Vec<bool>,
+    nodeal: Vec<f64>,
+    audience: Vec<f64>,
+    terms: Vec<f64>,
+    /// How the run ended, once it has (settlement, collapse, or the horizon reached).
+    end: Option<RunSummary>,
+}
+
+impl Clone for Run {
+    fn clone(&self) -> Self {
+        Run {
+            st: self.st.clone(),
+            rng: self.rng.clone(),
+            pos: self.pos.clone(),
+            resolve: self.resolve.clone(),
+            aid_level: self.aid_level.clone(),
+            aid_active: self.aid_active.clone(),
+            nodeal: self.nodeal.clone(),
+            audience: self.audience.clone(),
+            terms: self.terms.clone(),
+            end: self.end,
+        }
+    }
+
+    /// Copies `source` into this run reusing its buffers: the allocation-free snapshot and
+    /// restore of a particle filter's resampling step.
+    fn clone_from(&mut self, source: &Self) {
+        self.st.clone_from(&source.st);
+        self.rng.clone_from(&source.rng);
+        self.pos.clone_from(&source.pos);
+        self.resolve.clone_from(&source.resolve);
+        self.aid_level.clone_from(&source.aid_level);
+        self.aid_active.clone_from(&source.aid_active);
+        self.nodeal.clone_from(&source.nodeal);
+        self.audience.clone_from(&source.audience);
+        self.terms.clone_from(&source.terms);
+        self.end = source.end;
+    }
+}
+
+impl Run {
+    /// Weeks simulated so far: the next week to simulate.
+    pub fn week(&self) -> u32 {
+        self.st.week
+    }
+    /// The summary once the run has ended (settlement, collapse or the horizon), else `None`.
+    pub fn ended(&self) -> Option<&RunSummary> {
+        self.end.as_ref()
+    }
+    /// Area held by the first side now (km²): the line after the last simulated week.
+    pub fn km2(&self) -> f64 {
+        self.st.km2
+    }
+    /// Cumulative casualties per side now.
+    pub fn casualties(&self) -> [f64; 2] {
+        self.st.cum_cas
+    }
+    /// The war's state after the last simulated week (fighting before the first week).
+    pub fn state(&self) -> WarState {
+        match self.end {
+            Some(e) => e.state,
+            None if self.st.ceasefire_since.is_some() => WarState::Ceasefire,
+            None if self.st.low => WarState::LowActivity,
+            None => WarState::Fighting,
+        }
+    }
+    /// Terms per issue once the run has ended (as [`Sim::terms`] after [`Sim::run`]).
+    pub fn terms(&self) -> &[f64] {
+        &self.terms
+    }
+    /// Replaces the run's random stream: a particle copied at resampling continues on the
+    /// stream of the slot that received it (so copies of one ancestor diverge), keyed by that
+    /// slot and never by a thread (`forecast-evaluation.md` §6).
+    pub fn reseed(&mut self, rng: ChaCha8Rng) {
+        self.rng = rng;
+    }
+}
+
 impl Sim {
     /// A workspace for runs of `params` (allocates once).
     pub fn new(params: &Params) -> Self {
@@ -494,6 +586,87 @@ impl Sim {
         &self.terms
     }
 
+    /// Starts a run for stepping: the state at week 0 under the current parameters, and the
+    /// random stream of (seed, run index) — the same start as [`Sim::run`]'s. Allocates the
+    /// run's buffers (once per run; [`Sim::restart`] reuses them).
+    pub fn start(&mut self, seed: u64, run_index: u64) -> Run {
+        self.prepare();
+        let st = self.initial_state();
+        Run {
+            st,
+            rng: run_rng(seed, run_index),
+            pos: self.pos.clone(),
+            resolve: self.resolve.clone(),
+            aid_level: self.aid_level.clone(),
+            aid_active: self.aid_active.clone(),
+            nodeal: self.nodeal.clone(),
+            audience: self.audience.clone(),
+            terms: self.terms.clone(),
+            end: None,
+        }
+    }
+
+    /// Starts `run` again at week 0 for (seed, run index) under the current parameters,
+    /// reusing its buffers (no allocation when `run` came from a [`Sim`] of the same scenario).
+    pub fn restart(&mut self, run: &mut Run, seed: u64, run_index: u64) {
+        self.prepare();
+        run.st = self.initial_state();
+        run.rng = run_rng(seed, run_index);
+        run.pos.clone_from(&self.pos);
+        run.resolve.clone_from(&self.resolve);
+        run.aid_level.clone_from(&self.aid_level);
+        run.aid_active.clone_from(&self.aid_active);
+        run.nodeal.clone_from(&self.nodeal);
+        run.audience.clone_from(&self.audience);
+        run.terms.clone_from(&self.terms);
+        run.end = None;
+    }
+
+    /// Derives the run constants again from the parameters, after `params_mut` changed them
+    /// for a run in progress (a particle filter's parameter rejuvenation): the next
+    /// [`Sim::advance`] continues the run from its state under the new parameters. Touches
+    /// no run state and does not allocate.
+    pub fn refresh(&mut self) {
+        self.derive();
+    }
+
+    /// Advances `run` through the weeks before `until` (or to the horizon, or until it ends),
+    /// the same weeks [`Sim::run`] would simulate with the same draws: a run advanced in
+    /// pieces equals the run in one go, bit for bit. `observer` sees those weeks. Returns the
+    /// summary once the run has ended (settlement, collapse, or the horizon reached), else
+    /// `None`. The [`Sim`]'s parameters must be the run's (those it was started with, or
+    /// changed and [`Sim::refresh`]ed). Does not allocate.
+    pub fn advance<O: Observer>(&mut self, run: &mut Run, until: u32, observer: &mut O) -> Option<RunSummary> {
+        if run.end.is_some() {
+            return run.end;
+        }
+        self.swap_in(run);
+        let stop = until.min(self.p.horizon);
+        while run.st.week < stop {
+            if let Some(end) = self.step(&mut run.st, &mut run.rng, observer) {
+                run.end = Some(end);
+                break;
+            }
+        }
+        if run.end.is_none() && run.st.week >= self.p.horizon {
+            run.end = Some(self.at_horizon(&run.st));
+        }
+        self.swap_in(run);
+        run.end
+    }
+
+    /// Exchanges the run's actor buffers with the workspace's (in before stepping, back out
+    /// after): O(1), no copy, no allocation.
+    fn swap_in(&mut self, run: &mut Run) {
+        std::mem::swap(&mut self.pos, &mut run.pos);
+        std::mem::swap(&mut self.resolve, &mut run.resolve);
+        std::mem::swap(&mut self.aid_level, &mut run.aid_level);
+        std::mem::swap(&mut self.aid_active, &mut run.aid_active);
+        std::mem::swap(&mut self.nodeal, &mut run.nodeal);
+        std::mem::swap(&mut self.audience, &mut run.audience);
+        std::mem::swap(&mut self.terms, &mut run.terms);
+    }
+
     /// Runs one simulation. `observer` sees every week, round, event, breakdown and leader
     /// change.
     ///
@@ -508,45 +681,60 @@ impl Sim {
         let mut rng = run_rng(seed, run_index);
         let mut st = self.initial_state();
         while st.week < self.p.horizon {
-            st.blocked = None;
-            self.events(&mut st, &mut rng, observer);
-            if self.ceasefire_week(&mut st, &mut rng, observer) {
-                st.week += 1;
-                continue;
+            if let Some(end) = self.step(&mut st, &mut rng, observer) {
+                return end;
             }
-            let fought = self.fight(&mut st, &mut rng);
-            self.learn(&mut st, &fought);
-            if let Some(state) = self.end(&st) {
-                observer.week(&self.week_view(&st, &fought, state));
-                return self.finish_at_line(&st, state, st.week);
-            }
-            self.pressure(&mut st);
-            self.politics(&mut st, &mut rng, observer);
-            self.activity(&mut st, &fought, &mut rng);
-            self.attention(&mut st, &mut rng);
-            let talked =
-                if self.talks_due(&mut st) { self.talk(&mut st, &mut rng, fought.eff, observer) } else { None };
-            match talked {
-                Some(Agreement::Settlement) => {
-                    observer.week(&self.week_view(&st, &fought, WarState::Settled));
-                    return self.summary(&st, WarState::Settled, st.week);
-                }
-                Some(Agreement::Ceasefire) => {
-                    // The week was fought; the ceasefire is in force from its end.
-                    self.start_ceasefire(&mut st, fought.eff);
-                    observer.week(&self.week_view(&st, &fought, WarState::Ceasefire));
-                }
-                None => {
-                    let state = if st.low { WarState::LowActivity } else { WarState::Fighting };
-                    observer.week(&self.week_view(&st, &fought, state));
-                }
-            }
-            st.week += 1;
         }
+        self.at_horizon(&st)
+    }
+
+    /// One week of the loop (the body of [`Sim::run`]): the summary when the run ends this
+    /// week (settlement or collapse), `None` when it goes on (`st.week` then moved on).
+    #[inline]
+    fn step<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) -> Option<RunSummary> {
+        st.blocked = None;
+        self.events(st, rng, observer);
+        if self.ceasefire_week(st, rng, observer) {
+            st.week += 1;
+            return None;
+        }
+        let fought = self.fight(st, rng);
+        self.learn(st, &fought);
+        if let Some(state) = self.end(st) {
+            observer.week(&self.week_view(st, &fought, state));
+            return Some(self.finish_at_line(st, state, st.week));
+        }
+        self.pressure(st);
+        self.politics(st, rng, observer);
+        self.activity(st, &fought, rng);
+        self.attention(st, rng);
+        let talked = if self.talks_due(st) { self.talk(st, rng, fought.eff, observer) } else { None };
+        match talked {
+            Some(Agreement::Settlement) => {
+                observer.week(&self.week_view(st, &fought, WarState::Settled));
+                return Some(self.summary(st, WarState::Settled, st.week));
+            }
+            Some(Agreement::Ceasefire) => {
+                // The week was fought; the ceasefire is in force from its end.
+                self.start_ceasefire(st, fought.eff);
+                observer.week(&self.week_view(st, &fought, WarState::Ceasefire));
+            }
+            None => {
+                let state = if st.low { WarState::LowActivity } else { WarState::Fighting };
+                observer.week(&self.week_view(st, &fought, state));
+            }
+        }
+        st.week += 1;
+        None
+    }
+
+    /// The summary of a run that reached the horizon without ending: it ends in the state it
+    /// is in (a ceasefire in force, low activity, or fighting).
+    fn at_horizon(&mut self, st: &State) -> RunSummary {
         match (st.ceasefire_since, st.low) {
-            (Some(agreed), _) => self.finish_at_line(&st, WarState::Ceasefire, agreed),
-            (None, true) => self.finish_at_line(&st, WarState::LowActivity, st.low_since),
-            (None, false) => self.finish_at_line(&st, WarState::Fighting, self.p.horizon),
+            (Some(agreed), _) => self.finish_at_line(st, WarState::Ceasefire, agreed),
+            (None, true) => self.finish_at_line(st, WarState::LowActivity, st.low_since),
+            (None, false) => self.finish_at_line(st, WarState::Fighting, self.p.horizon),
         }
     }
 
@@ -554,6 +742,15 @@ impl Sim {
 
     /// Derives the run's constants from the parameters and resets the actors' state.
     fn prepare(&mut self) {
+        self.derive();
+        self.pos.copy_from_slice(&self.p.position);
+        self.resolve.copy_from_slice(&self.p.resolve);
+        self.reset_aid();
+    }
+
+    /// Derives the run's constants ([`RunConstants`]) from the parameters; touches no state
+    /// of a run, so that a run in progress can continue under changed parameters.
+    fn derive(&mut self) {
         let p = &self.p;
         let (n, m) = (p.n_actors(), p.n_issues());
         for a in 0..n {
@@ -562,9 +759,7 @@ impl Sim {
                 self.k.nsal[a * m + k] = if s > 0.0 { p.salience[a * m + k] / s } else { 1.0 / m as f64 };
             }
         }
-        self.pos.copy_from_slice(&p.position);
-        self.resolve.copy_from_slice(&p.resolve);
-        self.prepare_aid();
+        self.aid_constants();
         let p = &self.p;
         if self.k.months_for != (p.start, p.horizon) {
             self.k.months.clear();
@@ -581,24 +776,26 @@ impl Sim {
         self.fit_first_week();
     }
 
-    /// Aid lines at their starting levels, with weekly fatigue and stop hazard.
-    fn prepare_aid(&mut self) {
+    /// The aid lines' constants: the aid each side receives at the start, weekly fatigue and
+    /// weekly stop hazard.
+    fn aid_constants(&mut self) {
         let p = &self.p;
         self.k.aid0 = [0.0; 2];
         for a in 0..p.n_actors() {
-            match p.aid[a] {
-                Some((to, level, fatigue_y, hazard_y)) => {
-                    self.aid_level[a] = level;
-                    self.aid_active[a] = level > 0.0;
-                    self.k.aid0[to] += level;
-                    self.k.aid_decay[a] = (1.0 - fatigue_y).powf(1.0 / 52.0);
-                    self.k.aid_stop[a] = 1.0 - (1.0 - hazard_y).powf(1.0 / 52.0);
-                }
-                None => {
-                    self.aid_level[a] = 0.0;
-                    self.aid_active[a] = false;
-                }
+            if let Some((to, level, fatigue_y, hazard_y)) = p.aid[a] {
+                self.k.aid0[to] += level;
+                self.k.aid_decay[a] = (1.0 - fatigue_y).powf(1.0 / 52.0);
+                self.k.aid_stop[a] = 1.0 - (1.0 - hazard_y).powf(1.0 / 52.0);
             }
+        }
+    }
+
+    /// Aid lines at their starting levels.
+    fn reset_aid(&mut self) {
+        for a in 0..self.p.n_actors() {
+            let level = self.p.aid[a].map_or(0.0, |(_, level, ..)| level);
+            self.aid_level[a] = level;
+            self.aid_active[a] = level > 0.0;
         }
     }
 

@@ -58,7 +58,8 @@ fn bench(c: &mut Criterion) {
         .collect();
     let obs = Observations::from_validated(rows);
     let origins: Vec<CivilDate> = (0..20).map(|i| add_months(CivilDate { year: 2024, month: 4, day: 1 }, i)).collect();
-    let opts = HindcastOptions { origins, leads: vec![1, 3, 6], runs: 20_000, seed: 1, threads: None };
+    let opts =
+        HindcastOptions { origins, leads: vec![1, 3, 6], runs: 20_000, seed: 1, threads: None, assimilate: false };
     let text = builtin::builtin(builtin::DEFAULT).unwrap();
     let mut g = c.benchmark_group("hindcast");
     g.sample_size(10);

@@ -404,23 +404,64 @@ impl RunRecorder {
 struct RunObserver<'a> {
     agg: &'a mut ForecastAggregate,
     rec: &'a mut RunRecorder,
+    /// The run's week that is the aggregate's week 0 (0 but for a forecast continued from
+    /// an as-of week, [`Continuer`]).
+    offset: u32,
 }
 
 impl Observer for RunObserver<'_> {
     fn week(&mut self, w: &WeekView) {
-        if w.week >= self.agg.horizon {
+        let week = w.week - self.offset;
+        if week >= self.agg.horizon {
             return;
         }
-        self.rec.week(self.agg, w.week, w.km2, w.cum_casualties, w.state);
+        self.rec.week(self.agg, week, w.km2, w.cum_casualties, w.state);
         if !w.ceasefire {
-            self.agg.at_war[w.week as usize] += 1;
+            self.agg.at_war[week as usize] += 1;
             if w.range_open {
-                self.agg.range_open[w.week as usize] += 1;
+                self.agg.range_open[week as usize] += 1;
             }
         }
         if let Some(b) = w.blocked {
-            self.agg.blocked[w.week as usize * Blocker::COUNT + b.index()] += 1;
+            self.agg.blocked[week as usize * Blocker::COUNT + b.index()] += 1;
         }
+    }
+}
+
+/// Folds runs in progress into an aggregate whose week 0 is a run's week `offset` (a
+/// filtered forecast continued from its as-of week, `crate::assimilate`): each run goes on
+/// to its horizon with its state, and contributes exactly what a run of the ensemble
+/// contributes for those weeks (its line's change counts from where it stood at `offset`).
+/// With `offset` 0 and runs just started, the result is the ensemble's, bit for bit.
+pub(crate) struct Continuer {
+    rec: RunRecorder,
+}
+
+impl Continuer {
+    /// A continuer for aggregates of `horizon` weeks.
+    pub(crate) fn new(horizon: u32) -> Self {
+        Continuer { rec: RunRecorder::new(horizon) }
+    }
+
+    /// Advances `run` (whose parameters `sim` holds) to its end and folds the weeks from
+    /// `offset` on into `agg`; `index` and `sampled` are the run's index and sampled
+    /// parameters (for the rank correlations).
+    pub(crate) fn run(
+        &mut self,
+        agg: &mut ForecastAggregate,
+        sim: &mut Sim,
+        run: &mut truce_engine::sim::Run,
+        offset: u32,
+        index: u64,
+        sampled: &[f64],
+    ) {
+        self.rec.start(run.km2());
+        self.rec.last_cas = run.casualties();
+        self.rec.last_state = run.state();
+        let end = sim.advance(run, u32::MAX, &mut RunObserver { agg, rec: &mut self.rec, offset });
+        let end = end.expect("a run advanced without a limit ends by its horizon");
+        self.rec.finish(agg);
+        record(agg, &end, run.terms(), index, sampled);
     }
 }
 
@@ -444,7 +485,7 @@ fn run_task(
         let mut prng = truce_engine::run_rng(opts.seed ^ PARAM_KEY, i);
         l.uncertainty.apply(&mut prng, &mut sampled, sim.params_mut());
         rec.start(sim.params().start_km2);
-        let s = sim.run(opts.seed, i, &mut RunObserver { agg: &mut agg, rec: &mut rec });
+        let s = sim.run(opts.seed, i, &mut RunObserver { agg: &mut agg, rec: &mut rec, offset: 0 });
         // The run's final state, line and casualties stay to the horizon.
         rec.finish(&mut agg);
         record(&mut agg, &s, sim.terms(), i, &sampled);
@@ -493,6 +534,9 @@ pub enum ForecastError {
     /// The scenario gives a histogram range that cannot be binned (a scenario error).
     #[error("{0}")]
     Aggregate(String),
+    /// Observations that cannot condition this forecast (`crate::assimilate`).
+    #[error("{0}")]
+    Observations(String),
 }
 
 /// The result of [`run_forecast`].

@@ -62,6 +62,11 @@ pub struct HindcastOptions {
     pub seed: u64,
     /// Worker threads of each origin's forecast (None: the caller's pool).
     pub threads: Option<usize>,
+    /// Learn from the data (`--assimilate`): start each origin's scenario at the first area
+    /// observation of the 12 months before the origin, with the scenario's own priors, and
+    /// condition it on every observation from there to the origin with the particle filter
+    /// ([`crate::assimilate`]) instead of estimating the drift ([`setup_assimilating`]).
+    pub assimilate: bool,
 }
 
 /// Why an origin was not forecast.
@@ -86,6 +91,13 @@ pub struct Drift {
     pub from: CivilDate,
     /// The last observation used.
     pub to: CivilDate,
+}
+
+impl Drift {
+    /// The first area observation of the drift's window among `known`: its date and value.
+    fn first_observed(&self, known: &Observations) -> (CivilDate, f64) {
+        km2_series(known).into_iter().find(|(d, _)| *d == self.from).unwrap_or((self.from, f64::NAN))
+    }
 }
 
 /// How an origin's forecast was set up.
@@ -138,6 +150,9 @@ pub struct OriginResult {
     pub fan: Vec<FanRow>,
     /// The scored cases.
     pub cases: Vec<LeadCase>,
+    /// With `--assimilate`: what the particle filter did before the origin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<crate::assimilate::Filtering>,
 }
 
 /// Means per lead and quantity, over the cases truce and both baselines scored.
@@ -373,6 +388,78 @@ pub fn run_origin(
     }
 }
 
+/// Sets up an assimilating forecast at `origin` (`truce hindcast --assimilate`). The origin
+/// is forecast exactly when the plain hindcast forecasts it ([`setup_origin`]'s rules, so
+/// both score the same cases). The scenario is re-dated to the day after the first area
+/// observation of the 12-month drift window and starts from that observation, with the
+/// scenario's own `[uncertainty]` priors (the drift is *not* estimated); the forecast then
+/// conditions on every observation dated from that start to the day before the origin (the
+/// returned observations: nothing on or after the origin) and continues from the week after
+/// the last of them. The setup's `drift` is the plain hindcast's estimate, reported for
+/// comparison and not used.
+pub fn setup_assimilating(
+    label: &str,
+    scenario_text: &str,
+    obs: &Observations,
+    origin: CivilDate,
+    leads: &[u32],
+    seed: u64,
+) -> Result<Result<(Setup, Observations), String>, HindcastError> {
+    let plain = match setup_origin(label, scenario_text, obs, origin, leads, seed)? {
+        Ok(s) => s,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let known = obs.before(origin);
+    let (d0, y0) = plain.drift.first_observed(&known);
+    let start = CivilDate::from_days(d0.to_days() + 1);
+    let loaded = load_str(label, scenario_text).map_err(|e| HindcastError::Job(JobError::Scenario(e)))?;
+    let re = redate(&loaded.scenario, start).map_err(HindcastError::Redate)?;
+    let mut s = re.scenario;
+    let last_target = month_end(add_months(origin, leads.iter().copied().max().unwrap_or(1) - 1));
+    let weeks = ((last_target.to_days() - start.to_days() + 1) as u32).div_ceil(7);
+    s.scenario.horizon_weeks = weeks;
+    let Some(issue) = s.issues.iter_mut().find(|i| i.territorial) else {
+        return Err(HindcastError::Redate(
+            "the scenario has no territorial issue: a hindcast starts from the area held".into(),
+        ));
+    };
+    issue.start_km2 =
+        Some(Num { value: y0, source: Some(format!("assimilating hindcast to {origin}: observed {d0}")) });
+    let text = to_toml(&s).map_err(HindcastError::Redate)?;
+    let text =
+        format!("# {} re-dated to {start} for an assimilating hindcast to {origin}.\n{text}", loaded.params.name);
+    let setup = Setup { weeks, start_km2: y0, start_km2_date: d0, changes: re.changes, text, ..plain };
+    Ok(Ok((setup, known)))
+}
+
+/// Runs the filtered forecast of an assimilating setup on `known`: the aggregate, the date
+/// of its week 0 and what the filter did.
+pub fn run_assimilating(
+    setup: &Setup,
+    known: &Observations,
+    runs: u64,
+    threads: Option<usize>,
+) -> Result<(crate::ensemble::ForecastAggregate, CivilDate, crate::assimilate::Filtering), JobError> {
+    let job = ForecastJob {
+        threads,
+        observations: Some(known.clone()),
+        ..ForecastJob::new(
+            Source::Text { label: format!("assimilating hindcast to {}", setup.origin), text: setup.text.clone() },
+            runs,
+            setup.seed,
+        )
+    };
+    match job.prepare()?.run(Hooks::none())? {
+        JobOutput::Forecast(f) => {
+            let filtering = f.summary.filter.clone().ok_or_else(|| {
+                JobError::Forecast(crate::ensemble::ForecastError::Observations("the forecast was not filtered".into()))
+            })?;
+            Ok((f.aggregate, f.summary.start, filtering))
+        }
+        JobOutput::Part(_) => unreachable!("a job without a shard gives a whole forecast"),
+    }
+}
+
 /// The observations a lead is scored on: for each quantity, the last observation in the
 /// L-th month from the origin.
 fn targets(obs: &Observations, origin: CivilDate, lead: u32) -> Vec<Observation> {
@@ -406,7 +493,12 @@ pub fn hindcast(
     let mut skipped = Vec::new();
     for (i, &origin) in opts.origins.iter().enumerate() {
         progress(i, opts.origins.len());
-        let setup = match setup_origin(label, scenario_text, obs, origin, &opts.leads, opts.seed)? {
+        let set = if opts.assimilate {
+            setup_assimilating(label, scenario_text, obs, origin, &opts.leads, opts.seed)?.map(|(s, k)| (s, Some(k)))
+        } else {
+            setup_origin(label, scenario_text, obs, origin, &opts.leads, opts.seed)?.map(|s| (s, None))
+        };
+        let (setup, known) = match set {
             Ok(s) => s,
             Err(reason) => {
                 skipped.push(Skipped { origin, reason });
@@ -426,22 +518,23 @@ pub fn hindcast(
             continue;
         }
         scored.sort_by_key(|o| (o.date, o.line));
-        let agg = run_origin(&setup, opts.runs, opts.threads)?;
-        let card = score(
-            &Stored { aggregate: &agg, start: origin },
-            &sides,
-            &Observations::from_validated(scored),
-            setup.seed,
-        );
+        let (agg, start, filter) = match &known {
+            Some(k) => {
+                let (agg, start, f) = run_assimilating(&setup, k, opts.runs, opts.threads)?;
+                (agg, start, Some(f))
+            }
+            None => (run_origin(&setup, opts.runs, opts.threads)?, origin, None),
+        };
+        let card = score(&Stored { aggregate: &agg, start }, &sides, &Observations::from_validated(scored), setup.seed);
         let cases = card
             .cases
             .into_iter()
             .filter_map(|c| lead_of.iter().find(|(l, _)| *l == c.line).map(|&(_, lead)| LeadCase { lead, case: c }))
             .collect();
         let fan = (0..agg.horizon)
-            .map(|w| FanRow { date: crate::scorecard::week_end(origin, w), q: FAN.map(|p| agg.km2.quantile(w, p)) })
+            .map(|w| FanRow { date: crate::scorecard::week_end(start, w), q: FAN.map(|p| agg.km2.quantile(w, p)) })
             .collect();
-        origins.push(OriginResult { setup, fan, cases });
+        origins.push(OriginResult { setup, fan, cases, filter });
     }
     progress(opts.origins.len(), opts.origins.len());
     let by_lead = lead_totals(&origins, &opts.leads);

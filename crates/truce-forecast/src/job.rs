@@ -21,10 +21,12 @@
 //! never reads the clock. Threads: a job with a thread count runs on its own rayon pool of
 //! that size; without one it runs on the caller's pool.
 
+use crate::assimilate::{self, MeasureOptions, ObsStep};
 use crate::ensemble::{
     fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink, CASUALTY_BINS, KM2_BINS,
     PARAM_KEY, RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
 };
+use crate::observation::Observations;
 use crate::part::{self, Part};
 use crate::summary::{summarise, Summary};
 use std::collections::BTreeMap;
@@ -280,6 +282,11 @@ pub struct ForecastJob {
     /// Runs per chunk: how often progress is reported and cancellation checked. Never changes
     /// the result.
     pub chunk: u64,
+    /// Observations to condition the forecast on (`crate::assimilate`): the runs become a
+    /// particle filter's particles and the forecast starts the week after the last observed
+    /// week. `None`: the unconditioned forecast. Validated against the scenario by the shell
+    /// that read them (`observation::validate`).
+    pub observations: Option<Observations>,
 }
 
 impl ForecastJob {
@@ -295,6 +302,7 @@ impl ForecastJob {
             shard: None,
             threads: None,
             chunk: DEFAULT_CHUNK,
+            observations: None,
         }
     }
 
@@ -334,6 +342,16 @@ impl ForecastJob {
         if self.chunk == 0 {
             return Err(invalid(JobOption::Chunk, "must be at least 1 run".into()));
         }
+        if let (Some(s), Some(_)) = (self.shard, &self.observations) {
+            return Err(invalid(
+                JobOption::Shard,
+                format!(
+                    "`{s}` cannot be combined with observations: a filtered forecast resamples all of its runs \
+                     together at every observation, so no shard can run apart from the others; run it in one process \
+                     (its threads still spread the work)"
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -350,8 +368,19 @@ impl ForecastJob {
             Some(s) => part::shard_range(s.k, s.n, self.runs),
             None => (0, self.runs),
         };
+        let mut fp = fingerprint(&scenario.text, self.seed, horizon);
+        let filter = match &self.observations {
+            Some(obs) => {
+                let (steps, before) = assimilate::observation_steps(&scenario.loaded.params, obs)?;
+                let measure = MeasureOptions::default();
+                fp = assimilate::fingerprint(&fp, &steps, &measure);
+                Some(FilterSetup { steps, before, measure })
+            }
+            None => None,
+        };
         let prepared = Prepared {
-            fingerprint: fingerprint(&scenario.text, self.seed, horizon),
+            fingerprint: fp,
+            filter,
             scenario,
             seed: self.seed,
             total_runs: self.runs,
@@ -400,6 +429,8 @@ impl Hooks<'static> {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     scenario: LoadedSource,
+    /// The observation steps of a filtered forecast.
+    filter: Option<FilterSetup>,
     fingerprint: String,
     seed: u64,
     total_runs: u64,
@@ -408,6 +439,14 @@ pub struct Prepared {
     len: u64,
     threads: Option<usize>,
     chunk: u64,
+}
+
+/// What a filtered forecast assimilates, and how.
+#[derive(Debug, Clone)]
+struct FilterSetup {
+    steps: Vec<ObsStep>,
+    before: usize,
+    measure: MeasureOptions,
 }
 
 /// A whole forecast's result.
@@ -477,6 +516,9 @@ impl Prepared {
     /// ([`JobError::Cancelled`]), since a part must be whole.
     pub fn run(&self, hooks: Hooks<'_>) -> Result<JobOutput, JobError> {
         let l = &self.scenario.loaded;
+        if let Some(f) = &self.filter {
+            return self.run_filtered(f, hooks);
+        }
         let opts = ForecastOptions { seed: self.seed, first_run: self.first_run, runs: self.len, chunk: self.chunk };
         let Hooks { progress, cancel, rows } = hooks;
         // Before any thread or aggregate exists.
@@ -513,6 +555,43 @@ impl Prepared {
                 aggregate: run.aggregate,
             }))),
         }
+    }
+}
+
+impl Prepared {
+    /// Runs a filtered forecast (the job had observations): the particle filter through the
+    /// observations, then every particle on to the horizon; the summary starts the week after
+    /// the last observed week and carries the filter's ESS and log-likelihood. Per-run rows
+    /// are not written (a particle is not a run of the scenario from its start), and
+    /// cancellation is not checked (the filter's steps couple all particles).
+    fn run_filtered(&self, f: &FilterSetup, hooks: Hooks<'_>) -> Result<JobOutput, JobError> {
+        if hooks.rows.is_some() {
+            return Err(JobError::Forecast(ForecastError::Observations(
+                "per-run rows are not written for a forecast conditioned on observations: its runs are particles \
+                 resampled along the way, not runs of the scenario from its start"
+                    .into(),
+            )));
+        }
+        let l = &self.scenario.loaded;
+        let go =
+            || assimilate::filtered_forecast(l, &self.fingerprint, &f.steps, f.before, self.len, self.seed, &f.measure);
+        let out = match self.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| JobError::Threads(e.to_string()))?
+                .install(go),
+            None => go(),
+        }?;
+        (hooks.progress)(self.len);
+        let mut summary = summarise(&out.aggregate, out.start, false);
+        summary.filter = Some(out.filtering);
+        Ok(JobOutput::Forecast(Box::new(Forecast { summary, aggregate: out.aggregate })))
+    }
+
+    /// Whether the job is conditioned on observations.
+    pub fn is_filtered(&self) -> bool {
+        self.filter.is_some()
     }
 }
 

@@ -59,15 +59,18 @@
 //! ```
 
 pub mod aggregate;
+pub mod assimilate;
 pub mod backcast;
 pub mod baseline;
 pub mod ensemble;
+pub mod filter;
 pub mod hash;
 pub mod hindcast;
 pub mod job;
 pub mod ledger;
 pub mod observation;
 pub mod part;
+pub mod pomp;
 pub mod saved;
 pub mod score;
 pub mod scorecard;

@@ -194,6 +194,11 @@ pub struct Summary {
     pub ceasefire_breakdowns: u64,
     pub sensitivity: Vec<Sensitivity>,
     pub interrupted: bool,
+    /// A forecast conditioned on observations: what the particle filter did (as-of date,
+    /// ESS, log-likelihood; `crate::assimilate::Filtering`); absent otherwise, so an
+    /// unconditioned forecast's JSON is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<crate::assimilate::Filtering>,
     /// Resolution of the reported quantiles (histogram bin widths): `km2`, `km2_change`
     /// (also the monthly change), `terms`, `casualties_<side>`.
     pub resolution: BTreeMap<String, f64>,
@@ -397,6 +402,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         ceasefire_breakdowns: a.breakdowns,
         sensitivity,
         interrupted,
+        filter: None,
         resolution,
     }
 }

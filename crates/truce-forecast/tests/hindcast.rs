@@ -68,7 +68,14 @@ fn an_origin_never_sees_later_observations() {
     let fb = run_origin(&b, 300, Some(2)).unwrap();
     assert_eq!(fa, fb, "the forecast at the origin must be identical bit for bit");
     // ... while the scores of later leads do change.
-    let opts = HindcastOptions { origins: vec![origin], leads: vec![1, 3], runs: 300, seed: 9, threads: Some(1) };
+    let opts = HindcastOptions {
+        origins: vec![origin],
+        leads: vec![1, 3],
+        runs: 300,
+        seed: 9,
+        threads: Some(1),
+        assimilate: false,
+    };
     let ha = hindcast("u", ukraine(), &obs, &opts, &|_, _| {}).unwrap();
     let hb = hindcast("u", ukraine(), &changed, &opts, &|_, _| {}).unwrap();
     assert_eq!(ha.origins[0].fan, hb.origins[0].fan);
@@ -142,6 +149,7 @@ fn leads_score_the_last_observation_of_their_month() {
         runs: 200,
         seed: 3,
         threads: Some(1),
+        assimilate: false,
     };
     let h = hindcast("u", ukraine(), &obs, &opts, &|_, _| {}).unwrap();
     assert_eq!(h.origins.len(), 2);
@@ -161,4 +169,51 @@ fn leads_score_the_last_observation_of_their_month() {
     // A fan per week, starting near the observed level.
     assert_eq!(o.fan.len() as u32, o.setup.weeks);
     assert!((o.fan[0].q[2] - o.setup.start_km2).abs() < 1000.0);
+}
+
+#[test]
+fn an_assimilating_origin_never_sees_later_observations_and_learns_from_earlier_ones() {
+    let obs = monthly(d(2024, 1, 1), 24, 105_000.0, |i| 300.0 + 40.0 * (i % 5) as f64);
+    let origin = d(2025, 3, 1);
+    let changed = Observations::from_validated(
+        obs.rows()
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                if o.date >= origin {
+                    if let Observed::Km2Held { value, sd } = o.what {
+                        o.what = Observed::Km2Held { value: value * 1.1 + 7.0, sd };
+                    }
+                }
+                o
+            })
+            .collect(),
+    );
+    let (a, ka) = setup_assimilating("u", ukraine(), &obs, origin, &[1, 3], 9).unwrap().unwrap();
+    let (b, kb) = setup_assimilating("u", ukraine(), &changed, origin, &[1, 3], 9).unwrap().unwrap();
+    assert_eq!((&a, &ka), (&b, &kb));
+    assert!(ka.rows().iter().all(|o| o.date < origin));
+    // It starts at the first observation of the 12-month window, the day after it.
+    assert_eq!(a.start_km2_date, a.drift.from);
+    assert!(a.text.contains(&format!("start = {}", CivilDate::from_days(a.drift.from.to_days() + 1))));
+    let opts = HindcastOptions {
+        origins: vec![origin],
+        leads: vec![1, 3],
+        runs: 400,
+        seed: 9,
+        threads: Some(1),
+        assimilate: true,
+    };
+    let ha = hindcast("u", ukraine(), &obs, &opts, &|_, _| {}).unwrap();
+    let hb =
+        hindcast("u", ukraine(), &changed, &HindcastOptions { threads: Some(2), ..opts.clone() }, &|_, _| {}).unwrap();
+    assert_eq!(ha.origins[0].fan, hb.origins[0].fan, "the forecast at the origin must be identical bit for bit");
+    assert_ne!(ha.origins[0].cases, hb.origins[0].cases);
+    let f = ha.origins[0].filter.as_ref().expect("an assimilating origin reports its filter");
+    // The window holds 13 month-ends (29 Feb 2024 to 28 Feb 2025); the first is the start, so
+    // 12 km² and 12 state rows are assimilated; the forecast's week 0 begins on or after the
+    // origin.
+    assert_eq!(f.observations, 24, "{f:?}");
+    assert!(f.as_of < origin && f.loglik.is_finite());
+    assert!(ha.origins[0].fan[0].date >= origin);
 }

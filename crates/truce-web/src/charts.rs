@@ -77,6 +77,47 @@ fn merge(mut a: Value, b: Value) -> Value {
     a
 }
 
+/// A forecast conditioned on observations (`truce forecast --observations`): the areas it
+/// assimilated, drawn as points before its first week on the fan chart (the fan's series get
+/// no value there), and the caption says so.
+fn observed_on_fan(fan: &mut Chart, f: &truce_forecast::assimilate::Filtering) {
+    let points: Vec<(String, f64)> =
+        f.steps.iter().filter_map(|st| st.km2_held.map(|(v, _)| (date_str(st.date), v))).collect();
+    if points.is_empty() {
+        return;
+    }
+    let n = points.len();
+    let o = &mut fan.option;
+    if let Some(Value::Array(dates)) = o.pointer_mut("/xAxis/data") {
+        let mut all: Vec<Value> = points.iter().map(|(d, _)| json!(d)).collect();
+        all.append(dates);
+        *dates = all;
+    }
+    let weeks = o.pointer("/xAxis/data").and_then(Value::as_array).map_or(n, |d| d.len()) - n;
+    if let Some(Value::Array(series)) = o.pointer_mut("/series") {
+        for sr in series.iter_mut() {
+            if let Some(Value::Array(data)) = sr.get_mut("data") {
+                let mut all = vec![Value::Null; n];
+                all.append(data);
+                *data = all;
+            }
+        }
+        let mut data: Vec<Value> = points.iter().map(|(_, v)| finite(v.round())).collect();
+        data.extend(std::iter::repeat_n(Value::Null, weeks));
+        series.push(json!({
+            "name": "observed", "type": "scatter", "symbolSize": 7, "color": "#d62728", "data": data,
+        }));
+    }
+    if let Some(Value::Array(legend)) = o.pointer_mut("/legend/data") {
+        legend.push(json!("observed"));
+    }
+    fan.caption.push_str(&format!(
+        " Red points: the {} area observations the forecast was conditioned on (to {}); the fan starts the week after.",
+        n,
+        date_str(f.as_of)
+    ));
+}
+
 /// Every chart of a forecast: the state of the war at each date (id `outcomes`), events by
 /// date (id `events`), settlement terms, the line of control as a fan chart, casualties, the
 /// open bargaining range and the sensitivity. The series of the first two carry the JSON
@@ -223,6 +264,10 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
             }),
         ),
     });
+
+    if let (Some(f), Some(fan)) = (&s.filter, charts.last_mut()) {
+        observed_on_fan(fan, f);
+    }
 
     // Casualties per side.
     let cs: Vec<(&String, &truce_forecast::summary::Quantiles)> = s.casualties.iter().collect();

@@ -1,0 +1,441 @@
+//! A forecast conditioned on what has been observed: the fight–talk engine as a [`Pomp`]
+//! model run through the bootstrap particle filter ([`crate::filter`]), then continued to
+//! the horizon with each particle's state (`truce forecast SCENARIO --observations OBS`).
+//!
+//! Particle `j` starts as run `j` of the unconditioned forecast: its parameters drawn from
+//! the scenario's `[uncertainty]` exactly as the ensemble draws them, its simulation on the
+//! stream of (seed, j). It is advanced week by week with the engine's stepping API
+//! (`Sim::advance`) to each observed week, weighed by the observations' likelihood, and the
+//! ensemble is resampled systematically when its ESS falls below half the particles; after a
+//! resampling the particles' parameters are rejuvenated with Liu & West's kernel on the
+//! normal-score scale of their prior (z = Φ⁻¹(F(θ)), so every parameter lives on ℝ and the
+//! copula's dependence is a covariance) and every copy continues on its own slot's stream.
+//! After the last observation the particles are made equally weighted and continue to the
+//! horizon **with their state**; the forecast's week 0 is the week after the last observed
+//! week (its as-of date): the forecast says what happens from there.
+//!
+//! The measurement model (`forecast-evaluation.md` §4.1), per observation:
+//! - `km2_held` and `casualties_<side>`: a Student-t density with [`MeasureOptions::dof`]
+//!   (4) degrees of freedom, centred on the particle's value, with the row's sd as its scale.
+//!   Heavy tails on purpose: the sd of a map series covers the mapping, not the model's own
+//!   error, and a Gaussian would make one surprising week (a revision, a run slightly off)
+//!   wipe out all but a handful of particles; the t keeps the filter from collapsing while
+//!   still pulling the ensemble within a few sds of the data.
+//! - `state`: the particle's war state at the end of the week matches with probability
+//!   1 − ε and each of the other five states has ε/5, ε = [`MeasureOptions::state_error`]
+//!   (0.02): near 0/1, but a mis-coded date never makes every particle impossible.
+//!
+//! Observations dated before the scenario's start are the history that baselines use and are
+//! not assimilated (they are counted in [`Filtering::ignored_before_start`]); observations
+//! are grouped by the week that contains their date and weighed against the particle at that
+//! week's end (at most six days later: the forecast's week 0 must start after every date it
+//! assimilated), and one dated after the horizon's last week is an error. With no observation to assimilate the forecast is the
+//! unconditioned forecast, bit for bit (tested).
+//!
+//! Resampling couples every particle at every observation, so a filtered forecast cannot be
+//! split into shards that run apart: the job refuses `--shard` with observations.
+//!
+//! Pure: no I/O, no clock; it runs on the caller's rayon pool and its result does not depend
+//! on the thread count (the filter's streams are keyed by child slot, its reductions run in
+//! slot order, and aggregates merge exactly).
+
+use crate::ensemble::{Continuer, ForecastAggregate, ForecastError, PARAM_KEY};
+use crate::filter::{pfilter, stream, FilterOptions, Purpose};
+use crate::hash::Fnv1a;
+use crate::observation::{Observations, Observed};
+use crate::pomp::Pomp;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+use truce_engine::calendar::CivilDate;
+use truce_engine::load::Loaded;
+use truce_engine::params::Params;
+use truce_engine::sim::{NoObserver, Run, Sim, WarState};
+use truce_engine::special::{norm_cdf, norm_inv};
+
+/// The measurement model's and the filter's settings (fixed before any hindcast is scored:
+/// `docs/observations.md`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeasureOptions {
+    /// Degrees of freedom of the Student-t density of numbers (km², casualties).
+    pub dof: f64,
+    /// Probability that an observed state is mis-recorded.
+    pub state_error: f64,
+    /// Resample when ESS < this × particles.
+    pub resample_below: f64,
+    /// Liu–West discount δ of the parameter rejuvenation (`None`: none).
+    pub liu_west: Option<f64>,
+}
+
+impl Default for MeasureOptions {
+    fn default() -> Self {
+        MeasureOptions { dof: 4.0, state_error: 0.02, resample_below: 0.5, liu_west: Some(0.98) }
+    }
+}
+
+/// The observations of one forecast week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObsStep {
+    /// The week (0-based from the scenario's start) they hold at the end of.
+    pub week: u32,
+    /// The last date among them.
+    pub date: CivilDate,
+    /// What was observed.
+    pub obs: Vec<Observed>,
+}
+
+/// One observation step of a filtered forecast, as reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepRow {
+    /// The last observation date of the week.
+    pub date: CivilDate,
+    /// The week from the scenario's start (0-based).
+    pub week: u32,
+    /// Observations assimilated that week.
+    pub observations: usize,
+    /// The area observed that week, if any: (km², its sd) — what the report draws.
+    pub km2_held: Option<(f64, f64)>,
+    /// The conditional log-likelihood.
+    pub loglik: f64,
+    /// Effective sample size after weighting.
+    pub ess: f64,
+    /// Whether the particles were resampled (and rejuvenated).
+    pub resampled: bool,
+    /// Whether every particle was impossible (a filtering failure).
+    pub failed: bool,
+}
+
+/// What the filter did: the summary's `filter` section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Filtering {
+    /// The date of the last observation assimilated (the scenario's start when none was).
+    pub as_of: CivilDate,
+    /// The scenario's start: the forecast now starts the week after the last observed week.
+    pub scenario_start: CivilDate,
+    /// Weeks of the scenario before the forecast's week 0 (0 when nothing was assimilated).
+    pub weeks_assimilated: u32,
+    /// Particles (the forecast's runs).
+    pub particles: u64,
+    /// Observations assimilated, and those dated before the scenario's start (not used).
+    pub observations: usize,
+    pub ignored_before_start: usize,
+    /// The log-likelihood estimate of the observations (log L̂, unbiased on the L scale).
+    pub loglik: f64,
+    /// The smallest ESS over the steps (the particles when nothing was assimilated).
+    pub min_ess: f64,
+    /// Filtering failures (steps where no particle was possible).
+    pub failures: usize,
+    /// The measurement model and the filter's settings, in words.
+    pub method: String,
+    /// Per observed week.
+    pub steps: Vec<StepRow>,
+}
+
+/// Groups the observations that fall within the scenario's weeks by week; returns the steps
+/// and the number of observations dated before the start. An observation after the last
+/// week of the horizon is an error naming its line.
+pub fn observation_steps(params: &Params, obs: &Observations) -> Result<(Vec<ObsStep>, usize), ForecastError> {
+    let (start, h) = (params.start, params.horizon);
+    let mut steps: Vec<ObsStep> = Vec::new();
+    let mut before = 0;
+    for o in obs.rows() {
+        if o.date < start {
+            before += 1;
+            continue;
+        }
+        // The week that contains the date: the particle is weighed at that week's end, so
+        // the forecast's week 0 (the week after) starts after every assimilated date.
+        let days = o.date.to_days() - start.to_days();
+        if days >= 7 * h as i64 {
+            return Err(ForecastError::Observations(format!(
+                "observations, line {}: dated {}, after the forecast's last week (the horizon of {h} weeks from {start} \
+                 ends {}); lengthen the horizon or drop the row",
+                o.line,
+                o.date,
+                crate::scorecard::week_end(start, h - 1)
+            )));
+        }
+        let week = (days / 7) as u32;
+        match steps.last_mut() {
+            Some(s) if s.week == week => {
+                s.obs.push(o.what);
+                s.date = o.date;
+            }
+            _ => steps.push(ObsStep { week, date: o.date, obs: vec![o.what] }),
+        }
+    }
+    if let Some(last) = steps.last() {
+        if last.week + 1 >= h {
+            return Err(ForecastError::Observations(format!(
+                "observations: the last one ({}) falls in the forecast's last week, so nothing is left to forecast; \
+                 lengthen the horizon",
+                last.date
+            )));
+        }
+    }
+    Ok((steps, before))
+}
+
+/// A particle: a run in progress and the parameters it carries (normal scores and values).
+pub struct Particle {
+    run: Run,
+    /// Normal scores Φ⁻¹(F(θ)) of the sampled parameters (the estimation scale).
+    z: Vec<f64>,
+    /// The sampled parameters' values, in the `[uncertainty]` table's order.
+    v: Vec<f64>,
+}
+
+impl Clone for Particle {
+    fn clone(&self) -> Self {
+        Particle { run: self.run.clone(), z: self.z.clone(), v: self.v.clone() }
+    }
+    fn clone_from(&mut self, s: &Self) {
+        self.run.clone_from(&s.run);
+        self.z.clone_from(&s.z);
+        self.v.clone_from(&s.v);
+    }
+}
+
+/// The fight–talk engine as a POMP model over observation steps.
+pub struct TruceModel<'a> {
+    l: &'a Loaded,
+    seed: u64,
+    steps: &'a [ObsStep],
+    measure: MeasureOptions,
+}
+
+impl<'a> TruceModel<'a> {
+    /// The model of scenario `l` (its parameters, horizon and `[uncertainty]`) under `seed`,
+    /// observed at `steps`.
+    pub fn new(l: &'a Loaded, seed: u64, steps: &'a [ObsStep], measure: MeasureOptions) -> Self {
+        TruceModel { l, seed, steps, measure }
+    }
+
+    /// Writes the particle's parameters into the workspace and derives the run constants.
+    fn load(&self, sim: &mut Sim, x: &Particle) {
+        let p = sim.params_mut();
+        for (r, v) in self.l.uncertainty.refs.iter().zip(&x.v) {
+            p.set(*r, *v);
+        }
+        sim.refresh();
+    }
+
+    /// log density of a Student-t with `self.measure.dof` degrees of freedom and scale `sd`
+    /// at `y − x`.
+    fn t_logpdf(&self, y: f64, x: f64, sd: f64) -> f64 {
+        let nu = self.measure.dof;
+        let d = (y - x) / sd;
+        libm::lgamma((nu + 1.0) / 2.0)
+            - libm::lgamma(nu / 2.0)
+            - 0.5 * (nu * std::f64::consts::PI).ln()
+            - sd.ln()
+            - (nu + 1.0) / 2.0 * (d * d / nu).ln_1p()
+    }
+}
+
+/// A normal score, with F clamped inside (0, 1) so that a value at a bounded support's end
+/// stays finite.
+fn score(u: f64) -> f64 {
+    norm_inv(u.clamp(1e-12, 1.0 - 1e-12))
+}
+
+impl Pomp for TruceModel<'_> {
+    type State = Particle;
+    type Obs = ObsStep;
+    type Work = Sim;
+
+    fn workspace(&self) -> Sim {
+        Sim::new(&self.l.params)
+    }
+
+    /// Run `slot` of the unconditioned forecast at week 0: the ensemble's parameter draw
+    /// and simulation stream (`rng` is not used, so that no observation means the same
+    /// forecast).
+    fn rinit(&self, sim: &mut Sim, slot: u64, _rng: &mut ChaCha8Rng) -> Particle {
+        sim.reset_params(&self.l.params);
+        let u = &self.l.uncertainty;
+        let mut v = vec![0.0; u.len()];
+        let mut prng = truce_engine::run_rng(self.seed ^ PARAM_KEY, slot);
+        u.apply(&mut prng, &mut v, sim.params_mut());
+        let z = u.set.specs().iter().zip(&v).map(|(s, &x)| score(s.dist.cdf(x))).collect();
+        let run = sim.start(self.seed, slot);
+        Particle { run, z, v }
+    }
+
+    /// To the end of observed week `t` (or, for `t` = the number of steps, to the horizon).
+    /// From the second step on the particle continues on the child slot's stream `rng`.
+    fn rprocess(&self, sim: &mut Sim, x: &mut Particle, t: usize, rng: &mut ChaCha8Rng) {
+        self.load(sim, x);
+        if t > 0 {
+            x.run.reseed(rng.clone());
+        }
+        let until = self.steps.get(t).map_or(u32::MAX, |s| s.week + 1);
+        sim.advance(&mut x.run, until, &mut NoObserver);
+    }
+
+    fn dmeasure(&self, y: &ObsStep, x: &Particle, _t: usize) -> f64 {
+        let mut l = 0.0;
+        for o in &y.obs {
+            l += match *o {
+                Observed::Km2Held { value, sd } => self.t_logpdf(value, x.run.km2(), sd),
+                Observed::Casualties { side, value, sd } => self.t_logpdf(value, x.run.casualties()[side], sd),
+                Observed::State(s) => {
+                    let e = self.measure.state_error;
+                    if x.run.state() == s {
+                        (1.0 - e).ln()
+                    } else {
+                        (e / (WarState::COUNT - 1) as f64).ln()
+                    }
+                }
+            };
+        }
+        l
+    }
+
+    fn params<'b>(&self, x: &'b Particle) -> &'b [f64] {
+        &x.z
+    }
+
+    fn set_params(&self, _sim: &mut Sim, x: &mut Particle, est: &[f64]) {
+        for ((z, v), (s, &e)) in x.z.iter_mut().zip(x.v.iter_mut()).zip(self.l.uncertainty.set.specs().iter().zip(est))
+        {
+            *z = e;
+            *v = s.dist.quantile(norm_cdf(e).clamp(1e-12, 1.0 - 1e-12));
+        }
+    }
+}
+
+/// The fingerprint of a filtered forecast: the forecast's, with every assimilated
+/// observation and the filter's settings mixed in (a filtered forecast never merges or
+/// compares as the unconditioned one).
+pub fn fingerprint(base: &str, steps: &[ObsStep], m: &MeasureOptions) -> String {
+    let mut h = Fnv1a::new().bytes(base.as_bytes()).bytes(b"observations");
+    for s in steps {
+        h = h.bytes(&s.week.to_le_bytes());
+        for o in &s.obs {
+            h = h.bytes(format!("{o:?}").as_bytes());
+        }
+    }
+    h = h.bytes(format!("{m:?}").as_bytes());
+    format!("{:016x}", h.finish())
+}
+
+/// A filtered forecast's result.
+#[derive(Debug, Clone)]
+pub struct FilteredForecast {
+    /// The aggregate from the forecast's week 0 (the week after the last observed week).
+    pub aggregate: ForecastAggregate,
+    /// The date of the forecast's week 0's first day.
+    pub start: CivilDate,
+    /// What the filter did.
+    pub filtering: Filtering,
+}
+
+/// Runs `particles` particles of scenario `l` through the observations and on to the
+/// horizon, on the caller's rayon pool. `fp` is the aggregate's fingerprint ([`fingerprint`]).
+pub fn filtered_forecast(
+    l: &Loaded,
+    fp: &str,
+    steps: &[ObsStep],
+    ignored_before_start: usize,
+    particles: u64,
+    seed: u64,
+    measure: &MeasureOptions,
+) -> Result<FilteredForecast, ForecastError> {
+    if particles == 0 {
+        return Err(ForecastError::NoRuns);
+    }
+    let model = TruceModel::new(l, seed, steps, *measure);
+    let opts = FilterOptions {
+        particles: particles as usize,
+        seed,
+        resample_below: measure.resample_below,
+        liu_west: measure.liu_west,
+    };
+    let ys: &[ObsStep] = steps;
+    let mut f = pfilter(&model, ys, &opts).map_err(|e| ForecastError::Observations(e.to_string()))?;
+    f.equalise(seed, steps.len() as u64);
+    let base = &l.params;
+    let offset = steps.last().map_or(0, |s| s.week + 1);
+    let mut rebased = base.clone();
+    rebased.start = CivilDate::from_days(base.start.to_days() + 7 * offset as i64);
+    rebased.horizon = base.horizon - offset;
+    let t_end = steps.len();
+    const CHUNK: usize = 256;
+    // Folded into a few aggregates (one per rayon split, never one per chunk) and merged:
+    // the merge is exact, associative and commutative, so the split does not matter.
+    let empty = ForecastAggregate::new(l, &rebased, fp.to_string(), seed)?;
+    let total = f
+        .particles
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .fold(
+            || (empty.clone(), Sim::new(base), Continuer::new(rebased.horizon)),
+            |(mut agg, mut sim, mut cont), (c, chunk)| {
+                for (i, p) in chunk.iter_mut().enumerate() {
+                    let j = (c * CHUNK + i) as u64;
+                    model.load(&mut sim, p);
+                    if t_end > 0 {
+                        p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
+                    }
+                    cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v);
+                }
+                (agg, sim, cont)
+            },
+        )
+        .map(|(agg, ..)| Ok::<_, ForecastError>(agg))
+        .try_reduce(
+            || empty.clone(),
+            |mut a, b| {
+                a.merge(&b)?;
+                Ok(a)
+            },
+        )?;
+    let rows: Vec<StepRow> = steps
+        .iter()
+        .zip(&f.steps)
+        .map(|(s, r)| StepRow {
+            date: s.date,
+            week: s.week,
+            observations: s.obs.len(),
+            km2_held: s.obs.iter().rev().find_map(|o| match *o {
+                Observed::Km2Held { value, sd } => Some((value, sd)),
+                _ => None,
+            }),
+            loglik: r.loglik,
+            ess: r.ess,
+            resampled: r.resampled,
+            failed: r.failed,
+        })
+        .collect();
+    let filtering = Filtering {
+        as_of: steps.last().map_or(base.start, |s| s.date),
+        scenario_start: base.start,
+        weeks_assimilated: offset,
+        particles,
+        observations: steps.iter().map(|s| s.obs.len()).sum(),
+        ignored_before_start,
+        loglik: f.loglik,
+        min_ess: f.steps.iter().map(|s| s.ess).fold(particles as f64, f64::min),
+        failures: f.failures,
+        method: method(measure),
+        steps: rows,
+    };
+    Ok(FilteredForecast { aggregate: total, start: rebased.start, filtering })
+}
+
+/// The measurement model and filter settings, in words (for the summary and the report).
+pub fn method(m: &MeasureOptions) -> String {
+    let lw = match m.liu_west {
+        Some(d) => format!("Liu–West rejuvenation δ = {d} on the priors' normal scores"),
+        None => "no parameter rejuvenation".into(),
+    };
+    format!(
+        "bootstrap particle filter; km² and casualties: Student-t (ν = {}) with the row's sd as scale; states: \
+         matched with probability {} (error rate {}); systematic resampling when ESS < {} × particles; {lw}",
+        m.dof,
+        1.0 - m.state_error,
+        m.state_error,
+        m.resample_below
+    )
+}
