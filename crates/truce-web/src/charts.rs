@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::fmt::Write;
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::Loaded;
 use truce_engine::outcome::{WarEvent, WarState};
@@ -24,11 +25,52 @@ pub struct Chart {
     pub option: Value,
 }
 
+/// The one palette of every chart (Okabe–Ito: distinguishable under deuteranopia, protanopia
+/// and tritanopia), each colour with one meaning wherever it appears. Charts and reports name
+/// these constants instead of writing colours, so a meaning cannot drift between charts.
+pub mod palette {
+    /// Still fighting; the number of runs at war.
+    pub const FIGHTING: &str = "#999999";
+    /// Low activity (a frozen war without an agreement).
+    pub const LOW_ACTIVITY: &str = "#E69F00";
+    /// A ceasefire (agreed or in force).
+    pub const CEASEFIRE: &str = "#56B4E9";
+    /// A settlement (signed or in force); an agreed talk round.
+    pub const SETTLED: &str = "#009E73";
+    /// The first side collapsed.
+    pub const COLLAPSE_FIRST: &str = "#D55E00";
+    /// The second side collapsed.
+    pub const COLLAPSE_SECOND: &str = "#CC79A7";
+    /// truce's central estimate: a median, the line of control, the share with an open range.
+    pub const MODEL: &str = "#0072B2";
+    /// The p10–p90 band around [`MODEL`].
+    pub const BAND: &str = "rgba(0,114,178,0.25)";
+    /// A point value that is not the median: a mean, an observation, a rejected round.
+    pub const POINT: &str = "#000000";
+    /// Series with no fixed meaning (issues, actors, sides), in order.
+    pub const CATEGORICAL: [&str; 8] =
+        ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999"];
+}
+
 /// A colour per war state, in the order of [`WarState::ALL`].
-const COLORS: [&str; WarState::COUNT] = ["#9aa0a6", "#b08d1a", "#1f77b4", "#2f7d32", "#c0392b", "#8e44ad"];
+const COLORS: [&str; WarState::COUNT] = [
+    palette::FIGHTING,
+    palette::LOW_ACTIVITY,
+    palette::CEASEFIRE,
+    palette::SETTLED,
+    palette::COLLAPSE_FIRST,
+    palette::COLLAPSE_SECOND,
+];
 /// A colour per event, in the order of [`WarEvent::ALL`] (the colour of the state that marks
-/// it; black for any end of high-intensity war).
-const EVENT_COLORS: [&str; WarEvent::COUNT] = ["#1f77b4", "#2f7d32", "#c0392b", "#8e44ad", "#b08d1a", "#222222"];
+/// it; black, dashed, for any end of high-intensity war).
+const EVENT_COLORS: [&str; WarEvent::COUNT] = [
+    palette::CEASEFIRE,
+    palette::SETTLED,
+    palette::COLLAPSE_FIRST,
+    palette::COLLAPSE_SECOND,
+    palette::LOW_ACTIVITY,
+    palette::POINT,
+];
 
 /// `2025-12-03`.
 pub fn date_str(d: CivilDate) -> String {
@@ -61,6 +103,7 @@ fn finite(x: f64) -> Value {
 fn base(title_y: &str) -> Value {
     json!({
         "animationDuration": 300,
+        "color": palette::CATEGORICAL,
         "grid": {"left": 64, "right": 24, "top": 48, "bottom": 56, "containLabel": true},
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0, "type": "scroll"},
@@ -163,13 +206,17 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
     let t = |f: fn(&truce_forecast::summary::TermSummary) -> f64| -> Vec<Value> {
         issues.iter().map(|i| finite(f(&s.terms[*i]))).collect()
     };
+    // The bar is drawn as its width on top of an invisible p10 bar; its tooltip and its data
+    // table say the range itself (`range`, read by [`data_table`]).
     let width: Vec<Value> = issues
         .iter()
-        .map(|i| {
+        .zip(&names)
+        .map(|(i, n)| {
             let x = &s.terms[*i];
-            finite(x.p90 - x.p10)
+            range_item(n, x.p10, x.p90, x.p90 - x.p10, "")
         })
         .collect();
+    let range: Vec<Value> = issues.iter().map(|i| json!([finite(s.terms[*i].p10), finite(s.terms[*i].p90)])).collect();
     let settled = s.terms.values().map(|t| t.n).max().unwrap_or(0);
     charts.push(Chart {
         id: "terms".into(),
@@ -181,15 +228,16 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
         option: json!({
             "animationDuration": 300,
             "grid": {"left": 24, "right": 32, "top": 40, "bottom": 40, "containLabel": true},
+            "color": palette::CATEGORICAL,
             "tooltip": {"trigger": "item"},
             "legend": {"top": 0, "data": ["p10–p90", "median", "mean"]},
             "xAxis": {"type": "value", "min": 0, "max": 100, "name": "term (0–100)", "nameLocation": "middle", "nameGap": 28},
             "yAxis": {"type": "category", "data": names, "inverse": true},
             "series": [
                 {"name": "p10", "type": "bar", "stack": "r", "itemStyle": {"color": "transparent"}, "silent": true, "data": t(|x| x.p10), "barWidth": 18},
-                {"name": "p10–p90", "type": "bar", "stack": "r", "itemStyle": {"color": "#9ecae1"}, "data": width, "barWidth": 18},
-                {"name": "median", "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#08519c"}, "data": t(|x| x.p50)},
-                {"name": "mean", "type": "scatter", "symbol": "diamond", "symbolSize": 12, "itemStyle": {"color": "#e6550d"}, "data": t(|x| x.mean)},
+                {"name": "p10–p90", "type": "bar", "stack": "r", "itemStyle": {"color": palette::BAND}, "data": width, "range": range, "barWidth": 18},
+                {"name": "median", "type": "scatter", "symbolSize": 12, "itemStyle": {"color": palette::MODEL}, "data": t(|x| x.p50)},
+                {"name": "mean", "type": "scatter", "symbol": "diamond", "symbolSize": 12, "itemStyle": {"color": palette::POINT}, "data": t(|x| x.mean)},
             ],
         }),
     });
@@ -215,10 +263,10 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
                 "yAxis": {"type": "value", "name": "km²", "nameLocation": "middle", "nameGap": 64, "scale": true},
                 "series": [
                     {"name": "band base", "type": "line", "stack": "band", "symbol": "none", "lineStyle": {"opacity": 0}, "silent": true, "tooltip": {"show": false}, "data": p10.clone()},
-                    {"name": "p10–p90", "type": "line", "stack": "band", "symbol": "none", "lineStyle": {"opacity": 0}, "areaStyle": {"color": "#c6dbef", "opacity": 0.9}, "silent": true, "tooltip": {"show": false}, "data": band},
-                    {"name": "p10", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed", "width": 1}, "color": "#6baed6", "data": p10},
-                    {"name": "p90", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed", "width": 1}, "color": "#6baed6", "data": p90},
-                    {"name": "median", "type": "line", "symbol": "none", "lineStyle": {"width": 2.5}, "color": "#08519c", "data": p50},
+                    {"name": "p10–p90", "type": "line", "stack": "band", "symbol": "none", "lineStyle": {"opacity": 0}, "areaStyle": {"color": palette::BAND, "opacity": 1}, "silent": true, "tooltip": {"show": false}, "data": band},
+                    {"name": "p10", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed", "width": 1}, "color": palette::MODEL, "data": p10},
+                    {"name": "p90", "type": "line", "symbol": "none", "lineStyle": {"type": "dashed", "width": 1}, "color": palette::MODEL, "data": p90},
+                    {"name": "median", "type": "line", "symbol": "none", "lineStyle": {"width": 2.5}, "color": palette::MODEL, "data": p50},
                 ],
             }),
         ),
@@ -250,9 +298,9 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
             "yAxis": {"type": "category", "data": cnames, "inverse": true},
             "series": [
                 {"name": "p10", "type": "bar", "stack": "r", "itemStyle": {"color": "transparent"}, "silent": true, "data": q(|x| x.p10), "barWidth": 18},
-                {"name": "p10–p90", "type": "bar", "stack": "r", "itemStyle": {"color": "#fcbba1"}, "data": cs.iter().map(|(_, x)| finite(x.p90.round() - x.p10.round())).collect::<Vec<_>>(), "barWidth": 18},
-                {"name": "median", "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#a50f15"}, "data": q(|x| x.p50)},
-                {"name": "mean", "type": "scatter", "symbol": "diamond", "symbolSize": 12, "itemStyle": {"color": "#525252"}, "data": q(|x| x.mean)},
+                {"name": "p10–p90", "type": "bar", "stack": "r", "itemStyle": {"color": palette::BAND}, "range": cs.iter().map(|(_, x)| json!([finite(x.p10.round()), finite(x.p90.round())])).collect::<Vec<_>>(), "data": cs.iter().zip(&cnames).map(|((_, x), n)| range_item(n, x.p10.round(), x.p90.round(), x.p90.round() - x.p10.round(), " killed and wounded")).collect::<Vec<_>>(), "barWidth": 18},
+                {"name": "median", "type": "scatter", "symbolSize": 12, "itemStyle": {"color": palette::MODEL}, "data": q(|x| x.p50)},
+                {"name": "mean", "type": "scatter", "symbol": "diamond", "symbolSize": 12, "itemStyle": {"color": palette::POINT}, "data": q(|x| x.mean)},
             ],
         }),
     });
@@ -276,8 +324,8 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
                     {"type": "value", "name": "runs at war", "nameLocation": "middle", "nameGap": 56, "splitLine": {"show": false}},
                 ],
                 "series": [
-                    {"name": "share open", "type": "line", "symbol": "none", "color": "#2f7d32", "areaStyle": {"opacity": 0.15}, "data": share},
-                    {"name": "runs at war", "type": "line", "yAxisIndex": 1, "symbol": "none", "color": "#9aa0a6", "lineStyle": {"type": "dashed"}, "data": at_war},
+                    {"name": "share open", "type": "line", "symbol": "none", "color": palette::MODEL, "areaStyle": {"opacity": 0.15}, "data": share},
+                    {"name": "runs at war", "type": "line", "yAxisIndex": 1, "symbol": "none", "color": palette::FIGHTING, "lineStyle": {"type": "dashed"}, "data": at_war},
                 ],
             }),
         ),
@@ -312,6 +360,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
         option: json!({
             "animationDuration": 300,
             "grid": {"left": 24, "right": 32, "top": 40, "bottom": 40, "containLabel": true},
+            "color": palette::CATEGORICAL,
             "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
             "legend": {"top": 0},
             "xAxis": {"type": "value", "min": -1, "max": 1, "name": "rank correlation", "nameLocation": "middle", "nameGap": 28},
@@ -344,8 +393,8 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
     let mut charts = vec![Chart {
         id: "line".into(),
         title: format!("Line of control: km² held by {first}"),
-        caption: "Weekly line of control. Dots mark talk rounds: red, the proposal was rejected; green, a \
-                  settlement or ceasefire was agreed. The wide green stretch is a ceasefire."
+        caption: "Weekly line of control. Talk rounds are marked: a black triangle, the proposal was rejected; \
+                  a green diamond, a settlement or ceasefire was agreed. The wide light-blue stretch is a ceasefire."
             .into(),
         option: merge(
             base("km²"),
@@ -353,10 +402,10 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
                 "xAxis": {"type": "category", "data": dates, "boundaryGap": false},
                 "yAxis": {"type": "value", "name": "km²", "nameLocation": "middle", "nameGap": 64, "scale": true},
                 "series": [
-                    {"name": "line of control", "type": "line", "symbol": "none", "color": "#08519c", "data": km2},
-                    {"name": "ceasefire", "type": "line", "symbol": "none", "color": "#74c476", "lineStyle": {"width": 7, "opacity": 0.6}, "z": 1, "data": ceasefire},
-                    {"name": "talks: rejected", "type": "scatter", "symbolSize": 8, "color": "#c0392b", "data": rejected},
-                    {"name": "talks: agreed", "type": "scatter", "symbolSize": 14, "symbol": "diamond", "color": "#2f7d32", "data": accepted},
+                    {"name": "line of control", "type": "line", "symbol": "none", "color": palette::MODEL, "data": km2},
+                    {"name": "ceasefire", "type": "line", "symbol": "none", "color": palette::CEASEFIRE, "lineStyle": {"width": 7, "opacity": 0.6}, "z": 1, "data": ceasefire},
+                    {"name": "talks: rejected", "type": "scatter", "symbolSize": 9, "symbol": "triangle", "color": palette::POINT, "data": rejected},
+                    {"name": "talks: agreed", "type": "scatter", "symbolSize": 14, "symbol": "diamond", "color": palette::SETTLED, "data": accepted},
                 ],
             }),
         ),
@@ -406,7 +455,7 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
             let mut s = json!({"name": a, "type": "line", "symbolSize": 6, "connectNulls": false, "data": data});
             if i == 0 {
                 s["markLine"] =
-                    json!({"silent": true, "symbol": "none", "lineStyle": {"color": "#555"}, "data": [{"yAxis": 0}]});
+                    json!({"silent": true, "symbol": "none", "lineStyle": {"color": palette::FIGHTING}, "data": [{"yAxis": 0}]});
             }
             s
         })
@@ -414,8 +463,9 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
     charts.push(Chart {
         id: "margins".into(),
         title: "Each veto player's margin".into(),
-        caption: "Utility of the proposal minus the value of fighting on: above zero the actor accepts \
-                  (up to the acceptance noise)."
+        caption: "Utility of the proposal minus the value of fighting on. Above zero the actor prefers the deal \
+                  (up to the acceptance noise), but it still rejects one that fails its commitment check or crosses \
+                  a red line: the talk-round table gives each decision's reason."
             .into(),
         option: merge(
             base("margin"),
@@ -446,4 +496,148 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
         ),
     });
     charts
+}
+
+/// A bar item drawn as its width (on an invisible bar at `lo`) whose tooltip says the range
+/// `lo–hi`, never the width.
+fn range_item(name: &str, lo: f64, hi: f64, width: f64, unit: &str) -> Value {
+    let f = |x: f64| if x.abs() >= 1000.0 { format!("{x:.0}") } else { format!("{x:.1}") };
+    json!({
+        "value": finite(width),
+        "tooltip": {"formatter": format!("{name}: p10–p90 {}–{}{unit}", f(lo), f(hi))},
+    })
+}
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => "–".into(),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |x| format!("{}", (x * 1e4).round() / 1e4)),
+        Value::String(s) => s.clone(),
+        Value::Object(o) => o.get("value").map_or_else(String::new, cell),
+        Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(", "),
+        Value::Bool(b) => b.to_string(),
+    }
+}
+
+fn first_axis(v: Option<&Value>) -> Option<&Value> {
+    match v {
+        Some(Value::Array(a)) => a.first(),
+        other => other,
+    }
+}
+
+/// The text alternative of a chart: its data as an HTML table (rows: the category axis;
+/// columns: the series that carry data), inside a `<details>` so that it takes no room until
+/// opened. Invisible helper series (`silent`) are left out; a range bar shows its `p10–p90`
+/// range, not its drawn width; scatter points `[category, value]` land on their row.
+pub fn data_table(c: &Chart) -> String {
+    use crate::report::esc;
+    let o = &c.option;
+    let axis_cats = |a: Option<&Value>| {
+        first_axis(a)
+            .filter(|x| x.get("type").and_then(Value::as_str) == Some("category"))
+            .and_then(|x| x.get("data"))
+            .and_then(Value::as_array)
+            .cloned()
+    };
+    let (cats, head) = match axis_cats(o.get("xAxis")) {
+        Some(c) => (c, "date"),
+        None => (axis_cats(o.get("yAxis")).unwrap_or_default(), ""),
+    };
+    let series: Vec<&Value> = o
+        .get("series")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter(|s| s.get("silent") != Some(&Value::Bool(true))).collect())
+        .unwrap_or_default();
+    let mut cols: Vec<(String, Vec<String>)> = Vec::new();
+    for s in &series {
+        let name = s.get("name").map(cell).unwrap_or_default();
+        let data = s.get("data").and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut col = vec![String::new(); cats.len()];
+        if let Some(r) = s.get("range").and_then(Value::as_array) {
+            for (i, x) in r.iter().enumerate().take(cats.len()) {
+                let a = x.as_array().map(|p| p.iter().map(cell).collect::<Vec<_>>().join("–")).unwrap_or_default();
+                col[i] = a;
+            }
+        } else {
+            for (i, d) in data.iter().enumerate() {
+                match d {
+                    Value::Array(p) if p.len() == 2 => {
+                        if let Some(k) = cats.iter().position(|c| c == &p[0]) {
+                            col[k] = cell(&p[1]);
+                        }
+                    }
+                    other if i < cats.len() => col[i] = cell(other),
+                    _ => {}
+                }
+            }
+        }
+        cols.push((name, col));
+    }
+    let mut h = format!(
+        "<details class=\"data\"><summary>Data table: {}</summary><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Data of {}\"><table><thead><tr><th scope=\"col\">{}</th>",
+        esc(&c.title),
+        esc(&c.title),
+        head
+    );
+    for (n, _) in &cols {
+        let _ = write!(h, "<th scope=\"col\" class=\"num\">{}</th>", esc(n));
+    }
+    h.push_str("</tr></thead><tbody>");
+    for (i, cat) in cats.iter().enumerate() {
+        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", esc(&cell(cat)));
+        for (_, col) in &cols {
+            let _ = write!(h, "<td class=\"num\">{}</td>", esc(&col[i]));
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody></table></div></details>");
+    h
+}
+
+/// Charts as JSON for the page, each with its data table (`table`, from [`data_table`]).
+pub fn charts_json(charts: &[Chart]) -> Vec<Value> {
+    charts
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+            v["table"] = Value::String(data_table(c));
+            v
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_table_says_ranges_skips_helpers_and_places_points() {
+        let c = Chart {
+            id: "t".into(),
+            title: "Terms <x>".into(),
+            caption: String::new(),
+            option: json!({
+                "yAxis": {"type": "category", "data": ["territory", "guarantees"]},
+                "series": [
+                    {"name": "p10", "silent": true, "data": [10, 20]},
+                    {"name": "p10–p90", "data": [range_item("territory", 10.0, 40.0, 30.0, ""), range_item("guarantees", 20.0, 25.0, 5.0, "")],
+                     "range": [[10, 40], [20, 25]]},
+                    {"name": "median", "data": [25, 22.5]},
+                    {"name": "talks", "data": [["guarantees", 7]]},
+                ],
+            }),
+        };
+        let h = data_table(&c);
+        assert!(h.contains("Data table: Terms &lt;x&gt;"), "{h}");
+        assert!(!h.contains(">p10<"), "the invisible helper bar is not a column: {h}");
+        assert!(h.contains("<td class=\"num\">10–40</td>") && h.contains("<td class=\"num\">20–25</td>"), "{h}");
+        assert!(!h.contains(">30<"), "the drawn width is not shown as a value: {h}");
+        assert!(h.contains("<th scope=\"row\">guarantees</th><td class=\"num\">20–25</td><td class=\"num\">22.5</td><td class=\"num\">7</td>"), "{h}");
+        // The tooltip of a range bar says the range, not the width.
+        assert_eq!(
+            range_item("territory", 10.0, 40.0, 30.0, "")["tooltip"]["formatter"],
+            "territory: p10–p90 10.0–40.0"
+        );
+    }
 }
