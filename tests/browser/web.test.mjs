@@ -270,6 +270,10 @@ test('reports: no horizontal overflow at 390 px, 0 serious axe violations, scree
       await noOverflow(page, `${name} at ${vp.width} px`);
       await page.screenshot({ path: path.join(artefacts, `${name}-${tag}.png`), fullPage: true });
       if (tag === 'desktop') {
+        if (name === 'forecast-report') {
+          assert.ok(await page.locator('#why-table tbody tr').count() > 0, 'the report says why the talks failed');
+          assert.match(await page.locator('body').textContent(), /Ceasefire breakdowns: \d+ over 2000 runs/);
+        }
         assert.deepEqual(await axe(page), [], `${name}: axe-core critical/serious violations`);
         // Every chart has a text alternative and a data table.
         const bad = await page.evaluate(() => [...document.querySelectorAll('.chart')].filter((c) =>
@@ -320,6 +324,12 @@ test('workbench: phone layout, accessibility, stale mark, confirm, inline errors
   assert.ok(asideBottom <= mainTop + 1, 'controls above the results');
   await forecastOnce(page, 1000);
   await noOverflow(page, 'workbench at 390 px (a forecast)');
+  // The report's dated tables and the why table are on the page too.
+  const at = await page.evaluate(() => window.truceApp.lastResults[0].summary.at.length);
+  assert.equal(await page.locator('#events-table thead th').count(), at + 1, 'events by date at every reported date');
+  assert.equal(await page.locator('#states-table thead th').count(), at + 1, 'states at every reported date');
+  assert.ok(await page.locator('#why-table tbody tr').count() > 0, 'why the talks failed, per period');
+  assert.match(await page.locator('#why-table').textContent(), /over 1000 runs/);
   await page.screenshot({ path: path.join(artefacts, 'workbench-phone.png'), fullPage: true });
   assert.deepEqual(await axe(page), [], 'workbench (a forecast): axe-core critical/serious violations');
 

@@ -77,7 +77,8 @@
     Object.keys(groups).forEach((g, gi) => {
       const d = document.createElement('details');
       d.className = 'group';
-      if (gi < 3) d.open = true;
+      // On a phone the groups start closed, so that the results are not a long scroll away.
+      if (gi < 3 && !window.matchMedia('(max-width: 900px)').matches) d.open = true;
       const s = document.createElement('summary');
       s.textContent = g;
       d.appendChild(s);
@@ -287,6 +288,46 @@
     return h;
   }
 
+  function dstr(x) { return x.year + '-' + String(x.month).padStart(2, '0') + '-' + String(x.day).padStart(2, '0'); }
+
+  function pmCell(p) {
+    return '<td class="num">' + (p ? pct(p.p) + ' <span class="mc">± ' + (p.se * 100).toFixed(1) + '</span>' : '–') + '</td>';
+  }
+
+  // The report's dated tables: events by date and the state at each reported date (3, 6,
+  // 12, … months and the horizon), with the Monte Carlo error said as such.
+  function datedTables(r) {
+    const at = r.summary.at;
+    const table = (id, name, rows, key) => {
+      let h = '<div class="scroll-x" tabindex="0" role="region" aria-label="' + name + '"><table id="' + id + '"><thead><tr><th scope="col">' + name + '</th>' +
+        at.map((a) => '<th scope="col" class="num">' + esc(a.label) + ' (' + dstr(a.date) + ')</th>').join('') + '</tr></thead><tbody>';
+      rows.forEach(([k, label]) => { h += '<tr><th scope="row">' + esc(label) + '</th>' + at.map((a) => pmCell(a[key][k])).join('') + '</tr>'; });
+      return h + '</tbody></table></div>';
+    };
+    return '<h2 class="sub-h">Events by date</h2><p class="caption">The probability that each event has happened by each date.</p>' +
+      table('events-table', 'event by date', vocabulary(r, 'events'), 'events') +
+      '<h2 class="sub-h">State at date</h2><p class="caption">The share of runs in each state at each date (they sum to 100%).</p>' +
+      table('states-table', 'state at date', vocabulary(r, 'outcomes'), 'states') +
+      '<p class="caption">± is the Monte Carlo standard error in percentage points (the sampling error of the ' + r.summary.runs +
+      ' runs, not the model\'s uncertainty). Ceasefire breakdowns: ' + r.summary.ceasefire_breakdowns + ' over ' + r.summary.runs + ' runs.</p>';
+  }
+
+  // Why the talks failed, for runs still fighting: per period, the blocked talk slots and the
+  // share of each cause (the forecast summary's `why` rows).
+  function whyTable(r) {
+    const rows = (r.summary.why || []).filter((w) => w.week > w.from);
+    if (!rows.length || !r.blockers) return '';
+    let h = '<h2 class="sub-h">Why the talks failed</h2><p class="caption">For runs still fighting: of the talk slots in each period that agreed nothing, ' +
+      'the share blocked by each cause (the first that applies). Each row sums to 100%.</p>' +
+      '<div class="scroll-x" tabindex="0" role="region" aria-label="Why the talks failed"><table id="why-table"><thead><tr><th scope="col">period</th><th scope="col" class="num">blocked talk slots</th>' +
+      r.blockers.map(([, label]) => '<th scope="col" class="num">' + esc(label) + '</th>').join('') + '</tr></thead><tbody>';
+    rows.forEach((w) => {
+      h += '<tr><th scope="row">to ' + esc(w.label) + ' (weeks ' + w.from + '–' + (w.week - 1) + ')</th><td class="num">' + w.slots + ' over ' + r.summary.runs + ' runs</td>' +
+        r.blockers.map(([k]) => '<td class="num">' + (k in w.shares ? pct(w.shares[k]) : '–') + '</td>').join('') + '</tr>';
+    });
+    return h + '</tbody></table></div>';
+  }
+
   function renderResults(results) {
     disposeAll();
     clearStale();
@@ -297,7 +338,7 @@
     const s0 = results[0].summary;
     head.innerHTML = '<b>' + results.map((r) => esc(r.job.label) + (r.job.interrupted ? ' (cancelled: ' + r.summary.runs + ' runs)' : '')).join(' vs ') +
       '</b> — ' + s0.runs + ' runs, seed ' + s0.seed + ', horizon ' + s0.horizon_weeks + ' weeks' +
-      outcomeTable(results) + results.map((r, i) => '<div><b>' + esc(r.job.label) + '</b>' + editsHtml(i) + '<br>' + downloads(r.job) + '</div>').join('');
+      (results.length === 1 ? datedTables(results[0]) + whyTable(results[0]) : outcomeTable(results)) + results.map((r, i) => '<div><b>' + esc(r.job.label) + '</b>' + editsHtml(i) + '<br>' + downloads(r.job) + '</div>').join('');
     let h = '';
     const ids = results[0].charts.map((c) => c.id);
     if (results.length === 1) {

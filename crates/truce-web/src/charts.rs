@@ -410,7 +410,6 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
             }),
         ),
     }];
-    let rdates: Vec<String> = t.rounds.iter().map(|r| date_str(r.date)).collect();
     let proposal_series: Vec<Value> = l
         .params
         .issue_ids
@@ -418,18 +417,20 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
         .map(|k| {
             json!({
                 "name": issue_name(l, k), "type": "line", "symbolSize": 5,
-                "data": t.rounds.iter().map(|r| finite(r.amended.get(k).copied().unwrap_or(f64::NAN))).collect::<Vec<_>>(),
+                "data": t.rounds.iter().map(|r| json!([date_str(r.date), finite(r.amended.get(k).copied().unwrap_or(f64::NAN))])).collect::<Vec<_>>(),
             })
         })
         .collect();
     charts.push(Chart {
         id: "proposals".into(),
         title: "Proposal on the table, per issue".into(),
-        caption: "Each round's proposal after supporters' amendments, on each issue's 0–100 scale.".into(),
+        caption: "Each round's proposal after supporters' amendments, on each issue's 0–100 scale, on a time axis \
+                  (a long gap between rounds, such as a ceasefire, shows as one)."
+            .into(),
         option: merge(
             base("term (0–100)"),
             json!({
-                "xAxis": {"type": "category", "data": rdates.clone()},
+                "xAxis": {"type": "time"},
                 "yAxis": {"type": "value", "name": "term (0–100)", "nameLocation": "middle", "nameGap": 40, "min": 0, "max": 100},
                 "series": proposal_series,
             }),
@@ -450,7 +451,12 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
             let data: Vec<Value> = t
                 .rounds
                 .iter()
-                .map(|r| r.decisions.iter().find(|d| &d.actor == a).map_or(Value::Null, |d| finite(d.margin)))
+                .map(|r| {
+                    json!([
+                        date_str(r.date),
+                        r.decisions.iter().find(|d| &d.actor == a).map_or(Value::Null, |d| finite(d.margin))
+                    ])
+                })
                 .collect();
             let mut s = json!({"name": a, "type": "line", "symbolSize": 6, "connectNulls": false, "data": data});
             if i == 0 {
@@ -470,7 +476,7 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
         option: merge(
             base("margin"),
             json!({
-                "xAxis": {"type": "category", "data": rdates},
+                "xAxis": {"type": "time"},
                 "series": margin_series,
             }),
         ),
@@ -540,15 +546,30 @@ pub fn data_table(c: &Chart) -> String {
             .and_then(Value::as_array)
             .cloned()
     };
-    let (cats, head) = match axis_cats(o.get("xAxis")) {
-        Some(c) => (c, "date"),
-        None => (axis_cats(o.get("yAxis")).unwrap_or_default(), ""),
-    };
     let series: Vec<&Value> = o
         .get("series")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter(|s| s.get("silent") != Some(&Value::Bool(true))).collect())
         .unwrap_or_default();
+    // On a time axis the rows are the dates of the points, in order of appearance.
+    let pair_keys = || {
+        let mut keys: Vec<Value> = Vec::new();
+        for s in &series {
+            for d in s.get("data").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(k) = d.as_array().filter(|p| p.len() == 2).map(|p| &p[0]) {
+                    if !keys.contains(k) {
+                        keys.push(k.clone());
+                    }
+                }
+            }
+        }
+        keys
+    };
+    let (cats, head) = match (axis_cats(o.get("xAxis")), axis_cats(o.get("yAxis"))) {
+        (Some(c), _) => (c, "date"),
+        (None, Some(c)) => (c, ""),
+        (None, None) => (pair_keys(), "date"),
+    };
     let mut cols: Vec<(String, Vec<String>)> = Vec::new();
     for s in &series {
         let name = s.get("name").map(cell).unwrap_or_default();

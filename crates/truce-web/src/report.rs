@@ -8,6 +8,7 @@ use serde_json::Value;
 use std::fmt::Write;
 use truce_engine::load::Loaded;
 use truce_engine::outcome::{WarEvent, WarState};
+use truce_engine::talk::Blocker;
 use truce_engine::trace::Trace;
 use truce_forecast::summary::{Prob, Summary};
 
@@ -403,11 +404,13 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
     );
     let _ = writeln!(
         b,
-        "<p class=\"caption\">Median time to settlement among runs that settle: {}. Mean talk rounds per run: {:.1}. Ceasefire breakdowns: {}.</p></section>",
+        "<p class=\"caption\">Median time to settlement among runs that settle: {}. Mean talk rounds per run: {:.1}. Ceasefire breakdowns: {} over {} runs.</p></section>",
         s.median_weeks_to_settlement.map_or("–".into(), |w| format!("{w:.0} weeks")),
         s.mean_talk_rounds,
-        s.ceasefire_breakdowns
+        s.ceasefire_breakdowns,
+        s.runs
     );
+    b.push_str(&why_section(s));
     b.push_str(&chart_cards(&charts));
     // Terms table.
     b.push_str("<section class=\"grid\" style=\"margin-top:16px\"><div class=\"card\"><h2>Settlement terms</h2><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Settlement terms\"><table id=\"terms-table\"><thead><tr><th>issue</th><th>0 means</th><th>100 means</th><th class=\"num\">n</th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
@@ -455,6 +458,39 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
     b.push_str("</tbody></table></div></div></section>\n");
     b.push_str(&scenario_section(l));
     page(&title, &header, &b, &charts)
+}
+
+/// The "why the talks failed" card: per reported period, the talk slots that agreed nothing in
+/// runs still at war, and the share blocked by each cause ([`Blocker`], first that applies).
+pub fn why_section(s: &Summary) -> String {
+    let mut b = String::from(
+        "<section class=\"card\" style=\"margin-bottom:16px\"><h2>Why the talks failed</h2><p class=\"caption\">For runs still \
+         fighting: of the talk slots in each period that agreed nothing, the share blocked by each cause (the first that \
+         applies: a veto player's margin over war, a red line, the commitment check, no deal better than war for both, no \
+         talks held). Shares of each row sum to 100%.</p><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" \
+         aria-label=\"Why the talks failed\"><table id=\"why-table\"><thead><tr><th scope=\"col\">period</th><th scope=\"col\" class=\"num\">blocked talk slots</th>",
+    );
+    for c in Blocker::ALL {
+        let _ = write!(b, "<th scope=\"col\" class=\"num\">{}</th>", esc(c.label()));
+    }
+    b.push_str("</tr></thead><tbody>");
+    for r in s.why.iter().filter(|r| r.week > r.from) {
+        let _ = write!(
+            b,
+            "<tr><th scope=\"row\">to {} (weeks {}–{})</th><td class=\"num\">{} over {} runs</td>",
+            esc(&r.label),
+            r.from,
+            r.week - 1,
+            r.slots,
+            s.runs
+        );
+        for c in Blocker::ALL {
+            let _ = write!(b, "<td class=\"num\">{}</td>", pct(r.shares.get(c.name()).copied().unwrap_or(f64::NAN)));
+        }
+        b.push_str("</tr>");
+    }
+    b.push_str("</tbody></table></div></section>\n");
+    b
 }
 
 /// The run report: the line over time with talk rounds marked, and each round's proposal,
@@ -505,7 +541,7 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
         for d in &r.decisions {
             let _ = write!(
                 b,
-                "<span class=\"{}\">{} {}</span> ({:+.3}){}<br>",
+                "<span class=\"{}\">{} {}</span> (margin {:+.3}){}<br>",
                 if d.accepted { "acc" } else { "rej" },
                 esc(&d.actor),
                 if d.accepted { "accepts" } else { "rejects" },

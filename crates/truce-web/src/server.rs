@@ -1007,9 +1007,12 @@ async fn job_result(State(st): State<Arc<AppState>>, p: Result<Path<String>, Pat
     let s = summary_of(&j)?;
     let charts: Vec<Chart> = forecast_charts(&s, j.prepared.loaded());
     let side_names: Vec<&str> = j.prepared.loaded().params.sides.iter().map(|x| x.name.as_str()).collect();
-    Ok(Json(
-        json!({ "job": status_json(&j), "summary": &*s, "charts": charts_json(&charts), "side_names": side_names }),
-    )
+    // The causes that block talks, [JSON name, label] in reporting order, for the why table.
+    let blockers: Vec<[&str; 2]> = truce_engine::talk::Blocker::ALL.iter().map(|b| [b.name(), b.label()]).collect();
+    Ok(Json(json!({
+        "job": status_json(&j), "summary": &*s, "charts": charts_json(&charts), "side_names": side_names,
+        "blockers": blockers,
+    }))
     .into_response())
 }
 
