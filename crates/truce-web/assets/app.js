@@ -103,7 +103,8 @@
         const what = document.createElement('div');
         what.className = 'what';
         const sayWhat = () => {
-          what.textContent = k.sampled && k.path in c.edits ? 'fixed at this value in every run (its uncertainty is dropped)' : '';
+          const fixed = k.sampled && k.path in c.edits ? 'fixed at this value in every run (its uncertainty is dropped)' : '';
+          what.textContent = [k.scale || '', fixed].filter((x) => x).join(' — ');
         };
         sayWhat();
         const range = document.createElement('input');

@@ -100,6 +100,11 @@ fn finite(x: f64) -> Value {
     }
 }
 
+/// A probability in [0, 1] as a percentage (two decimals), as the charts show them.
+fn percent(p: f64) -> Value {
+    finite((p * 1e4).round() / 100.0)
+}
+
 fn base(title_y: &str) -> Value {
     json!({
         "animationDuration": 300,
@@ -135,7 +140,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
         .into_iter()
         .map(|k| {
             let data: Vec<Value> =
-                s.states_by_week.iter().map(|r| finite(r.p.get(k.name()).copied().unwrap_or(0.0))).collect();
+                s.states_by_week.iter().map(|r| percent(r.p.get(k.name()).copied().unwrap_or(0.0))).collect();
             json!({
                 "id": k.name(), "name": k.label(&sides), "type": "line", "stack": "p", "symbol": "none",
                 "areaStyle": {"opacity": 0.85}, "lineStyle": {"width": 0.5}, "color": COLORS[k.index()], "data": data,
@@ -151,12 +156,12 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
             s.runs
         ),
         option: merge(
-            base("probability"),
+            base("probability (%)"),
             json!({
                 "legend": {"top": 0, "type": "plain", "itemGap": 8},
                 "grid": {"left": 64, "right": 24, "top": 64, "bottom": 56, "containLabel": true},
                 "xAxis": {"type": "category", "data": dates, "boundaryGap": false},
-                "yAxis": {"type": "value", "name": "probability", "nameLocation": "middle", "nameGap": 48, "min": 0, "max": 1},
+                "yAxis": {"type": "value", "name": "probability (%)", "nameLocation": "middle", "nameGap": 48, "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
                 "series": series,
             }),
         ),
@@ -168,7 +173,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
         .into_iter()
         .map(|e| {
             let data: Vec<Value> =
-                s.events_by_week.iter().map(|r| finite(r.p.get(e.name()).copied().unwrap_or(0.0))).collect();
+                s.events_by_week.iter().map(|r| percent(r.p.get(e.name()).copied().unwrap_or(0.0))).collect();
             let dashed = e == WarEvent::HighIntensityEnded;
             json!({
                 "id": e.name(), "name": e.label(&sides), "type": "line", "symbol": "none", "color": EVENT_COLORS[e.index()],
@@ -187,12 +192,12 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
             50.0 / (s.runs.max(1) as f64).sqrt()
         ),
         option: merge(
-            base("probability"),
+            base("probability (%)"),
             json!({
                 "legend": {"top": 0, "type": "plain", "itemGap": 8},
                 "grid": {"left": 64, "right": 24, "top": 64, "bottom": 56, "containLabel": true},
                 "xAxis": {"type": "category", "data": edates, "boundaryGap": false},
-                "yAxis": {"type": "value", "name": "probability", "nameLocation": "middle", "nameGap": 48, "min": 0, "max": 1},
+                "yAxis": {"type": "value", "name": "probability (%)", "nameLocation": "middle", "nameGap": 48, "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
                 "series": series,
             }),
         ),
@@ -307,7 +312,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
 
     // The share of runs at war with an open bargaining range.
     let rd: Vec<String> = s.range_open.iter().map(|r| date_str(week_end(s.start, r.week))).collect();
-    let share: Vec<Value> = s.range_open.iter().map(|r| finite(r.share_open)).collect();
+    let share: Vec<Value> = s.range_open.iter().map(|r| percent(r.share_open)).collect();
     let at_war: Vec<Value> = s.range_open.iter().map(|r| json!(r.at_war)).collect();
     charts.push(Chart {
         id: "range".into(),
@@ -320,7 +325,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
             json!({
                 "xAxis": {"type": "category", "data": rd, "boundaryGap": false},
                 "yAxis": [
-                    {"type": "value", "name": "share open", "min": 0, "max": 1, "nameLocation": "middle", "nameGap": 44},
+                    {"type": "value", "name": "share open (%)", "min": 0, "max": 100, "nameLocation": "middle", "nameGap": 44, "axisLabel": {"formatter": "{value}%"}},
                     {"type": "value", "name": "runs at war", "nameLocation": "middle", "nameGap": 56, "splitLine": {"show": false}},
                 ],
                 "series": [
@@ -333,7 +338,23 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
 
     // The most influential parameters.
     let top: Vec<&truce_forecast::summary::Sensitivity> = s.sensitivity.iter().take(12).collect();
-    let params: Vec<&str> = top.iter().map(|x| x.parameter.as_str()).collect();
+    // Plain labels from the parameter catalogue (through the editor's knobs), the path on hover.
+    let knobs = crate::edit::editor(l).knobs;
+    let params: Vec<Value> = top
+        .iter()
+        .map(|x| {
+            let label = knobs.iter().find(|k| k.path == x.parameter).map_or(x.parameter.clone(), |k| {
+                format!(
+                    "{} — {}{}",
+                    k.group,
+                    k.label,
+                    if k.unit.is_empty() { String::new() } else { format!(" ({})", k.unit) }
+                )
+            });
+            json!(label)
+        })
+        .collect();
+    let first_side = sides.first().cloned().unwrap_or_default();
     let mut outs: Vec<&String> = Vec::new();
     for x in &top {
         for k in x.spearman.keys() {
@@ -346,7 +367,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
         .iter()
         .map(|o| {
             json!({
-                "name": o, "type": "bar",
+                "name": outcome_label(o, &first_side), "type": "bar",
                 "data": top.iter().map(|x| finite(x.spearman.get(*o).copied().unwrap_or(f64::NAN))).collect::<Vec<_>>(),
             })
         })
@@ -364,7 +385,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
             "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
             "legend": {"top": 0},
             "xAxis": {"type": "value", "min": -1, "max": 1, "name": "rank correlation", "nameLocation": "middle", "nameGap": 28},
-            "yAxis": {"type": "category", "data": params, "inverse": true},
+            "yAxis": {"type": "category", "data": params, "inverse": true, "axisLabel": {"width": 240, "overflow": "break"}},
             "series": sens_series,
         }),
     });
@@ -660,5 +681,16 @@ mod tests {
             range_item("territory", 10.0, 40.0, 30.0, "")["tooltip"]["formatter"],
             "territory: p10–p90 10.0–40.0"
         );
+    }
+}
+
+/// What a sensitivity outcome (`truce_forecast::ensemble::RANK_OUTCOMES`) means, in words.
+fn outcome_label(o: &str, first_side: &str) -> String {
+    match o {
+        "settled" => "settled (1) or not (0)".into(),
+        "end_week" => "week the run ended".into(),
+        "final_km2" => format!("km² held by {first_side} at the end"),
+        "casualties_total" => "casualties, both sides".into(),
+        other => other.to_string(),
     }
 }
