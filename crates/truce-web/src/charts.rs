@@ -649,6 +649,17 @@ pub fn charts_json(charts: &[Chart]) -> Vec<Value> {
         .collect()
 }
 
+/// What a sensitivity outcome (`truce_forecast::ensemble::RANK_OUTCOMES`) means, in words.
+fn outcome_label(o: &str, first_side: &str) -> String {
+    match o {
+        "settled" => "settled (1) or not (0)".into(),
+        "end_week" => "week the run ended".into(),
+        "final_km2" => format!("km² held by {first_side} at the end"),
+        "casualties_total" => "casualties, both sides".into(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,16 +692,5 @@ mod tests {
             range_item("territory", 10.0, 40.0, 30.0, "")["tooltip"]["formatter"],
             "territory: p10–p90 10.0–40.0"
         );
-    }
-}
-
-/// What a sensitivity outcome (`truce_forecast::ensemble::RANK_OUTCOMES`) means, in words.
-fn outcome_label(o: &str, first_side: &str) -> String {
-    match o {
-        "settled" => "settled (1) or not (0)".into(),
-        "end_week" => "week the run ended".into(),
-        "final_km2" => format!("km² held by {first_side} at the end"),
-        "casualties_total" => "casualties, both sides".into(),
-        other => other.to_string(),
     }
 }
