@@ -502,6 +502,7 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
             }),
         ),
     });
+    charts.extend(round_timelines(t, l, &actors));
     let cas: Vec<Value> = (0..2)
         .map(|i| {
             json!({
@@ -647,6 +648,72 @@ pub fn charts_json(charts: &[Chart]) -> Vec<Value> {
             v
         })
         .collect()
+}
+
+/// One chart per issue: the proposal on the table at each talk round against each veto
+/// player's ideal point (its position in the scenario) and red line (where it sets one; a red
+/// line that follows the line of control is drawn at the line's index that week).
+fn round_timelines(t: &Trace, l: &Loaded, actors: &[String]) -> Vec<Chart> {
+    let sc = &l.scenario;
+    let dates: Vec<String> = t.rounds.iter().map(|r| date_str(r.date)).collect();
+    let flat = |v: f64| -> Vec<Value> { dates.iter().map(|d| json!([d, finite(v)])).collect() };
+    let mut out = Vec::new();
+    for issue in &sc.issues {
+        let name = issue_name(l, &issue.id);
+        let mut series = vec![json!({
+            "name": "proposal", "type": "line", "symbolSize": 6, "color": palette::MODEL, "lineStyle": {"width": 2.5},
+            "data": t.rounds.iter().map(|r| json!([date_str(r.date), finite(r.amended.get(&issue.id).copied().unwrap_or(f64::NAN))])).collect::<Vec<_>>(),
+        })];
+        for (i, id) in actors.iter().enumerate() {
+            let Some(a) = sc.actors.iter().find(|a| &a.id == id) else { continue };
+            let who = if a.name.is_empty() { a.id.clone() } else { a.name.clone() };
+            let color = palette::CATEGORICAL[1 + i % (palette::CATEGORICAL.len() - 1)];
+            if let Some(p) = a.positions.get(&issue.id) {
+                series.push(json!({
+                    "name": format!("{who}: ideal point"), "type": "line", "symbol": "none", "color": color,
+                    "lineStyle": {"type": "dashed", "width": 1.5}, "data": flat(p.value),
+                }));
+            }
+            if let Some(rl) = a.red_lines.get(&issue.id) {
+                let data: Vec<Value> = if rl.follows_line {
+                    t.rounds
+                        .iter()
+                        .map(|r| {
+                            let x = t.weeks.iter().find(|w| w.week == r.week).map_or(f64::NAN, |w| w.index);
+                            json!([date_str(r.date), finite(x)])
+                        })
+                        .collect()
+                } else {
+                    rl.at.as_ref().map_or_else(Vec::new, |x| flat(x.value))
+                };
+                if !data.is_empty() {
+                    series.push(json!({
+                        "name": format!("{who}: red line"), "type": "line", "symbol": "none", "color": color,
+                        "lineStyle": {"type": "dotted", "width": 2.5}, "data": data,
+                    }));
+                }
+            }
+        }
+        out.push(Chart {
+            id: format!("round-issue-{}", issue.id),
+            title: format!("Talk rounds on {name}"),
+            caption: format!(
+                "The proposal at each round (solid blue) against each veto player's ideal point (dashed: its position in the \
+                 scenario) and red line (dotted, where it sets one). 0 means {}; 100 means {}.",
+                if issue.low.is_empty() { "the issue's low end" } else { &issue.low },
+                if issue.high.is_empty() { "the issue's high end" } else { &issue.high }
+            ),
+            option: merge(
+                base("term (0–100)"),
+                json!({
+                    "xAxis": {"type": "time"},
+                    "yAxis": {"type": "value", "name": "term (0–100)", "nameLocation": "middle", "nameGap": 40, "min": 0, "max": 100},
+                    "series": series,
+                }),
+            ),
+        });
+    }
+    out
 }
 
 /// What a sensitivity outcome (`truce_forecast::ensemble::RANK_OUTCOMES`) means, in words.

@@ -516,8 +516,9 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
     );
     let mut b = chart_cards(&charts);
     b.push_str("<section class=\"card\" style=\"margin-top:16px\"><h2>Talk rounds</h2><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Talk rounds\"><table id=\"rounds-table\"><thead><tr><th>date</th><th>week</th><th>proposal</th>");
-    for id in &l.params.issue_ids {
-        let _ = write!(b, "<th class=\"num\">{}</th>", esc(id));
+    for (k, id) in l.params.issue_ids.iter().enumerate() {
+        let name = l.params.issue_names.get(k).filter(|n| !n.is_empty()).unwrap_or(id);
+        let _ = write!(b, "<th class=\"num\">{}</th>", esc(name));
     }
     b.push_str("<th>decisions (margin)</th><th>result</th></tr></thead><tbody>");
     for r in &t.rounds {
