@@ -479,7 +479,8 @@ pub fn run_charts(t: &Trace, l: &Loaded) -> Vec<Chart> {
                     ])
                 })
                 .collect();
-            let mut s = json!({"name": a, "type": "line", "symbolSize": 6, "connectNulls": false, "data": data});
+            let who = l.scenario.actors.iter().find(|x| &x.id == a).filter(|x| !x.name.is_empty()).map_or(a.as_str(), |x| &x.name);
+            let mut s = json!({"name": who, "type": "line", "symbolSize": 6, "connectNulls": false, "data": data});
             if i == 0 {
                 s["markLine"] =
                     json!({"silent": true, "symbol": "none", "lineStyle": {"color": palette::FIGHTING}, "data": [{"yAxis": 0}]});
