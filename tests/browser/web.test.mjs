@@ -200,3 +200,233 @@ test('reports open offline in Chromium and draw their charts', { timeout: LONG }
     await page.close();
   }
 });
+
+// ---- Issue 15: any screen, paper, every reader, honest controls, share -------------------
+
+const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1440, height: 1000 };
+let reports = null;
+
+// The two reports (a 2,000-run forecast, seed 2's run) and the run's trace, made once.
+function makeReports() {
+  if (reports) return reports;
+  const fr = path.join(artefacts, 'forecast-report-15.html');
+  const rr = path.join(artefacts, 'run-report-15.html');
+  execFileSync(truce, ['forecast', '-n', '2000', '--quiet', '--report', fr], { stdio: 'inherit' });
+  const json = execFileSync(truce, ['run', '--seed', '2', '--format', 'json', '--report', rr], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+  reports = { fr, rr, trace: JSON.parse(json.toString()) };
+  return reports;
+}
+
+async function openReport(file, viewport) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => document.body.dataset.chartsReady !== undefined, null, { timeout: 30_000 });
+  return page;
+}
+
+async function noOverflow(page, what) {
+  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(sw <= iw, `${what}: the page is ${sw} px wide in a ${iw} px window`);
+}
+
+// axe-core's critical and serious violations, as "rule: target" lines.
+async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((x) => x.impact === 'critical' || x.impact === 'serious')
+    .map((x) => x.id + ' (' + x.impact + '): ' + x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')));
+  return v;
+}
+
+async function openPage(viewport, query) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  await page.goto(baseUrl + (query || ''));
+  await page.waitForFunction(() => document.body.dataset.ready === '1');
+  return page;
+}
+
+// Opens the parameter group holding `sel` (clicking its summary would close an open one).
+async function openGroup(page, sel) {
+  await page.evaluate((sel) => { document.querySelector(sel).closest('details').open = true; }, sel);
+}
+
+async function forecastOnce(page, n) {
+  const k = Number(await page.evaluate(() => document.body.dataset.results || '0'));
+  await page.fill('#n', String(n));
+  await page.click('#run');
+  await waitResults(page, k + 1);
+}
+
+test('reports: no horizontal overflow at 390 px, 0 serious axe violations, screenshots at both widths', { timeout: LONG }, async () => {
+  const { fr, rr } = makeReports();
+  for (const [file, name] of [[fr, 'forecast-report'], [rr, 'run-report']]) {
+    for (const [vp, tag] of [[DESKTOP, 'desktop'], [PHONE, 'phone']]) {
+      const page = await openReport(file, vp);
+      await noOverflow(page, `${name} at ${vp.width} px`);
+      await page.screenshot({ path: path.join(artefacts, `${name}-${tag}.png`), fullPage: true });
+      if (tag === 'desktop') {
+        if (name === 'forecast-report') {
+          assert.ok(await page.locator('#why-table tbody tr').count() > 0, 'the report says why the talks failed');
+          assert.match(await page.locator('body').textContent(), /Ceasefire breakdowns: \d+ over 2000 runs/);
+        }
+        assert.deepEqual(await axe(page), [], `${name}: axe-core critical/serious violations`);
+        // Every chart has a text alternative and a data table.
+        const bad = await page.evaluate(() => [...document.querySelectorAll('.chart')].filter((c) =>
+          !c.getAttribute('aria-label') || !c.parentElement.querySelector('details.data table')).map((c) => c.id));
+        assert.deepEqual(bad, [], 'charts without a label or a data table');
+      }
+      await page.close();
+    }
+  }
+});
+
+test('a printed run report shows every talk round and splits no chart', { timeout: LONG }, async () => {
+  const { rr, trace } = makeReports();
+  const rounds = trace.rounds.length;
+  assert.ok(rounds > 10, `seed 2 has ${rounds} talk rounds`);
+  const page = await openReport(rr, DESKTOP);
+  await page.emulateMedia({ media: 'print' });
+  const r = await page.evaluate(() => {
+    const box = document.querySelector('#rounds-table').closest('.scroll');
+    const b = box.getBoundingClientRect();
+    const rows = [...document.querySelectorAll('#rounds-table tbody tr')];
+    const clipped = rows.filter((tr) => { const x = tr.getBoundingClientRect(); return x.height === 0 || x.bottom > b.bottom + 0.5 || x.top < b.top - 0.5; }).length;
+    const cs = getComputedStyle(box);
+    const charts = [...document.querySelectorAll('.chart')].map((c) => getComputedStyle(c).breakInside);
+    return { rows: rows.length, clipped, maxHeight: cs.maxHeight, overflow: cs.overflowY, fits: box.scrollHeight <= box.clientHeight + 1, charts };
+  });
+  assert.equal(r.rows, rounds, 'one row per talk round');
+  assert.equal(r.clipped, 0, 'no round row is clipped in print');
+  assert.equal(r.maxHeight, 'none');
+  assert.ok(r.fits, 'the rounds box shows all its content in print');
+  assert.ok(r.charts.every((x) => x === 'avoid'), `charts do not split: ${r.charts}`);
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  fs.writeFileSync(path.join(artefacts, 'run-report.pdf'), pdf);
+  assert.ok(pdf.length > 10_000);
+  // The PDF has more pages than a clipped table would give (every round on paper).
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= Math.ceil(rounds / 40), `${pages} A4 pages for ${rounds} rounds`);
+  await page.close();
+});
+
+test('workbench: phone layout, accessibility, stale mark, confirm, inline errors', { timeout: 2 * LONG }, async () => {
+  const page = await openPage(PHONE);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await noOverflow(page, 'workbench at 390 px (no results)');
+  // The controls come above the results on a phone.
+  const [asideBottom, mainTop] = await page.evaluate(() => [document.querySelector('aside').getBoundingClientRect().bottom, document.querySelector('main').getBoundingClientRect().top]);
+  assert.ok(asideBottom <= mainTop + 1, 'controls above the results');
+  await forecastOnce(page, 1000);
+  await noOverflow(page, 'workbench at 390 px (a forecast)');
+  // The report's dated tables and the why table are on the page too.
+  const at = await page.evaluate(() => window.truceApp.lastResults[0].summary.at.length);
+  assert.equal(await page.locator('#events-table thead th').count(), at + 1, 'events by date at every reported date');
+  assert.equal(await page.locator('#states-table thead th').count(), at + 1, 'states at every reported date');
+  assert.ok(await page.locator('#why-table tbody tr').count() > 0, 'why the talks failed, per period');
+  assert.match(await page.locator('#why-table').textContent(), /over 1000 runs/);
+  await page.screenshot({ path: path.join(artefacts, 'workbench-phone.png'), fullPage: true });
+  assert.deepEqual(await axe(page), [], 'workbench (a forecast): axe-core critical/serious violations');
+
+  // An edit marks the results out of date; a new run clears the mark.
+  assert.equal(await page.locator('#stale-mark').count(), 0);
+  const knob = 'input[name="actors.russia.positions.territory"]';
+  await page.locator(`details.group:has(${knob}) > summary`).click();
+  await page.fill(knob, '60');
+  await page.press(knob, 'Tab');
+  await page.waitForSelector('#stale-mark');
+  assert.match(await page.locator('#stale-mark').textContent(), /Out of date/);
+  await forecastOnce(page, 1000);
+  assert.equal(await page.locator('#stale-mark').count(), 0, 'a new run clears the mark');
+
+  // A value out of range is said inline, as typed, with the catalogue's message.
+  await page.fill(knob, '150');
+  await page.waitForFunction((k) => document.querySelector(k).getAttribute('aria-invalid') === 'true', knob);
+  assert.match(await page.locator(`.knob:has(${knob}) .invalid`).textContent(), /out of range/);
+  await page.fill(knob, '60');
+  await page.waitForFunction((k) => document.querySelector(k).getAttribute('aria-invalid') === 'false', knob);
+
+  // Switching scenario with unsaved edits asks first: dismissing keeps everything.
+  const other = await page.evaluate(() => [...document.querySelectorAll('#scenario-select option')].map((o) => o.value).find((v) => v !== document.getElementById('scenario-select').value && v !== '__upload'));
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.selectOption('#scenario-select', other);
+  await page.waitForFunction(() => true);
+  assert.match(asked, /unsaved edit/);
+  assert.equal(await page.inputValue(knob), '60', 'the edit survives a dismissed switch');
+  page.once('dialog', (d) => d.accept());
+  await page.selectOption('#scenario-select', other);
+  await page.waitForFunction((o) => document.getElementById('scenario-info').textContent && window.truceApp.cfg.A.scenario === o, other);
+  assert.equal(await page.locator('.knob.edited').count(), 0, 'accepting switches and drops the edits');
+  assert.equal(await page.locator('#stale-mark').count(), 1, 'the switch marks the results out of date');
+
+  // One run: the rounds carry their reason; the rounds box is reachable by keyboard.
+  await page.click('#run-one');
+  await page.waitForFunction(() => document.body.dataset.single === '1');
+  await noOverflow(page, 'workbench at 390 px (one run)');
+  assert.equal(await page.locator('.scroll:has(#rounds-table)').getAttribute('tabindex'), '0');
+  assert.match(await page.locator('#rounds-table').textContent(), /margin [+-]/);
+  assert.deepEqual(await axe(page), [], 'workbench (one run): axe-core critical/serious violations');
+  await page.screenshot({ path: path.join(artefacts, 'workbench-phone-one-run.png'), fullPage: true });
+  assert.deepEqual(errors, [], 'no JavaScript errors');
+  await page.close();
+
+  const desk = await openPage(DESKTOP);
+  await forecastOnce(desk, 1000);
+  await desk.screenshot({ path: path.join(artefacts, 'workbench-desktop.png'), fullPage: true });
+  await desk.close();
+});
+
+test('workbench: editing a sampled parameter changes the forecast', { timeout: LONG }, async () => {
+  const page = await openPage(DESKTOP);
+  const knob = 'input[name="protocol.guarantee_credibility"]';
+  assert.match(await page.locator(`.knob:has(${knob}) label`).textContent(), /sampled: an edit fixes it/);
+  await openGroup(page, knob);
+  await page.fill(knob, '0.2');
+  await page.press(knob, 'Tab');
+  await page.click('#copy-ab');
+  await openGroup(page, knob);
+  await page.fill(knob, '1');
+  await page.press(knob, 'Tab');
+  assert.match(await page.locator(`.knob:has(${knob}) .what`).textContent(), /fixed at this value in every run/);
+  await page.fill('#n', '2000');
+  await page.click('#compare');
+  await waitResults(page, 1);
+  assert.notEqual(await chartData(page, 'chart-outcomes-A'), await chartData(page, 'chart-outcomes-B'),
+    'guarantee credibility 0.2 and 1 give different forecasts');
+  const deltas = await page.locator('#compare-table tbody td:last-child').allTextContents();
+  assert.ok(deltas.some((d) => !/^[+-]?0\.0 pts$/.test(d)), `some outcome moves: ${deltas}`);
+  await page.close();
+});
+
+test('workbench: the URL holds the state; a reload restores controls and results', { timeout: LONG }, async () => {
+  const page = await openPage(DESKTOP);
+  const knob = 'input[name="actors.russia.positions.territory"]';
+  await page.locator(`details.group:has(${knob}) > summary`).click();
+  await page.fill(knob, '70');
+  await page.press(knob, 'Tab');
+  await page.fill('#seed', '9');
+  await page.press('#seed', 'Tab');
+  await page.fill('#horizon', '80');
+  await page.press('#horizon', 'Tab');
+  await forecastOnce(page, 1500);
+  const before = { url: page.url(), outcomes: await chartData(page, 'chart-outcomes'), head: await page.locator('#results-head b').first().textContent() };
+  assert.match(before.url, /\?state=/);
+  const fresh = await context.newPage();
+  await fresh.goto(before.url);
+  await fresh.waitForFunction(() => document.body.dataset.ready === '1');
+  await waitResults(fresh, 1);
+  assert.equal(await fresh.inputValue(knob), '70');
+  assert.equal(await fresh.inputValue('#seed'), '9');
+  assert.equal(await fresh.inputValue('#n'), '1500');
+  assert.equal(await fresh.inputValue('#horizon'), '80');
+  assert.equal(await fresh.locator(`.knob.edited:has(${knob})`).count(), 1);
+  assert.equal(await chartData(fresh, 'chart-outcomes'), before.outcomes, 'the same results after the reload');
+  await page.close();
+  await fresh.close();
+});

@@ -7,6 +7,11 @@
 //! and the result is serialised and loaded again, so that an edited scenario is validated by
 //! exactly the code, and with exactly the messages, of `truce check`. Every shell that edits
 //! (the page, Python, the forecast job) goes through here.
+//!
+//! **An edit fixes a sampled parameter.** Editing a path of the `[uncertainty]` table removes
+//! its distribution (and every `[[correlations]]` entry naming it), so that every run of a
+//! forecast uses the edited value: an edit is never silently overridden by a draw. Files are
+//! untouched: `truce check` of a scenario file means what it did.
 
 use crate::catalogue::{self, Source, Target};
 use crate::load::{load_str, to_toml, Loaded, ScenarioError};
@@ -53,6 +58,16 @@ pub fn apply_edit(s: &mut Scenario, path: &str, v: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// Drops `path`'s `[uncertainty]` distribution and the correlations that name it: the edited
+/// value is then what every run uses. Returns whether the path was sampled.
+pub fn fix_sampled(s: &mut Scenario, path: &str) -> bool {
+    let was = s.uncertainty.remove(path).is_some();
+    if was {
+        s.correlations.retain(|c| c.a != path && c.b != path);
+    }
+    was
+}
+
 /// Why an edited scenario could not be built.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EditError {
@@ -82,6 +97,7 @@ pub fn build(file: &str, text: &str, edits: &BTreeMap<String, f64>) -> Result<(L
     let mut s = l.scenario.clone();
     for (p, v) in edits {
         apply_edit(&mut s, p, *v).map_err(EditError::Edit)?;
+        fix_sampled(&mut s, p);
     }
     let edited = to_toml(&s).map_err(|e| EditError::Edit(format!("cannot write the edited scenario: {e}")))?;
     let edited = format!("# Edited from {file}.\n{edited}");

@@ -292,3 +292,32 @@ fn check_lists_each_sampled_parameter_with_its_base_median_and_support() {
     assert!((cost.median - 0.11).abs() < 1e-12);
     assert_eq!(sampled.len(), p.loaded().uncertainty.len());
 }
+
+#[test]
+fn an_edit_fixes_a_sampled_parameter_so_the_forecast_moves() {
+    // `protocol.guarantee_credibility` is drawn from uniform(0, 0.5) by the scenario's
+    // [uncertainty]: an edit drops that draw, so every run uses the edited value.
+    let path = "protocol.guarantee_credibility";
+    let at = |v: f64| {
+        let p = ForecastJob { edits: BTreeMap::from([(path.to_string(), v)]), ..job(400, 5) }.prepare().unwrap();
+        assert!(!p.loaded().uncertainty.paths.iter().any(|x| x == path), "{path} is no longer sampled");
+        assert!(!p.text().contains(&format!("\"{path}\" = {{ dist")), "the edited text has no distribution for it");
+        p
+    };
+    let base = job(400, 5).prepare().unwrap();
+    assert!(base.loaded().uncertainty.paths.iter().any(|x| x == path), "the scenario samples {path}");
+    let (low, high) = (at(0.2), at(1.0));
+    let (fl, fh) = (whole(&low), whole(&high));
+    assert_ne!(
+        serde_json::to_string(&fl.summary).unwrap(),
+        serde_json::to_string(&fh.summary).unwrap(),
+        "credibility 0.2 and 1 give different forecasts"
+    );
+    // Each run uses the edited value (a traced run reports the parameters it used).
+    let t = high.trace();
+    assert!(!t.parameters.contains_key(path));
+    assert_eq!(high.loaded().uncertainty.len() + 1, base.loaded().uncertainty.len());
+    // An edit of a parameter that is not sampled leaves the uncertainty set alone.
+    let other = ForecastJob { edits: BTreeMap::from([("protocol.cadence_weeks".to_string(), 6.0)]), ..job(10, 5) };
+    assert_eq!(other.prepare().unwrap().loaded().uncertainty.len(), base.loaded().uncertainty.len());
+}

@@ -77,7 +77,8 @@
     Object.keys(groups).forEach((g, gi) => {
       const d = document.createElement('details');
       d.className = 'group';
-      if (gi < 3) d.open = true;
+      // On a phone the groups start closed, so that the results are not a long scroll away.
+      if (gi < 3 && !window.matchMedia('(max-width: 900px)').matches) d.open = true;
       const s = document.createElement('summary');
       s.textContent = g;
       d.appendChild(s);
@@ -87,20 +88,40 @@
         div.className = 'knob' + (k.path in c.edits ? ' edited' : '');
         div.dataset.path = k.path;
         const lab = document.createElement('label');
+        const inputId = 'knob-' + k.path.replace(/[^A-Za-z0-9_-]/g, '_');
+        lab.htmlFor = inputId;
         lab.textContent = k.label + (k.unit ? ' (' + k.unit + ')' : '');
         lab.title = k.path + (k.doc ? '\n' + k.doc : '') + (k.source ? '\nsource: ' + k.source : '');
         if (k.sampled) {
           const b = document.createElement('span');
           b.className = 'badge';
-          b.textContent = 'sampled';
-          b.title = 'Forecasts draw this parameter from its [uncertainty] distribution and a single run uses its median: the value here is not used.';
+          b.textContent = 'sampled: an edit fixes it';
+          b.title = 'Forecasts draw this parameter from its [uncertainty] distribution (a single run uses its median). ' +
+            'Editing it fixes it: its distribution is dropped and every run uses the value you set.';
           lab.appendChild(b);
         }
+        const what = document.createElement('div');
+        what.className = 'what';
+        const sayWhat = () => {
+          const fixed = k.sampled && k.path in c.edits ? 'fixed at this value in every run (its uncertainty is dropped)' : '';
+          what.textContent = [k.scale || '', fixed].filter((x) => x).join(' — ');
+        };
+        sayWhat();
         const range = document.createElement('input');
         range.type = 'range'; range.min = k.min; range.max = k.max; range.step = k.step; range.value = v;
+        range.setAttribute('aria-label', k.label + ' (slider)');
         const num = document.createElement('input');
         num.type = 'number'; num.step = k.step; num.value = fmt(v);
-        num.name = k.path;
+        num.name = k.path; num.id = inputId;
+        const bad = document.createElement('div');
+        bad.className = 'invalid';
+        bad.id = inputId + '-error';
+        bad.setAttribute('role', 'status');
+        num.setAttribute('aria-describedby', bad.id);
+        const showBad = (msg) => {
+          bad.textContent = msg || '';
+          num.setAttribute('aria-invalid', msg ? 'true' : 'false');
+        };
         const set = (x, from) => {
           const val = Number(x);
           if (!Number.isFinite(val)) return;
@@ -108,12 +129,25 @@
           if (from !== num) num.value = fmt(val);
           if (Math.abs(val - k.value) < 1e-12) delete c.edits[k.path]; else c.edits[k.path] = val;
           div.classList.toggle('edited', k.path in c.edits);
+          sayWhat();
+          saveState();
           $('scenario-info').textContent = c.check + (Object.keys(c.edits).length ? ' — ' + Object.keys(c.edits).length + ' edit(s)' : '');
           onEdit();
         };
-        range.addEventListener('input', () => set(range.value, range));
-        num.addEventListener('change', () => set(num.value, num));
-        div.appendChild(lab); div.appendChild(range); div.appendChild(num);
+        range.addEventListener('input', () => { showBad(''); set(range.value, range); });
+        // As typed: a value that is not a number is said at once; any other is checked by
+        // the server against the catalogue's range (the message truce check would give).
+        num.addEventListener('input', () => {
+          clearTimeout(num.checkTimer);
+          const txt = num.value.trim();
+          if (txt === '' || !Number.isFinite(Number(txt)) || num.validity.badInput) { showBad('not a number'); return; }
+          num.checkTimer = setTimeout(async () => {
+            const edits = Object.assign({}, c.edits); edits[k.path] = Number(txt);
+            try { await api('POST', '/api/scenario', Object.assign(spec(c), { edits })); showBad(''); } catch (e) { showBad(e.message); }
+          }, 250);
+        });
+        num.addEventListener('change', () => { if (num.getAttribute('aria-invalid') !== 'true') set(num.value, num); });
+        div.appendChild(lab); div.appendChild(range); div.appendChild(num); div.appendChild(what); div.appendChild(bad);
         d.appendChild(div);
       });
       box.appendChild(d);
@@ -158,8 +192,31 @@
     });
   }
 
+  // Results made before a change of the settings are marked out of date until the next run.
+  function markStale() {
+    if (!app.shown) return;
+    app.stale = true;
+    document.body.dataset.stale = '1';
+    $('results').classList.add('results-stale');
+    if (!$('stale-mark')) {
+      const d = document.createElement('div');
+      d.id = 'stale-mark'; d.className = 'stale'; d.setAttribute('role', 'status');
+      d.textContent = 'Out of date: the settings changed after these results were made. Run again to update them.';
+      $('results-head').prepend(d);
+    }
+    saveState();
+  }
+
+  function clearStale() {
+    app.stale = false;
+    document.body.dataset.stale = '0';
+    $('results').classList.remove('results-stale');
+    const m = $('stale-mark'); if (m) m.remove();
+  }
+
   // "Re-run on every change": debounced; a forecast in progress is cancelled first.
   function onEdit() {
+    markStale();
     if (!$('autorun').checked) return;
     clearTimeout(app.debounce);
     app.debounce = setTimeout(() => {
@@ -176,6 +233,12 @@
     const base = {};
     if (c) c.editor.knobs.forEach((k) => { base[k.path] = k.value; });
     return ' — edits: ' + paths.map((p) => '<code>' + esc(p) + '</code> = ' + fmt(edits[p]) + (p in base ? ' (was ' + fmt(base[p]) + ')' : '')).join(', ');
+  }
+
+  // A chart's container: an image with a text alternative (its title and caption; the data
+  // table next to it gives every value).
+  function chartDiv(id, c, side) {
+    return '<div class="chart" id="' + id + '" role="img" aria-label="' + esc((side ? side + ': ' : '') + c.title + ': ' + c.caption + ' The data table below gives every value.') + '"></div>';
   }
 
   function disposeAll() {
@@ -208,39 +271,81 @@
     const horizon = (r) => r.summary.at[r.summary.at.length - 1];
     const rows = vocabulary(results[0], 'events').map(([k, label]) => ['events', k, label + ' (by then)'])
       .concat(vocabulary(results[0], 'outcomes').map(([k, label]) => ['states', k, label]));
-    let h = '<table id="compare-table"><thead><tr><th>at the horizon (week ' + horizon(results[0]).week + ')</th>';
+    let h = '<div class="scroll-x" tabindex="0" role="region" aria-label="Outcomes at the horizon"><table id="compare-table"><thead><tr><th>at the horizon (week ' + horizon(results[0]).week + ')</th>';
     results.forEach((r) => { h += '<th class="num">' + esc(r.job.label) + '</th>'; });
     if (results.length === 2) h += '<th class="num">B − A</th>';
     h += '</tr></thead><tbody>';
     rows.forEach(([table, k, label]) => {
       h += '<tr><td>' + esc(label) + '</td>';
       const ps = results.map((r) => horizon(r)[table][k] || { p: NaN, se: NaN });
-      ps.forEach((p) => { h += '<td class="num">' + pct(p.p) + ' ± ' + (p.se * 100).toFixed(1) + '</td>'; });
+      ps.forEach((p) => { h += '<td class="num">' + pct(p.p) + ' <span class="mc" title="± Monte Carlo standard error, in percentage points: the sampling error of the runs, not the model\'s uncertainty">± ' + (p.se * 100).toFixed(1) + '</span></td>'; });
       if (ps.length === 2) {
         const d = ps[1].p - ps[0].p;
         h += '<td class="num">' + (d >= 0 ? '+' : '') + (d * 100).toFixed(1) + ' pts</td>';
       }
       h += '</tr>';
     });
-    h += '</tbody></table>';
+    h += '</tbody></table></div><p class="caption">± is the Monte Carlo standard error in percentage points (the sampling error of the runs, not the model\'s uncertainty).</p>';
     return h;
+  }
+
+  function dstr(x) { return x.year + '-' + String(x.month).padStart(2, '0') + '-' + String(x.day).padStart(2, '0'); }
+
+  function pmCell(p) {
+    return '<td class="num">' + (p ? pct(p.p) + ' <span class="mc">± ' + (p.se * 100).toFixed(1) + '</span>' : '–') + '</td>';
+  }
+
+  // The report's dated tables: events by date and the state at each reported date (3, 6,
+  // 12, … months and the horizon), with the Monte Carlo error said as such.
+  function datedTables(r) {
+    const at = r.summary.at;
+    const table = (id, name, rows, key) => {
+      let h = '<div class="scroll-x" tabindex="0" role="region" aria-label="' + name + '"><table id="' + id + '"><thead><tr><th scope="col">' + name + '</th>' +
+        at.map((a) => '<th scope="col" class="num">' + esc(a.label) + ' (' + dstr(a.date) + ')</th>').join('') + '</tr></thead><tbody>';
+      rows.forEach(([k, label]) => { h += '<tr><th scope="row">' + esc(label) + '</th>' + at.map((a) => pmCell(a[key][k])).join('') + '</tr>'; });
+      return h + '</tbody></table></div>';
+    };
+    return '<h2 class="sub-h">Events by date</h2><p class="caption">The probability that each event has happened by each date.</p>' +
+      table('events-table', 'event by date', vocabulary(r, 'events'), 'events') +
+      '<h2 class="sub-h">State at date</h2><p class="caption">The share of runs in each state at each date (they sum to 100%).</p>' +
+      table('states-table', 'state at date', vocabulary(r, 'outcomes'), 'states') +
+      '<p class="caption">± is the Monte Carlo standard error in percentage points (the sampling error of the ' + r.summary.runs +
+      ' runs, not the model\'s uncertainty). Ceasefire breakdowns: ' + r.summary.ceasefire_breakdowns + ' over ' + r.summary.runs + ' runs.</p>';
+  }
+
+  // Why the talks failed, for runs still fighting: per period, the blocked talk slots and the
+  // share of each cause (the forecast summary's `why` rows).
+  function whyTable(r) {
+    const rows = (r.summary.why || []).filter((w) => w.week > w.from);
+    if (!rows.length || !r.blockers) return '';
+    let h = '<h2 class="sub-h">Why the talks failed</h2><p class="caption">For runs still fighting: of the talk slots in each period that agreed nothing, ' +
+      'the share blocked by each cause (the first that applies). Each row sums to 100%.</p>' +
+      '<div class="scroll-x" tabindex="0" role="region" aria-label="Why the talks failed"><table id="why-table"><thead><tr><th scope="col">period</th><th scope="col" class="num">blocked talk slots</th>' +
+      r.blockers.map(([, label]) => '<th scope="col" class="num">' + esc(label) + '</th>').join('') + '</tr></thead><tbody>';
+    rows.forEach((w) => {
+      h += '<tr><th scope="row">to ' + esc(w.label) + ' (weeks ' + w.from + '–' + (w.week - 1) + ')</th><td class="num">' + w.slots + ' over ' + r.summary.runs + ' runs</td>' +
+        r.blockers.map(([k]) => '<td class="num">' + (k in w.shares ? pct(w.shares[k]) : '–') + '</td>').join('') + '</tr>';
+    });
+    return h + '</tbody></table></div>';
   }
 
   function renderResults(results) {
     disposeAll();
+    clearStale();
+    app.shown = true;
     app.lastResults = results;
     const head = $('results-head');
     const box = $('results');
     const s0 = results[0].summary;
     head.innerHTML = '<b>' + results.map((r) => esc(r.job.label) + (r.job.interrupted ? ' (cancelled: ' + r.summary.runs + ' runs)' : '')).join(' vs ') +
       '</b> — ' + s0.runs + ' runs, seed ' + s0.seed + ', horizon ' + s0.horizon_weeks + ' weeks' +
-      outcomeTable(results) + results.map((r, i) => '<div><b>' + esc(r.job.label) + '</b>' + editsHtml(i) + '<br>' + downloads(r.job) + '</div>').join('');
+      (results.length === 1 ? datedTables(results[0]) + whyTable(results[0]) : outcomeTable(results)) + results.map((r, i) => '<div><b>' + esc(r.job.label) + '</b>' + editsHtml(i) + '<br>' + downloads(r.job) + '</div>').join('');
     let h = '';
     const ids = results[0].charts.map((c) => c.id);
     if (results.length === 1) {
       h += '<section class="grid">';
       results[0].charts.forEach((c) => {
-        h += '<div class="card"><h2>' + esc(c.title) + '</h2><p class="caption">' + esc(c.caption) + '</p><div class="chart" id="chart-' + c.id + '"></div></div>';
+        h += '<div class="card"><h2>' + esc(c.title) + '</h2><p class="caption">' + esc(c.caption) + '</p>' + chartDiv('chart-' + c.id, c) + (c.table || '') + '</div>';
       });
       h += '</section>';
     } else {
@@ -250,7 +355,7 @@
         const cb = results[1].charts[i] || c;
         const cap = c.caption === cb.caption ? esc(c.caption) : 'A: ' + esc(c.caption) + '<br>B: ' + esc(cb.caption);
         h += '<div class="card" style="margin-bottom:12px"><h2>' + esc(c.title) + '</h2><p class="caption">' + cap + '</p><div class="cols">' +
-          '<div class="chart" id="chart-' + id + '-A"></div><div class="chart" id="chart-' + id + '-B"></div></div></div>';
+          '<div>' + chartDiv('chart-' + id + '-A', c, 'A') + (c.table || '') + '</div><div>' + chartDiv('chart-' + id + '-B', cb, 'B') + (cb.table || '') + '</div></div></div>';
       });
     }
     box.innerHTML = h;
@@ -311,8 +416,56 @@
     return p;
   }
 
+  // The page's state lives in the URL (?state=JSON): each configuration's built-in scenario
+  // and edits, the current tab, runs, seed, horizon, re-run, and the last view shown. Reloading
+  // or sending the link restores the controls and re-runs that view (same seed: same results).
+  // An uploaded scenario is not put in the URL (its text could be long and private): the link
+  // says so and opens the default scenario instead. The token stays in the hash.
+  function cfgState(c) {
+    if (!c) return null;
+    return c.toml ? { upload: c.file } : { scenario: c.scenario, edits: c.edits };
+  }
+
+  function saveState() {
+    if (!app.ready) return;
+    const st = {
+      cur: app.cur, A: cfgState(app.cfg.A), B: cfgState(app.cfg.B),
+      n: Number($('n').value), seed: Number($('seed').value), horizon: $('horizon').value.trim(),
+      autorun: $('autorun').checked, view: app.view || null,
+    };
+    const url = location.pathname + '?state=' + encodeURIComponent(JSON.stringify(st)) + location.hash;
+    try { history.replaceState(null, '', url); } catch (_) { /* a file: URL or a sandbox */ }
+  }
+
+  async function restoreState(def) {
+    const raw = new URLSearchParams(location.search).get('state');
+    if (!raw) return null;
+    let st;
+    try { st = JSON.parse(raw); } catch (_) { showError('the link\'s state is not valid JSON: ignored'); return null; }
+    const notes = [];
+    for (const key of ['A', 'B']) {
+      const c = st[key];
+      if (!c) continue;
+      if (c.upload) { notes.push(key + ' was the uploaded file ' + c.upload + ', which a link cannot carry: upload it again'); continue; }
+      try { await loadBuiltin(key, c.scenario || def); } catch (e) { notes.push(key + ': ' + e.message); continue; }
+      const paths = new Set(app.cfg[key].editor.knobs.map((k) => k.path));
+      Object.entries(c.edits || {}).forEach(([p, v]) => {
+        if (paths.has(p) && Number.isFinite(Number(v))) app.cfg[key].edits[p] = Number(v); else notes.push(key + ': ignored the edit ' + p);
+      });
+    }
+    if (st.cur === 'A' || st.cur === 'B') app.cur = st.cur;
+    if (Number.isFinite(st.n) && st.n > 0) $('n').value = String(st.n);
+    if (Number.isFinite(st.seed) && st.seed >= 0) $('seed').value = String(st.seed);
+    if (typeof st.horizon === 'string') $('horizon').value = st.horizon;
+    $('autorun').checked = !!st.autorun;
+    if (notes.length) showError(notes.join('\n'));
+    return st.view;
+  }
+
   async function run() {
     showError('');
+    app.view = 'forecast';
+    saveState();
     const c = app.cfg[app.cur];
     try {
       app.runKeys = [app.cur];
@@ -324,6 +477,8 @@
 
   async function compare() {
     showError('');
+    app.view = 'compare';
+    saveState();
     try {
       const p = runParams();
       app.runKeys = ['A', 'B'];
@@ -342,6 +497,10 @@
       const p = runParams();
       const r = await api('POST', '/api/run', Object.assign(spec(c), { seed: p.seed }, p.horizon === undefined ? {} : { horizon: p.horizon }));
       disposeAll();
+      clearStale();
+      app.shown = true;
+      app.view = 'run';
+      saveState();
       const t = r.trace;
       const o = t.outcome;
       const d = (x) => x.year + '-' + String(x.month).padStart(2, '0') + '-' + String(x.day).padStart(2, '0');
@@ -349,13 +508,14 @@
         (o ? esc(o.state) + ' in week ' + o.week + ' (' + d(o.date) + '), ' + o.rounds + ' talk rounds' : 'no outcome');
       let h = '<section class="grid">';
       r.charts.forEach((ch) => {
-        h += '<div class="card"><h2>' + esc(ch.title) + '</h2><p class="caption">' + esc(ch.caption) + '</p><div class="chart" id="chart-' + ch.id + '"></div></div>';
+        h += '<div class="card"><h2>' + esc(ch.title) + '</h2><p class="caption">' + esc(ch.caption) + '</p>' + chartDiv('chart-' + ch.id, ch) + (ch.table || '') + '</div>';
       });
-      h += '</section><section class="card" style="margin-top:12px"><h2>Talk rounds</h2><div class="scroll"><table id="rounds-table"><thead><tr><th>date</th>' +
+      h += '</section><section class="card" style="margin-top:12px"><h2>Talk rounds</h2><div class="scroll" tabindex="0" role="region" aria-label="Talk rounds"><table id="rounds-table"><thead><tr><th>date</th>' +
         r.issues.map((i) => '<th class="num">' + esc(i) + '</th>').join('') + '<th>decisions (margin)</th><th>result</th></tr></thead><tbody>';
       t.rounds.forEach((rd) => {
         h += '<tr><td>' + d(rd.date) + '</td>' + r.issues.map((i) => '<td class="num">' + Number(rd.amended[i]).toFixed(1) + '</td>').join('') + '<td>' +
-          rd.decisions.map((x) => '<span class="' + (x.accepted ? 'acc' : 'rej') + '">' + esc(x.actor) + (x.accepted ? ' accepts' : ' rejects') + '</span> (' + (x.margin >= 0 ? '+' : '') + x.margin.toFixed(3) + ')').join('<br>') +
+          rd.decisions.map((x) => '<span class="' + (x.accepted ? 'acc' : 'rej') + '">' + esc(x.actor) + (x.accepted ? ' accepts' : ' rejects') + '</span> (margin ' + (x.margin >= 0 ? '+' : '') + x.margin.toFixed(3) + ')' +
+            (x.commitment_ok ? '' : ' fails the commitment check') + (!x.accepted && x.commitment_ok && x.margin < 0 ? ': the deal is worth less than fighting on' : '')).join('<br>') +
           '</td><td>' + (rd.settled ? 'settled' : rd.ceasefire ? 'ceasefire' : rd.range_open ? 'no deal (range open)' : 'no deal') + '</td></tr>';
       });
       h += '</tbody></table></div></section>';
@@ -392,6 +552,7 @@
       setConfig(app.cur, { scenario: null, toml: text, file: file.name }, info);
       ensureUploadOption(file.name);
       renderKnobs();
+      markStale();
       $('status').textContent = 'uploaded ' + file.name;
     } catch (e) { showError(e.message); }
     $('upload').value = '';
@@ -417,28 +578,41 @@
     const info = await api('GET', '/api/info');
     $('n').max = info.max_runs;
     $('horizon').max = info.max_horizon_weeks;
+    const view = await restoreState(def);
     renderTabs(); renderKnobs();
+    // Leaving a configuration with unsaved edits asks first.
+    const keepEdits = (what) => {
+      const n = Object.keys(app.cfg[app.cur].edits).length;
+      return n > 0 && !window.confirm(what + ' discards the ' + n + ' unsaved edit(s) of configuration ' + app.cur + '. Continue?');
+    };
     sel.addEventListener('change', async () => {
       if (sel.value === '__upload') return;
-      try { await loadBuiltin(app.cur, sel.value); renderKnobs(); } catch (e) { showError(e.message); }
+      const c = app.cfg[app.cur];
+      if (keepEdits('Switching to ' + sel.value)) { sel.value = c.toml ? '__upload' : c.scenario; return; }
+      try { await loadBuiltin(app.cur, sel.value); renderKnobs(); markStale(); saveState(); } catch (e) { showError(e.message); }
     });
+    $('upload').addEventListener('click', (ev) => { if (keepEdits('Uploading a scenario')) ev.preventDefault(); });
     $('upload').addEventListener('change', () => { const f = $('upload').files[0]; if (f) upload(f); });
+    ['n', 'seed'].forEach((id) => $(id).addEventListener('change', () => { markStale(); saveState(); }));
+    $('autorun').addEventListener('change', saveState);
     $('run').addEventListener('click', run);
     $('compare').addEventListener('click', compare);
     $('cancel').addEventListener('click', cancel);
     $('run-one').addEventListener('click', runOne);
-    $('horizon').addEventListener('change', onEdit);
+    $('horizon').addEventListener('change', () => { onEdit(); saveState(); });
     $('download-toml').addEventListener('click', downloadToml);
-    $('reset').addEventListener('click', () => { app.cfg[app.cur].edits = {}; renderKnobs(); });
+    $('reset').addEventListener('click', () => { app.cfg[app.cur].edits = {}; renderKnobs(); markStale(); saveState(); });
     document.querySelectorAll('#tabs button[data-cfg]').forEach((b) => b.addEventListener('click', () => {
-      app.cur = b.dataset.cfg; renderTabs(); renderKnobs();
+      app.cur = b.dataset.cfg; renderTabs(); renderKnobs(); saveState();
     }));
     $('copy-ab').addEventListener('click', () => {
       app.cfg.B = JSON.parse(JSON.stringify(app.cfg.A)); app.cfg.B.label = 'B';
-      app.cur = 'B'; renderTabs(); renderKnobs();
+      app.cur = 'B'; renderTabs(); renderKnobs(); markStale(); saveState();
     });
     window.addEventListener('resize', () => Object.values(app.charts).forEach((c) => c.resize()));
+    app.ready = true;
     document.body.dataset.ready = '1';
+    if (view === 'forecast') run(); else if (view === 'compare') compare(); else if (view === 'run') runOne(); else saveState();
   }
 
   init().catch((e) => showError('cannot start: ' + e.message));

@@ -36,6 +36,9 @@ pub struct Knob {
     pub step: f64,
     /// The value's source note, if any.
     pub source: Option<String>,
+    /// What the ends of an issue's 0–100 scale mean (`0: … · 100: …`), for a position or red
+    /// line on an issue; empty otherwise.
+    pub scale: String,
     /// Whether `[uncertainty]` samples this parameter in forecasts (then its base value is not
     /// used: a single run takes the distribution's median, `truce_forecast::job::run_params`).
     pub sampled: bool,
@@ -126,8 +129,11 @@ pub fn editor(l: &Loaded) -> Editor {
                 (100 + ix.actor, display(&a.id, &a.name))
             }
         };
+        let issue = s.issues.get(ix.issue);
         let label = match p.scope {
-            Scope::ActorIssue | Scope::Issue => format!("{}: {}", p.label, ids.issues[ix.issue]),
+            Scope::ActorIssue | Scope::Issue => {
+                format!("{}: {}", p.label, issue.map_or(ids.issues[ix.issue].to_string(), |i| display(&i.id, &i.name)))
+            }
             Scope::Month => format!("{}: {}", p.label, MONTHS[ix.month]),
             Scope::Global | Scope::Side | Scope::Actor => p.label.to_string(),
         };
@@ -146,6 +152,12 @@ pub fn editor(l: &Loaded) -> Editor {
                 max,
                 step,
                 source: reading.source.map(str::to_string),
+                scale: match (p.scope, issue) {
+                    (Scope::ActorIssue | Scope::Issue, Some(i)) if p.unit.contains("0–100") && !i.low.is_empty() => {
+                        format!("0: {} · 100: {}", i.low, i.high)
+                    }
+                    _ => String::new(),
+                },
             },
         ));
     }

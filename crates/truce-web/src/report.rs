@@ -3,11 +3,12 @@
 //! The library does not read the clock: the caller passes the generation date in
 //! [`ReportMeta`].
 
-use crate::charts::{date_str, forecast_charts, run_charts, Chart};
+use crate::charts::{data_table, date_str, forecast_charts, run_charts, Chart};
 use serde_json::Value;
 use std::fmt::Write;
 use truce_engine::load::Loaded;
 use truce_engine::outcome::{WarEvent, WarState};
+use truce_engine::talk::Blocker;
 use truce_engine::trace::Trace;
 use truce_forecast::summary::{Prob, Summary};
 
@@ -53,30 +54,62 @@ pub fn script_json(v: &impl serde::Serialize) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into()).replace("</", "<\\/").replace("<!--", "<\\!--")
 }
 
-/// Shared stylesheet of reports and the serve page.
+/// Shared stylesheet of reports and the serve page: one palette, a layout that works from
+/// 360 px up (cards shrink to the screen, wide tables scroll inside their own box, long values
+/// wrap) and a print sheet in which every table prints whole and no chart splits.
 pub const CSS: &str = r#"
-:root { --fg:#1d1d1f; --muted:#5f6368; --line:#dadce0; --bg:#fafafa; --accent:#08519c; }
+:root { --fg:#1d1d1f; --muted:#5f6368; --line:#dadce0; --bg:#fafafa; --accent:#08519c;
+  --ok:#00664A; --bad:#A13F00; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); margin: 0; background: var(--bg); }
 header.top { background: #fff; border-bottom: 1px solid var(--line); padding: 14px 24px; }
 header.top h1 { margin: 0; font-size: 20px; }
 header.top .sub { color: var(--muted); }
 main { padding: 16px 24px; max-width: 1400px; margin: 0 auto; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(560px, 100%), 1fr)); gap: 16px; }
+.grid > * { min-width: 0; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; min-width: 0; }
 .card h2 { font-size: 15px; margin: 0 0 4px; }
+.card h3 { font-size: 14px; margin: 8px 0 4px; }
 .card p.caption { color: var(--muted); margin: 0 0 6px; font-size: 12.5px; }
 .chart { width: 100%; height: 340px; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.src { color: var(--muted); }
+td.wrap { white-space: normal; overflow-wrap: anywhere; text-align: left; }
+td code { overflow-wrap: anywhere; }
+td.src { color: var(--muted); overflow-wrap: anywhere; }
 .meta { display: flex; flex-wrap: wrap; gap: 6px 18px; color: var(--muted); font-size: 12.5px; margin-top: 4px; }
 .meta b { color: var(--fg); font-weight: 600; }
-.acc { color: #2f7d32; font-weight: 600; } .rej { color: #c0392b; font-weight: 600; }
+.acc { color: var(--ok); font-weight: 600; } .rej { color: var(--bad); font-weight: 600; }
 details summary { cursor: pointer; font-weight: 600; }
 .scroll { max-height: 520px; overflow: auto; }
+.scroll-x { max-width: 100%; overflow-x: auto; }
+.scroll:focus, .scroll-x:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
 .warn { background: #fff4e5; border: 1px solid #f0c36d; padding: 6px 10px; border-radius: 6px; }
+details.data { margin-top: 4px; font-size: 12.5px; }
+details.data summary { font-weight: 400; color: var(--muted); }
+@media (max-width: 700px) {
+  header.top, main { padding-left: 10px; padding-right: 10px; }
+  .grid { gap: 10px; }
+  .card { padding: 10px 8px; }
+  .chart { height: 300px; }
+  td.num, th.num { white-space: normal; }
+}
+@media print {
+  body { background: #fff; font-size: 11px; }
+  main { max-width: none; padding: 0; }
+  header.top { border: 0; padding: 0 0 8px; }
+  .grid { display: block; }
+  .card { border: 0; padding: 0; margin: 0 0 12px; break-inside: auto; }
+  .chart { width: 17cm; height: 9cm; break-inside: avoid; page-break-inside: avoid; }
+  .card:has(> .chart) { break-inside: avoid; page-break-inside: avoid; }
+  .scroll, .scroll-x { max-height: none !important; overflow: visible !important; }
+  table { font-size: 9.5px; }
+  td.num, th.num { white-space: normal; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+}
 "#;
 
 /// The script that draws every chart of a page from the `charts` JSON element.
@@ -130,10 +163,13 @@ pub(crate) fn chart_cards(charts: &[Chart]) -> String {
     for c in charts {
         let _ = writeln!(
             s,
-            "<div class=\"card\"><h2>{}</h2><p class=\"caption\">{}</p><div class=\"chart\" id=\"chart-{}\"></div></div>",
+            "<div class=\"card\"><h2>{}</h2><p class=\"caption\">{}</p><div class=\"chart\" id=\"chart-{}\" role=\"img\" aria-label=\"{}: {} The data table below gives every value.\"></div>{}</div>",
             esc(&c.title),
             esc(&c.caption),
-            esc(&c.id)
+            esc(&c.id),
+            esc(&c.title),
+            esc(&c.caption),
+            data_table(c)
         );
     }
     s.push_str("</section>\n");
@@ -288,13 +324,13 @@ fn scenario_section(l: &Loaded) -> String {
         s.push_str("</ul>");
     }
     s.push_str(
-        "<details><summary>Every parameter with its source</summary><div class=\"scroll\"><table id=\"scenario-table\">\
+        "<details><summary>Every parameter with its source</summary><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Every parameter with its source\"><table id=\"scenario-table\">\
          <thead><tr><th>parameter</th><th class=\"num\">value</th><th>source</th></tr></thead><tbody>",
     );
     for r in scenario_rows(l) {
         let _ = write!(
             s,
-            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"src\">{}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"num wrap\">{}</td><td class=\"src\">{}</td></tr>",
             esc(&r.path),
             esc(&r.value),
             esc(&r.source)
@@ -324,8 +360,11 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
     }
     // Events by date and states at date.
     b.push_str("<section class=\"card\" style=\"margin-bottom:16px\"><h2>Events by date</h2><p class=\"caption\">The probability that each event has happened by each date, ± Monte Carlo standard error (percentage points).</p>");
-    let head = |b: &mut String, id: &str| {
-        let _ = write!(b, "<table id=\"{id}\"><thead><tr><th></th>");
+    let head = |b: &mut String, id: &str, name: &str| {
+        let _ = write!(
+            b,
+            "<div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"{name}\"><table id=\"{id}\"><thead><tr><th scope=\"col\">{name}</th>"
+        );
         for r in &s.at {
             let _ = write!(b, "<th class=\"num\">{} ({})</th>", esc(&r.label), date_str(r.date));
         }
@@ -337,7 +376,7 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         }
         None => b.push_str("<td class=\"num\">–</td>"),
     };
-    head(&mut b, "events-table");
+    head(&mut b, "events-table", "event by date");
     for e in WarEvent::ALL {
         let _ = write!(b, "<tr><td>{}</td>", esc(&e.label(&sides)));
         for r in &s.at {
@@ -345,8 +384,8 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         }
         b.push_str("</tr>");
     }
-    b.push_str("</tbody></table><h2>State at date</h2><p class=\"caption\">The share of runs in each state at each date (they sum to 100%), ± Monte Carlo standard error.</p>");
-    head(&mut b, "outcome-table");
+    b.push_str("</tbody></table></div><h2>State at date</h2><p class=\"caption\">The share of runs in each state at each date (they sum to 100%), ± Monte Carlo standard error.</p>");
+    head(&mut b, "outcome-table", "state at date");
     for k in WarState::ALL {
         let _ = write!(b, "<tr><td>{}</td>", esc(&k.label(&sides)));
         for r in &s.at {
@@ -354,7 +393,7 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         }
         b.push_str("</tr>");
     }
-    b.push_str("</tbody></table>");
+    b.push_str("</tbody></table></div>");
     let held = s.ceasefire_held_to_horizon;
     let _ = writeln!(
         b,
@@ -365,14 +404,16 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
     );
     let _ = writeln!(
         b,
-        "<p class=\"caption\">Median time to settlement among runs that settle: {}. Mean talk rounds per run: {:.1}. Ceasefire breakdowns: {}.</p></section>",
+        "<p class=\"caption\">Median time to settlement among runs that settle: {}. Mean talk rounds per run: {:.1}. Ceasefire breakdowns: {} over {} runs.</p></section>",
         s.median_weeks_to_settlement.map_or("–".into(), |w| format!("{w:.0} weeks")),
         s.mean_talk_rounds,
-        s.ceasefire_breakdowns
+        s.ceasefire_breakdowns,
+        s.runs
     );
+    b.push_str(&why_section(s));
     b.push_str(&chart_cards(&charts));
     // Terms table.
-    b.push_str("<section class=\"grid\" style=\"margin-top:16px\"><div class=\"card\"><h2>Settlement terms</h2><table id=\"terms-table\"><thead><tr><th>issue</th><th>0 means</th><th>100 means</th><th class=\"num\">n</th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
+    b.push_str("<section class=\"grid\" style=\"margin-top:16px\"><div class=\"card\"><h2>Settlement terms</h2><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Settlement terms\"><table id=\"terms-table\"><thead><tr><th>issue</th><th>0 means</th><th>100 means</th><th class=\"num\">n</th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
     let mut ids: Vec<&String> = l.params.issue_ids.iter().filter(|i| s.terms.contains_key(*i)).collect();
     ids.extend(s.terms.keys().filter(|k| !l.params.issue_ids.contains(k)));
     for id in ids {
@@ -391,7 +432,7 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
             fmt_num(t.mean)
         );
     }
-    b.push_str("</tbody></table></div><div class=\"card\"><h2>Cumulative casualties and the line at the horizon</h2><table><thead><tr><th></th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
+    b.push_str("</tbody></table></div></div><div class=\"card\"><h2>Cumulative casualties and the line at the horizon</h2><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Casualties and the line\"><table><thead><tr><th></th><th class=\"num\">p10</th><th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">mean</th></tr></thead><tbody>");
     for (side, q) in &s.casualties {
         let _ = write!(
             b,
@@ -414,9 +455,42 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
             fmt_num(k.p90)
         );
     }
-    b.push_str("</tbody></table></div></section>\n");
+    b.push_str("</tbody></table></div></div></section>\n");
     b.push_str(&scenario_section(l));
     page(&title, &header, &b, &charts)
+}
+
+/// The "why the talks failed" card: per reported period, the talk slots that agreed nothing in
+/// runs still at war, and the share blocked by each cause ([`Blocker`], first that applies).
+pub fn why_section(s: &Summary) -> String {
+    let mut b = String::from(
+        "<section class=\"card\" style=\"margin-bottom:16px\"><h2>Why the talks failed</h2><p class=\"caption\">For runs still \
+         fighting: of the talk slots in each period that agreed nothing, the share blocked by each cause (the first that \
+         applies: a veto player's margin over war, a red line, the commitment check, no deal better than war for both, no \
+         talks held). Shares of each row sum to 100%.</p><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" \
+         aria-label=\"Why the talks failed\"><table id=\"why-table\"><thead><tr><th scope=\"col\">period</th><th scope=\"col\" class=\"num\">blocked talk slots</th>",
+    );
+    for c in Blocker::ALL {
+        let _ = write!(b, "<th scope=\"col\" class=\"num\">{}</th>", esc(c.label()));
+    }
+    b.push_str("</tr></thead><tbody>");
+    for r in s.why.iter().filter(|r| r.week > r.from) {
+        let _ = write!(
+            b,
+            "<tr><th scope=\"row\">to {} (weeks {}–{})</th><td class=\"num\">{} over {} runs</td>",
+            esc(&r.label),
+            r.from,
+            r.week - 1,
+            r.slots,
+            s.runs
+        );
+        for c in Blocker::ALL {
+            let _ = write!(b, "<td class=\"num\">{}</td>", pct(r.shares.get(c.name()).copied().unwrap_or(f64::NAN)));
+        }
+        b.push_str("</tr>");
+    }
+    b.push_str("</tbody></table></div></section>\n");
+    b
 }
 
 /// The run report: the line over time with talk rounds marked, and each round's proposal,
@@ -441,9 +515,10 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
         meta_line(meta, &[("outcome", outcome.clone()), ("talk rounds", t.rounds.len().to_string())])
     );
     let mut b = chart_cards(&charts);
-    b.push_str("<section class=\"card\" style=\"margin-top:16px\"><h2>Talk rounds</h2><div class=\"scroll\"><table id=\"rounds-table\"><thead><tr><th>date</th><th>week</th><th>proposal</th>");
-    for id in &l.params.issue_ids {
-        let _ = write!(b, "<th class=\"num\">{}</th>", esc(id));
+    b.push_str("<section class=\"card\" style=\"margin-top:16px\"><h2>Talk rounds</h2><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Talk rounds\"><table id=\"rounds-table\"><thead><tr><th>date</th><th>week</th><th>proposal</th>");
+    for (k, id) in l.params.issue_ids.iter().enumerate() {
+        let name = l.params.issue_names.get(k).filter(|n| !n.is_empty()).unwrap_or(id);
+        let _ = write!(b, "<th class=\"num\">{}</th>", esc(name));
     }
     b.push_str("<th>decisions (margin)</th><th>result</th></tr></thead><tbody>");
     for r in &t.rounds {
@@ -467,7 +542,7 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
         for d in &r.decisions {
             let _ = write!(
                 b,
-                "<span class=\"{}\">{} {}</span> ({:+.3}){}<br>",
+                "<span class=\"{}\">{} {}</span> (margin {:+.3}){}<br>",
                 if d.accepted { "acc" } else { "rej" },
                 esc(&d.actor),
                 if d.accepted { "accepts" } else { "rejects" },
@@ -492,7 +567,7 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
     }
     b.push_str("</tbody></table></div></section>\n");
     if !t.events.is_empty() {
-        b.push_str("<section class=\"card\" style=\"margin-top:16px\"><h2>Events</h2><table><thead><tr><th>date</th><th>kind</th><th>actor</th><th>note</th></tr></thead><tbody>");
+        b.push_str("<section class=\"card\" style=\"margin-top:16px\"><h2>Events</h2><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"Events of the run\"><table><thead><tr><th>date</th><th>kind</th><th>actor</th><th>note</th></tr></thead><tbody>");
         for e in &t.events {
             let _ = write!(
                 b,
@@ -503,7 +578,7 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
                 esc(&e.note)
             );
         }
-        b.push_str("</tbody></table></section>\n");
+        b.push_str("</tbody></table></div></section>\n");
     }
     if let Some(o) = &t.outcome {
         b.push_str("<section class=\"card\" style=\"margin-top:16px\"><h2>Outcome</h2><table><tbody>");

@@ -22,7 +22,7 @@
 //! It must never: accept a request before the checks above, start a job from a body that is
 //! not the expected JSON object, or answer an input error with a 5xx.
 
-use crate::charts::{forecast_charts, run_charts, Chart};
+use crate::charts::{charts_json, forecast_charts, run_charts, Chart};
 use crate::edit::editor;
 use crate::export::{summary_csv, TABLES};
 use crate::report::{forecast_report, ReportMeta, ECHARTS_JS, VERSION};
@@ -954,7 +954,7 @@ async fn single_run(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
             let t = prepared.trace();
             let l = prepared.loaded();
             let charts = run_charts(&t, l);
-            json!({ "trace": t, "charts": charts, "issues": l.params.issue_ids, "title": l.scenario.scenario.title })
+            json!({ "trace": t, "charts": charts_json(&charts), "issues": l.params.issue_ids, "title": l.scenario.scenario.title })
         }))
     })
     .await;
@@ -1007,8 +1007,13 @@ async fn job_result(State(st): State<Arc<AppState>>, p: Result<Path<String>, Pat
     let s = summary_of(&j)?;
     let charts: Vec<Chart> = forecast_charts(&s, j.prepared.loaded());
     let side_names: Vec<&str> = j.prepared.loaded().params.sides.iter().map(|x| x.name.as_str()).collect();
-    Ok(Json(json!({ "job": status_json(&j), "summary": &*s, "charts": charts, "side_names": side_names }))
-        .into_response())
+    // The causes that block talks, [JSON name, label] in reporting order, for the why table.
+    let blockers: Vec<[&str; 2]> = truce_engine::talk::Blocker::ALL.iter().map(|b| [b.name(), b.label()]).collect();
+    Ok(Json(json!({
+        "job": status_json(&j), "summary": &*s, "charts": charts_json(&charts), "side_names": side_names,
+        "blockers": blockers,
+    }))
+    .into_response())
 }
 
 fn attachment(content_type: &'static str, name: &str, body: String) -> Response {

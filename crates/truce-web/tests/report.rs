@@ -99,7 +99,26 @@ fn run_report_is_self_contained_and_lists_rounds() {
     for id in ["line", "proposals", "margins", "run-casualties"] {
         assert!(html.contains(&format!("id=\"chart-{id}\"")), "missing chart {id}");
     }
-    assert_eq!(charts_json(&html).as_array().unwrap().len(), 4);
+    // The four run charts and a talk-round timeline per issue: the proposal against each veto
+    // player's ideal point and red line.
+    let charts = charts_json(&html);
+    let charts = charts.as_array().unwrap();
+    assert_eq!(charts.len(), 4 + l.scenario.issues.len());
+    for issue in &l.scenario.issues {
+        let c = charts.iter().find(|c| c["id"] == format!("round-issue-{}", issue.id)).expect("a timeline per issue");
+        let names: Vec<&str> =
+            c["option"]["series"].as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
+        assert_eq!(names[0], "proposal");
+        assert!(names.iter().any(|n| n.ends_with(": ideal point")), "{names:?}");
+    }
+    assert!(
+        charts.iter().any(|c| c["option"]["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"].as_str().is_some_and(|n| n.ends_with(": red line")))),
+        "some veto player's red line is drawn"
+    );
     let rows = html.matches("<tr><td>").count();
     assert!(rows >= t.rounds.len(), "one table row per talk round");
     assert!(html.contains("accepts") || html.contains("rejects"));

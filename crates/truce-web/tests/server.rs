@@ -105,7 +105,10 @@ async fn page_scenarios_and_a_forecast() {
     let (s, v) = post(&r, "/api/run", json!({"scenario": "ukraine-2025-12", "edits": edits, "seed": 2})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(!v["trace"]["rounds"].as_array().unwrap().is_empty());
-    assert_eq!(v["charts"].as_array().unwrap().len(), 4);
+    // The four run charts and a talk-round timeline per issue, each with its data table.
+    let charts = v["charts"].as_array().unwrap();
+    assert_eq!(charts.len(), 4 + v["issues"].as_array().unwrap().len());
+    assert!(charts.iter().all(|c| c["table"].as_str().is_some_and(|t| t.contains("<table>"))));
     // Compare on the same seed.
     let (s, v) = post(
         &r,
