@@ -690,7 +690,7 @@ impl Sim {
         }
     }
 
-    /// Selection at the origin (`docs/reference/war-endings.md` §2): a war that is still
+    /// Selection at the origin (`docs/reference/war-endings.md` §8): a war that is still
     /// being fought at the origin is a survivor of every earlier chance to settle, so Fearon
     /// (1995)'s conditions hold there — no deal both sides prefer to war. Where the sampled
     /// beliefs leave such a deal open, they are not those of a war that is going on: both
@@ -1272,7 +1272,7 @@ impl Sim {
     }
 
     /// The probability that side `s` prevails as it believes it (its Fearon p, in
-    /// `docs/reference/war-endings.md` §2): the Tullock contest ([`talk::prevail`]) of the
+    /// `docs/reference/war-endings.md` §8): the Tullock contest ([`talk::prevail`]) of the
     /// force ratio that its believed drift implies under the front law, φ = drift / v_front =
     /// tanh(κ ln ρ̂), read beyond the defender's band. Beliefs that diverge make both sides
     /// optimistic at once (Smith & Stam 2004); as fighting makes them converge, so do these

@@ -43,7 +43,7 @@ fn generic_hazard_falls_with_age_like_cow() {
     //
     // Since talks that do not settle the week they open (issues 12 and 14: selection at the
     // origin, war valued on every issue by the believed chance of prevailing, private
-    // reservations; `docs/reference/war-endings.md` §2), age 1 measures 0.43 against COW's
+    // reservations; `docs/reference/war-endings.md` §8), age 1 measures 0.43 against COW's
     // 0.53 (0.40 before) and age 0 0.55 against 0.68 (0.67 before, most of it wars settled
     // at the first round: 16% within two weeks, COW 5.3%). What age 0 now lacks is COW's
     // quick decisive wars (36% over within 90 days; here collapse comes at weeks 17–58 and

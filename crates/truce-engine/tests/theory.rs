@@ -434,7 +434,7 @@ fn p12_destruction_makes_peace_possible() {
 
 // ---------------------------------------------------------------------------------------
 // O1–O3: talks that do not settle the week they open (issues 12 and 14;
-// `docs/reference/war-endings.md` §2).
+// `docs/reference/war-endings.md` §8).
 
 /// The protracted base with no sampled optimism and no amendments: whatever belief gap there
 /// is comes from the selection at the origin.
