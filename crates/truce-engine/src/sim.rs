@@ -1280,7 +1280,9 @@ impl Sim {
     fn believed_prevail(&self, st: &State, s: usize) -> f64 {
         let own = if s == 0 { st.belief[0] } else { -st.belief[1] };
         let phi = (own / self.k.v_front.max(1e-9)).clamp(-0.999, 0.999);
-        let ln_rho = phi.atanh() / self.p.gain_steepness.max(1e-9);
+        // Within ±50: a nearly flat front law (κ → 0) must not make ρ̂ infinite (q is 0 or 1
+        // to machine precision well before).
+        let ln_rho = (phi.atanh() / self.p.gain_steepness.max(1e-9)).clamp(-50.0, 50.0);
         talk::prevail(ln_rho.exp())
     }
 
