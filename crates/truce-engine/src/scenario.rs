@@ -544,6 +544,14 @@ pub struct Protocol {
     pub momentum_leverage: Num,
     /// Weeks of fighting over which each side values war.
     pub valuation_horizon_weeks: Num,
+    /// Share of the issues other than the line that fighting on is expected to decide: each
+    /// side values war on them by its believed chance of imposing its terms (Fearon 1995).
+    #[serde(default = "one")]
+    pub war_stakes: Num,
+    /// Share of the belief gap that a war still fought at the origin implies, added to both
+    /// sides' optimism (selection at the origin; 0 switches it off).
+    #[serde(default = "one")]
+    pub origin_selection: Num,
     /// How far an amending supporter pulls the proposal toward itself (× its salience).
     #[serde(default)]
     pub amendment_strength: Num,

@@ -30,7 +30,8 @@
 //!    mediator's **attention**.
 //! 7. **talk**, when something called for it or on cadence while the mediator is engaged
 //!    ([`crate::talk`]): the value of war
-//!    (Fearon 1995's p − c, made dynamic), the mediator's Nash proposal (Nash
+//!    (Fearon 1995's p − c, made dynamic: the line each side expects, and on every other
+//!    issue its own terms with the probability of prevailing it believes in), the mediator's Nash proposal (Nash
 //!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
 //!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement, the
 //!    cause that blocked the round, concessions toward the collective forecast with momentum
@@ -60,9 +61,10 @@
 //! per active aid line, then per side one uniform each for an edge, a mobilisation wave and an
 //! oil shock where the side's rate is positive (and one for an oil shock's sign when it
 //! comes), one for the regime when regimes are on, then one per side for a leader's removal,
-//! one for low activity, one for a new mediation initiative; per talk round: one per veto
-//! player, one per belligerent for a ceasefire, one for escalation, one for a suspension of
-//! talks). Phases must never draw out of this order or allocate.
+//! one for low activity, one for a new mediation initiative; at the first talk round of a
+//! run: each party's private reservation, one per veto player and one per belligerent for a
+//! ceasefire; per failed talk round: one for escalation, one for a suspension of talks).
+//! Phases must never draw out of this order or allocate.
 
 use crate::front::{self, Front, Regime};
 use crate::params::{Event, Params};
@@ -155,8 +157,8 @@ pub struct Decision {
     pub actor: usize,
     /// Utility of the deal minus the value of war.
     pub margin: f64,
-    /// Whether the actor accepted (the draw fell under its logistic acceptance probability
-    /// and the commitment check passed).
+    /// Whether the actor accepted (its private reservation, drawn once per run, fell under
+    /// its logistic acceptance probability, and the commitment check passed).
     pub accepted: bool,
     /// Whether the deal passes Powell's commitment check for this actor.
     pub commitment_ok: bool,
@@ -241,6 +243,10 @@ pub fn run_rng(seed: u64, run_index: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Bisection steps of the origin's belief gap ([`Sim::origin_gap`]): 2⁻¹⁶ of the front's
+/// largest weekly movement.
+const ORIGIN_BISECTIONS: u32 = 16;
+
 /// x^e with the common exponents of the attrition law done without `powf`.
 #[inline]
 fn pow(x: f64, e: f64) -> f64 {
@@ -276,6 +282,9 @@ pub struct Sim {
     /// Per actor, the share of its red lines' audience costs that applies at the current
     /// round (a successor's, lightened by ripeness).
     audience: Vec<f64>,
+    /// Per actor, its private reservation for the run: the uniform its acceptance
+    /// probability must exceed (drawn at the first talk round; see [`Sim::reserve`]).
+    reserve: Vec<f64>,
     /// What a talk round writes.
     round: RoundBuffers,
     /// Terms of the last run's outcome.
@@ -374,6 +383,8 @@ struct State {
     leader_audience: [f64; 2],
     /// What blocked this week's talks, if a round was due and failed or was not held.
     blocked: Option<Blocker>,
+    /// Each belligerent's private reservation for a freeze at the line (as `Sim::reserve`).
+    reserve_ceasefire: [f64; 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -554,6 +565,7 @@ impl Sim {
             aid_active: vec![false; n],
             nodeal: vec![0.0; m],
             audience: vec![1.0; n],
+            reserve: vec![0.5; n],
             round: RoundBuffers {
                 deal: vec![0.0; m],
                 amended: vec![0.0; m],
@@ -826,8 +838,16 @@ impl Sim {
     }
 
     /// The state at week 0: the scenario's line, forces and economies; each side's belief is
-    /// the starting drift shifted by its optimism.
-    fn initial_state(&self) -> State {
+    /// the starting drift shifted by its optimism, and by the belief gap that a war still
+    /// being fought at the origin implies ([`Sim::origin_gap`]).
+    fn initial_state(&mut self) -> State {
+        let mut st = self.origin_state();
+        self.origin_gap(&mut st);
+        st
+    }
+
+    /// The scenario's state at week 0, beliefs shifted by the sampled optimism only.
+    fn origin_state(&self) -> State {
         let (p, drift0) = (&self.p, self.k.drift0);
         State {
             week: 0,
@@ -863,7 +883,69 @@ impl Sim {
             culpable: [true; 2],
             leader_audience: [1.0; 2],
             blocked: None,
+            reserve_ceasefire: [0.5; 2],
         }
+    }
+
+    /// Selection at the origin (`docs/reference/war-endings.md` §8): a war that is still
+    /// being fought at the origin is a survivor of every earlier chance to settle, so Fearon
+    /// (1995)'s conditions hold there — no deal both sides prefer to war. Where the sampled
+    /// beliefs leave such a deal open, they are not those of a war that is going on: both
+    /// sides' optimism is raised by the smallest common shift Δ (km²/week, at most the front's
+    /// largest weekly movement) that closes the bargaining range at the origin (mutual
+    /// optimism, Smith & Stam 2004; the sampled optimism is the excess over that gap). Beliefs
+    /// then converge by fighting (Slantchev 2003), and the range opens when they have. Where
+    /// no such shift closes the range (war's value is not driven by beliefs there) nothing
+    /// changes. Bisection over Δ; no draws.
+    fn origin_gap(&mut self, st: &mut State) {
+        let top = self.k.v_front;
+        if top.is_nan() || top <= 0.0 || self.p.origin_selection == 0.0 {
+            return;
+        }
+        let (sampled, d0) = (st.belief, self.k.drift0);
+        let base = [d0, d0];
+        let aid = [self.aid_received(0), self.aid_received(1)];
+        let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+        self.pressure(st);
+        self.set_nodeal(st);
+        self.set_audience(st);
+        let mut open_at = |sim: &mut Sim, d: f64| -> bool {
+            st.belief = [base[0] + d, base[1] - d];
+            sim.origin_range_open(st, eff)
+        };
+        if open_at(self, 0.0) && !open_at(self, top) {
+            let (mut lo, mut hi) = (0.0, top);
+            for _ in 0..ORIGIN_BISECTIONS {
+                let mid = 0.5 * (lo + hi);
+                if open_at(self, mid) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let d = hi * self.p.origin_selection;
+            st.belief = [sampled[0] + d, sampled[1] - d];
+        } else {
+            st.belief = sampled;
+        }
+        st.pressure = Pressure::default();
+    }
+
+    /// Whether some deal gives both belligerents more than war in state `st` (the frontier of
+    /// a talk round, without a round: nothing is drawn or recorded).
+    fn origin_range_open(&mut self, st: &State, eff: [f64; 2]) -> bool {
+        let war = self.value_of_war(st, eff);
+        let u = talk::UtilityContext {
+            p: &self.p,
+            pos: &self.pos,
+            nsal: &self.k.nsal,
+            nodeal: &self.nodeal,
+            guarantee: st.guarantee,
+            audience: &self.audience,
+        };
+        let who = [self.p.sides[0].belligerent, self.p.sides[1].belligerent];
+        let r = &mut self.round;
+        r.frontier.solve(&u, who, war.v, war.leverage, &mut r.segments, &mut r.deal).range_open
     }
 
     // ---- Shared quantities --------------------------------------------------------------
@@ -1219,6 +1301,9 @@ impl Sim {
         observer: &mut O,
     ) -> Option<Agreement> {
         st.rounds += 1;
+        if st.rounds == 1 {
+            self.reserve(st, rng);
+        }
         self.set_nodeal(st);
         self.set_audience(st);
         let war = self.value_of_war(st, eff);
@@ -1241,8 +1326,8 @@ impl Sim {
         }
         let compromise = !found.solved;
         round.amend(&input.u);
-        let settled = round.vote(&input, rng);
-        let fallback = if settled { None } else { Some(input.ceasefire_vote(rng)) };
+        let settled = round.vote(&input, &self.reserve);
+        let fallback = if settled { None } else { Some(input.ceasefire_vote(st.reserve_ceasefire)) };
         let ceasefire = fallback.is_some_and(|f| f.agreed);
         let blocked = match fallback {
             Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
@@ -1280,6 +1365,25 @@ impl Sim {
         None
     }
 
+    /// Each party's private reservation, drawn once per run at its first talk round (one
+    /// uniform per veto player in actor order, then one per belligerent for the freeze):
+    /// acceptance is quantal, P(accept) = 1 / (1 + exp(−margin / noise)), but the draw it is
+    /// compared with is the party's fixed private type, not a fresh coin each round. A party
+    /// accepts once its margin passes that private threshold: Fearon (1995)'s private
+    /// information about costs and resolve is a type, not noise redrawn every fortnight, so
+    /// the war ends when margins move (beliefs converge, positions concede, costs mount) and
+    /// not by a lucky draw on an unchanged margin.
+    fn reserve(&mut self, st: &mut State, rng: &mut ChaCha8Rng) {
+        for a in 0..self.p.n_actors() {
+            if self.p.veto[a] {
+                self.reserve[a] = rng.random();
+            }
+        }
+        for r in &mut st.reserve_ceasefire {
+            *r = rng.random();
+        }
+    }
+
     /// No-deal values of this round: the current line on the territorial issue, the
     /// scenario's no-deal value on the others.
     fn set_nodeal(&mut self, st: &State) {
@@ -1292,7 +1396,11 @@ impl Sim {
 
     /// The belligerents' values of war (Fearon's p − c, made dynamic): the utility of the
     /// front each expects after the valuation horizon under its own belief (foreseen aid
-    /// events included), other issues at no deal, less the cost of fighting on (the week's
+    /// events included; ground beyond its own claim counts as its claim), every other issue
+    /// at `war_stakes` × (its own terms with the probability of prevailing it believes in,
+    /// [`Sim::believed_prevail`], the other belligerent's otherwise) and the rest at no deal
+    /// (war is fought to impose terms, Fearon 1995; mutual optimism, Smith & Stam 2004), less
+    /// the cost of fighting on (the week's
     /// effective cost: destruction, crisis, resolve), the risk of the front's spread and the
     /// chance of its own collapse, all at the pace of low activity while the war is in it.
     /// Also the prevailing probabilities and the leverage the mediator weighs.
@@ -1319,10 +1427,25 @@ impl Sim {
             let sd_k = (h * sd_w * sd_w + h * h * sd_w * sd_w / st.belief_n[s].max(1e-9)).sqrt().max(1e-9);
             let l_hat = p.km2_to_index(k_hat);
             let dl = (p.km2_to_index((k_hat + sd_k).min(kmax)) - p.km2_to_index((k_hat - sd_k).max(kmin))) / 2.0;
+            // Every other issue: what fighting on is expected to decide (`war_stakes` of it) —
+            // the side's own terms with the probability of prevailing it believes in, the
+            // other belligerent's otherwise (Fearon 1995's p) — the rest stays at no deal.
+            let (w, qb) = (p.war_stakes, self.believed_prevail(st, s));
+            let o = p.sides[1 - s].belligerent;
             let mut u = 0.0;
             for k in 0..m {
-                let x = if k == terr { l_hat } else { self.nodeal[k] };
-                u -= self.k.nsal[a * m + k] * (x - self.pos[a * m + k]).abs() / 100.0;
+                let own = self.pos[a * m + k];
+                let gap = if k == terr {
+                    // Ground beyond the side's own claim is no loss: it can hand it back.
+                    if s == 0 {
+                        (own - l_hat).max(0.0)
+                    } else {
+                        (l_hat - own).max(0.0)
+                    }
+                } else {
+                    (1.0 - w) * (self.nodeal[k] - own).abs() + w * (1.0 - qb) * (self.pos[o * m + k] - own).abs()
+                };
+                u -= self.k.nsal[a * m + k] * gap / 100.0;
             }
             let cost = h / 52.0 * fatigue * st.pressure.cost[s];
             let risk = p.risk[a] * self.k.nsal[a * m + terr] * dl / 100.0;
@@ -1343,6 +1466,21 @@ impl Sim {
             p.capability[p.sides[1].belligerent] * (-p.momentum_leverage * mom).exp(),
         ];
         WarValue { v, q, exo_loss, mom, leverage, cost: st.pressure.cost }
+    }
+
+    /// The probability that side `s` prevails as it believes it (its Fearon p, in
+    /// `docs/reference/war-endings.md` §8): the Tullock contest ([`talk::prevail`]) of the
+    /// force ratio that its believed drift implies under the front law, φ = drift / v_front =
+    /// tanh(κ ln ρ̂), read beyond the defender's band. Beliefs that diverge make both sides
+    /// optimistic at once (Smith & Stam 2004); as fighting makes them converge, so do these
+    /// (Slantchev 2003).
+    fn believed_prevail(&self, st: &State, s: usize) -> f64 {
+        let own = if s == 0 { st.belief[0] } else { -st.belief[1] };
+        let phi = (own / self.k.v_front.max(1e-9)).clamp(-0.999, 0.999);
+        // Within ±50: a nearly flat front law (κ → 0) must not make ρ̂ infinite (q is 0 or 1
+        // to machine precision well before).
+        let ln_rho = (phi.atanh() / self.p.gain_steepness.max(1e-9)).clamp(-50.0, 50.0);
+        talk::prevail(ln_rho.exp())
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:
@@ -1510,7 +1648,7 @@ impl RoundInputs<'_> {
     /// The ceasefire fallback: a freeze at the line, voted on by both belligerents, each
     /// accepting with the logistic probability of its margin over war (one draw each, first
     /// side first).
-    fn ceasefire_vote(&self, rng: &mut ChaCha8Rng) -> Fallback {
+    fn ceasefire_vote(&self, reserve: [f64; 2]) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
         let mut f = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true };
@@ -1522,8 +1660,7 @@ impl RoundInputs<'_> {
             f.margins[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
             f.audience[s] = -terr_aud;
             let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
-            let draw: f64 = rng.random();
-            f.accepted[s] = draw < pr;
+            f.accepted[s] = reserve[s] < pr;
             f.agreed &= f.accepted[s];
         }
         f
@@ -1566,7 +1703,7 @@ impl RoundBuffers {
     /// logistic probability of its margin over war (one draw each, in actor order), and a
     /// belligerent only if the deal passes Powell's commitment check. Returns whether all
     /// accepted.
-    fn vote(&mut self, input: &RoundInputs<'_>, rng: &mut ChaCha8Rng) -> bool {
+    fn vote(&mut self, input: &RoundInputs<'_>, reserve: &[f64]) -> bool {
         let (u, war) = (&input.u, &input.war);
         let p = u.p;
         let g = u.guarantee;
@@ -1589,8 +1726,7 @@ impl RoundBuffers {
             };
             let margin = utility - v;
             let pr = 1.0 / (1.0 + (-margin / p.acceptance_noise).exp());
-            let draw: f64 = rng.random();
-            let accepted = commitment_ok && draw < pr;
+            let accepted = commitment_ok && reserve[a] < pr;
             all &= accepted;
             let audience = -(0..p.n_issues()).map(|k| u.issue_utility_audience(a, k, self.amended[k])).sum::<f64>();
             self.decisions.push(Decision { actor: a, margin, accepted, commitment_ok, audience });

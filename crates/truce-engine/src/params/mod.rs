@@ -216,6 +216,12 @@ pub struct Params {
     pub momentum_hardening: f64,
     pub momentum_leverage: f64,
     pub valuation_horizon: f64,
+    /// Share of the issues other than the line that fighting on is expected to decide
+    /// (the rest stays at no deal): 0 values war by the line alone.
+    pub war_stakes: f64,
+    /// Share (0–1) of the belief gap that a war going on at the origin implies, applied to
+    /// both sides' optimism (`Sim::origin_gap`); 0 switches the selection off.
+    pub origin_selection: f64,
     pub amendment_strength: f64,
     pub collective_model: CollectiveModel,
     pub ceasefire_breakdown_per_year: f64,

@@ -190,6 +190,8 @@ impl Params {
             momentum_hardening: 0.0,
             momentum_leverage: 0.0,
             valuation_horizon: 1.0,
+            war_stakes: 1.0,
+            origin_selection: 1.0,
             amendment_strength: 0.0,
             collective_model: s.protocol.collective_model,
             ceasefire_breakdown_per_year: 0.0,
