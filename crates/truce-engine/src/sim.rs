@@ -464,6 +464,8 @@ pub struct Run {
     nodeal: Vec<f64>,
     audience: Vec<f64>,
     terms: Vec<f64>,
+    /// Each actor's private reservation (drawn at the run's first talk round).
+    reserve: Vec<f64>,
     /// How the run ended, once it has (settlement, collapse, or the horizon reached).
     end: Option<RunSummary>,
 }
@@ -480,6 +482,7 @@ impl Clone for Run {
             nodeal: self.nodeal.clone(),
             audience: self.audience.clone(),
             terms: self.terms.clone(),
+            reserve: self.reserve.clone(),
             end: self.end,
         }
     }
@@ -496,6 +499,7 @@ impl Clone for Run {
         self.nodeal.clone_from(&source.nodeal);
         self.audience.clone_from(&source.audience);
         self.terms.clone_from(&source.terms);
+        self.reserve.clone_from(&source.reserve);
         self.end = source.end;
     }
 }
@@ -614,6 +618,7 @@ impl Sim {
             nodeal: self.nodeal.clone(),
             audience: self.audience.clone(),
             terms: self.terms.clone(),
+            reserve: self.reserve.clone(),
             end: None,
         }
     }
@@ -631,6 +636,7 @@ impl Sim {
         run.nodeal.clone_from(&self.nodeal);
         run.audience.clone_from(&self.audience);
         run.terms.clone_from(&self.terms);
+        run.reserve.clone_from(&self.reserve);
         run.end = None;
     }
 
@@ -677,6 +683,7 @@ impl Sim {
         std::mem::swap(&mut self.nodeal, &mut run.nodeal);
         std::mem::swap(&mut self.audience, &mut run.audience);
         std::mem::swap(&mut self.terms, &mut run.terms);
+        std::mem::swap(&mut self.reserve, &mut run.reserve);
     }
 
     /// Runs one simulation. `observer` sees every week, round, event, breakdown and leader
