@@ -3,7 +3,7 @@
 # hindcast on each shipped observation series (DeepState; ISW via AFP), origins June 2024 to
 # November 2025, leads 1, 3 and 6 months, 20,000 runs per origin, seed 1. Prints Markdown;
 # paste it over the section's tables; then the same with a flat season (the sensitivity the
-# section quotes). Takes about 40 s on two cores.
+# section quotes), and the hindcasts with learning (`--assimilate`). Takes a few minutes on two cores.
 #
 #   scripts/hindcast-readme.sh [path/to/truce]
 set -euo pipefail
@@ -26,6 +26,15 @@ for series in deepstate-km2 isw-afp-km2; do
   echo
   "$truce" hindcast --observations "data/observations/$series.csv" \
     --origins 2024-06..2025-11 --leads 1,3,6 -n 20000 --seed 1 --format markdown --quiet
+  echo
+done
+echo "With learning (--assimilate):"
+echo
+for series in deepstate-km2 isw-afp-km2; do
+  echo "$series:"
+  echo
+  "$truce" hindcast --observations "data/observations/$series.csv" \
+    --origins 2024-06..2025-11 --leads 1,3,6 -n 20000 --seed 1 --assimilate --format markdown --quiet
   echo
 done
 echo "With a flat season (every month 1.0):"
