@@ -9,6 +9,7 @@ use crate::calendar::CivilDate;
 use crate::outcome::{EventWeeks, WarEvent, WarState};
 use crate::params::Params;
 use crate::sim::{Decision, Observer, RoundView, RunSummary, WeekView};
+use crate::talk::Blocker;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -62,6 +63,16 @@ pub struct RoundRecord {
     pub ceasefire_margins: Option<BTreeMap<String, f64>>,
     pub settled: bool,
     pub ceasefire: bool,
+    /// What blocked the round when it failed (the one list of causes, [`Blocker`]); `None`
+    /// when it settled or agreed a ceasefire.
+    pub blocked: Option<BlockedRecord>,
+}
+
+/// The cause that blocked a talk round: its JSON name and the label a person reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockedRecord {
+    pub name: &'static str,
+    pub label: &'static str,
 }
 
 /// A scheduled event as it happened.
@@ -210,6 +221,7 @@ impl Observer for TraceObserver<'_> {
             ceasefire_margins: r.ceasefire_margins.map(|m| sides.iter().cloned().zip(m).collect()),
             settled: r.settled,
             ceasefire: r.ceasefire,
+            blocked: r.blocked.map(|b: Blocker| BlockedRecord { name: b.name(), label: b.label() }),
         });
     }
 

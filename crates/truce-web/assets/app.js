@@ -516,7 +516,8 @@
         h += '<tr><td>' + d(rd.date) + '</td>' + r.issues.map((i) => '<td class="num">' + Number(rd.amended[i]).toFixed(1) + '</td>').join('') + '<td>' +
           rd.decisions.map((x) => '<span class="' + (x.accepted ? 'acc' : 'rej') + '">' + esc(x.actor) + (x.accepted ? ' accepts' : ' rejects') + '</span> (margin ' + (x.margin >= 0 ? '+' : '') + x.margin.toFixed(3) + ')' +
             (x.commitment_ok ? '' : ' fails the commitment check') + (!x.accepted && x.commitment_ok && x.margin < 0 ? ': the deal is worth less than fighting on' : '')).join('<br>') +
-          '</td><td>' + (rd.settled ? 'settled' : rd.ceasefire ? 'ceasefire' : rd.range_open ? 'no deal (range open)' : 'no deal') + '</td></tr>';
+          '</td><td>' + (rd.settled ? 'settled' : rd.ceasefire ? 'ceasefire' : rd.range_open ? 'no deal (range open)' : 'no deal') +
+          (rd.blocked ? '<br>blocked by ' + esc(rd.blocked.label) : '') + '</td></tr>';
       });
       h += '</tbody></table></div></section>';
       $('results').innerHTML = h;

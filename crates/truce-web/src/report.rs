@@ -563,7 +563,8 @@ pub fn run_report(t: &Trace, l: &Loaded, meta: &ReportMeta) -> String {
         } else {
             "no deal"
         };
-        let _ = write!(b, "</td><td>{res}</td></tr>");
+        let why = r.blocked.as_ref().map_or(String::new(), |x| format!("<br>blocked by {}", esc(x.label)));
+        let _ = write!(b, "</td><td>{res}{why}</td></tr>");
     }
     b.push_str("</tbody></table></div></section>\n");
     if !t.events.is_empty() {

@@ -122,6 +122,15 @@ fn run_report_is_self_contained_and_lists_rounds() {
     let rows = html.matches("<tr><td>").count();
     assert!(rows >= t.rounds.len(), "one table row per talk round");
     assert!(html.contains("accepts") || html.contains("rejects"));
+    // Every failed round carries its reason (the engine's one list of causes), and the table
+    // says it.
+    let failed: Vec<_> = t.rounds.iter().filter(|r| !r.settled && !r.ceasefire).collect();
+    assert!(!failed.is_empty(), "seed 3 has failed rounds");
+    for r in &failed {
+        let why = r.blocked.as_ref().unwrap_or_else(|| panic!("round of week {} has no reason", r.week));
+        assert!(html.contains(&format!("blocked by {}", why.label)), "{}", why.label);
+    }
+    assert!(t.rounds.iter().filter(|r| r.settled || r.ceasefire).all(|r| r.blocked.is_none()));
 }
 
 #[test]
