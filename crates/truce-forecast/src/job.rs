@@ -525,14 +525,7 @@ impl Prepared {
         self.admit(self.threads.unwrap_or_else(rayon::current_num_threads), rows.is_some())?;
         let go =
             move || run_forecast(l, &self.fingerprint, &opts, progress, cancel, rows.map(|r| r as &mut dyn RowSink));
-        let run = match self.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| JobError::Threads(e.to_string()))?
-                .install(go),
-            None => go(),
-        }?;
+        let run = on_threads(self.threads, go)??;
         let start = l.params.start;
         match self.shard {
             Some(s) => {
@@ -558,6 +551,19 @@ impl Prepared {
     }
 }
 
+/// Runs `go` on a pool of its own with `threads` workers, or on the global pool when `None`
+/// (results never depend on it: every random stream is keyed by run or particle slot).
+fn on_threads<T: Send>(threads: Option<usize>, go: impl FnOnce() -> T + Send) -> Result<T, JobError> {
+    match threads {
+        Some(n) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| JobError::Threads(e.to_string()))?
+            .install(go)),
+        None => Ok(go()),
+    }
+}
+
 impl Prepared {
     /// Runs a filtered forecast (the job had observations): the particle filter through the
     /// observations, then every particle on to the horizon; the summary starts the week after
@@ -575,14 +581,7 @@ impl Prepared {
         let l = &self.scenario.loaded;
         let go =
             || assimilate::filtered_forecast(l, &self.fingerprint, &f.steps, f.before, self.len, self.seed, &f.measure);
-        let out = match self.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| JobError::Threads(e.to_string()))?
-                .install(go),
-            None => go(),
-        }?;
+        let out = on_threads(self.threads, go)??;
         (hooks.progress)(self.len);
         let mut summary = summarise(&out.aggregate, out.start, false);
         summary.filter = Some(out.filtering);
