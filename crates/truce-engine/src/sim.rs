@@ -270,6 +270,16 @@ pub struct Sim {
     p: Params,
     /// Derived from the parameters at the start of each run; read-only during it.
     k: RunConstants,
+    /// The run's own buffers (a stepped [`Run`] holds them between steps).
+    b: RunBuffers,
+    /// What a talk round writes.
+    round: RoundBuffers,
+}
+
+/// The buffers that belong to one run, listed once: [`Sim`] works on them, a [`Run`]
+/// carries them between steps (swapped in and out, never copied), and a snapshot clones them.
+#[derive(Clone)]
+struct RunBuffers {
     /// Current advocated positions (actor-major): events and concessions move them.
     pos: Vec<f64>,
     /// Resolve per actor (divides war costs): events change it.
@@ -285,10 +295,25 @@ pub struct Sim {
     /// Per actor, its private reservation for the run: the uniform its acceptance
     /// probability must exceed (drawn at the first talk round; see [`Sim::reserve`]).
     reserve: Vec<f64>,
-    /// What a talk round writes.
-    round: RoundBuffers,
-    /// Terms of the last run's outcome.
+    /// Terms of the run's outcome.
     terms: Vec<f64>,
+}
+
+impl RunBuffers {
+    /// Copies `source` into these buffers without allocating (same scenario, same lengths;
+    /// a derived `clone_from` would allocate a whole new set). The destructuring makes a
+    /// new field a compile error here until it is copied too.
+    fn copy_from(&mut self, source: &Self) {
+        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms } = self;
+        pos.clone_from(&source.pos);
+        resolve.clone_from(&source.resolve);
+        aid_level.clone_from(&source.aid_level);
+        aid_active.clone_from(&source.aid_active);
+        nodeal.clone_from(&source.nodeal);
+        audience.clone_from(&source.audience);
+        reserve.clone_from(&source.reserve);
+        terms.clone_from(&source.terms);
+    }
 }
 
 /// Constants of a run, derived from the parameters by [`Sim::prepare`].
@@ -457,34 +482,14 @@ struct RoundInputs<'a> {
 pub struct Run {
     st: State,
     rng: ChaCha8Rng,
-    pos: Vec<f64>,
-    resolve: Vec<f64>,
-    aid_level: Vec<f64>,
-    aid_active: Vec<bool>,
-    nodeal: Vec<f64>,
-    audience: Vec<f64>,
-    terms: Vec<f64>,
-    /// Each actor's private reservation (drawn at the run's first talk round).
-    reserve: Vec<f64>,
+    b: RunBuffers,
     /// How the run ended, once it has (settlement, collapse, or the horizon reached).
     end: Option<RunSummary>,
 }
 
 impl Clone for Run {
     fn clone(&self) -> Self {
-        Run {
-            st: self.st.clone(),
-            rng: self.rng.clone(),
-            pos: self.pos.clone(),
-            resolve: self.resolve.clone(),
-            aid_level: self.aid_level.clone(),
-            aid_active: self.aid_active.clone(),
-            nodeal: self.nodeal.clone(),
-            audience: self.audience.clone(),
-            terms: self.terms.clone(),
-            reserve: self.reserve.clone(),
-            end: self.end,
-        }
+        Run { st: self.st.clone(), rng: self.rng.clone(), b: self.b.clone(), end: self.end }
     }
 
     /// Copies `source` into this run reusing its buffers: the allocation-free snapshot and
@@ -492,14 +497,7 @@ impl Clone for Run {
     fn clone_from(&mut self, source: &Self) {
         self.st.clone_from(&source.st);
         self.rng.clone_from(&source.rng);
-        self.pos.clone_from(&source.pos);
-        self.resolve.clone_from(&source.resolve);
-        self.aid_level.clone_from(&source.aid_level);
-        self.aid_active.clone_from(&source.aid_active);
-        self.nodeal.clone_from(&source.nodeal);
-        self.audience.clone_from(&source.audience);
-        self.terms.clone_from(&source.terms);
-        self.reserve.clone_from(&source.reserve);
+        self.b.copy_from(&source.b);
         self.end = source.end;
     }
 }
@@ -532,7 +530,7 @@ impl Run {
     }
     /// Terms per issue once the run has ended (as [`Sim::terms`] after [`Sim::run`]).
     pub fn terms(&self) -> &[f64] {
-        &self.terms
+        &self.b.terms
     }
     /// Replaces the run's random stream: a particle copied at resampling continues on the
     /// stream of the slot that received it (so copies of one ancestor diverge), keyed by that
@@ -563,13 +561,16 @@ impl Sim {
                 attention_decay: 1.0,
                 initiative: 0.0,
             },
-            pos: vec![0.0; n * m],
-            resolve: vec![1.0; n],
-            aid_level: vec![0.0; n],
-            aid_active: vec![false; n],
-            nodeal: vec![0.0; m],
-            audience: vec![1.0; n],
-            reserve: vec![0.5; n],
+            b: RunBuffers {
+                pos: vec![0.0; n * m],
+                resolve: vec![1.0; n],
+                aid_level: vec![0.0; n],
+                aid_active: vec![false; n],
+                nodeal: vec![0.0; m],
+                audience: vec![1.0; n],
+                reserve: vec![0.5; n],
+                terms: vec![0.0; m],
+            },
             round: RoundBuffers {
                 deal: vec![0.0; m],
                 amended: vec![0.0; m],
@@ -580,7 +581,6 @@ impl Sim {
                 frontier: Frontier::with_capacity(m),
                 segments: Vec::with_capacity(8 * m),
             },
-            terms: vec![0.0; m],
         }
     }
 
@@ -599,7 +599,7 @@ impl Sim {
     /// Terms of the last run's outcome per issue (settlement terms; the line and no-deal
     /// values for any other outcome).
     pub fn terms(&self) -> &[f64] {
-        &self.terms
+        &self.b.terms
     }
 
     /// Starts a run for stepping: the state at week 0 under the current parameters, and the
@@ -608,19 +608,7 @@ impl Sim {
     pub fn start(&mut self, seed: u64, run_index: u64) -> Run {
         self.prepare();
         let st = self.initial_state();
-        Run {
-            st,
-            rng: run_rng(seed, run_index),
-            pos: self.pos.clone(),
-            resolve: self.resolve.clone(),
-            aid_level: self.aid_level.clone(),
-            aid_active: self.aid_active.clone(),
-            nodeal: self.nodeal.clone(),
-            audience: self.audience.clone(),
-            terms: self.terms.clone(),
-            reserve: self.reserve.clone(),
-            end: None,
-        }
+        Run { st, rng: run_rng(seed, run_index), b: self.b.clone(), end: None }
     }
 
     /// Starts `run` again at week 0 for (seed, run index) under the current parameters,
@@ -629,14 +617,7 @@ impl Sim {
         self.prepare();
         run.st = self.initial_state();
         run.rng = run_rng(seed, run_index);
-        run.pos.clone_from(&self.pos);
-        run.resolve.clone_from(&self.resolve);
-        run.aid_level.clone_from(&self.aid_level);
-        run.aid_active.clone_from(&self.aid_active);
-        run.nodeal.clone_from(&self.nodeal);
-        run.audience.clone_from(&self.audience);
-        run.terms.clone_from(&self.terms);
-        run.reserve.clone_from(&self.reserve);
+        run.b.copy_from(&self.b);
         run.end = None;
     }
 
@@ -676,14 +657,7 @@ impl Sim {
     /// Exchanges the run's actor buffers with the workspace's (in before stepping, back out
     /// after): O(1), no copy, no allocation.
     fn swap_in(&mut self, run: &mut Run) {
-        std::mem::swap(&mut self.pos, &mut run.pos);
-        std::mem::swap(&mut self.resolve, &mut run.resolve);
-        std::mem::swap(&mut self.aid_level, &mut run.aid_level);
-        std::mem::swap(&mut self.aid_active, &mut run.aid_active);
-        std::mem::swap(&mut self.nodeal, &mut run.nodeal);
-        std::mem::swap(&mut self.audience, &mut run.audience);
-        std::mem::swap(&mut self.terms, &mut run.terms);
-        std::mem::swap(&mut self.reserve, &mut run.reserve);
+        std::mem::swap(&mut self.b, &mut run.b);
     }
 
     /// Runs one simulation. `observer` sees every week, round, event, breakdown and leader
@@ -762,8 +736,8 @@ impl Sim {
     /// Derives the run's constants from the parameters and resets the actors' state.
     fn prepare(&mut self) {
         self.derive();
-        self.pos.copy_from_slice(&self.p.position);
-        self.resolve.copy_from_slice(&self.p.resolve);
+        self.b.pos.copy_from_slice(&self.p.position);
+        self.b.resolve.copy_from_slice(&self.p.resolve);
         self.reset_aid();
     }
 
@@ -813,8 +787,8 @@ impl Sim {
     fn reset_aid(&mut self) {
         for a in 0..self.p.n_actors() {
             let level = self.p.aid[a].map_or(0.0, |(_, level, ..)| level);
-            self.aid_level[a] = level;
-            self.aid_active[a] = level > 0.0;
+            self.b.aid_level[a] = level;
+            self.b.aid_active[a] = level > 0.0;
         }
     }
 
@@ -944,11 +918,11 @@ impl Sim {
         let war = self.value_of_war(st, eff);
         let u = talk::UtilityContext {
             p: &self.p,
-            pos: &self.pos,
+            pos: &self.b.pos,
             nsal: &self.k.nsal,
-            nodeal: &self.nodeal,
+            nodeal: &self.b.nodeal,
             guarantee: st.guarantee,
-            audience: &self.audience,
+            audience: &self.b.audience,
         };
         let who = [self.p.sides[0].belligerent, self.p.sides[1].belligerent];
         let r = &mut self.round;
@@ -963,8 +937,8 @@ impl Sim {
         let mut total = 0.0;
         for a in 0..p.n_actors() {
             if let Some((to, ..)) = p.aid[a] {
-                if to == side && self.aid_active[a] {
-                    total += self.aid_level[a];
+                if to == side && self.b.aid_active[a] {
+                    total += self.b.aid_level[a];
                 }
             }
         }
@@ -1019,28 +993,28 @@ impl Sim {
         match e.kind {
             EventKind::AidPackage => {
                 if let Some(a) = e.actor {
-                    self.aid_level[a] += e.amount;
-                    self.aid_active[a] = self.aid_level[a] > 0.0;
+                    self.b.aid_level[a] += e.amount;
+                    self.b.aid_active[a] = self.b.aid_level[a] > 0.0;
                 }
             }
             EventKind::AidStop => {
                 if let Some(a) = e.actor {
-                    self.aid_active[a] = false;
+                    self.b.aid_active[a] = false;
                 }
             }
             EventKind::AidLevel => {
                 if let Some(a) = e.actor {
-                    self.aid_level[a] = e.amount;
-                    self.aid_active[a] = e.amount > 0.0;
+                    self.b.aid_level[a] = e.amount;
+                    self.b.aid_active[a] = e.amount > 0.0;
                 }
             }
             EventKind::Election | EventKind::LeadershipChange => {
                 if let Some(a) = e.actor {
                     for &(k, x) in &e.positions {
-                        self.pos[a * m + k] = x;
+                        self.b.pos[a * m + k] = x;
                     }
                     if let Some(r) = e.resolve {
-                        self.resolve[a] = r.max(1e-6);
+                        self.b.resolve[a] = r.max(1e-6);
                     }
                     let side = self.p.side_of[a].filter(|_| self.p.role[a] == Role::Belligerent);
                     if let Some(s) = side {
@@ -1230,11 +1204,11 @@ impl Sim {
     /// line, in actor order).
     fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) {
         for a in 0..self.p.n_actors() {
-            if self.p.aid[a].is_some() && self.aid_active[a] {
-                self.aid_level[a] *= self.k.aid_decay[a];
+            if self.p.aid[a].is_some() && self.b.aid_active[a] {
+                self.b.aid_level[a] *= self.k.aid_decay[a];
                 let u: f64 = rng.random();
                 if u < self.k.aid_stop[a] {
-                    self.aid_active[a] = false;
+                    self.b.aid_active[a] = false;
                 }
             }
         }
@@ -1317,11 +1291,11 @@ impl Sim {
         let input = RoundInputs {
             u: talk::UtilityContext {
                 p: &self.p,
-                pos: &self.pos,
+                pos: &self.b.pos,
                 nsal: &self.k.nsal,
-                nodeal: &self.nodeal,
+                nodeal: &self.b.nodeal,
                 guarantee: st.guarantee,
-                audience: &self.audience,
+                audience: &self.b.audience,
             },
             war,
         };
@@ -1333,7 +1307,7 @@ impl Sim {
         }
         let compromise = !found.solved;
         round.amend(&input.u);
-        let settled = round.vote(&input, &self.reserve);
+        let settled = round.vote(&input, &self.b.reserve);
         let fallback = if settled { None } else { Some(input.ceasefire_vote(st.reserve_ceasefire)) };
         let ceasefire = fallback.is_some_and(|f| f.agreed);
         let blocked = match fallback {
@@ -1355,7 +1329,7 @@ impl Sim {
             blocked,
         });
         if settled {
-            self.terms.copy_from_slice(&round.amended);
+            self.b.terms.copy_from_slice(&round.amended);
             return Some(Agreement::Settlement);
         }
         if ceasefire {
@@ -1383,7 +1357,7 @@ impl Sim {
     fn reserve(&mut self, st: &mut State, rng: &mut ChaCha8Rng) {
         for a in 0..self.p.n_actors() {
             if self.p.veto[a] {
-                self.reserve[a] = rng.random();
+                self.b.reserve[a] = rng.random();
             }
         }
         for r in &mut st.reserve_ceasefire {
@@ -1397,7 +1371,7 @@ impl Sim {
         let terr = self.p.territorial.unwrap_or(0);
         let line = self.p.km2_to_index(st.km2);
         for k in 0..self.p.n_issues() {
-            self.nodeal[k] = if k == terr { line } else { self.p.no_deal[k] };
+            self.b.nodeal[k] = if k == terr { line } else { self.p.no_deal[k] };
         }
     }
 
@@ -1441,7 +1415,7 @@ impl Sim {
             let o = p.sides[1 - s].belligerent;
             let mut u = 0.0;
             for k in 0..m {
-                let own = self.pos[a * m + k];
+                let own = self.b.pos[a * m + k];
                 let gap = if k == terr {
                     // Ground beyond the side's own claim is no loss: it can hand it back.
                     if s == 0 {
@@ -1450,7 +1424,7 @@ impl Sim {
                         (l_hat - own).max(0.0)
                     }
                 } else {
-                    (1.0 - w) * (self.nodeal[k] - own).abs() + w * (1.0 - qb) * (self.pos[o * m + k] - own).abs()
+                    (1.0 - w) * (self.b.nodeal[k] - own).abs() + w * (1.0 - qb) * (self.b.pos[o * m + k] - own).abs()
                 };
                 u -= self.k.nsal[a * m + k] * gap / 100.0;
             }
@@ -1503,7 +1477,7 @@ impl Sim {
             }
             let Some(a) = e.actor else { continue };
             let Some((to, ..)) = p.aid[a] else { continue };
-            let cur = if self.aid_active[a] { self.aid_level[a] } else { 0.0 };
+            let cur = if self.b.aid_active[a] { self.b.aid_level[a] } else { 0.0 };
             let new = match e.kind {
                 EventKind::AidStop => 0.0,
                 EventKind::AidLevel => e.amount,
@@ -1554,12 +1528,12 @@ impl Sim {
             };
             for k in 0..m {
                 let i = a * m + k;
-                let mut x = self.pos[i] + rate * (self.round.forecast[k] - self.pos[i]);
-                let r = if p.follows_line[a] && Some(k) == p.territorial { self.nodeal[k] } else { p.red_line[i] };
+                let mut x = self.b.pos[i] + rate * (self.round.forecast[k] - self.b.pos[i]);
+                let r = if p.follows_line[a] && Some(k) == p.territorial { self.b.nodeal[k] } else { p.red_line[i] };
                 if r.is_finite() {
                     x = if p.position[i] >= r { x.max(r) } else { x.min(r) };
                 }
-                self.pos[i] = x;
+                self.b.pos[i] = x;
             }
         }
     }
@@ -1620,7 +1594,8 @@ impl Sim {
     /// Ends a run without a settlement: the terms are the line and the no-deal values.
     fn finish_at_line(&mut self, st: &State, state: WarState, week: u32) -> RunSummary {
         for k in 0..self.p.n_issues() {
-            self.terms[k] = if Some(k) == self.p.territorial { self.p.km2_to_index(st.km2) } else { self.p.no_deal[k] };
+            self.b.terms[k] =
+                if Some(k) == self.p.territorial { self.p.km2_to_index(st.km2) } else { self.p.no_deal[k] };
         }
         self.summary(st, state, week)
     }

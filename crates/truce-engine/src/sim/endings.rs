@@ -56,7 +56,7 @@ impl Sim {
         let a = self.p.sides[s].belligerent;
         st.culpable[s] = false;
         st.leader_audience[s] = pol.successor_audience;
-        self.resolve[a] = (self.resolve[a] * resolve).max(1e-6);
+        self.b.resolve[a] = (self.b.resolve[a] * resolve).max(1e-6);
         self.call_talks(st);
         observer.leader_change(st.week, s);
     }
@@ -89,7 +89,7 @@ impl Sim {
             };
             let losses = destruction + crisis;
             let gamble = if st.culpable[s] { 1.0 + pol.gamble * losses } else { 1.0 };
-            let resolve = self.resolve[sd.belligerent] * gamble;
+            let resolve = self.b.resolve[sd.belligerent] * gamble;
             // The economy-dependent cost of a year of war (`crate::front::war_cost`).
             let cost = self.war_cost(st, s)
                 * (1.0 + p.ripeness.destruction_weight * destruction)
@@ -204,7 +204,7 @@ impl Sim {
     pub(super) fn set_audience(&mut self, st: &State) {
         let relief = 1.0 - self.p.ripeness.audience_relief * st.ripeness;
         for a in 0..self.p.n_actors() {
-            self.audience[a] = match self.p.side_of[a] {
+            self.b.audience[a] = match self.p.side_of[a] {
                 Some(s) if self.p.role[a] == Role::Belligerent => st.leader_audience[s] * relief,
                 _ => 1.0,
             };
