@@ -3,6 +3,8 @@
 //! front. Each test compares an arm with a channel against one without it, on the default
 //! scenario's values, so that it fails if the channel stops working.
 
+mod common;
+
 use truce_engine::builtin;
 use truce_engine::load::load_str;
 use truce_engine::params::{Event, Params};
@@ -123,22 +125,7 @@ fn the_economy_falls_and_can_collapse_under_real_pressure() {
 fn sanctions_relief_lifts_the_economy() {
     let mut p = ukraine();
     let kept = ensemble(&p, SEED);
-    p.events.push(Event {
-        week: 0,
-        kind: EventKind::Sanctions,
-        actor: None,
-        side: Some(0),
-        amount: 0.0,
-        weeks: 0,
-        credibility: 0.0,
-        resolve: None,
-        optimism: None,
-        positions: Vec::new(),
-        anticipated: false,
-        turnover: 0.0,
-        note: String::new(),
-    });
-    p.events.sort_by_key(|e| e.week);
+    common::schedule(&mut p, Event { side: Some(0), ..common::event(0, EventKind::Sanctions) });
     let lifted = ensemble(&p, SEED + 1);
     println!("Russia's economy {:.3} with sanctions, {:.3} lifted", kept.econ[0], lifted.econ[0]);
     assert!(lifted.econ[0] - kept.econ[0] >= 0.03, "{:.3} vs {:.3}", kept.econ[0], lifted.econ[0]);
