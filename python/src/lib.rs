@@ -117,7 +117,12 @@ fn run_trace(py: Python<'_>, label: &str, text: &str, seed: u64, sample: Option<
     json(&trace)
 }
 
-/// Runs the forecast job on scenario text with the GIL released.
+/// Observations to condition a forecast on: `(name, text)` of an observations file
+/// (`docs/observations.md`); the name labels errors as a path would.
+type ObservationsText = (String, String);
+
+/// Runs the forecast job on scenario text with the GIL released; with observations, the
+/// particle filter's forecast (`truce forecast --observations`).
 #[allow(clippy::too_many_arguments)]
 fn run_job(
     py: Python<'_>,
@@ -128,21 +133,29 @@ fn run_job(
     threads: Option<usize>,
     horizon: Option<u32>,
     shard: Option<Shard>,
+    observations: Option<ObservationsText>,
 ) -> PyResult<JobOutput> {
-    let job = ForecastJob {
+    let mut job = ForecastJob {
         horizon,
         shard,
         threads,
         ..ForecastJob::new(Source::Text { label: label.to_string(), text: text.to_string() }, runs, seed)
     };
+    if let Some((name, csv)) = observations {
+        let (sides, rule) = job.observation_frame().map_err(job_err)?;
+        job.observations =
+            Some(truce_io::observations::observations_from_text(Path::new(&name), &csv, &sides, rule).map_err(err)?);
+    }
     let prepared = job.prepare().map_err(job_err)?;
     py.detach(|| prepared.run(Hooks::none())).map_err(job_err)
 }
 
 /// A whole forecast: the summary as pretty JSON, byte for byte what
-/// `truce forecast --format json --quiet` prints (without its final newline).
+/// `truce forecast --format json --quiet [--observations FILE]` prints (without its final
+/// newline); `observations` is `(name, csv_text)`.
 #[pyfunction]
-#[pyo3(signature = (label, text, runs, seed, threads=None, horizon=None))]
+#[pyo3(signature = (label, text, runs, seed, threads=None, horizon=None, observations=None))]
+#[allow(clippy::too_many_arguments)]
 fn forecast(
     py: Python<'_>,
     label: &str,
@@ -151,8 +164,9 @@ fn forecast(
     seed: u64,
     threads: Option<usize>,
     horizon: Option<u32>,
+    observations: Option<ObservationsText>,
 ) -> PyResult<String> {
-    match run_job(py, label, text, runs, seed, threads, horizon, None)? {
+    match run_job(py, label, text, runs, seed, threads, horizon, None, observations)? {
         JobOutput::Forecast(f) => serde_json::to_string_pretty(&f.summary).map_err(err),
         JobOutput::Part(_) => Err(err("internal error: a whole forecast returned a part")),
     }
@@ -175,7 +189,7 @@ fn forecast_part<'py>(
     horizon: Option<u32>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let shard = Some(Shard { k: shard, n: shards });
-    match run_job(py, label, text, runs, seed, threads, horizon, shard)? {
+    match run_job(py, label, text, runs, seed, threads, horizon, shard, None)? {
         JobOutput::Part(part) => Ok(PyBytes::new(py, &py.detach(|| truce_forecast::part::encode(&part)))),
         JobOutput::Forecast(_) => Err(err("internal error: a shard returned a whole forecast")),
     }

@@ -125,3 +125,45 @@ def test_the_gil_is_released_during_a_forecast():
         ticks += 1  # needs the GIL after each sleep: blocked if the forecast held it
     t.join()
     assert ticks >= 10, f"the main thread ran only {ticks} times during the forecast"
+
+
+_OBS = (
+    "date,quantity,value,sd,source\n"
+    "2026-01-07,km2_held,118500,150,synthetic\n"
+    "2026-01-07,state,fighting,,synthetic\n"
+    "2026-02-04,km2_held,119800,150,synthetic\n"
+)
+
+
+def test_forecast_with_observations_equals_the_cli(cli, tmp_path):
+    import pandas as pd
+
+    p = tmp_path / "obs.csv"
+    p.write_text(_OBS)
+    out = cli("forecast", "ukraine-2025-12", "-n", 600, "--seed", 4, "--observations", p, "--format", "json", "--quiet").stdout
+    by_path = truce.forecast("ukraine-2025-12", n=600, seed=4, observations=str(p))
+    assert by_path.json + "\n" == out
+    df = pd.read_csv(p, dtype={"value": str})
+    df["date"] = pd.to_datetime(df["date"])
+    by_frame = truce.forecast("ukraine-2025-12", n=600, seed=4, observations=df, threads=1)
+    assert by_frame.json == by_path.json
+    f = by_frame.filter
+    assert f is not None and f["observations"] == 3 and f["particles"] == 600
+    steps = by_frame.filter_steps
+    assert list(steps["km2_held"]) == [118500, 119800] and list(steps["km2_sd"]) == [150, 150]
+    assert truce.forecast("ukraine-2025-12", n=50).filter is None
+
+
+def test_bad_observations_raise_with_their_line(tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text("date,quantity,value,sd,source\n2026-01-07,km2_held,-5,150,x\n")
+    with pytest.raises(truce.TruceError, match=r"bad\.csv:2:3: field `value`"):
+        truce.forecast("ukraine-2025-12", n=20, observations=str(p))
+    with pytest.raises(truce.TruceError, match="lacks the column"):
+        import pandas as pd
+
+        truce.forecast("ukraine-2025-12", n=20, observations=pd.DataFrame({"date": ["2026-01-07"]}))
+    with pytest.raises(truce.TruceError, match="cannot read the observations file"):
+        truce.forecast("ukraine-2025-12", n=20, observations=str(tmp_path / "missing.csv"))
+    with pytest.raises(truce.TruceError, match="expected a path or a pandas DataFrame"):
+        truce.forecast("ukraine-2025-12", n=20, observations=42)

@@ -354,6 +354,26 @@ class Forecast:
         rows = [{"parameter": x["parameter"], "strength": x["strength"], **x["spearman"]} for x in self.summary["sensitivity"]]
         return _frame(rows)
 
+    @property
+    def filter(self) -> Optional[Dict[str, Any]]:
+        """For a forecast conditioned on observations (``forecast(..., observations=...)``):
+        the particle filter's summary (``as_of``, ``weeks_assimilated``, ``particles``,
+        ``observations``, ``loglik``, ``min_ess``, ``failures``, ``method``, ``steps``);
+        ``None`` for an unconditioned forecast."""
+        return self.summary.get("filter")
+
+    @property
+    def filter_steps(self):
+        """Per observed week of a filtered forecast: ``date, week, observations, km2_held,
+        km2_sd, loglik, ess, resampled, failed`` (empty for an unconditioned forecast)."""
+        rows = [
+            {**{k: v for k, v in r.items() if k != "km2_held"},
+             "km2_held": r["km2_held"][0] if r.get("km2_held") else None,
+             "km2_sd": r["km2_held"][1] if r.get("km2_held") else None}
+            for r in (self.filter or {}).get("steps", [])
+        ]
+        return _frame(rows, ["date", "week", "observations", "km2_held", "km2_sd", "loglik", "ess", "resampled", "failed"])
+
     def to_arrow(self) -> Dict[str, Any]:
         """Every table as a pyarrow Table, by name."""
         names = (
@@ -382,20 +402,60 @@ class Forecast:
         return f"Forecast({s['scenario']!r}, runs={s['runs']}, seed={s['seed']}, horizon={s['horizon_weeks']} weeks)"
 
 
+#: The columns of an observations file, in order (``docs/observations.md``).
+OBSERVATION_COLUMNS: Tuple[str, ...] = ("date", "quantity", "value", "sd", "source")
+
+ObservationsLike = Union[str, "os.PathLike[str]", Any]
+
+
+def _observations(obs: ObservationsLike) -> Tuple[str, str]:
+    """``(name, csv_text)`` of observations given as a path or a DataFrame with the columns
+    :data:`OBSERVATION_COLUMNS` (dates as ``YYYY-MM-DD`` strings or datetimes; a state's
+    ``sd`` empty/NaN). The native side parses and validates exactly as the CLI does."""
+    if isinstance(obs, (str, os.PathLike)):
+        path = os.fspath(obs)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return path, fh.read()
+        except OSError as e:
+            raise TruceError(f"{path}: cannot read the observations file: {e}") from None
+    if hasattr(obs, "to_csv") and hasattr(obs, "columns"):
+        missing = [c for c in OBSERVATION_COLUMNS if c not in list(obs.columns)]
+        if missing:
+            raise TruceError(
+                f"observations: the data frame lacks the column(s) {', '.join(missing)}; "
+                f"expected {', '.join(OBSERVATION_COLUMNS)}"
+            )
+        df = obs[list(OBSERVATION_COLUMNS)].copy()
+        if hasattr(df["date"], "dt"):
+            df["date"] = df["date"].dt.strftime("%Y-%m-%d")
+        return "<observations data frame>", df.to_csv(index=False, lineterminator="\n")
+    raise TruceError(
+        f"observations: expected a path or a pandas DataFrame with columns {', '.join(OBSERVATION_COLUMNS)}, "
+        f"not {type(obs).__name__}"
+    )
+
+
 def forecast(
     scenario: ScenarioLike = "ukraine-2025-12",
     n: int = 100_000,
     seed: int = 1,
     threads: Optional[int] = None,
     horizon: Optional[int] = None,
+    observations: Optional[ObservationsLike] = None,
 ) -> Forecast:
     """Runs an ensemble forecast of ``n`` runs; equal to ``truce forecast -n N --seed S``.
 
     ``threads`` (default: all cores) does not change the result. ``horizon`` overrides the
-    scenario's horizon in weeks.
+    scenario's horizon in weeks. ``observations`` (a path or a DataFrame with the columns
+    ``date, quantity, value, sd, source``) conditions the forecast on what has been observed
+    since the scenario's start with the particle filter, equal to ``truce forecast
+    --observations FILE``: the forecast then starts the week after the last observed week, and
+    :attr:`Forecast.filter` reports the filter (ESS, log-likelihood, per-step rows).
     """
     s = _scenario(scenario)
-    return Forecast(_truce.forecast(s.label, s.text, int(n), int(seed), threads, horizon))
+    obs = _observations(observations) if observations is not None else None
+    return Forecast(_truce.forecast(s.label, s.text, int(n), int(seed), threads, horizon, obs))
 
 
 def forecast_part(

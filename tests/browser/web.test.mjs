@@ -430,3 +430,28 @@ test('workbench: the URL holds the state; a reload restores controls and results
   await page.close();
   await fresh.close();
 });
+
+test('workbench: uploaded observations condition the forecast and are drawn on the fan', { timeout: LONG }, async () => {
+  const page = await openPage(DESKTOP);
+  const obs = 'date,quantity,value,sd,source\n2026-01-07,km2_held,118500,150,synthetic\n' +
+    '2026-01-07,state,fighting,,synthetic\n2026-02-04,km2_held,119800,150,synthetic\n';
+  await page.setInputFiles('#observations', { name: 'obs.csv', mimeType: 'text/csv', buffer: Buffer.from(obs) });
+  await page.waitForFunction(() => /obs\.csv \(3 rows\)/.test(document.getElementById('observations-info').textContent));
+  await forecastOnce(page, 1000);
+  const note = await page.locator('#filter-note').textContent();
+  assert.match(note, /Conditioned on 3 observations from 2025-12-03 to 2026-02-04/);
+  assert.match(await page.locator('#results-head b').first().textContent(), /conditioned on observations/);
+  const fan = JSON.parse(await chartData(page, 'chart-fan'));
+  const observed = fan[fan.length - 1].filter((v) => v !== null);
+  assert.deepEqual(observed, [118500, 119800], 'the observed points on the fan chart');
+  // A bad file: the server's message names the file, line, column and field.
+  await page.setInputFiles('#observations', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('date,quantity,value,sd,source\n2026-01-07,km2_held,-5,150,x\n') });
+  await page.waitForFunction(() => /bad\.csv/.test(document.getElementById('observations-info').textContent));
+  await page.click('#run');
+  await page.waitForFunction(() => /bad\.csv:2:3: field `value`/.test(document.getElementById('error').textContent));
+  // Cleared: the next forecast is unconditioned again.
+  await page.click('#clear-observations');
+  await forecastOnce(page, 500);
+  assert.equal(await page.locator('#filter-note').count(), 0);
+  await page.close();
+});

@@ -132,9 +132,7 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
             }
         }
         // The observations are checked against the scenario's sides and start.
-        let l = job.source.load_edited(&job.edits).map_err(job_error)?.loaded;
-        let sides: Vec<String> = l.params.sides.iter().map(|s| s.id.clone()).collect();
-        let rule = truce_forecast::observation::StartRule::CasualtiesFrom(l.params.start);
+        let (sides, rule) = job.observation_frame().map_err(job_error)?;
         job.observations = Some(truce_io::observations::read_observations(path, &sides, rule)?);
         job.validate().map_err(job_error)?;
     }

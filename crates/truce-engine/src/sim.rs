@@ -314,6 +314,13 @@ impl RunBuffers {
         reserve.clone_from(&source.reserve);
         terms.clone_from(&source.terms);
     }
+
+    /// Bytes these buffers hold on the heap (a particle filter's memory estimate).
+    fn heap_bytes(&self) -> usize {
+        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms } = self;
+        let f = |v: &Vec<f64>| v.capacity() * std::mem::size_of::<f64>();
+        f(pos) + f(resolve) + f(aid_level) + aid_active.capacity() + f(nodeal) + f(audience) + f(reserve) + f(terms)
+    }
 }
 
 /// Constants of a run, derived from the parameters by [`Sim::prepare`].
@@ -503,6 +510,11 @@ impl Clone for Run {
 }
 
 impl Run {
+    /// Bytes this run holds, inline and on the heap: what each particle of a filter costs.
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of::<Run>() + self.b.heap_bytes()
+    }
+
     /// Weeks simulated so far: the next week to simulate.
     pub fn week(&self) -> u32 {
         self.st.week

@@ -183,16 +183,31 @@ pub struct Particle {
     z: Vec<f64>,
     /// The sampled parameters' values, in the `[uncertainty]` table's order.
     v: Vec<f64>,
+    /// The values as [`Params::set`] writes them (rounded, guarded), valid while `guarded`:
+    /// a particle is reloaded every observed week, and guarding its unchanged values again
+    /// cost as much as simulating the week.
+    g: Vec<f64>,
+    /// Whether `g` holds `v` guarded (false after a draw or a rejuvenation changed `v`).
+    guarded: bool,
 }
 
 impl Clone for Particle {
     fn clone(&self) -> Self {
-        Particle { run: self.run.clone(), z: self.z.clone(), v: self.v.clone() }
+        Particle {
+            run: self.run.clone(),
+            z: self.z.clone(),
+            v: self.v.clone(),
+            g: self.g.clone(),
+            guarded: self.guarded,
+        }
     }
     fn clone_from(&mut self, s: &Self) {
-        self.run.clone_from(&s.run);
-        self.z.clone_from(&s.z);
-        self.v.clone_from(&s.v);
+        let Particle { run, z, v, g, guarded } = self;
+        run.clone_from(&s.run);
+        z.clone_from(&s.z);
+        v.clone_from(&s.v);
+        g.clone_from(&s.g);
+        *guarded = s.guarded;
     }
 }
 
@@ -211,11 +226,22 @@ impl<'a> TruceModel<'a> {
         TruceModel { l, seed, steps, measure }
     }
 
-    /// Writes the particle's parameters into the workspace and derives the run constants.
-    fn load(&self, sim: &mut Sim, x: &Particle) {
+    /// Writes the particle's parameters into the workspace and derives the run constants;
+    /// the first load after its values changed guards them (exactly as [`Params::set`]) and
+    /// keeps the result, later loads write it directly.
+    fn load(&self, sim: &mut Sim, x: &mut Particle) {
         let p = sim.params_mut();
-        for (r, v) in self.l.uncertainty.refs.iter().zip(&x.v) {
-            p.set(*r, *v);
+        let refs = &self.l.uncertainty.refs;
+        if x.guarded {
+            for (r, &g) in refs.iter().zip(&x.g) {
+                p.write(*r, g);
+            }
+        } else {
+            for ((r, &v), g) in refs.iter().zip(&x.v).zip(x.g.iter_mut()) {
+                *g = p.guarded(*r, v);
+                p.write(*r, *g);
+            }
+            x.guarded = true;
         }
         sim.refresh();
     }
@@ -259,7 +285,8 @@ impl Pomp for TruceModel<'_> {
         u.apply(&mut prng, &mut v, sim.params_mut());
         let z = u.set.specs().iter().zip(&v).map(|(s, &x)| score(s.dist.cdf(x))).collect();
         let run = sim.start(self.seed, slot);
-        Particle { run, z, v }
+        let g = vec![0.0; v.len()];
+        Particle { run, z, v, g, guarded: false }
     }
 
     /// To the end of observed week `t` (or, for `t` = the number of steps, to the horizon).
@@ -302,6 +329,7 @@ impl Pomp for TruceModel<'_> {
             *z = e;
             *v = s.dist.quantile(norm_cdf(e).clamp(1e-12, 1.0 - 1e-12));
         }
+        x.guarded = false;
     }
 }
 
@@ -329,6 +357,13 @@ pub struct FilteredForecast {
     pub start: CivilDate,
     /// What the filter did.
     pub filtering: Filtering,
+}
+
+/// Bytes one particle of a filtered forecast of `l` holds (its run's state and buffers, its
+/// parameters, their normal scores and guarded values), for the job's memory admission.
+pub fn particle_bytes(l: &Loaded) -> u64 {
+    let run = Sim::new(&l.params).start(0, 0);
+    (run.bytes() + std::mem::size_of::<Particle>() + 3 * l.uncertainty.len() * std::mem::size_of::<f64>()) as u64
 }
 
 /// Runs `particles` particles of scenario `l` through the observations and on to the

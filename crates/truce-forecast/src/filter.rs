@@ -276,11 +276,17 @@ fn rejuvenate<M: Pomp>(model: &M, x: &mut [M::State], delta: f64, seed: u64, ste
     }
     mean.iter_mut().for_each(|m| *m /= n);
     let mut cov = vec![0.0; d * d];
+    let mut dev = vec![0.0; d];
     for p in x.iter() {
-        let th = model.params(p);
+        for ((e, t), m) in dev.iter_mut().zip(model.params(p)).zip(&mean) {
+            *e = t - m;
+        }
+        // The lower triangle, one contiguous row at a time (vectorises; the same products
+        // summed in the same slot order as element by element).
         for r in 0..d {
-            for c in 0..=r {
-                cov[r * d + c] += (th[r] - mean[r]) * (th[c] - mean[c]);
+            let dr = dev[r];
+            for (cv, dc) in cov[r * d..=r * d + r].iter_mut().zip(&dev[..=r]) {
+                *cv += dr * dc;
             }
         }
     }
@@ -301,10 +307,8 @@ fn rejuvenate<M: Pomp>(model: &M, x: &mut [M::State], delta: f64, seed: u64, ste
             }
             let old = model.params(p);
             for r in 0..d {
-                let mut z = 0.0;
-                for c in 0..=r {
-                    z += l[r * d + c] * eps[c];
-                }
+                // Row r of L times ε, summed in column order (no bounds checks in the loop).
+                let z = l[r * d..=r * d + r].iter().zip(&eps[..=r]).fold(0.0, |z, (lc, e)| z + lc * e);
                 th[r] = a * old[r] + (1.0 - a) * mean[r] + h * z;
             }
             model.set_params(w, p, th);

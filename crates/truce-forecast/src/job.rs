@@ -26,7 +26,7 @@ use crate::ensemble::{
     fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink, CASUALTY_BINS, KM2_BINS,
     PARAM_KEY, RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
 };
-use crate::observation::Observations;
+use crate::observation::{Observations, StartRule};
 use crate::part::{self, Part};
 use crate::summary::{summarise, Summary};
 use std::collections::BTreeMap;
@@ -306,6 +306,15 @@ impl ForecastJob {
         }
     }
 
+    /// What the job's observations are validated against ([`crate::observation::validate`]):
+    /// the scenario's side ids, first side first, and casualties counted from its start (the
+    /// edited scenario's; a shell reads the file, then calls `validate` with these).
+    pub fn observation_frame(&self) -> Result<(Vec<String>, StartRule), JobError> {
+        let l = self.source.load_edited(&self.edits)?.loaded;
+        let sides = l.params.sides.iter().map(|s| s.id.clone()).collect();
+        Ok((sides, StartRule::CasualtiesFrom(l.params.start)))
+    }
+
     /// Checks the options (not the scenario): runs ≥ 1; 1 ≤ K ≤ N ≤ runs; horizon 1–5200
     /// weeks; threads 1–[`MAX_THREADS`]; chunk ≥ 1.
     pub fn validate(&self) -> Result<(), JobError> {
@@ -578,6 +587,8 @@ impl Prepared {
                     .into(),
             )));
         }
+        // Before any particle exists.
+        self.admit(self.threads.unwrap_or_else(rayon::current_num_threads), false)?;
         let l = &self.scenario.loaded;
         let go =
             || assimilate::filtered_forecast(l, &self.fingerprint, &f.steps, f.before, self.len, self.seed, &f.measure);
@@ -750,6 +761,9 @@ pub struct Budget {
     pub rank_bytes: u64,
     /// Bytes of one chunk's per-run rows (0 without rows).
     pub rows_bytes: u64,
+    /// Bytes of a filtered forecast's particles (0 without observations): every particle's
+    /// run and parameters, twice (the ensemble and its resampled copy).
+    pub particle_bytes: u64,
 }
 
 impl Budget {
@@ -759,6 +773,7 @@ impl Budget {
             .saturating_mul(self.aggregate_bytes)
             .saturating_add(self.rank_bytes)
             .saturating_add(self.rows_bytes)
+            .saturating_add(self.particle_bytes)
     }
 
     /// The work in run-weeks (runs × horizon).
@@ -783,7 +798,7 @@ impl Budget {
             ));
         }
         if self.bytes() > MAX_JOB_BYTES {
-            let fixed = self.rank_bytes.saturating_add(self.rows_bytes);
+            let fixed = self.rank_bytes.saturating_add(self.rows_bytes).saturating_add(self.particle_bytes);
             // Threads that would fit: 4 aggregates each, plus the total and its copy.
             let fit = MAX_JOB_BYTES.saturating_sub(fixed) / self.aggregate_bytes.max(1);
             let threads_fit = fit.saturating_sub(2) / 4;
@@ -798,7 +813,7 @@ impl Budget {
             };
             why.push(format!(
                 "this forecast would hold about {} ({} aggregates of {} each for a {}-week horizon on {} threads, \
-                 a rank sample of {}{}), above the limit of {} for one job: {advice}{}",
+                 a rank sample of {}{}{}), above the limit of {} for one job: {advice}{}",
                 bytes(self.bytes()),
                 self.aggregates,
                 bytes(self.aggregate_bytes),
@@ -807,6 +822,16 @@ impl Budget {
                 bytes(self.rank_bytes),
                 if self.rows_bytes > 0 {
                     format!(", per-run rows of {}", bytes(self.rows_bytes))
+                } else {
+                    String::new()
+                },
+                if self.particle_bytes > 0 {
+                    format!(
+                        ", {} particles of the filter, twice, {} in all: use fewer runs ({})",
+                        self.runs,
+                        bytes(self.particle_bytes),
+                        name(JobOption::Runs)
+                    )
                 } else {
                     String::new()
                 },
@@ -870,6 +895,10 @@ impl Prepared {
             aggregate_bytes,
             rank_bytes: ranked * rank_row * 3,
             rows_bytes: if rows { chunk * ((issues + params) * 8 + 128) } else { 0 },
+            particle_bytes: match &self.filter {
+                Some(_) => self.len.saturating_mul(assimilate::particle_bytes(&self.scenario.loaded)).saturating_mul(2),
+                None => 0,
+            },
         }
     }
 

@@ -321,3 +321,37 @@ fn an_edit_fixes_a_sampled_parameter_so_the_forecast_moves() {
     let other = ForecastJob { edits: BTreeMap::from([("protocol.cadence_weeks".to_string(), 6.0)]), ..job(10, 5) };
     assert_eq!(other.prepare().unwrap().loaded().uncertainty.len(), base.loaded().uncertainty.len());
 }
+
+/// A filtered forecast holds every particle at once: its budget counts them, and a job whose
+/// particles would not fit is refused before any exists, naming the runs.
+#[test]
+fn a_filtered_forecast_counts_its_particles_before_it_starts() {
+    use truce_forecast::observation::{Observation, Observations, Observed};
+    let with_obs = |runs: u64| {
+        let mut j = job(runs, 1);
+        let start = j.prepare().unwrap().loaded().params.start;
+        j.observations = Some(Observations::from_validated(vec![Observation {
+            line: 2,
+            date: truce_engine::calendar::CivilDate::from_days(start.to_days() + 30),
+            what: Observed::Km2Held { value: 118_000.0, sd: 200.0 },
+            source: "synthetic".into(),
+        }]));
+        j
+    };
+    let plain = job(1000, 1).prepare().unwrap().budget(2, false);
+    let filtered = with_obs(1000).prepare().unwrap().budget(2, false);
+    assert_eq!(plain.particle_bytes, 0);
+    // At least the run's state and its buffers, twice, per particle.
+    assert!(filtered.particle_bytes >= 1000 * 2 * 200, "{filtered:?}");
+    assert_eq!(filtered.bytes(), plain.bytes() + filtered.particle_bytes);
+    // Runs whose particles exceed the job limit: refused at prepare, with the particles named.
+    let per = filtered.particle_bytes / 1000;
+    let too_many = job::MAX_JOB_BYTES / per + 1;
+    match with_obs(too_many).prepare() {
+        Err(JobError::TooLarge(b)) => {
+            let why = b.describe(|o| o.name());
+            assert!(why.contains("particles of the filter"), "{why}");
+        }
+        other => panic!("expected the job to be refused as too large, got {:?}", other.map(|_| ())),
+    }
+}

@@ -20,8 +20,19 @@ use truce_forecast::observation::{
 /// side first) and start rule.
 pub fn read_observations(path: &Path, sides: &[String], rule: StartRule) -> Result<Observations, ReadError> {
     let text = std::fs::read_to_string(path).map_err(|e| ReadError::new(path, format!("cannot read the file: {e}")))?;
-    let rows = parse_observations(path, &text)?;
-    validate(rows, sides, rule).map_err(|e| ReadError::new(path, e.message).at(e.line, Some(e.column)).field(e.field))
+    observations_from_text(path, &text, sides, rule)
+}
+
+/// Parses and validates an observations file's text that did not come from a file (an
+/// upload on the page, a Python data frame); `name` labels it in errors as a path would.
+pub fn observations_from_text(
+    name: &Path,
+    text: &str,
+    sides: &[String],
+    rule: StartRule,
+) -> Result<Observations, ReadError> {
+    let rows = parse_observations(name, text)?;
+    validate(rows, sides, rule).map_err(|e| ReadError::new(name, e.message).at(e.line, Some(e.column)).field(e.field))
 }
 
 /// Parses an observations file's text; `path` names it in errors.

@@ -9,6 +9,7 @@
     jobs: [],                       // ids being watched
     runs: 0,                        // completed result renders (for tests)
     lastResults: null,
+    obs: null,                      // observations to condition the next forecast on: {name, text}
   };
   window.truceApp = app;
 
@@ -329,6 +330,39 @@
     return h + '</tbody></table></div>';
   }
 
+  // What the particle filter did, for a forecast conditioned on observations.
+  function filterNote(s) {
+    const f = s.filter;
+    if (!f) return '';
+    return '<p id="filter-note">Conditioned on ' + f.observations + ' observations from ' + dstr(f.scenario_start) + ' to ' + dstr(f.as_of) +
+      ' (' + f.weeks_assimilated + ' weeks, ' + f.particles + ' particles; smallest effective sample size ' + Math.round(f.min_ess) +
+      ', log-likelihood ' + f.loglik.toFixed(2) + (f.ignored_before_start ? '; ' + f.ignored_before_start + ' dated before the start were not used' : '') +
+      '). The forecast starts ' + dstr(s.start) + ', the week after the last observed week.</p>';
+  }
+
+  // Observations to condition the next forecast on: read from the file, sent with it (the
+  // server validates them as `truce forecast --observations` does and names the line at fault).
+  async function chooseObservations(file) {
+    try {
+      const text = await file.text();
+      const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').length - 1;
+      app.obs = { name: file.name, text };
+      $('observations-info').textContent = 'Observations: ' + file.name + ' (' + rows + ' rows). The next forecast is conditioned on them; Compare and One run are not.';
+      $('clear-observations').disabled = false;
+      markStale();
+      saveState();
+    } catch (e) { showError(e.message); }
+  }
+
+  function clearObservations() {
+    app.obs = null;
+    $('observations').value = '';
+    $('observations-info').textContent = "No observations: the forecast starts at the scenario's start.";
+    $('clear-observations').disabled = true;
+    markStale();
+    saveState();
+  }
+
   function renderResults(results) {
     disposeAll();
     clearStale();
@@ -338,7 +372,7 @@
     const box = $('results');
     const s0 = results[0].summary;
     head.innerHTML = '<b>' + results.map((r) => esc(r.job.label) + (r.job.interrupted ? ' (cancelled: ' + r.summary.runs + ' runs)' : '')).join(' vs ') +
-      '</b> — ' + s0.runs + ' runs, seed ' + s0.seed + ', horizon ' + s0.horizon_weeks + ' weeks' +
+      '</b> — ' + s0.runs + ' runs, seed ' + s0.seed + ', horizon ' + s0.horizon_weeks + ' weeks' + filterNote(s0) +
       (results.length === 1 ? datedTables(results[0]) + whyTable(results[0]) : outcomeTable(results)) + results.map((r, i) => '<div><b>' + esc(r.job.label) + '</b>' + editsHtml(i) + '<br>' + downloads(r.job) + '</div>').join('');
     let h = '';
     const ids = results[0].charts.map((c) => c.id);
@@ -431,7 +465,7 @@
     const st = {
       cur: app.cur, A: cfgState(app.cfg.A), B: cfgState(app.cfg.B),
       n: Number($('n').value), seed: Number($('seed').value), horizon: $('horizon').value.trim(),
-      autorun: $('autorun').checked, view: app.view || null,
+      autorun: $('autorun').checked, view: app.view || null, observations: app.obs ? app.obs.name : null,
     };
     const url = location.pathname + '?state=' + encodeURIComponent(JSON.stringify(st)) + location.hash;
     try { history.replaceState(null, '', url); } catch (_) { /* a file: URL or a sandbox */ }
@@ -458,6 +492,7 @@
     if (Number.isFinite(st.seed) && st.seed >= 0) $('seed').value = String(st.seed);
     if (typeof st.horizon === 'string') $('horizon').value = st.horizon;
     $('autorun').checked = !!st.autorun;
+    if (typeof st.observations === 'string') notes.push('the forecast was conditioned on the observations file ' + st.observations + ', which a link cannot carry: upload it again');
     if (notes.length) showError(notes.join('\n'));
     return st.view;
   }
@@ -470,7 +505,8 @@
     try {
       app.runKeys = [app.cur];
       app.runEdits = [Object.assign({}, c.edits)];
-      const r = await api('POST', '/api/forecast', Object.assign(spec(c), runParams()));
+      const obs = app.obs ? { observations: app.obs.text, observations_file: app.obs.name } : {};
+      const r = await api('POST', '/api/forecast', Object.assign(spec(c), runParams(), obs));
       await watch([r.id]);
     } catch (e) { showError(e.message); }
   }
@@ -594,6 +630,8 @@
     });
     $('upload').addEventListener('click', (ev) => { if (keepEdits('Uploading a scenario')) ev.preventDefault(); });
     $('upload').addEventListener('change', () => { const f = $('upload').files[0]; if (f) upload(f); });
+    $('observations').addEventListener('change', () => { const f = $('observations').files[0]; if (f) chooseObservations(f); });
+    $('clear-observations').addEventListener('click', clearObservations);
     ['n', 'seed'].forEach((id) => $(id).addEventListener('change', () => { markStale(); saveState(); }));
     $('autorun').addEventListener('change', saveState);
     $('run').addEventListener('click', run);

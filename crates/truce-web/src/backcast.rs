@@ -6,7 +6,7 @@
 //! forecasts anything itself and never reads the clock (the caller passes the date in
 //! [`ReportMeta`]).
 
-use crate::charts::{date_str, Chart};
+use crate::charts::{date_str, palette, Chart};
 use crate::report::{chart_cards, esc, page, ReportMeta};
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -57,12 +57,12 @@ fn end_chart(c: &CaseScore) -> Chart {
                       "min": 0, "max": c.horizon},
             "yAxis": {"type": "value", "name": "P(ended)", "min": 0, "max": 1},
             "series": [
-                {"name": "truce", "type": "line", "symbol": "none", "color": "#08519c",
+                {"name": "truce", "type": "line", "symbol": "none", "color": palette::MODEL,
                  "data": x.iter().zip(r(&c.curves.truce)).map(|(a, b)| json!([a, b])).collect::<Vec<_>>(),
                  "markLine": {"symbol": "none", "label": {"formatter": mark},
-                              "lineStyle": {"color": "#c0392b", "type": "dashed"},
+                              "lineStyle": {"color": palette::POINT, "type": "dashed"},
                               "data": [{"xAxis": c.end_week}]}},
-                {"name": "base rate (COW, age-conditional)", "type": "line", "symbol": "none", "color": "#9aa0a6",
+                {"name": "base rate (COW, age-conditional)", "type": "line", "symbol": "none", "color": palette::BASELINE,
                  "data": x.iter().zip(r(&c.curves.base_rate)).map(|(a, b)| json!([a, b])).collect::<Vec<_>>()},
             ],
         }),

@@ -47,6 +47,10 @@ pub mod palette {
     pub const BAND: &str = "rgba(0,114,178,0.25)";
     /// A point value that is not the median: a mean, an observation, a rejected round.
     pub const POINT: &str = "#000000";
+    /// A naive baseline forecaster: no change from the last observation; the base rate.
+    pub const BASELINE: &str = "#999999";
+    /// The second naive baseline: the drift of the last 12 months.
+    pub const BASELINE_DRIFT: &str = "#E69F00";
     /// Series with no fixed meaning (issues, actors, sides), in order.
     pub const CATEGORICAL: [&str; 8] =
         ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999"];
@@ -153,14 +157,14 @@ fn observed_on_fan(fan: &mut Chart, f: &truce_forecast::assimilate::Filtering) {
         let mut data: Vec<Value> = points.iter().map(|(_, v)| finite(v.round())).collect();
         data.extend(std::iter::repeat_n(Value::Null, weeks));
         series.push(json!({
-            "name": "observed", "type": "scatter", "symbolSize": 7, "color": "#d62728", "data": data,
+            "name": "observed", "type": "scatter", "symbolSize": 7, "color": palette::POINT, "data": data,
         }));
     }
     if let Some(Value::Array(legend)) = o.pointer_mut("/legend/data") {
         legend.push(json!("observed"));
     }
     fan.caption.push_str(&format!(
-        " Red points: the {} area observations the forecast was conditioned on (to {}); the fan starts the week after.",
+        " Black points: the {} area observations the forecast was conditioned on (to {}); the fan starts the week after.",
         n,
         date_str(f.as_of)
     ));

@@ -5,7 +5,7 @@
 //! Only presentation: every number comes from a [`Hindcast`]. The library does not read the
 //! clock (the caller passes the date in [`ReportMeta`]).
 
-use crate::charts::{date_str, Chart};
+use crate::charts::{date_str, palette, Chart};
 use crate::report::{esc, page, ReportMeta};
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -13,10 +13,11 @@ use truce_forecast::hindcast::{Hindcast, OriginResult, FAN};
 use truce_forecast::observation::CivilDate;
 use truce_forecast::scorecard::{Means, Scores};
 
-const TRUCE: &str = "#08519c";
-const NO_CHANGE: &str = "#9aa0a6";
-const DRIFT: &str = "#b08d1a";
-const OBSERVED: &str = "#c0392b";
+// One colour per meaning, from the page's palette.
+const TRUCE: &str = palette::MODEL;
+const NO_CHANGE: &str = palette::BASELINE;
+const DRIFT: &str = palette::BASELINE_DRIFT;
+const OBSERVED: &str = palette::POINT;
 
 fn r(x: f64) -> Value {
     if x.is_finite() {

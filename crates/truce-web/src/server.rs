@@ -4,7 +4,8 @@
 //! Every request is validated; errors come back as `{"error": "..."}` with a 4xx status and
 //! the scenario messages of the CLI. A request is translated into a
 //! [`truce_forecast::job::ForecastJob`] (a built-in name or uploaded text, edits, `n`, `seed`,
-//! `horizon`) and the job's result is rendered: the page defines no forecast of its own.
+//! `horizon`, and for a forecast optionally uploaded observations to condition it on) and the
+//! job's result is rendered: the page defines no forecast of its own.
 //! Forecasts run on one rayon pool off the async runtime. The server never reads a file
 //! named by a request (built-in scenarios and uploaded text only).
 //!
@@ -702,7 +703,8 @@ fn kind(v: &Value) -> &'static str {
 /// Reads a JSON request that must be an object (as must each of `nested`, where present):
 /// serde would otherwise read `[]` as a struct of defaults and start a default forecast.
 async fn read_json<T: serde::de::DeserializeOwned>(st: &AppState, body: Body, nested: &[&str]) -> Result<T, ApiError> {
-    let bytes = read_body(st, body, st.cfg.max_upload * 2 + 16 * 1024).await?;
+    // Two uploads at most (a scenario and observations, or two scenarios), escaped in JSON.
+    let bytes = read_body(st, body, st.cfg.max_upload * 3 + 16 * 1024).await?;
     let v: Value = serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid JSON request: {e}")))?;
     let Value::Object(fields) = &v else {
         return Err(bad(format!("the request body must be a JSON object such as {{\"n\": 1000}}, not {}", kind(&v))));
@@ -753,6 +755,34 @@ struct ForecastReq {
     seed: u64,
     #[serde(default)]
     horizon: Option<u32>,
+    /// An observations file's text (`date,quantity,value,sd,source`, docs/observations.md)
+    /// to condition the forecast on with the particle filter (`truce forecast --observations`).
+    #[serde(default)]
+    observations: Option<String>,
+    /// The observations file's name, for messages.
+    #[serde(default)]
+    observations_file: Option<String>,
+}
+
+impl ForecastReq {
+    /// The observations as `(name, text)`, within the upload cap.
+    fn observations(&self, cap: usize) -> Result<Option<(String, &str)>, ApiError> {
+        let Some(text) = &self.observations else { return Ok(None) };
+        if text.len() > cap {
+            return Err(too_big(cap));
+        }
+        let name = self.observations_file.as_deref().map_or_else(|| "observations.csv".to_string(), clean_csv_name);
+        Ok(Some((name, text)))
+    }
+}
+
+fn clean_csv_name(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_control()).take(120).collect();
+    if s.is_empty() {
+        "observations.csv".into()
+    } else {
+        s
+    }
 }
 
 /// Two configurations on the same run options.
@@ -787,16 +817,30 @@ impl Drop for Slot {
 
 impl AppState {
     /// Translates a configuration and the run options into a prepared forecast job, within
-    /// this server's caps on runs and horizon.
-    fn prepare(&self, spec: &Spec, n: u64, seed: u64, horizon: Option<u32>) -> Result<Prepared, ApiError> {
+    /// this server's caps on runs and horizon; with observations `(name, text)`, the
+    /// forecast conditioned on them (validated as `truce forecast --observations` does).
+    fn prepare(
+        &self,
+        spec: &Spec,
+        n: u64,
+        seed: u64,
+        horizon: Option<u32>,
+        observations: Option<(String, &str)>,
+    ) -> Result<Prepared, ApiError> {
         self.check_n(n)?;
-        let job = ForecastJob {
+        let mut job = ForecastJob {
             edits: spec.edits.clone(),
             horizon,
             // Small chunks: the page shows progress and cancels promptly.
             chunk: 2048,
             ..ForecastJob::new(self.source(spec)?, n, seed)
         };
+        if let Some((name, text)) = observations {
+            let (sides, rule) = job.observation_frame()?;
+            let obs = truce_io::observations::observations_from_text(std::path::Path::new(&name), text, &sides, rule)
+                .map_err(|e| bad(e.to_string()))?;
+            job.observations = Some(obs);
+        }
         let prepared = job.prepare()?;
         let h = prepared.horizon();
         if h > self.cfg.max_horizon_weeks {
@@ -916,9 +960,12 @@ fn label_of(spec: &Spec, l: &Loaded, default: &str) -> String {
 
 async fn start_forecast(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
     let req: ForecastReq = read_json(&st, body, &[]).await?;
-    let prepared = st.prepare(&req.spec, req.n, req.seed, req.horizon)?;
+    let prepared = st.prepare(&req.spec, req.n, req.seed, req.horizon, req.observations(st.cfg.max_upload)?)?;
     let slot = st.reserve(1)?;
-    let label = label_of(&req.spec, prepared.loaded(), "A");
+    let mut label = label_of(&req.spec, prepared.loaded(), "A");
+    if prepared.is_filtered() {
+        label.push_str(" | conditioned on observations");
+    }
     let job = st.new_job(prepared, label)?;
     let id = job.id.clone();
     st.launch(job, slot);
@@ -928,7 +975,7 @@ async fn start_forecast(State(st): State<Arc<AppState>>, body: Body) -> ApiResul
 async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
     let req: CompareReq = read_json(&st, body, &["a", "b"]).await?;
     let prepare = |spec: &Spec, which: &str| {
-        st.prepare(spec, req.n, req.seed, req.horizon)
+        st.prepare(spec, req.n, req.seed, req.horizon, None)
             .map_err(|ApiError(s, m)| ApiError(s, format!("configuration {which}: {m}")))
     };
     let (pa, pb) = (prepare(&req.a, "A")?, prepare(&req.b, "B")?);
@@ -947,8 +994,11 @@ async fn start_compare(State(st): State<Arc<AppState>>, body: Body) -> ApiResult
 /// One traced run (fast: no job, no slot): the trace and its charts.
 async fn single_run(State(st): State<Arc<AppState>>, body: Body) -> ApiResult {
     let req: ForecastReq = read_json(&st, body, &[]).await?;
-    // One run: `n` does not apply.
-    let prepared = st.prepare(&req.spec, 1, req.seed, req.horizon)?;
+    // One run: `n` does not apply, nor do observations (a run is not conditioned).
+    if req.observations.is_some() {
+        return Err(bad("one run is not conditioned on observations: upload them for a forecast instead"));
+    }
+    let prepared = st.prepare(&req.spec, 1, req.seed, req.horizon, None)?;
     let out = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let t = prepared.trace();

@@ -252,3 +252,50 @@ async fn the_horizon_field_equals_the_cli_horizon() {
         assert_eq!(v["summary"]["horizon_weeks"], 30);
     }
 }
+
+/// Observations after the default scenario's start (synthetic, for the filter).
+const OBS: &str = "date,quantity,value,sd,source\n2026-01-07,km2_held,118500,150,synthetic\n\
+2026-01-07,state,fighting,,synthetic\n2026-02-04,km2_held,119800,150,synthetic\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploaded_observations_condition_the_forecast_like_the_cli() {
+    let r = router(2);
+    let (s, v) =
+        post(&r, "/api/forecast", json!({"n": 400, "seed": 4, "observations": OBS, "observations_file": "obs.csv"}))
+            .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let st = wait(&r, &id).await;
+    assert_eq!(st["state"], "done", "{st}");
+    assert!(st["label"].as_str().unwrap().contains("conditioned on observations"), "{st}");
+    let (s, got) = call(&r, "GET", &format!("/api/jobs/{id}/summary.json"), Body::empty(), "text/plain").await;
+    assert_eq!(s, StatusCode::OK);
+    // The same job as `truce forecast --observations obs.csv -n 400 --seed 4`.
+    let mut job =
+        truce_forecast::job::ForecastJob::new(truce_forecast::job::Source::Builtin("ukraine-2025-12".into()), 400, 4);
+    let (sides, rule) = job.observation_frame().unwrap();
+    job.observations = Some(
+        truce_io::observations::observations_from_text(std::path::Path::new("obs.csv"), OBS, &sides, rule).unwrap(),
+    );
+    let want = match job.prepare().unwrap().run(truce_forecast::job::Hooks::none()).unwrap() {
+        truce_forecast::job::JobOutput::Forecast(f) => serde_json::to_vec_pretty(&f.summary).unwrap(),
+        truce_forecast::job::JobOutput::Part(_) => unreachable!(),
+    };
+    assert!(got == want, "the page's filtered forecast differs from the library's");
+    let (_, v) = get(&r, &format!("/api/jobs/{id}/result")).await;
+    assert_eq!(v["summary"]["filter"]["observations"], 3);
+    // The fan chart carries the observed points.
+    assert!(v.to_string().contains("\"observed\""), "no observed series on the charts");
+
+    // Bad observations: a 400 naming the upload, line, column and field; the server answers.
+    let bad = "date,quantity,value,sd,source\n2026-01-07,km2_held,-5,150,x\n";
+    let (s, v) = post(&r, "/api/forecast", json!({"n": 10, "observations": bad, "observations_file": "obs.csv"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["error"].as_str().unwrap().starts_with("obs.csv:2:3: field `value`"), "{v}");
+    let (s, v) = post(&r, "/api/run", json!({"observations": OBS})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("not conditioned"), "{v}");
+    let (s, v) = post(&r, "/api/compare", json!({"a": {}, "b": {}, "observations": OBS})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    alive(&r).await;
+}

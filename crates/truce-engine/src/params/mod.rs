@@ -284,6 +284,14 @@ impl Params {
     /// parameter's valid range; as a guard, a value outside it is moved to the nearest valid
     /// one (whole weeks are rounded), so that a draw can never make a run invalid.
     pub fn set(&mut self, r: ParamRef, v: f64) {
+        let g = self.guarded(r, v);
+        self.write(r, g);
+    }
+
+    /// The value [`Params::set`] writes for `v`: rounded if the parameter counts whole
+    /// weeks, moved inside its valid range (read against these parameters' territorial
+    /// mapping where the range is relative to it).
+    pub fn guarded(&self, r: ParamRef, v: f64) -> f64 {
         let p = r.param();
         // Only ranges relative to the territorial mapping need it (this runs once per sampled
         // parameter per run).
@@ -292,9 +300,14 @@ impl Params {
         if p.whole {
             v = v.round();
         }
-        let v = p.range.guard(v, &frame);
-        if let Some(store) = p.store(self, r.ix()) {
-            store.write(v);
+        p.range.guard(v, &frame)
+    }
+
+    /// Writes a value already [`Params::guarded`], without checking it again: the fast path
+    /// of a particle filter that reloads the same particle's parameters every observed week.
+    pub fn write(&mut self, r: ParamRef, guarded: f64) {
+        if let Some(store) = r.param().store(self, r.ix()) {
+            store.write(guarded);
         }
     }
 
