@@ -77,6 +77,7 @@ use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 
+mod armistice;
 mod endings;
 use endings::{weekly, Pressure};
 
@@ -101,6 +102,9 @@ pub struct RunSummary {
     pub breakdowns: u32,
     /// First week a talk round found the bargaining range open.
     pub first_open_week: Option<u32>,
+    /// A two-stage ending: the week the armistice in force when the run settled was agreed
+    /// (ceasefire first, settlement later); `None` for every other end.
+    pub armistice_week: Option<u32>,
 }
 
 /// What an observer sees each week (borrowed from the simulation).
@@ -194,6 +198,10 @@ pub struct RoundView<'a> {
     pub ripeness: f64,
     /// What blocked the round when it failed (never [`Blocker::NoTalks`]).
     pub blocked: Option<Blocker>,
+    /// The round was held under an armistice, on the political issues it left open: the
+    /// parties weighed the deal against the armistice, not against war, and no freeze was
+    /// voted on.
+    pub armistice: bool,
 }
 
 /// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
@@ -688,6 +696,10 @@ impl Sim {
         st.blocked = None;
         self.events(st, rng, observer);
         if self.ceasefire_week(st, rng, observer) {
+            // The armistice holds: talks may go on over what it left open.
+            if let Some(end) = self.armistice_week(st, rng, observer) {
+                return Some(end);
+            }
             st.week += 1;
             return None;
         }
@@ -890,15 +902,24 @@ impl Sim {
         self.pressure(st);
         self.set_nodeal(st);
         self.set_audience(st);
-        let mut open_at = |sim: &mut Sim, d: f64| -> bool {
+        let mut open_at = |sim: &mut Sim, d: f64, freeze: bool| -> bool {
             st.belief = [base[0] + d, base[1] - d];
-            sim.origin_range_open(st, eff)
+            sim.origin_open(st, eff, freeze)
         };
-        if open_at(self, 0.0) && !open_at(self, top) {
+        // The war being fought means that neither a deal nor an armistice was acceptable to
+        // both; where no belief closes the armistice too, the deal alone.
+        let freeze = if open_at(self, 0.0, true) && !open_at(self, top, true) {
+            Some(true)
+        } else if open_at(self, 0.0, false) && !open_at(self, top, false) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(freeze) = freeze {
             let (mut lo, mut hi) = (0.0, top);
             for _ in 0..ORIGIN_BISECTIONS {
                 let mid = 0.5 * (lo + hi);
-                if open_at(self, mid) {
+                if open_at(self, mid, freeze) {
                     lo = mid;
                 } else {
                     hi = mid;
@@ -913,20 +934,32 @@ impl Sim {
     }
 
     /// Whether some deal gives both belligerents more than war in state `st` (the frontier of
-    /// a talk round, without a round: nothing is drawn or recorded).
-    fn origin_range_open(&mut self, st: &State, eff: [f64; 2]) -> bool {
+    /// a talk round, without a round: nothing is drawn or recorded), or, with `freeze`,
+    /// whether the armistice gives both more than war.
+    fn origin_open(&mut self, st: &State, eff: [f64; 2], freeze: bool) -> bool {
         let war = self.value_of_war(st, eff);
-        let u = talk::UtilityContext {
-            p: &self.p,
-            pos: &self.b.pos,
-            nsal: &self.k.nsal,
-            nodeal: &self.b.nodeal,
-            guarantee: st.guarantee,
-            audience: &self.b.audience,
+        let input = RoundInputs {
+            u: talk::UtilityContext {
+                p: &self.p,
+                pos: &self.b.pos,
+                nsal: &self.k.nsal,
+                nodeal: &self.b.nodeal,
+                guarantee: st.guarantee,
+                audience: &self.b.audience,
+            },
+            war,
         };
         let who = [self.p.sides[0].belligerent, self.p.sides[1].belligerent];
         let r = &mut self.round;
-        r.frontier.solve(&u, who, war.v, war.leverage, &mut r.segments, &mut r.deal).range_open
+        if r.frontier.solve(&input.u, who, war.v, war.leverage, &mut r.segments, &mut r.deal).range_open {
+            return true;
+        }
+        if !freeze {
+            return false;
+        }
+        r.collective_forecast(&input.u);
+        let a = input.armistice_values(&r.forecast);
+        a[0] > war.v[0] && a[1] > war.v[1]
     }
 
     // ---- Shared quantities --------------------------------------------------------------
@@ -1061,7 +1094,8 @@ impl Sim {
 
     // ---- The ceasefire week ---------------------------------------------------------------
 
-    /// Under a ceasefire nobody fights: observers see the frozen line and `true` comes back.
+    /// Under a ceasefire nobody fights: `true` comes back while it holds (the armistice week,
+    /// [`Sim::armistice_week`], shows the week to the observers).
     /// Each week it may break down (one draw): the weekly hazard from the yearly one, lowered
     /// by credible guarantees (Fortna 2003) and raised by a shift of the effective force ratio
     /// since the ceasefire was agreed that a guarantee does not offset (Werner 1999; Powell
@@ -1082,7 +1116,6 @@ impl Sim {
         }
         let u: f64 = rng.random();
         if u >= -(-rate).exp_m1() {
-            observer.week(&self.quiet_week_view(st));
             return true;
         }
         st.ceasefire_since = None;
@@ -1308,7 +1341,17 @@ impl Sim {
         let compromise = !found.solved;
         round.amend(&input.u);
         let settled = round.vote(&input, &self.b.reserve);
-        let fallback = if settled { None } else { Some(input.ceasefire_vote(st.reserve_ceasefire)) };
+        let fallback = if settled {
+            None
+        } else {
+            // The armistice is valued at the compromise of current positions (a compromise
+            // proposal already computed it from these same positions).
+            if !compromise {
+                round.collective_forecast(&input.u);
+            }
+            let armistice = input.armistice_values(&round.forecast);
+            Some(input.ceasefire_vote(st.reserve_ceasefire, armistice))
+        };
         let ceasefire = fallback.is_some_and(|f| f.agreed);
         let blocked = match fallback {
             Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
@@ -1327,6 +1370,7 @@ impl Sim {
             ceasefire,
             ripeness: st.ripeness,
             blocked,
+            armistice: false,
         });
         if settled {
             self.b.terms.copy_from_slice(&round.amended);
@@ -1336,10 +1380,7 @@ impl Sim {
             return Some(Agreement::Ceasefire);
         }
         st.blocked = blocked;
-        // A compromise proposal already computed the forecast from these same positions.
-        if !compromise {
-            round.collective_forecast(&input.u);
-        }
+        // The fallback already computed the forecast from these same positions.
         self.concede(st, war.mom);
         self.escalate(st, rng);
         self.after_failure(st, blocked, rng);
@@ -1611,6 +1652,7 @@ impl Sim {
             rounds: st.rounds,
             breakdowns: st.breakdowns,
             first_open_week: st.first_open,
+            armistice_week: if state == WarState::Settled { st.ceasefire_since } else { None },
         }
     }
 }
@@ -1627,19 +1669,21 @@ struct Fallback {
 }
 
 impl RoundInputs<'_> {
-    /// The ceasefire fallback: a freeze at the line, voted on by both belligerents, each
-    /// accepting with the logistic probability of its margin over war (one draw each, first
-    /// side first).
-    fn ceasefire_vote(&self, reserve: [f64; 2]) -> Fallback {
+    /// The ceasefire fallback: an armistice that freezes the line and leaves the political
+    /// issues open, voted on by both belligerents, each accepting when its private
+    /// reservation falls under the logistic probability of its margin of the armistice
+    /// ([`RoundInputs::armistice_values`]) over war (no draw: the reservations were drawn at
+    /// the first round).
+    fn ceasefire_vote(&self, reserve: [f64; 2], armistice: [f64; 2]) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
         let mut f = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true };
         for s in 0..2 {
             let a = p.sides[s].belligerent;
-            // A freeze accepts the line: conceding it past a public red line costs the same
-            // audience cost as a deal would.
+            // The armistice's value holds the audience cost of freezing the line past a
+            // public red line (the same as a deal's).
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
-            f.margins[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
+            f.margins[s] = armistice[s] - self.war.v[s];
             f.audience[s] = -terr_aud;
             let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
             f.accepted[s] = reserve[s] < pr;
