@@ -114,7 +114,7 @@ impl Sim {
         }
         let compromise = !found.solved;
         round.amend(&input.u);
-        let settled = round.vote(&input, &self.b.reserve);
+        let settled = round.vote(&input, input.war.v, &self.b.reserve);
         // No freeze is voted on: the line is frozen already.
         let kept = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [true; 2], agreed: true };
         let blocked = if settled { None } else { Some(round.blocker(found.range_open, &kept)) };
