@@ -1340,20 +1340,18 @@ impl Sim {
         }
         let compromise = !found.solved;
         round.amend(&input.u);
-        // The armistice is valued at the compromise of current positions (a compromise
-        // proposal already computed it from these same positions).
-        if !compromise {
-            round.collective_forecast(&input.u);
-        }
-        let armistice = input.armistice_values(&round.forecast);
-        // A final settlement must beat the armistice too where both would take it: a party
-        // that prefers to leave the politics open to the proposed terms freezes the line
-        // instead (UCDP's ceasefire: both prefer a freeze to fighting but cannot agree on
-        // final status; `war-termination.md` §2).
-        let both = armistice[0] > war.v[0] && armistice[1] > war.v[1];
-        let outside = if both { [war.v[0].max(armistice[0]), war.v[1].max(armistice[1])] } else { war.v };
-        let settled = round.vote(&input, outside, &self.b.reserve);
-        let fallback = if settled { None } else { Some(input.ceasefire_vote(st.reserve_ceasefire, armistice)) };
+        let settled = round.vote(&input, war.v, &self.b.reserve);
+        let fallback = if settled {
+            None
+        } else {
+            // The armistice is valued at the compromise of current positions (a compromise
+            // proposal already computed it from these same positions).
+            if !compromise {
+                round.collective_forecast(&input.u);
+            }
+            let armistice = input.armistice_values(&round.forecast);
+            Some(input.ceasefire_vote(st.reserve_ceasefire, armistice))
+        };
         let ceasefire = fallback.is_some_and(|f| f.agreed);
         let blocked = match fallback {
             Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
@@ -1729,9 +1727,9 @@ impl RoundBuffers {
 
     /// The veto players' votes on the amended deal, into `decisions`: each accepts when its
     /// private reservation falls under the logistic probability of its margin over its
-    /// outside option (a belligerent's `outside`: war, or the armistice where both would take
-    /// it; a supporter's: no deal), and a belligerent only if the deal passes Powell's
-    /// commitment check. Returns whether all accepted.
+    /// outside option (a belligerent's `outside`: war, or under an armistice the armistice;
+    /// a supporter's: no deal), and a belligerent only if the deal passes Powell's commitment
+    /// check. Returns whether all accepted.
     fn vote(&mut self, input: &RoundInputs<'_>, outside: [f64; 2], reserve: &[f64]) -> bool {
         let (u, war) = (&input.u, &input.war);
         let p = u.p;
