@@ -8,7 +8,10 @@
 //!    successor); offensives; guarantee offers; calls for talks (which draw the mediator back).
 //! 2. **ceasefire week** — while a ceasefire holds nobody fights and the line stays frozen;
 //!    each week it may break down (a hazard lowered by guarantees and raised by a shift in the
-//!    balance since it was agreed), and the war resumes that week.
+//!    balance since it was agreed), and the war resumes that week. A ceasefire is an
+//!    **armistice** ([`armistice`](self::armistice)): while it holds, the mediator's attention
+//!    and, on cadence, talks on the political issues it left open, weighed against the
+//!    armistice; a settlement then is a two-stage ending.
 //! 3. **fight** — intensity (season × war fatigue × escalation pulse, × the low-activity
 //!    factor while the war is in low activity); generalised
 //!    Lanchester attrition with a lognormal shock (Lanchester 1916; Helmbold 1961's
@@ -33,7 +36,8 @@
 //!    (Fearon 1995's p − c, made dynamic: the line each side expects, and on every other
 //!    issue its own terms with the probability of prevailing it believes in), the mediator's Nash proposal (Nash
 //!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
-//!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement, the
+//!    with Powell (2006)'s commitment check, the ceasefire fallback (an armistice valued by
+//!    what later talks are expected to bring on the issues it leaves open); without agreement, the
 //!    cause that blocked the round, concessions toward the collective forecast with momentum
 //!    hardening, perhaps an escalation pulse, the mediator's frustration and perhaps a
 //!    suspension. A settlement ends the run; a ceasefire is in force from the end of the week
@@ -56,7 +60,9 @@
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
 //! `seed` on stream `run_index`, and draws happen in a fixed order (per event: one for an
-//! election with a turnover probability; per ceasefire week: one for its breakdown; per
+//! election with a turnover probability; per ceasefire week: one for its breakdown, and while
+//! it holds one for a mediation initiative and, per failed round under it, one for a
+//! suspension; per
 //! fought week: one normal per side for attrition, one Student-t for the front, one uniform
 //! per active aid line, then per side one uniform each for an edge, a mobilisation wave and an
 //! oil shock where the side's rate is positive (and one for an oil shock's sign when it
@@ -880,16 +886,17 @@ impl Sim {
         }
     }
 
-    /// Selection at the origin (`docs/reference/war-endings.md` §8): a war that is still
-    /// being fought at the origin is a survivor of every earlier chance to settle, so Fearon
-    /// (1995)'s conditions hold there — no deal both sides prefer to war. Where the sampled
-    /// beliefs leave such a deal open, they are not those of a war that is going on: both
-    /// sides' optimism is raised by the smallest common shift Δ (km²/week, at most the front's
-    /// largest weekly movement) that closes the bargaining range at the origin (mutual
-    /// optimism, Smith & Stam 2004; the sampled optimism is the excess over that gap). Beliefs
-    /// then converge by fighting (Slantchev 2003), and the range opens when they have. Where
-    /// no such shift closes the range (war's value is not driven by beliefs there) nothing
-    /// changes. Bisection over Δ; no draws.
+    /// Selection at the origin (`docs/reference/war-endings.md` §8, §9): a war that is still
+    /// being fought at the origin is a survivor of every earlier chance to settle or to freeze,
+    /// so Fearon (1995)'s conditions hold there — no deal both sides prefer to war, and no
+    /// armistice both prefer to war. Where the sampled beliefs leave either open, they are not
+    /// those of a war that is going on: both sides' optimism is raised by the smallest common
+    /// shift Δ (km²/week, at most the front's largest weekly movement) that closes both at the
+    /// origin (mutual optimism, Smith & Stam 2004; the sampled optimism is the excess over
+    /// that gap). Beliefs then converge by fighting (Slantchev 2003), and the range opens when
+    /// they have. Where no such shift closes the armistice, the shift that closes the
+    /// bargaining range alone; where none closes that either (war's value is not driven by
+    /// beliefs there) nothing changes. Bisection over Δ; no draws.
     fn origin_gap(&mut self, st: &mut State) {
         let top = self.k.v_front;
         if top.is_nan() || top <= 0.0 || self.p.origin_selection == 0.0 {
