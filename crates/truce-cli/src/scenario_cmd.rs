@@ -138,7 +138,9 @@ pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<(
             let r = &t.rounds[ri];
             let terms: Vec<String> = p.issue_ids.iter().map(|k| format!("{k} {:.1}", r.amended[k])).collect();
             let kind = if r.compromise { "compromise" } else { "Nash proposal" };
-            writeln!(w, "  talks: {kind}: {}", terms.join(", "))?;
+            // A round under an armistice weighs the deal against the armistice, not war.
+            let under = if r.armistice { " (under the armistice)" } else { "" };
+            writeln!(w, "  talks{under}: {kind}: {}", terms.join(", "))?;
             let am: Vec<String> =
                 r.amendments.iter().filter(|(_, v)| v.abs() > 0.05).map(|(k, v)| format!("{k} {v:+.1}")).collect();
             if !am.is_empty() {
@@ -170,6 +172,9 @@ pub fn narrative(l: &Loaded, t: &Trace, w: &mut impl Write) -> std::io::Result<(
     if let Some(o) = &t.outcome {
         writeln!(w)?;
         writeln!(w, "outcome: {} in week {} ({})", o.state.name(), o.week, o.date)?;
+        if let Some(a) = o.armistice_week {
+            writeln!(w, "two-stage ending: an armistice agreed in week {a}, the settlement in week {}", o.week)?;
+        }
         let terms: Vec<String> = o.terms.iter().map(|(k, v)| format!("{k} {v:.1}")).collect();
         writeln!(w, "terms: {}", terms.join(", "))?;
         writeln!(w, "line: {:.0} km² held by {} (index {:.1})", o.km2_held, s0, o.index)?;

@@ -273,6 +273,11 @@ pub struct SideSpec {
 fn one() -> Num {
     Num::new(1.0)
 }
+/// An armistice's parties expect about a third of what it leaves open to be settled later:
+/// Fortna (2004) codes 15 follow-up agreements after 48 interstate ceasefires, 1946–94.
+fn armistice_settles_default() -> Num {
+    Num::new(0.3)
+}
 fn collapse_forces() -> Num {
     Num::new(0.3)
 }
@@ -552,6 +557,11 @@ pub struct Protocol {
     /// sides' optimism (selection at the origin; 0 switches it off).
     #[serde(default = "one")]
     pub origin_selection: Num,
+    /// Share of each political issue an armistice leaves open that its parties expect later
+    /// talks to settle at the compromise of current positions; the rest stays frozen at no
+    /// deal (a frozen conflict). 0 values a freeze at no deal forever.
+    #[serde(default = "armistice_settles_default")]
+    pub armistice_settles: Num,
     /// How far an amending supporter pulls the proposal toward itself (× its salience).
     #[serde(default)]
     pub amendment_strength: Num,

@@ -8,7 +8,10 @@
 //!    successor); offensives; guarantee offers; calls for talks (which draw the mediator back).
 //! 2. **ceasefire week** — while a ceasefire holds nobody fights and the line stays frozen;
 //!    each week it may break down (a hazard lowered by guarantees and raised by a shift in the
-//!    balance since it was agreed), and the war resumes that week.
+//!    balance since it was agreed), and the war resumes that week. A ceasefire is an
+//!    **armistice** ([`armistice`](self::armistice)): while it holds, the mediator's attention
+//!    and, on cadence, talks on the political issues it left open, weighed against the
+//!    armistice; a settlement then is a two-stage ending.
 //! 3. **fight** — intensity (season × war fatigue × escalation pulse, × the low-activity
 //!    factor while the war is in low activity); generalised
 //!    Lanchester attrition with a lognormal shock (Lanchester 1916; Helmbold 1961's
@@ -33,7 +36,8 @@
 //!    (Fearon 1995's p − c, made dynamic: the line each side expects, and on every other
 //!    issue its own terms with the probability of prevailing it believes in), the mediator's Nash proposal (Nash
 //!    1950; Kalai 1977) or the compromise, supporters' amendments, the veto players' votes
-//!    with Powell (2006)'s commitment check, the ceasefire fallback; without agreement, the
+//!    with Powell (2006)'s commitment check, the ceasefire fallback (an armistice valued by
+//!    what later talks are expected to bring on the issues it leaves open); without agreement, the
 //!    cause that blocked the round, concessions toward the collective forecast with momentum
 //!    hardening, perhaps an escalation pulse, the mediator's frustration and perhaps a
 //!    suspension. A settlement ends the run; a ceasefire is in force from the end of the week
@@ -56,7 +60,9 @@
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
 //! `seed` on stream `run_index`, and draws happen in a fixed order (per event: one for an
-//! election with a turnover probability; per ceasefire week: one for its breakdown; per
+//! election with a turnover probability; per ceasefire week: one for its breakdown, and while
+//! it holds one for a mediation initiative and, per failed round under it, one for a
+//! suspension; per
 //! fought week: one normal per side for attrition, one Student-t for the front, one uniform
 //! per active aid line, then per side one uniform each for an edge, a mobilisation wave and an
 //! oil shock where the side's rate is positive (and one for an oil shock's sign when it
@@ -77,6 +83,7 @@ use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 
+mod armistice;
 mod endings;
 use endings::{weekly, Pressure};
 
@@ -101,6 +108,9 @@ pub struct RunSummary {
     pub breakdowns: u32,
     /// First week a talk round found the bargaining range open.
     pub first_open_week: Option<u32>,
+    /// A two-stage ending: the week the armistice in force when the run settled was agreed
+    /// (ceasefire first, settlement later); `None` for every other end.
+    pub armistice_week: Option<u32>,
 }
 
 /// What an observer sees each week (borrowed from the simulation).
@@ -194,6 +204,10 @@ pub struct RoundView<'a> {
     pub ripeness: f64,
     /// What blocked the round when it failed (never [`Blocker::NoTalks`]).
     pub blocked: Option<Blocker>,
+    /// The round was held under an armistice, on the political issues it left open: the
+    /// parties weighed the deal against the armistice, not against war, and no freeze was
+    /// voted on.
+    pub armistice: bool,
 }
 
 /// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
@@ -700,6 +714,10 @@ impl Sim {
         st.blocked = None;
         self.events(st, rng, observer);
         if self.ceasefire_week(st, rng, observer) {
+            // The armistice holds: talks may go on over what it left open.
+            if let Some(end) = self.armistice_week(st, rng, observer) {
+                return Some(end);
+            }
             st.week += 1;
             return None;
         }
@@ -880,16 +898,17 @@ impl Sim {
         }
     }
 
-    /// Selection at the origin (`docs/reference/war-endings.md` §8): a war that is still
-    /// being fought at the origin is a survivor of every earlier chance to settle, so Fearon
-    /// (1995)'s conditions hold there — no deal both sides prefer to war. Where the sampled
-    /// beliefs leave such a deal open, they are not those of a war that is going on: both
-    /// sides' optimism is raised by the smallest common shift Δ (km²/week, at most the front's
-    /// largest weekly movement) that closes the bargaining range at the origin (mutual
-    /// optimism, Smith & Stam 2004; the sampled optimism is the excess over that gap). Beliefs
-    /// then converge by fighting (Slantchev 2003), and the range opens when they have. Where
-    /// no such shift closes the range (war's value is not driven by beliefs there) nothing
-    /// changes. Bisection over Δ; no draws.
+    /// Selection at the origin (`docs/reference/war-endings.md` §8, §9): a war that is still
+    /// being fought at the origin is a survivor of every earlier chance to settle or to freeze,
+    /// so Fearon (1995)'s conditions hold there — no deal both sides prefer to war, and no
+    /// armistice both prefer to war. Where the sampled beliefs leave either open, they are not
+    /// those of a war that is going on: both sides' optimism is raised by the smallest common
+    /// shift Δ (km²/week, at most the front's largest weekly movement) that closes both at the
+    /// origin (mutual optimism, Smith & Stam 2004; the sampled optimism is the excess over
+    /// that gap). Beliefs then converge by fighting (Slantchev 2003), and the range opens when
+    /// they have. Where no such shift closes the armistice, the shift that closes the
+    /// bargaining range alone; where none closes that either (war's value is not driven by
+    /// beliefs there) nothing changes. Bisection over Δ; no draws.
     fn origin_gap(&mut self, st: &mut State) {
         let top = self.k.v_front;
         if top.is_nan() || top <= 0.0 || self.p.origin_selection == 0.0 {
@@ -902,15 +921,24 @@ impl Sim {
         self.pressure(st);
         self.set_nodeal(st);
         self.set_audience(st);
-        let mut open_at = |sim: &mut Sim, d: f64| -> bool {
+        let mut open_at = |sim: &mut Sim, d: f64, freeze: bool| -> bool {
             st.belief = [base[0] + d, base[1] - d];
-            sim.origin_range_open(st, eff)
+            sim.origin_open(st, eff, freeze)
         };
-        if open_at(self, 0.0) && !open_at(self, top) {
+        // The war being fought means that neither a deal nor an armistice was acceptable to
+        // both; where no belief closes the armistice too, the deal alone.
+        let freeze = if open_at(self, 0.0, true) && !open_at(self, top, true) {
+            Some(true)
+        } else if open_at(self, 0.0, false) && !open_at(self, top, false) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(freeze) = freeze {
             let (mut lo, mut hi) = (0.0, top);
             for _ in 0..ORIGIN_BISECTIONS {
                 let mid = 0.5 * (lo + hi);
-                if open_at(self, mid) {
+                if open_at(self, mid, freeze) {
                     lo = mid;
                 } else {
                     hi = mid;
@@ -925,20 +953,32 @@ impl Sim {
     }
 
     /// Whether some deal gives both belligerents more than war in state `st` (the frontier of
-    /// a talk round, without a round: nothing is drawn or recorded).
-    fn origin_range_open(&mut self, st: &State, eff: [f64; 2]) -> bool {
+    /// a talk round, without a round: nothing is drawn or recorded), or, with `freeze`,
+    /// whether the armistice gives both more than war.
+    fn origin_open(&mut self, st: &State, eff: [f64; 2], freeze: bool) -> bool {
         let war = self.value_of_war(st, eff);
-        let u = talk::UtilityContext {
-            p: &self.p,
-            pos: &self.b.pos,
-            nsal: &self.k.nsal,
-            nodeal: &self.b.nodeal,
-            guarantee: st.guarantee,
-            audience: &self.b.audience,
+        let input = RoundInputs {
+            u: talk::UtilityContext {
+                p: &self.p,
+                pos: &self.b.pos,
+                nsal: &self.k.nsal,
+                nodeal: &self.b.nodeal,
+                guarantee: st.guarantee,
+                audience: &self.b.audience,
+            },
+            war,
         };
         let who = [self.p.sides[0].belligerent, self.p.sides[1].belligerent];
         let r = &mut self.round;
-        r.frontier.solve(&u, who, war.v, war.leverage, &mut r.segments, &mut r.deal).range_open
+        if r.frontier.solve(&input.u, who, war.v, war.leverage, &mut r.segments, &mut r.deal).range_open {
+            return true;
+        }
+        if !freeze {
+            return false;
+        }
+        r.collective_forecast(&input.u);
+        let a = input.armistice_values(&r.forecast);
+        a[0] > war.v[0] && a[1] > war.v[1]
     }
 
     // ---- Shared quantities --------------------------------------------------------------
@@ -1073,7 +1113,8 @@ impl Sim {
 
     // ---- The ceasefire week ---------------------------------------------------------------
 
-    /// Under a ceasefire nobody fights: observers see the frozen line and `true` comes back.
+    /// Under a ceasefire nobody fights: `true` comes back while it holds (the armistice week,
+    /// [`Sim::armistice_week`], shows the week to the observers).
     /// Each week it may break down (one draw): the weekly hazard from the yearly one, lowered
     /// by credible guarantees (Fortna 2003) and raised by a shift of the effective force ratio
     /// since the ceasefire was agreed that a guarantee does not offset (Werner 1999; Powell
@@ -1094,7 +1135,6 @@ impl Sim {
         }
         let u: f64 = rng.random();
         if u >= -(-rate).exp_m1() {
-            observer.week(&self.quiet_week_view(st));
             return true;
         }
         st.ceasefire_since = None;
@@ -1319,8 +1359,18 @@ impl Sim {
         }
         let compromise = !found.solved;
         round.amend(&input.u);
-        let settled = round.vote(&input, &self.b.reserve);
-        let fallback = if settled { None } else { Some(input.ceasefire_vote(st.reserve_ceasefire)) };
+        let settled = round.vote(&input, war.v, &self.b.reserve);
+        let fallback = if settled {
+            None
+        } else {
+            // The armistice is valued at the compromise of current positions (a compromise
+            // proposal already computed it from these same positions).
+            if !compromise {
+                round.collective_forecast(&input.u);
+            }
+            let armistice = input.armistice_values(&round.forecast);
+            Some(input.ceasefire_vote(st.reserve_ceasefire, armistice))
+        };
         let ceasefire = fallback.is_some_and(|f| f.agreed);
         let blocked = match fallback {
             Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
@@ -1339,6 +1389,7 @@ impl Sim {
             ceasefire,
             ripeness: st.ripeness,
             blocked,
+            armistice: false,
         });
         if settled {
             self.b.terms.copy_from_slice(&round.amended);
@@ -1348,10 +1399,7 @@ impl Sim {
             return Some(Agreement::Ceasefire);
         }
         st.blocked = blocked;
-        // A compromise proposal already computed the forecast from these same positions.
-        if !compromise {
-            round.collective_forecast(&input.u);
-        }
+        // The fallback already computed the forecast from these same positions.
         self.concede(st, war.mom);
         self.escalate(st, rng);
         self.after_failure(st, blocked, rng);
@@ -1623,6 +1671,7 @@ impl Sim {
             rounds: st.rounds,
             breakdowns: st.breakdowns,
             first_open_week: st.first_open,
+            armistice_week: if state == WarState::Settled { st.ceasefire_since } else { None },
         }
     }
 }
@@ -1639,19 +1688,21 @@ struct Fallback {
 }
 
 impl RoundInputs<'_> {
-    /// The ceasefire fallback: a freeze at the line, voted on by both belligerents, each
-    /// accepting with the logistic probability of its margin over war (one draw each, first
-    /// side first).
-    fn ceasefire_vote(&self, reserve: [f64; 2]) -> Fallback {
+    /// The ceasefire fallback: an armistice that freezes the line and leaves the political
+    /// issues open, voted on by both belligerents, each accepting when its private
+    /// reservation falls under the logistic probability of its margin of the armistice
+    /// ([`RoundInputs::armistice_values`]) over war (no draw: the reservations were drawn at
+    /// the first round).
+    fn ceasefire_vote(&self, reserve: [f64; 2], armistice: [f64; 2]) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
         let mut f = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true };
         for s in 0..2 {
             let a = p.sides[s].belligerent;
-            // A freeze accepts the line: conceding it past a public red line costs the same
-            // audience cost as a deal would.
+            // The armistice's value holds the audience cost of freezing the line past a
+            // public red line (the same as a deal's).
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
-            f.margins[s] = u.base_utility(a, u.nodeal) + terr_aud - self.war.v[s];
+            f.margins[s] = armistice[s] - self.war.v[s];
             f.audience[s] = -terr_aud;
             let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
             f.accepted[s] = reserve[s] < pr;
@@ -1693,11 +1744,12 @@ impl RoundBuffers {
         }
     }
 
-    /// The veto players' votes on the amended deal, into `decisions`: each accepts with the
-    /// logistic probability of its margin over war (one draw each, in actor order), and a
-    /// belligerent only if the deal passes Powell's commitment check. Returns whether all
-    /// accepted.
-    fn vote(&mut self, input: &RoundInputs<'_>, reserve: &[f64]) -> bool {
+    /// The veto players' votes on the amended deal, into `decisions`: each accepts when its
+    /// private reservation falls under the logistic probability of its margin over its
+    /// outside option (a belligerent's `outside`: war, or under an armistice the armistice;
+    /// a supporter's: no deal), and a belligerent only if the deal passes Powell's commitment
+    /// check. Returns whether all accepted.
+    fn vote(&mut self, input: &RoundInputs<'_>, outside: [f64; 2], reserve: &[f64]) -> bool {
         let (u, war) = (&input.u, &input.war);
         let p = u.p;
         let g = u.guarantee;
@@ -1714,7 +1766,7 @@ impl RoundBuffers {
                     let delta = (war.exo_loss[s] + (1.0 - g) * deal_loss - g * p.guarantee_power).max(0.0);
                     let c = war.cost[s];
                     let dlt = p.commitment_discount;
-                    (war.v[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
+                    (outside[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
                 }
                 None => (u.base_utility(a, u.nodeal), true),
             };

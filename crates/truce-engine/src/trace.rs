@@ -66,6 +66,9 @@ pub struct RoundRecord {
     /// What blocked the round when it failed (the one list of causes, [`Blocker`]); `None`
     /// when it settled or agreed a ceasefire.
     pub blocked: Option<BlockedRecord>,
+    /// Held under an armistice, on the political issues it left open (the deal was weighed
+    /// against the armistice; `values_of_war` are then the armistice's values).
+    pub armistice: bool,
 }
 
 /// The cause that blocked a talk round: its JSON name and the label a person reads.
@@ -102,6 +105,9 @@ pub struct OutcomeRecord {
     pub ceasefire_breakdowns: u32,
     /// The first week of each event that happened (JSON name → week), in event order.
     pub event_weeks: BTreeMap<String, u32>,
+    /// A two-stage ending: the week the armistice was agreed that the settlement followed
+    /// (ceasefire first, settlement later); `None` for every other end.
+    pub armistice_week: Option<u32>,
 }
 
 /// The whole trace.
@@ -167,6 +173,7 @@ impl<'p> TraceObserver<'p> {
             rounds: s.rounds,
             ceasefire_breakdowns: s.breakdowns,
             event_weeks,
+            armistice_week: s.armistice_week,
         });
         self.trace
     }
@@ -222,6 +229,7 @@ impl Observer for TraceObserver<'_> {
             settled: r.settled,
             ceasefire: r.ceasefire,
             blocked: r.blocked.map(|b: Blocker| BlockedRecord { name: b.name(), label: b.label() }),
+            armistice: r.armistice,
         });
     }
 

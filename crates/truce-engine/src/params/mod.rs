@@ -222,6 +222,10 @@ pub struct Params {
     /// Share (0–1) of the belief gap that a war going on at the origin implies, applied to
     /// both sides' optimism (`Sim::origin_gap`); 0 switches the selection off.
     pub origin_selection: f64,
+    /// Share (0–1) of each open political issue an armistice is expected to settle later at
+    /// the compromise of current positions (`Sim::armistice_values`); the rest stays at no
+    /// deal. 0: a freeze leaves the political issues at no deal forever.
+    pub armistice_settles: f64,
     pub amendment_strength: f64,
     pub collective_model: CollectiveModel,
     pub ceasefire_breakdown_per_year: f64,

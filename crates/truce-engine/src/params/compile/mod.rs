@@ -192,6 +192,7 @@ impl Params {
             valuation_horizon: 1.0,
             war_stakes: 1.0,
             origin_selection: 1.0,
+            armistice_settles: 0.3,
             amendment_strength: 0.0,
             collective_model: s.protocol.collective_model,
             ceasefire_breakdown_per_year: 0.0,

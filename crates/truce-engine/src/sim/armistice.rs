@@ -1,0 +1,146 @@
+//! The armistice: a ceasefire that freezes the line and leaves the political issues for later
+//! (issues 12, 14 and 18; `docs/reference/war-endings.md` §9), as phases of [`Sim::run`].
+//!
+//! - **What an armistice is worth** ([`RoundInputs::armistice_values`]): the line frozen where
+//!   it is (with the audience cost of freezing it short of a public red line), and each
+//!   political issue left open at what its parties expect from it later — a share
+//!   `protocol.armistice_settles` settled by later talks at the compromise of current
+//!   positions, the rest frozen at no deal (a frozen conflict: Korea since 1953, the Line of
+//!   Control since 1949; `war-termination.md` §6). Neither no deal forever (which made a side
+//!   that expects to gain refuse every freeze) nor war's own lottery (which made a freeze as
+//!   good as fighting at no cost).
+//! - **Talks under an armistice** ([`Sim::armistice_week`]): while the armistice holds, the
+//!   mediator's attention goes on decaying and returning (no hurting stalemate draws it in:
+//!   ripeness is 0 without fighting, Zartman 2000), and rounds on cadence weigh a deal against
+//!   the armistice, not against war. A settlement agreed then is a **two-stage ending**
+//!   (ceasefire first, settlement later: Egypt–Israel 1974–79), reported by
+//!   [`RunSummary::armistice_week`] and by the weekly states (a run's weeks show the ceasefire,
+//!   then the settlement).
+//!
+//! Breakdown stays the ceasefire week's Fortna hazard (`Sim::ceasefire_week`). Draws per
+//! armistice week, after the breakdown draw: one for a mediation initiative; in a round that
+//! fails, one for a suspension (no escalation: nobody fights). Nothing here allocates, fights
+//! or learns, and nothing here decides a collapse.
+
+use super::{Fallback, Fought, RoundInputs, RoundView, RunSummary, Sim, State, WarState};
+use super::{Observer, WarValue};
+use crate::talk;
+use rand_chacha::ChaCha8Rng;
+
+impl RoundInputs<'_> {
+    /// Each belligerent's value of the armistice: the line frozen at the current line (its
+    /// audience cost included, as a deal's), and every other issue at
+    /// `armistice_settles` × the compromise `forecast` + the rest × no deal (the expected
+    /// outcome of talks that may or may not settle it later; `war-termination.md` §6).
+    pub(super) fn armistice_values(&self, forecast: &[f64]) -> [f64; 2] {
+        let (u, p) = (&self.u, self.u.p);
+        let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
+        let sigma = p.armistice_settles;
+        let mut v = [0.0; 2];
+        for (s, vs) in v.iter_mut().enumerate() {
+            let a = p.sides[s].belligerent;
+            let mut x = u.issue_utility_audience(a, terr, u.nodeal[terr]);
+            for k in 0..m {
+                let (own, w) = (u.pos[a * m + k], u.nsal[a * m + k]);
+                let gap = if k == terr {
+                    (u.nodeal[k] - own).abs()
+                } else {
+                    sigma * (forecast[k] - own).abs() + (1.0 - sigma) * (u.nodeal[k] - own).abs()
+                };
+                x -= w * gap / 100.0;
+            }
+            *vs = x;
+        }
+        v
+    }
+}
+
+impl Sim {
+    /// A week under an armistice that held: no hurting stalemate (ripeness 0), the mediator's
+    /// attention (one draw) and, when talks are due, a round on the open issues
+    /// ([`Sim::armistice_talk`]). Observers see the quiet week; a settlement ends the run (a
+    /// two-stage ending).
+    pub(super) fn armistice_week<O: Observer>(
+        &mut self,
+        st: &mut State,
+        rng: &mut ChaCha8Rng,
+        observer: &mut O,
+    ) -> Option<RunSummary> {
+        st.ripeness = 0.0;
+        self.attention(st, rng);
+        let settled = self.talks_due(st) && self.armistice_talk(st, rng, observer);
+        // The "why" of blocked talks is about wars being fought.
+        st.blocked = None;
+        if settled {
+            let aid = [self.aid_received(0), self.aid_received(1)];
+            observer.week(&self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Settled, true));
+            return Some(self.summary(st, WarState::Settled, st.week));
+        }
+        observer.week(&self.quiet_week_view(st));
+        None
+    }
+
+    /// A talk round under an armistice: the mediator's proposal, amendments and the veto
+    /// players' votes (Powell's commitment check included), each belligerent weighing the
+    /// deal against the armistice's value, not war's (its q, leverage and cost are war's: the
+    /// commitment problem is about what a resumed war would bring). Without agreement,
+    /// concessions and the mediator's frustration (one draw for a suspension). Returns whether
+    /// every veto player accepted (the terms are then in the run's terms).
+    fn armistice_talk<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) -> bool {
+        st.rounds += 1;
+        self.set_nodeal(st);
+        self.set_audience(st);
+        let aid = [self.aid_received(0), self.aid_received(1)];
+        let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
+        let war = self.value_of_war(st, eff);
+        let mut input = RoundInputs {
+            u: talk::UtilityContext {
+                p: &self.p,
+                pos: &self.b.pos,
+                nsal: &self.k.nsal,
+                nodeal: &self.b.nodeal,
+                guarantee: st.guarantee,
+                audience: &self.b.audience,
+            },
+            war,
+        };
+        let round = &mut self.round;
+        round.collective_forecast(&input.u);
+        input.war = WarValue { v: input.armistice_values(&round.forecast), ..war };
+        let found = round.propose(&input);
+        st.range_open = found.range_open;
+        if found.range_open && st.first_open.is_none() {
+            st.first_open = Some(st.week);
+        }
+        let compromise = !found.solved;
+        round.amend(&input.u);
+        let settled = round.vote(&input, input.war.v, &self.b.reserve);
+        // No freeze is voted on: the line is frozen already.
+        let kept = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [true; 2], agreed: true };
+        let blocked = if settled { None } else { Some(round.blocker(found.range_open, &kept)) };
+        observer.round(&RoundView {
+            week: st.week,
+            proposal: &round.deal,
+            amended: &round.amended,
+            compromise,
+            range_open: found.range_open,
+            values_of_war: input.war.v,
+            decisions: &round.decisions,
+            ceasefire_margins: None,
+            settled,
+            ceasefire: false,
+            ripeness: st.ripeness,
+            blocked,
+            armistice: true,
+        });
+        if settled {
+            self.b.terms.copy_from_slice(&round.amended);
+            return true;
+        }
+        // `forecast` holds the compromise of these same positions (a compromise proposal
+        // wrote the same values).
+        self.concede(st, war.mom);
+        self.after_failure(st, blocked, rng);
+        false
+    }
+}
