@@ -58,6 +58,7 @@
 //! assert!((total - 1.0).abs() < 1e-12);
 //! ```
 
+pub mod abc;
 pub mod aggregate;
 pub mod assimilate;
 pub mod backcast;
