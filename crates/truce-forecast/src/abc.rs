@@ -15,8 +15,8 @@
 //!
 //! Stopping (each rule deterministic, never a clock): ε reaches `eps_min`, the acceptance
 //! rate of a generation falls below `min_acceptance`, the generation cap, or a slot that
-//! needs more than `max_attempts` proposals — then that generation is discarded and the
-//! previous one is the result.
+//! needs more than `max_attempts` proposals or its share of what is left of
+//! `max_simulations` — then that generation is discarded and the previous one is the result.
 //!
 //! Determinism, whatever the thread count (§3.7, §6): slot i of generation t draws from its
 //! own stream keyed by (seed, t, i) ([`stream`]); its attempts consume that stream in order;
@@ -85,6 +85,9 @@ pub struct AbcOptions {
     /// The most proposals one slot may make in a generation; beyond it the generation is
     /// discarded and the calibration stops.
     pub max_attempts: u64,
+    /// The most simulations in all (generation 0 included): a generation's slots may make at
+    /// most (what is left) / particles proposals each, so the total never exceeds it.
+    pub max_simulations: u64,
 }
 
 impl Default for AbcOptions {
@@ -97,6 +100,7 @@ impl Default for AbcOptions {
             eps_min: 0.0,
             min_acceptance: 0.01,
             max_attempts: 2000,
+            max_simulations: u64::MAX,
         }
     }
 }
@@ -128,6 +132,9 @@ pub enum Stop {
     Acceptance,
     /// A slot needed more than `max_attempts` proposals (that generation was discarded).
     Attempts,
+    /// The simulation budget left too few proposals for a generation (or a slot used up its
+    /// share: that generation was discarded).
+    Budget,
     /// The weighted covariance of the particles had collapsed (every particle the same).
     Degenerate,
 }
@@ -141,6 +148,9 @@ pub struct Population {
     pub weights: Vec<f64>,
     /// Each particle's (scaled) distance.
     pub distances: Vec<f64>,
+    /// Each particle's simulated summaries (particles × summaries, row-major): the posterior
+    /// predictive at the observations.
+    pub summaries: Vec<f64>,
     /// The parameters' number.
     pub dim: usize,
     /// Every generation, 0 first.
@@ -320,6 +330,9 @@ fn check_options(o: &AbcOptions) -> Result<(), AbcError> {
     if o.max_attempts < 1 {
         return bad("the most proposals per slot must be at least 1");
     }
+    if o.max_simulations < o.particles as u64 {
+        return bad("the simulation budget must cover at least generation 0 (one simulation per particle)");
+    }
     Ok(())
 }
 
@@ -363,7 +376,9 @@ pub fn abc_smc<M: AbcModel>(
     }
     let mut theta: Vec<f64> = Vec::with_capacity(n * dim);
     let mut distances = Vec::with_capacity(n);
+    let mut summaries = Vec::with_capacity(n * ns);
     for (i, s) in slots.iter().enumerate() {
+        summaries.extend_from_slice(&s.summaries);
         let d = distance(&s.summaries, y, &scales);
         if d.is_nan() {
             return Err(AbcError::Model(format!("particle {i} of generation 0: a summary is NaN")));
@@ -377,7 +392,15 @@ pub fn abc_smc<M: AbcModel>(
     progress(&g0);
     let mut generations = vec![g0];
     let mut stop = Stop::Generations;
+    let mut spent = n as u64;
     for t in 1..=opts.generations {
+        let share = (opts.max_simulations - spent) / n as u64;
+        let (cap, cap_stop) =
+            if share < opts.max_attempts { (share, Stop::Budget) } else { (opts.max_attempts, Stop::Attempts) };
+        if cap == 0 {
+            stop = Stop::Budget;
+            break;
+        }
         let eps = weighted_quantile(&distances, &weights, opts.alpha).max(opts.eps_min);
         let (_, cov) = weighted_cov(&theta, &weights, dim);
         let kernel: Vec<f64> = cov.iter().map(|c| 2.0 * c).collect();
@@ -405,7 +428,7 @@ pub fn abc_smc<M: AbcModel>(
                         simulations: 0,
                         accepted: false,
                     };
-                    while out.proposals < opts.max_attempts {
+                    while out.proposals < cap {
                         out.proposals += 1;
                         let u: f64 = rng.random::<f64>() * acc;
                         let j = cum.partition_point(|&c| c <= u).min(n - 1);
@@ -425,6 +448,7 @@ pub fn abc_smc<M: AbcModel>(
                         model.simulate(work, &out.theta, &mut sim, s);
                         let d = distance(s, y, &scales);
                         if d <= eps {
+                            out.summaries.extend_from_slice(s);
                             out.distance = d;
                             out.accepted = true;
                             break;
@@ -435,7 +459,7 @@ pub fn abc_smc<M: AbcModel>(
             )
             .collect();
         if slots.iter().any(|s| !s.accepted) {
-            stop = Stop::Attempts;
+            stop = cap_stop;
             break;
         }
         // Whitened coordinates of the previous and the new particles (slot order).
@@ -455,13 +479,16 @@ pub fn abc_smc<M: AbcModel>(
         weights = normalise(&lw);
         theta.clear();
         distances.clear();
+        summaries.clear();
         let (mut proposals, mut simulations) = (0u64, 0u64);
         for s in &slots {
             theta.extend_from_slice(&s.theta);
+            summaries.extend_from_slice(&s.summaries);
             distances.push(s.distance);
             proposals += s.proposals;
             simulations += s.simulations;
         }
+        spent += proposals;
         let g = Generation {
             index: t,
             tolerance: eps,
@@ -480,7 +507,7 @@ pub fn abc_smc<M: AbcModel>(
             break;
         }
     }
-    Ok(Population { theta, weights, distances, dim, generations, scales, stop })
+    Ok(Population { theta, weights, distances, summaries, dim, generations, scales, stop })
 }
 
 /// The median absolute deviation around the median (sorted copies; deterministic).
