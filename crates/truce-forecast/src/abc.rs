@@ -7,7 +7,7 @@
 //! tolerance ε_t to the weighted α-quantile of the previous generation's distances (never
 //! below [`AbcOptions::eps_min`]), and fills each slot by proposing θ* = θ_j + L·z (j drawn by
 //! the previous weights, L the Cholesky factor of **twice** the previous generation's weighted
-//! covariance), rejecting a θ* outside the prior's support (π(θ*) = 0) without simulating,
+//! covariance, [`AbcOptions::kernel_scale`]), rejecting a θ* outside the prior's support (π(θ*) = 0) without simulating,
 //! and simulating until a distance ≤ ε_t; the new weight is π(θ*) / Σ_j w_j N(θ*; θ_j, Σ_t),
 //! whose kernel is exactly the proposal's. Distances are Euclidean over summaries scaled per
 //! summary ([`ScaleRule`]: a fixed scale, or 1.4826 × the MAD of generation 0's simulations
@@ -85,6 +85,11 @@ pub struct AbcOptions {
     /// The most proposals one slot may make in a generation; beyond it the generation is
     /// discarded and the calibration stops.
     pub max_attempts: u64,
+    /// The kernel's covariance as a multiple of the previous generation's weighted
+    /// covariance: 2 is Beaumont et al.'s; smaller values keep more effective particles when
+    /// many parameters are barely informed by the data (the weights π/q then vary less), at
+    /// the cost of smaller moves.
+    pub kernel_scale: f64,
     /// The most simulations in all (generation 0 included): a generation's slots may make at
     /// most (what is left) / particles proposals each, so the total never exceeds it.
     pub max_simulations: u64,
@@ -100,6 +105,7 @@ impl Default for AbcOptions {
             eps_min: 0.0,
             min_acceptance: 0.01,
             max_attempts: 2000,
+            kernel_scale: 2.0,
             max_simulations: u64::MAX,
         }
     }
@@ -330,6 +336,9 @@ fn check_options(o: &AbcOptions) -> Result<(), AbcError> {
     if o.max_attempts < 1 {
         return bad("the most proposals per slot must be at least 1");
     }
+    if !(o.kernel_scale > 0.0 && o.kernel_scale.is_finite()) {
+        return bad("the kernel scale must be a finite number > 0");
+    }
     if o.max_simulations < o.particles as u64 {
         return bad("the simulation budget must cover at least generation 0 (one simulation per particle)");
     }
@@ -403,7 +412,7 @@ pub fn abc_smc<M: AbcModel>(
         }
         let eps = weighted_quantile(&distances, &weights, opts.alpha).max(opts.eps_min);
         let (_, cov) = weighted_cov(&theta, &weights, dim);
-        let kernel: Vec<f64> = cov.iter().map(|c| 2.0 * c).collect();
+        let kernel: Vec<f64> = cov.iter().map(|c| opts.kernel_scale * c).collect();
         let Some(l) = cholesky(&kernel, dim) else {
             stop = Stop::Degenerate;
             break;

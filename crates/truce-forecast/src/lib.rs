@@ -63,6 +63,7 @@ pub mod aggregate;
 pub mod assimilate;
 pub mod backcast;
 pub mod baseline;
+pub mod calibration;
 pub mod ensemble;
 pub mod filter;
 pub mod hash;
