@@ -470,6 +470,42 @@ fn targets(
     Ok((out, used, before, after))
 }
 
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The `[weighted_sample]` table as TOML, one row per line (numbers in Rust's shortest
+/// round-trip form, so the file reads back to the same bits).
+fn sample_toml(w: &WeightedSample) -> String {
+    let num = |x: &f64| format!("{x:?}");
+    let mut t = String::from("[weighted_sample]\n");
+    if let Some(src) = &w.source {
+        t.push_str(&format!("source = {}\n", toml_string(src)));
+    }
+    let paths: Vec<String> = w.paths.iter().map(|p| toml_string(p)).collect();
+    t.push_str(&format!("paths = [{}]\nweights = [\n", paths.join(", ")));
+    for chunk in w.weights.chunks(6) {
+        t.push_str(&format!("  {},\n", chunk.iter().map(num).collect::<Vec<_>>().join(", ")));
+    }
+    t.push_str("]\nrows = [\n");
+    for r in &w.rows {
+        t.push_str(&format!("  [{}],\n", r.iter().map(num).collect::<Vec<_>>().join(", ")));
+    }
+    t.push_str("]\n");
+    t
+}
+
 /// Calibrates scenario `text` (named `label`) on `obs`; `progress` hears every generation.
 pub fn calibrate(
     label: &str,
@@ -614,7 +650,7 @@ pub fn calibrate(
     if let Some(d) = opts.as_of {
         command.push_str(&format!(" --as-of {d}"));
     }
-    s.weighted_sample = Some(WeightedSample {
+    let sample = WeightedSample {
         source: Some(format!(
             "the ABC-SMC posterior of {used} observations from {} to {} ({command}; stopped: {:?})",
             model.targets.first().expect("non-empty").date,
@@ -624,15 +660,22 @@ pub fn calibrate(
         paths,
         weights: pop.weights.clone(),
         rows,
-    });
+    };
+    s.weighted_sample = None;
     let body = to_toml(&s).map_err(CalibrateError::Scenario)?;
     let text = format!(
         "# {} calibrated by truce calibrate: the posterior of its calibrated parameters is the [weighted_sample] \
-         table (docs/calibration.md).\n{body}",
-        l.params.name
+         table at the end (docs/calibration.md).\n{body}\n{}",
+        l.params.name,
+        sample_toml(&sample)
     );
-    load_str(label, &text)
+    let back = load_str(label, &text)
         .map_err(|e| CalibrateError::Sampler(format!("the calibrated scenario does not load: {e}")))?;
+    if back.scenario.weighted_sample.as_ref() != Some(&sample) {
+        return Err(CalibrateError::Sampler(
+            "the calibrated scenario does not read back the posterior bit for bit".into(),
+        ));
+    }
     let simulations = pop.generations.iter().map(|g| g.simulations).sum();
     let diagnostics = Diagnostics {
         scenario: l.params.name.clone(),
