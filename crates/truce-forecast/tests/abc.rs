@@ -144,3 +144,21 @@ fn bit_identical_for_one_and_two_threads() {
     assert_eq!(a, b);
     assert_ne!(a, abc_smc(&NormalNormal { y: [1.0] }, &AbcOptions { seed: 6, ..opts }, &|_| {}).unwrap());
 }
+
+#[test]
+fn the_simulation_budget_stops_at_the_last_whole_generation() {
+    let base = AbcOptions { particles: 300, generations: 10, seed: 2, eps_min: 0.01, ..AbcOptions::default() };
+    let full = abc_smc(&NormalNormal { y: [1.0] }, &base, &|_| {}).unwrap();
+    // A budget that covers about three generations.
+    let spent: u64 = full.generations.iter().take(3).map(|g| (300.0 / g.acceptance_rate).round() as u64).sum();
+    let capped =
+        abc_smc(&NormalNormal { y: [1.0] }, &AbcOptions { max_simulations: spent + 10, ..base }, &|_| {}).unwrap();
+    assert_eq!(capped.stop, Stop::Budget, "{:?}", capped.generations);
+    assert!(capped.generations.len() < full.generations.len());
+    let total: u64 = capped.generations.iter().map(|g| g.simulations).sum();
+    assert!(total <= spent + 10, "{total} simulations over the budget {}", spent + 10);
+    // What it returns is a whole generation of the uncapped run (same streams).
+    let g = capped.generations.len();
+    assert_eq!(capped.generations[..], full.generations[..g]);
+    assert!(abc_smc(&NormalNormal { y: [1.0] }, &AbcOptions { max_simulations: 299, ..base }, &|_| {}).is_err());
+}

@@ -179,3 +179,22 @@ fn sbc_smoke() {
     }
     assert!(inside >= reps as usize - 1, "the truth was inside the 90% interval in {inside} of {reps} replications");
 }
+
+#[test]
+fn correlated_priors_are_calibrated_together() {
+    let t = format!("{}\n[[correlations]]\na = \"{GAIN}\"\nb = \"{AID}\"\nrho = 0.8\n", two());
+    let obs = {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        synthetic_observations("t", &t, &[], 6, 50.0, &mut rng).unwrap()
+    };
+    let e = calibrate("t", &t, &obs, &small(&[GAIN]), &|_| {}).unwrap_err().to_string();
+    assert!(e.contains("are correlated; calibrate both or neither"), "{e}");
+    let c = calibrate("t", &t, &obs, &small(&[GAIN, AID]), &|_| {}).unwrap();
+    let l = truce_engine::load::load_str("calibrated.toml", &c.text).unwrap();
+    assert!(l.scenario.correlations.is_empty(), "the correlation went with the priors");
+    // The prior's dependence shows in the posterior's rows: the two columns still rise together.
+    let w = l.scenario.weighted_sample.unwrap();
+    let (m0, m1) = (c.diagnostics.parameters[0].posterior.mean, c.diagnostics.parameters[1].posterior.mean);
+    let cov: f64 = w.rows.iter().zip(&w.weights).map(|(r, x)| x * (r[0] - m0) * (r[1] - m1)).sum();
+    assert!(cov > 0.0, "covariance {cov}");
+}
