@@ -58,6 +58,10 @@ pub struct CalibrateArgs {
     /// Write the diagnostics (per generation and per parameter) as JSON here, atomically.
     #[arg(long)]
     pub diagnostics: Option<PathBuf>,
+    /// Also write a self-contained HTML report (generations, the posterior predictive
+    /// against the observations, prior and posterior per parameter), atomically.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
     /// No progress lines.
     #[arg(long, short)]
     pub quiet: bool,
@@ -108,7 +112,7 @@ pub fn run(a: &CalibrateArgs) -> Result<(), CliError> {
         &sides,
         StartRule::CasualtiesFrom(loaded.params.start),
     )?;
-    for p in [&a.out, &a.diagnostics].into_iter().flatten() {
+    for p in [&a.out, &a.diagnostics, &a.report].into_iter().flatten() {
         crate::web_cmd::probe(p)?;
     }
     let show = !a.quiet && std::io::stderr().is_terminal();
@@ -128,6 +132,18 @@ pub fn run(a: &CalibrateArgs) -> Result<(), CliError> {
     .map_err(|e| CliError(e.to_string()))?;
     if let Some(d) = &a.diagnostics {
         write_atomic(d, &crate::json_file(&c.diagnostics)?)?;
+    }
+    if let Some(r) = &a.report {
+        let meta = truce_web::report::ReportMeta {
+            version: truce_web::report::VERSION.into(),
+            seed: a.seed,
+            runs: c.diagnostics.simulations,
+            generated: crate::web_cmd::now_utc(),
+            source: label.clone(),
+        };
+        let obs = a.observations.display().to_string();
+        let html = truce_web::calibration_report::calibration_report(&c.diagnostics, &obs, &meta);
+        write_atomic(r, html.as_bytes())?;
     }
     match &a.out {
         Some(out) => {

@@ -108,7 +108,7 @@ fn writes_a_loadable_calibrated_scenario_and_diagnostics_whatever_the_threads() 
 #[test]
 fn calibrates_from_an_earlier_day_on_the_shipped_series() {
     let dir = tempfile::tempdir().unwrap();
-    let (out, diag) = (dir.path().join("cal.toml"), dir.path().join("d.json"));
+    let (out, diag, report) = (dir.path().join("cal.toml"), dir.path().join("d.json"), dir.path().join("r.html"));
     ok(&[
         "calibrate",
         "ukraine-2025-12",
@@ -126,8 +126,14 @@ fn calibrates_from_an_earlier_day_on_the_shipped_series() {
         s(&out),
         "--diagnostics",
         s(&diag),
+        "--report",
+        s(&report),
         "--quiet",
     ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Posterior predictive") && html.contains("combat.calibrated_gain_km2_per_week"));
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "the report links outside");
     let d: serde_json::Value = serde_json::from_slice(&std::fs::read(diag).unwrap()).unwrap();
     assert_eq!(d["fit_start"], serde_json::json!({"year": 2024, "month": 12, "day": 31}));
     assert_eq!(d["scenario_start"], serde_json::json!({"year": 2025, "month": 12, "day": 3}));
