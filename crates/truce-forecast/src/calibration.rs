@@ -208,10 +208,11 @@ pub struct Diagnostics {
     pub particles: usize,
     /// The master seed.
     pub seed: u64,
-    /// Observation rows used, and those ignored (on or before `from`; after `as_of` or the
-    /// scenario's start).
+    /// Observation rows used (before keeping the last per month and quantity).
     pub observations_used: usize,
+    /// Rows ignored as dated on or before `from` (the history before the fit's start).
     pub ignored_before: usize,
+    /// Rows ignored as dated after `as_of` (or, with `from`, after the scenario's start).
     pub ignored_after: usize,
     /// Why the sampler stopped.
     pub stop: Stop,
@@ -705,8 +706,9 @@ pub struct SbcReplication {
     pub index: u64,
     /// Per calibrated parameter, in `[uncertainty]` order.
     pub parameters: Vec<SbcParam>,
-    /// Why the sampler stopped, and its last ESS.
+    /// Why the sampler stopped.
     pub stop: Stop,
+    /// The last generation's effective sample size.
     pub ess: f64,
 }
 
