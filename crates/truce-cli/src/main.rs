@@ -3,6 +3,7 @@
 
 mod backcast_cmd;
 mod bargain;
+mod calibrate_cmd;
 mod forecast_cmd;
 mod hindcast_cmd;
 mod ledger_cmd;
@@ -41,6 +42,9 @@ enum Command {
     Score(score_cmd::ScoreArgs),
     /// Rolling-origin hindcasts: forecasts from past origins scored against what followed.
     Hindcast(hindcast_cmd::HindcastArgs),
+    /// Calibrate a scenario's [uncertainty] parameters to observations (ABC-SMC); writes the
+    /// calibrated scenario.
+    Calibrate(calibrate_cmd::CalibrateArgs),
     /// One run of the fight–talk simulation: a weekly narrative or the full JSON trace.
     Run(scenario_cmd::RunArgs),
     /// Validate a scenario file.
@@ -157,6 +161,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => forecast_cmd::merge(&a),
         Command::Score(a) => score_cmd::run(&a),
         Command::Hindcast(a) => hindcast_cmd::run(&a),
+        Command::Calibrate(a) => calibrate_cmd::run(&a),
         Command::Check(a) => scenario_cmd::check(&a),
         Command::Scenarios(a) => scenario_cmd::scenarios(&a),
         Command::Serve(a) => web_cmd::serve(&a),

@@ -58,14 +58,19 @@ pub fn apply_edit(s: &mut Scenario, path: &str, v: f64) -> Result<(), String> {
     Ok(())
 }
 
-/// Drops `path`'s `[uncertainty]` distribution and the correlations that name it: the edited
+/// Drops `path`'s `[uncertainty]` distribution and the correlations that name it (or its
+/// column of the `[weighted_sample]`, whose other columns keep their joint draw): the edited
 /// value is then what every run uses. Returns whether the path was sampled.
 pub fn fix_sampled(s: &mut Scenario, path: &str) -> bool {
     let was = s.uncertainty.remove(path).is_some();
     if was {
         s.correlations.retain(|c| c.a != path && c.b != path);
     }
-    was
+    let joint = s.weighted_sample.as_mut().is_some_and(|w| w.remove_path(path));
+    if s.weighted_sample.as_ref().is_some_and(|w| w.paths.is_empty()) {
+        s.weighted_sample = None;
+    }
+    was || joint
 }
 
 /// Why an edited scenario could not be built.

@@ -177,6 +177,18 @@ pub fn redate(s: &Scenario, origin: CivilDate) -> Result<Redated, String> {
                 removed.iter().any(|r| r == id) || (no_aid.iter().any(|r| r == id) && parts.next() == Some("aid"))
             })
     };
+    if let Some(w) = r.weighted_sample.as_mut() {
+        let gone: Vec<String> = w.paths.iter().filter(|p| dropped_path(p)).cloned().collect();
+        for p in &gone {
+            w.remove_path(p);
+        }
+        if !gone.is_empty() {
+            changes.push(format!("{} [weighted_sample] columns of removed actors or aid lines dropped", gone.len()));
+        }
+        if w.paths.is_empty() {
+            r.weighted_sample = None;
+        }
+    }
     let before = r.uncertainty.len();
     r.uncertainty.retain(|path, _| !dropped_path(path));
     r.correlations.retain(|c| !dropped_path(&c.a) && !dropped_path(&c.b));

@@ -129,6 +129,44 @@ pub struct Scenario {
     /// Correlations between uncertain parameters (Gaussian copula).
     #[serde(default)]
     pub correlations: Vec<Correlation>,
+    /// A joint weighted sample of parameters (part of the uncertainty schema: a
+    /// calibration's posterior, `truce calibrate`): each run draws one row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted_sample: Option<WeightedSample>,
+}
+
+/// `[weighted_sample]`: rows of values of several parameters, one weight per row; a forecast
+/// draws one row per run (with probability proportional to its weight), which keeps the
+/// parameters' dependence. A path here must not also be in `[uncertainty]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightedSample {
+    /// Where the sample comes from (e.g. the command that computed it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The parameter paths, one per column.
+    pub paths: Vec<String>,
+    /// One weight per row (finite, > 0).
+    pub weights: Vec<f64>,
+    /// The rows: one value per path each.
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl WeightedSample {
+    /// Removes the column of `path`; returns whether there was one. A sample left without
+    /// columns should be dropped by the caller.
+    pub fn remove_path(&mut self, path: &str) -> bool {
+        let Some(k) = self.paths.iter().position(|p| p == path) else {
+            return false;
+        };
+        self.paths.remove(k);
+        for r in &mut self.rows {
+            if k < r.len() {
+                r.remove(k);
+            }
+        }
+        true
+    }
 }
 
 /// A rank correlation between two uncertain parameters.

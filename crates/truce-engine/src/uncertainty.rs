@@ -8,6 +8,12 @@
 //! then through each parameter's quantile function. Marginals are preserved exactly; the
 //! correlation given is that of the underlying normals (the "copula correlation").
 //!
+//! A set may end with a *joint weighted sample* ([`JointSample`]): rows of values of several
+//! parameters with a weight each (a calibration's posterior, `truce calibrate`). A draw picks
+//! one row, so the parameters keep their dependence; each of its parameters is described by
+//! its exact marginal (a [`Dist::Choice`] over the column's values), which is what a single
+//! run's median and the particle filter's normal scores read.
+//!
 //! This module does no I/O and spawns no threads; randomness comes only from the caller's
 //! generator, one `u64` per parameter per draw set, so each run's parameters depend only on
 //! the stream the caller hands in.
@@ -467,6 +473,9 @@ pub enum UncertaintyError {
     /// The correlation entries do not form a valid correlation matrix.
     #[error("correlation: {0}")]
     Correlation(String),
+    /// The joint weighted sample is malformed or inconsistent with the set.
+    #[error("joint sample: {0}")]
+    Joint(String),
 }
 
 /// The serialised form of an [`UncertaintySet`]: what a scenario file holds.
@@ -478,6 +487,75 @@ pub struct UncertaintySpec {
     /// pairs not listed are uncorrelated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation: Option<Vec<(usize, usize, f64)>>,
+    /// A joint weighted sample giving the last [`JointSample::columns`] parameters of `specs`
+    /// (whose distributions must be its marginals, [`JointSample::marginal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint: Option<JointSample>,
+}
+
+/// A joint weighted sample of several parameters: rows of values, one weight per row. A
+/// draw picks one row with probability proportional to its weight, so the parameters keep
+/// the dependence the rows carry (a posterior from `truce calibrate`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JointSample {
+    /// Number of parameters each row gives (the last ones of the set).
+    pub columns: usize,
+    /// One weight per row (finite, > 0; need not sum to 1).
+    pub weights: Vec<f64>,
+    /// The rows, each with `columns` finite values.
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl JointSample {
+    /// Checks the shape and the numbers; messages name the row (0-based) at fault.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.rows.is_empty() {
+            return Err("rows must not be empty".into());
+        }
+        if self.weights.len() != self.rows.len() {
+            return Err(format!(
+                "weights must have one entry per row: {} rows, {} weights",
+                self.rows.len(),
+                self.weights.len()
+            ));
+        }
+        for (i, &w) in self.weights.iter().enumerate() {
+            if !(w.is_finite() && w > 0.0) {
+                return Err(format!("weights[{i}] must be a finite number > 0, got {w}"));
+            }
+        }
+        if !self.weights.iter().sum::<f64>().is_finite() {
+            return Err("the weights' sum must be finite".into());
+        }
+        for (i, r) in self.rows.iter().enumerate() {
+            if r.len() != self.columns {
+                return Err(format!("rows[{i}] has {} values, expected {} (one per path)", r.len(), self.columns));
+            }
+            if let Some(v) = r.iter().find(|v| !v.is_finite()) {
+                return Err(format!("rows[{i}]: every value must be a finite number, got {v}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The exact marginal of column `k`: a choice over the column's distinct values in
+    /// ascending order, each with the summed weight of its rows (so quantile and CDF agree).
+    /// Assumes [`JointSample::validate`] passed.
+    pub fn marginal(&self, k: usize) -> Dist {
+        let mut pairs: Vec<(f64, f64)> = self.rows.iter().zip(&self.weights).map(|(r, &w)| (r[k], w)).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut values, mut weights): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+        for (v, w) in pairs {
+            match values.last() {
+                Some(&last) if last == v => *weights.last_mut().expect("same length") += w,
+                _ => {
+                    values.push(v);
+                    weights.push(w);
+                }
+            }
+        }
+        Dist::Choice { values, weights: Some(weights) }
+    }
 }
 
 /// A validated set of uncertain parameters, ready to draw from without allocating.
@@ -495,13 +573,36 @@ pub struct UncertaintySet {
     /// Lower-triangular Cholesky factor of the correlation matrix restricted to `corr_idx`,
     /// row-major m × m.
     chol: Vec<f64>,
+    /// The joint sample's normalised cumulative weights, summed in row order (empty without
+    /// one).
+    joint_cum: Vec<f64>,
 }
 
 impl UncertaintySet {
     /// Validates the distributions and the correlation matrix (symmetric by construction,
     /// |rho| < 1, positive definite) and precomputes its Cholesky factor.
     pub fn new(specs: Vec<ParamSpec>, correlation: Option<Vec<(usize, usize, f64)>>) -> Result<Self, UncertaintyError> {
-        Self::try_from(UncertaintySpec { specs, correlation })
+        Self::try_from(UncertaintySpec { specs, correlation, joint: None })
+    }
+
+    /// Like [`Self::new`], with a joint weighted sample giving the last `joint.columns`
+    /// parameters (their `specs` entries must be the sample's marginals).
+    pub fn with_joint(
+        specs: Vec<ParamSpec>,
+        correlation: Option<Vec<(usize, usize, f64)>>,
+        joint: JointSample,
+    ) -> Result<Self, UncertaintyError> {
+        Self::try_from(UncertaintySpec { specs, correlation, joint: Some(joint) })
+    }
+
+    /// The joint weighted sample, if the set ends with one.
+    pub fn joint(&self) -> Option<&JointSample> {
+        self.spec.joint.as_ref()
+    }
+
+    /// Index in `specs` of the first parameter the joint sample gives (`len()` without one).
+    pub fn joint_start(&self) -> usize {
+        self.len() - self.spec.joint.as_ref().map_or(0, |j| j.columns)
     }
 
     /// The parameters, in draw order (`out[i]` of [`Self::sample_into`] is `specs()[i]`).
@@ -525,7 +626,9 @@ impl UncertaintySet {
     }
 
     /// Draws one joint set of parameter values into `out` (length [`Self::len`]), without
-    /// allocating. Consumes exactly `len()` `u64`s from `rng`.
+    /// allocating. Consumes exactly `len()` `u64`s from `rng`. With a joint sample, the
+    /// uniform of its first parameter picks the row (the first whose cumulative weight
+    /// exceeds it) and the uniforms of its other parameters go unused.
     ///
     /// # Panics
     /// If `out.len() != self.len()`.
@@ -550,8 +653,14 @@ impl UncertaintySet {
                 out[self.corr_idx[k]] = norm_cdf(y);
             }
         }
-        for (o, s) in out.iter_mut().zip(&self.spec.specs) {
+        let start = self.joint_start();
+        for (o, s) in out[..start].iter_mut().zip(&self.spec.specs) {
             *o = s.dist.quantile(*o);
+        }
+        if let Some(j) = &self.spec.joint {
+            let u = out[start];
+            let row = self.joint_cum.partition_point(|&c| c <= u).min(j.rows.len() - 1);
+            out[start..].copy_from_slice(&j.rows[row]);
         }
     }
 }
@@ -566,6 +675,35 @@ impl TryFrom<UncertaintySpec> for UncertaintySet {
         let n = spec.specs.len();
         let entries = spec.correlation.as_deref().unwrap_or(&[]);
         let err = |m: String| Err(UncertaintyError::Correlation(m));
+        let mut joint_cum = Vec::new();
+        if let Some(j) = &spec.joint {
+            let bad = |m: String| Err(UncertaintyError::Joint(m));
+            if j.columns == 0 || j.columns > n {
+                return bad(format!("it gives {} parameters, of the {n} in the set", j.columns));
+            }
+            j.validate().map_err(UncertaintyError::Joint)?;
+            for k in 0..j.columns {
+                if spec.specs[n - j.columns + k].dist != j.marginal(k) {
+                    return bad(format!(
+                        "parameter {} ({}) is not described by its column's marginal",
+                        n - j.columns + k,
+                        spec.specs[n - j.columns + k].path
+                    ));
+                }
+            }
+            if let Some(&(a, b, _)) = entries.iter().find(|&&(a, b, _)| a.max(b) >= n - j.columns) {
+                return bad(format!(
+                    "the correlation entry ({a}, {b}) names a parameter of the joint sample, whose \
+                     dependence is in its rows"
+                ));
+            }
+            let total: f64 = j.weights.iter().sum();
+            let mut acc = 0.0;
+            for &w in &j.weights {
+                acc += w;
+                joint_cum.push(acc / total);
+            }
+        }
         let mut involved = vec![false; n];
         for &(i, j, rho) in entries {
             if i >= n || j >= n {
@@ -621,7 +759,7 @@ impl TryFrom<UncertaintySpec> for UncertaintySet {
                 }
             }
         }
-        Ok(UncertaintySet { spec, corr_idx, chol })
+        Ok(UncertaintySet { spec, corr_idx, chol, joint_cum })
     }
 }
 

@@ -58,10 +58,12 @@
 //! assert!((total - 1.0).abs() < 1e-12);
 //! ```
 
+pub mod abc;
 pub mod aggregate;
 pub mod assimilate;
 pub mod backcast;
 pub mod baseline;
+pub mod calibration;
 pub mod ensemble;
 pub mod filter;
 pub mod hash;

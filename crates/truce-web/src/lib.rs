@@ -6,6 +6,7 @@
 //! libraries, and renders their results with Apache ECharts (vendored in `assets/`).
 
 pub mod backcast;
+pub mod calibration_report;
 pub mod charts;
 pub mod edit;
 pub mod export;

@@ -2,12 +2,14 @@
 //! and one distribution per path, plus the copula.
 //!
 //! A distribution must stay inside its parameter's valid range (a normal on a share is an
-//! error that suggests a bounded distribution), so that sampling never needs to clamp.
+//! error that suggests a bounded distribution), so that sampling never needs to clamp; so
+//! must every value of the `[weighted_sample]` rows, whose parameters follow the `[uncertainty]`
+//! ones in draw order.
 
 use super::{Params, Problem};
 use crate::catalogue::{ParamRef, Source};
 use crate::scenario::Scenario;
-use crate::uncertainty::{Dist, ParamSpec, UncertaintySet};
+use crate::uncertainty::{Dist, JointSample, ParamSpec, UncertaintySet};
 
 /// The scenario's uncertain parameters, resolved: one reference and one distribution each,
 /// in the order of the `[uncertainty]` table (sorted by path), plus the copula.
@@ -136,12 +138,124 @@ pub fn compile_uncertainty(s: &Scenario, p: &Params) -> Result<Uncertainty, Vec<
             }),
         }
     }
+    let joint = s
+        .weighted_sample
+        .as_ref()
+        .and_then(|w| weighted_sample(w, s, p, &mut specs, &mut refs, &mut paths, &mut problems));
     if !problems.is_empty() {
         return Err(problems);
     }
     let correlation = if corr.is_empty() { None } else { Some(corr) };
-    match UncertaintySet::new(specs, correlation) {
+    let set = match joint {
+        Some(j) => UncertaintySet::with_joint(specs, correlation, j),
+        None => UncertaintySet::new(specs, correlation),
+    };
+    match set {
         Ok(set) => Ok(Uncertainty { paths, refs, set }),
         Err(e) => Err(vec![Problem { path: "correlations".into(), message: e.to_string() }]),
     }
+}
+
+/// At most this many bad values of a `[weighted_sample]` are reported (a posterior of
+/// thousands of rows written with the wrong ranges should not print thousands of lines).
+const MAX_ROW_PROBLEMS: usize = 10;
+
+/// Validates `[weighted_sample]` against the parameters (paths known and not in
+/// `[uncertainty]`, shape, weights, every value in its parameter's range, the scenario's
+/// value inside each column's range) and appends its parameters, with their marginals, to
+/// the draw order. Returns the joint sample when it is valid.
+fn weighted_sample(
+    w: &crate::scenario::WeightedSample,
+    s: &Scenario,
+    p: &Params,
+    specs: &mut Vec<ParamSpec>,
+    refs: &mut Vec<ParamRef>,
+    paths: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) -> Option<JointSample> {
+    let before = problems.len();
+    let mut cols = Vec::new();
+    for (k, path) in w.paths.iter().enumerate() {
+        let at = format!("weighted_sample.paths[{k}]");
+        match p.resolve(path) {
+            Err(_) => {
+                let detail = crate::catalogue::resolve(s, path).err().map(|e| e.detail).unwrap_or_default();
+                problems.push(Problem { path: at, message: format!("unknown parameter path `{path}`{detail}") });
+            }
+            Ok(_) if s.uncertainty.contains_key(path) => problems.push(Problem {
+                path: at,
+                message: format!(
+                    "`{path}` is also in [uncertainty]: a parameter has one distribution; drop one of them"
+                ),
+            }),
+            Ok(_) if w.paths[..k].contains(path) => {
+                problems.push(Problem { path: at, message: format!("`{path}` is given twice") })
+            }
+            Ok(r) => cols.push(r),
+        }
+    }
+    if w.rows.is_empty() {
+        problems
+            .push(Problem { path: "weighted_sample.rows".into(), message: "there must be at least one row".into() });
+    }
+    if w.weights.len() != w.rows.len() {
+        problems.push(Problem {
+            path: "weighted_sample.weights".into(),
+            message: format!("one weight per row is expected: {} rows, {} weights", w.rows.len(), w.weights.len()),
+        });
+    }
+    let mut shown = 0;
+    for (i, &x) in w.weights.iter().enumerate() {
+        if !(x.is_finite() && x > 0.0) && shown < MAX_ROW_PROBLEMS {
+            shown += 1;
+            problems.push(Problem {
+                path: format!("weighted_sample.weights[{i}]"),
+                message: format!("a weight must be a finite number > 0, got {x}"),
+            });
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    let frame = p.frame();
+    for (i, row) in w.rows.iter().enumerate() {
+        if shown >= MAX_ROW_PROBLEMS {
+            break;
+        }
+        let at = format!("weighted_sample.rows[{i}]");
+        if row.len() != cols.len() {
+            shown += 1;
+            problems.push(Problem {
+                path: at,
+                message: format!("{} values, expected {} (one per path of `paths`)", row.len(), cols.len()),
+            });
+            continue;
+        }
+        for ((&v, r), path) in row.iter().zip(&cols).zip(&w.paths) {
+            let param = r.param();
+            if !v.is_finite() || !param.range.contains(v, &frame) {
+                shown += 1;
+                problems.push(Problem {
+                    path: at.clone(),
+                    message: format!("`{path}` = {v} is out of range; expected {}", param.range.expected(&frame)),
+                });
+                break;
+            }
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    let joint = JointSample { columns: cols.len(), weights: w.weights.clone(), rows: w.rows.clone() };
+    for (k, (r, path)) in cols.iter().zip(&w.paths).enumerate() {
+        let d = joint.marginal(k);
+        if let Err(e) = base_inside(&d, path, *r, p) {
+            problems.push(Problem { path: format!("weighted_sample.paths[{k}]"), message: e });
+            continue;
+        }
+        specs.push(ParamSpec { path: path.clone(), dist: d });
+        refs.push(*r);
+        paths.push(path.clone());
+    }
+    (problems.len() == before).then_some(joint)
 }
