@@ -195,6 +195,49 @@ fn forecast_part<'py>(
     }
 }
 
+/// `truce calibrate`: ABC-SMC of the scenario's `[uncertainty]` parameters on observations
+/// `(name, csv_text)` (validated as the CLI validates them). Returns `(calibrated scenario
+/// TOML, diagnostics JSON)`, byte for byte what `truce calibrate --out --diagnostics` writes.
+#[pyfunction]
+#[pyo3(signature = (label, text, observations, generations, particles, seed, as_of=None, from_date=None, params=None, max_simulations=2_000_000, kernel_scale=2.0))]
+#[allow(clippy::too_many_arguments)]
+fn calibrate(
+    py: Python<'_>,
+    label: &str,
+    text: &str,
+    observations: ObservationsText,
+    generations: usize,
+    particles: usize,
+    seed: u64,
+    as_of: Option<&str>,
+    from_date: Option<&str>,
+    params: Option<Vec<String>>,
+    max_simulations: u64,
+    kernel_scale: f64,
+) -> PyResult<(String, String)> {
+    use truce_engine::calendar::CivilDate;
+    use truce_forecast::calibration::{calibrate, CalibrateOptions};
+    let date = |name: &str, s: Option<&str>| {
+        s.map(|s| CivilDate::parse(s.trim()).map_err(|e| err(format!("{name}: {e}")))).transpose()
+    };
+    let opts = CalibrateOptions {
+        particles,
+        generations,
+        seed,
+        as_of: date("as_of", as_of)?,
+        from: date("from_date", from_date)?,
+        params,
+        max_simulations,
+        kernel_scale,
+    };
+    let job = ForecastJob::new(Source::Text { label: label.to_string(), text: text.to_string() }, 1, seed);
+    let (sides, rule) = job.observation_frame().map_err(job_err)?;
+    let (name, csv) = observations;
+    let obs = truce_io::observations::observations_from_text(Path::new(&name), &csv, &sides, rule).map_err(err)?;
+    let c = py.detach(|| calibrate(label, text, &obs, &opts, &|_| {})).map_err(err)?;
+    Ok((c.text, serde_json::to_string_pretty(&c.diagnostics).map_err(err)?))
+}
+
 /// Merges part files given as `(name, bytes)`; returns the summary as pretty JSON (what
 /// `truce merge --format json` prints, without its final newline).
 #[pyfunction]
@@ -311,6 +354,7 @@ fn _truce(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
     m.add_function(wrap_pyfunction!(forecast_part, m)?)?;
     m.add_function(wrap_pyfunction!(merge_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(bargain, m)?)?;
     m.add_function(wrap_pyfunction!(models, m)?)?;
     m.add_function(wrap_pyfunction!(backtest_deu, m)?)?;

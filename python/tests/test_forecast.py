@@ -167,3 +167,48 @@ def test_bad_observations_raise_with_their_line(tmp_path):
         truce.forecast("ukraine-2025-12", n=20, observations=str(tmp_path / "missing.csv"))
     with pytest.raises(truce.TruceError, match="expected a path or a pandas DataFrame"):
         truce.forecast("ukraine-2025-12", n=20, observations=42)
+
+
+_CAL_OBS = (
+    "date,quantity,value,sd,source\n"
+    "2025-12-31,km2_held,116165,50,test\n"
+    "2026-01-31,km2_held,116500,60,test\n"
+    "2026-02-28,km2_held,116800,60,test\n"
+)
+_CAL_PARAMS = ["combat.calibrated_gain_km2_per_week", "sides.ukraine.aid_dependence"]
+
+
+def test_calibrate_equals_the_cli(cli, tmp_path):
+    import pandas as pd
+
+    obs = tmp_path / "obs.csv"
+    obs.write_text(_CAL_OBS)
+    out, diag = tmp_path / "cal.toml", tmp_path / "diag.json"
+    cli(
+        "calibrate", "--observations", obs, "--params", ",".join(_CAL_PARAMS), "--particles", 80,
+        "--generations", 2, "--seed", 3, "--out", out, "--diagnostics", diag, "--quiet",
+    )
+    c = truce.calibrate("ukraine-2025-12", pd.read_csv(obs), generations=2, particles=80, seed=3, params=_CAL_PARAMS)
+    assert c.text == out.read_text()
+    assert c.diagnostics_json + "\n" == diag.read_text()
+    assert list(c.parameters["path"]) == _CAL_PARAMS
+    assert list(c.generations["index"]) == [0, 1, 2]
+    assert "[weighted_sample]" in c.scenario.to_toml()
+    f = truce.forecast(c.scenario, n=100, horizon=10)
+    assert f.summary["runs"] == 100
+
+
+def test_calibrate_refuses_bad_input():
+    with pytest.raises(truce.TruceError, match="as_of: `2026-02-30` is not a calendar day"):
+        truce.calibrate("ukraine-2025-12", _write_tmp(_CAL_OBS), as_of="2026-02-30")
+    with pytest.raises(truce.TruceError, match="expected a path or a pandas DataFrame"):
+        truce.calibrate("ukraine-2025-12", 3)
+
+
+def _write_tmp(text):
+    import tempfile
+
+    fh = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False)
+    fh.write(text)
+    fh.close()
+    return fh.name

@@ -37,6 +37,8 @@ __all__ = [
     "forecast",
     "forecast_part",
     "merge_parts",
+    "calibrate",
+    "Calibration",
     "bargain",
     "backtest_deu",
 ]
@@ -456,6 +458,80 @@ def forecast(
     s = _scenario(scenario)
     obs = _observations(observations) if observations is not None else None
     return Forecast(_truce.forecast(s.label, s.text, int(n), int(seed), threads, horizon, obs))
+
+
+class Calibration:
+    """A calibration's result (``truce calibrate``): the calibrated scenario (its priors
+    replaced by the posterior as a ``[weighted_sample]``) and what the sampler did.
+
+    ``scenario`` is a :class:`Scenario` (forecast it with :func:`forecast`); ``text`` its
+    TOML; ``diagnostics`` the ``--diagnostics`` JSON as a dict; ``generations`` and
+    ``parameters`` the same as tables.
+    """
+
+    def __init__(self, text: str, diagnostics_json: str, label: str) -> None:
+        """Wraps the calibrated TOML and the diagnostics JSON text."""
+        self.text: str = text
+        self.diagnostics_json: str = diagnostics_json
+        self.diagnostics: Dict[str, Any] = _json.loads(diagnostics_json)
+        self.scenario: Scenario = Scenario.from_toml(text, label=label)
+
+    @property
+    def generations(self):
+        """Per generation: ``index, tolerance, ess, acceptance_rate, simulations`` (generation 0
+        is the prior's, its tolerance ``None``: infinite)."""
+        return _frame(self.diagnostics["generations"], ["index", "tolerance", "ess", "acceptance_rate", "simulations"])
+
+    @property
+    def parameters(self):
+        """Per calibrated parameter: ``path`` and the prior's and posterior's ``mean, sd, q05,
+        q50, q95`` (columns ``prior_mean`` ... ``posterior_q95``)."""
+        rows = [
+            {"path": p["path"], **{f"{k}_{m}": p[k][m] for k in ("prior", "posterior") for m in ("mean", "sd", "q05", "q50", "q95")}}
+            for p in self.diagnostics["parameters"]
+        ]
+        cols = ["path"] + [f"{k}_{m}" for k in ("prior", "posterior") for m in ("mean", "sd", "q05", "q50", "q95")]
+        return _frame(rows, cols)
+
+    def __repr__(self) -> str:
+        d = self.diagnostics
+        return f"Calibration({d['scenario']!r}, parameters={len(d['parameters'])}, simulations={d['simulations']}, stop={d['stop']!r})"
+
+
+def calibrate(
+    scenario: ScenarioLike,
+    observations: ObservationsLike,
+    generations: int = 8,
+    particles: int = 1000,
+    seed: int = 1,
+    as_of: Optional[str] = None,
+    from_date: Optional[str] = None,
+    params: Optional[Sequence[str]] = None,
+    max_simulations: int = 2_000_000,
+    kernel_scale: float = 2.0,
+) -> Calibration:
+    """ABC-SMC of the scenario's ``[uncertainty]`` parameters on observations; equal to
+    ``truce calibrate SCENARIO --observations OBS`` with the same options (``from_date`` is
+    ``--from``; dates ``YYYY-MM-DD``). ``observations`` is a path or a DataFrame as for
+    :func:`forecast`. Bit for bit the CLI's calibrated scenario and diagnostics, whatever the
+    thread count. See ``docs/calibration.md`` (calibrate the few parameters the series
+    informs with ``params``: with many, the importance weights collapse)."""
+    s = _scenario(scenario)
+    obs = _observations(observations)
+    text, diag = _truce.calibrate(
+        s.label,
+        s.text,
+        obs,
+        int(generations),
+        int(particles),
+        int(seed),
+        as_of,
+        from_date,
+        list(params) if params is not None else None,
+        int(max_simulations),
+        float(kernel_scale),
+    )
+    return Calibration(text, diag, f"{s.label} (calibrated)")
 
 
 def forecast_part(

@@ -9,8 +9,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use truce_engine::builtin;
 use truce_forecast::calibration::{calibrate, CalibrateOptions, Diagnostics};
-use truce_forecast::job::Source;
-use truce_forecast::observation::{CivilDate, StartRule};
+use truce_forecast::job::{ForecastJob, Source};
+use truce_forecast::observation::CivilDate;
 use truce_io::output::write_atomic;
 
 #[derive(Args, Debug)]
@@ -69,21 +69,7 @@ pub struct CalibrateArgs {
 
 /// A `YYYY-MM-DD` option value.
 fn date(flag: &str, s: &str) -> Result<CivilDate, CliError> {
-    let bad = || CliError(format!("{flag}: `{s}` is not a date; expected YYYY-MM-DD, e.g. 2025-06-30"));
-    let mut it = s.trim().splitn(3, '-');
-    let (y, m, d) = (it.next().ok_or_else(bad)?, it.next().ok_or_else(bad)?, it.next().ok_or_else(bad)?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let c = CivilDate {
-        year: y.parse().map_err(|_| bad())?,
-        month: m.parse().map_err(|_| bad())?,
-        day: d.parse().map_err(|_| bad())?,
-    };
-    if !c.is_valid() {
-        return Err(bad());
-    }
-    Ok(c)
+    CivilDate::parse(s.trim()).map_err(|e| CliError(format!("{flag}: {e}, e.g. 2025-06-30")))
 }
 
 pub fn run(a: &CalibrateArgs) -> Result<(), CliError> {
@@ -102,16 +88,13 @@ pub fn run(a: &CalibrateArgs) -> Result<(), CliError> {
             return Err(CliError(format!("--threads {t}: expected 1 to {}", truce_forecast::job::MAX_THREADS)));
         }
     }
-    let (label, text) = Source::Named(a.scenario.clone()).read().map_err(crate::forecast_cmd::job_error)?;
-    let loaded = truce_engine::load::load_str(&label, &text)?;
-    let sides: Vec<String> = loaded.params.sides.iter().map(|s| s.id.clone()).collect();
-    // Casualties count from the scenario's start; rows before it are refused by the reader,
-    // other rows before it by the calibration (naming the first).
-    let obs = truce_io::observations::read_observations(
-        &a.observations,
-        &sides,
-        StartRule::CasualtiesFrom(loaded.params.start),
-    )?;
+    let source = Source::Named(a.scenario.clone());
+    let (label, text) = source.read().map_err(crate::forecast_cmd::job_error)?;
+    // Validated as a forecast's observations are (casualties count from the scenario's
+    // start); other rows before the start are refused by the calibration, naming the first.
+    let (sides, rule) =
+        ForecastJob::new(source, 1, a.seed).observation_frame().map_err(crate::forecast_cmd::job_error)?;
+    let obs = truce_io::observations::read_observations(&a.observations, &sides, rule)?;
     for p in [&a.out, &a.diagnostics, &a.report].into_iter().flatten() {
         crate::web_cmd::probe(p)?;
     }

@@ -155,7 +155,7 @@ fn errors_are_clear_and_leave_no_file() {
     std::fs::write(&obs, OBS).unwrap();
     for (args, want) in [
         (vec!["--particles", "20000", "--generations", "50"], "--particles × --generations"),
-        (vec!["--as-of", "2026-02-30"], "--as-of: `2026-02-30` is not a date"),
+        (vec!["--as-of", "2026-02-30"], "--as-of: `2026-02-30` is not a calendar day"),
         (vec!["--from", "2026-01-01"], "--from 2026-01-01: must be before the scenario's start"),
         (vec!["--params", "protocol.nope"], "--params: `protocol.nope`"),
     ] {

@@ -47,6 +47,36 @@ impl CivilDate {
     pub fn is_valid(self) -> bool {
         (1..=12).contains(&self.month) && self.day >= 1 && Self::from_days(self.to_days()) == self
     }
+
+    /// Parses `YYYY-MM-DD`, a real calendar day (the one date form of files and options);
+    /// the error says what was expected.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let bad = || {
+            if raw.is_empty() {
+                "missing date; expected YYYY-MM-DD".to_string()
+            } else {
+                format!("`{raw}` is not a date; expected YYYY-MM-DD")
+            }
+        };
+        let parts: Vec<&str> = raw.split('-').collect();
+        if parts.len() != 3
+            || parts[0].len() != 4
+            || parts[1].len() != 2
+            || parts[2].len() != 2
+            || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(bad());
+        }
+        let d = CivilDate {
+            year: parts[0].parse().map_err(|_| bad())?,
+            month: parts[1].parse().map_err(|_| bad())?,
+            day: parts[2].parse().map_err(|_| bad())?,
+        };
+        if !d.is_valid() {
+            return Err(format!("`{raw}` is not a calendar day; expected YYYY-MM-DD"));
+        }
+        Ok(d)
+    }
 }
 
 impl fmt::Display for CivilDate {
