@@ -77,6 +77,7 @@ use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 
+mod breaking;
 mod endings;
 use endings::{weekly, Pressure};
 
@@ -211,6 +212,9 @@ pub trait Observer {
     /// When a side's leader is replaced by a non-culpable successor (irregular removal, a
     /// lost election or a scheduled leadership change).
     fn leader_change(&mut self, _week: u32, _side: usize) {}
+    /// When objective `objective` (index in `Params::objectives`) falls to side `to` with the
+    /// week's fighting (a fall and a recapture alike).
+    fn objective(&mut self, _week: u32, _objective: usize, _to: usize) {}
 }
 
 /// An observer that ignores everything.
@@ -410,6 +414,12 @@ struct State {
     blocked: Option<Blocker>,
     /// Each belligerent's private reservation for a freeze at the line (as `Sim::reserve`).
     reserve_ceasefire: [f64; 2],
+    /// The objectives the first side holds (bit i: objective i; `crate::objectives`), the
+    /// value each side held at the start, and the value each has lost since (net of places
+    /// taken; negative when it has gained).
+    held: crate::objectives::Held,
+    held_start: [f64; 2],
+    lost: [f64; 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -693,7 +703,8 @@ impl Sim {
         }
         let fought = self.fight(st, rng);
         self.learn(st, &fought);
-        if let Some(state) = self.end(st) {
+        self.objectives(st, observer);
+        if let Some(state) = self.end(st, rng) {
             observer.week(&self.week_view(st, &fought, state));
             return Some(self.finish_at_line(st, state, st.week));
         }
@@ -823,6 +834,7 @@ impl Sim {
     /// being fought at the origin implies ([`Sim::origin_gap`]).
     fn initial_state(&mut self) -> State {
         let mut st = self.origin_state();
+        self.origin_objectives(&mut st);
         self.origin_gap(&mut st);
         st
     }
@@ -865,6 +877,9 @@ impl Sim {
             leader_audience: [1.0; 2],
             blocked: None,
             reserve_ceasefire: [0.5; 2],
+            held: 0,
+            held_start: [0.0; 2],
+            lost: [0.0; 2],
         }
     }
 
@@ -1232,9 +1247,11 @@ impl Sim {
 
     // ---- Phase: end? --------------------------------------------------------------------
 
-    /// Collapse of a side: forces or economy below its floor, or the front past its
-    /// threshold (the front decides when both apply). Collapse ends the run.
-    fn end(&self, st: &State) -> Option<WarState> {
+    /// Collapse of a side: certain when its forces or economy fall below its floor or the
+    /// front passes its threshold (the front decides when both apply); otherwise, where a
+    /// side's collapse hazard is on, the chance that it breaks first (`sim/breaking.rs`: one
+    /// uniform per such side). Collapse ends the run.
+    fn end(&self, st: &State, rng: &mut ChaCha8Rng) -> Option<WarState> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
@@ -1249,7 +1266,10 @@ impl Sim {
         if st.km2 <= p.collapse_first_km2 {
             outcome = Some(WarState::CollapsedFirst);
         }
-        outcome
+        if outcome.is_some() {
+            return outcome;
+        }
+        self.breaking(st, rng)
     }
 
     // ---- Phase: talk --------------------------------------------------------------------

@@ -1447,6 +1447,78 @@ pub static CATALOGUE: &[Param] = &[
             params,
         }
     },
+    {
+        let (scenario, params) = politics!(collapse_per_year);
+        Param {
+            path: "politics.*.collapse_per_year",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse hazard",
+            unit: "rate / year",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 1.0, 0.005),
+            doc: "rate at which the side breaks (its army dissolves or its government gives way) at the start's forces, economy and places; weekly probability 1 − exp(−λ/52), λ = rate · exp(w_d · decline + w_o · places lost) (Powell 2004; 0 without a table: collapse only at the floors)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(collapse_decline_weight);
+        Param {
+            path: "politics.*.collapse_decline_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse: weight of decline",
+            unit: "per unit of decline",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 10.0, 0.1),
+            doc: "collapse hazard × exp(w · decline), decline = the share of the way from the start to the forces floor plus that to the economy floor (each 0–1)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(collapse_objective_weight);
+        Param {
+            path: "politics.*.collapse_objective_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse: weight of lost places",
+            unit: "per unit of value",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 10.0, 0.1),
+            doc: "collapse hazard × exp(w · lost), lost = the value (0–1 each) of the `[[objectives]]` the side held at the start and has lost, net of those it has taken",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(objective_resolve);
+        Param {
+            path: "politics.*.objective_resolve",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "resolve lost with places",
+            unit: "per unit of value",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 5.0, 0.05),
+            doc: "the side's resolve × exp(−r · lost) as its `[[objectives]]` fall (restored as they are retaken): a lost place makes the war costlier to go on with",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",
