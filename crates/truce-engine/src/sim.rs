@@ -23,7 +23,10 @@
 //! 4. **learn** — each belligerent's belief about the front's drift, a Normal mean updated by
 //!    Bayes' rule with exponential forgetting: fighting reveals information and beliefs
 //!    converge (Wagner 2000; Slantchev 2003; Smith & Stam 2004).
-//! 5. **end?** — collapse of a side (forces, economy or front past a threshold).
+//! 5. **objectives** and **end?** ([`breaking`](self::breaking)) — the decisive places that
+//!    changed hands with the line (resolve moves with them); collapse of a side: certain past
+//!    a floor or threshold (forces, economy, front), else a weekly hazard that rises as the
+//!    side's forces, economy and places fall (Powell 2004; `docs/reference/war-endings.md` §6).
 //! 6. **the ways out of a war** ([`endings`](self::endings), `docs/reference/war-endings.md`):
 //!    the pressure of war and ripeness; **politics** (a leader's irregular removal);
 //!    **activity** (low activity begins, or flares up into high-intensity war); the
@@ -60,7 +63,8 @@
 //! fought week: one normal per side for attrition, one Student-t for the front, one uniform
 //! per active aid line, then per side one uniform each for an edge, a mobilisation wave and an
 //! oil shock where the side's rate is positive (and one for an oil shock's sign when it
-//! comes), one for the regime when regimes are on, then one per side for a leader's removal,
+//! comes), one for the regime when regimes are on, then one per side whose collapse hazard is
+//! on (`politics.*.collapse_per_year` > 0) for its breaking, one per side for a leader's removal,
 //! one for low activity, one for a new mediation initiative; at the first talk round of a
 //! run: each party's private reservation, one per veto player and one per belligerent for a
 //! ceasefire; per failed talk round: one for escalation, one for a suspension of talks).
