@@ -151,7 +151,7 @@ pub struct ObjectiveSpec {
     /// Value per side id, 0–1: the share of the side's stake in the war the place carries
     /// (1: losing it alone would break most states). A side not named values it at 0.
     #[serde(default)]
-    pub value: BTreeMap<String, Num>,
+    pub values: BTreeMap<String, Num>,
     /// Why the place matters and where the values come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

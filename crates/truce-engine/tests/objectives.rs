@@ -224,14 +224,14 @@ fn an_objective_off_the_map_is_located() {
 
 #[test]
 fn an_unknown_side_in_a_value_has_a_did_you_mean() {
-    let t = edit(base(), "value = { a = 0.25, b = 0.1 }", "value = { a = 0.25, bb = 0.1 }");
-    fails(&t, "objectives[0].value.bb", "bb = 0.1", &["unknown side `bb`", "did you mean `b`?"]);
+    let t = edit(base(), "values = { a = 0.25, b = 0.1 }", "values = { a = 0.25, bb = 0.1 }");
+    fails(&t, "objectives[0].values.bb", "bb = 0.1", &["unknown side `bb`", "did you mean `b`?"]);
 }
 
 #[test]
 fn a_value_out_of_range_is_located() {
-    let t = edit(base(), "value = { a = 0.1, b = 0.25 }", "value = { a = 0.1, b = 1.5 }");
-    fails(&t, "objectives[1].value.b", "b = 1.5", &["1.5 is out of range", "[0, 1]"]);
+    let t = edit(base(), "values = { a = 0.1, b = 0.25 }", "values = { a = 0.1, b = 1.5 }");
+    fails(&t, "objectives[1].values.b", "b = 1.5", &["1.5 is out of range", "[0, 1]"]);
 }
 
 #[test]
@@ -265,11 +265,11 @@ fn too_many_objectives_are_refused() {
 fn garbage_in_objectives_never_panics() {
     for bad in [
         "[[objectives]]\nid = \"\"\nkm2 = nan\n",
-        "[[objectives]]\nid = \"x\"\nkm2 = 1e308\nvalue = { a = -1e308 }\n",
+        "[[objectives]]\nid = \"x\"\nkm2 = 1e308\nvalues = { a = -1e308 }\n",
         "[[objectives]]\nid = \"x\"\nkm2 = \"far\"\n",
         "[[objectives]]\nkm2 = 100\n",
         "objectives = 3\n",
-        "[[objectives]]\nid = \"x\"\nkm2 = 100\nvalue = { a = { value = 2, source = \"s\" } }\n",
+        "[[objectives]]\nid = \"x\"\nkm2 = 100\nvalues = { a = { value = 2, source = \"s\" } }\n",
     ] {
         let t = format!("{}\n{bad}", base());
         assert!(load_str("bad.toml", &t).is_err(), "accepted: {bad}");

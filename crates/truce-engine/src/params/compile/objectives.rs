@@ -39,8 +39,8 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, knots: &[(f64, f64)], c: &mut
             }
         }
         let mut value = [0.0; 2];
-        for (side, v) in &o.value {
-            let path = format!("{p}.value.{side}");
+        for (side, v) in &o.values {
+            let path = format!("{p}.values.{side}");
             if let Some(sd) = ids.side(c, &path, side) {
                 value[sd] = c.range(&path, v.value, &UNIT);
             }
