@@ -189,6 +189,14 @@ fn base() -> &'static str {
     builtin::builtin("generic-interstate").unwrap()
 }
 
+/// The error of loading `text`, which must fail (`why` says why it should).
+fn refused(text: &str, why: &str) -> truce_engine::load::ScenarioError {
+    match load_str("bad.toml", text) {
+        Ok(_) => panic!("the scenario loaded: {why}"),
+        Err(e) => e,
+    }
+}
+
 fn edit(text: &str, from: &str, to: &str) -> String {
     assert!(text.contains(from), "test setup: `{from}` not in the scenario");
     text.replacen(from, to, 1)
@@ -237,17 +245,17 @@ fn a_value_out_of_range_is_located() {
 #[test]
 fn a_repeated_objective_id_is_located() {
     let t = edit(base(), "id = \"b_fortress\"", "id = \"a_fortress\"");
-    let e = load_str("bad.toml", &t).err().expect("a repeated id must fail");
+    let e = refused(&t, "a repeated id must fail");
     assert!(e.diagnostics.iter().any(|d| d.message.contains("duplicate objective id `a_fortress`")), "{e}");
 }
 
 #[test]
 fn a_missing_position_and_an_unknown_key_are_errors() {
     let t = edit(base(), "km2 = 7500\n", "");
-    let e = load_str("bad.toml", &t).err().expect("an objective without km2 must fail");
+    let e = refused(&t, "an objective without km2 must fail");
     assert!(e.to_string().contains("km2"), "{e}");
     let t = edit(base(), "km2 = 7500", "km2 = 7500\nvalu = 3");
-    let e = load_str("bad.toml", &t).err().expect("an unknown key must fail");
+    let e = refused(&t, "an unknown key must fail");
     assert!(e.to_string().contains("unknown") && e.to_string().contains("valu"), "{e}");
 }
 
@@ -257,7 +265,7 @@ fn too_many_objectives_are_refused() {
     for i in 0..=MAX_OBJECTIVES {
         t.push_str(&format!("\n[[objectives]]\nid = \"p{i}\"\nkm2 = {}\n", 1000 + i));
     }
-    let e = load_str("bad.toml", &t).err().expect("too many objectives must fail");
+    let e = refused(&t, "too many objectives must fail");
     assert!(e.to_string().contains(&format!("at most {MAX_OBJECTIVES}")), "{e}");
 }
 
