@@ -64,15 +64,30 @@ pub fn decline(p: &Params, s: usize, forces: f64, economy: f64) -> f64 {
     f + e
 }
 
-/// The yearly hazard that side `s` breaks: λ₀ · exp(w_d · decline + w_o · lost), `lost` the
-/// net value of the places it has lost since the start (≥ 0). The exponent is capped at 50
-/// so the rate stays finite; 0 when λ₀ is 0 (the mechanism off).
-pub fn collapse_rate(p: &Params, s: usize, decline: f64, lost: f64) -> f64 {
+/// How far side `s` misjudges the balance now: its believed weekly gain (`belief`, km² a
+/// week toward it) above its gains of recent weeks (`recent`), over the front's largest
+/// weekly movement `scale`; ≥ 0. Fighting teaches (beliefs converge on what the front does,
+/// Slantchev 2003), so it fades as the war goes on.
+pub fn misjudgement(belief: f64, recent: f64, scale: f64) -> f64 {
+    if scale > 0.0 {
+        ((belief - recent) / scale).max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// The yearly hazard that side `s` breaks: λ₀ · exp(w_d · decline + w_o · lost + w_m · m),
+/// `lost` the net value of the places it has lost since the start (≥ 0), `m` its
+/// [`misjudgement`]. The exponent is capped at 50 so the rate stays finite; 0 when λ₀ is 0
+/// (the mechanism off).
+pub fn collapse_rate(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f64) -> f64 {
     let pol = &p.politics[s];
     if pol.collapse_per_year <= 0.0 {
         return 0.0;
     }
-    let x = pol.collapse_decline_weight * decline + pol.collapse_objective_weight * lost.max(0.0);
+    let x = pol.collapse_decline_weight * decline
+        + pol.collapse_objective_weight * lost.max(0.0)
+        + pol.collapse_misjudgement_weight * misjudged;
     pol.collapse_per_year * x.min(50.0).exp()
 }
 
@@ -98,5 +113,12 @@ mod tests {
         assert!((held_value(&o, 0b01, 0) - 0.2).abs() < 1e-12);
         assert!((held_value(&o, 0b01, 1) - 0.3).abs() < 1e-12);
         assert_eq!(held_value(&o, 0, 0), 0.0);
+    }
+
+    #[test]
+    fn misjudgement_is_the_belief_above_recent_gains() {
+        assert!((misjudgement(100.0, 40.0, 300.0) - 0.2).abs() < 1e-12);
+        assert_eq!(misjudgement(40.0, 100.0, 300.0), 0.0);
+        assert_eq!(misjudgement(100.0, 40.0, 0.0), 0.0);
     }
 }

@@ -812,6 +812,10 @@ pub struct PoliticsSpec {
     pub collapse_objective_weight: Num,
     /// Resolve × exp(−r · lost) as places fall (and back as they are retaken).
     pub objective_resolve: Num,
+    /// Hazard × exp(w · misjudgement), misjudgement = how far the side's believed weekly gain
+    /// exceeds its recent gains, in units of the front's largest movement: a side that
+    /// misjudged the balance breaks early, before fighting has taught it better.
+    pub collapse_misjudgement_weight: Num,
 }
 
 impl Default for PoliticsSpec {
@@ -828,6 +832,7 @@ impl Default for PoliticsSpec {
             collapse_decline_weight: Num::new(0.0),
             collapse_objective_weight: Num::new(0.0),
             objective_resolve: Num::new(0.0),
+            collapse_misjudgement_weight: Num::new(0.0),
         }
     }
 }

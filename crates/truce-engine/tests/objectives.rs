@@ -100,9 +100,9 @@ fn the_hazard_is_zero_with_the_mechanism_off() {
     let mut p = theory_base();
     p.politics[1].collapse_decline_weight = 5.0;
     p.politics[1].collapse_objective_weight = 5.0;
-    assert_eq!(collapse_rate(&p, 1, 2.0, 1.0), 0.0);
+    assert_eq!(collapse_rate(&p, 1, 2.0, 1.0, 0.5), 0.0);
     p.politics[1].collapse_per_year = 0.5;
-    assert!(collapse_rate(&p, 1, 2.0, 1.0) > 0.5 * (5.0f64 * 3.0).exp() * 0.99);
+    assert!(collapse_rate(&p, 1, 2.0, 1.0, 0.5) > 0.5 * (5.0f64 * 3.0).exp() * 0.99);
     // With the floors out of reach and the rate at 0 nobody collapses; at a positive rate
     // some side does (so the first half can fail).
     let off = fought_out();
@@ -133,6 +133,28 @@ fn the_mechanism_off_draws_nothing() {
     for (a, b) in runs(&base, 300, SEED).iter().zip(runs(&placed, 300, SEED).iter()) {
         assert_eq!(a.s, b.s);
     }
+}
+
+#[test]
+fn a_side_that_misjudged_the_balance_breaks_early() {
+    // B expects to gain ground a week (optimism) while A, a tenth stronger, pushes it back:
+    // with the misjudgement weight on, B breaks more often in the first half-year, and the
+    // weight's effect fades as B learns (the second half-year's extra breaks are fewer).
+    let arm = |w: f64| {
+        let mut p = fought_out();
+        p.sides[1].optimism = 150.0;
+        p.politics[1].collapse_per_year = 0.05;
+        p.politics[1].collapse_misjudgement_weight = w;
+        runs(&p, N, SEED)
+    };
+    let (on, off) = (arm(6.0), arm(0.0));
+    let broke = |rs: &[common::Run], from: u32, to: u32| -> Vec<f64> {
+        rs.iter().map(|r| ind(r.s.state == WarState::CollapsedSecond && (from..to).contains(&r.s.week))).collect()
+    };
+    let (d, se, z) = paired(&broke(&on, 0, 26), &broke(&off, 0, 26));
+    assert!(z > K_SE, "B's breaks in weeks 0–25: misjudgement on − off = {d:.4} ± {se:.4} (z {z:.1})");
+    let (late, _, _) = paired(&broke(&on, 156, 260), &broke(&off, 156, 260));
+    assert!(late < d, "the misjudgement's effect did not fade: early {d:.4}, late {late:.4}");
 }
 
 #[test]

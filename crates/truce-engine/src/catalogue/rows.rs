@@ -1519,6 +1519,24 @@ pub static CATALOGUE: &[Param] = &[
             params,
         }
     },
+    {
+        let (scenario, params) = politics!(collapse_misjudgement_weight);
+        Param {
+            path: "politics.*.collapse_misjudgement_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse: weight of a misjudged balance",
+            unit: "per front's largest movement",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 20.0, 0.1),
+            doc: "collapse hazard × exp(w · m), m = how far the side's believed weekly gain exceeds its gains of recent weeks, over the front's largest weekly movement: victory comes early, to the side that misjudged the balance less (war-termination.md §2; Kreutz 2010)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",

@@ -129,6 +129,8 @@ pub struct PoliticsParams {
     pub collapse_decline_weight: f64,
     pub collapse_objective_weight: f64,
     pub objective_resolve: f64,
+    /// The weight of a misjudged balance in the collapse hazard.
+    pub collapse_misjudgement_weight: f64,
 }
 
 impl Default for PoliticsParams {
@@ -147,6 +149,7 @@ impl Default for PoliticsParams {
             collapse_decline_weight: 0.0,
             collapse_objective_weight: 0.0,
             objective_resolve: 0.0,
+            collapse_misjudgement_weight: 0.0,
         }
     }
 }

@@ -61,7 +61,9 @@ impl Sim {
     /// probability): 0 with the mechanism off.
     pub(super) fn collapse_probability(&self, st: &State, s: usize) -> f64 {
         let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
-        objectives::weekly_probability(objectives::collapse_rate(&self.p, s, decline, st.lost[s]))
+        let sign = if s == 0 { 1.0 } else { -1.0 };
+        let m = objectives::misjudgement(sign * st.belief[s], sign * st.momentum, self.k.v_front);
+        objectives::weekly_probability(objectives::collapse_rate(&self.p, s, decline, st.lost[s], m))
     }
 
     /// A side may break this week before its floors (one uniform per side whose base rate is
