@@ -10,18 +10,21 @@
 //!
 //! The collapse hazard ([`collapse_rate`]) replaces the knife-edge of a floor with a weekly
 //! hazard that a side breaks — its army dissolves or its government gives way — rising as its
-//! forces, economy and held places fall:
+//! forces, economy and held places fall, and while it misjudges the balance:
 //!
-//! λ = λ₀ · exp(w_d · (f + e) + w_o · o)   per year, weekly probability 1 − exp(−λ/52),
+//! λ = λ₀ · exp(w_d · (f + e) + w_o · o + w_m · m)   per year, weekly probability 1 − exp(−λ/52),
 //!
 //! with f and e the shares (0–1) of the way from the start to the forces and the economy
 //! floors, o the value of the places the side held at the start and has lost, net of those
-//! it has taken (≥ 0). The floors themselves stay certain collapse. Sources: the per-round
-//! probability that a side wins outright of Powell (2004) and of Filson & Werner (2002)
-//! (battles move the chance of a military decision), Smith & Stam (2004)'s collapse as the
-//! front nears a side's end (`war-theory.md` §1.3–1.6); Goemans (2000) and Reiter (2003) on a
-//! side's will breaking before its capacity; the case files (Iran 1988 after al-Faw and
-//! Majnoon; the Krajina Serbs 1995) for places whose fall broke a side.
+//! it has taken (≥ 0), and m its [`misjudgement`] (its believed weekly gain above what the
+//! front's law gives at the force ratio now, which fades as fighting teaches it). The floors themselves stay certain collapse.
+//! Sources: the per-round probability that a side wins outright of Powell (2004) and of
+//! Filson & Werner (2002) (battles move the chance of a military decision), Smith & Stam
+//! (2004)'s collapse as the front nears a side's end (`war-theory.md` §1.3–1.6); Goemans
+//! (2000) and Reiter (2003) on a side's will breaking before its capacity; victory comes
+//! early, to a side that misjudged the balance less (`war-termination.md` §2; Kreutz 2010);
+//! the case files (Iran 1988 after al-Faw and Majnoon; the Krajina Serbs 1995) for places
+//! whose fall broke a side.
 //!
 //! Pure functions: nothing here draws, allocates or reads the clock, and nothing here may
 //! change the run state: the phase that applies them is `sim/breaking.rs`.
@@ -64,13 +67,13 @@ pub fn decline(p: &Params, s: usize, forces: f64, economy: f64) -> f64 {
     f + e
 }
 
-/// How far side `s` misjudges the balance now: its believed weekly gain (`belief`, km² a
-/// week toward it) above its gains of recent weeks (`recent`), over the front's largest
-/// weekly movement `scale`; ≥ 0. Fighting teaches (beliefs converge on what the front does,
-/// Slantchev 2003), so it fades as the war goes on.
-pub fn misjudgement(belief: f64, recent: f64, scale: f64) -> f64 {
+/// How far a side misjudges the balance now: its believed weekly gain (`belief`, km² a week
+/// toward it) above the gain the front's law gives at the force ratio now (`actual`), over
+/// the front's largest weekly movement `scale`; ≥ 0. Fighting teaches (beliefs converge on
+/// what the front does, Slantchev 2003), so it fades as the war goes on.
+pub fn misjudgement(belief: f64, actual: f64, scale: f64) -> f64 {
     if scale > 0.0 {
-        ((belief - recent) / scale).max(0.0)
+        ((belief - actual) / scale).max(0.0)
     } else {
         0.0
     }

@@ -813,7 +813,8 @@ pub struct PoliticsSpec {
     /// Resolve × exp(−r · lost) as places fall (and back as they are retaken).
     pub objective_resolve: Num,
     /// Hazard × exp(w · misjudgement), misjudgement = how far the side's believed weekly gain
-    /// exceeds its recent gains, in units of the front's largest movement: a side that
+    /// exceeds what the front's law gives at the force ratio now, in units of the front's
+    /// largest movement: a side that
     /// misjudged the balance breaks early, before fighting has taught it better.
     pub collapse_misjudgement_weight: Num,
 }

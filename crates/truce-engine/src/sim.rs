@@ -26,7 +26,8 @@
 //! 5. **objectives** and **end?** ([`breaking`](self::breaking)) — the decisive places that
 //!    changed hands with the line (resolve moves with them); collapse of a side: certain past
 //!    a floor or threshold (forces, economy, front), else a weekly hazard that rises as the
-//!    side's forces, economy and places fall (Powell 2004; `docs/reference/war-endings.md` §6).
+//!    side's forces, economy and places fall and while it misjudges the balance (Powell
+//!    2004; `docs/reference/war-endings.md` §6).
 //! 6. **the ways out of a war** ([`endings`](self::endings), `docs/reference/war-endings.md`):
 //!    the pressure of war and ripeness; **politics** (a leader's irregular removal);
 //!    **activity** (low activity begins, or flares up into high-intensity war); the
@@ -708,7 +709,7 @@ impl Sim {
         let fought = self.fight(st, rng);
         self.learn(st, &fought);
         self.objectives(st, observer);
-        if let Some(state) = self.end(st, rng) {
+        if let Some(state) = self.end(st, fought.eff, rng) {
             observer.week(&self.week_view(st, &fought, state));
             return Some(self.finish_at_line(st, state, st.week));
         }
@@ -1255,7 +1256,7 @@ impl Sim {
     /// front passes its threshold (the front decides when both apply); otherwise, where a
     /// side's collapse hazard is on, the chance that it breaks first (`sim/breaking.rs`: one
     /// uniform per such side). Collapse ends the run.
-    fn end(&self, st: &State, rng: &mut ChaCha8Rng) -> Option<WarState> {
+    fn end(&self, st: &State, eff: [f64; 2], rng: &mut ChaCha8Rng) -> Option<WarState> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
@@ -1273,7 +1274,7 @@ impl Sim {
         if outcome.is_some() {
             return outcome;
         }
-        self.breaking(st, rng)
+        self.breaking(st, eff, rng)
     }
 
     // ---- Phase: talk --------------------------------------------------------------------

@@ -1531,7 +1531,7 @@ pub static CATALOGUE: &[Param] = &[
             whole: false,
             basis: Basis::Free,
             slider: Slider::Span(0.0, 20.0, 0.1),
-            doc: "collapse hazard × exp(w · m), m = how far the side's believed weekly gain exceeds its gains of recent weeks, over the front's largest weekly movement: victory comes early, to the side that misjudged the balance less (war-termination.md §2; Kreutz 2010)",
+            doc: "collapse hazard × exp(w · m), m = how far the side's believed weekly gain exceeds the mean gain the front's law gives at the force ratio now, over the front's largest weekly movement: victory comes early, to the side that misjudged the balance less (war-termination.md §2; Kreutz 2010)",
             presence: "",
             scenario,
             params,

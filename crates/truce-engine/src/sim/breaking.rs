@@ -58,11 +58,14 @@ impl Sim {
     }
 
     /// The weekly hazard that side `s` breaks now ([`objectives::collapse_rate`] as a weekly
-    /// probability): 0 with the mechanism off.
-    pub(super) fn collapse_probability(&self, st: &State, s: usize) -> f64 {
+    /// probability), with `eff` the week's effectiveness per soldier: its misjudgement is its
+    /// believed drift above the drift the front's law gives for the force ratio now. 0 with
+    /// the mechanism off.
+    pub(super) fn collapse_probability(&self, st: &State, eff: [f64; 2], s: usize) -> f64 {
         let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
         let sign = if s == 0 { 1.0 } else { -1.0 };
-        let m = objectives::misjudgement(sign * st.belief[s], sign * st.momentum, self.k.v_front);
+        let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
+        let m = objectives::misjudgement(sign * st.belief[s], sign * self.drift(rho), self.k.v_front);
         objectives::weekly_probability(objectives::collapse_rate(&self.p, s, decline, st.lost[s], m))
     }
 
@@ -70,14 +73,14 @@ impl Sim {
     /// positive, first side first). When both break in the same week, the one whose draw
     /// fell deeper under its hazard (u / p smaller: earlier in the week under a constant
     /// hazard) is the one that collapsed.
-    pub(super) fn breaking(&self, st: &State, rng: &mut ChaCha8Rng) -> Option<WarState> {
+    pub(super) fn breaking(&self, st: &State, eff: [f64; 2], rng: &mut ChaCha8Rng) -> Option<WarState> {
         let mut first: Option<(f64, usize)> = None;
         for s in 0..2 {
             if self.p.politics[s].collapse_per_year <= 0.0 {
                 continue;
             }
             let u: f64 = rng.random();
-            let prob = self.collapse_probability(st, s);
+            let prob = self.collapse_probability(st, eff, s);
             if u < prob {
                 let when = u / prob;
                 if first.is_none_or(|(w, _)| when < w) {
