@@ -1459,7 +1459,7 @@ pub static CATALOGUE: &[Param] = &[
             whole: false,
             basis: Basis::Free,
             slider: Slider::Span(0.0, 1.0, 0.005),
-            doc: "rate at which the side breaks (its army dissolves or its government gives way) at the start's forces, economy and places; weekly probability 1 − exp(−λ/52), λ = rate · exp(w_d · decline + w_o · places lost) (Powell 2004; 0 without a table: collapse only at the floors)",
+            doc: "rate at which the side breaks (its army dissolves or its government gives way) at the start's forces, economy and places; weekly probability 1 − exp(−λ/52), λ = rate · exp(w_d · decline + w_o · places lost + w_m · misjudgement) (Powell 2004; 0 without a table: collapse only at the floors)",
             presence: "",
             scenario,
             params,
