@@ -25,6 +25,7 @@ pub mod catalogue;
 pub mod edit;
 pub mod front;
 pub mod load;
+pub mod objectives;
 pub mod outcome;
 pub mod params;
 pub mod redate;

@@ -133,6 +133,10 @@ pub struct Scenario {
     /// calibration's posterior, `truce calibrate`): each run draws one row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighted_sample: Option<WeightedSample>,
+    /// Decisive places on the front (`[[objectives]]`; `docs/reference/war-endings.md` §6):
+    /// their fall moves the sides' resolve and the hazard that a side breaks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<ObjectiveSpec>,
 }
 
 /// `[weighted_sample]`: rows of values of several parameters, one weight per row; a forecast
@@ -167,6 +171,28 @@ impl WeightedSample {
         }
         true
     }
+}
+
+/// A decisive place or zone on the front (a capital, a fortress city, a port, a road
+/// junction): it lies at a position on the line, so the first side holds it while the line
+/// (the area the first side holds) is at or past `km2`, and the second side below it. Its
+/// value to each side is the share (0–1) of that side's stake in the war the place carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// The line (km² held by the first side) at which the place falls to the first side;
+    /// below it the second side holds it.
+    pub km2: Num,
+    /// Value per side id, 0–1: the share of the side's stake in the war the place carries
+    /// (1: losing it alone would break most states). A side not named values it at 0.
+    #[serde(default)]
+    pub values: BTreeMap<String, Num>,
+    /// Why the place matters and where the values come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A rank correlation between two uncertain parameters.
@@ -823,6 +849,22 @@ pub struct PoliticsSpec {
     pub crisis_economy: Num,
     /// At full crisis, war costs and concessions are × (1 + w).
     pub crisis_weight: Num,
+    /// Yearly hazard that the side breaks (its army or government gives way) at the start's
+    /// forces, economy and places; 0: the side collapses only at its floors.
+    pub collapse_per_year: Num,
+    /// Hazard × exp(w · decline), decline = the share of the way from the start to the forces
+    /// floor plus that to the economy floor (each 0–1).
+    pub collapse_decline_weight: Num,
+    /// Hazard × exp(w · lost), lost = the value (0–1 per place) of the objectives the side
+    /// held at the start and has lost, net of those it has taken.
+    pub collapse_objective_weight: Num,
+    /// Resolve × exp(−r · lost) as places fall (and back as they are retaken).
+    pub objective_resolve: Num,
+    /// Hazard × exp(w · misjudgement), misjudgement = how far the side's believed weekly gain
+    /// exceeds what the front's law gives at the force ratio now, in units of the front's
+    /// largest movement: a side that
+    /// misjudged the balance breaks early, before fighting has taught it better.
+    pub collapse_misjudgement_weight: Num,
 }
 
 impl Default for PoliticsSpec {
@@ -835,6 +877,11 @@ impl Default for PoliticsSpec {
             gamble: Num::new(0.0),
             crisis_economy: Num::new(0.0),
             crisis_weight: Num::new(0.0),
+            collapse_per_year: Num::new(0.0),
+            collapse_decline_weight: Num::new(0.0),
+            collapse_objective_weight: Num::new(0.0),
+            objective_resolve: Num::new(0.0),
+            collapse_misjudgement_weight: Num::new(0.0),
         }
     }
 }

@@ -26,7 +26,11 @@
 //! 4. **learn** — each belligerent's belief about the front's drift, a Normal mean updated by
 //!    Bayes' rule with exponential forgetting: fighting reveals information and beliefs
 //!    converge (Wagner 2000; Slantchev 2003; Smith & Stam 2004).
-//! 5. **end?** — collapse of a side (forces, economy or front past a threshold).
+//! 5. **objectives** and **end?** ([`breaking`](self::breaking)) — the decisive places that
+//!    changed hands with the line (resolve moves with them); collapse of a side: certain past
+//!    a floor or threshold (forces, economy, front), else a weekly hazard that rises as the
+//!    side's forces, economy and places fall and while it misjudges the balance (Powell
+//!    2004; `docs/reference/war-endings.md` §6).
 //! 6. **the ways out of a war** ([`endings`](self::endings), `docs/reference/war-endings.md`):
 //!    the pressure of war and ripeness; **politics** (a leader's irregular removal);
 //!    **activity** (low activity begins, or flares up into high-intensity war); the
@@ -66,7 +70,8 @@
 //! fought week: one normal per side for attrition, one Student-t for the front, one uniform
 //! per active aid line, then per side one uniform each for an edge, a mobilisation wave and an
 //! oil shock where the side's rate is positive (and one for an oil shock's sign when it
-//! comes), one for the regime when regimes are on, then one per side for a leader's removal,
+//! comes), one for the regime when regimes are on, then one per side whose collapse hazard is
+//! on (`politics.*.collapse_per_year` > 0) for its breaking, one per side for a leader's removal,
 //! one for low activity, one for a new mediation initiative; at the first talk round of a
 //! run: each party's private reservation, one per veto player and one per belligerent for a
 //! ceasefire; per failed talk round: one for escalation, one for a suspension of talks).
@@ -84,6 +89,7 @@ use serde::Serialize;
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 
 mod armistice;
+mod breaking;
 mod endings;
 use endings::{weekly, Pressure};
 
@@ -225,6 +231,9 @@ pub trait Observer {
     /// When a side's leader is replaced by a non-culpable successor (irregular removal, a
     /// lost election or a scheduled leadership change).
     fn leader_change(&mut self, _week: u32, _side: usize) {}
+    /// When objective `objective` (index in `Params::objectives`) falls to side `to` with the
+    /// week's fighting (a fall and a recapture alike).
+    fn objective(&mut self, _week: u32, _objective: usize, _to: usize) {}
 }
 
 /// An observer that ignores everything.
@@ -431,6 +440,12 @@ struct State {
     blocked: Option<Blocker>,
     /// Each belligerent's private reservation for a freeze at the line (as `Sim::reserve`).
     reserve_ceasefire: [f64; 2],
+    /// The objectives the first side holds (bit i: objective i; `crate::objectives`), the
+    /// value each side held at the start, and the value each has lost since (net of places
+    /// taken; negative when it has gained).
+    held: crate::objectives::Held,
+    held_start: [f64; 2],
+    lost: [f64; 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -723,7 +738,8 @@ impl Sim {
         }
         let fought = self.fight(st, rng);
         self.learn(st, &fought);
-        if let Some(state) = self.end(st) {
+        self.objectives(st, observer);
+        if let Some(state) = self.end(st, fought.eff, rng) {
             observer.week(&self.week_view(st, &fought, state));
             return Some(self.finish_at_line(st, state, st.week));
         }
@@ -853,6 +869,7 @@ impl Sim {
     /// being fought at the origin implies ([`Sim::origin_gap`]).
     fn initial_state(&mut self) -> State {
         let mut st = self.origin_state();
+        self.origin_objectives(&mut st);
         self.origin_gap(&mut st);
         st
     }
@@ -895,6 +912,9 @@ impl Sim {
             leader_audience: [1.0; 2],
             blocked: None,
             reserve_ceasefire: [0.5; 2],
+            held: 0,
+            held_start: [0.0; 2],
+            lost: [0.0; 2],
         }
     }
 
@@ -1284,9 +1304,11 @@ impl Sim {
 
     // ---- Phase: end? --------------------------------------------------------------------
 
-    /// Collapse of a side: forces or economy below its floor, or the front past its
-    /// threshold (the front decides when both apply). Collapse ends the run.
-    fn end(&self, st: &State) -> Option<WarState> {
+    /// Collapse of a side: certain when its forces or economy fall below its floor or the
+    /// front passes its threshold (the front decides when both apply); otherwise, where a
+    /// side's collapse hazard is on, the chance that it breaks first (`sim/breaking.rs`: one
+    /// uniform per such side). Collapse ends the run.
+    fn end(&self, st: &State, eff: [f64; 2], rng: &mut ChaCha8Rng) -> Option<WarState> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
@@ -1301,7 +1323,10 @@ impl Sim {
         if st.km2 <= p.collapse_first_km2 {
             outcome = Some(WarState::CollapsedFirst);
         }
-        outcome
+        if outcome.is_some() {
+            return outcome;
+        }
+        self.breaking(st, eff, rng)
     }
 
     // ---- Phase: talk --------------------------------------------------------------------

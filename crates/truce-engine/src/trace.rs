@@ -246,6 +246,18 @@ impl Observer for TraceObserver<'_> {
     fn breakdown(&mut self, week: u32) {
         self.trace.breakdowns.push(week);
     }
+
+    fn objective(&mut self, week: u32, objective: usize, to: usize) {
+        let o = &self.p.objectives[objective];
+        let name = if o.name.is_empty() { &o.id } else { &o.name };
+        self.trace.events.push(EventRecord {
+            week,
+            date: self.p.start.plus_weeks(week),
+            kind: "Objective".into(),
+            actor: None,
+            note: format!("{name} falls to {}", self.p.sides[to].name),
+        });
+    }
 }
 
 /// Runs one traced simulation.

@@ -36,6 +36,7 @@ const NOT_PARAMETERS: &[(&str, &str)] = &[
     ("scenario.horizon_weeks", "a run option (the forecast's horizon), not a model parameter"),
     ("issues.*.km2.", "the territorial mapping: a table of knots, not a scalar"),
     ("events.", "a scheduled event's inputs, checked with the event (params/compile/events.rs)"),
+    ("objectives.", "a place on the territorial map, checked with the place (params/compile/objectives.rs)"),
     ("uncertainty.", "a distribution's parameters"),
     ("correlations.", "a copula correlation between two parameters"),
 ];

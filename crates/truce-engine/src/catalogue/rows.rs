@@ -1447,6 +1447,96 @@ pub static CATALOGUE: &[Param] = &[
             params,
         }
     },
+    {
+        let (scenario, params) = politics!(collapse_per_year);
+        Param {
+            path: "politics.*.collapse_per_year",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse hazard",
+            unit: "rate / year",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 1.0, 0.005),
+            doc: "rate at which the side breaks (its army dissolves or its government gives way) at the start's forces, economy and places; weekly probability 1 − exp(−λ/52), λ = rate · exp(w_d · decline + w_o · places lost + w_m · misjudgement) (Powell 2004; 0 without a table: collapse only at the floors)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(collapse_decline_weight);
+        Param {
+            path: "politics.*.collapse_decline_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse: weight of decline",
+            unit: "per unit of decline",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 10.0, 0.1),
+            doc: "collapse hazard × exp(w · decline), decline = the share of the way from the start to the forces floor plus that to the economy floor (each 0–1)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(collapse_objective_weight);
+        Param {
+            path: "politics.*.collapse_objective_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse: weight of lost places",
+            unit: "per unit of value",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 10.0, 0.1),
+            doc: "collapse hazard × exp(w · lost), lost = the value (0–1 each) of the `[[objectives]]` the side held at the start and has lost, net of those it has taken",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(objective_resolve);
+        Param {
+            path: "politics.*.objective_resolve",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "resolve lost with places",
+            unit: "per unit of value",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 5.0, 0.05),
+            doc: "the side's resolve × exp(−r · lost) as its `[[objectives]]` fall (restored as they are retaken): a lost place makes the war costlier to go on with",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(collapse_misjudgement_weight);
+        Param {
+            path: "politics.*.collapse_misjudgement_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse: weight of a misjudged balance",
+            unit: "per front's largest movement",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 20.0, 0.1),
+            doc: "collapse hazard × exp(w · m), m = how far the side's believed weekly gain exceeds the mean gain the front's law gives at the force ratio now, over the front's largest weekly movement: victory comes early, to the side that misjudged the balance less (war-termination.md §2; Kreutz 2010)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",

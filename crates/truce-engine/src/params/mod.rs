@@ -122,6 +122,15 @@ pub struct PoliticsParams {
     pub gamble: f64,
     pub crisis_economy: f64,
     pub crisis_weight: f64,
+    /// The weekly collapse hazard (`crate::objectives::collapse_rate`): the base rate per
+    /// year and the weights of decline and of lost objectives; resolve lost per unit of
+    /// objective value lost.
+    pub collapse_per_year: f64,
+    pub collapse_decline_weight: f64,
+    pub collapse_objective_weight: f64,
+    pub objective_resolve: f64,
+    /// The weight of a misjudged balance in the collapse hazard.
+    pub collapse_misjudgement_weight: f64,
 }
 
 impl Default for PoliticsParams {
@@ -136,6 +145,11 @@ impl Default for PoliticsParams {
             gamble: 0.0,
             crisis_economy: 0.0,
             crisis_weight: 0.0,
+            collapse_per_year: 0.0,
+            collapse_decline_weight: 0.0,
+            collapse_objective_weight: 0.0,
+            objective_resolve: 0.0,
+            collapse_misjudgement_weight: 0.0,
         }
     }
 }
@@ -248,6 +262,19 @@ pub struct Params {
     pub mediation: MediationParams,
     pub ripeness: RipenessParams,
     pub politics: [PoliticsParams; 2],
+    /// Decisive places on the front (`[[objectives]]`), in file order; at most
+    /// [`crate::objectives::MAX_OBJECTIVES`].
+    pub objectives: Vec<Objective>,
+}
+
+/// A decisive place (`[[objectives]]`): held by the first side while the line is at or past
+/// `km2`, by the second below it; its value (0–1) to each side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    pub id: String,
+    pub name: String,
+    pub km2: f64,
+    pub value: [f64; 2],
 }
 
 impl Params {

@@ -13,6 +13,7 @@ mod actors;
 mod checks;
 mod events;
 mod issues;
+mod objectives;
 mod sides;
 mod values;
 
@@ -126,6 +127,7 @@ impl Params {
         let protocol = actors::protocol(s, &ids, &actors, &mut c);
         let events = events::compile(s, &ids, start, &actors, &mut c);
         checks::seasonality(s, &mut c);
+        let objectives = objectives::compile(s, &ids, &issues.knots, &mut c);
         for (path, message) in crate::redate::check_dates(s) {
             c.fail(path, message);
         }
@@ -226,6 +228,7 @@ impl Params {
                 destruction_weight: 0.0,
             },
             politics: [super::PoliticsParams::default(), super::PoliticsParams::default()],
+            objectives,
         };
         values::compile(s, &mut params, &mut c);
         checks::saliences(&params, &mut c);

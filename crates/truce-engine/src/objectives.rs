@@ -1,0 +1,127 @@
+//! Decisive places and a side that breaks before its area does (issues 12 and 18;
+//! `docs/reference/war-endings.md` §6).
+//!
+//! An objective (`[[objectives]]`) is a named place on the front — a capital, a fortress
+//! city, a port, a road junction — at a position on the line: the first side holds it while
+//! the line (the area the first side holds) is at or past the place's km², the second side
+//! below it. Each side values it on a documented scale (0–1: the share of the side's stake in
+//! the war the place carries). Who holds what is a bit set ([`Held`]), a pure function of the
+//! line, so a place can fall and be retaken as the front moves.
+//!
+//! The collapse hazard ([`collapse_rate`]) replaces the knife-edge of a floor with a weekly
+//! hazard that a side breaks — its army dissolves or its government gives way — rising as its
+//! forces, economy and held places fall, and while it misjudges the balance:
+//!
+//! λ = λ₀ · exp(w_d · (f + e) + w_o · o + w_m · m)   per year, weekly probability 1 − exp(−λ/52),
+//!
+//! with f and e the shares (0–1) of the way from the start to the forces and the economy
+//! floors, o the value of the places the side held at the start and has lost, net of those
+//! it has taken (≥ 0), and m its [`misjudgement`] (its believed weekly gain above what the
+//! front's law gives at the force ratio now, which fades as fighting teaches it). The floors themselves stay certain collapse.
+//! Sources: the per-round probability that a side wins outright of Powell (2004) and of
+//! Filson & Werner (2002) (battles move the chance of a military decision), Smith & Stam
+//! (2004)'s collapse as the front nears a side's end (`war-theory.md` §1.3–1.6); Goemans
+//! (2000) and Reiter (2003) on a side's will breaking before its capacity; victory comes
+//! early, to a side that misjudged the balance less (`war-termination.md` §2; Kreutz 2010);
+//! the case files (Iran 1988 after al-Faw and Majnoon; the Krajina Serbs 1995) for places
+//! whose fall broke a side.
+//!
+//! Pure functions: nothing here draws, allocates or reads the clock, and nothing here may
+//! change the run state: the phase that applies them is `sim/breaking.rs`.
+
+use crate::params::{Objective, Params};
+
+/// The most objectives a scenario may name (they are a 64-bit set in the run state).
+pub const MAX_OBJECTIVES: usize = 64;
+
+/// The objectives the first side holds: bit i set when it holds objective i.
+pub type Held = u64;
+
+/// Who holds each objective with the line at `km2`: the first side holds those at or below
+/// the line (`km2 ≥ place`), the second the rest.
+pub fn held_by_first(objectives: &[Objective], km2: f64) -> Held {
+    objectives.iter().enumerate().filter(|(_, o)| km2 >= o.km2).fold(0, |m, (i, _)| m | (1u64 << i))
+}
+
+/// The value (sum over places, on each place's 0–1 scale) of the objectives side `s` holds
+/// under `held`.
+pub fn held_value(objectives: &[Objective], held: Held, s: usize) -> f64 {
+    let mut v = 0.0;
+    for (i, o) in objectives.iter().enumerate() {
+        let first = held & (1u64 << i) != 0;
+        if first == (s == 0) {
+            v += o.value[s];
+        }
+    }
+    v
+}
+
+/// Side `s`'s decline toward its floors: the share of the way from the start to the forces
+/// floor plus that to the economy floor, each within [0, 1].
+pub fn decline(p: &Params, s: usize, forces: f64, economy: f64) -> f64 {
+    let sd = &p.sides[s];
+    let f_span = sd.forces * (1.0 - sd.collapse_forces_fraction);
+    let f = if f_span > 0.0 { ((sd.forces - forces) / f_span).clamp(0.0, 1.0) } else { 0.0 };
+    let e_span = sd.economy - sd.collapse_economy;
+    let e = if e_span > 0.0 { ((sd.economy - economy) / e_span).clamp(0.0, 1.0) } else { 0.0 };
+    f + e
+}
+
+/// How far a side misjudges the balance now: its believed weekly gain (`belief`, km² a week
+/// toward it) above the gain the front's law gives at the force ratio now (`actual`), over
+/// the front's largest weekly movement `scale`; ≥ 0. Fighting teaches (beliefs converge on
+/// what the front does, Slantchev 2003), so it fades as the war goes on.
+pub fn misjudgement(belief: f64, actual: f64, scale: f64) -> f64 {
+    if scale > 0.0 {
+        ((belief - actual) / scale).max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// The yearly hazard that side `s` breaks: λ₀ · exp(w_d · decline + w_o · lost + w_m · m),
+/// `lost` the net value of the places it has lost since the start (≥ 0), `m` its
+/// [`misjudgement`]. The exponent is capped at 50 so the rate stays finite; 0 when λ₀ is 0
+/// (the mechanism off).
+pub fn collapse_rate(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f64) -> f64 {
+    let pol = &p.politics[s];
+    if pol.collapse_per_year <= 0.0 {
+        return 0.0;
+    }
+    let x = pol.collapse_decline_weight * decline
+        + pol.collapse_objective_weight * lost.max(0.0)
+        + pol.collapse_misjudgement_weight * misjudged;
+    pol.collapse_per_year * x.min(50.0).exp()
+}
+
+/// The probability of at least one event in a week at `per_year` events a year.
+pub fn weekly_probability(per_year: f64) -> f64 {
+    -(-per_year / 52.0).exp_m1()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(km2: f64, v0: f64, v1: f64) -> Objective {
+        Objective { id: "x".into(), name: String::new(), km2, value: [v0, v1] }
+    }
+
+    #[test]
+    fn a_place_changes_hands_with_the_line() {
+        let o = [place(100.0, 0.2, 0.5), place(200.0, 0.1, 0.3)];
+        assert_eq!(held_by_first(&o, 50.0), 0);
+        assert_eq!(held_by_first(&o, 100.0), 0b01);
+        assert_eq!(held_by_first(&o, 250.0), 0b11);
+        assert!((held_value(&o, 0b01, 0) - 0.2).abs() < 1e-12);
+        assert!((held_value(&o, 0b01, 1) - 0.3).abs() < 1e-12);
+        assert_eq!(held_value(&o, 0, 0), 0.0);
+    }
+
+    #[test]
+    fn misjudgement_is_the_belief_above_recent_gains() {
+        assert!((misjudgement(100.0, 40.0, 300.0) - 0.2).abs() < 1e-12);
+        assert_eq!(misjudgement(40.0, 100.0, 300.0), 0.0);
+        assert_eq!(misjudgement(100.0, 40.0, 0.0), 0.0);
+    }
+}

@@ -1,0 +1,93 @@
+//! Decisive places and a side that breaks, as phases of [`Sim::run`] (issues 12 and 18;
+//! `docs/reference/war-endings.md` §6; the laws are in [`crate::objectives`]).
+//!
+//! - **objectives**: after the week's fighting, the places that changed hands with the line
+//!   are reported to the observers, and each side's resolve moves with the value of the
+//!   places it has lost (or taken) since the start.
+//! - **breaking**: the weekly hazard that a side breaks before it reaches its floors (one
+//!   uniform per side whose base rate is positive, first side first).
+//!
+//! Each phase reads and writes the run state of [`super`], draws only the uniforms its doc
+//! names (always, where a side's rate is positive, so that the order of draws never depends
+//! on the path of a run), and allocates nothing. Neither fights, learns nor talks.
+
+use super::{Observer, Sim, State, WarState};
+use crate::objectives::{self, held_by_first, held_value};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+impl Sim {
+    /// Who holds each objective at the start, and the value each side holds then.
+    pub(super) fn origin_objectives(&self, st: &mut State) {
+        let o = &self.p.objectives;
+        st.held = held_by_first(o, st.km2);
+        st.held_start = [held_value(o, st.held, 0), held_value(o, st.held, 1)];
+        st.lost = [0.0; 2];
+    }
+
+    /// The places that changed hands this week: each is reported ([`Observer::objective`]),
+    /// and each side's resolve is scaled by exp(−r · Δlost), lost = the value it held at the
+    /// start less the value it holds now (negative when it has taken more than it lost), so
+    /// a place retaken restores what its fall took. No draws.
+    pub(super) fn objectives<O: Observer>(&mut self, st: &mut State, observer: &mut O) {
+        let o = &self.p.objectives;
+        if o.is_empty() {
+            return;
+        }
+        let held = held_by_first(o, st.km2);
+        let changed = held ^ st.held;
+        if changed == 0 {
+            return;
+        }
+        for i in 0..o.len() {
+            if changed & (1u64 << i) != 0 {
+                let to = if held & (1u64 << i) != 0 { 0 } else { 1 };
+                observer.objective(st.week, i, to);
+            }
+        }
+        st.held = held;
+        for s in 0..2 {
+            let lost = st.held_start[s] - held_value(o, held, s);
+            let r = self.p.politics[s].objective_resolve;
+            if r > 0.0 && lost != st.lost[s] {
+                let a = self.p.sides[s].belligerent;
+                self.b.resolve[a] = (self.b.resolve[a] * (-r * (lost - st.lost[s])).exp()).max(1e-6);
+            }
+            st.lost[s] = lost;
+        }
+    }
+
+    /// The weekly hazard that side `s` breaks now ([`objectives::collapse_rate`] as a weekly
+    /// probability), with `eff` the week's effectiveness per soldier: its misjudgement is its
+    /// believed drift above the drift the front's law gives for the force ratio now. 0 with
+    /// the mechanism off.
+    pub(super) fn collapse_probability(&self, st: &State, eff: [f64; 2], s: usize) -> f64 {
+        let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
+        let sign = if s == 0 { 1.0 } else { -1.0 };
+        let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
+        let m = objectives::misjudgement(sign * st.belief[s], sign * self.drift(rho), self.k.v_front);
+        objectives::weekly_probability(objectives::collapse_rate(&self.p, s, decline, st.lost[s], m))
+    }
+
+    /// A side may break this week before its floors (one uniform per side whose base rate is
+    /// positive, first side first). When both break in the same week, the one whose draw
+    /// fell deeper under its hazard (u / p smaller: earlier in the week under a constant
+    /// hazard) is the one that collapsed.
+    pub(super) fn breaking(&self, st: &State, eff: [f64; 2], rng: &mut ChaCha8Rng) -> Option<WarState> {
+        let mut first: Option<(f64, usize)> = None;
+        for s in 0..2 {
+            if self.p.politics[s].collapse_per_year <= 0.0 {
+                continue;
+            }
+            let u: f64 = rng.random();
+            let prob = self.collapse_probability(st, eff, s);
+            if u < prob {
+                let when = u / prob;
+                if first.is_none_or(|(w, _)| when < w) {
+                    first = Some((when, s));
+                }
+            }
+        }
+        first.map(|(_, s)| WarState::collapsed(s))
+    }
+}
