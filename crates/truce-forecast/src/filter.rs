@@ -221,7 +221,7 @@ pub fn pfilter<M: Pomp>(model: &M, ys: &[M::Obs], opts: &FilterOptions) -> Resul
         if resample {
             let u: f64 = stream(seed, Purpose::Resample, t as u64, 0).random();
             systematic(&weights, u, &mut ancestors);
-            let buf = next.get_or_insert_with(|| x.clone());
+            let buf = next.get_or_insert_with(|| x.par_iter().cloned().collect());
             buf.par_iter_mut().zip(ancestors.par_iter()).for_each(|(n, &a)| n.clone_from(&x[a]));
             std::mem::swap(&mut x, buf);
             weights.iter_mut().for_each(|w| *w = 1.0 / j as f64);
@@ -247,13 +247,17 @@ impl<S: Clone + Send + Sync> Filtered<S> {
         let u: f64 = stream(seed, Purpose::Resample, step, 0).random();
         let mut a = vec![0usize; j];
         systematic(&self.weights, u, &mut a);
-        let mut next = self.particles.clone();
-        next.par_iter_mut().zip(a.par_iter()).for_each(|(n, &i)| n.clone_from(&self.particles[i]));
-        self.particles = next;
+        // One parallel copy of each chosen ancestor (a serial clone of every particle first
+        // would copy them all twice).
+        self.particles = a.par_iter().map(|&i| self.particles[i].clone()).collect();
         self.weights.iter_mut().for_each(|w| *w = flat);
         true
     }
 }
+
+/// Slots per block of the rejuvenation's covariance sum (fixed: the blocks, not the threads,
+/// set the order of the additions).
+const COV_BLOCK: usize = 1024;
 
 /// Liu–West rejuvenation after a resampling (equal weights): each slot's parameters move to
 /// a θ + (1 − a) θ̄ + h L ε, with θ̄ and V = L Lᵀ the particles' mean and covariance (summed in
@@ -275,19 +279,32 @@ fn rejuvenate<M: Pomp>(model: &M, x: &mut [M::State], delta: f64, seed: u64, ste
         }
     }
     mean.iter_mut().for_each(|m| *m /= n);
-    let mut cov = vec![0.0; d * d];
-    let mut dev = vec![0.0; d];
-    for p in x.iter() {
-        for ((e, t), m) in dev.iter_mut().zip(model.params(p)).zip(&mean) {
-            *e = t - m;
-        }
-        // The lower triangle, one contiguous row at a time (vectorises; the same products
-        // summed in the same slot order as element by element).
-        for r in 0..d {
-            let dr = dev[r];
-            for (cv, dc) in cov[r * d..=r * d + r].iter_mut().zip(&dev[..=r]) {
-                *cv += dr * dc;
+    // The lower triangle of Σ (θ − θ̄)(θ − θ̄)ᵀ: in parallel over fixed blocks of slots (each
+    // summed in slot order, one contiguous row at a time), the blocks then added in block
+    // order, so the result does not depend on the thread count.
+    let partial: Vec<Vec<f64>> = x
+        .par_chunks(COV_BLOCK)
+        .map(|block| {
+            let mut cov = vec![0.0; d * d];
+            let mut dev = vec![0.0; d];
+            for p in block {
+                for ((e, t), m) in dev.iter_mut().zip(model.params(p)).zip(&mean) {
+                    *e = t - m;
+                }
+                for r in 0..d {
+                    let dr = dev[r];
+                    for (cv, dc) in cov[r * d..=r * d + r].iter_mut().zip(&dev[..=r]) {
+                        *cv += dr * dc;
+                    }
+                }
             }
+            cov
+        })
+        .collect();
+    let mut cov = vec![0.0; d * d];
+    for block in &partial {
+        for (c, b) in cov.iter_mut().zip(block) {
+            *c += b;
         }
     }
     for r in 0..d {
