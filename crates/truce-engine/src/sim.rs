@@ -508,6 +508,24 @@ struct RoundInputs<'a> {
     war: WarValue,
 }
 
+impl<'a> RoundInputs<'a> {
+    /// The inputs of a round in state `st` against the value of war `war` (from the run's
+    /// buffers and constants, borrowed apart from the round's own buffers).
+    fn new(p: &'a Params, b: &'a RunBuffers, k: &'a RunConstants, st: &State, war: WarValue) -> Self {
+        RoundInputs {
+            u: talk::UtilityContext {
+                p,
+                pos: &b.pos,
+                nsal: &k.nsal,
+                nodeal: &b.nodeal,
+                guarantee: st.guarantee,
+                audience: &b.audience,
+            },
+            war,
+        }
+    }
+}
+
 /// A run in progress, for stepping a run week by week ([`Sim::start`], [`Sim::advance`]):
 /// everything that carries from one week to the next — the battlefield, economies, beliefs,
 /// talks, regime and ceasefire ([`State`]), the actors' positions, resolve and aid, and the
@@ -977,17 +995,7 @@ impl Sim {
     /// whether the armistice gives both more than war.
     fn origin_open(&mut self, st: &State, eff: [f64; 2], freeze: bool) -> bool {
         let war = self.value_of_war(st, eff);
-        let input = RoundInputs {
-            u: talk::UtilityContext {
-                p: &self.p,
-                pos: &self.b.pos,
-                nsal: &self.k.nsal,
-                nodeal: &self.b.nodeal,
-                guarantee: st.guarantee,
-                audience: &self.b.audience,
-            },
-            war,
-        };
+        let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war);
         let who = [self.p.sides[0].belligerent, self.p.sides[1].belligerent];
         let r = &mut self.round;
         if r.frontier.solve(&input.u, who, war.v, war.leverage, &mut r.segments, &mut r.deal).range_open {
@@ -1365,17 +1373,7 @@ impl Sim {
         self.set_nodeal(st);
         self.set_audience(st);
         let war = self.value_of_war(st, eff);
-        let input = RoundInputs {
-            u: talk::UtilityContext {
-                p: &self.p,
-                pos: &self.b.pos,
-                nsal: &self.k.nsal,
-                nodeal: &self.b.nodeal,
-                guarantee: st.guarantee,
-                audience: &self.b.audience,
-            },
-            war,
-        };
+        let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war);
         let round = &mut self.round;
         let found = round.propose(&input);
         st.range_open = found.range_open;

@@ -643,10 +643,12 @@ struct Spec {
     label: Option<String>,
 }
 
-fn clean_name(s: &str) -> String {
+/// An uploaded file's name for messages: control characters dropped, at most 120
+/// characters, `default` if nothing is left.
+fn clean_name(s: &str, default: &str) -> String {
     let s: String = s.chars().filter(|c| !c.is_control()).take(120).collect();
     if s.is_empty() {
-        "upload.toml".into()
+        default.into()
     } else {
         s
     }
@@ -661,7 +663,10 @@ impl AppState {
                 if t.len() > self.cfg.max_upload {
                     return Err(too_big(self.cfg.max_upload));
                 }
-                Ok(Source::Text { label: clean_name(spec.file.as_deref().unwrap_or("upload.toml")), text: t.clone() })
+                Ok(Source::Text {
+                    label: clean_name(spec.file.as_deref().unwrap_or_default(), "upload.toml"),
+                    text: t.clone(),
+                })
             }
             (None, name) => Ok(Source::Builtin(name.clone().unwrap_or_else(|| builtin::DEFAULT.to_string()))),
         }
@@ -737,7 +742,7 @@ async fn upload(
     let Query(q) = q.map_err(|e| bad(e.body_text()))?;
     let bytes = read_body(&st, body, st.cfg.max_upload).await?;
     let text = String::from_utf8(bytes).map_err(|_| bad("the upload is not UTF-8 text; a scenario is a TOML file"))?;
-    let label = clean_name(q.name.as_deref().unwrap_or("upload.toml"));
+    let label = clean_name(q.name.as_deref().unwrap_or_default(), "upload.toml");
     let LoadedSource { label, text, loaded } = Source::Text { label, text }.load()?;
     Ok(Json(scenario_json(&loaded, &text, &label)).into_response())
 }
@@ -771,17 +776,8 @@ impl ForecastReq {
         if text.len() > cap {
             return Err(too_big(cap));
         }
-        let name = self.observations_file.as_deref().map_or_else(|| "observations.csv".to_string(), clean_csv_name);
+        let name = clean_name(self.observations_file.as_deref().unwrap_or_default(), "observations.csv");
         Ok(Some((name, text)))
-    }
-}
-
-fn clean_csv_name(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control()).take(120).collect();
-    if s.is_empty() {
-        "observations.csv".into()
-    } else {
-        s
     }
 }
 

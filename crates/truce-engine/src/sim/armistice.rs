@@ -24,7 +24,6 @@
 
 use super::{Fallback, Fought, RoundInputs, RoundView, RunSummary, Sim, State, WarState};
 use super::{Observer, WarValue};
-use crate::talk;
 use rand_chacha::ChaCha8Rng;
 
 impl RoundInputs<'_> {
@@ -93,17 +92,7 @@ impl Sim {
         let aid = [self.aid_received(0), self.aid_received(1)];
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let war = self.value_of_war(st, eff);
-        let mut input = RoundInputs {
-            u: talk::UtilityContext {
-                p: &self.p,
-                pos: &self.b.pos,
-                nsal: &self.k.nsal,
-                nodeal: &self.b.nodeal,
-                guarantee: st.guarantee,
-                audience: &self.b.audience,
-            },
-            war,
-        };
+        let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war);
         let round = &mut self.round;
         round.collective_forecast(&input.u);
         input.war = WarValue { v: input.armistice_values(&round.forecast), ..war };
