@@ -424,7 +424,8 @@ pub enum PatronRole {
 
 impl PatronRole {
     /// Every role, in the order of their bits ([`PatronRole::bit`]).
-    pub const ALL: [PatronRole; 4] = [PatronRole::Ally, PatronRole::Supplier, PatronRole::Mediator, PatronRole::Guarantor];
+    pub const ALL: [PatronRole; 4] =
+        [PatronRole::Ally, PatronRole::Supplier, PatronRole::Mediator, PatronRole::Guarantor];
 
     /// The role's bit in a set of roles (a `u8`).
     pub fn bit(self) -> u8 {

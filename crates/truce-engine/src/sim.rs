@@ -92,8 +92,8 @@ mod armistice;
 mod breaking;
 mod endings;
 pub mod patrons;
-use patrons::ALLY;
 use endings::{weekly, Pressure};
+use patrons::ALLY;
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -166,6 +166,9 @@ pub struct WeekView {
     pub ripeness: f64,
     /// What blocked the talks due this week: `None` when no round was due or a round agreed.
     pub blocked: Option<Blocker>,
+    /// Effective force per soldier per side this week (aid, economy, offensives and edges
+    /// included; 0 under a ceasefire): the side's combat power is this × its forces.
+    pub effectiveness: [f64; 2],
 }
 
 /// A veto player's decision on a proposal.
@@ -355,7 +358,8 @@ impl RunBuffers {
 
     /// Bytes these buffers hold on the heap (a particle filter's memory estimate).
     fn heap_bytes(&self) -> usize {
-        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms, roles, embargo: _ } = self;
+        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms, roles, embargo: _ } =
+            self;
         let f = |v: &Vec<f64>| v.capacity() * std::mem::size_of::<f64>();
         f(pos)
             + f(resolve)
@@ -1003,7 +1007,7 @@ impl Sim {
             held: 0,
             held_start: [0.0; 2],
             lost: [0.0; 2],
-            mediator: p.mediator,
+            mediator: self.start_mediator(),
             patron_guarantee: self.patron_guarantee(),
         }
     }
@@ -1795,6 +1799,7 @@ impl Sim {
             suspended: st.suspended,
             ripeness: st.ripeness,
             blocked: st.blocked,
+            effectiveness: f.eff,
         }
     }
 

@@ -259,7 +259,12 @@ impl Observer for TraceObserver<'_> {
             date: self.p.start.plus_weeks(week),
             kind: "PatronRoles".into(),
             actor: Some(self.p.actor_ids[actor].clone()),
-            note: format!("{}: {} → {}", self.p.actor_names[actor], PatronRole::describe(from), PatronRole::describe(to)),
+            note: format!(
+                "{}: {} → {}",
+                self.p.actor_names[actor],
+                PatronRole::describe(from),
+                PatronRole::describe(to)
+            ),
         });
     }
 

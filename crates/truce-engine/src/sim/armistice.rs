@@ -33,7 +33,10 @@ impl RoundInputs<'_> {
     /// outcome of talks that may or may not settle it later; `war-termination.md` §6).
     pub(super) fn armistice_values(&self, forecast: &[f64]) -> [f64; 2] {
         let p = self.u.p;
-        [self.armistice_value_of(p.sides[0].belligerent, forecast), self.armistice_value_of(p.sides[1].belligerent, forecast)]
+        [
+            self.armistice_value_of(p.sides[0].belligerent, forecast),
+            self.armistice_value_of(p.sides[1].belligerent, forecast),
+        ]
     }
 
     /// One belligerent's value of the armistice (a side's lead, or a coalition partner), as

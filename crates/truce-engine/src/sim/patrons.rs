@@ -152,6 +152,12 @@ impl Sim {
         observer.patron(st.week, a, from, to);
     }
 
+    /// Who mediates at the start: the last patron (in actor order) that holds the mediator
+    /// role then, else the protocol's mediator.
+    pub(super) fn start_mediator(&self) -> usize {
+        (0..self.p.n_actors()).rev().find(|&a| self.b.roles[a] & MEDIATOR != 0).unwrap_or(self.p.mediator)
+    }
+
     /// The largest credibility among the patrons that hold the guarantor role (0: none).
     pub(super) fn patron_guarantee(&self) -> f64 {
         let mut g: f64 = 0.0;

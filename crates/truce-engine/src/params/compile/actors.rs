@@ -41,7 +41,14 @@ pub(super) fn role_bits(roles: &[PatronRole], path: &str, c: &mut Checker) -> u8
 
 /// A patron's or a partner's structure: the client side, the roles at the start, whether it
 /// is a partner (the side's own belligerent). Numbers are zero until the catalogue writes them.
-fn patron_of(s: &Scenario, a: usize, ids: &Ids<'_>, side_of: Option<usize>, aid_to: Option<usize>, c: &mut Checker) -> (Option<usize>, Option<PatronParams>) {
+fn patron_of(
+    s: &Scenario,
+    a: usize,
+    ids: &Ids<'_>,
+    side_of: Option<usize>,
+    aid_to: Option<usize>,
+    c: &mut Checker,
+) -> (Option<usize>, Option<PatronParams>) {
     let ac = &s.actors[a];
     let p = format!("actors.{}", ac.id);
     let blank = |side: usize, roles: u8, partner: bool| PatronParams {
@@ -57,7 +64,10 @@ fn patron_of(s: &Scenario, a: usize, ids: &Ids<'_>, side_of: Option<usize>, aid_
         exit_per_year: 0.0,
     };
     if ac.coalition.is_some() && ac.role != Role::Belligerent {
-        c.fail(format!("{p}.coalition"), "only a belligerent can be a coalition partner (a third party is a [actors.patron])");
+        c.fail(
+            format!("{p}.coalition"),
+            "only a belligerent can be a coalition partner (a third party is a [actors.patron])",
+        );
     }
     if let Some(pt) = &ac.patron {
         if ac.role == Role::Belligerent {

@@ -72,8 +72,7 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
                 | EventKind::Offensive
                 | EventKind::Sanctions
                 | EventKind::Embargo
-        )
-            && e.amount.is_none()
+        ) && e.amount.is_none()
         {
             c.fail(format!("{p}.amount"), "missing: this event needs an amount");
         }
@@ -130,16 +129,13 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
 
 /// A `patron_roles` event's new roles as bits: only that kind has `roles`, its actor must be a
 /// patron (`[actors.patron]`), and a supplier needs an aid line to its client.
-fn patron_roles(
-    e: &crate::scenario::EventSpec,
-    p: &str,
-    actor: Option<usize>,
-    actors: &Actors,
-    c: &mut Checker,
-) -> u8 {
+fn patron_roles(e: &crate::scenario::EventSpec, p: &str, actor: Option<usize>, actors: &Actors, c: &mut Checker) -> u8 {
     let Some(roles) = &e.roles else {
         if e.kind == EventKind::PatronRoles {
-            c.fail(format!("{p}.roles"), "missing: a `patron_roles` event needs the new `roles` (a list, may be empty)");
+            c.fail(
+                format!("{p}.roles"),
+                "missing: a `patron_roles` event needs the new `roles` (a list, may be empty)",
+            );
         }
         return 0;
     };
@@ -150,7 +146,10 @@ fn patron_roles(
     let bits = super::actors::role_bits(roles, &format!("{p}.roles"), c);
     if let Some(a) = actor {
         match actors.patron_side[a] {
-            None => c.fail(format!("{p}.actor"), format!("actor `{}` is not a patron (no [actors.patron] table)", actors.ids[a])),
+            None => c.fail(
+                format!("{p}.actor"),
+                format!("actor `{}` is not a patron (no [actors.patron] table)", actors.ids[a]),
+            ),
             Some(side) => {
                 if bits & crate::scenario::PatronRole::Supplier.bit() != 0 && actors.aid_to[a] != Some(side) {
                     c.fail(

@@ -63,7 +63,10 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, actors: &Actors, c: &mut Chec
         let bell: Vec<usize> =
             (0..actors.n).filter(|&a| actors.role[a] == Role::Belligerent && actors.side_of[a] == Some(i)).collect();
         if bell.is_empty() {
-            c.fail(format!("sides.{}", sd.id), format!("no belligerent actor on side `{}`; expected at least one", sd.id));
+            c.fail(
+                format!("sides.{}", sd.id),
+                format!("no belligerent actor on side `{}`; expected at least one", sd.id),
+            );
         }
         // The first belligerent listed leads the side; every other one is a coalition
         // partner and says what share of the pooled forces is its own.
@@ -72,7 +75,10 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, actors: &Actors, c: &mut Chec
             if j == 0 && has {
                 c.fail(
                     format!("actors.{}.coalition", actors.ids[a]),
-                    format!("`{}` leads side `{}` (its first belligerent): only its partners have [actors.coalition]", actors.ids[a], sd.id),
+                    format!(
+                        "`{}` leads side `{}` (its first belligerent): only its partners have [actors.coalition]",
+                        actors.ids[a], sd.id
+                    ),
                 );
             } else if j > 0 && !has {
                 c.fail(
