@@ -195,5 +195,12 @@ pub(super) fn protocol(s: &Scenario, ids: &Ids<'_>, actors: &Actors, c: &mut Che
             }
         }
     }
+    // Every belligerent still in the war must agree to a settlement: a coalition partner
+    // always has a veto (`docs/reference/patrons.md`).
+    for (a, pt) in actors.patron.iter().enumerate() {
+        if pt.as_ref().is_some_and(|pt| pt.partner) {
+            veto[a] = true;
+        }
+    }
     Protocol { mediator, veto }
 }
