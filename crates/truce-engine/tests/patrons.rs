@@ -333,3 +333,20 @@ fn bad_patrons_and_partners_are_located_errors() {
     let ds = errors(&PARTNER.replace("share = 0.3", "share = 0"));
     find(&ds, &["actors.partner.coalition.share", "out of range"]);
 }
+
+#[test]
+fn re_dating_before_a_suppliers_aid_line_drops_the_supplier_role() {
+    use truce_engine::calendar::CivilDate;
+    let dated =
+        SUPPLIER.replace("aid = { to = \"b\", level = 1.0 }", "aid = { to = \"b\", level = 1.0, since = 1999-12-06 }");
+    let text = format!("{}\n{dated}\n", base());
+    let s = load_str("patrons.toml", &text).unwrap_or_else(|e| panic!("{e}")).scenario;
+    let r = truce_engine::redate::redate(&s, CivilDate { year: 1999, month: 11, day: 1 }).unwrap();
+    let patron = r.scenario.actors.iter().find(|a| a.id == "patron").unwrap();
+    assert!(patron.aid.is_none());
+    assert!(patron.patron.as_ref().unwrap().roles.is_empty());
+    assert!(r.changes.iter().any(|c| c.contains("no longer a supplier")), "{:?}", r.changes);
+    // The re-dated scenario loads.
+    let out = toml::to_string(&r.scenario).unwrap();
+    load_str("redated.toml", &out).unwrap_or_else(|e| panic!("{e}"));
+}
