@@ -400,7 +400,8 @@ struct RunConstants {
     attention_decay: f64,
     initiative: f64,
     /// Weekly probabilities of a supplier's cut-off and of an ally's or partner's exit, per
-    /// actor; whether the scenario has patrons or partners at all, and partners.
+    /// actor; whether the scenario has patrons, partners or embargoes at all (else none of
+    /// `sim/patrons.rs` runs), and whether it has partners.
     cutoff: Vec<f64>,
     exit: Vec<f64>,
     patrons: bool,
@@ -902,7 +903,7 @@ impl Sim {
     fn aid_constants(&mut self) {
         let p = &self.p;
         self.k.aid0 = [0.0; 2];
-        self.k.patrons = p.patron.iter().any(Option::is_some);
+        self.k.patrons = p.patron.iter().any(Option::is_some) || p.events.iter().any(|e| e.kind == EventKind::Embargo);
         self.k.partners = p.patron.iter().flatten().any(|pt| pt.partner);
         for a in 0..p.n_actors() {
             let (cutoff, exit) = p.patron[a].as_ref().map_or((0.0, 0.0), |pt| (pt.cutoff_per_year, pt.exit_per_year));
@@ -1030,7 +1031,7 @@ impl Sim {
         }
         let (sampled, d0) = (st.belief, self.k.drift0);
         let base = [d0, d0];
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         self.pressure(st);
         self.set_nodeal(st);
@@ -1087,19 +1088,24 @@ impl Sim {
 
     // ---- Shared quantities --------------------------------------------------------------
 
-    /// Aid the side receives this week (sum over active lines).
-    fn aid_received(&self, side: usize) -> f64 {
+    /// Aid each side receives this week (the sum over its active lines, in actor order; × the
+    /// share an embargo lets through where the scenario has patrons or embargoes).
+    #[inline]
+    fn aid(&self) -> [f64; 2] {
         let p = &self.p;
-        let mut total = 0.0;
+        let mut total = [0.0; 2];
         for a in 0..p.n_actors() {
             if let Some((to, ..)) = p.aid[a] {
-                if to == side && self.b.aid_active[a] && self.supplies(a) {
-                    total += self.b.aid_level[a];
+                if self.b.aid_active[a] && (!self.k.patrons || self.supplies(a)) {
+                    total[to] += self.b.aid_level[a];
                 }
             }
         }
-        // An embargo lets a share through (× 1 without one leaves the sum as it was).
-        total * self.b.embargo[side]
+        if self.k.patrons {
+            [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]]
+        } else {
+            total
+        }
     }
 
     /// Effectiveness per soldier: the side's own, scaled by the aid and the economy it depends
@@ -1247,7 +1253,7 @@ impl Sim {
         let h_year = (p.ceasefire_breakdown_per_year * (1.0 - g * p.guarantee_breakdown_reduction)).min(0.999_999);
         let mut rate = -(1.0 - h_year).ln() / 52.0;
         if p.ceasefire_shift_weight > 0.0 {
-            let aid = [self.aid_received(0), self.aid_received(1)];
+            let aid = self.aid();
             let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
             let shift = (self.ln_rho(st, eff) - st.ceasefire_lnrho).abs();
             rate *= (p.ceasefire_shift_weight * shift * (1.0 - g)).min(50.0).exp();
@@ -1282,7 +1288,7 @@ impl Sim {
         let regime = st.front.regime;
         let intensity = if regime == Regime::Positional { war * self.p.positional_intensity } else { war };
         st.pulse *= self.p.escalation_decay;
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
@@ -1364,7 +1370,7 @@ impl Sim {
         let p = &self.p;
         st.front.shocks(p, &self.k.front, gain, cas, st.forces, rng);
         if p.regimes {
-            let aid = [self.aid_received(0), self.aid_received(1)];
+            let aid = self.aid();
             let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
             let rho = [
                 (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
@@ -1637,6 +1643,7 @@ impl Sim {
     /// is no loss), every other issue at `war_stakes` × its own terms with the probability
     /// of prevailing the side believes in (the other side's lead's terms otherwise), the rest
     /// at no deal.
+    #[inline]
     fn war_utility(&self, st: &State, s: usize, a: usize, l_hat: f64) -> f64 {
         let p = &self.p;
         let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
@@ -1679,7 +1686,7 @@ impl Sim {
     /// (loss of the probability of prevailing per side, change of drift, week it starts).
     fn anticipated(&self, st: &State, eff_now: [f64; 2]) -> ([f64; 2], f64, u32) {
         let p = &self.p;
-        let mut level: [f64; 2] = [self.aid_received(0), self.aid_received(1)];
+        let mut level: [f64; 2] = self.aid();
         let mut first = u32::MAX;
         let mut any = false;
         for e in &p.events {
@@ -1706,7 +1713,7 @@ impl Sim {
         for s in 0..2 {
             let sd = &p.sides[s];
             if self.k.aid0[s] > 0.0 {
-                let now_ratio = self.aid_received(s) / self.k.aid0[s];
+                let now_ratio = self.aid()[s] / self.k.aid0[s];
                 let after_ratio = level[s].max(0.0) / self.k.aid0[s];
                 let base_now = 1.0 - sd.aid_dependence + sd.aid_dependence * now_ratio;
                 let base_after = 1.0 - sd.aid_dependence + sd.aid_dependence * after_ratio;
@@ -1774,7 +1781,7 @@ impl Sim {
 
     /// What the observers see of a week under a ceasefire (nobody fought).
     fn quiet_week_view(&self, st: &State) -> WeekView {
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Ceasefire, true)
     }
 

@@ -192,6 +192,11 @@ amount = 0.25
     let closed = with(&format!("{SUPPLIER}{embargo}"));
     let (a, b) = (watch(&open, 2, 0), watch(&closed, 2, 0));
     assert!((b.aid_b[0] - 0.25 * a.aid_b[0]).abs() < 1e-12, "{} vs {}", b.aid_b[0], a.aid_b[0]);
+    // An embargo acts on any aid line, a patron's or not.
+    let plain = SUPPLIER.replace("patron = { side = \"b\", roles = [\"supplier\"] }\n", "");
+    let (a, b) = (watch(&with(&plain), 2, 0), watch(&with(&format!("{plain}{embargo}")), 2, 0));
+    assert!(a.aid_b[0] > 0.0);
+    assert!((b.aid_b[0] - 0.25 * a.aid_b[0]).abs() < 1e-12, "{} vs {}", b.aid_b[0], a.aid_b[0]);
 }
 
 #[test]

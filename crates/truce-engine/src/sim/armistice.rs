@@ -76,7 +76,7 @@ impl Sim {
         // The "why" of blocked talks is about wars being fought.
         st.blocked = None;
         if settled {
-            let aid = [self.aid_received(0), self.aid_received(1)];
+            let aid = self.aid();
             observer.week(&self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Settled, true));
             return Some(self.summary(st, WarState::Settled, st.week));
         }
@@ -94,7 +94,7 @@ impl Sim {
         st.rounds += 1;
         self.set_nodeal(st);
         self.set_audience(st);
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let war = self.value_of_war(st, eff);
         let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);

@@ -54,6 +54,7 @@ impl Sim {
     /// The economy (E) side `side` pays this week for the arms it buys: each supplying
     /// patron's `arms_cost_per_week` × its line's level now over its starting level, × the
     /// share an embargo lets through. 0 without patrons.
+    #[inline]
     pub(super) fn arms_bought(&self, side: usize) -> f64 {
         if !self.k.patrons {
             return 0.0;
