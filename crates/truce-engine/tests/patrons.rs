@@ -355,3 +355,39 @@ fn re_dating_before_a_suppliers_aid_line_drops_the_supplier_role() {
     let out = toml::to_string(&r.scenario).unwrap();
     load_str("redated.toml", &out).unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn a_guarantor_patron_makes_ceasefires_last() {
+    let guarantor = r#"
+[[actors]]
+id = "guarantor"
+role = "supporter"
+side = "b"
+capability = 0
+positions = { province = 10, reparations = 10 }
+saliences = { province = 50, reparations = 50 }
+patron = { side = "b", roles = ["guarantor"], guarantee = 1.0 }
+"#;
+    let none = with(&guarantor.replace("roles = [\"guarantor\"]", "roles = []"));
+    let guaranteed = with(guarantor);
+    #[derive(Default)]
+    struct Breaks(u32);
+    impl Observer for Breaks {
+        fn breakdown(&mut self, _week: u32) {
+            self.0 += 1;
+        }
+    }
+    let count = |p: &Params| -> u32 {
+        let mut sim = Sim::new(p);
+        (0..400)
+            .map(|r| {
+                let mut b = Breaks::default();
+                sim.run(17, r, &mut b);
+                b.0
+            })
+            .sum()
+    };
+    let (a, b) = (count(&none), count(&guaranteed));
+    assert!(a > 10, "too few breakdowns without a guarantee for the test to fail: {a}");
+    assert!(b < a, "breakdowns with a guarantor {b}, without {a}");
+}
