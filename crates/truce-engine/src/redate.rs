@@ -154,6 +154,20 @@ pub fn redate(s: &Scenario, origin: CivilDate) -> Result<Redated, String> {
         }
     }
     r.actors.retain(|a| !removed.contains(&a.id));
+    // A patron whose aid line is gone supplies nothing: the supplier role goes with the line
+    // (at the start and in its scheduled role changes).
+    let supplier = crate::scenario::PatronRole::Supplier;
+    for a in r.actors.iter_mut().filter(|a| no_aid.contains(&a.id)) {
+        if let Some(pt) = a.patron.as_mut().filter(|pt| pt.roles.contains(&supplier)) {
+            pt.roles.retain(|&x| x != supplier);
+            changes.push(format!("`{}` has no aid line: no longer a supplier", a.id));
+        }
+    }
+    for e in r.events.iter_mut().filter(|e| e.actor.as_ref().is_some_and(|a| no_aid.contains(a))) {
+        if let Some(roles) = e.roles.as_mut() {
+            roles.retain(|&x| x != supplier);
+        }
+    }
     if !talks {
         r.protocol.cadence_weeks = TALKS_OFF;
     }

@@ -405,6 +405,115 @@ pub struct AidSpec {
     pub since: Option<Date>,
 }
 
+/// A role a patron can hold toward its client side; roles change during a run (scheduled
+/// `patron_roles` events, a supplier's cut-off, an ally's exit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PatronRole {
+    /// Its forces fight with the side's (`ally_share` of the side's pooled forces).
+    Ally,
+    /// Its aid line (`[actors.aid]`, to the client side) flows: arms given, or sold where
+    /// `arms_cost_per_week` > 0.
+    Supplier,
+    /// It runs the talks: the proposal leans toward its positions (`mediator_pull`) and it
+    /// presses its client to accept (`mediator_leverage`).
+    Mediator,
+    /// It guarantees a settlement or ceasefire with credibility `guarantee`.
+    Guarantor,
+}
+
+impl PatronRole {
+    /// Every role, in the order of their bits ([`PatronRole::bit`]).
+    pub const ALL: [PatronRole; 4] =
+        [PatronRole::Ally, PatronRole::Supplier, PatronRole::Mediator, PatronRole::Guarantor];
+
+    /// The role's bit in a set of roles (a `u8`).
+    pub fn bit(self) -> u8 {
+        match self {
+            PatronRole::Ally => 1,
+            PatronRole::Supplier => 2,
+            PatronRole::Mediator => 4,
+            PatronRole::Guarantor => 8,
+        }
+    }
+
+    /// The role's name as written in a scenario.
+    pub fn name(self) -> &'static str {
+        match self {
+            PatronRole::Ally => "ally",
+            PatronRole::Supplier => "supplier",
+            PatronRole::Mediator => "mediator",
+            PatronRole::Guarantor => "guarantor",
+        }
+    }
+
+    /// A set of roles as text (`supplier+mediator`, `none`), for traces and reports.
+    pub fn describe(set: u8) -> String {
+        let names: Vec<&str> = Self::ALL.iter().filter(|r| set & r.bit() != 0).map(|r| r.name()).collect();
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join("+")
+        }
+    }
+}
+
+/// `[actors.patron]`: a third party's roles toward one side (its client) and the numbers
+/// each role needs. Every number is a catalogue parameter (`actors.*.patron.*`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatronSpec {
+    /// The client side.
+    pub side: String,
+    /// The roles it holds at the start (none is allowed: a patron that only later supplies
+    /// or mediates, by a scheduled event).
+    #[serde(default)]
+    pub roles: Vec<PatronRole>,
+    /// Ally: the share of the client side's forces (as given in `[[sides]]`, which pool every
+    /// contingent) that are its own; they leave with it.
+    #[serde(default)]
+    pub ally_share: Num,
+    /// Supplier: the client's economy (E) lost a week paying for the arms at the aid line's
+    /// starting level (0: the arms are given).
+    #[serde(default)]
+    pub arms_cost_per_week: Num,
+    /// Mediator: the share of the way its proposal moves from the Nash point toward its own
+    /// positions (a biased mediator's pull).
+    #[serde(default)]
+    pub mediator_pull: Num,
+    /// Mediator: utility added to its client's margins for a deal or a freeze (its leverage
+    /// over the side it backs: Kydd 2003, Beardsley 2011).
+    #[serde(default)]
+    pub mediator_leverage: Num,
+    /// Guarantor: the credibility (0–1) of its guarantee while it holds the role.
+    #[serde(default)]
+    pub guarantee: Num,
+    /// Supplier: yearly hazard that it cuts its client off (the supplier role ends).
+    #[serde(default)]
+    pub cutoff_per_year: Num,
+    /// Ally: yearly hazard that its forces leave the war (the ally role ends).
+    #[serde(default)]
+    pub exit_per_year: Num,
+    /// Why it holds these roles, from what was known at the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `[actors.coalition]`: a coalition partner's share of its side's pooled forces and the
+/// hazard that it leaves the war. Every number is a catalogue parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoalitionSpec {
+    /// The share of the side's forces (as given in `[[sides]]`) that are the partner's own.
+    pub share: Num,
+    /// Yearly hazard that the partner leaves the war (its forces go, it no longer votes).
+    #[serde(default)]
+    pub exit_per_year: Num,
+    /// Why it is a partner, from what was known at the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// One actor of the negotiation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -437,6 +546,15 @@ pub struct ActorSpec {
     pub risk: Num,
     #[serde(default)]
     pub aid: Option<AidSpec>,
+    /// A third party's roles toward a side (`[actors.patron]`: ally, arms supplier, mediator,
+    /// guarantor; `docs/reference/patrons.md`). Not for belligerents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patron: Option<PatronSpec>,
+    /// A coalition partner: a second (third, …) belligerent on a side, with its own aims,
+    /// its own say in a settlement and a ceasefire, its share of the side's pooled forces,
+    /// and its own exit (`[actors.coalition]`; `docs/reference/patrons.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coalition: Option<CoalitionSpec>,
     /// Since when the actor takes part (absent: always). A scenario re-dated to an earlier
     /// origin ([`crate::redate`]) leaves it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -683,6 +801,12 @@ pub enum EventKind {
     /// at the start, 0 = lifted, above 1 = tightened); the side's economic potential moves by
     /// its `sanctions_drag` per unit.
     Sanctions,
+    /// A patron's roles change (`actor`, `roles`: the new set, e.g. a supplier that turns
+    /// mediator; `docs/reference/patrons.md`).
+    PatronRoles,
+    /// An arms embargo on a side: `amount` is the share of its suppliers' aid that still gets
+    /// through (0 = total, 1 = lifted).
+    Embargo,
 }
 
 /// A scheduled event.
@@ -720,6 +844,9 @@ pub struct EventSpec {
     pub turnover: Option<Num>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A `patron_roles` event: the patron's new set of roles (empty: it drops them all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<PatronRole>>,
 }
 
 /// Collapse thresholds and the low-activity regime (a war that settles into lower-intensity

@@ -91,7 +91,9 @@ pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 mod armistice;
 mod breaking;
 mod endings;
+pub mod patrons;
 use endings::{weekly, Pressure};
+use patrons::ALLY;
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -164,6 +166,9 @@ pub struct WeekView {
     pub ripeness: f64,
     /// What blocked the talks due this week: `None` when no round was due or a round agreed.
     pub blocked: Option<Blocker>,
+    /// Effective force per soldier per side this week (aid, economy, offensives and edges
+    /// included; 0 under a ceasefire): the side's combat power is this × its forces.
+    pub effectiveness: [f64; 2],
 }
 
 /// A veto player's decision on a proposal.
@@ -214,6 +219,9 @@ pub struct RoundView<'a> {
     /// parties weighed the deal against the armistice, not against war, and no freeze was
     /// voted on.
     pub armistice: bool,
+    /// Who mediated the round (actor index): the protocol's mediator, or a patron that holds
+    /// the mediator role (`sim/patrons.rs`).
+    pub mediator: usize,
 }
 
 /// Watches a run. Every method defaults to doing nothing, so an unobserved run costs nothing.
@@ -234,6 +242,9 @@ pub trait Observer {
     /// When objective `objective` (index in `Params::objectives`) falls to side `to` with the
     /// week's fighting (a fall and a recapture alike).
     fn objective(&mut self, _week: u32, _objective: usize, _to: usize) {}
+    /// A patron's roles changed (bits of [`crate::scenario::PatronRole`]): a scheduled
+    /// change, a supplier's cut-off, an ally's or a coalition partner's exit.
+    fn patron(&mut self, _week: u32, _actor: usize, _from: u8, _to: u8) {}
 }
 
 /// An observer that ignores everything.
@@ -320,6 +331,11 @@ struct RunBuffers {
     reserve: Vec<f64>,
     /// Terms of the run's outcome.
     terms: Vec<f64>,
+    /// Per actor, the roles it holds now as a patron or partner (bits of
+    /// [`crate::scenario::PatronRole`]; 0 for every other actor).
+    roles: Vec<u8>,
+    /// Per side, the share of its suppliers' aid an embargo lets through (1: none).
+    embargo: [f64; 2],
 }
 
 impl RunBuffers {
@@ -327,7 +343,7 @@ impl RunBuffers {
     /// a derived `clone_from` would allocate a whole new set). The destructuring makes a
     /// new field a compile error here until it is copied too.
     fn copy_from(&mut self, source: &Self) {
-        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms } = self;
+        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms, roles, embargo } = self;
         pos.clone_from(&source.pos);
         resolve.clone_from(&source.resolve);
         aid_level.clone_from(&source.aid_level);
@@ -336,13 +352,24 @@ impl RunBuffers {
         audience.clone_from(&source.audience);
         reserve.clone_from(&source.reserve);
         terms.clone_from(&source.terms);
+        roles.clone_from(&source.roles);
+        *embargo = source.embargo;
     }
 
     /// Bytes these buffers hold on the heap (a particle filter's memory estimate).
     fn heap_bytes(&self) -> usize {
-        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms } = self;
+        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms, roles, embargo: _ } =
+            self;
         let f = |v: &Vec<f64>| v.capacity() * std::mem::size_of::<f64>();
-        f(pos) + f(resolve) + f(aid_level) + aid_active.capacity() + f(nodeal) + f(audience) + f(reserve) + f(terms)
+        f(pos)
+            + f(resolve)
+            + f(aid_level)
+            + aid_active.capacity()
+            + f(nodeal)
+            + f(audience)
+            + f(reserve)
+            + f(terms)
+            + roles.capacity()
     }
 }
 
@@ -372,6 +399,13 @@ struct RunConstants {
     /// Weekly factor of the mediator's attention and weekly probability of a new initiative.
     attention_decay: f64,
     initiative: f64,
+    /// Weekly probabilities of a supplier's cut-off and of an ally's or partner's exit, per
+    /// actor; whether the scenario has patrons, partners or embargoes at all (else none of
+    /// `sim/patrons.rs` runs), and whether it has partners.
+    cutoff: Vec<f64>,
+    exit: Vec<f64>,
+    patrons: bool,
+    partners: bool,
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -389,6 +423,9 @@ struct RoundBuffers {
     decisions: Vec<Decision>,
     frontier: Frontier,
     segments: Vec<Segment>,
+    /// Per actor, a coalition partner's outside option this round (its value of war, or of
+    /// the armistice under one).
+    actor_war: Vec<f64>,
 }
 
 /// Mutable state of the battlefield, beliefs and talks during a run.
@@ -446,6 +483,10 @@ struct State {
     held: crate::objectives::Held,
     held_start: [f64; 2],
     lost: [f64; 2],
+    /// Who mediates now (the protocol's mediator, or a patron that took the role), and the
+    /// credibility of the guarantee its guarantor patrons offer (`sim/patrons.rs`).
+    mediator: usize,
+    patron_guarantee: f64,
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -497,6 +538,13 @@ struct WarValue {
     /// economy-dependent cost (`Sim::war_cost`) scaled by destruction, crisis and resolve
     /// (`sim/endings.rs`, `pressure`).
     cost: [f64; 2],
+    /// Per side, what a coalition partner's value of war shares with its lead's: the line
+    /// (index) it expects after the valuation horizon, the spread of that line (index
+    /// points), the cost of fighting over the horizon and the chance of the side's collapse.
+    line: [f64; 2],
+    spread: [f64; 2],
+    horizon_cost: [f64; 2],
+    p_collapse: [f64; 2],
 }
 
 /// The read-only inputs of one talk round, built once and shared by the proposal, the
@@ -506,22 +554,29 @@ struct RoundInputs<'a> {
     /// audience costs.
     u: talk::UtilityContext<'a>,
     war: WarValue,
+    /// Utility the mediator adds to each side's margins (a patron's leverage over its
+    /// client; 0 otherwise).
+    lean: [f64; 2],
+    /// Per actor, its roles now (a coalition partner votes while it is in the war).
+    roles: &'a [u8],
 }
 
 impl<'a> RoundInputs<'a> {
     /// The inputs of a round in state `st` against the value of war `war` (from the run's
     /// buffers and constants, borrowed apart from the round's own buffers).
-    fn new(p: &'a Params, b: &'a RunBuffers, k: &'a RunConstants, st: &State, war: WarValue) -> Self {
+    fn new(p: &'a Params, b: &'a RunBuffers, k: &'a RunConstants, st: &State, war: WarValue, lean: [f64; 2]) -> Self {
         RoundInputs {
             u: talk::UtilityContext {
                 p,
                 pos: &b.pos,
                 nsal: &k.nsal,
                 nodeal: &b.nodeal,
-                guarantee: st.guarantee,
+                guarantee: Sim::guarantee(st),
                 audience: &b.audience,
             },
             war,
+            lean,
+            roles: &b.roles,
         }
     }
 }
@@ -619,6 +674,10 @@ impl Sim {
                 front: front::Constants::default(),
                 attention_decay: 1.0,
                 initiative: 0.0,
+                cutoff: vec![0.0; n],
+                exit: vec![0.0; n],
+                patrons: false,
+                partners: false,
             },
             b: RunBuffers {
                 pos: vec![0.0; n * m],
@@ -629,6 +688,8 @@ impl Sim {
                 audience: vec![1.0; n],
                 reserve: vec![0.5; n],
                 terms: vec![0.0; m],
+                roles: vec![0; n],
+                embargo: [1.0; 2],
             },
             round: RoundBuffers {
                 deal: vec![0.0; m],
@@ -639,6 +700,7 @@ impl Sim {
                 decisions: Vec::with_capacity(n),
                 frontier: Frontier::with_capacity(m),
                 segments: Vec::with_capacity(8 * m),
+                actor_war: vec![0.0; n],
             },
         }
     }
@@ -755,6 +817,9 @@ impl Sim {
             return None;
         }
         let fought = self.fight(st, rng);
+        if self.k.patrons {
+            self.patron_hazards(st, rng, observer);
+        }
         self.learn(st, &fought);
         self.objectives(st, observer);
         if let Some(state) = self.end(st, fought.eff, rng) {
@@ -838,9 +903,17 @@ impl Sim {
     fn aid_constants(&mut self) {
         let p = &self.p;
         self.k.aid0 = [0.0; 2];
+        self.k.patrons = p.patron.iter().any(Option::is_some) || p.events.iter().any(|e| e.kind == EventKind::Embargo);
+        self.k.partners = p.patron.iter().flatten().any(|pt| pt.partner);
         for a in 0..p.n_actors() {
+            let (cutoff, exit) = p.patron[a].as_ref().map_or((0.0, 0.0), |pt| (pt.cutoff_per_year, pt.exit_per_year));
+            self.k.cutoff[a] = 1.0 - (1.0 - cutoff).powf(1.0 / 52.0);
+            self.k.exit[a] = 1.0 - (1.0 - exit).powf(1.0 / 52.0);
             if let Some((to, level, fatigue_y, hazard_y)) = p.aid[a] {
-                self.k.aid0[to] += level;
+                // The aid at the start: a patron's line counts if it supplies at the start.
+                if patrons::start_roles(p, a) & patrons::SUPPLIER != 0 || p.patron[a].is_none() {
+                    self.k.aid0[to] += level;
+                }
                 self.k.aid_decay[a] = (1.0 - fatigue_y).powf(1.0 / 52.0);
                 self.k.aid_stop[a] = 1.0 - (1.0 - hazard_y).powf(1.0 / 52.0);
             }
@@ -849,7 +922,9 @@ impl Sim {
 
     /// Aid lines at their starting levels.
     fn reset_aid(&mut self) {
+        self.b.embargo = [1.0; 2];
         for a in 0..self.p.n_actors() {
+            self.b.roles[a] = patrons::start_roles(&self.p, a);
             let level = self.p.aid[a].map_or(0.0, |(_, level, ..)| level);
             self.b.aid_level[a] = level;
             self.b.aid_active[a] = level > 0.0;
@@ -933,6 +1008,8 @@ impl Sim {
             held: 0,
             held_start: [0.0; 2],
             lost: [0.0; 2],
+            mediator: self.start_mediator(),
+            patron_guarantee: self.patron_guarantee(),
         }
     }
 
@@ -954,7 +1031,7 @@ impl Sim {
         }
         let (sampled, d0) = (st.belief, self.k.drift0);
         let base = [d0, d0];
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         self.pressure(st);
         self.set_nodeal(st);
@@ -995,7 +1072,7 @@ impl Sim {
     /// whether the armistice gives both more than war.
     fn origin_open(&mut self, st: &State, eff: [f64; 2], freeze: bool) -> bool {
         let war = self.value_of_war(st, eff);
-        let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war);
+        let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, [0.0; 2]);
         let who = [self.p.sides[0].belligerent, self.p.sides[1].belligerent];
         let r = &mut self.round;
         if r.frontier.solve(&input.u, who, war.v, war.leverage, &mut r.segments, &mut r.deal).range_open {
@@ -1011,18 +1088,24 @@ impl Sim {
 
     // ---- Shared quantities --------------------------------------------------------------
 
-    /// Aid the side receives this week (sum over active lines).
-    fn aid_received(&self, side: usize) -> f64 {
+    /// Aid each side receives this week (the sum over its active lines, in actor order; × the
+    /// share an embargo lets through where the scenario has patrons or embargoes).
+    #[inline]
+    fn aid(&self) -> [f64; 2] {
         let p = &self.p;
-        let mut total = 0.0;
+        let mut total = [0.0; 2];
         for a in 0..p.n_actors() {
             if let Some((to, ..)) = p.aid[a] {
-                if to == side && self.b.aid_active[a] {
-                    total += self.b.aid_level[a];
+                if self.b.aid_active[a] && (!self.k.patrons || self.supplies(a)) {
+                    total[to] += self.b.aid_level[a];
                 }
             }
         }
-        total
+        if self.k.patrons {
+            [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]]
+        } else {
+            total
+        }
     }
 
     /// Effectiveness per soldier: the side's own, scaled by the aid and the economy it depends
@@ -1096,7 +1179,10 @@ impl Sim {
                     if let Some(r) = e.resolve {
                         self.b.resolve[a] = r.max(1e-6);
                     }
-                    let side = self.p.side_of[a].filter(|_| self.p.role[a] == Role::Belligerent);
+                    // A side's leader is its lead belligerent (a coalition partner's election
+                    // moves its own positions and resolve only).
+                    let side = self.p.side_of[a]
+                        .filter(|&s| self.p.role[a] == Role::Belligerent && self.p.sides[s].belligerent == a);
                     if let Some(s) = side {
                         let replaced = match e.kind {
                             EventKind::LeadershipChange => {
@@ -1136,6 +1222,17 @@ impl Sim {
                     st.front.set_sanctions(s, e.amount);
                 }
             }
+            EventKind::PatronRoles => {
+                if let Some(a) = e.actor {
+                    let to = e.roles;
+                    self.set_roles(a, to, st, observer);
+                }
+            }
+            EventKind::Embargo => {
+                if let Some(s) = e.side {
+                    self.b.embargo[s] = e.amount;
+                }
+            }
         }
     }
 
@@ -1152,11 +1249,11 @@ impl Sim {
             return false;
         }
         let p = &self.p;
-        let g = st.guarantee;
+        let g = Self::guarantee(st);
         let h_year = (p.ceasefire_breakdown_per_year * (1.0 - g * p.guarantee_breakdown_reduction)).min(0.999_999);
         let mut rate = -(1.0 - h_year).ln() / 52.0;
         if p.ceasefire_shift_weight > 0.0 {
-            let aid = [self.aid_received(0), self.aid_received(1)];
+            let aid = self.aid();
             let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
             let shift = (self.ln_rho(st, eff) - st.ceasefire_lnrho).abs();
             rate *= (p.ceasefire_shift_weight * shift * (1.0 - g)).min(50.0).exp();
@@ -1191,7 +1288,7 @@ impl Sim {
         let regime = st.front.regime;
         let intensity = if regime == Regime::Positional { war * self.p.positional_intensity } else { war };
         st.pulse *= self.p.escalation_decay;
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
@@ -1256,8 +1353,11 @@ impl Sim {
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
             let damage = self.p.sides[o].strike * war;
             let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]);
-            st.economy[s] = (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage)
-                .clamp(0.0, target.max(1.0));
+            // Arms bought cost the buyer's economy (0 without patrons: the sum is unchanged).
+            let bought = self.arms_bought(s);
+            st.economy[s] =
+                (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage - bought)
+                    .clamp(0.0, target.max(1.0));
             st.cum_cas[s] += cas[s];
             st.costs[s] += self.war_cost(st, s) / 52.0 * intensity;
         }
@@ -1270,7 +1370,7 @@ impl Sim {
         let p = &self.p;
         st.front.shocks(p, &self.k.front, gain, cas, st.forces, rng);
         if p.regimes {
-            let aid = [self.aid_received(0), self.aid_received(1)];
+            let aid = self.aid();
             let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
             let rho = [
                 (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
@@ -1284,7 +1384,7 @@ impl Sim {
     /// line, in actor order).
     fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) {
         for a in 0..self.p.n_actors() {
-            if self.p.aid[a].is_some() && self.b.aid_active[a] {
+            if self.p.aid[a].is_some() && self.b.aid_active[a] && self.supplies(a) {
                 self.b.aid_level[a] *= self.k.aid_decay[a];
                 let u: f64 = rng.random();
                 if u < self.k.aid_stop[a] {
@@ -1373,9 +1473,12 @@ impl Sim {
         self.set_nodeal(st);
         self.set_audience(st);
         let war = self.value_of_war(st, eff);
-        let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war);
+        self.partner_outside(st, &war, false);
+        let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
+        let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
         let round = &mut self.round;
         let found = round.propose(&input);
+        round.mediate(&input.u, mediator, pull);
         st.range_open = found.range_open;
         if found.range_open && st.first_open.is_none() {
             st.first_open = Some(st.week);
@@ -1383,7 +1486,7 @@ impl Sim {
         let compromise = !found.solved;
         round.amend(&input.u);
         let settled = round.vote(&input, war.v, &self.b.reserve);
-        let fallback = if settled {
+        let mut fallback = if settled {
             None
         } else {
             // The armistice is valued at the compromise of current positions (a compromise
@@ -1394,6 +1497,11 @@ impl Sim {
             let armistice = input.armistice_values(&round.forecast);
             Some(input.ceasefire_vote(st.reserve_ceasefire, armistice))
         };
+        // Coalition partners still in the war must accept the freeze too.
+        if let Some(f) = fallback.as_mut().filter(|f| f.agreed) {
+            f.agreed = self.partners_freeze(st, &self.round.forecast, &war);
+        }
+        let round = &mut self.round;
         let ceasefire = fallback.is_some_and(|f| f.agreed);
         let blocked = match fallback {
             Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
@@ -1413,6 +1521,7 @@ impl Sim {
             ripeness: st.ripeness,
             blocked,
             armistice: false,
+            mediator,
         });
         if settled {
             self.b.terms.copy_from_slice(&round.amended);
@@ -1480,6 +1589,7 @@ impl Sim {
         let low = if st.low { p.low_activity_factor } else { 1.0 };
         let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp() * low;
         let mut v = [0.0; 2];
+        let (mut line, mut spread, mut horizon_cost, mut collapse) = ([0.0; 2], [0.0; 2], [0.0; 2], [0.0; 2]);
         let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };
         let (kmin, kmax) = (p.km2_knots[0].1, p.km2_knots[p.km2_knots.len() - 1].1);
         for s in 0..2 {
@@ -1494,23 +1604,7 @@ impl Sim {
             // Every other issue: what fighting on is expected to decide (`war_stakes` of it) —
             // the side's own terms with the probability of prevailing it believes in, the
             // other belligerent's otherwise (Fearon 1995's p) — the rest stays at no deal.
-            let (w, qb) = (p.war_stakes, self.believed_prevail(st, s));
-            let o = p.sides[1 - s].belligerent;
-            let mut u = 0.0;
-            for k in 0..m {
-                let own = self.b.pos[a * m + k];
-                let gap = if k == terr {
-                    // Ground beyond the side's own claim is no loss: it can hand it back.
-                    if s == 0 {
-                        (own - l_hat).max(0.0)
-                    } else {
-                        (l_hat - own).max(0.0)
-                    }
-                } else {
-                    (1.0 - w) * (self.b.nodeal[k] - own).abs() + w * (1.0 - qb) * (self.b.pos[o * m + k] - own).abs()
-                };
-                u -= self.k.nsal[a * m + k] * gap / 100.0;
-            }
+            let u = self.war_utility(st, s, a, l_hat);
             let cost = h / 52.0 * fatigue * st.pressure.cost[s];
             let risk = p.risk[a] * self.k.nsal[a * m + terr] * dl / 100.0;
             let p_collapse = if s == 1 && p.collapse_second_km2.is_finite() {
@@ -1521,6 +1615,7 @@ impl Sim {
                 0.0
             };
             v[s] = u - cost - risk - p_collapse;
+            (line[s], spread[s], horizon_cost[s], collapse[s]) = (l_hat, dl, cost, p_collapse);
         }
         // Leverage: capability scaled by battlefield momentum.
         let scale = p.calibrated_gain.abs().max(p.front_noise).max(1.0);
@@ -1529,7 +1624,47 @@ impl Sim {
             p.capability[p.sides[0].belligerent] * (p.momentum_leverage * mom).exp(),
             p.capability[p.sides[1].belligerent] * (-p.momentum_leverage * mom).exp(),
         ];
-        WarValue { v, q, exo_loss, mom, leverage, cost: st.pressure.cost }
+        WarValue {
+            v,
+            q,
+            exo_loss,
+            mom,
+            leverage,
+            cost: st.pressure.cost,
+            line,
+            spread,
+            horizon_cost,
+            p_collapse: collapse,
+        }
+    }
+
+    /// Actor `a`'s utility of what fighting on brings its side `s` (the issues part of the
+    /// value of war): the line `l_hat` the side expects (ground beyond the actor's own claim
+    /// is no loss), every other issue at `war_stakes` × its own terms with the probability
+    /// of prevailing the side believes in (the other side's lead's terms otherwise), the rest
+    /// at no deal.
+    #[inline]
+    fn war_utility(&self, st: &State, s: usize, a: usize, l_hat: f64) -> f64 {
+        let p = &self.p;
+        let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
+        let (w, qb) = (p.war_stakes, self.believed_prevail(st, s));
+        let o = p.sides[1 - s].belligerent;
+        let mut u = 0.0;
+        for k in 0..m {
+            let own = self.b.pos[a * m + k];
+            let gap = if k == terr {
+                // Ground beyond the side's own claim is no loss: it can hand it back.
+                if s == 0 {
+                    (own - l_hat).max(0.0)
+                } else {
+                    (l_hat - own).max(0.0)
+                }
+            } else {
+                (1.0 - w) * (self.b.nodeal[k] - own).abs() + w * (1.0 - qb) * (self.b.pos[o * m + k] - own).abs()
+            };
+            u -= self.k.nsal[a * m + k] * gap / 100.0;
+        }
+        u
     }
 
     /// The probability that side `s` prevails as it believes it (its Fearon p, in
@@ -1551,7 +1686,7 @@ impl Sim {
     /// (loss of the probability of prevailing per side, change of drift, week it starts).
     fn anticipated(&self, st: &State, eff_now: [f64; 2]) -> ([f64; 2], f64, u32) {
         let p = &self.p;
-        let mut level: [f64; 2] = [self.aid_received(0), self.aid_received(1)];
+        let mut level: [f64; 2] = self.aid();
         let mut first = u32::MAX;
         let mut any = false;
         for e in &p.events {
@@ -1578,7 +1713,7 @@ impl Sim {
         for s in 0..2 {
             let sd = &p.sides[s];
             if self.k.aid0[s] > 0.0 {
-                let now_ratio = self.aid_received(s) / self.k.aid0[s];
+                let now_ratio = self.aid()[s] / self.k.aid0[s];
                 let after_ratio = level[s].max(0.0) / self.k.aid0[s];
                 let base_now = 1.0 - sd.aid_dependence + sd.aid_dependence * now_ratio;
                 let base_after = 1.0 - sd.aid_dependence + sd.aid_dependence * after_ratio;
@@ -1646,7 +1781,7 @@ impl Sim {
 
     /// What the observers see of a week under a ceasefire (nobody fought).
     fn quiet_week_view(&self, st: &State) -> WeekView {
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Ceasefire, true)
     }
 
@@ -1671,6 +1806,7 @@ impl Sim {
             suspended: st.suspended,
             ripeness: st.ripeness,
             blocked: st.blocked,
+            effectiveness: f.eff,
         }
     }
 
@@ -1726,6 +1862,9 @@ impl RoundInputs<'_> {
             // public red line (the same as a deal's).
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
             f.margins[s] = armistice[s] - self.war.v[s];
+            if self.lean[s] != 0.0 {
+                f.margins[s] += self.lean[s];
+            }
             f.audience[s] = -terr_aud;
             let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
             f.accepted[s] = reserve[s] < pr;
@@ -1749,6 +1888,19 @@ impl RoundBuffers {
             self.deal.copy_from_slice(&self.forecast);
         }
         found
+    }
+
+    /// A patron that mediates leans its proposal toward its own positions: each issue moves
+    /// the share `pull` of the way from the proposal to the mediator's position (a biased
+    /// mediator, Kydd 2003). Nothing moves with a pull of 0 (every mediator but a patron).
+    fn mediate(&mut self, u: &talk::UtilityContext<'_>, mediator: usize, pull: f64) {
+        if pull == 0.0 {
+            return;
+        }
+        let m = u.p.n_issues();
+        for k in 0..m {
+            self.deal[k] += pull * (u.pos[mediator * m + k] - self.deal[k]);
+        }
     }
 
     /// Supporters with amending rights move the proposal toward their positions, in
@@ -1782,18 +1934,30 @@ impl RoundBuffers {
             if !p.veto[a] {
                 continue;
             }
+            let side = p.side_of[a].filter(|_| p.role[a] == Role::Belligerent);
+            // A coalition partner weighs the deal against its own value of war, and has no
+            // say once it has left the war.
+            let partner = side.is_some_and(|s| p.sides[s].belligerent != a);
+            if partner && input.roles[a] & ALLY == 0 {
+                continue;
+            }
             let utility = u.deal_utility(a, &self.amended);
-            let (v, commitment_ok) = match p.side_of[a].filter(|_| p.role[a] == Role::Belligerent) {
+            let (v, commitment_ok) = match side {
                 Some(s) => {
                     let deal_loss = u.power_loss(a, &self.amended);
                     let delta = (war.exo_loss[s] + (1.0 - g) * deal_loss - g * p.guarantee_power).max(0.0);
                     let c = war.cost[s];
                     let dlt = p.commitment_discount;
-                    (outside[s], dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
+                    let v = if partner { self.actor_war[a] } else { outside[s] };
+                    (v, dlt * delta <= (1.0 - dlt) * (1.0 - war.q[s] + c))
                 }
                 None => (u.base_utility(a, u.nodeal), true),
             };
-            let margin = utility - v;
+            let mut margin = utility - v;
+            // A patron mediating presses its client's belligerents.
+            if let Some(s) = side.filter(|&s| input.lean[s] != 0.0) {
+                margin += input.lean[s];
+            }
             let pr = 1.0 / (1.0 + (-margin / p.acceptance_noise).exp());
             let accepted = commitment_ok && reserve[a] < pr;
             all &= accepted;

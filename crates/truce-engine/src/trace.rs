@@ -69,6 +69,10 @@ pub struct RoundRecord {
     /// Held under an armistice, on the political issues it left open (the deal was weighed
     /// against the armistice; `values_of_war` are then the armistice's values).
     pub armistice: bool,
+    /// Who mediated the round (actor id): present only in scenarios with patrons, where a
+    /// patron can take the mediator's seat (`docs/reference/patrons.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mediator: Option<String>,
 }
 
 /// The cause that blocked a talk round: its JSON name and the label a person reads.
@@ -135,6 +139,9 @@ pub struct TraceObserver<'p> {
     /// What has been recorded so far.
     pub trace: Trace,
     events: EventWeeks,
+    /// Whether the scenario has patrons or coalition partners (rounds then name their
+    /// mediator).
+    patrons: bool,
 }
 
 impl<'p> TraceObserver<'p> {
@@ -149,6 +156,7 @@ impl<'p> TraceObserver<'p> {
                 ..Default::default()
             },
             events: EventWeeks::new(),
+            patrons: p.patron.iter().any(Option::is_some),
         }
     }
 
@@ -230,6 +238,7 @@ impl Observer for TraceObserver<'_> {
             ceasefire: r.ceasefire,
             blocked: r.blocked.map(|b: Blocker| BlockedRecord { name: b.name(), label: b.label() }),
             armistice: r.armistice,
+            mediator: self.patrons.then(|| self.p.actor_ids[r.mediator].clone()),
         });
     }
 
@@ -240,6 +249,22 @@ impl Observer for TraceObserver<'_> {
             kind: format!("{:?}", e.kind),
             actor: e.actor.map(|a| self.p.actor_ids[a].clone()),
             note: e.note.clone(),
+        });
+    }
+
+    fn patron(&mut self, week: u32, actor: usize, from: u8, to: u8) {
+        use crate::scenario::PatronRole;
+        self.trace.events.push(EventRecord {
+            week,
+            date: self.p.start.plus_weeks(week),
+            kind: "PatronRoles".into(),
+            actor: Some(self.p.actor_ids[actor].clone()),
+            note: format!(
+                "{}: {} → {}",
+                self.p.actor_names[actor],
+                PatronRole::describe(from),
+                PatronRole::describe(to)
+            ),
         });
     }
 

@@ -94,6 +94,10 @@ macro_rules! side {
 /// Poisson rates per year (at most one a week on average).
 const PER_YEAR: Range = Range { low: closed(0.0), high: closed(52.0), phrase: "a rate per year in [0, 52]" };
 /// An e-folding time in weeks.
+/// An ally's or a partner's share of its side's pooled forces: below 1, so that the side
+/// keeps forces of its own when it leaves.
+const ALLY_SHARE: Range = Range { low: closed(0.0), high: closed(0.95), phrase: "a share in [0, 0.95]" };
+const PARTNER_SHARE: Range = Range { low: open(0.0), high: closed(0.95), phrase: "a share in (0, 0.95]" };
 const FADE_WEEKS: Range = Range { low: closed(1.0), high: closed(520.0), phrase: "weeks in [1, 520]" };
 
 /// The catalogue. Rows are in the order of a scenario file; every check, edit, knob and doc
@@ -864,6 +868,195 @@ pub static CATALOGUE: &[Param] = &[
         params: InParams {
             get: |p, i| p.aid[i.actor].map(|a| a.3),
             put: |p, i| p.aid[i.actor].as_mut().map(|a| Store::Value(&mut a.3)),
+        },
+    },
+    Param {
+        path: "actors.*.patron.ally_share",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "ally's share of the forces",
+        unit: "share of the side's forces",
+        range: ALLY_SHARE,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Valid(0.01),
+        doc: "as an ally: the share of its client side's pooled forces (`[[sides]]` forces include it) that are the patron's own and leave with it",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.ally_share)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.ally_share)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.ally_share),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.ally_share)),
+        },
+    },
+    Param {
+        path: "actors.*.patron.arms_cost_per_week",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "price of bought arms",
+        unit: "E / week",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Valid(0.001),
+        doc: "as a supplier: economic capacity E a week its client pays for the arms at the aid line's starting level (0: arms given, not sold)",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.arms_cost_per_week)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.arms_cost_per_week)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.arms_cost),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.arms_cost)),
+        },
+    },
+    Param {
+        path: "actors.*.patron.mediator_pull",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "mediator's pull",
+        unit: "share of the way",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "as the mediator: the share of the way its proposal moves from the Nash point toward its own positions (a biased mediator; Kydd 2003)",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.mediator_pull)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.mediator_pull)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.pull),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.pull)),
+        },
+    },
+    Param {
+        path: "actors.*.patron.mediator_leverage",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "mediator's leverage",
+        unit: "utility",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 1.0, 0.01),
+        doc: "as the mediator: utility added to its client's margins for a deal or a freeze (its pressure on the side it backs; Kydd 2003; Beardsley 2011)",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.mediator_leverage)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.mediator_leverage)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.leverage),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.leverage)),
+        },
+    },
+    Param {
+        path: "actors.*.patron.guarantee",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "guarantee credibility",
+        unit: "credibility 0–1",
+        range: UNIT,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "as a guarantor: the credibility of its guarantee while it holds the role (the larger of it and `protocol.guarantee_credibility` applies; Fortna 2003)",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.guarantee)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.guarantee)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.guarantee),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.guarantee)),
+        },
+    },
+    Param {
+        path: "actors.*.patron.cutoff_per_year",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "supplier cut-off hazard",
+        unit: "probability / year",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "as a supplier: probability per year that it cuts its client off (the supplier role ends; recorded in the trace)",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.cutoff_per_year)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.cutoff_per_year)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.cutoff_per_year),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.cutoff_per_year)),
+        },
+    },
+    Param {
+        path: "actors.*.patron.exit_per_year",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "ally exit hazard",
+        unit: "probability / year",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "as an ally: probability per year that its forces leave the war (the ally role ends; Clausewitz's \"secession of allies\")",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.exit_per_year)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.exit_per_year)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.exit_per_year),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.exit_per_year)),
+        },
+    },
+    Param {
+        path: "actors.*.coalition.share",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "partner's share of the forces",
+        unit: "share of the side's forces",
+        range: PARTNER_SHARE,
+        whole: false,
+        basis: Basis::Measured,
+        slider: Slider::Valid(0.01),
+        doc: "a coalition partner's share of its side's pooled forces (`[[sides]]` forces include it); they leave with it",
+        presence: "coalition partners",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.coalition.as_ref().map(|x| Reading::num(&x.share)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.coalition.as_mut().map(|x| Target::Num(&mut x.share)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| x.partner).map(|x| x.ally_share),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| x.partner).map(|x| Store::Value(&mut x.ally_share)),
+        },
+    },
+    Param {
+        path: "actors.*.coalition.exit_per_year",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "partner exit hazard",
+        unit: "probability / year",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "probability per year that a coalition partner leaves the war: its forces go and it no longer votes on a deal or a freeze",
+        presence: "coalition partners",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.coalition.as_ref().map(|x| Reading::num(&x.exit_per_year)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.coalition.as_mut().map(|x| Target::Num(&mut x.exit_per_year)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| x.partner).map(|x| x.exit_per_year),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| x.partner).map(|x| Store::Value(&mut x.exit_per_year)),
         },
     },
     // ---- Combat.

@@ -89,6 +89,34 @@ pub struct Event {
     /// An election of a belligerent: probability that a non-culpable successor takes over.
     pub turnover: f64,
     pub note: String,
+    /// A `patron_roles` event: the new set of roles (bits of [`crate::scenario::PatronRole`]).
+    pub roles: u8,
+}
+
+/// A patron's roles toward its client side, or a coalition partner's place on its own side
+/// (`docs/reference/patrons.md`). A partner is an ally with a vote: its one role is
+/// [`PatronRole::Ally`](crate::scenario::PatronRole) (in the war), and leaving ends it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatronParams {
+    /// The client side (a partner's own side).
+    pub side: usize,
+    /// Roles at the start (bits of [`crate::scenario::PatronRole`]).
+    pub roles: u8,
+    /// A coalition partner (a belligerent of the side), not a third party.
+    pub partner: bool,
+    /// Share of the side's pooled forces that leave with it (an ally's or a partner's).
+    pub ally_share: f64,
+    /// Economy (E) a week the client pays for the arms at the aid line's starting level.
+    pub arms_cost: f64,
+    /// As mediator: pull of the proposal toward its positions (0–1) and the utility added to
+    /// its client's margins.
+    pub pull: f64,
+    pub leverage: f64,
+    /// As guarantor: the credibility of its guarantee (0–1).
+    pub guarantee: f64,
+    /// Yearly hazards: a supplier's cut-off, an ally's (or a partner's) exit.
+    pub cutoff_per_year: f64,
+    pub exit_per_year: f64,
 }
 
 /// Mediator attention (`[mediation]`; `docs/reference/war-endings.md` §2).
@@ -188,6 +216,9 @@ pub struct Params {
     pub risk: Vec<f64>,
     /// Aid: (receiving side, level, fatigue per year, stop hazard per year), or `None`.
     pub aid: Vec<Option<(usize, f64, f64, f64)>>,
+    /// Per actor: its roles toward a side as a patron, or its place in a coalition
+    /// (`[actors.patron]`, `[actors.coalition]`); `None` for every other actor.
+    pub patron: Vec<Option<PatronParams>>,
     pub sides: [SideParams; 2],
     // Combat.
     pub exponent_p: f64,

@@ -32,25 +32,30 @@ impl RoundInputs<'_> {
     /// `armistice_settles` × the compromise `forecast` + the rest × no deal (the expected
     /// outcome of talks that may or may not settle it later; `war-termination.md` §6).
     pub(super) fn armistice_values(&self, forecast: &[f64]) -> [f64; 2] {
+        let p = self.u.p;
+        [
+            self.armistice_value_of(p.sides[0].belligerent, forecast),
+            self.armistice_value_of(p.sides[1].belligerent, forecast),
+        ]
+    }
+
+    /// One belligerent's value of the armistice (a side's lead, or a coalition partner), as
+    /// [`RoundInputs::armistice_values`] says.
+    pub(super) fn armistice_value_of(&self, a: usize, forecast: &[f64]) -> f64 {
         let (u, p) = (&self.u, self.u.p);
         let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
         let sigma = p.armistice_settles;
-        let mut v = [0.0; 2];
-        for (s, vs) in v.iter_mut().enumerate() {
-            let a = p.sides[s].belligerent;
-            let mut x = u.issue_utility_audience(a, terr, u.nodeal[terr]);
-            for k in 0..m {
-                let (own, w) = (u.pos[a * m + k], u.nsal[a * m + k]);
-                let gap = if k == terr {
-                    (u.nodeal[k] - own).abs()
-                } else {
-                    sigma * (forecast[k] - own).abs() + (1.0 - sigma) * (u.nodeal[k] - own).abs()
-                };
-                x -= w * gap / 100.0;
-            }
-            *vs = x;
+        let mut x = u.issue_utility_audience(a, terr, u.nodeal[terr]);
+        for k in 0..m {
+            let (own, w) = (u.pos[a * m + k], u.nsal[a * m + k]);
+            let gap = if k == terr {
+                (u.nodeal[k] - own).abs()
+            } else {
+                sigma * (forecast[k] - own).abs() + (1.0 - sigma) * (u.nodeal[k] - own).abs()
+            };
+            x -= w * gap / 100.0;
         }
-        v
+        x
     }
 }
 
@@ -71,7 +76,7 @@ impl Sim {
         // The "why" of blocked talks is about wars being fought.
         st.blocked = None;
         if settled {
-            let aid = [self.aid_received(0), self.aid_received(1)];
+            let aid = self.aid();
             observer.week(&self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Settled, true));
             return Some(self.summary(st, WarState::Settled, st.week));
         }
@@ -89,14 +94,25 @@ impl Sim {
         st.rounds += 1;
         self.set_nodeal(st);
         self.set_audience(st);
-        let aid = [self.aid_received(0), self.aid_received(1)];
+        let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let war = self.value_of_war(st, eff);
-        let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war);
+        let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
+        let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
         let round = &mut self.round;
         round.collective_forecast(&input.u);
         input.war = WarValue { v: input.armistice_values(&round.forecast), ..war };
+        if self.k.partners {
+            // Coalition partners weigh a deal against the armistice too (the round's
+            // forecast holds the compromise).
+            let v = input.war.v;
+            self.partner_outside(st, &war, true);
+            input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
+            input.war = WarValue { v, ..war };
+        }
+        let round = &mut self.round;
         let found = round.propose(&input);
+        round.mediate(&input.u, mediator, pull);
         st.range_open = found.range_open;
         if found.range_open && st.first_open.is_none() {
             st.first_open = Some(st.week);
@@ -121,6 +137,7 @@ impl Sim {
             ripeness: st.ripeness,
             blocked,
             armistice: true,
+            mediator,
         });
         if settled {
             self.b.terms.copy_from_slice(&round.amended);

@@ -129,6 +129,7 @@ pub fn event(week: u32, kind: EventKind) -> Event {
         anticipated: false,
         turnover: 0.0,
         note: String::new(),
+        roles: 0,
     }
 }
 

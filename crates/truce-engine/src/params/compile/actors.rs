@@ -3,7 +3,8 @@
 //! numbers are catalogue rows.)
 
 use super::{check_id, Checker, Ids};
-use crate::scenario::{Role, Scenario};
+use crate::params::PatronParams;
+use crate::scenario::{PatronRole, Role, Scenario};
 
 /// The actors' structure.
 pub(super) struct Actors {
@@ -19,6 +20,79 @@ pub(super) struct Actors {
     pub aid_to: Vec<Option<usize>>,
     /// Must accept a deal (`veto = true`; the protocol may add more).
     pub veto: Vec<bool>,
+    /// The client side of a patron (`[actors.patron]`).
+    pub patron_side: Vec<Option<usize>>,
+    /// Patrons and coalition partners, their structure (numbers are written by the
+    /// catalogue rows afterwards).
+    pub patron: Vec<Option<PatronParams>>,
+}
+
+/// A list of roles as bits; a role named twice is an error at `path`.
+pub(super) fn role_bits(roles: &[PatronRole], path: &str, c: &mut Checker) -> u8 {
+    let mut bits = 0u8;
+    for (i, r) in roles.iter().enumerate() {
+        if bits & r.bit() != 0 {
+            c.fail(format!("{path}[{i}]"), format!("role `{}` named twice", r.name()));
+        }
+        bits |= r.bit();
+    }
+    bits
+}
+
+/// A patron's or a partner's structure: the client side, the roles at the start, whether it
+/// is a partner (the side's own belligerent). Numbers are zero until the catalogue writes them.
+fn patron_of(
+    s: &Scenario,
+    a: usize,
+    ids: &Ids<'_>,
+    side_of: Option<usize>,
+    aid_to: Option<usize>,
+    c: &mut Checker,
+) -> (Option<usize>, Option<PatronParams>) {
+    let ac = &s.actors[a];
+    let p = format!("actors.{}", ac.id);
+    let blank = |side: usize, roles: u8, partner: bool| PatronParams {
+        side,
+        roles,
+        partner,
+        ally_share: 0.0,
+        arms_cost: 0.0,
+        pull: 0.0,
+        leverage: 0.0,
+        guarantee: 0.0,
+        cutoff_per_year: 0.0,
+        exit_per_year: 0.0,
+    };
+    if ac.coalition.is_some() && ac.role != Role::Belligerent {
+        c.fail(
+            format!("{p}.coalition"),
+            "only a belligerent can be a coalition partner (a third party is a [actors.patron])",
+        );
+    }
+    if let Some(pt) = &ac.patron {
+        if ac.role == Role::Belligerent {
+            c.fail(
+                format!("{p}.patron"),
+                "a belligerent cannot be a patron: a second belligerent on a side is a coalition partner ([actors.coalition])",
+            );
+            return (None, None);
+        }
+        let side = ids.side(c, &format!("{p}.patron.side"), &pt.side);
+        let roles = role_bits(&pt.roles, &format!("{p}.patron.roles"), c);
+        if let Some(sd) = side {
+            if roles & PatronRole::Supplier.bit() != 0 && aid_to != Some(sd) {
+                c.fail(
+                    format!("{p}.patron.roles"),
+                    "a supplier needs an aid line to its client side ([actors.aid] with `to` = the patron's side)",
+                );
+            }
+        }
+        return (side, side.map(|sd| blank(sd, roles, false)));
+    }
+    match (&ac.coalition, ac.role, side_of) {
+        (Some(_), Role::Belligerent, Some(sd)) => (None, Some(blank(sd, PatronRole::Ally.bit(), true))),
+        _ => (None, None),
+    }
 }
 
 pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, c: &mut Checker) -> Actors {
@@ -27,6 +101,8 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, c: &mut Checker) -> Actors {
     let mut side_of = Vec::with_capacity(n);
     let mut follows_line = vec![false; n];
     let mut aid_to = Vec::with_capacity(n);
+    let mut patron_side = Vec::with_capacity(n);
+    let mut patron = Vec::with_capacity(n);
     for (a, ac) in s.actors.iter().enumerate() {
         let p = format!("actors.{}", ac.id);
         check_id(c, &seen, "actor", format!("actors[{a}].id"), format!("{p}.id"), &ac.id);
@@ -76,6 +152,9 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, c: &mut Checker) -> Actors {
             }
             ids.side(c, &format!("{p}.aid.to"), &ad.to).unwrap_or(0)
         }));
+        let (ps, pp) = patron_of(s, a, ids, side_of[a], aid_to[a], c);
+        patron_side.push(ps);
+        patron.push(pp);
     }
     Actors {
         n,
@@ -87,6 +166,8 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, c: &mut Checker) -> Actors {
         follows_line,
         aid_to,
         veto: s.actors.iter().map(|a| a.veto).collect(),
+        patron_side,
+        patron,
     }
 }
 
@@ -112,6 +193,13 @@ pub(super) fn protocol(s: &Scenario, ids: &Ids<'_>, actors: &Actors, c: &mut Che
             if actors.role[a] == Role::Belligerent {
                 veto[a] = true;
             }
+        }
+    }
+    // Every belligerent still in the war must agree to a settlement: a coalition partner
+    // always has a veto (`docs/reference/patrons.md`).
+    for (a, pt) in actors.patron.iter().enumerate() {
+        if pt.as_ref().is_some_and(|pt| pt.partner) {
+            veto[a] = true;
         }
     }
     Protocol { mediator, veto }

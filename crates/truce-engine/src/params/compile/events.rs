@@ -37,13 +37,23 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
         let actor = e.actor.as_ref().and_then(|a| ids.actor(c, &format!("{p}.actor"), a));
         let side = e.side.as_ref().and_then(|sd| ids.side(c, &format!("{p}.side"), sd));
         let about_aid = matches!(e.kind, EventKind::AidPackage | EventKind::AidStop | EventKind::AidLevel);
-        let needs_actor = about_aid || matches!(e.kind, EventKind::Election | EventKind::LeadershipChange);
+        let needs_actor =
+            about_aid || matches!(e.kind, EventKind::Election | EventKind::LeadershipChange | EventKind::PatronRoles);
         if needs_actor && e.actor.is_none() {
             c.fail(format!("{p}.actor"), format!("a `{:?}` event needs an actor", e.kind).to_lowercase());
         }
         if let (true, Some(a)) = (about_aid, actor) {
             if actors.aid_to[a].is_none() {
                 c.fail(format!("{p}.actor"), format!("actor `{}` gives no aid (no [actors.aid] table)", actors.ids[a]));
+            }
+        }
+        let roles = patron_roles(e, &p, actor, actors, c);
+        if e.kind == EventKind::Embargo {
+            if e.side.is_none() {
+                c.fail(format!("{p}.side"), "an embargo needs the side it is imposed on");
+            }
+            if let Some(a) = &e.amount {
+                c.range(&format!("{p}.amount"), a.value, &UNIT);
             }
         }
         if e.kind == EventKind::Offensive && e.side.is_none() {
@@ -55,8 +65,14 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
         if let (EventKind::Sanctions, Some(a)) = (e.kind, &e.amount) {
             c.range(&format!("{p}.amount"), a.value, &SANCTIONS);
         }
-        if matches!(e.kind, EventKind::AidPackage | EventKind::AidLevel | EventKind::Offensive | EventKind::Sanctions)
-            && e.amount.is_none()
+        if matches!(
+            e.kind,
+            EventKind::AidPackage
+                | EventKind::AidLevel
+                | EventKind::Offensive
+                | EventKind::Sanctions
+                | EventKind::Embargo
+        ) && e.amount.is_none()
         {
             c.fail(format!("{p}.amount"), "missing: this event needs an amount");
         }
@@ -104,8 +120,45 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, start: CivilDate, actors: &Ac
             anticipated: e.anticipated,
             turnover,
             note: e.note.clone().unwrap_or_default(),
+            roles,
         });
     }
     events.sort_by_key(|e| e.week);
     events
+}
+
+/// A `patron_roles` event's new roles as bits: only that kind has `roles`, its actor must be a
+/// patron (`[actors.patron]`), and a supplier needs an aid line to its client.
+fn patron_roles(e: &crate::scenario::EventSpec, p: &str, actor: Option<usize>, actors: &Actors, c: &mut Checker) -> u8 {
+    let Some(roles) = &e.roles else {
+        if e.kind == EventKind::PatronRoles {
+            c.fail(
+                format!("{p}.roles"),
+                "missing: a `patron_roles` event needs the new `roles` (a list, may be empty)",
+            );
+        }
+        return 0;
+    };
+    if e.kind != EventKind::PatronRoles {
+        c.fail(format!("{p}.roles"), "only a `patron_roles` event has `roles`");
+        return 0;
+    }
+    let bits = super::actors::role_bits(roles, &format!("{p}.roles"), c);
+    if let Some(a) = actor {
+        match actors.patron_side[a] {
+            None => c.fail(
+                format!("{p}.actor"),
+                format!("actor `{}` is not a patron (no [actors.patron] table)", actors.ids[a]),
+            ),
+            Some(side) => {
+                if bits & crate::scenario::PatronRole::Supplier.bit() != 0 && actors.aid_to[a] != Some(side) {
+                    c.fail(
+                        format!("{p}.roles"),
+                        format!("actor `{}` cannot supply: it has no aid line to its client side", actors.ids[a]),
+                    );
+                }
+            }
+        }
+    }
+    bits
 }

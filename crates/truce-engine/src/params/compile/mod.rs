@@ -157,6 +157,7 @@ impl Params {
             resolve: vec![1.0; actors.n],
             risk: vec![0.0; actors.n],
             aid: actors.aid_to.iter().map(|to| to.map(|to| (to, 0.0, 0.0, 0.0))).collect(),
+            patron: actors.patron.clone(),
             sides,
             exponent_p: 1.0,
             exponent_q: 0.0,

@@ -1,4 +1,5 @@
-//! Sides: exactly two, each with one belligerent actor; `[beliefs.<side>]` and
+//! Sides: exactly two, each led by its first belligerent actor (any further belligerent is a
+//! coalition partner with `[actors.coalition]`); `[beliefs.<side>]` and
 //! `[politics.<side>]` tables name sides. (Their numbers are catalogue rows.)
 
 use super::actors::Actors;
@@ -61,11 +62,33 @@ pub(super) fn compile(s: &Scenario, ids: &Ids<'_>, actors: &Actors, c: &mut Chec
     for (i, sd) in s.sides.iter().enumerate().take(2) {
         let bell: Vec<usize> =
             (0..actors.n).filter(|&a| actors.role[a] == Role::Belligerent && actors.side_of[a] == Some(i)).collect();
-        if bell.len() != 1 {
+        if bell.is_empty() {
             c.fail(
                 format!("sides.{}", sd.id),
-                format!("{} belligerent actor(s) on side `{}`; expected exactly one", bell.len(), sd.id),
+                format!("no belligerent actor on side `{}`; expected at least one", sd.id),
             );
+        }
+        // The first belligerent listed leads the side; every other one is a coalition
+        // partner and says what share of the pooled forces is its own.
+        for (j, &a) in bell.iter().enumerate() {
+            let has = s.actors[a].coalition.is_some();
+            if j == 0 && has {
+                c.fail(
+                    format!("actors.{}.coalition", actors.ids[a]),
+                    format!(
+                        "`{}` leads side `{}` (its first belligerent): only its partners have [actors.coalition]",
+                        actors.ids[a], sd.id
+                    ),
+                );
+            } else if j > 0 && !has {
+                c.fail(
+                    format!("actors.{}", actors.ids[a]),
+                    format!(
+                        "a second belligerent on side `{}` is a coalition partner of `{}`: give it [actors.coalition] (its share of the side's forces)",
+                        sd.id, actors.ids[bell[0]]
+                    ),
+                );
+            }
         }
         let name = if sd.name.is_empty() { sd.id.clone() } else { sd.name.clone() };
         out.push(blank(sd.id.clone(), name, bell.first().copied().unwrap_or(0)));

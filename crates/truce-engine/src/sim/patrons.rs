@@ -1,0 +1,242 @@
+//! Patrons and coalitions (issue 18 item 4; `docs/reference/patrons.md`), as phases and
+//! quantities of [`Sim::run`].
+//!
+//! - A **patron** (`[actors.patron]`) is a third party that holds, toward one client side, any
+//!   of four roles at once, and changes them during a run:
+//!   - **ally**: `ally_share` of the side's pooled forces are its own and leave with it
+//!     (Clausewitz's "secession of allies", `war-termination.md` §3.2);
+//!   - **supplier**: its aid line (`[actors.aid]`) flows only while it holds the role, and an
+//!     embargo on the side lets only a share through; arms *sold* cost the buyer's economy
+//!     `arms_cost_per_week` a week at the line's starting level (arms given cost nothing);
+//!   - **mediator**: while it holds the role it runs the talks in place of the protocol's
+//!     mediator: its proposal moves from the Nash point toward its own positions by
+//!     `mediator_pull`, and it presses its client (`mediator_leverage` added to the client's
+//!     margins for a deal or a freeze): a mediator "on your side" is believed when it counsels
+//!     restraint (Kydd 2003) and delivers the side it backs (Svensson 2007), and leverage buys
+//!     agreement in the short run (Beardsley 2008, 2011);
+//!   - **guarantor**: the credibility of its guarantee (`guarantee`) applies while it holds
+//!     the role, where it exceeds the protocol's (Fortna 2003: explicit third-party guarantees).
+//!
+//!   Roles change by scheduled `patron_roles` events (known at the start, as every event) and
+//!   by two hazards with generic priors: a supplier's cut-off and an ally's exit.
+//! - A **coalition partner** (`[actors.coalition]`) is a belligerent of a side other than the
+//!   side's first (its lead): it keeps its own positions and red lines, has a veto on a
+//!   settlement (as every belligerent) and a vote on a freeze, weighs each against its own
+//!   value of war, and holds `share` of the side's pooled forces; it may leave the war (a
+//!   hazard), which takes its forces and its votes (the rule: every belligerent still in the
+//!   war must agree; Tsebelis 2002's veto players, Cunningham 2006 on wars with more veto
+//!   players lasting longer).
+//!
+//! Draws (per fought week, after the fight phase, in actor order): one uniform per patron
+//! holding the supplier role with a positive cut-off hazard, then one per ally or partner
+//! still in the war with a positive exit hazard. A scenario without patrons or partners draws
+//! nothing here and is bit for bit what it was before this module. Nothing here allocates.
+
+use super::{Observer, Sim, State, WarValue};
+use crate::scenario::PatronRole;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+/// The role bits, for short.
+pub(super) const ALLY: u8 = 1;
+pub(super) const SUPPLIER: u8 = 2;
+pub(super) const MEDIATOR: u8 = 4;
+pub(super) const GUARANTOR: u8 = 8;
+
+impl Sim {
+    /// Whether actor `a`'s aid line flows: every line but a patron's that does not hold the
+    /// supplier role.
+    #[inline]
+    pub(super) fn supplies(&self, a: usize) -> bool {
+        self.p.patron[a].is_none() || self.b.roles[a] & SUPPLIER != 0
+    }
+
+    /// The economy (E) side `side` pays this week for the arms it buys: each supplying
+    /// patron's `arms_cost_per_week` × its line's level now over its starting level, × the
+    /// share an embargo lets through. 0 without patrons.
+    #[inline]
+    pub(super) fn arms_bought(&self, side: usize) -> f64 {
+        if !self.k.patrons {
+            return 0.0;
+        }
+        let mut total = 0.0;
+        for (a, pt) in self.p.patron.iter().enumerate() {
+            let (Some(pt), Some((to, level0, ..))) = (pt, self.p.aid[a]) else { continue };
+            if to == side && pt.arms_cost > 0.0 && level0 > 0.0 && self.b.aid_active[a] && self.supplies(a) {
+                total += pt.arms_cost * self.b.aid_level[a] / level0 * self.b.embargo[side];
+            }
+        }
+        total
+    }
+
+    /// The guarantee's credibility in force: the scheduled one, or a guarantor patron's where
+    /// that is larger.
+    #[inline]
+    pub(super) fn guarantee(st: &State) -> f64 {
+        st.guarantee.max(st.patron_guarantee)
+    }
+
+    /// The utility the mediator adds to each side's margins (its `mediator_leverage`, to its
+    /// client only); 0 unless a patron mediates.
+    pub(super) fn lean(&self, st: &State) -> [f64; 2] {
+        let mut lean = [0.0; 2];
+        if let Some(pt) = self.p.patron.get(st.mediator).and_then(Option::as_ref) {
+            if !pt.partner && self.b.roles[st.mediator] & MEDIATOR != 0 {
+                lean[pt.side] = pt.leverage;
+            }
+        }
+        lean
+    }
+
+    /// The mediator's pull toward its own positions this round (0 unless a patron mediates).
+    pub(super) fn pull(&self, st: &State) -> f64 {
+        match self.p.patron.get(st.mediator).and_then(Option::as_ref) {
+            Some(pt) if !pt.partner && self.b.roles[st.mediator] & MEDIATOR != 0 => pt.pull,
+            _ => 0.0,
+        }
+    }
+
+    /// Whether actor `a` is a coalition partner still in the war.
+    #[inline]
+    pub(super) fn partner_in(&self, a: usize) -> bool {
+        self.p.patron[a].as_ref().is_some_and(|pt| pt.partner) && self.b.roles[a] & ALLY != 0
+    }
+
+    /// The hazards of role changes (after the week's fighting): a supplier may cut its client
+    /// off, an ally or a partner may leave the war. Draws as the module says.
+    pub(super) fn patron_hazards<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        for a in 0..self.p.n_actors() {
+            if self.b.roles[a] & SUPPLIER != 0 && self.k.cutoff[a] > 0.0 {
+                let u: f64 = rng.random();
+                if u < self.k.cutoff[a] {
+                    let to = self.b.roles[a] & !SUPPLIER;
+                    self.set_roles(a, to, st, observer);
+                }
+            }
+        }
+        for a in 0..self.p.n_actors() {
+            if self.b.roles[a] & ALLY != 0 && self.k.exit[a] > 0.0 {
+                let u: f64 = rng.random();
+                if u < self.k.exit[a] {
+                    let to = self.b.roles[a] & !ALLY;
+                    self.set_roles(a, to, st, observer);
+                }
+            }
+        }
+    }
+
+    /// Actor `a`'s roles become `to`: an ally's forces leave (or join) its client side; the
+    /// mediator's seat passes to a patron that becomes mediator (and back to the protocol's
+    /// mediator when it gives the role up), which calls for talks; the guarantee in force is
+    /// recomputed; the supplier role gates the aid line through [`Sim::supplies`]. Observers
+    /// see the change.
+    pub(super) fn set_roles<O: Observer>(&mut self, a: usize, to: u8, st: &mut State, observer: &mut O) {
+        let Some(pt) = self.p.patron[a].as_ref() else { return };
+        let from = self.b.roles[a];
+        if from == to {
+            return;
+        }
+        let (side, share) = (pt.side, pt.ally_share);
+        if from & ALLY != 0 && to & ALLY == 0 {
+            st.forces[side] *= 1.0 - share;
+        } else if from & ALLY == 0 && to & ALLY != 0 {
+            st.forces[side] /= 1.0 - share;
+        }
+        self.b.roles[a] = to;
+        if to & MEDIATOR != 0 && from & MEDIATOR == 0 {
+            st.mediator = a;
+            self.call_talks(st);
+        } else if to & MEDIATOR == 0 && st.mediator == a {
+            st.mediator = self.p.mediator;
+        }
+        st.patron_guarantee = self.patron_guarantee();
+        observer.patron(st.week, a, from, to);
+    }
+
+    /// Who mediates at the start: the last patron (in actor order) that holds the mediator
+    /// role then, else the protocol's mediator.
+    pub(super) fn start_mediator(&self) -> usize {
+        (0..self.p.n_actors()).rev().find(|&a| self.b.roles[a] & MEDIATOR != 0).unwrap_or(self.p.mediator)
+    }
+
+    /// The largest credibility among the patrons that hold the guarantor role (0: none).
+    pub(super) fn patron_guarantee(&self) -> f64 {
+        let mut g: f64 = 0.0;
+        for (a, pt) in self.p.patron.iter().enumerate() {
+            if let Some(pt) = pt {
+                if self.b.roles[a] & GUARANTOR != 0 {
+                    g = g.max(pt.guarantee);
+                }
+            }
+        }
+        g
+    }
+
+    /// A coalition partner's value of war: its own positions and saliences valued as its
+    /// side's lead values war (the line its side expects, every other issue by the chance of
+    /// prevailing its side believes in), less its side's cost, its own risk and its side's
+    /// chance of collapse.
+    pub(super) fn partner_war_value(&self, st: &State, a: usize, side: usize, war: &WarValue) -> f64 {
+        let p = &self.p;
+        let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
+        let u = self.war_utility(st, side, a, war.line[side]);
+        let risk = p.risk[a] * self.k.nsal[a * m + terr] * war.spread[side] / 100.0;
+        u - war.horizon_cost[side] - risk - war.p_collapse[side]
+    }
+
+    /// Writes each partner's outside option for this round into the round's buffer: its value
+    /// of war (or, under an armistice, of the armistice).
+    /// Under an armistice (`armistice`), the round's collective forecast must hold the
+    /// compromise of current positions.
+    pub(super) fn partner_outside(&mut self, st: &State, war: &WarValue, armistice: bool) {
+        if !self.k.partners {
+            return;
+        }
+        for a in 0..self.p.n_actors() {
+            if !self.partner_in(a) {
+                continue;
+            }
+            let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+            let v = if armistice {
+                let input = super::RoundInputs::new(&self.p, &self.b, &self.k, st, *war, [0.0; 2]);
+                input.armistice_value_of(a, &self.round.forecast)
+            } else {
+                self.partner_war_value(st, a, side, war)
+            };
+            self.round.actor_war[a] = v;
+        }
+    }
+
+    /// Whether every partner still in the war accepts a freeze at the line: its margin of the
+    /// armistice over its value of war (plus the mediator's lean toward its side) against its
+    /// private reservation (drawn at the first round as a veto player's; no draw here).
+    pub(super) fn partners_freeze(&self, st: &State, forecast: &[f64], war: &WarValue) -> bool {
+        if !self.k.partners {
+            return true;
+        }
+        let lean = self.lean(st);
+        let input = super::RoundInputs::new(&self.p, &self.b, &self.k, st, *war, lean);
+        for a in 0..self.p.n_actors() {
+            if !self.partner_in(a) {
+                continue;
+            }
+            let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+            let margin = input.armistice_value_of(a, forecast) - self.round.actor_war[a] + lean[side];
+            let pr = 1.0 / (1.0 + (-margin / self.p.acceptance_noise).exp());
+            if self.b.reserve[a] >= pr {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The roles a patron holds at the start, as bits.
+pub(super) fn start_roles(p: &crate::params::Params, a: usize) -> u8 {
+    p.patron[a].as_ref().map_or(0, |pt| pt.roles)
+}
+
+/// A set of roles as text for a person (`supplier+mediator`, `none`).
+pub fn describe(roles: u8) -> String {
+    PatronRole::describe(roles)
+}
