@@ -865,6 +865,13 @@ pub struct PoliticsSpec {
     /// largest movement: a side that
     /// misjudged the balance breaks early, before fighting has taught it better.
     pub collapse_misjudgement_weight: Num,
+    /// Aims that move (`docs/reference/war-endings.md` §10): the share of the gap between the
+    /// side's public aims (its red lines) and where its expected fortunes put them that closes
+    /// per year; 0: aims stay where the scenario sets them.
+    pub aims_per_year: Num,
+    /// How fast the culpable leader who made the aims public climbs down, as a share of the
+    /// speed at which aims advance (audience costs; a successor climbs down faster).
+    pub aims_retreat: Num,
 }
 
 impl Default for PoliticsSpec {
@@ -882,6 +889,8 @@ impl Default for PoliticsSpec {
             collapse_objective_weight: Num::new(0.0),
             objective_resolve: Num::new(0.0),
             collapse_misjudgement_weight: Num::new(0.0),
+            aims_per_year: Num::new(0.0),
+            aims_retreat: Num::new(1.0),
         }
     }
 }

@@ -1537,6 +1537,42 @@ pub static CATALOGUE: &[Param] = &[
             params,
         }
     },
+    {
+        let (scenario, params) = politics!(aims_per_year);
+        Param {
+            path: "politics.*.aims_per_year",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "aims follow fortunes",
+            unit: "share of the gap / year",
+            range: PER_YEAR,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 5.0, 0.05),
+            doc: "the side's red lines move toward where its believed chance of prevailing puts them (its opening aim at the origin's belief, total victory at certainty, capitulation at none), closing 1 − exp(−rate · t) of the gap in t years: demands rise with success and fall with failure (Filson & Werner 2002; Slantchev 2003; Goemans 2000); 0: fixed red lines (without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(aims_retreat);
+        Param {
+            path: "politics.*.aims_retreat",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "aims: speed of climbing down",
+            unit: "share of the speed of advance",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 1.0, 0.01),
+            doc: "a culpable leader lowers a public aim at this share of the speed at which aims rise (audience costs: Fearon 1994; Tomz 2007; Croco 2011); a successor's climb-down is faster, 1 − (1 − r) · its audience share (1 without a table: symmetric)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",

@@ -131,6 +131,11 @@ pub struct PoliticsParams {
     pub objective_resolve: f64,
     /// The weight of a misjudged balance in the collapse hazard.
     pub collapse_misjudgement_weight: f64,
+    /// Aims that move (`crate::sim` `aims`): the yearly rate at which the side's red lines
+    /// follow its expected fortunes (0: fixed), and the speed of climbing down relative to
+    /// advancing for the leader who made them public.
+    pub aims_per_year: f64,
+    pub aims_retreat: f64,
 }
 
 impl Default for PoliticsParams {
@@ -150,6 +155,8 @@ impl Default for PoliticsParams {
             collapse_objective_weight: 0.0,
             objective_resolve: 0.0,
             collapse_misjudgement_weight: 0.0,
+            aims_per_year: 0.0,
+            aims_retreat: 1.0,
         }
     }
 }
