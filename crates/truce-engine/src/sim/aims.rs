@@ -6,9 +6,9 @@
 //! **Why.** War aims are not fixed at the outbreak. Bargaining models of war treat fighting
 //! as the source of information that moves demands: a side that does better than it expected
 //! raises what it asks, one that does worse lowers it (Filson & Werner 2002; Slantchev 2003;
-//! Wagner 2000). Aims grew after Inchon (the UN crossed the 38th parallel, Korea case file)
-//! and Iran's after it retook Khorramshahr in 1982 (it then demanded Saddam's removal and
-//! reparations, Iran–Iraq case file). Climbing down is different: a leader who made an aim
+//! Wagner 2000; `war-theory.md` FW2). Iran's aims grew after it retook Khorramshahr in May
+//! 1982 (Saddam's removal and reparations, then the invasion of Iraq in July), and shrank
+//! again in 1988 (the Iran–Iraq case file in `data/backcast/`). Climbing down is different: a leader who made an aim
 //! public pays for retreating from it (Fearon 1994; Tomz 2007), and a culpable leader gambles
 //! rather than concedes (Goemans 2000); a successor not culpable for the war is spared some of
 //! that price (Croco 2011).
