@@ -626,6 +626,10 @@ pub struct Protocol {
     /// deal (a frozen conflict). 0 values a freeze at no deal forever.
     #[serde(default = "armistice_settles_default")]
     pub armistice_settles: Num,
+    /// Share of the concession rate that a failed round under an armistice carries (no war's
+    /// costs push concessions once the line is frozen); 1: as in a war.
+    #[serde(default = "one")]
+    pub armistice_concession: Num,
     /// How far an amending supporter pulls the proposal toward itself (× its salience).
     #[serde(default)]
     pub amendment_strength: Num,

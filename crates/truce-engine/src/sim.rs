@@ -1459,7 +1459,7 @@ impl Sim {
         }
         st.blocked = blocked;
         // The fallback already computed the forecast from these same positions.
-        self.concede(st, war.mom);
+        self.concede(st, war.mom, 1.0);
         self.escalate(st, rng);
         self.after_failure(st, blocked, rng);
         None
@@ -1630,21 +1630,23 @@ impl Sim {
 
     /// No deal: positions move toward the round's collective forecast; the side losing
     /// ground concedes faster, the side gaining hardens (momentum), a side in economic crisis
-    /// concedes faster. Public red lines as they stand now (the line itself for actors that
+    /// concedes faster; every rate × `scale` (1 in a war; `armistice_concession` under an
+    /// armistice). Public red lines as they stand now (the line itself for actors that
     /// follow it; aims that moved, `sim/aims.rs`) are never crossed.
-    fn concede(&mut self, st: &State, mom: f64) {
+    fn concede(&mut self, st: &State, mom: f64, scale: f64) {
         let p = &self.p;
         let (n, m) = (p.n_actors(), p.n_issues());
         for a in 0..n {
             let base = p.concession_rate;
-            let rate = match (p.role[a], p.side_of[a]) {
-                (Role::Belligerent, Some(s)) => {
-                    let own = if s == 0 { mom } else { -mom };
-                    let crisis = 1.0 + p.politics[s].crisis_weight * st.pressure.crisis[s];
-                    (base * crisis * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)).min(1.0)
-                }
-                _ => base,
-            };
+            let rate = scale
+                * match (p.role[a], p.side_of[a]) {
+                    (Role::Belligerent, Some(s)) => {
+                        let own = if s == 0 { mom } else { -mom };
+                        let crisis = 1.0 + p.politics[s].crisis_weight * st.pressure.crisis[s];
+                        (base * crisis * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)).min(1.0)
+                    }
+                    _ => base,
+                };
             for k in 0..m {
                 let i = a * m + k;
                 let mut x = self.b.pos[i] + rate * (self.round.forecast[k] - self.b.pos[i]);

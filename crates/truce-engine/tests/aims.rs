@@ -69,6 +69,8 @@ fn rate_zero_is_the_engine_before_aims() {
         for s in 0..2 {
             p.politics[s].aims_per_year = 0.0;
         }
+        // Concessions under an armistice as in a war (the engine before §11 of war-endings).
+        p.armistice_concession = 1.0;
         assert_eq!(digest(&p), want, "{name}: rate 0 changed the runs");
         // The retreat speed alone changes nothing while the rate is 0.
         for s in 0..2 {
@@ -238,6 +240,7 @@ fn bad_aims_are_located_errors() {
     let cases = [
         ("aims_retreat = 0.5", "aims_retreat = 1.5", "politics.a.aims_retreat", "[0, 1]"),
         ("aims_per_year = 1.5", "aims_per_year = -1", "politics.a.aims_per_year", "a rate per year in [0, 52]"),
+        ("armistice_concession = 0.5", "armistice_concession = 1.5", "protocol.armistice_concession", "[0, 1]"),
     ];
     for (from, to, path, expected) in cases {
         assert!(base.contains(from));

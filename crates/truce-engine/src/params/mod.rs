@@ -247,6 +247,9 @@ pub struct Params {
     /// the compromise of current positions (`Sim::armistice_values`); the rest stays at no
     /// deal. 0: a freeze leaves the political issues at no deal forever.
     pub armistice_settles: f64,
+    /// Share (0–1) of the concession rate that a failed round under an armistice carries
+    /// (`sim/armistice.rs`); 1: as in a war.
+    pub armistice_concession: f64,
     pub amendment_strength: f64,
     pub collective_model: CollectiveModel,
     pub ceasefire_breakdown_per_year: f64,
