@@ -22,6 +22,7 @@
 //!   is 0, Zartman 2000), so the armistice line becomes the status quo the parties live with
 //!   and talks on what it left open stall (Korea since 1953, the Line of Control since 1949:
 //!   `war-termination.md` §6; `docs/reference/war-endings.md` §11).
+//!
 //! Breakdown stays the ceasefire week's Fortna hazard (`Sim::ceasefire_week`). Draws per
 //! armistice week, after the breakdown draw: one for a mediation initiative; in a round that
 //! fails, one for a suspension (no escalation: nobody fights). Nothing here allocates, fights
