@@ -744,6 +744,10 @@ pub struct Protocol {
     /// deal (a frozen conflict). 0 values a freeze at no deal forever.
     #[serde(default = "armistice_settles_default")]
     pub armistice_settles: Num,
+    /// Share of the concession rate that a failed round under an armistice carries (no war's
+    /// costs push concessions once the line is frozen); 1: as in a war.
+    #[serde(default = "one")]
+    pub armistice_concession: Num,
     /// How far an amending supporter pulls the proposal toward itself (× its salience).
     #[serde(default)]
     pub amendment_strength: Num,
@@ -992,6 +996,13 @@ pub struct PoliticsSpec {
     /// largest movement: a side that
     /// misjudged the balance breaks early, before fighting has taught it better.
     pub collapse_misjudgement_weight: Num,
+    /// Aims that move (`docs/reference/war-endings.md` §10): the share of the gap between the
+    /// side's public aims (its red lines) and where its expected fortunes put them that closes
+    /// per year; 0: aims stay where the scenario sets them.
+    pub aims_per_year: Num,
+    /// How fast the culpable leader who made the aims public climbs down, as a share of the
+    /// speed at which aims advance (audience costs; a successor climbs down faster).
+    pub aims_retreat: Num,
 }
 
 impl Default for PoliticsSpec {
@@ -1009,6 +1020,8 @@ impl Default for PoliticsSpec {
             collapse_objective_weight: Num::new(0.0),
             objective_resolve: Num::new(0.0),
             collapse_misjudgement_weight: Num::new(0.0),
+            aims_per_year: Num::new(0.0),
+            aims_retreat: Num::new(1.0),
         }
     }
 }

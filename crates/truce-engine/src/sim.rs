@@ -31,6 +31,10 @@
 //!    a floor or threshold (forces, economy, front), else a weekly hazard that rises as the
 //!    side's forces, economy and places fall and while it misjudges the balance (Powell
 //!    2004; `docs/reference/war-endings.md` §6).
+//!    Then **aims** ([`aims`](self::aims), `docs/reference/war-endings.md` §10): each side's
+//!    red lines follow its believed chance of prevailing, up with success and down, more
+//!    slowly for the leader who made them public, with failure (Filson & Werner 2002;
+//!    Slantchev 2003; Fearon 1994). No draws; off when `politics.*.aims_per_year` is 0.
 //! 6. **the ways out of a war** ([`endings`](self::endings), `docs/reference/war-endings.md`):
 //!    the pressure of war and ripeness; **politics** (a leader's irregular removal);
 //!    **activity** (low activity begins, or flares up into high-intensity war); the
@@ -64,7 +68,8 @@
 //! A [`Sim`] owns every buffer a run needs; [`Sim::run`] allocates nothing and is a pure
 //! function of the parameters and (seed, run index): the random stream is ChaCha8 seeded with
 //! `seed` on stream `run_index`, and draws happen in a fixed order (per event: one for an
-//! election with a turnover probability; per ceasefire week: one for its breakdown, and while
+//! election with a turnover probability; per leader change, however it came: two for the
+//! successor's private reservations; per ceasefire week: one for its breakdown, and while
 //! it holds one for a mediation initiative and, per failed round under it, one for a
 //! suspension; per
 //! fought week: one normal per side for attrition, one Student-t for the front, one uniform
@@ -88,6 +93,7 @@ use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 
+mod aims;
 mod armistice;
 mod breaking;
 mod endings;
@@ -245,6 +251,10 @@ pub trait Observer {
     /// A patron's roles changed (bits of [`crate::scenario::PatronRole`]): a scheduled
     /// change, a supplier's cut-off, an ally's or a coalition partner's exit.
     fn patron(&mut self, _week: u32, _actor: usize, _from: u8, _to: u8) {}
+    /// When actor `actor`'s public red line on issue `issue` moved across a whole point of
+    /// the issue's scale with the side's fortunes (`sim/aims.rs`); `red_line` is where it
+    /// stands now.
+    fn aim(&mut self, _week: u32, _actor: usize, _issue: usize, _red_line: f64) {}
 }
 
 /// An observer that ignores everything.
@@ -336,6 +346,9 @@ struct RunBuffers {
     roles: Vec<u8>,
     /// Per side, the share of its suppliers' aid an embargo lets through (1: none).
     embargo: [f64; 2],
+    /// Public red lines now (actor-major, as `Params::red_line`): the scenario's at the
+    /// start, moved by the aims phase (`sim/aims.rs`) while a side's aims follow its fortunes.
+    red_line: Vec<f64>,
 }
 
 impl RunBuffers {
@@ -343,7 +356,19 @@ impl RunBuffers {
     /// a derived `clone_from` would allocate a whole new set). The destructuring makes a
     /// new field a compile error here until it is copied too.
     fn copy_from(&mut self, source: &Self) {
-        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms, roles, embargo } = self;
+        let RunBuffers {
+            pos,
+            resolve,
+            aid_level,
+            aid_active,
+            nodeal,
+            audience,
+            reserve,
+            terms,
+            roles,
+            embargo,
+            red_line,
+        } = self;
         pos.clone_from(&source.pos);
         resolve.clone_from(&source.resolve);
         aid_level.clone_from(&source.aid_level);
@@ -354,12 +379,24 @@ impl RunBuffers {
         terms.clone_from(&source.terms);
         roles.clone_from(&source.roles);
         *embargo = source.embargo;
+        red_line.clone_from(&source.red_line);
     }
 
     /// Bytes these buffers hold on the heap (a particle filter's memory estimate).
     fn heap_bytes(&self) -> usize {
-        let RunBuffers { pos, resolve, aid_level, aid_active, nodeal, audience, reserve, terms, roles, embargo: _ } =
-            self;
+        let RunBuffers {
+            pos,
+            resolve,
+            aid_level,
+            aid_active,
+            nodeal,
+            audience,
+            reserve,
+            terms,
+            roles,
+            embargo: _,
+            red_line,
+        } = self;
         let f = |v: &Vec<f64>| v.capacity() * std::mem::size_of::<f64>();
         f(pos)
             + f(resolve)
@@ -370,6 +407,7 @@ impl RunBuffers {
             + f(reserve)
             + f(terms)
             + roles.capacity()
+            + f(red_line)
     }
 }
 
@@ -487,6 +525,9 @@ struct State {
     /// credibility of the guarantee its guarantor patrons offer (`sim/patrons.rs`).
     mediator: usize,
     patron_guarantee: f64,
+    /// Each side's believed chance of prevailing at the origin (after the origin's
+    /// selection): the anchor of its opening aims (`sim/aims.rs`).
+    aim_q0: [f64; 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -573,6 +614,7 @@ impl<'a> RoundInputs<'a> {
                 nodeal: &b.nodeal,
                 guarantee: Sim::guarantee(st),
                 audience: &b.audience,
+                red_line: &b.red_line,
             },
             war,
             lean,
@@ -646,6 +688,11 @@ impl Run {
     pub fn terms(&self) -> &[f64] {
         &self.b.terms
     }
+    /// The actors' public red lines now (actor-major, as `Params::red_line`): the scenario's,
+    /// moved with each side's fortunes where its aims follow them (`sim/aims.rs`).
+    pub fn red_lines(&self) -> &[f64] {
+        &self.b.red_line
+    }
     /// Replaces the run's random stream: a particle copied at resampling continues on the
     /// stream of the slot that received it (so copies of one ancestor diverge), keyed by that
     /// slot and never by a thread (`forecast-evaluation.md` §6).
@@ -690,6 +737,7 @@ impl Sim {
                 terms: vec![0.0; m],
                 roles: vec![0; n],
                 embargo: [1.0; 2],
+                red_line: vec![f64::INFINITY; n * m],
             },
             round: RoundBuffers {
                 deal: vec![0.0; m],
@@ -826,6 +874,7 @@ impl Sim {
             observer.week(&self.week_view(st, &fought, state));
             return Some(self.finish_at_line(st, state, st.week));
         }
+        self.aims(st, observer);
         self.pressure(st);
         self.politics(st, rng, observer);
         self.activity(st, &fought, rng);
@@ -867,6 +916,7 @@ impl Sim {
         self.derive();
         self.b.pos.copy_from_slice(&self.p.position);
         self.b.resolve.copy_from_slice(&self.p.resolve);
+        self.b.red_line.copy_from_slice(&self.p.red_line);
         self.reset_aid();
     }
 
@@ -964,6 +1014,7 @@ impl Sim {
         let mut st = self.origin_state();
         self.origin_objectives(&mut st);
         self.origin_gap(&mut st);
+        self.origin_aims(&mut st);
         st
     }
 
@@ -1010,6 +1061,7 @@ impl Sim {
             lost: [0.0; 2],
             mediator: self.start_mediator(),
             patron_guarantee: self.patron_guarantee(),
+            aim_q0: [0.5; 2],
         }
     }
 
@@ -1201,7 +1253,7 @@ impl Sim {
                         if replaced {
                             // A scheduled change sets resolve itself when it says so.
                             let resolve = if e.resolve.is_some() { 1.0 } else { self.p.politics[s].successor_resolve };
-                            self.successor(st, s, resolve, observer);
+                            self.successor(st, s, resolve, rng, observer);
                         }
                     }
                 }
@@ -1532,7 +1584,7 @@ impl Sim {
         }
         st.blocked = blocked;
         // The fallback already computed the forecast from these same positions.
-        self.concede(st, war.mom);
+        self.concede(st, war.mom, 1.0);
         self.escalate(st, rng);
         self.after_failure(st, blocked, rng);
         None
@@ -1729,25 +1781,28 @@ impl Sim {
 
     /// No deal: positions move toward the round's collective forecast; the side losing
     /// ground concedes faster, the side gaining hardens (momentum), a side in economic crisis
-    /// concedes faster. Public red lines (the line itself for actors that follow it) are
-    /// never crossed.
-    fn concede(&mut self, st: &State, mom: f64) {
+    /// concedes faster; every rate × `scale` (1 in a war; `armistice_concession` under an
+    /// armistice). Public red lines as they stand now (the line itself for actors that
+    /// follow it; aims that moved, `sim/aims.rs`) are never crossed.
+    fn concede(&mut self, st: &State, mom: f64, scale: f64) {
         let p = &self.p;
         let (n, m) = (p.n_actors(), p.n_issues());
         for a in 0..n {
             let base = p.concession_rate;
-            let rate = match (p.role[a], p.side_of[a]) {
-                (Role::Belligerent, Some(s)) => {
-                    let own = if s == 0 { mom } else { -mom };
-                    let crisis = 1.0 + p.politics[s].crisis_weight * st.pressure.crisis[s];
-                    (base * crisis * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)).min(1.0)
-                }
-                _ => base,
-            };
+            let rate = scale
+                * match (p.role[a], p.side_of[a]) {
+                    (Role::Belligerent, Some(s)) => {
+                        let own = if s == 0 { mom } else { -mom };
+                        let crisis = 1.0 + p.politics[s].crisis_weight * st.pressure.crisis[s];
+                        (base * crisis * (1.0 - p.momentum_hardening * own.clamp(-1.0, 1.0)).clamp(0.0, 2.0)).min(1.0)
+                    }
+                    _ => base,
+                };
             for k in 0..m {
                 let i = a * m + k;
                 let mut x = self.b.pos[i] + rate * (self.round.forecast[k] - self.b.pos[i]);
-                let r = if p.follows_line[a] && Some(k) == p.territorial { self.b.nodeal[k] } else { p.red_line[i] };
+                let r =
+                    if p.follows_line[a] && Some(k) == p.territorial { self.b.nodeal[k] } else { self.b.red_line[i] };
                 if r.is_finite() {
                     x = if p.position[i] >= r { x.max(r) } else { x.min(r) };
                 }

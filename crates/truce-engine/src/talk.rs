@@ -117,6 +117,9 @@ pub struct UtilityContext<'a> {
     /// Per actor, the share of its red lines' audience costs that applies now (a non-culpable
     /// successor's, lightened by ripeness).
     pub audience: &'a [f64],
+    /// Public red lines now (actor-major, as `Params::red_line`; they move with a side's
+    /// fortunes where its aims do, `sim/aims.rs`).
+    pub red_line: &'a [f64],
 }
 
 // `issue_utility` is the hot spot of a talk round (the frontier search evaluates it at every
@@ -150,7 +153,7 @@ impl UtilityContext<'_> {
         if self.p.follows_line[a] && Some(k) == self.p.territorial {
             self.nodeal[k]
         } else {
-            self.p.red_line[a * self.p.n_issues() + k]
+            self.red_line[a * self.p.n_issues() + k]
         }
     }
 
@@ -369,8 +372,15 @@ mod tests {
         }
         let nodeal = vec![85.2, 0.0, 50.0, 10.0];
         let audience = vec![1.0; p.n_actors()];
-        let ctx =
-            UtilityContext { p, pos: &p.position, nsal: &nsal, nodeal: &nodeal, guarantee: 0.2, audience: &audience };
+        let ctx = UtilityContext {
+            p,
+            pos: &p.position,
+            nsal: &nsal,
+            nodeal: &nodeal,
+            guarantee: 0.2,
+            audience: &audience,
+            red_line: &p.red_line,
+        };
         let who = [p.sides[0].belligerent, p.sides[1].belligerent];
         let w = [1.0, 0.6];
         for v in [[-0.45, -0.45], [-0.40, -0.30], [-0.50, -0.55], [-0.2, -0.2]] {

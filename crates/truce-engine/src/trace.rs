@@ -131,6 +131,24 @@ pub struct Trace {
     pub events: Vec<EventRecord>,
     pub breakdowns: Vec<u32>,
     pub outcome: Option<OutcomeRecord>,
+    /// Public aims that moved with a side's fortunes (`politics.*.aims_per_year`), each time
+    /// a red line crossed a whole point of its scale; absent from the JSON when none moved
+    /// (every trace of fixed red lines reads as before).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aims: Vec<AimRecord>,
+}
+
+/// A public aim (a red line) that moved with its side's fortunes: where it stands after the
+/// week, and where the scenario set it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AimRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    pub actor: String,
+    pub issue: String,
+    pub red_line: f64,
+    /// The red line the scenario set (the opening aim).
+    pub opening: f64,
 }
 
 /// An [`Observer`] that records a [`Trace`].
@@ -270,6 +288,17 @@ impl Observer for TraceObserver<'_> {
 
     fn breakdown(&mut self, week: u32) {
         self.trace.breakdowns.push(week);
+    }
+
+    fn aim(&mut self, week: u32, actor: usize, issue: usize, red_line: f64) {
+        self.trace.aims.push(AimRecord {
+            week,
+            date: self.p.start.plus_weeks(week),
+            actor: self.p.actor_ids[actor].clone(),
+            issue: self.p.issue_ids[issue].clone(),
+            red_line,
+            opening: self.p.red_line[actor * self.p.n_issues() + issue],
+        });
     }
 
     fn objective(&mut self, week: u32, objective: usize, to: usize) {

@@ -19,6 +19,7 @@
 //! | A1 | a war going on at the origin had no acceptable armistice either | `a1_selection_at_the_origin_covers_the_armistice` |
 //! | A2 | an armistice that leaves politics to later talks is accepted where a freeze at no deal is not | `a2_an_armistice_that_leaves_politics_open_is_accepted` |
 //! | A3 | a ceasefire that later becomes a settlement is a two-stage ending, reported as such | `a3_a_two_stage_ending_is_reported_as_such` |
+//! | A4 | without war's costs to push concessions, an armistice is frozen rather than settled | `a4_an_armistice_without_concessions_stays_frozen` |
 //!
 //! Not represented, so not tested here: P4 (beliefs are a fixed-memory average of the front's
 //! weekly gains, whose weight does not depend on the front's noise, so less noisy battles do
@@ -673,4 +674,27 @@ fn a3_a_two_stage_ending_is_reported_as_such() {
         "A3: the settling round was not under the armistice"
     );
     assert!(t.rounds.iter().any(|r| r.ceasefire && r.week == a && !r.armistice), "A3: no round agreed the armistice");
+}
+
+/// A4 (a reason to freeze rather than settle; issue 14, `docs/reference/war-endings.md` §11;
+/// Zartman 2000, `war-termination.md` §6): under an armistice no war's costs push concessions,
+/// so when failed rounds there carry none of the concession rate (`armistice_concession` 0
+/// against 1), fewer armistices turn into treaties and more are still in force at the
+/// horizon. Until a run's first failed round under an armistice both arms are the same run.
+#[test]
+fn a4_an_armistice_without_concessions_stays_frozen() {
+    let arm = |share: f64| {
+        let mut p = generous_armistice();
+        p.armistice_concession = share;
+        runs(&p, N, 1600)
+    };
+    let (conceding, frozen) = (arm(1.0), arm(0.0));
+    let in_force = |rs: &[Run]| -> Vec<f64> { rs.iter().map(|r| ind(r.s.state == WarState::Ceasefire)).collect() };
+    let two_stage = |rs: &[Run]| -> Vec<f64> { rs.iter().map(|r| ind(r.s.armistice_week.is_some())).collect() };
+    let (d, se, z) = paired(&in_force(&frozen), &in_force(&conceding));
+    println!("A4: an armistice in force at the horizon: {d:+.4} ± {se:.4} without concessions under it");
+    assert!(z > K_SE, "A4: stalled talks did not keep more armistices in force: {d:.4} ± {se:.4}");
+    let (d, se, z) = paired(&two_stage(&frozen), &two_stage(&conceding));
+    println!("A4: two-stage endings: {d:+.4} ± {se:.4} without concessions under an armistice");
+    assert!(z < -K_SE, "A4: as many armistices became treaties without concessions: {d:.4} ± {se:.4}");
 }

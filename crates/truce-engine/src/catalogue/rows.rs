@@ -1730,6 +1730,42 @@ pub static CATALOGUE: &[Param] = &[
             params,
         }
     },
+    {
+        let (scenario, params) = politics!(aims_per_year);
+        Param {
+            path: "politics.*.aims_per_year",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "aims follow fortunes",
+            unit: "share of the gap / year",
+            range: PER_YEAR,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 5.0, 0.05),
+            doc: "the side's red lines move toward where its believed chance of prevailing puts them (its opening aim at the origin's belief, total victory at certainty, capitulation at none), closing 1 − exp(−rate · t) of the gap in t years: demands rise with success and fall with failure (Filson & Werner 2002; Slantchev 2003; Goemans 2000); 0: fixed red lines (without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = politics!(aims_retreat);
+        Param {
+            path: "politics.*.aims_retreat",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "aims: speed of climbing down",
+            unit: "share of the speed of advance",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 1.0, 0.01),
+            doc: "a culpable leader lowers a public aim at this share of the speed at which aims rise (audience costs: Fearon 1994; Tomz 2007; Croco 2011); a successor's climb-down is faster, 1 − (1 − r) · its audience share (1 without a table: symmetric)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",
@@ -1868,6 +1904,21 @@ pub static CATALOGUE: &[Param] = &[
         presence: "",
         scenario: num!(|s, _i| s.protocol.armistice_settles),
         params: field!(|p, _i| p.armistice_settles),
+    },
+    Param {
+        path: "protocol.armistice_concession",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "concessions under an armistice",
+        unit: "share of the concession rate",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "share of the concession rate (and of its momentum and crisis terms) that a failed round under an armistice carries: once the line is frozen no costs of war push the parties to concede (Zartman 2000: no hurting stalemate, no movement), so the armistice line becomes the status quo (Korea since 1953, the Line of Control: war-termination.md §6); 1 = as in a war",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.armistice_concession),
+        params: field!(|p, _i| p.armistice_concession),
     },
     Param {
         path: "protocol.amendment_strength",

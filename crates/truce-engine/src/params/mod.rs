@@ -159,6 +159,11 @@ pub struct PoliticsParams {
     pub objective_resolve: f64,
     /// The weight of a misjudged balance in the collapse hazard.
     pub collapse_misjudgement_weight: f64,
+    /// Aims that move (`crate::sim` `aims`): the yearly rate at which the side's red lines
+    /// follow its expected fortunes (0: fixed), and the speed of climbing down relative to
+    /// advancing for the leader who made them public.
+    pub aims_per_year: f64,
+    pub aims_retreat: f64,
 }
 
 impl Default for PoliticsParams {
@@ -178,6 +183,8 @@ impl Default for PoliticsParams {
             collapse_objective_weight: 0.0,
             objective_resolve: 0.0,
             collapse_misjudgement_weight: 0.0,
+            aims_per_year: 0.0,
+            aims_retreat: 1.0,
         }
     }
 }
@@ -271,6 +278,9 @@ pub struct Params {
     /// the compromise of current positions (`Sim::armistice_values`); the rest stays at no
     /// deal. 0: a freeze leaves the political issues at no deal forever.
     pub armistice_settles: f64,
+    /// Share (0–1) of the concession rate that a failed round under an armistice carries
+    /// (`sim/armistice.rs`); 1: as in a war.
+    pub armistice_concession: f64,
     pub amendment_strength: f64,
     pub collective_model: CollectiveModel,
     pub ceasefire_breakdown_per_year: f64,

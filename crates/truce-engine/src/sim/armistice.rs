@@ -16,6 +16,12 @@
 //!   (ceasefire first, settlement later: Egypt–Israel 1974–79), reported by
 //!   [`RunSummary::armistice_week`] and by the weekly states (a run's weeks show the ceasefire,
 //!   then the settlement).
+//! - **A reason to freeze rather than settle**: a failed round under an armistice moves
+//!   positions at the share `protocol.armistice_concession` of the concession rate. In a war,
+//!   failed rounds concede because war hurts; once the line is frozen nothing hurts (ripeness
+//!   is 0, Zartman 2000), so the armistice line becomes the status quo the parties live with
+//!   and talks on what it left open stall (Korea since 1953, the Line of Control since 1949:
+//!   `war-termination.md` §6; `docs/reference/war-endings.md` §11).
 //!
 //! Breakdown stays the ceasefire week's Fortna hazard (`Sim::ceasefire_week`). Draws per
 //! armistice week, after the breakdown draw: one for a mediation initiative; in a round that
@@ -145,7 +151,9 @@ impl Sim {
         }
         // `forecast` holds the compromise of these same positions (a compromise proposal
         // wrote the same values).
-        self.concede(st, war.mom);
+        // No war's costs push concessions under an armistice (Zartman 2000): the share
+        // `armistice_concession` of the rate.
+        self.concede(st, war.mom, self.p.armistice_concession);
         self.after_failure(st, blocked, rng);
         false
     }

@@ -50,13 +50,35 @@ impl Sim {
 
     /// Side `s`'s leader is replaced by a non-culpable successor (Croco 2011): the audience
     /// costs of the side's red lines fall to the successor's share, resolve is scaled by
-    /// `resolve`, and the change calls for talks.
-    pub(super) fn successor<O: Observer>(&mut self, st: &mut State, s: usize, resolve: f64, observer: &mut O) {
+    /// `resolve`, the side's private reservations are drawn afresh, and the change calls for
+    /// talks.
+    ///
+    /// The reservation ([`Sim::reserve`]) is the party's private type — what it will accept,
+    /// known to it alone. A new leader is a new type: the successor's costs, resolve and
+    /// domestic constraints are its own and unknown to the other side (Croco 2011; Quiroz
+    /// Flores 2012 on the leader's tenure as the unit of a state's war policy; Goemans 2000),
+    /// so keeping the predecessor's draw would let a dead or ousted leader's private
+    /// threshold bind the successor. Two uniforms, always: the belligerent's reservation for a
+    /// deal, then the side's for a freeze at the line (before the run's first round they are
+    /// drawn and then replaced by that round's draws).
+    pub(super) fn successor<O: Observer>(
+        &mut self,
+        st: &mut State,
+        s: usize,
+        resolve: f64,
+        rng: &mut ChaCha8Rng,
+        observer: &mut O,
+    ) {
         let pol = &self.p.politics[s];
         let a = self.p.sides[s].belligerent;
         st.culpable[s] = false;
         st.leader_audience[s] = pol.successor_audience;
         self.b.resolve[a] = (self.b.resolve[a] * resolve).max(1e-6);
+        let (deal, freeze): (f64, f64) = (rng.random(), rng.random());
+        if self.p.veto[a] {
+            self.b.reserve[a] = deal;
+        }
+        st.reserve_ceasefire[s] = freeze;
         self.call_talks(st);
         observer.leader_change(st.week, s);
     }
@@ -121,7 +143,7 @@ impl Sim {
             let rate = pol.removal_per_year * (pol.removal_loss_weight * st.pressure.losses[s]).min(50.0).exp();
             if u < weekly(rate) {
                 let resolve = self.p.politics[s].successor_resolve;
-                self.successor(st, s, resolve, observer);
+                self.successor(st, s, resolve, rng, observer);
             }
         }
     }
@@ -235,5 +257,34 @@ impl RoundBuffers {
         } else {
             Blocker::NoRange
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{run_rng, NoObserver, Sim};
+    use rand::Rng;
+
+    /// A leader change draws the side's reservations afresh (two uniforms from the run's
+    /// stream, the deal's then the freeze's) and leaves the other side's alone.
+    #[test]
+    fn a_successor_draws_a_fresh_reservation() {
+        let l = crate::load::load_str("g", crate::builtin::builtin("generic-interstate").unwrap()).unwrap();
+        let mut sim = Sim::new(&l.params);
+        sim.prepare();
+        let mut st = sim.initial_state();
+        let mut rng = run_rng(1, 0);
+        sim.reserve(&mut st, &mut rng);
+        let (deal_before, freeze_before) = (sim.b.reserve.clone(), st.reserve_ceasefire);
+        let mut ahead = rng.clone();
+        let (deal, freeze): (f64, f64) = (ahead.random(), ahead.random());
+        sim.successor(&mut st, 0, 1.0, &mut rng, &mut NoObserver);
+        let (a, b) = (sim.p.sides[0].belligerent, sim.p.sides[1].belligerent);
+        assert_eq!(sim.b.reserve[a], deal, "the successor's reservation is the next draw");
+        assert_eq!(st.reserve_ceasefire[0], freeze, "and its reservation for a freeze the one after");
+        assert_ne!(sim.b.reserve[a], deal_before[a], "the predecessor's reservation was kept");
+        assert_eq!(sim.b.reserve[b], deal_before[b], "the other side's reservation changed");
+        assert_eq!(st.reserve_ceasefire[1], freeze_before[1], "the other side's freeze reservation changed");
+        assert!(!st.culpable[0] && st.culpable[1]);
     }
 }

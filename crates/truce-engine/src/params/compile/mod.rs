@@ -196,6 +196,7 @@ impl Params {
             war_stakes: 1.0,
             origin_selection: 1.0,
             armistice_settles: 0.3,
+            armistice_concession: 1.0,
             amendment_strength: 0.0,
             collective_model: s.protocol.collective_model,
             ceasefire_breakdown_per_year: 0.0,
