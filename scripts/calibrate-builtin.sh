@@ -33,5 +33,5 @@ if [[ $# -ge 2 ]]; then
 fi
 "$truce" calibrate "$scenario" --observations data/observations/deepstate-km2.csv --from 2024-12-31 \
   --params combat.calibrated_gain_km2_per_week,combat.offensive_start_per_year,combat.offensive_end_per_year,combat.positional_intensity,combat.culmination_per_1000_km2 \
-  --particles 2000 --generations 6 --seed 1 --threads 2 \
+  --particles 1000 --generations 6 --seed 1 --threads 2 \
   --out "$out" --diagnostics "$diag_out" --quiet

@@ -25,9 +25,9 @@
 //!
 //! **The output** is the same scenario with each calibrated parameter's prior replaced by a
 //! joint `[weighted_sample]` of the last population (one row per particle, its weight; the
-//! replaced priors recorded in it, `priors`), and the parameter's own value set to its
-//! posterior median (one scenario for `run` and `forecast`), checked by loading it again;
-//! plus [`Diagnostics`]. The text is the input text edited in place
+//! replaced priors recorded in it, `priors`); the parameter's own value (used by no run:
+//! `truce run` takes the sample's median) is kept when it lies inside its column, else set
+//! to the posterior median; checked by loading it again; plus [`Diagnostics`]. The text is the input text edited in place
 //! ([`crate::in_place`]): every comment and untouched line stays.
 //!
 //! **A calibrated scenario calibrates from its priors**: an input that already has a
@@ -707,9 +707,15 @@ pub fn calibrate_named(
             }
         }
         s.correlations.retain(|x| x.a != *path && x.b != *path);
-        // One scenario for run and forecast: its own value is the posterior's median.
-        truce_engine::edit::apply_edit(&mut s, path, post.q50)
-            .map_err(|e| CalibrateError::Sampler(format!("writing the posterior median: {e}")))?;
+        // A sampled parameter's own value is used by no run (`truce run` uses the posterior's
+        // median), but it must lie inside the sample's column: kept when it does (the
+        // scenario's other values stay as written), else set to the posterior's median.
+        let own = l.params.get(u.refs[model.cal[c]]);
+        let (lo, hi) = column.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        if !(lo <= own && own <= hi) {
+            truce_engine::edit::apply_edit(&mut s, path, post.q50)
+                .map_err(|e| CalibrateError::Sampler(format!("writing the posterior median: {e}")))?;
+        }
     }
     let sides: Vec<String> = fit.params.sides.iter().map(|x| x.id.clone()).collect();
     let ns = model.targets.len();

@@ -207,3 +207,50 @@ pub(crate) fn to_value(v: &toml::Value) -> Result<toml_edit::Value, String> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use truce_engine::load::load_str;
+
+    fn scenario_text() -> String {
+        truce_engine::builtin::builtin("generic-interstate").unwrap().to_string()
+    }
+
+    #[test]
+    fn a_changed_value_keeps_its_comments_and_a_removed_key_hands_its_comment_down() {
+        let text = scenario_text();
+        let before = load_str("t", &text).unwrap().scenario;
+        let path = before.uncertainty.keys().next().unwrap().clone();
+        let mut after = before.clone();
+        after.uncertainty.remove(&path);
+        after.combat.casualty_noise = truce_engine::scenario::Num { value: 0.123, source: Some("edited".into()) };
+        // A comment above the removed entry.
+        let marked = text.replacen(&format!("\"{path}\""), &format!("# about the first prior\n\"{path}\""), 1);
+        assert_ne!(marked, text, "the prior is written as a quoted key");
+        let out = edit_in_place(&marked, &before, &after, "").unwrap();
+        let l = load_str("t", &out).unwrap();
+        assert_eq!(l.scenario, after);
+        assert!(out.contains("# about the first prior\n"), "{out}");
+        assert!(!out.contains(&format!("\"{path}\" =")));
+        let comments = |t: &str| t.lines().filter(|l| l.trim_start().starts_with('#')).count();
+        assert_eq!(comments(&out), comments(&marked));
+    }
+
+    #[test]
+    fn the_tail_replaces_the_old_sample_and_other_comments_stay() {
+        let tail = format!("{PROVENANCE} mine\n[weighted_sample]\npaths = []\nweights = []\nrows = []\n");
+        let s = load_str("t", &scenario_text()).unwrap().scenario;
+        let text = format!("{}\n# a note of the author\n\n{tail}", scenario_text());
+        let once = edit_in_place(&text, &s, &s, &tail).unwrap();
+        assert!(once.contains("# a note of the author\n"));
+        assert_eq!(once.matches("[weighted_sample]").count(), 1);
+        assert_eq!(edit_in_place(&once, &s, &s, &tail).unwrap(), once, "idempotent");
+    }
+
+    #[test]
+    fn bad_text_is_an_error() {
+        let s = load_str("t", &scenario_text()).unwrap().scenario;
+        assert!(edit_in_place("[scenario\n", &s, &s, "").unwrap_err().contains("does not parse"));
+    }
+}

@@ -14,7 +14,7 @@ use truce_web::server::{app, Config};
 const AT: &str = "127.0.0.1:8080";
 
 fn router(max_jobs: usize) -> Router {
-    let cfg = Config { max_runs: 200_000, max_jobs, max_upload: 64 * 1024, threads: 2, ..Config::default() };
+    let cfg = Config { max_runs: 200_000, max_jobs, max_upload: 256 * 1024, threads: 2, ..Config::default() };
     app(cfg, AT.parse().unwrap()).unwrap()
 }
 
