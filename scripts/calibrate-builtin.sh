@@ -8,7 +8,7 @@
 # calibrating the calibrated file again gives the same bytes: re-run this after any change to
 # the engine or the scenario, then rebuild (the built-in is embedded in the binary).
 # `crates/truce-cli/tests/calibrate_builtin.rs` fails, naming this script, when the shipped
-# calibration is not what it writes. About 20 seconds on two cores.
+# calibration is not what it writes. About 5 seconds of CPU.
 #
 #   scripts/calibrate-builtin.sh [path/to/truce [OUT_DIR]]
 #

@@ -36,7 +36,8 @@ fn the_shipped_calibration_is_what_the_script_writes() {
         );
     }
     // And the binary embeds the file as shipped (a stale build would forecast an old posterior).
-    let shown = Command::new(env!("CARGO_BIN_EXE_truce")).args(["scenarios", "show", "ukraine-2025-12"]).output().unwrap();
+    let shown =
+        Command::new(env!("CARGO_BIN_EXE_truce")).args(["scenarios", "show", "ukraine-2025-12"]).output().unwrap();
     let file = std::fs::read(root.join("crates/truce-engine/scenarios/ukraine-2025-12.toml")).unwrap();
     assert!(shown.stdout == file, "`truce scenarios show ukraine-2025-12` is not the shipped file: rebuild");
 }

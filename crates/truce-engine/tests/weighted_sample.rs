@@ -167,7 +167,8 @@ fn recorded_priors_must_belong_to_the_sample_and_come_back_with_with_priors() {
     let e = l.scenario.with_priors().unwrap_err();
     assert!(e.contains("sides.russia.collapse_forces_fraction"), "{e}");
     // With both, the sample goes and the priors are back in [uncertainty].
-    let both = format!("{prior}\"sides.russia.collapse_forces_fraction\" = {{ dist = \"uniform\", low = 0.3, high = 0.5 }}\n");
+    let both =
+        format!("{prior}\"sides.russia.collapse_forces_fraction\" = {{ dist = \"uniform\", low = 0.3, high = 0.5 }}\n");
     let l = load_str("good.toml", &with(&format!("{GOOD}{both}"))).unwrap();
     let s = l.scenario.with_priors().unwrap().unwrap();
     assert!(s.weighted_sample.is_none());
@@ -178,7 +179,8 @@ fn recorded_priors_must_belong_to_the_sample_and_come_back_with_with_priors() {
     let text = with(&format!("{GOOD}{stray}"));
     let ds = errors(&text);
     assert!(
-        ds.iter().any(|d| d.path.as_deref().is_some_and(|p| p.contains("weighted_sample.priors")) && d.message.contains("not a path of the sample")),
+        ds.iter().any(|d| d.path.as_deref().is_some_and(|p| p.contains("weighted_sample.priors"))
+            && d.message.contains("not a path of the sample")),
         "{ds:?}"
     );
 }

@@ -525,7 +525,9 @@ fn sample_toml(w: &WeightedSample) -> Result<String, CalibrateError> {
         ));
     }
     if !w.priors.is_empty() {
-        t.push_str("\n# The priors the sample replaced (truce calibrate starts from them again; a hindcast uses them).\n");
+        t.push_str(
+            "\n# The priors the sample replaced (truce calibrate starts from them again; a hindcast uses them).\n",
+        );
         t.push_str("[weighted_sample.priors]\n");
         for (path, prior) in &w.priors {
             let v = crate::in_place::to_value(prior).map_err(CalibrateError::Sampler)?;
@@ -757,8 +759,7 @@ pub fn calibrate_named(
     if let Some(d) = opts.as_of {
         command.push_str(&format!(" --as-of {d}"));
     }
-    let (first, last) =
-        (model.targets.first().expect("non-empty").date, model.targets.last().expect("non-empty").date);
+    let (first, last) = (model.targets.first().expect("non-empty").date, model.targets.last().expect("non-empty").date);
     let hash = targets_hash(&model.targets);
     let sample = WeightedSample {
         source: Some(format!(
