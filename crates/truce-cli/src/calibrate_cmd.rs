@@ -8,7 +8,7 @@ use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use truce_engine::builtin;
-use truce_forecast::calibration::{calibrate_named, CalibrateOptions, Diagnostics};
+use truce_forecast::calibration::{calibrate, CalibrateOptions, Diagnostics};
 use truce_forecast::job::{ForecastJob, Source};
 use truce_forecast::observation::CivilDate;
 use truce_io::output::write_atomic;
@@ -107,8 +107,7 @@ pub fn run(a: &CalibrateArgs) -> Result<(), CliError> {
             );
         }
     };
-    let obs_name = a.observations.display().to_string();
-    let work = || calibrate_named(&label, &text, &obs, &obs_name, &opts, &progress);
+    let work = || calibrate(&label, &text, &obs, &opts, &progress);
     let c = match a.threads {
         Some(t) => rayon::ThreadPoolBuilder::new().num_threads(t).build()?.install(work),
         None => work(),

@@ -589,24 +589,13 @@ fn prior_scenario(label: &str, input: &Loaded) -> Result<Loaded, CalibrateError>
 }
 
 /// Calibrates scenario `text` (named `label`) on `obs`; `progress` hears every generation.
-/// The provenance names the observations `OBS`; [`calibrate_named`] names their file.
+/// The provenance names the observations `OBS` and identifies them by their content (rows,
+/// dates and FNV-1a hash of what was fitted), not by a file name: the same data give the
+/// same text whether they came from a file (the CLI) or a DataFrame (Python).
 pub fn calibrate(
     label: &str,
     text: &str,
     obs: &Observations,
-    opts: &CalibrateOptions,
-    progress: &(dyn Fn(&Generation) + Sync),
-) -> Result<Calibration, CalibrateError> {
-    calibrate_named(label, text, obs, "OBS", opts, progress)
-}
-
-/// [`calibrate`], with `obs_name` (the observations file as given on the command line) in
-/// the provenance: the `[weighted_sample]`'s `source` and the comment above it.
-pub fn calibrate_named(
-    label: &str,
-    text: &str,
-    obs: &Observations,
-    obs_name: &str,
     opts: &CalibrateOptions,
     progress: &(dyn Fn(&Generation) + Sync),
 ) -> Result<Calibration, CalibrateError> {
@@ -743,7 +732,7 @@ pub fn calibrate_named(
     // A built-in is named as it is typed (its label is `<built-in NAME>`).
     let shown = label.strip_prefix("<built-in ").and_then(|x| x.strip_suffix('>')).unwrap_or(label);
     let mut command = format!(
-        "truce calibrate {shown} --observations {obs_name} --particles {} --generations {} --seed {} \
+        "truce calibrate {shown} --observations OBS --particles {} --generations {} --seed {} \
          --max-simulations {}",
         opts.particles, opts.generations, opts.seed, opts.max_simulations
     );
@@ -776,7 +765,7 @@ pub fn calibrate_named(
     let tail = format!(
         "{prov} the posterior below (docs/calibration.md), written by truce {} with\n\
          {prov}   {command}\n\
-         {prov} fitted to {} monthly summaries of {used} rows of {obs_name}, {first} to {last}\n\
+         {prov} OBS: {} monthly summaries of {used} observation rows, {first} to {last}\n\
          {prov} (FNV-1a {hash}); fit from {}, stopped: {:?}, {} generations, final ESS {:.0} of {}.\n\
          {}",
         env!("CARGO_PKG_VERSION"),
