@@ -154,6 +154,15 @@ pub struct WeightedSample {
     pub weights: Vec<f64>,
     /// The rows: one value per path each.
     pub rows: Vec<Vec<f64>>,
+    /// The priors the sample replaced (written by `truce calibrate`): path → the
+    /// `[uncertainty]` entry it had. Never drawn; kept so that calibrating the calibrated
+    /// scenario again, or a hindcast of it (which must not use a posterior fitted to the
+    /// months it scores), starts from the same priors ([`Scenario::with_priors`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub priors: BTreeMap<String, toml::Value>,
+    /// The `[[correlations]]` entries between those priors that the sample replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prior_correlations: Vec<Correlation>,
 }
 
 impl WeightedSample {
@@ -169,7 +178,35 @@ impl WeightedSample {
                 r.remove(k);
             }
         }
+        self.priors.remove(path);
+        self.prior_correlations.retain(|c| c.a != path && c.b != path);
         true
+    }
+}
+
+impl Scenario {
+    /// The scenario before its calibration: the `[weighted_sample]` dropped and the priors it
+    /// replaced put back into `[uncertainty]` and `[[correlations]]` (the parameters' own
+    /// values stay: a sampled parameter's value is used by no run). `Ok(None)` when there is
+    /// no sample; an error naming the first path without a recorded prior when the sample
+    /// was not written by a calibration (its priors are unknown).
+    pub fn with_priors(&self) -> Result<Option<Scenario>, String> {
+        let Some(w) = &self.weighted_sample else {
+            return Ok(None);
+        };
+        if let Some(p) = w.paths.iter().find(|p| !w.priors.contains_key(*p)) {
+            return Err(format!(
+                "weighted_sample.priors: `{p}` has no recorded prior (the sample was not written by truce calibrate), \
+                 so its prior is unknown"
+            ));
+        }
+        let mut s = self.clone();
+        s.weighted_sample = None;
+        for (path, prior) in &w.priors {
+            s.uncertainty.insert(path.clone(), prior.clone());
+        }
+        s.correlations.extend(w.prior_correlations.iter().cloned());
+        Ok(Some(s))
     }
 }
 

@@ -5,8 +5,12 @@ use truce_engine::builtin;
 use truce_engine::load::{load_str, Diagnostic};
 use truce_engine::run_rng;
 
+/// The built-in without its shipped `[weighted_sample]` (its calibration's posterior), so
+/// that a test can append its own.
 fn base() -> String {
-    builtin::builtin("ukraine-2025-12").unwrap().to_string()
+    let t = builtin::builtin("ukraine-2025-12").unwrap();
+    let end = t.find("\n[weighted_sample]\n").map_or(t.len(), |i| i + 1);
+    t[..end].to_string()
 }
 
 const GOOD: &str = r#"
@@ -150,5 +154,33 @@ fn bad_tables_name_the_line_and_the_field() {
         "weighted_sample.paths[0]",
         "\"sides.russia.recruitment_per_week\", ",
         &["lies outside what this distribution draws"],
+    );
+}
+
+#[test]
+fn recorded_priors_must_belong_to_the_sample_and_come_back_with_with_priors() {
+    let prior = "\n[weighted_sample.priors]\n\"sides.russia.recruitment_per_week\" = { dist = \"uniform\", low = 5000, high = 11000 }\n";
+    let l = load_str("good.toml", &with(&format!("{GOOD}{prior}"))).unwrap();
+    let w = l.scenario.weighted_sample.as_ref().unwrap();
+    assert_eq!(w.priors.len(), 1);
+    // One column has no recorded prior: its prior is unknown.
+    let e = l.scenario.with_priors().unwrap_err();
+    assert!(e.contains("sides.russia.collapse_forces_fraction"), "{e}");
+    // With both, the sample goes and the priors are back in [uncertainty].
+    let both =
+        format!("{prior}\"sides.russia.collapse_forces_fraction\" = {{ dist = \"uniform\", low = 0.3, high = 0.5 }}\n");
+    let l = load_str("good.toml", &with(&format!("{GOOD}{both}"))).unwrap();
+    let s = l.scenario.with_priors().unwrap().unwrap();
+    assert!(s.weighted_sample.is_none());
+    assert!(s.uncertainty.contains_key("sides.russia.recruitment_per_week"));
+    assert!(s.uncertainty.contains_key("sides.russia.collapse_forces_fraction"));
+    // A prior for a path that is not a column is refused, naming the field.
+    let stray = "\n[weighted_sample.priors]\n\"sides.ukraine.recruitment_per_week\" = { dist = \"uniform\", low = 1, high = 2 }\n";
+    let text = with(&format!("{GOOD}{stray}"));
+    let ds = errors(&text);
+    assert!(
+        ds.iter().any(|d| d.path.as_deref().is_some_and(|p| p.contains("weighted_sample.priors"))
+            && d.message.contains("not a path of the sample")),
+        "{ds:?}"
     );
 }

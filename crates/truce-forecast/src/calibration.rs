@@ -24,9 +24,17 @@
 //! (from, start], and writes the posterior into the scenario at its own start.
 //!
 //! **The output** is the same scenario with each calibrated parameter's prior replaced by a
-//! joint `[weighted_sample]` of the last population (one row per particle, its weight), and
-//! the parameter's own value set to its posterior median (one scenario for `run` and
-//! `forecast`), checked by loading it again; plus [`Diagnostics`].
+//! joint `[weighted_sample]` of the last population (one row per particle, its weight; the
+//! replaced priors recorded in it, `priors`); the parameter's own value (used by no run:
+//! `truce run` takes the sample's median) is kept when it lies inside its column, else set
+//! to the posterior median; checked by loading it again; plus [`Diagnostics`]. The text is the input text edited in place
+//! ([`crate::in_place`]): every comment and untouched line stays.
+//!
+//! **A calibrated scenario calibrates from its priors**: an input that already has a
+//! `[weighted_sample]` written by a calibration is first put back to its priors
+//! ([`truce_engine::scenario::Scenario::with_priors`]) and its old sample is replaced, so
+//! calibrating the output again with the same options and observations gives the same bytes
+//! (idempotent; the built-in `ukraine-2025-12` is shipped that way).
 //!
 //! Pure: no I/O, no clock; it runs on the caller's rayon pool and its result is bit-identical
 //! for any thread count (the sampler's guarantee).
@@ -41,7 +49,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::{load_str, to_toml, Loaded};
-use truce_engine::scenario::{Num, WeightedSample};
+use truce_engine::scenario::{Num, Scenario, WeightedSample};
 use truce_engine::sim::{NoObserver, Run, Sim};
 use truce_engine::special::norm_cdf;
 use truce_engine::uncertainty::Dist;
@@ -231,8 +239,12 @@ pub struct Diagnostics {
 /// A calibration's result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calibration {
-    /// The calibrated scenario (TOML), loadable.
+    /// The calibrated scenario (TOML), loadable: the input text edited in place (every
+    /// comment kept), the posterior's `[weighted_sample]` at its end.
     pub text: String,
+    /// The calibrated scenario as parsed (what [`serialised`] writes with the loader's
+    /// serialiser; `text` loads to the same).
+    pub scenario: Scenario,
     /// What the calibration did.
     pub diagnostics: Diagnostics,
 }
@@ -487,8 +499,8 @@ fn toml_string(s: &str) -> String {
 }
 
 /// The `[weighted_sample]` table as TOML, one row per line (numbers in Rust's shortest
-/// round-trip form, so the file reads back to the same bits).
-fn sample_toml(w: &WeightedSample) -> String {
+/// round-trip form, so the file reads back to the same bits), then the priors it replaced.
+fn sample_toml(w: &WeightedSample) -> Result<String, CalibrateError> {
     let num = |x: &f64| format!("{x:?}");
     let mut t = String::from("[weighted_sample]\n");
     if let Some(src) = &w.source {
@@ -504,10 +516,82 @@ fn sample_toml(w: &WeightedSample) -> String {
         t.push_str(&format!("  [{}],\n", r.iter().map(num).collect::<Vec<_>>().join(", ")));
     }
     t.push_str("]\n");
-    t
+    for c in &w.prior_correlations {
+        t.push_str(&format!(
+            "prior_correlations = [{{ a = {}, b = {}, rho = {:?} }}]\n",
+            toml_string(&c.a),
+            toml_string(&c.b),
+            c.rho
+        ));
+    }
+    if !w.priors.is_empty() {
+        t.push_str(
+            "\n# The priors the sample replaced (truce calibrate starts from them again; a hindcast uses them).\n",
+        );
+        t.push_str("[weighted_sample.priors]\n");
+        for (path, prior) in &w.priors {
+            let v = crate::in_place::to_value(prior).map_err(CalibrateError::Sampler)?;
+            t.push_str(&format!("{} = {}\n", toml_string(path), v.to_string().trim()));
+        }
+    }
+    Ok(t)
+}
+
+/// The calibrated scenario written by the loader's serialiser (comments dropped): the form
+/// `truce calibrate` wrote before it edited files in place; `Calibration::text` loads to the
+/// same scenario (tested).
+pub fn serialised(s: &Scenario) -> Result<String, CalibrateError> {
+    let mut body = s.clone();
+    let sample = body.weighted_sample.take();
+    let body = to_toml(&body).map_err(CalibrateError::Scenario)?;
+    let tail = match &sample {
+        Some(w) => sample_toml(w)?,
+        None => String::new(),
+    };
+    Ok(format!(
+        "# {} calibrated by truce calibrate: the posterior of its calibrated parameters is the [weighted_sample] \
+         table at the end (docs/calibration.md).\n{body}\n{tail}",
+        s.scenario.name
+    ))
+}
+
+/// FNV-1a of the summaries a calibration fitted (dates, quantities, values, sds), in hex: the
+/// provenance names the data, not just the file.
+fn targets_hash(targets: &[Target]) -> String {
+    let mut h = crate::hash::Fnv1a::new();
+    for t in targets {
+        h = h.bytes(t.date.to_string().as_bytes()).bytes(&t.what.number().unwrap_or(f64::NAN).to_le_bytes());
+        h = match t.what {
+            Observed::Km2Held { sd, .. } => h.bytes(b"km2_held").bytes(&sd.to_le_bytes()),
+            Observed::Casualties { side, sd, .. } => {
+                h.bytes(b"casualties").bytes(&(side as u64).to_le_bytes()).bytes(&sd.to_le_bytes())
+            }
+            Observed::State(s) => h.bytes(b"state").bytes(s.name().as_bytes()),
+        };
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// The scenario a calibration starts from: the input, or, when it is already calibrated,
+/// the input put back to the priors its sample replaced (loaded again).
+fn prior_scenario(label: &str, input: &Loaded) -> Result<Loaded, CalibrateError> {
+    match input.scenario.with_priors() {
+        Ok(None) => Ok(input.clone()),
+        Ok(Some(s)) => {
+            let text = to_toml(&s).map_err(CalibrateError::Scenario)?;
+            load_str(&format!("{label} (its priors)"), &text).map_err(|e| CalibrateError::Scenario(e.to_string()))
+        }
+        Err(e) => Err(CalibrateError::Scenario(format!(
+            "{label}: the scenario already has a [weighted_sample] whose priors are unknown ({e}); calibrate the \
+             scenario with its priors"
+        ))),
+    }
 }
 
 /// Calibrates scenario `text` (named `label`) on `obs`; `progress` hears every generation.
+/// The provenance names the observations `OBS` and identifies them by their content (rows,
+/// dates and FNV-1a hash of what was fitted), not by a file name: the same data give the
+/// same text whether they came from a file (the CLI) or a DataFrame (Python).
 pub fn calibrate(
     label: &str,
     text: &str,
@@ -516,13 +600,8 @@ pub fn calibrate(
     progress: &(dyn Fn(&Generation) + Sync),
 ) -> Result<Calibration, CalibrateError> {
     check(opts)?;
-    let l = load_str(label, text).map_err(|e| CalibrateError::Scenario(e.to_string()))?;
-    if l.scenario.weighted_sample.is_some() {
-        return Err(CalibrateError::Scenario(format!(
-            "{label}: the scenario already has a [weighted_sample] (a calibrated scenario?); calibrate the scenario \
-             with its priors"
-        )));
-    }
+    let input = load_str(label, text).map_err(|e| CalibrateError::Scenario(e.to_string()))?;
+    let l = prior_scenario(label, &input)?;
     let mut fit = fit_scenario(label, &l, obs, opts.from)?;
     let (targets, used, before, after) = targets(obs, fit.params.start, opts, l.params.start)?;
     let last = targets.last().expect("at least one").week;
@@ -600,6 +679,8 @@ pub fn calibrate(
     let paths: Vec<String> = model.cal.iter().map(|&i| u.paths[i].clone()).collect();
     let mut parameters = Vec::with_capacity(k);
     let mut s = l.scenario.clone();
+    let mut priors = std::collections::BTreeMap::new();
+    let mut prior_correlations = Vec::new();
     for (c, path) in paths.iter().enumerate() {
         let column: Vec<f64> = rows.iter().map(|r| r[c]).collect();
         let post = Moments::weighted(&column, &pop.weights);
@@ -608,11 +689,24 @@ pub fn calibrate(
             prior: Moments::of(&u.set.specs()[model.cal[c]].dist),
             posterior: post,
         });
-        s.uncertainty.remove(path);
+        if let Some(p) = s.uncertainty.remove(path) {
+            priors.insert(path.clone(), p);
+        }
+        for x in s.correlations.iter().filter(|x| x.a == *path || x.b == *path) {
+            if !prior_correlations.contains(x) {
+                prior_correlations.push(x.clone());
+            }
+        }
         s.correlations.retain(|x| x.a != *path && x.b != *path);
-        // One scenario for run and forecast: its own value is the posterior's median.
-        truce_engine::edit::apply_edit(&mut s, path, post.q50)
-            .map_err(|e| CalibrateError::Sampler(format!("writing the posterior median: {e}")))?;
+        // A sampled parameter's own value is used by no run (`truce run` uses the posterior's
+        // median), but it must lie inside the sample's column: kept when it does (the
+        // scenario's other values stay as written), else set to the posterior's median.
+        let own = l.params.get(u.refs[model.cal[c]]);
+        let (lo, hi) = column.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        if !(lo <= own && own <= hi) {
+            truce_engine::edit::apply_edit(&mut s, path, post.q50)
+                .map_err(|e| CalibrateError::Sampler(format!("writing the posterior median: {e}")))?;
+        }
     }
     let sides: Vec<String> = fit.params.sides.iter().map(|x| x.id.clone()).collect();
     let ns = model.targets.len();
@@ -635,8 +729,11 @@ pub fn calibrate(
             }
         })
         .collect();
+    // A built-in is named as it is typed (its label is `<built-in NAME>`).
+    let shown = label.strip_prefix("<built-in ").and_then(|x| x.strip_suffix('>')).unwrap_or(label);
     let mut command = format!(
-        "truce calibrate {label} --observations OBS --particles {} --generations {} --seed {} --max-simulations {}",
+        "truce calibrate {shown} --observations OBS --particles {} --generations {} --seed {} \
+         --max-simulations {}",
         opts.particles, opts.generations, opts.seed, opts.max_simulations
     );
     if opts.kernel_scale != 2.0 {
@@ -651,30 +748,45 @@ pub fn calibrate(
     if let Some(d) = opts.as_of {
         command.push_str(&format!(" --as-of {d}"));
     }
+    let (first, last) = (model.targets.first().expect("non-empty").date, model.targets.last().expect("non-empty").date);
+    let hash = targets_hash(&model.targets);
     let sample = WeightedSample {
         source: Some(format!(
-            "the ABC-SMC posterior of {used} observations from {} to {} ({command}; stopped: {:?})",
-            model.targets.first().expect("non-empty").date,
-            model.targets.last().expect("non-empty").date,
+            "the ABC-SMC posterior of {used} observations from {first} to {last} ({command}; stopped: {:?})",
             pop.stop
         )),
         paths,
         weights: pop.weights.clone(),
         rows,
+        priors,
+        prior_correlations,
     };
-    s.weighted_sample = None;
-    let body = to_toml(&s).map_err(CalibrateError::Scenario)?;
-    let text = format!(
-        "# {} calibrated by truce calibrate: the posterior of its calibrated parameters is the [weighted_sample] \
-         table at the end (docs/calibration.md).\n{body}\n{}",
-        l.params.name,
-        sample_toml(&sample)
+    let prov = crate::in_place::PROVENANCE;
+    let tail = format!(
+        "{prov} the posterior below (docs/calibration.md), written by truce {} with\n\
+         {prov}   {command}\n\
+         {prov} OBS: {} monthly summaries of {used} observation rows, {first} to {last}\n\
+         {prov} (FNV-1a {hash}); fit from {}, stopped: {:?}, {} generations, final ESS {:.0} of {}.\n\
+         {}",
+        env!("CARGO_PKG_VERSION"),
+        model.targets.len(),
+        fit.params.start,
+        pop.stop,
+        pop.generations.len().saturating_sub(1),
+        pop.generations.last().map_or(0.0, |g| g.ess),
+        n,
+        sample_toml(&sample)?
     );
+    s.weighted_sample = Some(sample.clone());
+    let text = crate::in_place::edit_in_place(text, &input.scenario, &s, &tail)
+        .map_err(|e| CalibrateError::Scenario(format!("{label}: writing the calibration into its text: {e}")))?;
     let back = load_str(label, &text)
         .map_err(|e| CalibrateError::Sampler(format!("the calibrated scenario does not load: {e}")))?;
-    if back.scenario.weighted_sample.as_ref() != Some(&sample) {
+    if back.scenario != s {
         return Err(CalibrateError::Sampler(
-            "the calibrated scenario does not read back the posterior bit for bit".into(),
+            "the calibrated scenario does not read back as calibrated (the posterior bit for bit, every other value \
+             as it was)"
+                .into(),
         ));
     }
     let simulations = pop.generations.iter().map(|g| g.simulations).sum();
@@ -695,7 +807,7 @@ pub fn calibrate(
         summaries,
         method: method(&abc),
     };
-    Ok(Calibration { text, diagnostics })
+    Ok(Calibration { text, scenario: s, diagnostics })
 }
 
 /// One replication of simulation-based calibration (`forecast-evaluation.md` §5): what was

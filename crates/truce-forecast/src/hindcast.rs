@@ -8,7 +8,9 @@
 //!    after o reaches the forecast ([`Observations::before`] is applied first, so the
 //!    forecast cannot depend on later observations: tested bit for bit);
 //! 2. the scenario is **re-dated** to o ([`truce_engine::redate`]): talks, actors, aid lines
-//!    and events that did not exist then are switched off or dropped;
+//!    and events that did not exist then are switched off or dropped; a calibrated scenario
+//!    is first put back to its priors ([`prior_scenario`]: a posterior fitted to the scored
+//!    months would score the model on its own training data);
 //! 3. it **starts from the observed state**: the area held is the last `km2_held` observed
 //!    before o (at most [`MAX_STALE_DAYS`] old); the front's drift at intensity 1
 //!    (`combat.calibrated_gain_km2_per_week`) is the change over the 12 months before it
@@ -280,6 +282,17 @@ pub fn estimate_drift(history: &[(CivilDate, f64)], seasonality: &[f64]) -> Resu
     Ok(Drift { per_week, se: (var / n).sqrt(), changes: rates.len(), from: first.0, to: last.0 })
 }
 
+/// The scenario a hindcast re-dates: a calibrated scenario's priors, never its posterior,
+/// which was fitted to months a hindcast scores (`forecast-evaluation.md` §2.5; the built-in
+/// `ukraine-2025-12` ships calibrated on the DeepState months of 2025). A weighted sample
+/// without recorded priors (not written by `truce calibrate`) is the scenario's own and stays.
+pub fn prior_scenario(s: &truce_engine::scenario::Scenario) -> truce_engine::scenario::Scenario {
+    match s.with_priors() {
+        Ok(Some(p)) => p,
+        Ok(None) | Err(_) => s.clone(),
+    }
+}
+
 /// Sets up the forecast at `origin` from the scenario text and the observations dated
 /// before the origin (later ones are removed first). Returns the setup or why the origin
 /// is skipped.
@@ -314,7 +327,7 @@ pub fn setup_origin(
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
-    let re = redate(&loaded.scenario, origin).map_err(HindcastError::Redate)?;
+    let re = redate(&prior_scenario(&loaded.scenario), origin).map_err(HindcastError::Redate)?;
     let mut s = re.scenario;
     let last_target = month_end(add_months(origin, leads.iter().copied().max().unwrap_or(1) - 1));
     let weeks = ((last_target.to_days() - origin.to_days() + 1) as u32).div_ceil(7);
@@ -413,7 +426,7 @@ pub fn setup_assimilating(
     let (d0, y0) = plain.drift.first_observed(&known);
     let start = CivilDate::from_days(d0.to_days() + 1);
     let loaded = load_str(label, scenario_text).map_err(|e| HindcastError::Job(JobError::Scenario(e)))?;
-    let re = redate(&loaded.scenario, start).map_err(HindcastError::Redate)?;
+    let re = redate(&prior_scenario(&loaded.scenario), start).map_err(HindcastError::Redate)?;
     let mut s = re.scenario;
     let last_target = month_end(add_months(origin, leads.iter().copied().max().unwrap_or(1) - 1));
     let weeks = ((last_target.to_days() - start.to_days() + 1) as u32).div_ceil(7);

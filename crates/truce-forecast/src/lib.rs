@@ -68,6 +68,7 @@ pub mod ensemble;
 pub mod filter;
 pub mod hash;
 pub mod hindcast;
+pub mod in_place;
 pub mod job;
 pub mod ledger;
 pub mod observation;

@@ -1,21 +1,28 @@
 //! `truce calibrate` on the engine: the calibrated scenario (posterior as a weighted sample,
-//! medians as the scenario's values), the observation window (before the start refused,
-//! after `as_of` never seen), bit-identical results for 1 and 2 threads, recovery of a
-//! parameter from synthetic data, and an SBC smoke run.
+//! values kept inside it), written into its own text (comments kept, the same
+//! scenario as the serialiser's, idempotent), the observation window (before the start
+//! refused, after `as_of` never seen), bit-identical results for 1 and 2 threads, recovery of
+//! a parameter from synthetic data, and an SBC smoke run.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use truce_forecast::calibration::{
-    calibrate, sbc_replication, synthetic_observations, CalibrateError, CalibrateOptions,
+    calibrate, sbc_replication, serialised, synthetic_observations, CalibrateError, CalibrateOptions,
 };
 use truce_forecast::observation::{Observation, Observations, Observed};
 
 const GAIN: &str = "combat.calibrated_gain_km2_per_week";
 const AID: &str = "sides.ukraine.aid_dependence";
 
+/// The built-in as shipped (calibrated: a calibration starts from the priors it records).
 fn text() -> &'static str {
     truce_engine::builtin::builtin("ukraine-2025-12").unwrap()
 }
+
+/// The two priors of [`two`], as the built-in's `[uncertainty]` had them before its
+/// calibration moved the gain's into `[weighted_sample].priors`.
+const TWO_PRIORS: &str = "\"combat.calibrated_gain_km2_per_week\" = { dist = \"truncated_normal\", mean = 85, sd = 15, \
+                          low = 55, high = 130 }\n\"sides.ukraine.aid_dependence\" = { dist = \"uniform\", low = 0.2, high = 0.5 }";
 
 /// The default scenario with only the gain and Ukraine's aid dependence uncertain: a small
 /// model whose data can inform its parameters (with all 86 priors, the others' spread hides
@@ -31,13 +38,9 @@ fn two() -> String {
     }
     assert_eq!(hazard_off.matches("collapse_per_year = 0.0\n").count(), 2);
     let t = hazard_off.as_str();
+    // Everything from [uncertainty] on (its priors and the shipped posterior) goes.
     let at = t.find("[uncertainty]\n").unwrap();
-    let keep: Vec<&str> = t[at..]
-        .lines()
-        .filter(|l| l.starts_with(&format!("\"{GAIN}\"")) || l.starts_with(&format!("\"{AID}\"")))
-        .collect();
-    assert_eq!(keep.len(), 2);
-    format!("{}[uncertainty]\n{}\n", &t[..at], keep.join("\n"))
+    format!("{}[uncertainty]\n{TWO_PRIORS}\n", &t[..at])
 }
 
 fn small(params: &[&str]) -> CalibrateOptions {
@@ -57,7 +60,7 @@ fn synthetic(gain: f64, seed: u64) -> Observations {
 }
 
 #[test]
-fn writes_the_posterior_as_a_weighted_sample_with_the_medians_as_values() {
+fn writes_the_posterior_as_a_weighted_sample_and_keeps_the_values_inside_it() {
     let obs = synthetic(120.0, 1);
     let c = calibrate("t", text(), &obs, &small(&[GAIN, AID]), &|_| {}).unwrap();
     let l = truce_engine::load::load_str("calibrated.toml", &c.text).unwrap();
@@ -66,13 +69,22 @@ fn writes_the_posterior_as_a_weighted_sample_with_the_medians_as_values() {
     assert_eq!(w.rows.len(), 200);
     assert!((w.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     assert!(!l.scenario.uncertainty.contains_key(GAIN) && !l.scenario.uncertainty.contains_key(AID));
-    // The other priors are untouched.
-    let before = truce_engine::load::load_str("t", text()).unwrap();
-    assert_eq!(l.scenario.uncertainty.len() + 2, before.scenario.uncertainty.len());
+    // The other priors are untouched (the shipped calibration's priors are back).
+    let shipped = truce_engine::load::load_str("t", text()).unwrap();
+    let before = shipped.scenario.with_priors().unwrap().expect("the built-in ships calibrated");
+    assert_eq!(l.scenario.uncertainty.len() + 2, before.uncertainty.len());
+    assert_eq!(w.priors.keys().collect::<Vec<_>>(), [GAIN, AID], "the replaced priors are recorded");
+    assert_eq!(w.priors[AID], before.uncertainty[AID]);
     for (k, path) in [GAIN, AID].iter().enumerate() {
         let d = c.diagnostics.parameters.iter().find(|p| p.path == *path).unwrap();
+        // The scenario's own value is kept when inside the posterior's rows (else their median).
         let r = l.params.resolve(path).unwrap();
-        assert_eq!(l.params.get(r), d.posterior.q50, "{path}: the scenario's value is the posterior median");
+        let was = truce_engine::load::load_str("t", text()).unwrap();
+        let column: Vec<f64> = w.rows.iter().map(|row| row[k]).collect();
+        let inside = |v: f64| column.iter().any(|&x| x <= v) && column.iter().any(|&x| x >= v);
+        let own = was.params.get(was.params.resolve(path).unwrap());
+        let want = if inside(own) { own } else { d.posterior.q50 };
+        assert_eq!(l.params.get(r), want, "{path}");
         assert!(w.rows.iter().all(|row| row[k] >= d.posterior.q05.min(row[k])));
     }
     assert_eq!(c.diagnostics.generations.len(), 4);
@@ -206,4 +218,56 @@ fn correlated_priors_are_calibrated_together() {
     let (m0, m1) = (c.diagnostics.parameters[0].posterior.mean, c.diagnostics.parameters[1].posterior.mean);
     let cov: f64 = w.rows.iter().zip(&w.weights).map(|(r, x)| x * (r[0] - m0) * (r[1] - m1)).sum();
     assert!(cov > 0.0, "covariance {cov}");
+}
+
+/// The comment lines of a TOML text (the calibration's own provenance lines excepted).
+fn comments(t: &str) -> Vec<&str> {
+    t.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('#') && !l.starts_with(truce_forecast::in_place::PROVENANCE))
+        .collect()
+}
+
+#[test]
+fn the_text_keeps_every_comment_and_loads_as_the_serialised_scenario() {
+    let obs = synthetic(100.0, 9);
+    let c = calibrate("t", text(), &obs, &small(&[GAIN, AID]), &|_| {}).unwrap();
+    // Every comment of the input, in its order (the built-in's carry every number's source).
+    let (was, now) = (comments(text()), comments(&c.text));
+    assert!(was.len() > 50, "{}", was.len());
+    let mut it = now.iter();
+    for line in &was {
+        assert!(it.any(|x| x == line), "comment lost or moved out of order: {line}");
+    }
+    // Every line the calibration does not change is the input's, byte for byte.
+    let kept = text().lines().filter(|l| c.text.lines().any(|x| x == *l)).count();
+    let start = text().find("[weighted_sample]").unwrap();
+    let outside_sample = text()[..start].lines().count();
+    assert!(kept >= outside_sample - 10, "{kept} of {outside_sample} lines kept");
+    // The same scenario as the loader's serialiser writes (the form before in-place edits).
+    let ours = truce_engine::load::load_str("in place", &c.text).unwrap();
+    let theirs = truce_engine::load::load_str("serialised", &serialised(&c.scenario).unwrap()).unwrap();
+    assert_eq!(ours.scenario, theirs.scenario);
+    assert_eq!(ours.scenario, c.scenario);
+    assert!(ours.scenario.scenario.description.contains("Calibrated"), "the description is kept");
+}
+
+#[test]
+fn calibrating_the_calibrated_text_again_gives_the_same_bytes() {
+    let obs = synthetic(100.0, 10);
+    let opts = small(&[GAIN, AID]);
+    let once = calibrate("t", text(), &obs, &opts, &|_| {}).unwrap();
+    let twice = calibrate("t", &once.text, &obs, &opts, &|_| {}).unwrap();
+    assert!(once.text == twice.text, "not idempotent");
+    // Another set of parameters starts from the same priors: the old sample's come back.
+    let gain_only = calibrate("t", &once.text, &obs, &small(&[GAIN]), &|_| {}).unwrap();
+    let l = truce_engine::load::load_str("t", &gain_only.text).unwrap();
+    let w = l.scenario.weighted_sample.as_ref().unwrap();
+    assert_eq!(w.paths, [GAIN]);
+    let prior = truce_engine::load::load_str("t", text()).unwrap().scenario.with_priors().unwrap().unwrap();
+    assert_eq!(l.scenario.uncertainty[AID], prior.uncertainty[AID], "the aid dependence's prior is back");
+    // A sample whose priors are not recorded cannot be calibrated from its priors.
+    let at = once.text.find("[weighted_sample.priors]").unwrap();
+    let e = calibrate("t", &once.text[..at], &obs, &opts, &|_| {}).unwrap_err().to_string();
+    assert!(e.contains("priors are unknown") && e.contains(GAIN), "{e}");
 }

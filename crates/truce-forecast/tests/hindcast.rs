@@ -217,3 +217,32 @@ fn an_assimilating_origin_never_sees_later_observations_and_learns_from_earlier_
     assert!(f.as_of < origin && f.loglik.is_finite());
     assert!(ha.origins[0].fan[0].date >= origin);
 }
+
+#[test]
+fn a_calibrated_scenario_is_hindcast_with_its_priors_not_its_posterior() {
+    // The built-in ships calibrated on the DeepState months of 2025, which a hindcast scores:
+    // every origin (plain and assimilating) must forecast from the priors the calibration
+    // replaced, exactly as the uncalibrated scenario would.
+    let shipped = truce_engine::load::load_str("u", ukraine()).unwrap();
+    let w = shipped.scenario.weighted_sample.as_ref().expect("the built-in ships calibrated");
+    let prior = shipped.scenario.with_priors().unwrap().unwrap();
+    let prior_text = truce_engine::load::to_toml(&prior).unwrap();
+    let obs = monthly(d(2024, 1, 1), 24, 110_000.0, |_| 300.0);
+    let origin = d(2025, 6, 1);
+    let plain = setup_origin("u", ukraine(), &obs, origin, &[1, 3], 9).unwrap().unwrap();
+    let (assim, _) = setup_assimilating("u", ukraine(), &obs, origin, &[1, 3], 9).unwrap().unwrap();
+    for (what, text) in [("plain", &plain.text), ("assimilating", &assim.text)] {
+        let l = truce_engine::load::load_str(what, text).unwrap();
+        assert!(l.scenario.weighted_sample.is_none(), "{what}: the posterior reached a hindcast");
+        for p in &w.paths {
+            assert!(l.scenario.uncertainty.contains_key(p), "{what}: `{p}` has no prior");
+        }
+    }
+    // The same setups as the uncalibrated scenario's (the drift's prior replaces the gain's).
+    assert_eq!(plain.text, setup_origin("u", &prior_text, &obs, origin, &[1, 3], 9).unwrap().unwrap().text);
+    let (b, _) = setup_assimilating("u", &prior_text, &obs, origin, &[1, 3], 9).unwrap().unwrap();
+    assert_eq!(assim.text, b.text);
+    // Without the priors put back, the posterior would be forecast (the check can fail).
+    let kept = truce_engine::redate::redate(&shipped.scenario, origin).unwrap();
+    assert!(kept.scenario.weighted_sample.is_some());
+}

@@ -194,6 +194,22 @@ fn weighted_sample(
             Ok(r) => cols.push(r),
         }
     }
+    for path in w.priors.keys() {
+        if !w.paths.contains(path) {
+            problems.push(Problem {
+                path: format!("weighted_sample.priors.{path}"),
+                message: format!("`{path}` is not a path of the sample: a prior belongs to one of its columns"),
+            });
+        }
+    }
+    for (i, c) in w.prior_correlations.iter().enumerate() {
+        if !(w.priors.contains_key(&c.a) && w.priors.contains_key(&c.b)) {
+            problems.push(Problem {
+                path: format!("weighted_sample.prior_correlations[{i}]"),
+                message: format!("`{}` and `{}` must both be paths of weighted_sample.priors", c.a, c.b),
+            });
+        }
+    }
     if w.rows.is_empty() {
         problems
             .push(Problem { path: "weighted_sample.rows".into(), message: "there must be at least one row".into() });
