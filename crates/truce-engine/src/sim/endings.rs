@@ -222,12 +222,23 @@ impl Sim {
     /// The share of each actor's audience costs that applies this round: a belligerent's is
     /// its leader's (a non-culpable successor's is lower), lightened by ripeness, ×
     /// (1 − relief · R): under a mutually hurting stalemate a way out can be sold at home
-    /// (Zartman 2000).
+    /// (Zartman 2000). While the leader who began the war is in office, its share is also ×
+    /// (1 + entrenchment · losses): costs paid entrench the aims they were paid for (Iklé
+    /// 1971; Goemans 2000; `docs/reference/war-endings.md` §12).
     pub(super) fn set_audience(&mut self, st: &State) {
         let relief = 1.0 - self.p.ripeness.audience_relief * st.ripeness;
+        let mut share = st.leader_audience;
+        for (s, x) in share.iter_mut().enumerate() {
+            // Entrenchment by costs paid (§12): the leader who began the war must justify what
+            // it has cost. A successor is spared (Croco 2011); 0 leaves the share as it was.
+            let e = self.p.politics[s].entrenchment;
+            if e > 0.0 && st.culpable[s] {
+                *x *= 1.0 + e * st.pressure.losses[s];
+            }
+        }
         for a in 0..self.p.n_actors() {
             self.b.audience[a] = match self.p.side_of[a] {
-                Some(s) if self.p.role[a] == Role::Belligerent => st.leader_audience[s] * relief,
+                Some(s) if self.p.role[a] == Role::Belligerent => share[s] * relief,
                 _ => 1.0,
             };
         }
