@@ -102,7 +102,8 @@ fn a_successor_is_spared_entrenchment() {
 #[test]
 fn zero_is_no_entrenchment() {
     let text = builtin::builtin("generic-interstate").unwrap();
-    let without: String = text.lines().filter(|l| !l.starts_with("entrenchment = ")).map(|l| format!("{l}\n")).collect();
+    let without: String =
+        text.lines().filter(|l| !l.starts_with("entrenchment = ")).map(|l| format!("{l}\n")).collect();
     let absent = load_str("generic-interstate", &without).unwrap().params;
     let mut zero = absent.clone();
     assert_eq!(zero.politics[0].entrenchment, 0.0);
