@@ -1040,6 +1040,12 @@ pub struct PoliticsSpec {
     /// How fast the culpable leader who made the aims public climbs down, as a share of the
     /// speed at which aims advance (audience costs; a successor climbs down faster).
     pub aims_retreat: Num,
+    /// Entrenchment by costs paid (`docs/reference/war-endings.md` §12): while the leader who
+    /// began the war is in office, its audience share of the side's red lines is × (1 + e ·
+    /// losses), losses = casualties so far / starting forces + economic crisis: the more a war
+    /// has cost, the dearer terms that do not justify the cost (Iklé 1971; Goemans 2000); 0:
+    /// none.
+    pub entrenchment: Num,
 }
 
 impl Default for PoliticsSpec {
@@ -1059,6 +1065,7 @@ impl Default for PoliticsSpec {
             collapse_misjudgement_weight: Num::new(0.0),
             aims_per_year: Num::new(0.0),
             aims_retreat: Num::new(1.0),
+            entrenchment: Num::new(0.0),
         }
     }
 }

@@ -71,6 +71,10 @@ fn rate_zero_is_the_engine_before_aims() {
         }
         // Concessions under an armistice as in a war (the engine before §11 of war-endings).
         p.armistice_concession = 1.0;
+        // No entrenchment by costs paid (the engine before §12 of war-endings).
+        for s in 0..2 {
+            p.politics[s].entrenchment = 0.0;
+        }
         assert_eq!(digest(&p), want, "{name}: rate 0 changed the runs");
         // The retreat speed alone changes nothing while the rate is 0.
         for s in 0..2 {

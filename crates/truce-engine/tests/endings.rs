@@ -53,8 +53,16 @@ fn generic_hazard_falls_with_age_like_cow() {
     // the origin selection closing it too, talks under it): ages 0–3 measure 0.54, 0.46,
     // 0.35, 0.28 (seed 12). Age 1 now meets the target and is held to ± 0.10; age 0 (0.14
     // short) stays at ± 0.15 (the gaps are reported, not tuned away).
-    for ((r, cow), tol) in rows[..2].iter().zip(COW_NEXT_YEAR).zip([0.15, 0.10]) {
-        assert!((r.p - cow).abs() <= tol, "age {}: P(end within a year) {:.3} vs COW {cow} (± {tol})", r.age, r.p);
+    //
+    // Since entrenchment by costs paid (`war-endings.md` §12): 0.60, 0.46, 0.36, 0.25 (seed
+    // 12; seeds 1 and 2: 0.60 / 0.47 / 0.37 / 0.27 and 0.58 / 0.47 / 0.34 / 0.26). Ages 0, 1
+    // and 3 meet the target and are held to it; age 2 (0.15 above COW's 0.21, a figure of 3 of
+    // 14 wars) is held only by the fall of the hazard below.
+    for (r, cow) in rows[..4].iter().zip(COW_NEXT_YEAR) {
+        if r.age == 2 {
+            continue;
+        }
+        assert!((r.p - cow).abs() <= 0.10, "age {}: P(end within a year) {:.3} vs COW {cow} (± 0.10)", r.age, r.p);
     }
     // Negative duration dependence: the hazard falls over the first three years (ages 2 → 3
     // differ by less than their noise), and the Weibull shape is < 1.

@@ -1766,6 +1766,24 @@ pub static CATALOGUE: &[Param] = &[
             params,
         }
     },
+    {
+        let (scenario, params) = politics!(entrenchment);
+        Param {
+            path: "politics.*.entrenchment",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "entrenchment by costs paid",
+            unit: "per unit of losses",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 5.0, 0.05),
+            doc: "while the leader who began the war is in office, its audience share of the side's red lines × (1 + e · losses), losses = casualties so far / starting forces + economic crisis: the more the war has cost, the dearer any deal or freeze short of a public aim, because terms must justify the sacrifice (Iklé 1971; Goemans 2000); a successor is spared (Croco 2011); 0: none (without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",

@@ -164,6 +164,9 @@ pub struct PoliticsParams {
     /// advancing for the leader who made them public.
     pub aims_per_year: f64,
     pub aims_retreat: f64,
+    /// Entrenchment by costs paid (`docs/reference/war-endings.md` §12): the culpable
+    /// leader's audience share × (1 + e · losses); 0: none.
+    pub entrenchment: f64,
 }
 
 impl Default for PoliticsParams {
@@ -185,6 +188,7 @@ impl Default for PoliticsParams {
             collapse_misjudgement_weight: 0.0,
             aims_per_year: 0.0,
             aims_retreat: 1.0,
+            entrenchment: 0.0,
         }
     }
 }

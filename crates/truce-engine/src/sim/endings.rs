@@ -219,15 +219,32 @@ impl Sim {
         }
     }
 
+    /// Side `s`'s leader's share of the audience costs of its red lines, before ripeness's
+    /// relief: the leader's own (1 for the culpable one, `successor_audience` after a change),
+    /// × (1 + entrenchment · losses) while the leader who began the war is in office — it must
+    /// justify what the war has cost (Iklé 1971; Goemans 2000; `docs/reference/war-endings.md`
+    /// §12). A successor is spared (Croco 2011); an entrenchment of 0 leaves the share as it is.
+    pub(super) fn audience_share(&self, st: &State, s: usize) -> f64 {
+        let e = self.p.politics[s].entrenchment;
+        if e > 0.0 && st.culpable[s] {
+            st.leader_audience[s] * (1.0 + e * st.pressure.losses[s])
+        } else {
+            st.leader_audience[s]
+        }
+    }
+
     /// The share of each actor's audience costs that applies this round: a belligerent's is
     /// its leader's (a non-culpable successor's is lower), lightened by ripeness, ×
     /// (1 − relief · R): under a mutually hurting stalemate a way out can be sold at home
-    /// (Zartman 2000).
+    /// (Zartman 2000). While the leader who began the war is in office, its share is also ×
+    /// (1 + entrenchment · losses): costs paid entrench the aims they were paid for (Iklé
+    /// 1971; Goemans 2000; `docs/reference/war-endings.md` §12).
     pub(super) fn set_audience(&mut self, st: &State) {
         let relief = 1.0 - self.p.ripeness.audience_relief * st.ripeness;
+        let share = [self.audience_share(st, 0), self.audience_share(st, 1)];
         for a in 0..self.p.n_actors() {
             self.b.audience[a] = match self.p.side_of[a] {
-                Some(s) if self.p.role[a] == Role::Belligerent => st.leader_audience[s] * relief,
+                Some(s) if self.p.role[a] == Role::Belligerent => share[s] * relief,
                 _ => 1.0,
             };
         }
