@@ -194,7 +194,7 @@ impl WarEvent {
             WarEvent::CollapseSecond => format!("collapse of {}", side_name(sides, 1)),
             WarEvent::LowActivityOnset => "onset of low activity".into(),
             WarEvent::HighIntensityEnded => "end of high-intensity war".into(),
-            WarEvent::CeasefireImposed => "imposed ceasefire with terms agreed".into(),
+            WarEvent::CeasefireImposed => "imposed ceasefire agreed".into(),
         }
     }
 
