@@ -39,6 +39,7 @@ struct Watch {
 impl Observer for Watch {
     fn week(&mut self, w: &WeekView) {
         self.events.observe(w.week, w.state);
+        self.events.observe_imposed(w.week, w.state, w.imposed);
         if self.first.is_none() && w.state != WarState::Fighting {
             self.first = Some((w.week, w.state));
         }

@@ -140,17 +140,23 @@ pub enum WarEvent {
     /// High-intensity war ended for the first time, in any way: the first week whose state
     /// is not [`WarState::Fighting`].
     HighIntensityEnded,
+    /// The first imposed ceasefire with terms was agreed (`sim/terms.rs`: one side accepted
+    /// because fighting on was far worse; Werner & Yuen 2005). Not a state of its own (a
+    /// ceasefire is in force either way): marked by the week's imposed flag
+    /// ([`EventWeeks::observe_imposed`]), in scenarios with `[ceasefire_terms]` only.
+    CeasefireImposed,
 }
 
 impl WarEvent {
     /// All events, in reporting order.
-    pub const ALL: [WarEvent; 6] = [
+    pub const ALL: [WarEvent; 7] = [
         WarEvent::CeasefireAgreed,
         WarEvent::SettlementSigned,
         WarEvent::CollapseFirst,
         WarEvent::CollapseSecond,
         WarEvent::LowActivityOnset,
         WarEvent::HighIntensityEnded,
+        WarEvent::CeasefireImposed,
     ];
 
     /// The number of events (the length of per-event arrays).
@@ -170,6 +176,7 @@ impl WarEvent {
             WarEvent::CollapseSecond => "collapse_second",
             WarEvent::LowActivityOnset => "low_activity_onset",
             WarEvent::HighIntensityEnded => "high_intensity_ended",
+            WarEvent::CeasefireImposed => "ceasefire_imposed",
         }
     }
 
@@ -187,12 +194,15 @@ impl WarEvent {
             WarEvent::CollapseSecond => format!("collapse of {}", side_name(sides, 1)),
             WarEvent::LowActivityOnset => "onset of low activity".into(),
             WarEvent::HighIntensityEnded => "end of high-intensity war".into(),
+            WarEvent::CeasefireImposed => "imposed ceasefire agreed".into(),
         }
     }
 
     /// Whether a week in `state` means the event has happened by that week: the event's first
     /// week is the first week in such a state. (A ceasefire is in force from the end of the
-    /// week it was agreed, so the first ceasefire week is the week of the agreement.)
+    /// week it was agreed, so the first ceasefire week is the week of the agreement.) An
+    /// imposed ceasefire is a ceasefire with a flag, not a state: no state alone marks it
+    /// ([`WarEvent::marked`]).
     pub fn marked_by(self, state: WarState) -> bool {
         match self {
             WarEvent::CeasefireAgreed => state == WarState::Ceasefire,
@@ -201,6 +211,17 @@ impl WarEvent {
             WarEvent::CollapseSecond => state == WarState::CollapsedSecond,
             WarEvent::LowActivityOnset => state == WarState::LowActivity,
             WarEvent::HighIntensityEnded => state != WarState::Fighting,
+            WarEvent::CeasefireImposed => false,
+        }
+    }
+
+    /// Whether a week in `state`, with an imposed ceasefire in force from its end or not
+    /// (`imposed`), means the event has happened by that week: [`WarEvent::marked_by`], and
+    /// an imposed ceasefire marks [`WarEvent::CeasefireImposed`] (only under a ceasefire).
+    pub fn marked(self, state: WarState, imposed: bool) -> bool {
+        match self {
+            WarEvent::CeasefireImposed => imposed && state == WarState::Ceasefire,
+            e => e.marked_by(state),
         }
     }
 }
@@ -227,6 +248,17 @@ impl EventWeeks {
             if self.first[e.index()].is_none() && e.marked_by(state) {
                 self.first[e.index()] = Some(week);
             }
+        }
+    }
+
+    /// Records that an imposed ceasefire was in force from the end of `week` when `imposed`
+    /// (the week's [`crate::sim::WeekView::imposed`]; call with the same week as
+    /// [`EventWeeks::observe`]).
+    #[inline]
+    pub fn observe_imposed(&mut self, week: u32, state: WarState, imposed: bool) {
+        let e = WarEvent::CeasefireImposed;
+        if self.first[e.index()].is_none() && e.marked(state, imposed) {
+            self.first[e.index()] = Some(week);
         }
     }
 
@@ -302,6 +334,29 @@ mod tests {
             // Every state but fighting ends high-intensity war; each event has one marking state
             // except that one.
             assert_eq!(WarEvent::HighIntensityEnded.marked_by(s), s != WarState::Fighting);
+        }
+    }
+
+    #[test]
+    fn an_imposed_ceasefire_is_marked_by_its_flag_under_a_ceasefire_only() {
+        let mut e = EventWeeks::new();
+        let weeks = [
+            (WarState::Fighting, true),
+            (WarState::Ceasefire, false),
+            (WarState::Fighting, false),
+            (WarState::Ceasefire, true),
+            (WarState::Ceasefire, true),
+        ];
+        for (w, (s, imposed)) in weeks.into_iter().enumerate() {
+            e.observe(w as u32, s);
+            e.observe_imposed(w as u32, s, imposed);
+        }
+        assert_eq!(e.week(WarEvent::CeasefireAgreed), Some(1));
+        assert_eq!(e.week(WarEvent::CeasefireImposed), Some(3));
+        for s in WarState::ALL {
+            assert!(!WarEvent::CeasefireImposed.marked_by(s));
+            assert!(!WarEvent::CeasefireImposed.marked(s, false));
+            assert_eq!(WarEvent::CeasefireImposed.marked(s, true), s == WarState::Ceasefire);
         }
     }
 }

@@ -137,6 +137,38 @@ pub struct Scenario {
     /// their fall moves the sides' resolve and the hazard that a side breaks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<ObjectiveSpec>,
+    /// The terms of a ceasefire (`[ceasefire_terms]`; `docs/reference/war-endings.md` §13):
+    /// when a ceasefire counts as imposed, how that and monitors of a named party change its
+    /// breakdown hazard. Absent: every ceasefire is a plain freeze, as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceasefire_terms: Option<CeasefireTermsSpec>,
+}
+
+/// `[ceasefire_terms]`: what a ceasefire's terms are and what they do to its durability
+/// (Fortna 2004; Werner & Yuen 2005; `war-termination.md` §4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CeasefireTermsSpec {
+    /// A ceasefire is imposed when the two sides' margins for it differ by at least this many
+    /// units of the acceptance noise: one side (the loser) accepts because fighting on is far
+    /// worse, the other (the winner) barely prefers the freeze to pressing on.
+    pub imposed_gap: Num,
+    /// Multiplier on the breakdown hazard of an imposed ceasefire (Werner & Yuen 2005:
+    /// imposed ceasefires fail more often).
+    #[serde(default = "one")]
+    pub imposed_breakdown: Num,
+    /// Multiplier on the breakdown hazard of a ceasefire a side accepted only because its
+    /// patron mediator pressed it (Werner & Yuen 2005: "unnatural" ceasefires fail more).
+    #[serde(default = "one")]
+    pub pressured_breakdown: Num,
+    /// The party whose monitors or peacekeepers deploy with every ceasefire (an actor id: a
+    /// mediator, patron or guarantor); absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitors: Option<String>,
+    /// Multiplier on the breakdown hazard while monitors are deployed (Fortna 2004: monitors
+    /// and peacekeepers lengthen ceasefires).
+    #[serde(default = "one")]
+    pub monitor_breakdown: Num,
 }
 
 /// `[weighted_sample]`: rows of values of several parameters, one weight per row; a forecast

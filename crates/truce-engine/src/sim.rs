@@ -92,12 +92,14 @@ use rand_distr::{Distribution, StandardNormal, StudentT};
 use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
+pub use terms::CeasefireTermsView;
 
 mod aims;
 mod armistice;
 mod breaking;
 mod endings;
 pub mod patrons;
+mod terms;
 use endings::{weekly, Pressure};
 use patrons::ALLY;
 
@@ -175,6 +177,9 @@ pub struct WeekView {
     /// Effective force per soldier per side this week (aid, economy, offensives and edges
     /// included; 0 under a ceasefire): the side's combat power is this × its forces.
     pub effectiveness: [f64; 2],
+    /// Whether an imposed ceasefire (`sim/terms.rs`) is in force from the end of this week:
+    /// it marks [`WarEvent::CeasefireImposed`].
+    pub imposed: bool,
 }
 
 /// A veto player's decision on a proposal.
@@ -255,6 +260,9 @@ pub trait Observer {
     /// the issue's scale with the side's fortunes (`sim/aims.rs`); `red_line` is where it
     /// stands now.
     fn aim(&mut self, _week: u32, _actor: usize, _issue: usize, _red_line: f64) {}
+    /// The terms of a ceasefire agreed this week (imposed or not, monitors), before that
+    /// week's [`Observer::week`]; only in scenarios with `[ceasefire_terms]`.
+    fn ceasefire_terms(&mut self, _week: u32, _terms: &CeasefireTermsView) {}
 }
 
 /// An observer that ignores everything.
@@ -495,6 +503,11 @@ struct State {
     front: Front,
     /// ln ρ (the effective force ratio) when the ceasefire in force was agreed.
     ceasefire_lnrho: f64,
+    /// The freeze margins of the ceasefire agreed this week, and the terms of the ceasefire
+    /// in force (`sim/terms.rs`).
+    ceasefire_margins: [f64; 2],
+    ceasefire_pressed: bool,
+    terms: CeasefireTermsView,
     /// The mediator's attention (0–1), whether talks are suspended over an indivisible
     /// issue, and the line (index) when the suspension began.
     attention: f64,
@@ -888,6 +901,9 @@ impl Sim {
             Some(Agreement::Ceasefire) => {
                 // The week was fought; the ceasefire is in force from its end.
                 self.start_ceasefire(st, fought.eff);
+                if self.p.ceasefire_terms.is_some() {
+                    observer.ceasefire_terms(st.week, &st.terms);
+                }
                 observer.week(&self.week_view(st, &fought, WarState::Ceasefire));
             }
             None => {
@@ -1044,6 +1060,9 @@ impl Sim {
             talks_due: false,
             front: Front::start(&self.k.front),
             ceasefire_lnrho: 0.0,
+            ceasefire_margins: [0.0; 2],
+            ceasefire_pressed: false,
+            terms: CeasefireTermsView::default(),
             attention: p.mediation.attention_start,
             suspended: false,
             suspended_at: 0.0,
@@ -1310,11 +1329,16 @@ impl Sim {
             let shift = (self.ln_rho(st, eff) - st.ceasefire_lnrho).abs();
             rate *= (p.ceasefire_shift_weight * shift * (1.0 - g)).min(50.0).exp();
         }
+        if p.ceasefire_terms.is_some() {
+            // Imposed terms and monitors (`sim/terms.rs`).
+            rate *= self.terms_hazard_factor(st);
+        }
         let u: f64 = rng.random();
         if u >= -(-rate).exp_m1() {
             return true;
         }
         st.ceasefire_since = None;
+        st.terms = CeasefireTermsView::default();
         st.breakdowns += 1;
         st.low = false;
         st.low_weeks = 0;
@@ -1580,6 +1604,10 @@ impl Sim {
             return Some(Agreement::Settlement);
         }
         if ceasefire {
+            if let Some(f) = fallback {
+                st.ceasefire_margins = f.margins;
+                st.ceasefire_pressed = f.pressed[0] || f.pressed[1];
+            }
             return Some(Agreement::Ceasefire);
         }
         st.blocked = blocked;
@@ -1826,6 +1854,7 @@ impl Sim {
     fn start_ceasefire(&mut self, st: &mut State, eff: [f64; 2]) {
         st.ceasefire_since = Some(st.week);
         st.ceasefire_lnrho = self.ln_rho(st, eff);
+        st.terms = self.ceasefire_terms(st.ceasefire_margins, st.ceasefire_pressed);
         st.low = false;
     }
 
@@ -1862,6 +1891,7 @@ impl Sim {
             ripeness: st.ripeness,
             blocked: st.blocked,
             effectiveness: f.eff,
+            imposed: state == WarState::Ceasefire && st.terms.imposed_on.is_some(),
         }
     }
 
@@ -1899,6 +1929,10 @@ struct Fallback {
     audience: [f64; 2],
     accepted: [bool; 2],
     agreed: bool,
+    /// Whether each side accepted only because of its patron mediator's pressure (`lean`):
+    /// without it, its reservation would have refused (Werner & Yuen 2005's "unnatural"
+    /// ceasefire; `sim/terms.rs`).
+    pressed: [bool; 2],
 }
 
 impl RoundInputs<'_> {
@@ -1910,7 +1944,8 @@ impl RoundInputs<'_> {
     fn ceasefire_vote(&self, reserve: [f64; 2], armistice: [f64; 2]) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
-        let mut f = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true };
+        let mut f =
+            Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true, pressed: [false; 2] };
         for s in 0..2 {
             let a = p.sides[s].belligerent;
             // The armistice's value holds the audience cost of freezing the line past a
@@ -1924,6 +1959,10 @@ impl RoundInputs<'_> {
             let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
             f.accepted[s] = reserve[s] < pr;
             f.agreed &= f.accepted[s];
+            if self.lean[s] != 0.0 {
+                let unpressed = 1.0 / (1.0 + (-(f.margins[s] - self.lean[s]) / p.acceptance_noise).exp());
+                f.pressed[s] = f.accepted[s] && reserve[s] >= unpressed;
+            }
         }
         f
     }

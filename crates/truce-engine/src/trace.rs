@@ -8,7 +8,7 @@
 use crate::calendar::CivilDate;
 use crate::outcome::{EventWeeks, WarEvent, WarState};
 use crate::params::Params;
-use crate::sim::{Decision, Observer, RoundView, RunSummary, WeekView};
+use crate::sim::{CeasefireTermsView, Decision, Observer, RoundView, RunSummary, WeekView};
 use crate::talk::Blocker;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -136,6 +136,25 @@ pub struct Trace {
     /// (every trace of fixed red lines reads as before).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aims: Vec<AimRecord>,
+    /// The terms of each ceasefire agreed (`[ceasefire_terms]`; `sim/terms.rs`); absent from
+    /// the JSON in scenarios without the table.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ceasefire_terms: Vec<TermsRecord>,
+}
+
+/// The terms of a ceasefire agreed in a week: on whom it was imposed (a side id; `None`: a
+/// freeze both sides wanted), whether third-party pressure forced it, whose monitors
+/// deployed, and each side's margin for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TermsRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    pub imposed_on: Option<String>,
+    /// Whether a side accepted it only under its patron mediator's pressure.
+    pub pressured: bool,
+    pub monitors: Option<String>,
+    /// Each side's margin for the freeze (side id → margin).
+    pub margins: BTreeMap<String, f64>,
 }
 
 /// A public aim (a red line) that moved with its side's fortunes: where it stands after the
@@ -208,6 +227,7 @@ impl<'p> TraceObserver<'p> {
 impl Observer for TraceObserver<'_> {
     fn week(&mut self, w: &WeekView) {
         self.events.observe(w.week, w.state);
+        self.events.observe_imposed(w.week, w.state, w.imposed);
         self.trace.weeks.push(WeekRecord {
             week: w.week,
             date: self.p.start.plus_weeks(w.week),
@@ -288,6 +308,18 @@ impl Observer for TraceObserver<'_> {
 
     fn breakdown(&mut self, week: u32) {
         self.trace.breakdowns.push(week);
+    }
+
+    fn ceasefire_terms(&mut self, week: u32, t: &CeasefireTermsView) {
+        let ids: Vec<String> = self.p.sides.iter().map(|x| x.id.clone()).collect();
+        self.trace.ceasefire_terms.push(TermsRecord {
+            week,
+            date: self.p.start.plus_weeks(week),
+            imposed_on: t.imposed_on.map(|i| ids[i].clone()),
+            pressured: t.pressured,
+            monitors: t.monitors.map(|a| self.p.actor_ids[a].clone()),
+            margins: ids.iter().cloned().zip(t.margins).collect(),
+        });
     }
 
     fn aim(&mut self, week: u32, actor: usize, issue: usize, red_line: f64) {

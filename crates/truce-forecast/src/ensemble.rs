@@ -416,6 +416,7 @@ impl Observer for RunObserver<'_> {
             return;
         }
         self.rec.week(self.agg, week, w.km2, w.cum_casualties, w.state);
+        self.rec.events.observe_imposed(week, w.state, w.imposed);
         if !w.ceasefire {
             self.agg.at_war[week as usize] += 1;
             if w.range_open {

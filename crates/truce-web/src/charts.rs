@@ -66,7 +66,8 @@ const COLORS: [&str; WarState::COUNT] = [
     palette::COLLAPSE_SECOND,
 ];
 /// A colour per event, in the order of [`WarEvent::ALL`] (the colour of the state that marks
-/// it; black, dashed, for any end of high-intensity war).
+/// it; black, dashed, for any end of high-intensity war; the model's blue for an imposed
+/// ceasefire, a kind of ceasefire).
 const EVENT_COLORS: [&str; WarEvent::COUNT] = [
     palette::CEASEFIRE,
     palette::SETTLED,
@@ -74,6 +75,7 @@ const EVENT_COLORS: [&str; WarEvent::COUNT] = [
     palette::COLLAPSE_SECOND,
     palette::LOW_ACTIVITY,
     palette::POINT,
+    palette::MODEL,
 ];
 
 /// `2025-12-03`.

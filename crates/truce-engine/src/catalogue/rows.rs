@@ -98,6 +98,8 @@ const PER_YEAR: Range = Range { low: closed(0.0), high: closed(52.0), phrase: "a
 /// keeps forces of its own when it leaves.
 const ALLY_SHARE: Range = Range { low: closed(0.0), high: closed(0.95), phrase: "a share in [0, 0.95]" };
 const PARTNER_SHARE: Range = Range { low: open(0.0), high: closed(0.95), phrase: "a share in (0, 0.95]" };
+/// A multiplier on a hazard: from 0 (it never happens) to ten times as likely.
+const HAZARD_FACTOR: Range = Range { low: closed(0.0), high: closed(10.0), phrase: "a multiplier in [0, 10]" };
 const FADE_WEEKS: Range = Range { low: closed(1.0), high: closed(520.0), phrase: "weeks in [1, 520]" };
 
 /// The catalogue. Rows are in the order of a scenario file; every check, edit, knob and doc
@@ -1982,6 +1984,90 @@ pub static CATALOGUE: &[Param] = &[
         presence: "",
         scenario: num!(|s, _i| s.protocol.guarantee_breakdown_reduction),
         params: field!(|p, _i| p.guarantee_breakdown_reduction),
+    },
+    Param {
+        path: "ceasefire_terms.imposed_gap",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "imposed ceasefire: margin gap",
+        unit: "units of the acceptance noise",
+        range: NONNEG,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "a ceasefire is imposed when the sides' margins for the freeze differ by at least this many units of the acceptance noise: the loser accepts because fighting on is far worse, the winner barely prefers the freeze to pressing on (Werner & Yuen 2005's imposed ceasefires, read from the votes; war-endings.md §13); prior 2 (the loser's acceptance probability near 0.9 while the winner's is near 0.5)",
+        presence: "scenarios with a [ceasefire_terms] table",
+        scenario: InScenario {
+            get: |s, _i| s.ceasefire_terms.as_ref().map(|t| Reading::num(&t.imposed_gap)),
+            get_mut: |s, _i| s.ceasefire_terms.as_mut().map(|t| Target::Num(&mut t.imposed_gap)),
+        },
+        params: InParams {
+            get: |p, _i| p.ceasefire_terms.as_ref().map(|t| t.imposed_gap),
+            put: |p, _i| p.ceasefire_terms.as_mut().map(|t| Store::Value(&mut t.imposed_gap)),
+        },
+    },
+    Param {
+        path: "ceasefire_terms.imposed_breakdown",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "imposed ceasefire: hazard factor",
+        unit: "× breakdown hazard",
+        range: HAZARD_FACTOR,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "multiplier on the breakdown hazard of an imposed ceasefire (one side accepted because fighting on was far worse, the other barely preferred the freeze): Werner & Yuen 2005 find ceasefires after consistent battle outcomes last longer (the right terms are apparent), Fortna 2004 that decisive victories make peace more durable; Werner & Yuen's failing ceasefires are those forced by third parties (`pressured_breakdown`); prior 0.8, 1 = no effect",
+        presence: "scenarios with a [ceasefire_terms] table",
+        scenario: InScenario {
+            get: |s, _i| s.ceasefire_terms.as_ref().map(|t| Reading::num(&t.imposed_breakdown)),
+            get_mut: |s, _i| s.ceasefire_terms.as_mut().map(|t| Target::Num(&mut t.imposed_breakdown)),
+        },
+        params: InParams {
+            get: |p, _i| p.ceasefire_terms.as_ref().map(|t| t.imposed_breakdown),
+            put: |p, _i| p.ceasefire_terms.as_mut().map(|t| Store::Value(&mut t.imposed_breakdown)),
+        },
+    },
+    Param {
+        path: "ceasefire_terms.pressured_breakdown",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "pressured ceasefire: hazard factor",
+        unit: "× breakdown hazard",
+        range: HAZARD_FACTOR,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "multiplier on the breakdown hazard of a ceasefire a side accepted only because its patron mediator pressed it (its freeze vote would have refused without the mediator's leverage): Werner & Yuen 2005, 'unnatural' ceasefires that come about as a consequence of third-party pressure are significantly more likely to fail (war-termination.md §4, T10); prior 1.5, 1 = no effect",
+        presence: "scenarios with a [ceasefire_terms] table",
+        scenario: InScenario {
+            get: |s, _i| s.ceasefire_terms.as_ref().map(|t| Reading::num(&t.pressured_breakdown)),
+            get_mut: |s, _i| s.ceasefire_terms.as_mut().map(|t| Target::Num(&mut t.pressured_breakdown)),
+        },
+        params: InParams {
+            get: |p, _i| p.ceasefire_terms.as_ref().map(|t| t.pressured_breakdown),
+            put: |p, _i| p.ceasefire_terms.as_mut().map(|t| Store::Value(&mut t.pressured_breakdown)),
+        },
+    },
+    Param {
+        path: "ceasefire_terms.monitor_breakdown",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "monitors: hazard factor",
+        unit: "× breakdown hazard",
+        range: HAZARD_FACTOR,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "multiplier on the breakdown hazard while the monitors or peacekeepers of the party `ceasefire_terms.monitors` are deployed (Fortna 2004, 2008: monitors and peacekeepers lengthen ceasefires, the hazard of renewed war falls by half or more; UNIIMOG 1988, the NNSC in Korea 1953); prior 0.6, 1 = no effect",
+        presence: "scenarios with a [ceasefire_terms] table",
+        scenario: InScenario {
+            get: |s, _i| s.ceasefire_terms.as_ref().map(|t| Reading::num(&t.monitor_breakdown)),
+            get_mut: |s, _i| s.ceasefire_terms.as_mut().map(|t| Target::Num(&mut t.monitor_breakdown)),
+        },
+        params: InParams {
+            get: |p, _i| p.ceasefire_terms.as_ref().map(|t| t.monitor_breakdown),
+            put: |p, _i| p.ceasefire_terms.as_mut().map(|t| Store::Value(&mut t.monitor_breakdown)),
+        },
     },
     Param {
         path: "protocol.guarantee_credibility",

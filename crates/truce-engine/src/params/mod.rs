@@ -310,6 +310,26 @@ pub struct Params {
     /// Decisive places on the front (`[[objectives]]`), in file order; at most
     /// [`crate::objectives::MAX_OBJECTIVES`].
     pub objectives: Vec<Objective>,
+    /// The terms of ceasefires (`[ceasefire_terms]`); `None`: a plain freeze, as before.
+    pub ceasefire_terms: Option<CeasefireTerms>,
+}
+
+/// The terms of a ceasefire (`[ceasefire_terms]`; `sim/terms.rs`): when it counts as imposed
+/// and what imposition and monitors do to its breakdown hazard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CeasefireTerms {
+    /// Gap between the sides' freeze margins, in units of the acceptance noise, at which a
+    /// ceasefire is imposed.
+    pub imposed_gap: f64,
+    /// Hazard multiplier of an imposed ceasefire.
+    pub imposed_breakdown: f64,
+    /// Hazard multiplier of a ceasefire a side accepted only under its patron mediator's
+    /// pressure.
+    pub pressured_breakdown: f64,
+    /// The actor whose monitors deploy with every ceasefire.
+    pub monitors: Option<usize>,
+    /// Hazard multiplier while monitors are deployed.
+    pub monitor_breakdown: f64,
 }
 
 /// A decisive place (`[[objectives]]`): held by the first side while the line is at or past

@@ -127,7 +127,8 @@ impl Sim {
         round.amend(&input.u);
         let settled = round.vote(&input, input.war.v, &self.b.reserve);
         // No freeze is voted on: the line is frozen already.
-        let kept = Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [true; 2], agreed: true };
+        let kept =
+            Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [true; 2], agreed: true, pressed: [false; 2] };
         let blocked = if settled { None } else { Some(round.blocker(found.range_open, &kept)) };
         observer.round(&RoundView {
             week: st.week,

@@ -17,7 +17,7 @@ mod objectives;
 mod sides;
 mod values;
 
-use super::{Params, Problem};
+use super::{CeasefireTerms, Params, Problem};
 use crate::calendar::CivilDate;
 use crate::catalogue::Range;
 use crate::scenario::Scenario;
@@ -131,6 +131,12 @@ impl Params {
         for (path, message) in crate::redate::check_dates(s) {
             c.fail(path, message);
         }
+        // The monitoring party is an actor of the scenario (a mediator, patron or guarantor).
+        let monitors = s
+            .ceasefire_terms
+            .as_ref()
+            .and_then(|t| t.monitors.as_ref())
+            .and_then(|m| ids.actor(&mut c, "ceasefire_terms.monitors", m));
         let mut params = Params {
             name: s.scenario.name.clone(),
             start,
@@ -231,6 +237,13 @@ impl Params {
             },
             politics: [super::PoliticsParams::default(), super::PoliticsParams::default()],
             objectives,
+            ceasefire_terms: s.ceasefire_terms.as_ref().map(|_| CeasefireTerms {
+                imposed_gap: 0.0,
+                imposed_breakdown: 1.0,
+                pressured_breakdown: 1.0,
+                monitors,
+                monitor_breakdown: 1.0,
+            }),
         };
         values::compile(s, &mut params, &mut c);
         checks::saliences(&params, &mut c);

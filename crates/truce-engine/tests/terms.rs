@@ -1,0 +1,232 @@
+//! The terms of a ceasefire (`[ceasefire_terms]`; `docs/reference/war-endings.md` §13;
+//! `sim/terms.rs`): an imposed ceasefire is reported as such (and not when the margins are
+//! balanced), imposition and monitors change how long ceasefires last on the same seeds, a
+//! scenario without the table is untouched, and bad input is a located error. Every case adds
+//! the table to the `generic-interstate` built-in.
+
+use truce_engine::builtin;
+use truce_engine::load::{load_str, Diagnostic};
+use truce_engine::outcome::WarEvent;
+use truce_engine::params::Params;
+use truce_engine::sim::{CeasefireTermsView, NoObserver, Observer, RoundView, Sim, WeekView};
+use truce_engine::trace::run_traced;
+
+fn base() -> &'static str {
+    builtin::builtin("generic-interstate").unwrap()
+}
+
+/// The built-in with `extra` appended.
+fn with(extra: &str) -> Params {
+    let text = format!("{}\n{extra}\n", base());
+    load_str("terms.toml", &text).unwrap_or_else(|e| panic!("{e}")).params
+}
+
+fn terms(gap: f64, imposed: f64, monitors: Option<&str>, monitor: f64) -> Params {
+    let m = monitors.map_or_else(String::new, |m| format!("monitors = \"{m}\"\n"));
+    with(&format!(
+        "[ceasefire_terms]\nimposed_gap = {gap}\nimposed_breakdown = {imposed}\n{m}monitor_breakdown = {monitor}\n"
+    ))
+}
+
+/// What a run shows of its ceasefires: each agreeing round's margins, the terms reported, the
+/// weeks flagged imposed, breakdowns.
+#[derive(Default)]
+struct Watch {
+    margins: Vec<[f64; 2]>,
+    terms: Vec<CeasefireTermsView>,
+    imposed_weeks: Vec<u32>,
+    breakdowns: u32,
+}
+
+impl Observer for Watch {
+    fn round(&mut self, r: &RoundView<'_>) {
+        if r.ceasefire {
+            self.margins.push(r.ceasefire_margins.expect("a ceasefire is agreed by the freeze vote"));
+        }
+    }
+    fn ceasefire_terms(&mut self, _week: u32, t: &CeasefireTermsView) {
+        self.terms.push(*t);
+    }
+    fn week(&mut self, w: &WeekView) {
+        if w.imposed {
+            self.imposed_weeks.push(w.week);
+        }
+    }
+    fn breakdown(&mut self, _week: u32) {
+        self.breakdowns += 1;
+    }
+}
+
+fn watch(p: &Params, seed: u64, n: u64) -> Vec<Watch> {
+    let mut sim = Sim::new(p);
+    (0..n)
+        .map(|r| {
+            let mut w = Watch::default();
+            sim.run(seed, r, &mut w);
+            w
+        })
+        .collect()
+}
+
+/// Ceasefires agreed in 400 runs of seed 5 (enough for each test to fail).
+const RUNS: u64 = 400;
+
+#[test]
+fn an_imposed_ceasefire_is_reported_as_such_and_a_balanced_one_is_not() {
+    let gap = 5.0;
+    let p = terms(gap, 1.0, None, 1.0);
+    let (mut imposed, mut balanced) = (0, 0);
+    for w in watch(&p, 5, RUNS) {
+        assert_eq!(w.margins.len(), w.terms.len(), "every ceasefire agreed reports its terms");
+        for (m, t) in w.margins.iter().zip(&w.terms) {
+            assert_eq!(&t.margins, m);
+            let lopsided = (m[0] - m[1]).abs() >= gap * p.acceptance_noise;
+            assert_eq!(t.imposed_on.is_some(), lopsided, "margins {m:?}");
+            if let Some(loser) = t.imposed_on {
+                // The loser is the side that gains most from stopping.
+                assert!(m[loser] >= m[1 - loser]);
+                imposed += 1;
+            } else {
+                balanced += 1;
+            }
+        }
+        // The first week flagged imposed is the week an imposed ceasefire was agreed.
+        if let Some(first) = w.terms.iter().position(|t| t.imposed_on.is_some()) {
+            assert!(!w.imposed_weeks.is_empty(), "ceasefire {first} was imposed but no week says so");
+        } else {
+            assert!(w.imposed_weeks.is_empty());
+        }
+    }
+    assert!(imposed > 20 && balanced > 20, "both kinds must occur for the test to fail: {imposed} / {balanced}");
+}
+
+#[test]
+fn the_event_is_dated_by_the_trace_and_absent_without_imposition() {
+    let always = terms(0.0, 1.0, Some("mediator"), 1.0);
+    let never = terms(1e9, 1.0, None, 1.0);
+    let (mut seen, mut ceasefires) = (0, 0);
+    for seed in 0..60 {
+        let t = run_traced(&always, seed);
+        let o = t.outcome.as_ref().unwrap();
+        let agreed = o.event_weeks.get(WarEvent::CeasefireAgreed.name());
+        // With a gap of 0 every ceasefire is imposed: the two events share their week.
+        assert_eq!(o.event_weeks.get(WarEvent::CeasefireImposed.name()), agreed, "seed {seed}");
+        if let Some(&week) = agreed {
+            seen += 1;
+            let first = &t.ceasefire_terms[0];
+            assert_eq!(first.week, week);
+            assert!(first.imposed_on.is_some());
+            assert_eq!(first.monitors.as_deref(), Some("mediator"));
+        }
+        let n = run_traced(&never, seed);
+        let o = n.outcome.as_ref().unwrap();
+        assert!(!o.event_weeks.contains_key(WarEvent::CeasefireImposed.name()));
+        ceasefires += n.ceasefire_terms.len();
+        assert!(n.ceasefire_terms.iter().all(|r| r.imposed_on.is_none() && r.monitors.is_none()));
+    }
+    assert!(seen > 5 && ceasefires > 5, "too few ceasefires for the test to fail: {seen}, {ceasefires}");
+    // Without the table, the trace has no terms (and its JSON no key).
+    let plain = run_traced(&with(""), 3);
+    assert!(plain.ceasefire_terms.is_empty());
+    assert!(!serde_json::to_string(&plain).unwrap().contains("ceasefire_terms"));
+}
+
+fn breakdowns(p: &Params) -> u32 {
+    watch(p, 17, RUNS).iter().map(|w| w.breakdowns).sum()
+}
+
+#[test]
+fn monitors_lengthen_ceasefires_on_the_same_seeds() {
+    let none = breakdowns(&terms(1e9, 1.0, None, 0.3));
+    let monitored = breakdowns(&terms(1e9, 1.0, Some("mediator"), 0.3));
+    assert!(none > 10, "too few breakdowns without monitors for the test to fail: {none}");
+    assert!(monitored < none, "breakdowns with monitors {monitored}, without {none}");
+}
+
+#[test]
+fn an_imposed_ceasefire_breaks_by_its_own_factor() {
+    let plain = breakdowns(&terms(0.0, 1.0, None, 1.0));
+    let fragile = breakdowns(&terms(0.0, 3.0, None, 1.0));
+    let durable = breakdowns(&terms(0.0, 0.3, None, 1.0));
+    assert!(plain > 10, "too few breakdowns for the test to fail: {plain}");
+    assert!(fragile > plain && durable < plain, "factor 0.3: {durable}, 1: {plain}, 3: {fragile}");
+    // Where no ceasefire is imposed the factor does nothing.
+    assert_eq!(breakdowns(&terms(1e9, 3.0, None, 1.0)), breakdowns(&terms(1e9, 1.0, None, 1.0)));
+}
+
+#[test]
+fn neutral_terms_are_the_engine_without_the_table_bit_for_bit() {
+    let (a, b) = (with(""), terms(4.6, 1.0, None, 1.0));
+    let (mut sa, mut sb) = (Sim::new(&a), Sim::new(&b));
+    for run in 0..200 {
+        let (x, y) = (sa.run(8, run, &mut NoObserver), sb.run(8, run, &mut NoObserver));
+        assert_eq!(format!("{x:?}"), format!("{y:?}"), "run {run}");
+        assert_eq!(sa.terms(), sb.terms());
+    }
+}
+
+/// A patron of side `a` that mediates with leverage on its client.
+const PATRON_MEDIATOR: &str = r#"
+[[actors]]
+id = "patron"
+role = "supporter"
+side = "a"
+capability = 0
+positions = { province = 90, reparations = 90 }
+saliences = { province = 50, reparations = 50 }
+patron = { side = "a", roles = ["mediator"], mediator_leverage = 0.1 }
+"#;
+
+#[test]
+fn a_ceasefire_forced_by_a_patron_mediator_is_pressured_and_breaks_by_its_factor() {
+    let extra =
+        |f: f64| format!("{PATRON_MEDIATOR}\n[ceasefire_terms]\nimposed_gap = 1e9\npressured_breakdown = {f}\n");
+    let (plain, fragile) = (with(&extra(1.0)), with(&extra(3.0)));
+    let pressured: usize = watch(&plain, 17, RUNS).iter().map(|w| w.terms.iter().filter(|t| t.pressured).count()).sum();
+    assert!(pressured > 5, "too few pressured ceasefires for the test to fail: {pressured}");
+    let (a, b) = (breakdowns(&plain), breakdowns(&fragile));
+    assert!(b > a, "breakdowns with pressured factor 3: {b}, 1: {a}");
+    // Without a patron mediator no ceasefire is pressured.
+    let none: usize = watch(&terms(1e9, 1.0, None, 1.0), 17, RUNS)
+        .iter()
+        .map(|w| w.terms.iter().filter(|t| t.pressured).count())
+        .sum();
+    assert_eq!(none, 0);
+}
+
+/// Loads `text`, expecting failure, and returns the diagnostics (each must carry a line).
+fn errors(extra: &str) -> Vec<Diagnostic> {
+    let text = format!("{}\n{extra}\n", base());
+    match load_str("bad.toml", &text) {
+        Ok(_) => panic!("the scenario loaded, but it should have failed"),
+        Err(e) => {
+            assert!(e.to_string().starts_with("bad.toml:"), "{e}");
+            e.diagnostics
+        }
+    }
+}
+
+fn find<'a>(ds: &'a [Diagnostic], want: &[&str]) -> &'a Diagnostic {
+    let d = ds
+        .iter()
+        .find(|d| want.iter().all(|w| d.message.contains(w) || d.path.as_deref().is_some_and(|p| p.contains(w))))
+        .unwrap_or_else(|| panic!("no diagnostic contains {want:?}; got {ds:#?}"));
+    assert!(d.line.is_some(), "diagnostic without a line: {d:?}");
+    d
+}
+
+#[test]
+fn bad_terms_are_located_errors() {
+    let ds = errors("[ceasefire_terms]\nimposed_gap = 4\nmonitors = \"un\"\n");
+    find(&ds, &["ceasefire_terms.monitors", "unknown actor `un`"]);
+    let ds = errors("[ceasefire_terms]\nimposed_gap = 4\nmonitor_breakdown = 20\n");
+    find(&ds, &["ceasefire_terms.monitor_breakdown", "out of range"]);
+    let ds = errors("[ceasefire_terms]\nimposed_gap = -1\n");
+    find(&ds, &["ceasefire_terms.imposed_gap", "out of range"]);
+    let ds = errors("[ceasefire_terms]\nimposed_gap = nan\n");
+    find(&ds, &["not a finite number"]);
+    let ds = errors("[ceasefire_terms]\nimposed_breakdown = 2\n");
+    find(&ds, &["imposed_gap"]);
+    let ds = errors("[ceasefire_terms]\nimposed_gap = 4\nmonitor = \"mediator\"\n");
+    find(&ds, &["monitor"]);
+}
