@@ -3,6 +3,9 @@
 //! `generic-interstate` built-in; every comparison is on the same seeds, so that a difference
 //! is the mechanism's and not the draws'.
 
+mod common;
+
+use common::find_diagnostic as find;
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Diagnostic};
 use truce_engine::params::Params;
@@ -280,23 +283,7 @@ fn a_patron_that_is_only_its_aid_line_runs_bit_for_bit_as_the_aid_line() {
 
 /// Loads `text`, expecting failure, and returns the diagnostics (each must carry a line).
 fn errors(extra: &str) -> Vec<Diagnostic> {
-    let text = format!("{}\n{extra}\n", base());
-    match load_str("bad.toml", &text) {
-        Ok(_) => panic!("the scenario loaded, but it should have failed"),
-        Err(e) => {
-            assert!(e.to_string().starts_with("bad.toml:"), "{e}");
-            e.diagnostics
-        }
-    }
-}
-
-fn find<'a>(ds: &'a [Diagnostic], want: &[&str]) -> &'a Diagnostic {
-    let d = ds
-        .iter()
-        .find(|d| want.iter().all(|w| d.message.contains(w) || d.path.as_deref().is_some_and(|p| p.contains(w))))
-        .unwrap_or_else(|| panic!("no diagnostic contains {want:?}; got {ds:#?}"));
-    assert!(d.line.is_some(), "diagnostic without a line: {d:?}");
-    d
+    common::load_errors(&format!("{}\n{extra}\n", base()))
 }
 
 #[test]

@@ -4,6 +4,9 @@
 //! scenario without the table is untouched, and bad input is a located error. Every case adds
 //! the table to the `generic-interstate` built-in.
 
+mod common;
+
+use common::find_diagnostic as find;
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Diagnostic};
 use truce_engine::outcome::WarEvent;
@@ -196,23 +199,7 @@ fn a_ceasefire_forced_by_a_patron_mediator_is_pressured_and_breaks_by_its_factor
 
 /// Loads `text`, expecting failure, and returns the diagnostics (each must carry a line).
 fn errors(extra: &str) -> Vec<Diagnostic> {
-    let text = format!("{}\n{extra}\n", base());
-    match load_str("bad.toml", &text) {
-        Ok(_) => panic!("the scenario loaded, but it should have failed"),
-        Err(e) => {
-            assert!(e.to_string().starts_with("bad.toml:"), "{e}");
-            e.diagnostics
-        }
-    }
-}
-
-fn find<'a>(ds: &'a [Diagnostic], want: &[&str]) -> &'a Diagnostic {
-    let d = ds
-        .iter()
-        .find(|d| want.iter().all(|w| d.message.contains(w) || d.path.as_deref().is_some_and(|p| p.contains(w))))
-        .unwrap_or_else(|| panic!("no diagnostic contains {want:?}; got {ds:#?}"));
-    assert!(d.line.is_some(), "diagnostic without a line: {d:?}");
-    d
+    common::load_errors(&format!("{}\n{extra}\n", base()))
 }
 
 #[test]

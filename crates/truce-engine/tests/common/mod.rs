@@ -14,7 +14,7 @@
 
 #![allow(dead_code)]
 
-use truce_engine::load::load_str;
+use truce_engine::load::{load_str, Diagnostic};
 use truce_engine::params::{Event, Params};
 use truce_engine::scenario::EventKind;
 use truce_engine::sim::{NoObserver, Observer, RunSummary, Sim};
@@ -147,4 +147,28 @@ pub fn actor(p: &Params, id: &str) -> usize {
 /// Index of issue `id`.
 pub fn issue(p: &Params, id: &str) -> usize {
     p.issue_ids.iter().position(|a| a == id).unwrap_or_else(|| panic!("no issue {id}"))
+}
+
+/// The diagnostics of a scenario text that must fail to load (as file `bad.toml`); the error's
+/// display form must name the file and carry at least one diagnostic.
+pub fn load_errors(text: &str) -> Vec<Diagnostic> {
+    match load_str("bad.toml", text) {
+        Ok(_) => panic!("the scenario loaded, but it should have failed"),
+        Err(e) => {
+            assert!(!e.diagnostics.is_empty(), "an error without diagnostics");
+            assert!(e.to_string().starts_with("bad.toml:"), "{e}");
+            e.diagnostics
+        }
+    }
+}
+
+/// The diagnostic whose message or path contains every substring in `want`; it must carry a
+/// line.
+pub fn find_diagnostic<'a>(ds: &'a [Diagnostic], want: &[&str]) -> &'a Diagnostic {
+    let d = ds
+        .iter()
+        .find(|d| want.iter().all(|w| d.message.contains(w) || d.path.as_deref().is_some_and(|p| p.contains(w))))
+        .unwrap_or_else(|| panic!("no diagnostic contains {want:?}; got {ds:#?}"));
+    assert!(d.line.is_some(), "diagnostic without a line: {d:?}");
+    d
 }
