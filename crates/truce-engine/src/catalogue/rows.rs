@@ -2102,7 +2102,7 @@ pub static CATALOGUE: &[Param] = &[
         whole: false,
         basis: Basis::Free,
         slider: Slider::Valid(0.1),
-        doc: "hazard per year that a strike moratorium in force lapses (one draw per week fought under it; war-endings.md §14): the 30-day Russian–Ukrainian energy-infrastructure moratorium of March 2025 lapsed at its term amid accusations of violations, a life of about a month; prior 12 (a mean life of about a month), 0 = it holds",
+        doc: "hazard per year that a strike moratorium in force lapses (one draw per week fought under it; war-endings.md §14): the 30-day Russian–Ukrainian energy-infrastructure moratorium of March 2025 lapsed at its term amid accusations of violations, a life of about a month (public reporting, not in the stored sources); prior 12 (a mean life of about a month), 0 = it holds",
         presence: "scenarios with a [strike_moratorium] table",
         scenario: InScenario {
             get: |s, _i| s.strike_moratorium.as_ref().map(|t| Reading::num(&t.breakdown_per_year)),

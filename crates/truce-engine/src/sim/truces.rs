@@ -16,8 +16,9 @@
 //!   term of `forces_and_economies` is 0); everything else in the week is fought as before.
 //! - **Lapses** ([`Sim::moratorium_week`]): each week fought under it, one draw against the
 //!   weekly hazard `1 − exp(−breakdown_per_year / 52)` (the 30-day energy-infrastructure
-//!   moratorium of March 2025 lapsed at its term amid mutual accusations of violations:
-//!   `war-termination.md` §4); it may be agreed again at a later round. At a hazard of 0 it
+//!   moratorium of March 2025 lapsed at its term amid mutual accusations of violations; from
+//!   public reporting, not in the stored sources, `data/ukraine/facts.md`); it may be agreed
+//!   again at a later round. At a hazard of 0 it
 //!   holds and nothing is drawn.
 //!
 //! Reported as the event [`crate::outcome::WarEvent::StrikeMoratorium`] (the first week a
