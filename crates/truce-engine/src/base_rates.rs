@@ -40,6 +40,7 @@ impl Observer for Watch {
     fn week(&mut self, w: &WeekView) {
         self.events.observe(w.week, w.state);
         self.events.observe_imposed(w.week, w.state, w.imposed);
+        self.events.observe_moratorium(w.week, w.moratorium);
         if self.first.is_none() && w.state != WarState::Fighting {
             self.first = Some((w.week, w.state));
         }

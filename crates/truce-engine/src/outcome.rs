@@ -145,11 +145,16 @@ pub enum WarEvent {
     /// ceasefire is in force either way): marked by the week's imposed flag
     /// ([`EventWeeks::observe_imposed`]), in scenarios with `[ceasefire_terms]` only.
     CeasefireImposed,
+    /// The first strike moratorium was agreed (`sim/truces.rs`: a partial truce on long-range
+    /// and energy strikes while the war goes on). Not a state: marked by the week's
+    /// moratorium flag ([`EventWeeks::observe_moratorium`]), in scenarios with
+    /// `[strike_moratorium]` only.
+    StrikeMoratorium,
 }
 
 impl WarEvent {
     /// All events, in reporting order.
-    pub const ALL: [WarEvent; 7] = [
+    pub const ALL: [WarEvent; 8] = [
         WarEvent::CeasefireAgreed,
         WarEvent::SettlementSigned,
         WarEvent::CollapseFirst,
@@ -157,6 +162,7 @@ impl WarEvent {
         WarEvent::LowActivityOnset,
         WarEvent::HighIntensityEnded,
         WarEvent::CeasefireImposed,
+        WarEvent::StrikeMoratorium,
     ];
 
     /// The number of events (the length of per-event arrays).
@@ -177,6 +183,7 @@ impl WarEvent {
             WarEvent::LowActivityOnset => "low_activity_onset",
             WarEvent::HighIntensityEnded => "high_intensity_ended",
             WarEvent::CeasefireImposed => "ceasefire_imposed",
+            WarEvent::StrikeMoratorium => "strike_moratorium",
         }
     }
 
@@ -195,6 +202,7 @@ impl WarEvent {
             WarEvent::LowActivityOnset => "onset of low activity".into(),
             WarEvent::HighIntensityEnded => "end of high-intensity war".into(),
             WarEvent::CeasefireImposed => "imposed ceasefire agreed".into(),
+            WarEvent::StrikeMoratorium => "strike moratorium agreed".into(),
         }
     }
 
@@ -211,7 +219,7 @@ impl WarEvent {
             WarEvent::CollapseSecond => state == WarState::CollapsedSecond,
             WarEvent::LowActivityOnset => state == WarState::LowActivity,
             WarEvent::HighIntensityEnded => state != WarState::Fighting,
-            WarEvent::CeasefireImposed => false,
+            WarEvent::CeasefireImposed | WarEvent::StrikeMoratorium => false,
         }
     }
 
@@ -258,6 +266,16 @@ impl EventWeeks {
     pub fn observe_imposed(&mut self, week: u32, state: WarState, imposed: bool) {
         let e = WarEvent::CeasefireImposed;
         if self.first[e.index()].is_none() && e.marked(state, imposed) {
+            self.first[e.index()] = Some(week);
+        }
+    }
+
+    /// Records that a strike moratorium was in force from the end of `week` when
+    /// `moratorium` (the week's [`crate::sim::WeekView::moratorium`]).
+    #[inline]
+    pub fn observe_moratorium(&mut self, week: u32, moratorium: bool) {
+        let e = WarEvent::StrikeMoratorium;
+        if moratorium && self.first[e.index()].is_none() {
             self.first[e.index()] = Some(week);
         }
     }
@@ -357,6 +375,23 @@ mod tests {
             assert!(!WarEvent::CeasefireImposed.marked_by(s));
             assert!(!WarEvent::CeasefireImposed.marked(s, false));
             assert_eq!(WarEvent::CeasefireImposed.marked(s, true), s == WarState::Ceasefire);
+        }
+    }
+
+    #[test]
+    fn a_strike_moratorium_is_marked_by_its_flag_only() {
+        let mut e = EventWeeks::new();
+        for (w, (s, m)) in [(WarState::Fighting, false), (WarState::Fighting, true), (WarState::Fighting, true)]
+            .into_iter()
+            .enumerate()
+        {
+            e.observe(w as u32, s);
+            e.observe_moratorium(w as u32, m);
+        }
+        assert_eq!(e.week(WarEvent::StrikeMoratorium), Some(1));
+        assert_eq!(WarEvent::ALL.last(), Some(&WarEvent::StrikeMoratorium));
+        for s in WarState::ALL {
+            assert!(!WarEvent::StrikeMoratorium.marked_by(s));
         }
     }
 }

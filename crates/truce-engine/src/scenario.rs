@@ -142,6 +142,24 @@ pub struct Scenario {
     /// breakdown hazard. Absent: every ceasefire is a plain freeze, as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceasefire_terms: Option<CeasefireTermsSpec>,
+    /// A partial truce in one domain (`[strike_moratorium]`; `docs/reference/war-endings.md`
+    /// §14): long-range and energy strikes suspended by agreement while the war goes on.
+    /// Absent: no moratorium, as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strike_moratorium: Option<StrikeMoratoriumSpec>,
+}
+
+/// `[strike_moratorium]`: when the sides agree to stop striking each other's economies and
+/// how fast such a moratorium lapses (`sim/truces.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrikeMoratoriumSpec {
+    /// Weight of a loss to one's own economy against an equal loss inflicted by one's own
+    /// strikes: a moratorium is agreed when each side's weighted loss from the other's strikes
+    /// exceeds the damage its own strikes do.
+    pub loss_weight: Num,
+    /// Hazard per year that a moratorium in force lapses (the weeks fought under it).
+    pub breakdown_per_year: Num,
 }
 
 /// `[ceasefire_terms]`: what a ceasefire's terms are and what they do to its durability

@@ -100,6 +100,7 @@ mod breaking;
 mod endings;
 pub mod patrons;
 mod terms;
+mod truces;
 use endings::{weekly, Pressure};
 use patrons::ALLY;
 
@@ -180,6 +181,9 @@ pub struct WeekView {
     /// Whether an imposed ceasefire (`sim/terms.rs`) is in force from the end of this week:
     /// it marks [`WarEvent::CeasefireImposed`].
     pub imposed: bool,
+    /// Whether a strike moratorium (`sim/truces.rs`) is in force from the end of this week:
+    /// it marks [`WarEvent::StrikeMoratorium`].
+    pub moratorium: bool,
 }
 
 /// A veto player's decision on a proposal.
@@ -263,6 +267,9 @@ pub trait Observer {
     /// The terms of a ceasefire agreed this week (imposed or not, monitors), before that
     /// week's [`Observer::week`]; only in scenarios with `[ceasefire_terms]`.
     fn ceasefire_terms(&mut self, _week: u32, _terms: &CeasefireTermsView) {}
+    /// A strike moratorium agreed (`agreed`) after a talk round, or lapsed by its hazard, in
+    /// `week` (`sim/truces.rs`); only in scenarios with `[strike_moratorium]`.
+    fn moratorium(&mut self, _week: u32, _agreed: bool) {}
 }
 
 /// An observer that ignores everything.
@@ -508,6 +515,8 @@ struct State {
     ceasefire_margins: [f64; 2],
     ceasefire_pressed: bool,
     terms: CeasefireTermsView,
+    /// Whether a strike moratorium is in force (`sim/truces.rs`).
+    moratorium: bool,
     /// The mediator's attention (0–1), whether talks are suspended over an indivisible
     /// issue, and the line (index) when the suspension began.
     attention: f64,
@@ -877,6 +886,9 @@ impl Sim {
             st.week += 1;
             return None;
         }
+        if self.p.strike_moratorium.is_some() {
+            self.moratorium_week(st, rng, observer);
+        }
         let fought = self.fight(st, rng);
         if self.k.patrons {
             self.patron_hazards(st, rng, observer);
@@ -1063,6 +1075,7 @@ impl Sim {
             ceasefire_margins: [0.0; 2],
             ceasefire_pressed: false,
             terms: CeasefireTermsView::default(),
+            moratorium: false,
             attention: p.mediation.attention_start,
             suspended: false,
             suspended_at: 0.0,
@@ -1427,7 +1440,8 @@ impl Sim {
                 (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s] + arriving)
                     .max(0.0);
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
-            let damage = self.p.sides[o].strike * war;
+            // No strikes reach the economy while a moratorium holds (`sim/truces.rs`).
+            let damage = if st.moratorium { 0.0 } else { self.p.sides[o].strike * war };
             let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]);
             // Arms bought cost the buyer's economy (0 without patrons: the sum is unchanged).
             let bought = self.arms_bought(s);
@@ -1615,6 +1629,7 @@ impl Sim {
         self.concede(st, war.mom, 1.0);
         self.escalate(st, rng);
         self.after_failure(st, blocked, rng);
+        self.moratorium_round(st, observer);
         None
     }
 
@@ -1892,6 +1907,7 @@ impl Sim {
             blocked: st.blocked,
             effectiveness: f.eff,
             imposed: state == WarState::Ceasefire && st.terms.imposed_on.is_some(),
+            moratorium: st.moratorium,
         }
     }
 

@@ -140,6 +140,19 @@ pub struct Trace {
     /// the JSON in scenarios without the table.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ceasefire_terms: Vec<TermsRecord>,
+    /// Each strike moratorium agreed or lapsed (`[strike_moratorium]`; `sim/truces.rs`), in
+    /// week order; absent from the JSON when there was none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moratoria: Vec<MoratoriumRecord>,
+}
+
+/// A strike moratorium agreed after a talk round (`agreed`) or lapsed by its hazard in a week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MoratoriumRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    /// True: agreed this week (in force from its end); false: lapsed before this week's fight.
+    pub agreed: bool,
 }
 
 /// The terms of a ceasefire agreed in a week: on whom it was imposed (a side id; `None`: a
@@ -228,6 +241,7 @@ impl Observer for TraceObserver<'_> {
     fn week(&mut self, w: &WeekView) {
         self.events.observe(w.week, w.state);
         self.events.observe_imposed(w.week, w.state, w.imposed);
+        self.events.observe_moratorium(w.week, w.moratorium);
         self.trace.weeks.push(WeekRecord {
             week: w.week,
             date: self.p.start.plus_weeks(w.week),
@@ -320,6 +334,10 @@ impl Observer for TraceObserver<'_> {
             monitors: t.monitors.map(|a| self.p.actor_ids[a].clone()),
             margins: ids.iter().cloned().zip(t.margins).collect(),
         });
+    }
+
+    fn moratorium(&mut self, week: u32, agreed: bool) {
+        self.trace.moratoria.push(MoratoriumRecord { week, date: self.p.start.plus_weeks(week), agreed });
     }
 
     fn aim(&mut self, week: u32, actor: usize, issue: usize, red_line: f64) {

@@ -67,7 +67,7 @@ const COLORS: [&str; WarState::COUNT] = [
 ];
 /// A colour per event, in the order of [`WarEvent::ALL`] (the colour of the state that marks
 /// it; black, dashed, for any end of high-intensity war; the model's blue for an imposed
-/// ceasefire, a kind of ceasefire).
+/// ceasefire, a kind of ceasefire, and for a strike moratorium, a partial truce).
 const EVENT_COLORS: [&str; WarEvent::COUNT] = [
     palette::CEASEFIRE,
     palette::SETTLED,
@@ -75,6 +75,7 @@ const EVENT_COLORS: [&str; WarEvent::COUNT] = [
     palette::COLLAPSE_SECOND,
     palette::LOW_ACTIVITY,
     palette::POINT,
+    palette::MODEL,
     palette::MODEL,
 ];
 

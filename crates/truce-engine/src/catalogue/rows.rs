@@ -100,6 +100,8 @@ const ALLY_SHARE: Range = Range { low: closed(0.0), high: closed(0.95), phrase: 
 const PARTNER_SHARE: Range = Range { low: open(0.0), high: closed(0.95), phrase: "a share in (0, 0.95]" };
 /// A multiplier on a hazard: from 0 (it never happens) to ten times as likely.
 const HAZARD_FACTOR: Range = Range { low: closed(0.0), high: closed(10.0), phrase: "a multiplier in [0, 10]" };
+/// A weight of one's own losses against those inflicted: from 0 to ten times as heavy.
+const LOSS_WEIGHT: Range = Range { low: closed(0.0), high: closed(10.0), phrase: "a weight in [0, 10]" };
 const FADE_WEEKS: Range = Range { low: closed(1.0), high: closed(520.0), phrase: "weeks in [1, 520]" };
 
 /// The catalogue. Rows are in the order of a scenario file; every check, edit, knob and doc
@@ -2067,6 +2069,48 @@ pub static CATALOGUE: &[Param] = &[
         params: InParams {
             get: |p, _i| p.ceasefire_terms.as_ref().map(|t| t.monitor_breakdown),
             put: |p, _i| p.ceasefire_terms.as_mut().map(|t| Store::Value(&mut t.monitor_breakdown)),
+        },
+    },
+    Param {
+        path: "strike_moratorium.loss_weight",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "strike moratorium: own-loss weight",
+        unit: "× damage inflicted",
+        range: LOSS_WEIGHT,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "weight of the damage the other side's strikes do to a side's economy against the damage its own strikes do (both from `sides.*.strike_capacity`): a moratorium on strikes is agreed at a failed talk round when loss_weight × the other's strike capacity exceeds its own for both sides (loss aversion, Kahneman & Tversky 1979; mutual restraint, Schelling 1966; war-endings.md §14); at 1 or below no moratorium is ever agreed; prior 1.5",
+        presence: "scenarios with a [strike_moratorium] table",
+        scenario: InScenario {
+            get: |s, _i| s.strike_moratorium.as_ref().map(|t| Reading::num(&t.loss_weight)),
+            get_mut: |s, _i| s.strike_moratorium.as_mut().map(|t| Target::Num(&mut t.loss_weight)),
+        },
+        params: InParams {
+            get: |p, _i| p.strike_moratorium.as_ref().map(|t| t.loss_weight),
+            put: |p, _i| p.strike_moratorium.as_mut().map(|t| Store::Value(&mut t.loss_weight)),
+        },
+    },
+    Param {
+        path: "strike_moratorium.breakdown_per_year",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "strike moratorium: lapse hazard",
+        unit: "per year",
+        range: PER_YEAR,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.1),
+        doc: "hazard per year that a strike moratorium in force lapses (one draw per week fought under it; war-endings.md §14): the 30-day Russian–Ukrainian energy-infrastructure moratorium of March 2025 lapsed at its term amid accusations of violations, a life of about a month (public reporting, not in the stored sources); prior 12 (a mean life of about a month), 0 = it holds",
+        presence: "scenarios with a [strike_moratorium] table",
+        scenario: InScenario {
+            get: |s, _i| s.strike_moratorium.as_ref().map(|t| Reading::num(&t.breakdown_per_year)),
+            get_mut: |s, _i| s.strike_moratorium.as_mut().map(|t| Target::Num(&mut t.breakdown_per_year)),
+        },
+        params: InParams {
+            get: |p, _i| p.strike_moratorium.as_ref().map(|t| t.breakdown_per_year),
+            put: |p, _i| p.strike_moratorium.as_mut().map(|t| Store::Value(&mut t.breakdown_per_year)),
         },
     },
     Param {

@@ -312,6 +312,18 @@ pub struct Params {
     pub objectives: Vec<Objective>,
     /// The terms of ceasefires (`[ceasefire_terms]`); `None`: a plain freeze, as before.
     pub ceasefire_terms: Option<CeasefireTerms>,
+    /// A strike moratorium (`[strike_moratorium]`); `None`: strikes go on while the war does.
+    pub strike_moratorium: Option<StrikeMoratorium>,
+}
+
+/// A strike moratorium (`[strike_moratorium]`; `sim/truces.rs`): when both sides gain from one
+/// and how fast it lapses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrikeMoratorium {
+    /// Weight of a loss to one's own economy against an equal loss inflicted.
+    pub loss_weight: f64,
+    /// Hazard per year that a moratorium in force lapses.
+    pub breakdown_per_year: f64,
 }
 
 /// The terms of a ceasefire (`[ceasefire_terms]`; `sim/terms.rs`): when it counts as imposed

@@ -17,7 +17,7 @@ mod objectives;
 mod sides;
 mod values;
 
-use super::{CeasefireTerms, Params, Problem};
+use super::{CeasefireTerms, Params, Problem, StrikeMoratorium};
 use crate::calendar::CivilDate;
 use crate::catalogue::Range;
 use crate::scenario::Scenario;
@@ -244,6 +244,10 @@ impl Params {
                 monitors,
                 monitor_breakdown: 1.0,
             }),
+            strike_moratorium: s
+                .strike_moratorium
+                .as_ref()
+                .map(|_| StrikeMoratorium { loss_weight: 1.0, breakdown_per_year: 0.0 }),
         };
         values::compile(s, &mut params, &mut c);
         checks::saliences(&params, &mut c);
