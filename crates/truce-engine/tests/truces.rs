@@ -5,6 +5,9 @@
 //! is untouched, the event is dated and bad input is a located error. Every case adds the
 //! table to the `ukraine-2025-12` built-in (both sides strike: Russia 0.002, Ukraine 0.0015).
 
+mod common;
+
+use common::find_diagnostic as find;
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Diagnostic};
 use truce_engine::outcome::WarEvent;
@@ -141,25 +144,9 @@ fn a_table_that_never_agrees_is_the_engine_without_it_bit_for_bit() {
     }
 }
 
-/// Loads `text`, expecting failure, and returns the diagnostics (each must carry a line).
+/// The diagnostics of the base scenario with `extra` appended, which must fail to load.
 fn errors(extra: &str) -> Vec<Diagnostic> {
-    let text = format!("{}\n{extra}\n", base());
-    match load_str("bad.toml", &text) {
-        Ok(_) => panic!("the scenario loaded, but it should have failed"),
-        Err(e) => {
-            assert!(e.to_string().starts_with("bad.toml:"), "{e}");
-            e.diagnostics
-        }
-    }
-}
-
-fn find<'a>(ds: &'a [Diagnostic], want: &[&str]) -> &'a Diagnostic {
-    let d = ds
-        .iter()
-        .find(|d| want.iter().all(|w| d.message.contains(w) || d.path.as_deref().is_some_and(|p| p.contains(w))))
-        .unwrap_or_else(|| panic!("no diagnostic contains {want:?}; got {ds:#?}"));
-    assert!(d.line.is_some(), "diagnostic without a line: {d:?}");
-    d
+    common::load_errors(&format!("{}\n{extra}\n", base()))
 }
 
 #[test]
