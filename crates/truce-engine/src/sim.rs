@@ -1567,15 +1567,7 @@ impl Sim {
         let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
         let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
         let round = &mut self.round;
-        let found = round.propose(&input);
-        round.mediate(&input.u, mediator, pull);
-        st.range_open = found.range_open;
-        if found.range_open && st.first_open.is_none() {
-            st.first_open = Some(st.week);
-        }
-        let compromise = !found.solved;
-        round.amend(&input.u);
-        let settled = round.vote(&input, war.v, &self.b.reserve);
+        let (compromise, settled) = round.hold(&input, mediator, pull, st, &self.b.reserve);
         let mut fallback = if settled {
             None
         } else {
@@ -1594,7 +1586,7 @@ impl Sim {
         let round = &mut self.round;
         let ceasefire = fallback.is_some_and(|f| f.agreed);
         let blocked = match fallback {
-            Some(f) if !f.agreed => Some(round.blocker(found.range_open, &f)),
+            Some(f) if !f.agreed => Some(round.blocker(st.range_open, &f)),
             _ => None,
         };
         observer.round(&RoundView {
@@ -1602,7 +1594,7 @@ impl Sim {
             proposal: &round.deal,
             amended: &round.amended,
             compromise,
-            range_open: found.range_open,
+            range_open: st.range_open,
             values_of_war: war.v,
             decisions: &round.decisions,
             ceasefire_margins: fallback.map(|f| f.margins),
@@ -1985,6 +1977,28 @@ impl RoundInputs<'_> {
 }
 
 impl RoundBuffers {
+    /// One round on `input`: the proposal, the patron mediator's lean, whether the range is
+    /// open (recorded in `st`), the amendments and the veto players' votes against
+    /// `input.war` (war, or under an armistice the armistice). Returns (the compromise was
+    /// proposed, every veto player accepted).
+    fn hold(
+        &mut self,
+        input: &RoundInputs<'_>,
+        mediator: usize,
+        pull: f64,
+        st: &mut State,
+        reserve: &[f64],
+    ) -> (bool, bool) {
+        let found = self.propose(input);
+        self.mediate(&input.u, mediator, pull);
+        st.range_open = found.range_open;
+        if found.range_open && st.first_open.is_none() {
+            st.first_open = Some(st.week);
+        }
+        self.amend(&input.u);
+        (!found.solved, self.vote(input, input.war.v, reserve))
+    }
+
     /// The mediator's proposal, into `deal`: the weighted Nash product over the frontier if
     /// some deal beats war for both belligerents; otherwise the compromise of current
     /// positions (the collective forecast, which then stays in `forecast`).

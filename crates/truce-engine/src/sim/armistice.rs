@@ -117,25 +117,17 @@ impl Sim {
             input.war = WarValue { v, ..war };
         }
         let round = &mut self.round;
-        let found = round.propose(&input);
-        round.mediate(&input.u, mediator, pull);
-        st.range_open = found.range_open;
-        if found.range_open && st.first_open.is_none() {
-            st.first_open = Some(st.week);
-        }
-        let compromise = !found.solved;
-        round.amend(&input.u);
-        let settled = round.vote(&input, input.war.v, &self.b.reserve);
+        let (compromise, settled) = round.hold(&input, mediator, pull, st, &self.b.reserve);
         // No freeze is voted on: the line is frozen already.
         let kept =
             Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [true; 2], agreed: true, pressed: [false; 2] };
-        let blocked = if settled { None } else { Some(round.blocker(found.range_open, &kept)) };
+        let blocked = if settled { None } else { Some(round.blocker(st.range_open, &kept)) };
         observer.round(&RoundView {
             week: st.week,
             proposal: &round.deal,
             amended: &round.amended,
             compromise,
-            range_open: found.range_open,
+            range_open: st.range_open,
             values_of_war: input.war.v,
             decisions: &round.decisions,
             ceasefire_margins: None,
