@@ -101,10 +101,10 @@ pub struct ObsStep {
     pub date: CivilDate,
     /// What was observed.
     pub obs: Vec<Observed>,
-    /// The km² observation before this step's (value, sd): the previous step's with one, or
-    /// for the first, the last one before the start when the scenario starts from its value
-    /// (the reference of a change, module docs); `None` when the step has no km² row or
-    /// nothing to refer to.
+    /// The km² observation before this step's first (value, sd): the previous step's last,
+    /// or for the first step with one, the last one before the start when the scenario starts
+    /// from its value (the reference of a change, module docs); `None` when the step has no
+    /// km² row or nothing to refer to. A second km² row of the same week refers to the first.
     pub km2_ref: Option<(f64, f64)>,
 }
 
@@ -192,8 +192,9 @@ pub fn observation_steps(params: &Params, obs: &Observations) -> Result<(Vec<Obs
         s.obs.push(o.what);
         s.date = o.date;
         if let Observed::Km2Held { value, sd } = o.what {
-            // One km² row per date; two in one week: the later refers to the earlier.
-            s.km2_ref = last_km2;
+            if !s.obs[..s.obs.len() - 1].iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
+                s.km2_ref = last_km2;
+            }
             last_km2 = Some((value, sd));
         }
     }
@@ -265,12 +266,16 @@ pub struct TruceModel<'a> {
 pub fn cumulative_series(steps: &[ObsStep], m: &MeasureOptions) -> bool {
     let mut any = false;
     for s in steps {
+        let mut reference = s.km2_ref;
         for o in &s.obs {
-            if let (Observed::Km2Held { sd, .. }, Some((_, sd_ref))) = (o, s.km2_ref) {
-                if *sd == sd_ref {
-                    return false;
+            if let Observed::Km2Held { value, sd } = *o {
+                if let Some((_, sd_ref)) = reference {
+                    if sd == sd_ref {
+                        return false;
+                    }
+                    any = true;
                 }
-                any = true;
+                reference = Some((value, sd));
             }
         }
     }
@@ -391,15 +396,23 @@ impl Pomp for TruceModel<'_> {
 
     fn dmeasure(&self, y: &ObsStep, x: &Particle, _t: usize) -> f64 {
         let mut l = 0.0;
+        // The series' and the particle's side of the next change: a second km² row of the
+        // week refers to the first, and the particle has not moved between them.
+        let (mut reference, mut x_ref) = (y.km2_ref, x.ref_km2);
         for o in &y.obs {
             l += match *o {
-                Observed::Km2Held { value, sd } => match y.km2_ref {
-                    Some((y_ref, sd_ref)) if self.nested => {
-                        // The change since the reference, with the error of the months between.
-                        self.t_logpdf(value - y_ref, x.run.km2() - x.ref_km2, (sd * sd - sd_ref * sd_ref).abs().sqrt())
-                    }
-                    _ => self.t_logpdf(value, x.run.km2(), sd),
-                },
+                Observed::Km2Held { value, sd } => {
+                    let l = match reference {
+                        Some((y_ref, sd_ref)) if self.nested => {
+                            // The change since the reference, with the error of the months between.
+                            let scale = (sd * sd - sd_ref * sd_ref).abs().sqrt();
+                            self.t_logpdf(value - y_ref, x.run.km2() - x_ref, scale)
+                        }
+                        _ => self.t_logpdf(value, x.run.km2(), sd),
+                    };
+                    (reference, x_ref) = (Some((value, sd)), x.run.km2());
+                    l
+                }
                 Observed::Casualties { side, value, sd } => self.t_logpdf(value, x.run.casualties()[side], sd),
                 Observed::State(s) => {
                     let e = self.measure.state_error;

@@ -229,3 +229,39 @@ fn a_cumulative_series_is_weighed_by_its_changes_and_the_forecast_continues_from
     let (flat_steps, _) = observation_steps(&l.params, &flat).unwrap();
     assert!(!truce_forecast::assimilate::cumulative_series(&flat_steps, &on));
 }
+
+#[test]
+fn two_area_rows_in_one_week_chain_their_changes() {
+    let (l, text) = loaded("ukraine-2025-12", 60);
+    let s = l.params.start;
+    let k0 = l.params.start_km2;
+    let row = |line: usize, day: i64, value: f64, sd: f64| Observation {
+        line,
+        date: CivilDate::from_days(s.to_days() + day),
+        what: Observed::Km2Held { value, sd },
+        source: "synthetic".into(),
+    };
+    // Before the start (the scenario's own level), then days 8 and 12 (one week), then 20.
+    let obs = Observations::from_validated(vec![
+        row(2, -1, k0, 200.0),
+        row(3, 8, k0 + 150.0, 190.0),
+        row(4, 12, k0 + 200.0, 180.0),
+        row(5, 20, k0 + 350.0, 170.0),
+    ]);
+    let (steps, _) = observation_steps(&l.params, &obs).unwrap();
+    assert_eq!(steps.len(), 2);
+    // The week's first row refers to the start's row, the next week's to the week's last.
+    assert_eq!(steps[0].km2_ref, Some((k0, 200.0)));
+    assert_eq!(steps[1].km2_ref, Some((k0 + 200.0, 180.0)));
+    assert!(truce_forecast::assimilate::cumulative_series(&steps, &MeasureOptions::default()));
+    let f = filtered(&l, &text, &obs, 2, 1000);
+    assert!(f.filtering.loglik.is_finite() && f.filtering.failures == 0, "{:?}", f.filtering);
+    // A repeated sd inside the week makes it no cumulative series.
+    let flat = Observations::from_validated(vec![
+        row(2, -1, k0, 200.0),
+        row(3, 8, k0 + 150.0, 190.0),
+        row(4, 12, k0 + 200.0, 190.0),
+    ]);
+    let (steps, _) = observation_steps(&l.params, &flat).unwrap();
+    assert!(!truce_forecast::assimilate::cumulative_series(&steps, &MeasureOptions::default()));
+}
