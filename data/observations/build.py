@@ -10,7 +10,9 @@ two count different things and are never mixed):
 Levels are built only over the longest run of consecutive months with a figure, backwards
 from a sourced anchor level at the end of the run:  level(end of month m-1) = level(end of
 month m) - gain(m).  Each level's sd combines the anchor's error and one monthly error per
-month between the level and the anchor: sd = sqrt(anchor_sd^2 + k * month_sd^2).  The
+month between the level and the anchor: sd = sqrt(anchor_sd^2 + k * month_sd^2).  DeepState's
+2024 is added before that run, approximately (deepstate_2024: hung from the end-2024 level less
+Militarnyi's 2024 total, each row's sd and source saying what was used).  The
 anchors, the errors and why are in README.md beside this file.  Each file also carries a
 `state` row per month end: the war was being fought on every one of those dates.
 
@@ -185,7 +187,8 @@ def build(name, spec):
         for date, level, sd, src in rows:
             w.writerow([date, "km2_held", f"{level:.0f}", f"{sd:.0f}", src])
             w.writerow([date, "state", "fighting", "", "war ongoing: no ceasefire, settlement or collapse in force on this date (data/ukraine/facts.md)"])
-    print(f"{name}: {len(rows)} levels, {rows[0][0]} .. {rows[-1][0]} ({run[0]}..{run[-1]} gains)")
+    extra = "; 2024 approximate" if spec.get("extend_2024") else ""
+    print(f"{name}: {len(rows)} levels, {rows[0][0]} .. {rows[-1][0]} ({run[0]}..{run[-1]} gains{extra})")
 
 
 if __name__ == "__main__":
