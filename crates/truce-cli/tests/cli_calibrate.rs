@@ -137,7 +137,7 @@ fn calibrates_from_an_earlier_day_on_the_shipped_series() {
     let d: serde_json::Value = serde_json::from_slice(&std::fs::read(diag).unwrap()).unwrap();
     assert_eq!(d["fit_start"], serde_json::json!({"year": 2024, "month": 12, "day": 31}));
     assert_eq!(d["scenario_start"], serde_json::json!({"year": 2025, "month": 12, "day": 3}));
-    assert_eq!(d["ignored_before"], 2);
+    assert_eq!(d["ignored_before"], 26);
     // The posterior is written into the scenario at its own start.
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("start = 2025-12-03"), "the calibrated scenario keeps its start");

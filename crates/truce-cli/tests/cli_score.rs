@@ -143,7 +143,7 @@ fn hindcast_end_to_end() {
         "--observations",
         s(&obs),
         "--origins",
-        "2025-03..2025-06",
+        "2024-03..2024-06",
         "--leads",
         "1,3",
         "-n",
@@ -156,7 +156,7 @@ fn hindcast_end_to_end() {
     ]);
     let table = String::from_utf8(o.stdout).unwrap();
     assert!(table.contains("3 origins forecast, 1 skipped"), "{table}");
-    assert!(table.contains("2025-03-01  skipped: 2 change(s)"), "{table}");
+    assert!(table.contains("2024-03-01  skipped: 2 change(s)"), "{table}");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     let by_lead = v["by_lead"].as_array().unwrap();
     let km1 = by_lead.iter().find(|t| t["lead"] == 1 && t["quantity"] == "km2_held").unwrap();
@@ -166,7 +166,7 @@ fn hindcast_end_to_end() {
     }
     assert_eq!(v["pit"]["truce"].as_array().unwrap().len(), 10);
     let page = std::fs::read_to_string(&html).unwrap();
-    assert!(page.contains("chart-origin-2025-04-01") && page.contains("Mean CRPS of the area held"));
+    assert!(page.contains("chart-origin-2024-04-01") && page.contains("Mean CRPS of the area held"));
     let lower = page.replace(truce_web::report::ECHARTS_JS, "").to_ascii_lowercase();
     assert!(!lower.contains("<script src") && !lower.contains("<link") && !lower.contains("http"), "self-contained");
     // The same command gives the same JSON.
@@ -176,7 +176,7 @@ fn hindcast_end_to_end() {
         "--observations",
         s(&obs),
         "--origins",
-        "2025-03..2025-06",
+        "2024-03..2024-06",
         "--leads",
         "1,3",
         "-n",

@@ -21,6 +21,21 @@
 //!   error, and a Gaussian would make one surprising week (a revision, a run slightly off)
 //!   wipe out all but a handful of particles; the t keeps the filter from collapsing while
 //!   still pulling the ensemble within a few sds of the data.
+//!   **A cumulative series** (its consecutive km² sds all differ: a level built from monthly
+//!   gains, whose sd grows with each month between it and its anchor,
+//!   `data/observations/README.md`) has *nested* errors: most of a row's sd is shared with its
+//!   neighbours, so the change between two consecutive rows is known to √|sd_b² − sd_a²| —
+//!   the error of the months between them — and the level only to the row's sd. Such a series
+//!   is conditioned on **changes**: each km² row after the first is weighed as the change from
+//!   the previous km² row (the particle's change between the two weeks, that change's sd as
+//!   the t's scale), and the first as the change from the last row before the start when the
+//!   scenario starts from that row's value (a hindcast, or the default scenario's 115,700
+//!   km² of 30 November 2025), else as a level. After the last observation each particle's
+//!   area is **re-anchored** at the last observed level: the forecast is of the series as
+//!   observed, each particle's line moved by the offset between the series and its line at
+//!   that week (the shared error persists, `Continuer::run`'s shift). A series with a repeated
+//!   sd cannot be cumulative and is weighed as independent levels, as above, without a shift
+//!   ([`MeasureOptions::cumulative`]).
 //! - `state`: the particle's war state at the end of the week matches with probability
 //!   1 − ε and each of the other five states has ε/5, ε = [`MeasureOptions::state_error`]
 //!   (0.02): near 0/1, but a mis-coded date never makes every particle impossible.
@@ -65,11 +80,15 @@ pub struct MeasureOptions {
     pub resample_below: f64,
     /// Liu–West discount δ of the parameter rejuvenation (`None`: none).
     pub liu_west: Option<f64>,
+    /// Condition a cumulative km² series (consecutive sds all different) on its changes and
+    /// continue from its last observed level (module docs); `false` weighs every km² row as
+    /// an independent level (the treatment before `docs/hindcast.md`'s diagnosis).
+    pub cumulative: bool,
 }
 
 impl Default for MeasureOptions {
     fn default() -> Self {
-        MeasureOptions { dof: 4.0, state_error: 0.02, resample_below: 0.5, liu_west: Some(0.98) }
+        MeasureOptions { dof: 4.0, state_error: 0.02, resample_below: 0.5, liu_west: Some(0.98), cumulative: true }
     }
 }
 
@@ -82,6 +101,11 @@ pub struct ObsStep {
     pub date: CivilDate,
     /// What was observed.
     pub obs: Vec<Observed>,
+    /// The km² observation before this step's first (value, sd): the previous step's last,
+    /// or for the first step with one, the last one before the start when the scenario starts
+    /// from its value (the reference of a change, module docs); `None` when the step has no
+    /// km² row or nothing to refer to. A second km² row of the same week refers to the first.
+    pub km2_ref: Option<(f64, f64)>,
 }
 
 /// One observation step of a filtered forecast, as reported.
@@ -138,9 +162,14 @@ pub fn observation_steps(params: &Params, obs: &Observations) -> Result<(Vec<Obs
     let (start, h) = (params.start, params.horizon);
     let mut steps: Vec<ObsStep> = Vec::new();
     let mut before = 0;
+    // The last km² row so far: before the start only when the scenario starts from it.
+    let mut last_km2: Option<(f64, f64)> = None;
     for o in obs.rows() {
         if o.date < start {
             before += 1;
+            if let Observed::Km2Held { value, sd } = o.what {
+                last_km2 = (value == params.start_km2).then_some((value, sd));
+            }
             continue;
         }
         // The week that contains the date: the particle is weighed at that week's end, so
@@ -156,12 +185,17 @@ pub fn observation_steps(params: &Params, obs: &Observations) -> Result<(Vec<Obs
             )));
         }
         let week = (days / 7) as u32;
-        match steps.last_mut() {
-            Some(s) if s.week == week => {
-                s.obs.push(o.what);
-                s.date = o.date;
+        if steps.last().is_none_or(|s| s.week != week) {
+            steps.push(ObsStep { week, date: o.date, obs: Vec::new(), km2_ref: None });
+        }
+        let s = steps.last_mut().expect("pushed above");
+        s.obs.push(o.what);
+        s.date = o.date;
+        if let Observed::Km2Held { value, sd } = o.what {
+            if !s.obs[..s.obs.len() - 1].iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
+                s.km2_ref = last_km2;
             }
-            _ => steps.push(ObsStep { week, date: o.date, obs: vec![o.what] }),
+            last_km2 = Some((value, sd));
         }
     }
     if let Some(last) = steps.last() {
@@ -189,6 +223,9 @@ pub struct Particle {
     g: Vec<f64>,
     /// Whether `g` holds `v` guarded (false after a draw or a rejuvenation changed `v`).
     guarded: bool,
+    /// The run's area at the last step with a km² observation before the current one (at
+    /// the start before the first): the particle's side of a change (module docs).
+    ref_km2: f64,
 }
 
 impl Clone for Particle {
@@ -199,15 +236,17 @@ impl Clone for Particle {
             v: self.v.clone(),
             g: self.g.clone(),
             guarded: self.guarded,
+            ref_km2: self.ref_km2,
         }
     }
     fn clone_from(&mut self, s: &Self) {
-        let Particle { run, z, v, g, guarded } = self;
+        let Particle { run, z, v, g, guarded, ref_km2 } = self;
         run.clone_from(&s.run);
         z.clone_from(&s.z);
         v.clone_from(&s.v);
         g.clone_from(&s.g);
         *guarded = s.guarded;
+        *ref_km2 = s.ref_km2;
     }
 }
 
@@ -217,13 +256,64 @@ pub struct TruceModel<'a> {
     seed: u64,
     steps: &'a [ObsStep],
     measure: MeasureOptions,
+    /// Whether the km² series is conditioned on changes ([`cumulative_series`]).
+    nested: bool,
+}
+
+/// Whether the km² rows of `steps` form a cumulative series, weighed as changes: the option
+/// is on and every km² row's sd differs from its reference's (a repeated sd cannot be the
+/// sd of a level built month by month: each month adds error), with at least one reference.
+pub fn cumulative_series(steps: &[ObsStep], m: &MeasureOptions) -> bool {
+    let mut any = false;
+    for s in steps {
+        let mut reference = s.km2_ref;
+        for o in &s.obs {
+            if let Observed::Km2Held { value, sd } = *o {
+                if let Some((_, sd_ref)) = reference {
+                    if sd == sd_ref {
+                        return false;
+                    }
+                    any = true;
+                }
+                reference = Some((value, sd));
+            }
+        }
+    }
+    m.cumulative && any
 }
 
 impl<'a> TruceModel<'a> {
     /// The model of scenario `l` (its parameters, horizon and `[uncertainty]`) under `seed`,
     /// observed at `steps`.
     pub fn new(l: &'a Loaded, seed: u64, steps: &'a [ObsStep], measure: MeasureOptions) -> Self {
-        TruceModel { l, seed, steps, measure }
+        let nested = cumulative_series(steps, &measure);
+        TruceModel { l, seed, steps, measure, nested }
+    }
+
+    /// Whether the km² series is weighed as changes and the forecast re-anchored.
+    pub fn nested(&self) -> bool {
+        self.nested
+    }
+
+    /// The offset between the series and particle `x`'s line at the last km² observation
+    /// (added to its area from there on), 0 unless the series is nested.
+    fn shift(&self, x: &Particle) -> f64 {
+        if !self.nested {
+            return 0.0;
+        }
+        let last = self.steps.iter().enumerate().rev().find_map(|(t, s)| {
+            s.obs.iter().rev().find_map(|o| match *o {
+                Observed::Km2Held { value, .. } => Some((t, value)),
+                _ => None,
+            })
+        });
+        match last {
+            // The particle stands at the end of the last step; `ref_km2` holds its area at an
+            // earlier km² step.
+            Some((t, y)) if t + 1 == self.steps.len() => y - x.run.km2(),
+            Some((_, y)) => y - x.ref_km2,
+            None => 0.0,
+        }
     }
 
     /// Writes the particle's parameters into the workspace and derives the run constants;
@@ -286,7 +376,8 @@ impl Pomp for TruceModel<'_> {
         let z = u.set.specs().iter().zip(&v).map(|(s, &x)| score(s.dist.cdf(x))).collect();
         let run = sim.start(self.seed, slot);
         let g = vec![0.0; v.len()];
-        Particle { run, z, v, g, guarded: false }
+        let ref_km2 = run.km2();
+        Particle { run, z, v, g, guarded: false, ref_km2 }
     }
 
     /// To the end of observed week `t` (or, for `t` = the number of steps, to the horizon).
@@ -295,6 +386,9 @@ impl Pomp for TruceModel<'_> {
         self.load(sim, x);
         if t > 0 {
             x.run.reseed(rng.clone());
+            if self.steps[t - 1].obs.iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
+                x.ref_km2 = x.run.km2();
+            }
         }
         let until = self.steps.get(t).map_or(u32::MAX, |s| s.week + 1);
         sim.advance(&mut x.run, until, &mut NoObserver);
@@ -302,9 +396,23 @@ impl Pomp for TruceModel<'_> {
 
     fn dmeasure(&self, y: &ObsStep, x: &Particle, _t: usize) -> f64 {
         let mut l = 0.0;
+        // The series' and the particle's side of the next change: a second km² row of the
+        // week refers to the first, and the particle has not moved between them.
+        let (mut reference, mut x_ref) = (y.km2_ref, x.ref_km2);
         for o in &y.obs {
             l += match *o {
-                Observed::Km2Held { value, sd } => self.t_logpdf(value, x.run.km2(), sd),
+                Observed::Km2Held { value, sd } => {
+                    let l = match reference {
+                        Some((y_ref, sd_ref)) if self.nested => {
+                            // The change since the reference, with the error of the months between.
+                            let scale = (sd * sd - sd_ref * sd_ref).abs().sqrt();
+                            self.t_logpdf(value - y_ref, x.run.km2() - x_ref, scale)
+                        }
+                        _ => self.t_logpdf(value, x.run.km2(), sd),
+                    };
+                    (reference, x_ref) = (Some((value, sd)), x.run.km2());
+                    l
+                }
                 Observed::Casualties { side, value, sd } => self.t_logpdf(value, x.run.casualties()[side], sd),
                 Observed::State(s) => {
                     let e = self.measure.state_error;
@@ -413,7 +521,8 @@ pub fn filtered_forecast(
                     if t_end > 0 {
                         p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
                     }
-                    cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v);
+                    let shift = model.shift(p);
+                    cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v, shift);
                 }
                 (agg, sim, cont)
             },
@@ -453,20 +562,27 @@ pub fn filtered_forecast(
         loglik: f.loglik,
         min_ess: f.steps.iter().map(|s| s.ess).fold(particles as f64, f64::min),
         failures: f.failures,
-        method: method(measure),
+        method: method(measure, model.nested()),
         steps: rows,
     };
     Ok(FilteredForecast { aggregate: total, start: rebased.start, filtering })
 }
 
-/// The measurement model and filter settings, in words (for the summary and the report).
-pub fn method(m: &MeasureOptions) -> String {
+/// The measurement model and filter settings, in words (for the summary and the report);
+/// `nested`: the km² series was weighed as changes ([`cumulative_series`]).
+pub fn method(m: &MeasureOptions, nested: bool) -> String {
     let lw = match m.liu_west {
         Some(d) => format!("Liu–West rejuvenation δ = {d} on the priors' normal scores"),
         None => "no parameter rejuvenation".into(),
     };
+    let km2 = if nested {
+        "km²: a cumulative series, each change since the previous km² row weighed with the change's sd \
+         √|sd² − sd_prev²| as scale and the forecast continued from the last observed level; casualties"
+    } else {
+        "km² and casualties"
+    };
     format!(
-        "bootstrap particle filter; km² and casualties: Student-t (ν = {}) with the row's sd as scale; states: \
+        "bootstrap particle filter; {km2}: Student-t (ν = {}) with the row's sd as scale; states: \
          matched with probability {} (error rate {}); systematic resampling when ESS < {} × particles; {lw}",
         m.dof,
         1.0 - m.state_error,

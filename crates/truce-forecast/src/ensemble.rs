@@ -407,6 +407,9 @@ struct RunObserver<'a> {
     /// The run's week that is the aggregate's week 0 (0 but for a forecast continued from
     /// an as-of week, [`Continuer`]).
     offset: u32,
+    /// Added to the run's area before it is recorded (0 but for a filtered forecast that
+    /// continues from the last observed level, [`Continuer::run`]).
+    shift: f64,
 }
 
 impl Observer for RunObserver<'_> {
@@ -415,7 +418,7 @@ impl Observer for RunObserver<'_> {
         if week >= self.agg.horizon {
             return;
         }
-        self.rec.week(self.agg, week, w.km2, w.cum_casualties, w.state);
+        self.rec.week(self.agg, week, w.km2 + self.shift, w.cum_casualties, w.state);
         self.rec.events.observe_imposed(week, w.state, w.imposed);
         self.rec.events.observe_moratorium(week, w.moratorium);
         if !w.ceasefire {
@@ -447,7 +450,10 @@ impl Continuer {
 
     /// Advances `run` (whose parameters `sim` holds) to its end and folds the weeks from
     /// `offset` on into `agg`; `index` and `sampled` are the run's index and sampled
-    /// parameters (for the rank correlations).
+    /// parameters (for the rank correlations). `shift` is added to the area recorded: the
+    /// offset between an observed series and the run's line (`crate::assimilate`), so that a
+    /// filtered forecast is of the series as observed; 0 records the run's own line.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn run(
         &mut self,
         agg: &mut ForecastAggregate,
@@ -456,11 +462,12 @@ impl Continuer {
         offset: u32,
         index: u64,
         sampled: &[f64],
+        shift: f64,
     ) {
-        self.rec.start(run.km2());
+        self.rec.start(run.km2() + shift);
         self.rec.last_cas = run.casualties();
         self.rec.last_state = run.state();
-        let end = sim.advance(run, u32::MAX, &mut RunObserver { agg, rec: &mut self.rec, offset });
+        let end = sim.advance(run, u32::MAX, &mut RunObserver { agg, rec: &mut self.rec, offset, shift });
         let end = end.expect("a run advanced without a limit ends by its horizon");
         self.rec.finish(agg);
         record(agg, &end, run.terms(), index, sampled);
@@ -487,7 +494,7 @@ fn run_task(
         let mut prng = truce_engine::run_rng(opts.seed ^ PARAM_KEY, i);
         l.uncertainty.apply(&mut prng, &mut sampled, sim.params_mut());
         rec.start(sim.params().start_km2);
-        let s = sim.run(opts.seed, i, &mut RunObserver { agg: &mut agg, rec: &mut rec, offset: 0 });
+        let s = sim.run(opts.seed, i, &mut RunObserver { agg: &mut agg, rec: &mut rec, offset: 0, shift: 0.0 });
         // The run's final state, line and casualties stay to the horizon.
         rec.finish(&mut agg);
         record(&mut agg, &s, sim.terms(), i, &sampled);

@@ -162,3 +162,106 @@ fn the_job_refuses_shards_with_observations_and_otherwise_runs_the_filter() {
     assert_eq!(a.summary, bs);
     assert_ne!(a.aggregate.fingerprint, b.aggregate.fingerprint);
 }
+
+/// A cumulative series every 4 weeks from week 4 to week 24, on a line from the start that
+/// gains `pace` a week, after a row the day before the start at the scenario's own start
+/// level: built forwards from a level known to 300 km² (a year's total subtracted, as
+/// DeepState's 2024), each step adding 50 km² of error.
+fn cumulative_series(l: &Loaded, pace: f64) -> Observations {
+    let s = l.params.start;
+    let k0 = l.params.start_km2;
+    let sd = |steps: u32| (300.0f64.powi(2) + steps as f64 * 50.0f64.powi(2)).sqrt();
+    let mut rows = vec![Observation {
+        line: 2,
+        date: CivilDate::from_days(s.to_days() - 1),
+        what: Observed::Km2Held { value: k0, sd: sd(0) },
+        source: "synthetic".into(),
+    }];
+    rows.extend((1..=6).map(|i| km2(s, 4 * i, k0 + pace * (4 * i + 1) as f64, sd(i))));
+    Observations::from_validated(rows)
+}
+
+#[test]
+fn a_cumulative_series_is_weighed_by_its_changes_and_the_forecast_continues_from_its_last_level() {
+    let (l, text) = loaded("ukraine-2025-12", 80);
+    let obs = cumulative_series(&l, 150.0);
+    let fp = fingerprint(&text, 4, l.params.horizon);
+    let (steps, before) = observation_steps(&l.params, &obs).unwrap();
+    // The first assimilated row refers to the row the scenario starts from; later ones to the
+    // row before.
+    assert_eq!(before, 1);
+    assert_eq!(steps[0].km2_ref, Some((l.params.start_km2, 300.0)));
+    assert!(steps.windows(2).all(|w| w[1].km2_ref
+        == w[0].obs.iter().find_map(|o| match *o {
+            Observed::Km2Held { value, sd } => Some((value, sd)),
+            _ => None,
+        })));
+    let on = MeasureOptions::default();
+    let off = MeasureOptions { cumulative: false, ..on };
+    assert!(truce_forecast::assimilate::cumulative_series(&steps, &on));
+    assert!(!truce_forecast::assimilate::cumulative_series(&steps, &off));
+    let nested = filtered_forecast(&l, &fp, &steps, before, 3000, 4, &on).unwrap();
+    let levels = filtered_forecast(&l, &fp, &steps, before, 3000, 4, &off).unwrap();
+    assert!(nested.filtering.method.contains("cumulative series") && !levels.filtering.method.contains("cumulative"));
+    let last = l.params.start_km2 + 150.0 * 25.0;
+    let width = |f: &truce_forecast::assimilate::FilteredForecast| {
+        let d = f.aggregate.km2_distribution(0).unwrap();
+        (d.quantile(0.05), d.quantile(0.5), d.quantile(0.95))
+    };
+    let (n05, n50, n95) = width(&nested);
+    let (l05, _, l95) = width(&levels);
+    eprintln!("week 0: nested {n05:.0} {n50:.0} {n95:.0}; levels {l05:.0} {l95:.0}; last observed {last:.0}");
+    // Re-anchored at the last observed level (its change known to 50 km², the level only to
+    // 324 km²): the first week's median within a week's advance of it, and the fan much
+    // narrower than when every row is an independent level whose sd is mostly shared error.
+    assert!((n50 - last).abs() < 200.0, "nested: week 0 median {n50} vs last observed {last}");
+    assert!(n95 - n05 < 0.6 * (l95 - l05), "nested 90% width {} vs levels {}", n95 - n05, l95 - l05);
+    // A repeated sd is no cumulative series: the same rows with one sd are weighed as levels.
+    let flat = Observations::from_validated(
+        obs.rows()
+            .iter()
+            .map(|o| Observation {
+                what: Observed::Km2Held { value: o.what.number().unwrap(), sd: 100.0 },
+                ..o.clone()
+            })
+            .collect(),
+    );
+    let (flat_steps, _) = observation_steps(&l.params, &flat).unwrap();
+    assert!(!truce_forecast::assimilate::cumulative_series(&flat_steps, &on));
+}
+
+#[test]
+fn two_area_rows_in_one_week_chain_their_changes() {
+    let (l, text) = loaded("ukraine-2025-12", 60);
+    let s = l.params.start;
+    let k0 = l.params.start_km2;
+    let row = |line: usize, day: i64, value: f64, sd: f64| Observation {
+        line,
+        date: CivilDate::from_days(s.to_days() + day),
+        what: Observed::Km2Held { value, sd },
+        source: "synthetic".into(),
+    };
+    // Before the start (the scenario's own level), then days 8 and 12 (one week), then 20.
+    let obs = Observations::from_validated(vec![
+        row(2, -1, k0, 200.0),
+        row(3, 8, k0 + 150.0, 190.0),
+        row(4, 12, k0 + 200.0, 180.0),
+        row(5, 20, k0 + 350.0, 170.0),
+    ]);
+    let (steps, _) = observation_steps(&l.params, &obs).unwrap();
+    assert_eq!(steps.len(), 2);
+    // The week's first row refers to the start's row, the next week's to the week's last.
+    assert_eq!(steps[0].km2_ref, Some((k0, 200.0)));
+    assert_eq!(steps[1].km2_ref, Some((k0 + 200.0, 180.0)));
+    assert!(truce_forecast::assimilate::cumulative_series(&steps, &MeasureOptions::default()));
+    let f = filtered(&l, &text, &obs, 2, 1000);
+    assert!(f.filtering.loglik.is_finite() && f.filtering.failures == 0, "{:?}", f.filtering);
+    // A repeated sd inside the week makes it no cumulative series.
+    let flat = Observations::from_validated(vec![
+        row(2, -1, k0, 200.0),
+        row(3, 8, k0 + 150.0, 190.0),
+        row(4, 12, k0 + 200.0, 190.0),
+    ]);
+    let (steps, _) = observation_steps(&l.params, &flat).unwrap();
+    assert!(!truce_forecast::assimilate::cumulative_series(&steps, &MeasureOptions::default()));
+}

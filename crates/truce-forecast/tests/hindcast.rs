@@ -171,51 +171,153 @@ fn leads_score_the_last_observation_of_their_month() {
     assert!((o.fan[0].q[2] - o.setup.start_km2).abs() < 1000.0);
 }
 
-#[test]
-fn an_assimilating_origin_never_sees_later_observations_and_learns_from_earlier_ones() {
-    let obs = monthly(d(2024, 1, 1), 24, 105_000.0, |i| 300.0 + 40.0 * (i % 5) as f64);
-    let origin = d(2025, 3, 1);
-    let changed = Observations::from_validated(
+/// The same series with the sds of a level built backwards, month by month, from an anchor
+/// at its last row (30 km² there, 25 km² more error per month before it): the cumulative
+/// series the filter weighs by its changes.
+fn cumulative(obs: &Observations) -> Observations {
+    let last = obs.rows().iter().rev().find(|o| matches!(o.what, Observed::Km2Held { .. })).map(|o| o.date).unwrap();
+    Observations::from_validated(
         obs.rows()
             .iter()
             .map(|o| {
                 let mut o = o.clone();
-                if o.date >= origin {
-                    if let Observed::Km2Held { value, sd } = o.what {
-                        o.what = Observed::Km2Held { value: value * 1.1 + 7.0, sd };
-                    }
+                if let Observed::Km2Held { value, .. } = o.what {
+                    let months = ((last.year - o.date.year) * 12 + last.month as i32 - o.date.month as i32) as f64;
+                    o.what = Observed::Km2Held { value, sd: (30.0f64.powi(2) + months * 25.0f64.powi(2)).sqrt() };
                 }
                 o
             })
             .collect(),
-    );
-    let (a, ka) = setup_assimilating("u", ukraine(), &obs, origin, &[1, 3], 9).unwrap().unwrap();
-    let (b, kb) = setup_assimilating("u", ukraine(), &changed, origin, &[1, 3], 9).unwrap().unwrap();
-    assert_eq!((&a, &ka), (&b, &kb));
-    assert!(ka.rows().iter().all(|o| o.date < origin));
-    // It starts at the first observation of the 12-month window, the day after it.
-    assert_eq!(a.start_km2_date, a.drift.from);
-    assert!(a.text.contains(&format!("start = {}", CivilDate::from_days(a.drift.from.to_days() + 1))));
-    let opts = HindcastOptions {
-        origins: vec![origin],
-        leads: vec![1, 3],
-        runs: 400,
-        seed: 9,
-        threads: Some(1),
-        assimilate: true,
-    };
-    let ha = hindcast("u", ukraine(), &obs, &opts, &|_, _| {}).unwrap();
-    let hb =
-        hindcast("u", ukraine(), &changed, &HindcastOptions { threads: Some(2), ..opts.clone() }, &|_, _| {}).unwrap();
-    assert_eq!(ha.origins[0].fan, hb.origins[0].fan, "the forecast at the origin must be identical bit for bit");
-    assert_ne!(ha.origins[0].cases, hb.origins[0].cases);
-    let f = ha.origins[0].filter.as_ref().expect("an assimilating origin reports its filter");
-    // The window holds 13 month-ends (29 Feb 2024 to 28 Feb 2025); the first is the start, so
-    // 12 km² and 12 state rows are assimilated; the forecast's week 0 begins on or after the
-    // origin.
-    assert_eq!(f.observations, 24, "{f:?}");
-    assert!(f.as_of < origin && f.loglik.is_finite());
-    assert!(ha.origins[0].fan[0].date >= origin);
+    )
+}
+
+#[test]
+fn an_assimilating_origin_never_sees_later_observations_and_learns_from_earlier_ones() {
+    let levels = monthly(d(2024, 1, 1), 24, 105_000.0, |i| 300.0 + 40.0 * (i % 5) as f64);
+    // Independent levels (one sd) and a cumulative series (changes, re-anchored at the last).
+    for (obs, nested) in [(cumulative(&levels), true), (levels, false)] {
+        let origin = d(2025, 3, 1);
+        let changed = Observations::from_validated(
+            obs.rows()
+                .iter()
+                .map(|o| {
+                    let mut o = o.clone();
+                    if o.date >= origin {
+                        if let Observed::Km2Held { value, sd } = o.what {
+                            o.what = Observed::Km2Held { value: value * 1.1 + 7.0, sd: sd * 0.5 };
+                        }
+                    }
+                    o
+                })
+                .collect(),
+        );
+        let (a, ka) = setup_assimilating("u", ukraine(), &obs, origin, &[1, 3], 9).unwrap().unwrap();
+        let (b, kb) = setup_assimilating("u", ukraine(), &changed, origin, &[1, 3], 9).unwrap().unwrap();
+        assert_eq!((&a, &ka), (&b, &kb));
+        assert!(ka.rows().iter().all(|o| o.date < origin));
+        // It starts at the first observation of the 12-month window, the day after it.
+        assert_eq!(a.start_km2_date, a.drift.from);
+        assert!(a.text.contains(&format!("start = {}", CivilDate::from_days(a.drift.from.to_days() + 1))));
+        let opts = HindcastOptions {
+            origins: vec![origin],
+            leads: vec![1, 3],
+            runs: 400,
+            seed: 9,
+            threads: Some(1),
+            assimilate: true,
+        };
+        let ha = hindcast("u", ukraine(), &obs, &opts, &|_, _| {}).unwrap();
+        let hb = hindcast("u", ukraine(), &changed, &HindcastOptions { threads: Some(2), ..opts.clone() }, &|_, _| {})
+            .unwrap();
+        assert_eq!(ha.origins[0].fan, hb.origins[0].fan, "the forecast at the origin must be identical bit for bit");
+        assert_ne!(ha.origins[0].cases, hb.origins[0].cases);
+        let f = ha.origins[0].filter.as_ref().expect("an assimilating origin reports its filter");
+        // The window holds 13 month-ends (29 Feb 2024 to 28 Feb 2025); the first is the start,
+        // so 12 km² and 12 state rows are assimilated; the forecast's week 0 begins on or after
+        // the origin.
+        assert_eq!(f.observations, 24, "{f:?}");
+        assert!(f.as_of < origin && f.loglik.is_finite());
+        assert!(ha.origins[0].fan[0].date >= origin);
+        assert_eq!(f.method.contains("cumulative series"), nested, "{}", f.method);
+        if nested {
+            // Re-anchored: the first week's median lies within a week's advance of the last
+            // level observed before the origin (28 Feb 2025).
+            let last = ka.rows().iter().rev().find_map(|o| o.what.number()).unwrap();
+            let median = ha.origins[0].fan[0].q[2];
+            assert!((median - last).abs() < 250.0, "week 0 median {median} vs last observed {last}");
+        }
+    }
+}
+
+/// The shipped DeepState file: (date, value, sd) of its km² rows.
+fn deepstate() -> Vec<(String, f64, f64)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/observations/deepstate-km2.csv");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.splitn(5, ',').collect();
+            (f[1] == "km2_held").then(|| (f[0].to_string(), f[2].parse().unwrap(), f[3].parse().unwrap()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_deepstate_series_is_built_backwards_and_its_sd_grows_with_each_approximate_month() {
+    let rows = deepstate();
+    let at = |date: &str| rows.iter().position(|r| r.0 == date).unwrap_or_else(|| panic!("no row {date}"));
+    let (first, end_2024) = (at("2023-12-31"), at("2024-12-31"));
+    assert_eq!(first, 0, "the series reaches back to the end of 2023");
+    // The exact run (2025): the sd grows by one exact month (25 km²) per month back from the
+    // anchor, 30 km² at the end of November 2025.
+    for w in rows[end_2024..].windows(2) {
+        let month = w[0].2.powi(2) - w[1].2.powi(2);
+        // (The file's sds are rounded to 1 km², hence the tolerance.)
+        assert!((month - 625.0).abs() < 250.0, "{} → {}: a month's variance {month}", w[0].0, w[1].0);
+    }
+    // 2024 hangs from the end-2024 level less the year's approximate total: every 2024 level is
+    // less certain than the end-2024 one by at least the total's sd (80 · √12 = 277 km²), each
+    // month adds at least an exact month's variance and an approximate month (Jan, Feb, Apr,
+    // Jun, Jul, Sep: sd 80) adds 80², and December's change carries the total's error.
+    for r in &rows[..end_2024] {
+        assert!(r.2.powi(2) >= rows[end_2024].2.powi(2) + 277.0f64.powi(2) - 300.0, "{r:?}");
+    }
+    for (i, w) in rows[..end_2024].windows(2).enumerate() {
+        let month = w[1].2.powi(2) - w[0].2.powi(2);
+        let approximate = matches!(i + 1, 1 | 2 | 4 | 6 | 7 | 9);
+        let want = if approximate { 6400.0 } else { 625.0 };
+        assert!((month - want).abs() < 800.0, "{} → {}: a month's variance {month}, want {want}", w[0].0, w[1].0);
+        assert!(w[1].1 > w[0].1, "Russia gained every month of 2024");
+    }
+    let december = rows[end_2024 - 1].2.powi(2) - rows[end_2024].2.powi(2);
+    assert!(december >= 277.0f64.powi(2), "December 2024's change: variance {december}");
+    // Consecutive sds all differ: the filter reads the file as a cumulative series.
+    assert!(rows.windows(2).all(|w| w[0].2 != w[1].2));
+}
+
+#[test]
+fn the_issues_origins_all_exist_on_the_shipped_deepstate_series() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/observations/deepstate-km2.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut rows = Vec::new();
+    for (i, l) in text.lines().enumerate().skip(1) {
+        let f: Vec<&str> = l.splitn(5, ',').collect();
+        let p: Vec<i32> = f[0].split('-').map(|x| x.parse().unwrap()).collect();
+        let date = d(p[0], p[1] as u32, p[2] as u32);
+        let what = match f[1] {
+            "km2_held" => Observed::Km2Held { value: f[2].parse().unwrap(), sd: f[3].parse().unwrap() },
+            "state" => Observed::State(WarState::Fighting),
+            q => panic!("unexpected quantity {q}"),
+        };
+        rows.push(Observation { line: i + 1, date, what, source: String::new() });
+    }
+    let obs = Observations::from_validated(rows);
+    for k in 0..18 {
+        let origin = add_months(d(2024, 6, 1), k);
+        let set = setup_assimilating("u", ukraine(), &obs, origin, &[1, 3, 6], 1).unwrap();
+        assert!(set.is_ok(), "origin {origin} skipped: {:?}", set.err());
+    }
 }
 
 #[test]
