@@ -575,6 +575,11 @@ pub struct PatronSpec {
     /// Guarantor: the credibility (0–1) of its guarantee while it holds the role.
     #[serde(default)]
     pub guarantee: Num,
+    /// Supplier: the weight (0–1) its client gives the supplier's view of a deal or a
+    /// freeze, per unit of the share of its war effort the supplier's aid carries now (0: aid
+    /// buys no say; `docs/reference/patrons.md` §5).
+    #[serde(default)]
+    pub aid_leverage: Num,
     /// Supplier: yearly hazard that it cuts its client off (the supplier role ends).
     #[serde(default)]
     pub cutoff_per_year: Num,

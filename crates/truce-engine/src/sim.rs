@@ -102,7 +102,7 @@ pub mod patrons;
 mod terms;
 mod truces;
 use endings::{weekly, Pressure};
-use patrons::ALLY;
+use patrons::{pressed_margin, ALLY};
 
 /// Summary of one run (terms are in [`Sim::terms`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -459,6 +459,9 @@ struct RunConstants {
     exit: Vec<f64>,
     patrons: bool,
     partners: bool,
+    /// Whether some patron has a positive `aid_leverage` (else no supplier's view is weighed
+    /// and the rounds compute exactly what they did without it).
+    say: bool,
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -476,9 +479,12 @@ struct RoundBuffers {
     decisions: Vec<Decision>,
     frontier: Frontier,
     segments: Vec<Segment>,
-    /// Per actor, a coalition partner's outside option this round (its value of war, or of
-    /// the armistice under one).
+    /// Per actor, a coalition partner's or a supplier's outside option this round (its value
+    /// of war, or of the armistice under one).
     actor_war: Vec<f64>,
+    /// Per actor, the weight of a supplier's view in its client's decisions this round
+    /// (`sim/patrons.rs`, `supplier_outside`; 0 for every other actor).
+    say: Vec<f64>,
 }
 
 /// Mutable state of the battlefield, beliefs and talks during a run.
@@ -622,6 +628,8 @@ struct RoundInputs<'a> {
     lean: [f64; 2],
     /// Per actor, its roles now (a coalition partner votes while it is in the war).
     roles: &'a [u8],
+    /// Whether suppliers' views are weighed (`RunConstants::say`).
+    say: bool,
 }
 
 impl<'a> RoundInputs<'a> {
@@ -641,6 +649,7 @@ impl<'a> RoundInputs<'a> {
             war,
             lean,
             roles: &b.roles,
+            say: k.say,
         }
     }
 }
@@ -747,6 +756,7 @@ impl Sim {
                 exit: vec![0.0; n],
                 patrons: false,
                 partners: false,
+                say: false,
             },
             b: RunBuffers {
                 pos: vec![0.0; n * m],
@@ -771,6 +781,7 @@ impl Sim {
                 frontier: Frontier::with_capacity(m),
                 segments: Vec::with_capacity(8 * m),
                 actor_war: vec![0.0; n],
+                say: vec![0.0; n],
             },
         }
     }
@@ -983,6 +994,7 @@ impl Sim {
         self.k.aid0 = [0.0; 2];
         self.k.patrons = p.patron.iter().any(Option::is_some) || p.events.iter().any(|e| e.kind == EventKind::Embargo);
         self.k.partners = p.patron.iter().flatten().any(|pt| pt.partner);
+        self.k.say = p.patron.iter().flatten().any(|pt| !pt.partner && pt.aid_leverage > 0.0);
         for a in 0..p.n_actors() {
             let (cutoff, exit) = p.patron[a].as_ref().map_or((0.0, 0.0), |pt| (pt.cutoff_per_year, pt.exit_per_year));
             self.k.cutoff[a] = 1.0 - (1.0 - cutoff).powf(1.0 / 52.0);
@@ -1564,6 +1576,7 @@ impl Sim {
         self.set_audience(st);
         let war = self.value_of_war(st, eff);
         self.partner_outside(st, &war, false);
+        self.supplier_outside(st, &war, false);
         let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
         let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
         let round = &mut self.round;
@@ -1577,7 +1590,8 @@ impl Sim {
                 round.collective_forecast(&input.u);
             }
             let armistice = input.armistice_values(&round.forecast);
-            Some(input.ceasefire_vote(st.reserve_ceasefire, armistice))
+            let pressure = input.freeze_pressure(&round.say, &round.actor_war, &round.forecast);
+            Some(input.ceasefire_vote(st.reserve_ceasefire, armistice, pressure))
         };
         // Coalition partners still in the war must accept the freeze too.
         if let Some(f) = fallback.as_mut().filter(|f| f.agreed) {
@@ -1949,7 +1963,9 @@ impl RoundInputs<'_> {
     /// reservation falls under the logistic probability of its margin of the armistice
     /// ([`RoundInputs::armistice_values`]) over war (no draw: the reservations were drawn at
     /// the first round).
-    fn ceasefire_vote(&self, reserve: [f64; 2], armistice: [f64; 2]) -> Fallback {
+    /// `pressure` is each side's suppliers' pull on its margin (`sim/patrons.rs`,
+    /// [`RoundInputs::freeze_pressure`]).
+    fn ceasefire_vote(&self, reserve: [f64; 2], armistice: [f64; 2], pressure: [(f64, f64); 2]) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
         let mut f =
@@ -1960,6 +1976,7 @@ impl RoundInputs<'_> {
             // public red line (the same as a deal's).
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
             f.margins[s] = armistice[s] - self.war.v[s];
+            f.margins[s] = pressed_margin(f.margins[s], pressure[s]);
             if self.lean[s] != 0.0 {
                 f.margins[s] += self.lean[s];
             }
@@ -2053,6 +2070,7 @@ impl RoundBuffers {
         let p = u.p;
         let g = u.guarantee;
         self.decisions.clear();
+        let pressure = if input.say { self.deal_pressure(u) } else { [(0.0, 0.0); 2] };
         let mut all = true;
         for a in 0..p.n_actors() {
             if !p.veto[a] {
@@ -2078,6 +2096,10 @@ impl RoundBuffers {
                 None => (u.base_utility(a, u.nodeal), true),
             };
             let mut margin = utility - v;
+            // Its side's suppliers weigh in (restraint or encouragement).
+            if let Some(s) = side {
+                margin = pressed_margin(margin, pressure[s]);
+            }
             // A patron mediating presses its client's belligerents.
             if let Some(s) = side.filter(|&s| input.lean[s] != 0.0) {
                 margin += input.lean[s];

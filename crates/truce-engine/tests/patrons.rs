@@ -378,3 +378,138 @@ patron = { side = "b", roles = ["guarantor"], guarantee = 1.0 }
     assert!(a > 10, "too few breakdowns without a guarantee for the test to fail: {a}");
     assert!(b < a, "breakdowns with a guarantor {b}, without {a}");
 }
+
+/// Side `b`'s supplier with a say: its `aid_leverage` and its positions `pos` (province,
+/// reparations).
+fn leaning(pos: (f64, f64), leverage: f64) -> String {
+    SUPPLIER
+        .replace(
+            "positions = { province = 10, reparations = 10 }",
+            &format!("positions = {{ province = {}, reparations = {} }}", pos.0, pos.1),
+        )
+        .replace("roles = [\"supplier\"]", &format!("roles = [\"supplier\"], aid_leverage = {leverage}"))
+}
+
+/// The first round's margins of side `b`'s lead: for the deal, and for the freeze.
+#[derive(Default)]
+struct FirstRound(Option<(f64, Option<f64>)>);
+
+impl Observer for FirstRound {
+    fn round(&mut self, r: &RoundView<'_>) {
+        if self.0.is_none() {
+            let deal = r.decisions.iter().find(|d| d.actor == 1).map(|d| d.margin).unwrap();
+            self.0 = Some((deal, r.ceasefire_margins.map(|m| m[1])));
+        }
+    }
+}
+
+fn first_round(p: &Params, seed: u64, run: u64) -> Option<(f64, Option<f64>)> {
+    let mut w = FirstRound::default();
+    Sim::new(p).run(seed, run, &mut w);
+    w.0
+}
+
+/// Settlements and ceasefires agreed over `n` runs (the same seeds for every arm).
+fn agreements(p: &Params, n: u64) -> u32 {
+    let mut sim = Sim::new(p);
+    let mut total = 0;
+    for run in 0..n {
+        let mut w = Watch::default();
+        let s = sim.run(31, run, &mut w);
+        total += w.ceasefires + u32::from(s.state == WarState::Settled);
+    }
+    total
+}
+
+#[test]
+fn a_supplier_that_wants_the_deal_presses_its_dependent_client_to_accept() {
+    // A dove: the supplier's aims are the middle of both issues, where a deal lands.
+    let off = with_dependent(&leaning((50.0, 50.0), 0.0));
+    let dove = with_dependent(&leaning((50.0, 50.0), 1.0));
+    let (mut rounds, mut freezes) = (0, 0);
+    for run in 0..20 {
+        let (Some(a), Some(b)) = (first_round(&off, 12, run), first_round(&dove, 12, run)) else { continue };
+        // Everything before the first vote is the same: the supplier's view alone moves the
+        // margins, up (it wants the deal, and the freeze, more than its client).
+        assert!(b.0 > a.0, "run {run}: deal margin {} with the dove, {} without", b.0, a.0);
+        rounds += 1;
+        if let (Some(x), Some(y)) = (a.1, b.1) {
+            assert!(y > x, "run {run}: freeze margin {y} with the dove, {x} without");
+            freezes += 1;
+        }
+    }
+    assert!(rounds >= 10 && freezes >= 5, "too few first rounds to compare: {rounds}, {freezes} freezes");
+    // Over an ensemble on the same seeds, the dove's client agrees more often.
+    let (n_off, n_dove) = (agreements(&off, 300), agreements(&dove, 300));
+    assert!(n_dove > n_off, "agreements with a dove supplier {n_dove}, without its say {n_off}");
+}
+
+#[test]
+fn a_supplier_that_prefers_the_war_encourages_its_client_to_fight_on() {
+    // A hawk: its client's aims (0, 0) and a public commitment of its own to the client's
+    // recovery of the province (a red line at 30 with a heavy audience cost), which every
+    // deal and every freeze near the line breaks.
+    let hawkish = |leverage: f64| {
+        leaning((0.0, 0.0), leverage)
+            .replace("aid = { to", "red_lines = { province = { at = 30, audience_cost = 5.0 } }\naid = { to")
+    };
+    let (off, hawk) = (with_dependent(&hawkish(0.0)), with_dependent(&hawkish(1.0)));
+    let mut rounds = 0;
+    for run in 0..20 {
+        let (Some(a), Some(b)) = (first_round(&off, 12, run), first_round(&hawk, 12, run)) else { continue };
+        assert!(b.0 < a.0, "run {run}: deal margin {} with the hawk, {} without", b.0, a.0);
+        if let (Some(x), Some(y)) = (a.1, b.1) {
+            assert!(y < x, "run {run}: freeze margin {y} with the hawk, {x} without");
+        }
+        rounds += 1;
+    }
+    assert!(rounds >= 10, "too few first rounds to compare: {rounds}");
+    let (n_off, n_hawk) = (agreements(&off, 300), agreements(&hawk, 300));
+    assert!(n_hawk < n_off, "agreements with a hawk supplier {n_hawk}, without its say {n_off}");
+}
+
+#[test]
+fn a_supplier_whose_aid_does_not_reach_its_client_has_no_say() {
+    // The same dove, but its aid is stopped before the first round (a full embargo on the
+    // side at the start), or the side's effectiveness owes nothing to aid: the client owes it
+    // nothing, and every run is bit for bit the run without its say.
+    let embargo = "\n[[events]]\ndate = 2000-01-03\nkind = \"embargo\"\nside = \"b\"\namount = 0\n";
+    let arms = [
+        (
+            with_dependent(&format!("{}{embargo}", leaning((50.0, 50.0), 0.0))),
+            with_dependent(&format!("{}{embargo}", leaning((50.0, 50.0), 1.0))),
+        ),
+        (with(&leaning((50.0, 50.0), 0.0)), with(&leaning((50.0, 50.0), 1.0))),
+    ];
+    for (off, on) in &arms {
+        let (mut sa, mut sb) = (Sim::new(off), Sim::new(on));
+        for run in 0..40 {
+            let (x, y) = (sa.run(8, run, &mut NoObserver), sb.run(8, run, &mut NoObserver));
+            assert_eq!(format!("{x:?}"), format!("{y:?}"), "run {run}");
+            assert_eq!(sa.terms(), sb.terms());
+        }
+        let (a, b) = (run_traced(off, 3), run_traced(on, 3));
+        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    }
+    // With the aid flowing, the same supplier does change the runs (the test can fail).
+    let (off, on) = (with_dependent(&leaning((50.0, 50.0), 0.0)), with_dependent(&leaning((50.0, 50.0), 1.0)));
+    let differ = (0..40).any(|run| {
+        let (x, y) = (Sim::new(&off).run(8, run, &mut NoObserver), Sim::new(&on).run(8, run, &mut NoObserver));
+        format!("{x:?}") != format!("{y:?}")
+    });
+    assert!(differ, "the supplier's say changed no run");
+}
+
+#[test]
+fn a_suppliers_leverage_out_of_range_is_a_located_error() {
+    for bad in ["-0.1", "1.5", "nan", "inf"] {
+        let ds = errors(&leaning((50.0, 50.0), 0.0).replace("aid_leverage = 0", &format!("aid_leverage = {bad}")));
+        // Out of range: the field's path and its line; not a number: its line and column.
+        if bad.parse::<f64>().is_ok_and(f64::is_finite) {
+            find(&ds, &["actors.patron.patron.aid_leverage", "out of range"]);
+        } else {
+            let d = find(&ds, &["not a finite number"]);
+            assert!(d.column.is_some(), "{bad}: {d:?}");
+        }
+    }
+}

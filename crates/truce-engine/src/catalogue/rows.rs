@@ -959,6 +959,27 @@ pub static CATALOGUE: &[Param] = &[
         },
     },
     Param {
+        path: "actors.*.patron.aid_leverage",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "supplier's leverage",
+        unit: "weight 0–1",
+        range: UNIT,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "as a supplier: the weight its client gives the supplier's view of a deal or a freeze, per unit of the share of the client's war effort its aid carries now (the client's margin moves that share × weight of the way to the supplier's; 0: aid buys no say; Kydd 2003)",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.aid_leverage)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.aid_leverage)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.aid_leverage),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.aid_leverage)),
+        },
+    },
+    Param {
         path: "actors.*.patron.guarantee",
         scope: Scope::Actor,
         group: Group::Actors,

@@ -112,6 +112,9 @@ pub struct PatronParams {
     /// its client's margins.
     pub pull: f64,
     pub leverage: f64,
+    /// As supplier: the weight of its view in its client's decisions per unit of the share
+    /// of the client's war effort its aid carries (0–1; 0: no say).
+    pub aid_leverage: f64,
     /// As guarantor: the credibility of its guarantee (0–1).
     pub guarantee: f64,
     /// Yearly hazards: a supplier's cut-off, an ally's (or a partner's) exit.

@@ -108,11 +108,12 @@ impl Sim {
         let round = &mut self.round;
         round.collective_forecast(&input.u);
         input.war = WarValue { v: input.armistice_values(&round.forecast), ..war };
-        if self.k.partners {
-            // Coalition partners weigh a deal against the armistice too (the round's
-            // forecast holds the compromise).
+        if self.k.partners || self.k.say {
+            // Coalition partners and suppliers weigh a deal against the armistice too (the
+            // round's forecast holds the compromise).
             let v = input.war.v;
             self.partner_outside(st, &war, true);
+            self.supplier_outside(st, &war, true);
             input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
             input.war = WarValue { v, ..war };
         }

@@ -8,6 +8,14 @@
 //!   - **supplier**: its aid line (`[actors.aid]`) flows only while it holds the role, and an
 //!     embargo on the side lets only a share through; arms *sold* cost the buyer's economy
 //!     `arms_cost_per_week` a week at the line's starting level (arms given cost nothing);
+//!     and its client weighs the supplier's view of a deal or a freeze (**leverage**,
+//!     [`Sim::supplier_outside`], [`pressed_margin`]): each belligerent of the side moves its
+//!     margin the share w = `aid_leverage` × (the share of the side's effectiveness the
+//!     supplier's aid carries now) of the way to the supplier's own margin (the supplier's
+//!     positions and saliences valued against its value of war, as a coalition partner's
+//!     are) — restraint when the supplier wants the deal more (the US and Rhee in 1953: Kydd
+//!     2003's "on your side" counsel of restraint), encouragement when it prefers the war go
+//!     on; a client that gets nothing from it owes it nothing (w = 0);
 //!   - **mediator**: while it holds the role it runs the talks in place of the protocol's
 //!     mediator: its proposal moves from the Nash point toward its own positions by
 //!     `mediator_pull`, and it presses its client (`mediator_leverage` added to the client's
@@ -30,9 +38,12 @@
 //! Draws (per fought week, after the fight phase, in actor order): one uniform per patron
 //! holding the supplier role with a positive cut-off hazard, then one per ally or partner
 //! still in the war with a positive exit hazard. A scenario without patrons or partners draws
-//! nothing here and is bit for bit what it was before this module. Nothing here allocates.
+//! nothing here and is bit for bit what it was before this module; one whose `aid_leverage`
+//! is 0 everywhere computes every margin exactly as before (the leverage never draws).
+//! Nothing here allocates, and nothing here may change a belligerent's own value of war or
+//! of a deal: leverage acts on the margins of its decisions only.
 
-use super::{Observer, Sim, State, WarValue};
+use super::{Observer, RoundBuffers, RoundInputs, Sim, State, WarValue};
 use crate::scenario::PatronRole;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -207,27 +218,140 @@ impl Sim {
         }
     }
 
+    /// The weight of supplier `a`'s view in its client's decisions now: its `aid_leverage` ×
+    /// the share of the client side's effectiveness that its aid carries this week — the
+    /// side's `aid_dependence` d × its line's flow now over the side's aid at the start, over
+    /// the aid factor of [`Sim::effectiveness`] (1 − d + d × all aid now over the start), so
+    /// the shares of all suppliers and of the side's own effort sum to 1. 0 for every actor
+    /// that is not a patron holding the supplier role with a line flowing to its client, and
+    /// for a side that received no aid at the start (its effectiveness owes none to aid).
+    /// `aid` is [`Sim::aid`] this week.
+    fn say_of(&self, a: usize, aid: [f64; 2]) -> f64 {
+        let Some(pt) = self.p.patron[a].as_ref().filter(|pt| !pt.partner && pt.aid_leverage > 0.0) else {
+            return 0.0;
+        };
+        let s = pt.side;
+        let flowing = match self.p.aid[a] {
+            Some((to, ..)) if to == s && self.b.aid_active[a] && self.supplies(a) => {
+                self.b.aid_level[a] * self.b.embargo[s]
+            }
+            _ => 0.0,
+        };
+        let aid0 = self.k.aid0[s];
+        if flowing <= 0.0 || aid0 <= 0.0 {
+            return 0.0;
+        }
+        let d = self.p.sides[s].aid_dependence;
+        let share = d * (flowing / aid0) / (1.0 - d + d * aid[s] / aid0);
+        pt.aid_leverage * share.clamp(0.0, 1.0)
+    }
+
+    /// Writes each supplier's weight in its client's decisions this round (`RoundBuffers::say`)
+    /// and, where it is positive, the supplier's outside option (`actor_war`): its value of
+    /// war — its own positions and saliences valued as its client's lead values war, less
+    /// the side's cost and chance of collapse and its own risk, as a coalition partner's
+    /// ([`Sim::partner_war_value`]): its view differs from its client's by its aims, not by
+    /// a cost of war of its own, which is not measured — or, under an armistice
+    /// (`armistice`), its value of the armistice (the round's forecast must hold the
+    /// compromise of current positions). Nothing runs unless some patron has a positive
+    /// `aid_leverage`.
+    pub(super) fn supplier_outside(&mut self, st: &State, war: &WarValue, armistice: bool) {
+        if !self.k.say {
+            return;
+        }
+        let aid = self.aid();
+        for a in 0..self.p.n_actors() {
+            let w = self.say_of(a, aid);
+            self.round.say[a] = w;
+            if w > 0.0 {
+                let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+                self.round.actor_war[a] = if armistice {
+                    let input = RoundInputs::new(&self.p, &self.b, &self.k, st, *war, [0.0; 2]);
+                    input.armistice_value_of(a, &self.round.forecast)
+                } else {
+                    self.partner_war_value(st, a, side, war)
+                };
+            }
+        }
+    }
+
     /// Whether every partner still in the war accepts a freeze at the line: its margin of the
-    /// armistice over its value of war (plus the mediator's lean toward its side) against its
-    /// private reservation (drawn at the first round as a veto player's; no draw here).
+    /// armistice over its value of war (moved toward its side's suppliers' margins, plus the
+    /// mediator's lean toward its side) against its private reservation (drawn at the first
+    /// round as a veto player's; no draw here).
     pub(super) fn partners_freeze(&self, st: &State, forecast: &[f64], war: &WarValue) -> bool {
         if !self.k.partners {
             return true;
         }
         let lean = self.lean(st);
         let input = super::RoundInputs::new(&self.p, &self.b, &self.k, st, *war, lean);
+        let pressure = input.freeze_pressure(&self.round.say, &self.round.actor_war, forecast);
         for a in 0..self.p.n_actors() {
             if !self.partner_in(a) {
                 continue;
             }
             let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
-            let margin = input.armistice_value_of(a, forecast) - self.round.actor_war[a] + lean[side];
+            let own = input.armistice_value_of(a, forecast) - self.round.actor_war[a];
+            let margin = pressed_margin(own, pressure[side]) + lean[side];
             let pr = 1.0 / (1.0 + (-margin / self.p.acceptance_noise).exp());
             if self.b.reserve[a] >= pr {
                 return false;
             }
         }
         true
+    }
+}
+
+impl RoundBuffers {
+    /// Per side, its suppliers' pull on the margins for the amended deal: (Σ w, Σ w × the
+    /// supplier's margin), w its weight this round (`say`) and its margin the deal's utility
+    /// to it over its outside option (`actor_war`). Both 0 for a side without a weighed
+    /// supplier.
+    pub(super) fn deal_pressure(&self, u: &crate::talk::UtilityContext<'_>) -> [(f64, f64); 2] {
+        let mut out = [(0.0, 0.0); 2];
+        for (a, &w) in self.say.iter().enumerate() {
+            if w > 0.0 {
+                let side = u.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+                let margin = u.deal_utility(a, &self.amended) - self.actor_war[a];
+                out[side].0 += w;
+                out[side].1 += w * margin;
+            }
+        }
+        out
+    }
+}
+
+impl RoundInputs<'_> {
+    /// Per side, its suppliers' pull on the margins for a freeze at the line, as
+    /// [`RoundBuffers::deal_pressure`] with the supplier's margin of the armistice (valued at
+    /// the compromise `forecast`) over its value of war. Both 0 unless suppliers are weighed.
+    pub(super) fn freeze_pressure(&self, say: &[f64], actor_war: &[f64], forecast: &[f64]) -> [(f64, f64); 2] {
+        let mut out = [(0.0, 0.0); 2];
+        if !self.say {
+            return out;
+        }
+        for (a, &w) in say.iter().enumerate() {
+            if w > 0.0 {
+                let side = self.u.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+                let margin = self.armistice_value_of(a, forecast) - actor_war[a];
+                out[side].0 += w;
+                out[side].1 += w * margin;
+            }
+        }
+        out
+    }
+}
+
+/// A belligerent's margin `own` for a deal or a freeze, moved toward its side's suppliers'
+/// margins: own + Σ w (supplier's margin − own), from `(Σ w, Σ w × supplier's margin)`. A
+/// supplier that agrees with its client changes nothing; one that wants the deal more
+/// restrains it, one that prefers the war encourages it. Exactly `own` when Σ w = 0.
+#[inline]
+pub(super) fn pressed_margin(own: f64, (w, pulled): (f64, f64)) -> f64 {
+    if w == 0.0 {
+        own
+    } else {
+        own + (pulled - w * own)
     }
 }
 

@@ -59,6 +59,7 @@ fn patron_of(
         arms_cost: 0.0,
         pull: 0.0,
         leverage: 0.0,
+        aid_leverage: 0.0,
         guarantee: 0.0,
         cutoff_per_year: 0.0,
         exit_per_year: 0.0,
