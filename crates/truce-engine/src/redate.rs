@@ -75,7 +75,12 @@ pub fn check_dates(s: &Scenario) -> Vec<(String, String)> {
     };
     if let Some(w) = &s.scenario.war_began {
         let began = Some(w.date);
-        check(&mut out, "scenario.war_began.date".into(), &began, "the war a scenario describes has begun by its start");
+        check(
+            &mut out,
+            "scenario.war_began.date".into(),
+            &began,
+            "the war a scenario describes has begun by its start",
+        );
         if let Some(c) = civil(&w.date) {
             if start.to_days() - c.to_days() > 7 * i64::from(crate::params::MAX_HORIZON_WEEKS) {
                 out.push((
