@@ -39,7 +39,8 @@
 //! on the thread count (the filter's streams are keyed by child slot, its reductions run in
 //! slot order, and aggregates merge exactly).
 
-use crate::ensemble::{Continuer, ForecastAggregate, ForecastError, PARAM_KEY};
+use crate::ensemble::{Continuer, ForecastAggregate, ForecastError};
+use crate::selection::{draw_params, Selection};
 use crate::filter::{pfilter, stream, FilterOptions, Purpose};
 use crate::hash::Fnv1a;
 use crate::observation::{Observations, Observed};
@@ -217,13 +218,22 @@ pub struct TruceModel<'a> {
     seed: u64,
     steps: &'a [ObsStep],
     measure: MeasureOptions,
+    /// The pool selected by survival to the war's age (`crate::selection`), which particles
+    /// draw their parameters from as the forecast's runs do; `None`: the prior.
+    selection: Option<Selection>,
 }
 
 impl<'a> TruceModel<'a> {
     /// The model of scenario `l` (its parameters, horizon and `[uncertainty]`) under `seed`,
     /// observed at `steps`.
     pub fn new(l: &'a Loaded, seed: u64, steps: &'a [ObsStep], measure: MeasureOptions) -> Self {
-        TruceModel { l, seed, steps, measure }
+        TruceModel { l, seed, steps, measure, selection: None }
+    }
+
+    /// The same model whose particles start from the draws selected by survival to the war's
+    /// age (`crate::selection::select`), as the unconditioned forecast's runs do.
+    pub fn with_selection(self, selection: Option<Selection>) -> Self {
+        TruceModel { selection, ..self }
     }
 
     /// Writes the particle's parameters into the workspace and derives the run constants;
@@ -274,15 +284,15 @@ impl Pomp for TruceModel<'_> {
         Sim::new(&self.l.params)
     }
 
-    /// Run `slot` of the unconditioned forecast at week 0: the ensemble's parameter draw
+    /// Run `slot` of the unconditioned forecast at week 0: the ensemble's parameter draw (from
+    /// the pool selected by survival when the war began before the start)
     /// and simulation stream (`rng` is not used, so that no observation means the same
     /// forecast).
     fn rinit(&self, sim: &mut Sim, slot: u64, _rng: &mut ChaCha8Rng) -> Particle {
         sim.reset_params(&self.l.params);
         let u = &self.l.uncertainty;
         let mut v = vec![0.0; u.len()];
-        let mut prng = truce_engine::run_rng(self.seed ^ PARAM_KEY, slot);
-        u.apply(&mut prng, &mut v, sim.params_mut());
+        draw_params(self.l, self.selection.as_ref(), self.seed, slot, &mut v, sim.params_mut());
         let z = u.set.specs().iter().zip(&v).map(|(s, &x)| score(s.dist.cdf(x))).collect();
         let run = sim.start(self.seed, slot);
         let g = vec![0.0; v.len()];
@@ -380,7 +390,7 @@ pub fn filtered_forecast(
     if particles == 0 {
         return Err(ForecastError::NoRuns);
     }
-    let model = TruceModel::new(l, seed, steps, *measure);
+    let model = TruceModel::new(l, seed, steps, *measure).with_selection(crate::selection::select(l, seed)?);
     let opts = FilterOptions {
         particles: particles as usize,
         seed,
