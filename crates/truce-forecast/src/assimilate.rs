@@ -40,11 +40,11 @@
 //! slot order, and aggregates merge exactly).
 
 use crate::ensemble::{Continuer, ForecastAggregate, ForecastError};
-use crate::selection::{draw_params, Selection};
 use crate::filter::{pfilter, stream, FilterOptions, Purpose};
 use crate::hash::Fnv1a;
 use crate::observation::{Observations, Observed};
 use crate::pomp::Pomp;
+use crate::selection::{draw_params, Selection};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;

@@ -57,17 +57,20 @@ fn report(weights: &[u64]) -> SelectionReport {
     }
 }
 
-/// War-termination §1.2: a population of wars with constant hazards λ ~ Gamma(shape a, rate
-/// b); among those still going at t, λ ~ Gamma(a, b + t), mean a / (b + t). The selection's
-/// pool, pilot streams, weights and picks recover it.
+/// War-termination §1.2: a population of wars with constant weekly hazards λ ~ Gamma(shape
+/// a, rate b); among those still going at t, λ ~ Gamma(a, b + t), mean a / (b + t). With
+/// a = 2, b = 100 weeks, the reference's values: 0.0200 at t = 0, 0.01316 at 52, 0.0100 at
+/// 100, 0.00781 at 156. The selection's pool, pilot streams, weights and picks recover them.
 #[test]
 fn frailty_oracle_gamma_hazards_conditioned_on_survival() {
-    let (a, b) = (2.0, 1.0);
+    let (a, b): (f64, f64) = (2.0, 100.0);
     let gamma = Gamma::new(a, 1.0 / b).unwrap();
     let seed = 7;
     let lambda = |j: u64| gamma.sample(&mut run_rng(seed ^ POOL_KEY, j));
-    for t in [0.0, 0.5, 1.0, 3.0] {
-        // Pilot: REPLICATES exponential lifetimes per draw, each on its own stream.
+    for (t, reference) in [(0.0_f64, 0.0200_f64), (52.0, 0.01316), (100.0, 0.0100), (156.0, 0.00781)] {
+        let want = a / (b + t);
+        assert!((want - reference).abs() < 5e-6, "the oracle a / (b + t) = {want}, the reference {reference}");
+        // Pilot: REPLICATES exponential lifetimes (weeks) per draw, each on its own stream.
         let weights = weigh_pool(
             POOL,
             || (),
@@ -84,21 +87,17 @@ fn frailty_oracle_gamma_hazards_conditioned_on_survival() {
         let total: u64 = weights.iter().sum();
         let weighted =
             weights.iter().enumerate().map(|(j, &w)| w as f64 * lambda(j as u64)).sum::<f64>() / total as f64;
-        let want = a / (b + t);
         // Standard error of a weighted mean of Gamma(a, b + t) draws: sd / √ESS.
         let ess = effective_sample_size(&weights);
         let se = (a.sqrt() / (b + t)) / ess.sqrt();
-        assert!(
-            (weighted - want).abs() < 4.0 * se + 0.01,
-            "t = {t}: weighted mean hazard {weighted}, want {want} (se {se})"
-        );
+        assert!((weighted - want).abs() < 5.0 * se, "t = {t}: weighted mean hazard {weighted}, want {want} (se {se})");
         // The forecast's picks draw from the same weighted set.
         let s = Selection::from_weights(&weights, report(&weights));
         let picks = 20_000;
         let picked = (0..picks).map(|i| lambda(s.pick(seed, i))).sum::<f64>() / picks as f64;
-        assert!((picked - want).abs() < 6.0 * se + 0.02, "t = {t}: picked mean hazard {picked}, want {want}");
+        assert!((picked - want).abs() < 7.0 * se, "t = {t}: picked mean hazard {picked}, want {want} (se {se})");
         if t > 0.0 {
-            assert!(weighted < a / b - 0.1, "t = {t}: survival must select lower hazards");
+            assert!(weighted < 0.9 * a / b, "t = {t}: survival must select lower hazards");
         }
     }
 }
