@@ -48,6 +48,19 @@ fn every_case_is_a_builtin_with_an_outcome() {
     assert_eq!(BUILTIN_OUTCOMES.len(), builtin::BACKCAST.len());
 }
 
+/// The day a case's war began is stated twice: in the scenario (known at the origin; the
+/// forecast's selection by survival reads it) and in the outcome file (the base rate's
+/// `war_start`). They agree.
+#[test]
+fn each_case_states_the_war_start_of_its_outcome() {
+    for name in builtin::BACKCAST {
+        let l = load_str(name, builtin::builtin(name).unwrap()).unwrap();
+        let began = l.scenario.scenario.war_began.as_ref().unwrap_or_else(|| panic!("{name} has no war_began"));
+        let began = truce_engine::redate::civil(&began.date).unwrap();
+        assert_eq!(began, outcome(name, builtin_outcome(name).unwrap()).war_start, "{name}");
+    }
+}
+
 #[test]
 fn each_case_loads_runs_and_never_reads_its_outcome() {
     let wars = read_wars(COW_WARS_CSV).unwrap();
