@@ -229,5 +229,20 @@ pub fn print_table(b: &Backcast, w: &mut impl Write) -> std::io::Result<()> {
         t.inside_90[0], t.cases, t.inside_90[1], t.cases, t.censored
     )?;
     writeln!(w, "States: {}; truce's probabilities floored at (k + ½)/(n + 3).", STATES.join(", "))?;
+    for c in &b.cases {
+        if let Some(s) = &c.selection {
+            writeln!(
+                w,
+                "Selection by survival, {}: age {} weeks; {} of {} pilot runs lasted it; effective sample {:.0} of {} draws{}",
+                c.case,
+                s.age_weeks,
+                s.survived,
+                s.pool * s.replicates,
+                s.ess,
+                s.pool,
+                if s.warning.is_some() { " (low)" } else { "" }
+            )?;
+        }
+    }
     Ok(())
 }

@@ -73,6 +73,29 @@ pub fn check_dates(s: &Scenario) -> Vec<(String, String)> {
             }
         }
     };
+    if let Some(w) = &s.scenario.war_began {
+        let began = Some(w.date);
+        check(
+            &mut out,
+            "scenario.war_began.date".into(),
+            &began,
+            "the war a scenario describes has begun by its start",
+        );
+        if let Some(c) = civil(&w.date) {
+            if start.to_days() - c.to_days() > 7 * i64::from(crate::params::MAX_HORIZON_WEEKS) {
+                out.push((
+                    "scenario.war_began.date".into(),
+                    format!(
+                        "{c} is more than {} weeks (a century) before the scenario's start {start}",
+                        crate::params::MAX_HORIZON_WEEKS
+                    ),
+                ));
+            }
+        }
+        if w.source.trim().is_empty() {
+            out.push(("scenario.war_began.source".into(), "say where the date comes from".into()));
+        }
+    }
     check(&mut out, "protocol.since".into(), &s.protocol.since, "the talks a scenario describes exist at its start");
     for a in &s.actors {
         check(&mut out, format!("actors.{}.since", a.id), &a.since, "every actor of a scenario exists at its start");
@@ -178,6 +201,11 @@ pub fn redate(s: &Scenario, origin: CivilDate) -> Result<Redated, String> {
         }
     };
     later(&mut r.protocol.since);
+    // A war that began after the origin had not begun then: the re-dated scenario starts it.
+    if r.scenario.war_began.as_ref().and_then(|w| civil(&w.date)).is_some_and(|d| d > origin) {
+        r.scenario.war_began = None;
+        changes.push("the war began after the origin: `war_began` removed (age 0)".into());
+    }
     for a in &mut r.actors {
         later(&mut a.since);
         if let Some(aid) = &mut a.aid {

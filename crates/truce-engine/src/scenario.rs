@@ -303,9 +303,26 @@ pub struct Meta {
     pub description: String,
     pub start: Date,
     pub horizon_weeks: u32,
+    /// When the war began, if it began before `start`: a fact known on the start day, so
+    /// not look-ahead. A war that has lasted this long is evidence about its type: the
+    /// forecast keeps the parameter draws under which a war would have lasted so long
+    /// (`truce_forecast::selection`, `docs/backcast.md`, "Selection by survival"). Absent:
+    /// the war begins at `start` (age 0: nothing is selected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub war_began: Option<WarBegan>,
     /// General sources the file draws on.
     #[serde(default)]
     pub sources: Vec<String>,
+}
+
+/// The day a war began and where that date comes from (`[scenario] war_began`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarBegan {
+    /// The first day of the war; on or before the scenario's start.
+    pub date: Date,
+    /// Where the date comes from (required: the date decides which parameter draws count).
+    pub source: String,
 }
 
 /// One negotiated issue on 0–100.

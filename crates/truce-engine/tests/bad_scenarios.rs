@@ -276,3 +276,44 @@ fn a_base_value_outside_its_distributions_support_is_refused() {
     let ok = set_dist(base(), "issues.province.power_shift", "dist = \"uniform\", low = 0.0, high = 0.02");
     load_str("ok.toml", &ok).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// `war_began` (selection by survival): after the start, not a plain date, without a
+/// source, a string, or an unknown key are errors located at the field.
+#[test]
+fn bad_war_began_is_a_located_error() {
+    let with = |v: &str| edit(base(), "horizon_weeks = 260\n", &format!("horizon_weeks = 260\nwar_began = {v}\n"));
+    // After the start.
+    let text = with("{ date = 2000-02-01, source = \"s\" }");
+    let ds = errors(&text);
+    let d = find(&ds, &["2000-02-01 is after the scenario's start 2000-01-03"]);
+    assert_path(d, "scenario.war_began.date");
+    assert_eq!(d.line, Some(line_of(&text, "war_began")), "{d:?}");
+    // A date with a time of day.
+    let text = with("{ date = 1999-06-01T10:00:00, source = \"s\" }");
+    let ds = errors(&text);
+    let d = find(&ds, &["expected a date such as"]);
+    assert_path(d, "scenario.war_began.date");
+    assert_eq!(d.line, Some(line_of(&text, "war_began")), "{d:?}");
+    // More than a century before the start.
+    let text = with("{ date = 1890-01-01, source = \"s\" }");
+    let ds = errors(&text);
+    let d = find(&ds, &["more than 5200 weeks"]);
+    assert_eq!(d.line, Some(line_of(&text, "war_began")), "{d:?}");
+    // An empty source.
+    let text = with("{ date = 1999-06-01, source = \" \" }");
+    let ds = errors(&text);
+    let d = find(&ds, &["say where the date comes from"]);
+    assert_path(d, "scenario.war_began.source");
+    assert_eq!(d.line, Some(line_of(&text, "war_began")), "{d:?}");
+    // Malformed: a string for the date, a missing source, a bare date.
+    for v in ["{ date = \"1999-06-01\", source = \"s\" }", "{ date = 1999-06-01 }", "1999-06-01"] {
+        let text = with(v);
+        let ds = errors(&text);
+        assert!(
+            ds.iter().any(|d| d.line == Some(line_of(&text, "war_began"))),
+            "`war_began = {v}`: no error on its line: {ds:#?}"
+        );
+    }
+    // A good one loads.
+    load_str("ok.toml", &with("{ date = 1999-06-01, source = \"s\" }")).expect("a war begun before the start loads");
+}

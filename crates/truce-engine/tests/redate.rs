@@ -129,3 +129,19 @@ fn truce_check_refuses_a_since_after_the_start() {
     assert!(e.contains("`protocol.since`: 2026-02-12 is after the scenario's start 2025-12-03"), "{e}");
     assert!(e.starts_with("late.toml:"), "{e}");
 }
+
+/// The war's start is kept by a later origin (the war is older there) and dropped by an
+/// origin before it (the war had not begun: age 0).
+#[test]
+fn war_began_is_kept_or_dropped_by_the_origin() {
+    let u = ukraine();
+    let began = u.scenario.war_began.clone().expect("ukraine-2025-12 says when its war began");
+    let r = redate(&u, d(2023, 6, 1)).unwrap();
+    assert_eq!(r.scenario.scenario.war_began, Some(began));
+    assert!(!r.changes.iter().any(|c| c.contains("war_began")), "{:?}", r.changes);
+    reload(&r.scenario);
+    let r = redate(&u, d(2021, 6, 1)).unwrap();
+    assert_eq!(r.scenario.scenario.war_began, None);
+    assert!(r.changes.iter().any(|c| c.contains("`war_began` removed")), "{:?}", r.changes);
+    reload(&r.scenario);
+}

@@ -54,11 +54,12 @@
 //! on the thread count (the filter's streams are keyed by child slot, its reductions run in
 //! slot order, and aggregates merge exactly).
 
-use crate::ensemble::{Continuer, ForecastAggregate, ForecastError, PARAM_KEY};
+use crate::ensemble::{Continuer, ForecastAggregate, ForecastError};
 use crate::filter::{pfilter, stream, FilterOptions, Purpose};
 use crate::hash::Fnv1a;
 use crate::observation::{Observations, Observed};
 use crate::pomp::Pomp;
+use crate::selection::{draw_params, Selection};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -258,6 +259,9 @@ pub struct TruceModel<'a> {
     measure: MeasureOptions,
     /// Whether the km² series is conditioned on changes ([`cumulative_series`]).
     nested: bool,
+    /// The pool selected by survival to the war's age (`crate::selection`), which particles
+    /// draw their parameters from as the forecast's runs do; `None`: the prior.
+    selection: Option<Selection>,
 }
 
 /// Whether the km² rows of `steps` form a cumulative series, weighed as changes: the option
@@ -287,7 +291,7 @@ impl<'a> TruceModel<'a> {
     /// observed at `steps`.
     pub fn new(l: &'a Loaded, seed: u64, steps: &'a [ObsStep], measure: MeasureOptions) -> Self {
         let nested = cumulative_series(steps, &measure);
-        TruceModel { l, seed, steps, measure, nested }
+        TruceModel { l, seed, steps, measure, nested, selection: None }
     }
 
     /// Whether the km² series is weighed as changes and the forecast re-anchored.
@@ -314,6 +318,12 @@ impl<'a> TruceModel<'a> {
             Some((_, y)) => y - x.ref_km2,
             None => 0.0,
         }
+    }
+
+    /// The same model whose particles start from the draws selected by survival to the war's
+    /// age (`crate::selection::select`), as the unconditioned forecast's runs do.
+    pub fn with_selection(self, selection: Option<Selection>) -> Self {
+        TruceModel { selection, ..self }
     }
 
     /// Writes the particle's parameters into the workspace and derives the run constants;
@@ -364,15 +374,15 @@ impl Pomp for TruceModel<'_> {
         Sim::new(&self.l.params)
     }
 
-    /// Run `slot` of the unconditioned forecast at week 0: the ensemble's parameter draw
+    /// Run `slot` of the unconditioned forecast at week 0: the ensemble's parameter draw (from
+    /// the pool selected by survival when the war began before the start)
     /// and simulation stream (`rng` is not used, so that no observation means the same
     /// forecast).
     fn rinit(&self, sim: &mut Sim, slot: u64, _rng: &mut ChaCha8Rng) -> Particle {
         sim.reset_params(&self.l.params);
         let u = &self.l.uncertainty;
         let mut v = vec![0.0; u.len()];
-        let mut prng = truce_engine::run_rng(self.seed ^ PARAM_KEY, slot);
-        u.apply(&mut prng, &mut v, sim.params_mut());
+        draw_params(self.l, self.selection.as_ref(), self.seed, slot, &mut v, sim.params_mut());
         let z = u.set.specs().iter().zip(&v).map(|(s, &x)| score(s.dist.cdf(x))).collect();
         let run = sim.start(self.seed, slot);
         let g = vec![0.0; v.len()];
@@ -488,7 +498,7 @@ pub fn filtered_forecast(
     if particles == 0 {
         return Err(ForecastError::NoRuns);
     }
-    let model = TruceModel::new(l, seed, steps, *measure);
+    let model = TruceModel::new(l, seed, steps, *measure).with_selection(crate::selection::select(l, seed)?);
     let opts = FilterOptions {
         particles: particles as usize,
         seed,

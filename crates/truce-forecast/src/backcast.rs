@@ -29,6 +29,7 @@
 use crate::ensemble::ForecastAggregate;
 use crate::job::{Forecast, ForecastJob, Hooks, JobError, JobOutput, Prepared};
 use crate::score::{case_uniform, randomised_pit, Categorical, ScoreError};
+use crate::selection::SelectionReport;
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
 use truce_engine::outcome::{WarEvent, WarState};
@@ -600,6 +601,10 @@ pub struct CaseScore {
     pub base_rate_end: EndScore,
     /// Both forecasts of the time to the end as curves, for pictures.
     pub curves: EndCurves,
+    /// What selection by survival did to truce's forecast (`crate::selection`): the war's
+    /// age in weeks as the scenario states it, the pilot runs that lasted it, the effective
+    /// sample size; `None` when the scenario's war begins at its start.
+    pub selection: Option<SelectionReport>,
 }
 
 /// The probability that high-intensity war has ended by each of a list of weeks, for truce
@@ -711,6 +716,7 @@ pub fn score_case(
         truce_end,
         base_rate_end,
         curves,
+        selection: forecast.selection.clone(),
     })
 }
 

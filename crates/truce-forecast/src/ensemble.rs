@@ -43,6 +43,7 @@
 use crate::aggregate::{AtDate, ByDate, FixedSum, Histogram, MergeError, RangeError, RankSample, WeekHistograms};
 use crate::hash::Fnv1a;
 use crate::score::PiecewiseUniform;
+use crate::selection::{draw_params, Selection, SelectionReport};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -479,6 +480,7 @@ fn run_task(
     l: &Loaded,
     fp: &str,
     opts: &ForecastOptions,
+    selection: Option<&Selection>,
     first: u64,
     runs: u64,
     rows: bool,
@@ -491,8 +493,7 @@ fn run_task(
     let mut out = Vec::new();
     for i in first..first + runs {
         sim.reset_params(base);
-        let mut prng = truce_engine::run_rng(opts.seed ^ PARAM_KEY, i);
-        l.uncertainty.apply(&mut prng, &mut sampled, sim.params_mut());
+        draw_params(l, selection, opts.seed, i, &mut sampled, sim.params_mut());
         rec.start(sim.params().start_km2);
         let s = sim.run(opts.seed, i, &mut RunObserver { agg: &mut agg, rec: &mut rec, offset: 0, shift: 0.0 });
         // The run's final state, line and casualties stay to the horizon.
@@ -543,6 +544,9 @@ pub enum ForecastError {
     /// The scenario gives a histogram range that cannot be binned (a scenario error).
     #[error("{0}")]
     Aggregate(String),
+    /// Selection by survival collapsed (`crate::selection`): names `war_began`.
+    #[error("{0}")]
+    Selection(String),
     /// Observations that cannot condition this forecast (`crate::assimilate`).
     #[error("{0}")]
     Observations(String),
@@ -555,9 +559,14 @@ pub struct ForecastRun {
     /// True if `cancel` stopped the forecast early; the aggregate holds the runs that
     /// finished (a prefix of the run range, whole chunks).
     pub interrupted: bool,
+    /// What selection by survival did (`crate::selection`); `None` when the scenario's war
+    /// begins at its start (nothing selected).
+    pub selection: Option<SelectionReport>,
 }
 
-/// Runs a forecast (or a shard of one) on the current rayon pool.
+/// Runs a forecast (or a shard of one) on the current rayon pool. A scenario whose war
+/// began before its start first weights its parameter draws by survival to that age
+/// ([`crate::selection::select`]); every run then draws from the weighted pool.
 ///
 /// `progress` is called after each chunk with the number of runs done; `cancel` is checked
 /// between chunks; `sink` receives per-run rows in run order.
@@ -573,6 +582,7 @@ pub fn run_forecast(
         return Err(ForecastError::NoRuns);
     }
     let mut total = ForecastAggregate::new(l, &l.params, fp.to_string(), opts.seed)?;
+    let selection = crate::selection::select(l, opts.seed)?;
     let chunk = opts.chunk.max(1);
     let tasks_per_chunk = (rayon::current_num_threads() as u64 * 4).max(1);
     let want_rows = sink.is_some();
@@ -590,8 +600,10 @@ pub fn run_forecast(
             .map(|t| (start + t * per, (start + (t + 1) * per).min(start + n)))
             .filter(|(a, b)| a < b)
             .collect();
-        let parts: Vec<(ForecastAggregate, Vec<RunRow>)> =
-            ranges.par_iter().map(|&(a, b)| run_task(l, fp, opts, a, b - a, want_rows)).collect::<Result<_, _>>()?;
+        let parts: Vec<(ForecastAggregate, Vec<RunRow>)> = ranges
+            .par_iter()
+            .map(|&(a, b)| run_task(l, fp, opts, selection.as_ref(), a, b - a, want_rows))
+            .collect::<Result<_, _>>()?;
         for (agg, rows) in &parts {
             total.merge(agg)?;
             if let Some(s) = sink.as_deref_mut() {
@@ -601,5 +613,5 @@ pub fn run_forecast(
         start += n;
         progress(start - opts.first_run);
     }
-    Ok(ForecastRun { aggregate: total, interrupted })
+    Ok(ForecastRun { aggregate: total, interrupted, selection: selection.map(|s| s.report) })
 }

@@ -24,10 +24,11 @@
 use crate::assimilate::{self, MeasureOptions, ObsStep};
 use crate::ensemble::{
     fingerprint, run_forecast, ForecastAggregate, ForecastError, ForecastOptions, RowSink, CASUALTY_BINS, KM2_BINS,
-    PARAM_KEY, RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
+    RANK_OUTCOMES, RANK_RUNS, TERM_BINS,
 };
 use crate::observation::{Observations, StartRule};
 use crate::part::{self, Part};
+use crate::selection::SelectionReport;
 use crate::summary::{summarise, Summary};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -253,6 +254,7 @@ impl JobError {
                 | JobError::Scenario(_)
                 | JobError::Edit(_)
                 | JobError::Forecast(ForecastError::Aggregate(_))
+                | JobError::Forecast(ForecastError::Selection(_))
         )
     }
 }
@@ -466,6 +468,9 @@ pub struct Forecast {
     pub summary: Summary,
     /// The exactly mergeable aggregate behind it.
     pub aggregate: ForecastAggregate,
+    /// What selection by survival did (`crate::selection`), when the scenario's war began
+    /// before its start.
+    pub selection: Option<SelectionReport>,
 }
 
 /// What a job produces: a shard's part, or a whole forecast.
@@ -555,6 +560,7 @@ impl Prepared {
             None => Ok(JobOutput::Forecast(Box::new(Forecast {
                 summary: summarise(&run.aggregate, start, run.interrupted),
                 aggregate: run.aggregate,
+                selection: run.selection,
             }))),
         }
     }
@@ -596,7 +602,7 @@ impl Prepared {
         (hooks.progress)(self.len);
         let mut summary = summarise(&out.aggregate, out.start, false);
         summary.filter = Some(out.filtering);
-        Ok(JobOutput::Forecast(Box::new(Forecast { summary, aggregate: out.aggregate })))
+        Ok(JobOutput::Forecast(Box::new(Forecast { summary, aggregate: out.aggregate, selection: None })))
     }
 
     /// Whether the job is conditioned on observations.
@@ -644,7 +650,9 @@ pub enum RunParams {
     /// `truce run` does by default.
     Median,
     /// Run `i` of the forecast with the same seed: its parameters drawn exactly as the
-    /// forecast draws them and its simulation on stream `i` (`truce run --sample I`).
+    /// forecast draws them (from the pool selected by survival when the scenario's war began
+    /// before its start, `crate::selection`) and its simulation on stream `i` (`truce run
+    /// --sample I`).
     Sample(u64),
 }
 
@@ -661,7 +669,10 @@ impl RunParams {
 /// The parameters a single run of `l` under `seed` uses ([`RunParams`]): the scenario's
 /// compiled parameters with every `[uncertainty]` path set to its median or to run `i`'s
 /// draw. This is the one place that says which parameters a run uses; the forecast's own
-/// draws (`ensemble`) use the same key and stream.
+/// draws (`ensemble`) use the same keys and streams ([`crate::selection::draw_params`]).
+/// A sample of a scenario whose war began before its start computes the selection's pilot
+/// runs first; if the selection is refused, the sample falls back to its unselected draw
+/// (the forecast itself reports the refusal).
 pub fn run_params(l: &Loaded, seed: u64, which: RunParams) -> Params {
     let mut p = l.params.clone();
     match which {
@@ -672,8 +683,8 @@ pub fn run_params(l: &Loaded, seed: u64, which: RunParams) -> Params {
         }
         RunParams::Sample(i) => {
             let mut buf = vec![0.0; l.uncertainty.len()];
-            let mut prng = truce_engine::run_rng(seed ^ PARAM_KEY, i);
-            l.uncertainty.apply(&mut prng, &mut buf, &mut p);
+            let selection = crate::selection::select(l, seed).ok().flatten();
+            crate::selection::draw_params(l, selection.as_ref(), seed, i, &mut buf, &mut p);
         }
     }
     p

@@ -77,6 +77,7 @@ pub mod pomp;
 pub mod saved;
 pub mod score;
 pub mod scorecard;
+pub mod selection;
 pub mod summary;
 
 pub use aggregate::{

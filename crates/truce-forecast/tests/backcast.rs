@@ -48,6 +48,19 @@ fn every_case_is_a_builtin_with_an_outcome() {
     assert_eq!(BUILTIN_OUTCOMES.len(), builtin::BACKCAST.len());
 }
 
+/// The day a case's war began is stated twice: in the scenario (known at the origin; the
+/// forecast's selection by survival reads it) and in the outcome file (the base rate's
+/// `war_start`). They agree.
+#[test]
+fn each_case_states_the_war_start_of_its_outcome() {
+    for name in builtin::BACKCAST {
+        let l = load_str(name, builtin::builtin(name).unwrap()).unwrap();
+        let began = l.scenario.scenario.war_began.as_ref().unwrap_or_else(|| panic!("{name} has no war_began"));
+        let began = truce_engine::redate::civil(&began.date).unwrap();
+        assert_eq!(began, outcome(name, builtin_outcome(name).unwrap()).war_start, "{name}");
+    }
+}
+
 #[test]
 fn each_case_loads_runs_and_never_reads_its_outcome() {
     let wars = read_wars(COW_WARS_CSV).unwrap();
@@ -69,6 +82,11 @@ fn each_case_loads_runs_and_never_reads_its_outcome() {
         assert_eq!(bytes(&f1.aggregate), bytes(&f2.aggregate), "{name}");
         assert_eq!(serde_json::to_vec(&plain.summary).unwrap(), serde_json::to_vec(&f2.summary).unwrap(), "{name}");
         assert_eq!(real.fingerprint, fake.fingerprint);
+        // Selection by survival acts on every case whose war is at least a week old at its
+        // origin (all but ukraine-2022, four days), and the outcome does not move it.
+        assert_eq!(real.selection.is_some(), *name != "ukraine-2022", "{name}: {:?}", real.selection);
+        assert_eq!(real.selection, fake.selection, "{name}");
+        assert_eq!(plain.selection, f1.selection, "{name}");
         assert_eq!(real.curves.truce, fake.curves.truce);
         for (a, b) in real.years.iter().zip(&fake.years) {
             assert_eq!(a.truce.probs, b.truce.probs, "{name}: truce's probabilities moved with the outcome");

@@ -187,9 +187,10 @@ impl From<JobError> for ApiError {
             JobError::Unreadable(_) | JobError::Scenario(_) | JobError::Edit(_) | JobError::Parts(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            JobError::Forecast(truce_forecast::ensemble::ForecastError::Aggregate(_)) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            JobError::Forecast(
+                truce_forecast::ensemble::ForecastError::Aggregate(_)
+                | truce_forecast::ensemble::ForecastError::Selection(_),
+            ) => StatusCode::UNPROCESSABLE_ENTITY,
             JobError::Cancelled { .. } => StatusCode::CONFLICT,
             JobError::Threads(_) | JobError::Forecast(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
