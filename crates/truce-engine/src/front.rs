@@ -208,6 +208,11 @@ pub(crate) struct Front {
     oil: [f64; 2],
     /// Sanctions level per side relative to the start's (1 = as at the start).
     sanctions: [f64; 2],
+    /// exp(edge − exhaustion) per side ([`Front::edge_factor`]), recomputed whenever the edge
+    /// or the exhaustion changes (only [`Front::start`] and [`Front::shocks`] change them): a
+    /// week reads it several times (effectiveness before and after the fighting, the value
+    /// of war, talks), so caching it saves an `exp` per read and changes no bit.
+    factor: [f64; 2],
 }
 
 impl Front {
@@ -221,6 +226,23 @@ impl Front {
             mobilising: [0.0; 2],
             oil: [0.0; 2],
             sanctions: [1.0; 2],
+            factor: [0.0; 2],
+        }
+        .with_factors()
+    }
+
+    /// Recomputes the cached exp(edge − exhaustion) of both sides.
+    #[inline]
+    fn with_factors(mut self) -> Self {
+        self.refresh_factors();
+        self
+    }
+
+    /// Recomputes the cached exp(edge − exhaustion) of both sides (after a change to either).
+    #[inline]
+    fn refresh_factors(&mut self) {
+        for s in 0..2 {
+            self.factor[s] = (self.edge[s] - self.exhaustion[s]).exp();
         }
     }
 
@@ -234,7 +256,7 @@ impl Front {
     /// A side's effectiveness multiplier from its edge and its culmination: exp(edge −
     /// exhaustion).
     pub(crate) fn edge_factor(&self, side: usize) -> f64 {
-        (self.edge[side] - self.exhaustion[side]).exp()
+        self.factor[side]
     }
 
     /// Attrition multipliers per side this week ([`loss_factors`] with the defences as dug).
@@ -328,6 +350,7 @@ impl Front {
                 self.oil[s] += if rng.random::<f64>() < 0.5 { sd.oil_size } else { -sd.oil_size };
             }
         }
+        self.refresh_factors();
     }
 
     /// The regime's next step (one uniform), given each side's effective force ratio `rho`
@@ -363,6 +386,31 @@ impl Front {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cached edge factor is exp(edge − exhaustion) bit for bit after every week's shocks.
+    #[test]
+    fn cached_edge_factor_follows_the_shocks() {
+        use rand::SeedableRng;
+        let l = crate::load::load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let mut p = l.params;
+        p.sides[0].edge_rate = 20.0;
+        p.sides[1].edge_rate = 20.0;
+        let k = Constants::new(&p);
+        let mut f = Front::start(&k);
+        assert_eq!(f.edge_factor(0), 1.0);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut moved = false;
+        for week in 0..200 {
+            let gain = if week % 3 == 0 { 40.0 } else { -25.0 };
+            f.shocks(&p, &k, gain, [900.0, 1100.0], [5e5, 6e5], &mut rng);
+            for s in 0..2 {
+                let expected = (f.edge[s] - f.exhaustion[s]).exp();
+                assert_eq!(f.edge_factor(s).to_bits(), expected.to_bits(), "week {week} side {s}");
+                moved |= f.edge_factor(s) != 1.0;
+            }
+        }
+        assert!(moved, "the edges and the exhaustion moved");
+    }
 
     #[test]
     fn attackers_and_offensives_agree() {

@@ -564,12 +564,16 @@ struct Fought {
     casualties: [f64; 2],
     /// Weekly gain of the first side (km²).
     gain: f64,
+    /// The cost of a year of war per side at the economy the week leaves
+    /// (`front::war_cost`), computed once by the fight and read again by the pressure phase;
+    /// zero in a quiet week, which has no pressure phase.
+    war_cost: [f64; 2],
 }
 
 impl Fought {
     /// A week without fighting (under a ceasefire).
     fn quiet(aid: [f64; 2], regime: Regime) -> Self {
-        Fought { intensity: 0.0, regime, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0 }
+        Fought { intensity: 0.0, regime, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0, war_cost: [0.0; 2] }
     }
 }
 
@@ -900,7 +904,7 @@ impl Sim {
             return Some(self.finish_at_line(st, state, st.week));
         }
         self.aims(st, observer);
-        self.pressure(st);
+        self.pressure(st, fought.war_cost);
         self.politics(st, rng, observer);
         self.activity(st, &fought, rng);
         self.attention(st, rng);
@@ -1117,7 +1121,7 @@ impl Sim {
         let base = [d0, d0];
         let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
-        self.pressure(st);
+        self.pressure(st, [self.war_cost(st, 0), self.war_cost(st, 1)]);
         self.set_nodeal(st);
         self.set_audience(st);
         let mut open_at = |sim: &mut Sim, d: f64, freeze: bool| -> bool {
@@ -1381,11 +1385,11 @@ impl Sim {
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
-        self.forces_and_economies(st, casualties, aid, intensity, war);
+        let war_cost = self.forces_and_economies(st, casualties, aid, intensity, war);
         self.aid_fatigue(rng);
         self.operations(st, gain, casualties, month, rng);
         st.momentum = 0.8 * st.momentum + 0.2 * gain;
-        Fought { intensity, regime, aid, eff, casualties, gain }
+        Fought { intensity, regime, aid, eff, casualties, gain, war_cost }
     }
 
     /// Casualties per side: the generalised Lanchester law (Helmbold 1961) with a lognormal
@@ -1430,8 +1434,11 @@ impl Sim {
     /// to the economy, and mobilised personnel as they arrive; economies recover (faster with
     /// aid) toward their target (`economy_target`: potential, aid, sanctions, oil) and suffer
     /// the other side's strikes at the war's intensity `war`; casualties and war costs
-    /// (`war_cost`: heavier on a weaker economy) accumulate.
-    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64, war: f64) {
+    /// (`war_cost`: heavier on a weaker economy) accumulate. Returns each side's cost of a
+    /// year of war at its new economy (the pressure phase reads it again: nothing in between
+    /// changes an economy).
+    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64, war: f64) -> [f64; 2] {
+        let mut costs = [0.0; 2];
         for s in 0..2 {
             let o = 1 - s;
             let sd = &self.p.sides[s];
@@ -1449,8 +1456,10 @@ impl Sim {
                 (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage - bought)
                     .clamp(0.0, target.max(1.0));
             st.cum_cas[s] += cas[s];
-            st.costs[s] += self.war_cost(st, s) / 52.0 * intensity;
+            costs[s] = self.war_cost(st, s);
+            st.costs[s] += costs[s] / 52.0 * intensity;
         }
+        costs
     }
 
     /// The front's operations after the week's fighting (`crate::front`): culmination,

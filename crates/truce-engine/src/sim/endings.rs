@@ -97,7 +97,9 @@ impl Sim {
     /// - Ripeness R = min over sides of stalemate × hurt (Zartman 2000): stalemate = 1 − (the
     ///   side's believed weekly gain / the gain that is a way to win), within [0, 1]; hurt =
     ///   pain / (pain + half), pain = c × the activity factor.
-    pub(super) fn pressure(&self, st: &mut State) {
+    ///
+    /// `war_cost` is each side's c₀(E) now (`Sim::war_cost`; the week's fight computed it).
+    pub(super) fn pressure(&self, st: &mut State, war_cost: [f64; 2]) {
         let p = &self.p;
         let low = if st.low { p.low_activity_factor } else { 1.0 };
         let mut r = f64::INFINITY;
@@ -113,10 +115,9 @@ impl Sim {
             let gamble = if st.culpable[s] { 1.0 + pol.gamble * losses } else { 1.0 };
             let resolve = self.b.resolve[sd.belligerent] * gamble;
             // The economy-dependent cost of a year of war (`crate::front::war_cost`).
-            let cost = self.war_cost(st, s)
-                * (1.0 + p.ripeness.destruction_weight * destruction)
-                * (1.0 + pol.crisis_weight * crisis)
-                / resolve.max(1e-9);
+            let cost =
+                war_cost[s] * (1.0 + p.ripeness.destruction_weight * destruction) * (1.0 + pol.crisis_weight * crisis)
+                    / resolve.max(1e-9);
             st.pressure.cost[s] = cost;
             st.pressure.losses[s] = losses;
             st.pressure.crisis[s] = crisis;
