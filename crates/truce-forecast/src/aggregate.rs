@@ -684,8 +684,10 @@ fn average_ranks(values: impl Iterator<Item = f64>) -> Option<Vec<f64>> {
     if v.iter().any(|x| x.is_nan()) {
         return None;
     }
+    // Sorted by value, ties by index: a total order on distinct indices, so the unstable
+    // sort (no scratch buffer) gives exactly the stable sort's order.
     let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
     let mut ranks = vec![0.0; v.len()];
     let mut i = 0;
     while i < order.len() {
