@@ -24,6 +24,19 @@ pub(super) fn weekly(per_year: f64) -> f64 {
     -(-per_year / 52.0).exp_m1()
 }
 
+/// `u < weekly(per_year)`, exactly, without the `expm1` when `u` lies above per_year / 52
+/// (as most weeks' draws lie above a small hazard): 1 − e^(−x) ≤ x for every x, and the
+/// library's `expm1` is within an ulp of it, far inside the 10⁻⁹ margin. A NaN or negative
+/// rate takes the exact path.
+#[inline]
+pub(super) fn under_weekly(u: f64, per_year: f64) -> bool {
+    let x = per_year / 52.0;
+    if x >= 0.0 && u > x * (1.0 + 1e-9) {
+        return false;
+    }
+    u < weekly(per_year)
+}
+
 /// How hard the war presses on each side this week (`docs/reference/war-endings.md` §1, §3).
 #[derive(Clone, Copy, Default)]
 pub(super) struct Pressure {
@@ -142,7 +155,7 @@ impl Sim {
                 continue;
             }
             let rate = pol.removal_per_year * (pol.removal_loss_weight * st.pressure.losses[s]).min(50.0).exp();
-            if u < weekly(rate) {
+            if under_weekly(u, rate) {
                 let resolve = self.p.politics[s].successor_resolve;
                 self.successor(st, s, resolve, rng, observer);
             }
@@ -164,14 +177,14 @@ impl Sim {
         if st.low {
             let shift = (ln_rho - st.low_lnrho).abs();
             let rate = p.flare_up_per_year * (p.flare_up_shift_weight * shift).min(50.0).exp();
-            if u < weekly(rate) {
+            if under_weekly(u, rate) {
                 st.low = false;
                 st.low_weeks = 0;
             }
             return;
         }
         st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
-        if st.low_weeks >= p.low_activity_weeks || u < weekly(p.low_activity_onset_per_year * st.ripeness) {
+        if st.low_weeks >= p.low_activity_weeks || under_weekly(u, p.low_activity_onset_per_year * st.ripeness) {
             st.low = true;
             st.low_since = st.week;
             st.low_lnrho = ln_rho;
@@ -281,7 +294,29 @@ impl RoundBuffers {
 #[cfg(test)]
 mod tests {
     use super::super::{run_rng, NoObserver, Sim};
+    use super::{under_weekly, weekly};
     use rand::Rng;
+
+    /// The shortcut decides exactly as the comparison with the weekly probability, at the
+    /// probability's own value and its neighbours, for small, large, zero, negative and
+    /// non-finite rates.
+    #[test]
+    fn under_weekly_is_the_exact_comparison() {
+        let mut rates = vec![0.0, -0.0, -1.0, 1e-300, 1e-12, f64::INFINITY, f64::NAN, f64::NEG_INFINITY];
+        rates.extend((0..400).map(|i| 1e-6 * 1.1f64.powi(i)));
+        let mut rng = run_rng(5, 0);
+        for &r in &rates {
+            let w = weekly(r);
+            let mut us = vec![0.0, w, f64::from_bits(w.to_bits().wrapping_add(1)), r / 52.0, 0.5, 1.0 - 1e-16];
+            if w > 0.0 {
+                us.push(f64::from_bits(w.to_bits() - 1));
+            }
+            us.extend((0..50).map(|_| rng.random::<f64>()));
+            for u in us {
+                assert_eq!(under_weekly(u, r), u < w, "u {u} rate {r}");
+            }
+        }
+    }
 
     /// A leader change draws the side's reservations afresh (two uniforms from the run's
     /// stream, the deal's then the freeze's) and leaves the other side's alone.
