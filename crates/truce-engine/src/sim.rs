@@ -459,6 +459,9 @@ struct RunConstants {
     exit: Vec<f64>,
     patrons: bool,
     partners: bool,
+    /// Per side, the share of its gap a red line closes in a week of advance,
+    /// 1 − exp(−`aims_per_year`/52) (`sim/aims.rs`; a parameter only, so once per run).
+    aims_advance: [f64; 2],
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -751,6 +754,7 @@ impl Sim {
                 exit: vec![0.0; n],
                 patrons: false,
                 partners: false,
+                aims_advance: [0.0; 2],
             },
             b: RunBuffers {
                 pos: vec![0.0; n * m],
@@ -977,6 +981,9 @@ impl Sim {
         let med = &self.p.mediation;
         self.k.attention_decay = 0.5f64.powf(1.0 / med.half_life_weeks);
         self.k.initiative = weekly(med.initiative_per_year);
+        for s in 0..2 {
+            self.k.aims_advance[s] = -(-self.p.politics[s].aims_per_year / 52.0).exp_m1();
+        }
         self.fit_first_week();
     }
 

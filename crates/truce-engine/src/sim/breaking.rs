@@ -61,6 +61,9 @@ impl Sim {
     /// probability), with `eff` the week's effectiveness per soldier: its misjudgement is its
     /// believed drift above the drift the front's law gives for the force ratio now. 0 with
     /// the mechanism off.
+    // Out of line: inlined into `breaking`, its logarithms were hoisted above the shortcut
+    // (`surely_unbroken`) and computed every week.
+    #[inline(never)]
     pub(super) fn collapse_probability(&self, st: &State, eff: [f64; 2], s: usize) -> f64 {
         let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
         let sign = if s == 0 { 1.0 } else { -1.0 };
