@@ -431,6 +431,12 @@ struct RunConstants {
     /// Calendar month (0–11) of each week, for the start date and horizon in `months_for`.
     months: Vec<u8>,
     months_for: (crate::calendar::CivilDate, u32),
+    /// War fatigue exp(−`fatigue_per_year` · t / 52) of each week t before the horizon, for
+    /// the fatigue (its bits) and horizon in `fatigue_for`: read by the fight and the value
+    /// of war every week, recomputed only when either changes (a forecast that does not
+    /// sample the fatigue computes it once).
+    fatigue: Vec<f64>,
+    fatigue_for: Option<(u64, u32)>,
     /// Weekly aid decay factor and weekly stop probability per actor.
     aid_decay: Vec<f64>,
     aid_stop: Vec<f64>,
@@ -739,6 +745,8 @@ impl Sim {
             k: RunConstants {
                 months: Vec::with_capacity(params.horizon as usize),
                 months_for: (crate::calendar::CivilDate { year: 0, month: 1, day: 1 }, 0),
+                fatigue: Vec::with_capacity(params.horizon as usize),
+                fatigue_for: None,
                 aid_decay: vec![1.0; n],
                 aid_stop: vec![0.0; n],
                 beta: [0.0; 2],
@@ -969,6 +977,12 @@ impl Sim {
         }
         self.aid_constants();
         let p = &self.p;
+        let fatigue_for = Some((p.fatigue_per_year.to_bits(), p.horizon));
+        if self.k.fatigue_for != fatigue_for {
+            self.k.fatigue.clear();
+            self.k.fatigue.extend((0..p.horizon).map(|t| (-p.fatigue_per_year * t as f64 / 52.0).exp()));
+            self.k.fatigue_for = fatigue_for;
+        }
         if self.k.months_for != (p.start, p.horizon) {
             self.k.months.clear();
             let d0 = p.start.to_days();
@@ -1223,6 +1237,15 @@ impl Sim {
         front::war_cost(&self.p, &self.k.front, side, st.economy[side])
     }
 
+    /// War fatigue in week `t`, exp(−`fatigue_per_year` · t / 52) (from the run's table).
+    #[inline]
+    fn fatigue(&self, t: u32) -> f64 {
+        match self.k.fatigue.get(t as usize) {
+            Some(&f) => f,
+            None => (-self.p.fatigue_per_year * t as f64 / 52.0).exp(),
+        }
+    }
+
     /// Expected mean drift at intensity 1 for a force ratio.
     fn drift(&self, rho: f64) -> f64 {
         self.k.v_front * front_shape(rho, self.p.defender_advantage, self.p.gain_steepness)
@@ -1380,7 +1403,7 @@ impl Sim {
     fn fight(&mut self, st: &mut State, rng: &mut ChaCha8Rng) -> Fought {
         let t = st.week;
         let month = self.k.months[t as usize] as usize;
-        let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
+        let fatigue = self.fatigue(t);
         // In low activity the war is fought at a fraction of its intensity (the talk phases'
         // regime, `activity`).
         let low = if st.low { self.p.low_activity_factor } else { 1.0 };
@@ -1690,7 +1713,7 @@ impl Sim {
         let h = p.valuation_horizon;
         // Low activity is expected to last: the front moves and costs accrue at its pace.
         let low = if st.low { p.low_activity_factor } else { 1.0 };
-        let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp() * low;
+        let fatigue = self.fatigue(st.week) * low;
         let mut v = [0.0; 2];
         let (mut line, mut spread, mut horizon_cost, mut collapse) = ([0.0; 2], [0.0; 2], [0.0; 2], [0.0; 2]);
         let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };
