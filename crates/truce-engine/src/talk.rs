@@ -244,6 +244,7 @@ impl IssueLaw {
 
 impl UtilityContext<'_> {
     /// Actor `a`'s utility on issue `k` resolved to an [`IssueLaw`].
+    #[inline(always)]
     fn issue_law(&self, a: usize, k: usize) -> IssueLaw {
         let i = a * self.p.n_issues() + k;
         let r = self.red_line(a, k);
@@ -310,18 +311,24 @@ pub struct FrontierResult {
     pub solved: bool,
 }
 
-/// Reusable buffers for the frontier search.
+/// The most breakpoints one issue's two utilities have: 0, 100, both positions, both red
+/// lines and the no-deal value of an issue that shifts power.
+const MAX_POINTS: usize = 7;
+
+/// The frontier search's workspace: one issue's breakpoints and both belligerents' utilities
+/// at them (fixed arrays: the search never allocates).
 pub struct Frontier {
-    points: Vec<f64>,
-    u0: Vec<f64>,
-    u1: Vec<f64>,
+    points: [f64; MAX_POINTS],
+    u0: [f64; MAX_POINTS],
+    u1: [f64; MAX_POINTS],
 }
 
 impl Frontier {
-    /// Buffers for `m` issues, large enough that a search never reallocates.
+    /// The workspace for a search over `m` issues (its size does not depend on `m`: the
+    /// search holds one issue's breakpoints at a time).
     pub fn with_capacity(m: usize) -> Self {
-        let cap = 8 * m.max(1);
-        Frontier { points: Vec::with_capacity(cap), u0: Vec::with_capacity(cap), u1: Vec::with_capacity(cap) }
+        let _ = m;
+        Frontier { points: [0.0; MAX_POINTS], u0: [0.0; MAX_POINTS], u1: [0.0; MAX_POINTS] }
     }
 
     /// Maximises the weighted Nash product of the two belligerents' gains over `v`.
@@ -342,29 +349,35 @@ impl Frontier {
         let mut u = [0.0; 2];
         for k in 0..m {
             // Breakpoints of both piecewise-linear utilities on [0, 100].
-            let pts = &mut self.points;
-            pts.clear();
-            pts.extend_from_slice(&[0.0, 100.0, ctx.pos[a0 * m + k], ctx.pos[a1 * m + k]]);
-            for a in [a0, a1] {
-                let r = ctx.red_line(a, k);
-                if r.is_finite() {
-                    pts.push(r);
-                }
+            let (law0, law1) = (ctx.issue_law(a0, k), ctx.issue_law(a1, k));
+            let all = &mut self.points;
+            all[..4].copy_from_slice(&[0.0, 100.0, law0.pos, law1.pos]);
+            let mut n = 4;
+            for r in [law0.red, law1.red].into_iter().flatten() {
+                all[n] = r;
+                n += 1;
             }
             if ctx.p.power_shift[k] != 0.0 {
-                pts.push(ctx.nodeal[k].clamp(0.0, 100.0));
+                all[n] = ctx.nodeal[k].clamp(0.0, 100.0);
+                n += 1;
             }
-            sort_few(pts);
-            pts.dedup();
+            sort_few(&mut all[..n]);
+            // Drop repeats (as `Vec::dedup`: each value against the last one kept).
+            let mut kept = 1;
+            for i in 1..n {
+                if all[i] != all[kept - 1] {
+                    all[kept] = all[i];
+                    kept += 1;
+                }
+            }
+            let pts = &all[..kept];
             // Both utilities at every breakpoint, computed once.
-            let (law0, law1) = (ctx.issue_law(a0, k), ctx.issue_law(a1, k));
-            let (u0, u1) = (&mut self.u0, &mut self.u1);
-            u0.clear();
-            u1.clear();
-            for &x in pts.iter() {
-                u0.push(law0.at(x));
-                u1.push(law1.at(x));
+            let (u0, u1) = (&mut self.u0[..kept], &mut self.u1[..kept]);
+            for (j, &x) in pts.iter().enumerate() {
+                u0[j] = law0.at(x);
+                u1[j] = law1.at(x);
             }
+            let (u0, u1) = (&*u0, &*u1);
             // Start at the second belligerent's best point, walk toward the first's.
             let best = |mine: &[f64], other: &[f64]| -> usize {
                 let mut bi = 0;
