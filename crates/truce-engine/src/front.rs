@@ -362,7 +362,7 @@ impl Front {
     /// below; anything else (a NaN, a negative exponent or rate) takes the exact path.
     fn surely_unchanged(&self, p: &Params, rho: [f64; 2], season: f64, u: f64) -> bool {
         let k = p.regime_ratio_exponent;
-        if !(k >= 0.0 && season > 0.0) {
+        if k.is_nan() || k < 0.0 || season.is_nan() || season <= 0.0 {
             return false;
         }
         let bound = |per_year: f64, mult: f64| per_year * mult / 52.0 * (1.0 + 1e-9) + 1e-15;

@@ -83,7 +83,7 @@ impl Sim {
     /// last-ulp errors; a negative misjudgement weight takes the exact path.
     fn surely_unbroken(&self, st: &State, s: usize, u: f64) -> bool {
         let v = self.k.v_front;
-        if !(v > 0.0) || self.p.politics[s].collapse_misjudgement_weight < 0.0 {
+        if v.is_nan() || v <= 0.0 || self.p.politics[s].collapse_misjudgement_weight < 0.0 {
             return false;
         }
         let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
