@@ -1,5 +1,6 @@
 //! One run of the default scenario (`ukraine-2025-12`: 156 weeks, talks every 2 weeks) with
-//! no observer (the trace off), reusing one `Sim`. Target: ≤ 100 µs per run (median).
+//! no observer (the trace off), reusing one `Sim`. Target: ≤ 60 µs per run (median; issue
+//! 13's speed bar; README's performance table says where it stands).
 //!
 //! Two measurements: `mixed runs` steps through run indices, so it averages over how runs
 //! end (many settle or freeze before the horizon); `full horizon` repeats one run that

@@ -208,6 +208,11 @@ pub(crate) struct Front {
     oil: [f64; 2],
     /// Sanctions level per side relative to the start's (1 = as at the start).
     sanctions: [f64; 2],
+    /// exp(edge − exhaustion) per side ([`Front::edge_factor`]), recomputed whenever the edge
+    /// or the exhaustion changes (only [`Front::start`] and [`Front::shocks`] change them): a
+    /// week reads it several times (effectiveness before and after the fighting, the value
+    /// of war, talks), so caching it saves an `exp` per read and changes no bit.
+    factor: [f64; 2],
 }
 
 impl Front {
@@ -221,6 +226,23 @@ impl Front {
             mobilising: [0.0; 2],
             oil: [0.0; 2],
             sanctions: [1.0; 2],
+            factor: [0.0; 2],
+        }
+        .with_factors()
+    }
+
+    /// Recomputes the cached exp(edge − exhaustion) of both sides.
+    #[inline]
+    fn with_factors(mut self) -> Self {
+        self.refresh_factors();
+        self
+    }
+
+    /// Recomputes the cached exp(edge − exhaustion) of both sides (after a change to either).
+    #[inline]
+    fn refresh_factors(&mut self) {
+        for s in 0..2 {
+            self.factor[s] = (self.edge[s] - self.exhaustion[s]).exp();
         }
     }
 
@@ -234,7 +256,7 @@ impl Front {
     /// A side's effectiveness multiplier from its edge and its culmination: exp(edge −
     /// exhaustion).
     pub(crate) fn edge_factor(&self, side: usize) -> f64 {
-        (self.edge[side] - self.exhaustion[side]).exp()
+        self.factor[side]
     }
 
     /// Attrition multipliers per side this week ([`loss_factors`] with the defences as dug).
@@ -328,6 +350,36 @@ impl Front {
                 self.oil[s] += if rng.random::<f64>() < 0.5 { sd.oil_size } else { -sd.oil_size };
             }
         }
+        self.refresh_factors();
+    }
+
+    /// Whether the draw `u` lies above every hazard of [`Front::transition`] this week, so
+    /// that the regime surely stays and the `powf` and `exp` of the exact hazards are not
+    /// needed. Only where each ratio term is at most 1 (its ratio (ρ/D)^k with ρ ≤ D and
+    /// k ≥ 0: the computed power of a base ≤ 1 is ≤ 1): then a hazard is at most
+    /// rate · mult / 52 with mult ≤ the season's factor (1 − e^(−x) ≤ x, within an ulp of 1 as
+    /// computed, under the 10⁻⁹ and 10⁻¹⁵ margins). Exact: it decides as the comparisons
+    /// below; anything else (a NaN, a negative exponent or rate) takes the exact path.
+    fn surely_unchanged(&self, p: &Params, rho: [f64; 2], season: f64, u: f64) -> bool {
+        let k = p.regime_ratio_exponent;
+        if k.is_nan() || k < 0.0 || season.is_nan() || season <= 0.0 {
+            return false;
+        }
+        let bound = |per_year: f64, mult: f64| per_year * mult / 52.0 * (1.0 + 1e-9) + 1e-15;
+        let below_one = |rho: f64, d: f64| (rho / d).max(1e-9) <= 1.0;
+        match self.regime.attacker() {
+            None => {
+                let per_year = p.offensive_start_per_year;
+                per_year >= 0.0
+                    && below_one(rho[0], self.advantage(p, 1))
+                    && below_one(rho[1], self.advantage(p, 0))
+                    && u > bound(per_year, season) + bound(per_year, season)
+            }
+            Some(a) => {
+                let per_year = p.offensive_end_per_year;
+                per_year >= 0.0 && below_one(self.advantage(p, 1 - a), rho[a]) && u > bound(per_year, 1.0 / season)
+            }
+        }
     }
 
     /// The regime's next step (one uniform), given each side's effective force ratio `rho`
@@ -340,6 +392,9 @@ impl Front {
     pub(crate) fn transition<R: Rng + ?Sized>(&mut self, p: &Params, rho: [f64; 2], season: f64, rng: &mut R) {
         let k = p.regime_ratio_exponent;
         let u: f64 = rng.random();
+        if self.surely_unchanged(p, rho, season, u) {
+            return;
+        }
         match self.regime.attacker() {
             None => {
                 let h0 = weekly(p.offensive_start_per_year, season * ratio_term(rho[0], self.advantage(p, 1), k));
@@ -363,6 +418,78 @@ impl Front {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cached edge factor is exp(edge − exhaustion) bit for bit after every week's shocks.
+    #[test]
+    fn cached_edge_factor_follows_the_shocks() {
+        use rand::SeedableRng;
+        let l = crate::load::load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let mut p = l.params;
+        p.sides[0].edge_rate = 20.0;
+        p.sides[1].edge_rate = 20.0;
+        let k = Constants::new(&p);
+        let mut f = Front::start(&k);
+        assert_eq!(f.edge_factor(0), 1.0);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let mut moved = false;
+        for week in 0..200 {
+            let gain = if week % 3 == 0 { 40.0 } else { -25.0 };
+            f.shocks(&p, &k, gain, [900.0, 1100.0], [5e5, 6e5], &mut rng);
+            for s in 0..2 {
+                let expected = (f.edge[s] - f.exhaustion[s]).exp();
+                assert_eq!(f.edge_factor(s).to_bits(), expected.to_bits(), "week {week} side {s}");
+                moved |= f.edge_factor(s) != 1.0;
+            }
+        }
+        assert!(moved, "the edges and the exhaustion moved");
+    }
+
+    /// The regime's shortcut never skips a change: wherever it says "surely unchanged", the
+    /// draw lies at or above the exact hazards, over regimes, force ratios, defences,
+    /// seasons and exponents, with draws at and around each hazard; and it does skip.
+    #[test]
+    fn surely_unchanged_never_skips_a_change() {
+        use rand::SeedableRng;
+        let l = crate::load::load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let mut p = l.params;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let (mut skipped, mut tried) = (0, 0);
+        for _ in 0..20_000 {
+            p.regime_ratio_exponent = [0.0, 0.5, 2.0, 4.0, 6.0][rng.random_range(0..5)];
+            p.offensive_start_per_year = rng.random_range(0.0..20.0);
+            p.offensive_end_per_year = rng.random_range(0.0..20.0);
+            let k = Constants::new(&p);
+            let mut f = Front::start(&k);
+            f.regime = [Regime::Positional, Regime::OffensiveFirst, Regime::OffensiveSecond][rng.random_range(0..3)];
+            f.preparation = [rng.random_range(0.0..1.0), rng.random_range(0.0..1.0)];
+            let rho = [rng.random_range(0.2..3.0), rng.random_range(0.2..3.0)];
+            let season = rng.random_range(0.05..1.5);
+            let e = p.regime_ratio_exponent;
+            let (h, h_sum) = match f.regime.attacker() {
+                None => {
+                    let h0 = weekly(p.offensive_start_per_year, season * ratio_term(rho[0], f.advantage(&p, 1), e));
+                    let h1 = weekly(p.offensive_start_per_year, season * ratio_term(rho[1], f.advantage(&p, 0), e));
+                    (h0, (h0 + h1).min(1.0))
+                }
+                Some(a) => {
+                    let h = weekly(p.offensive_end_per_year, ratio_term(f.advantage(&p, 1 - a), rho[a], e) / season);
+                    (h, h)
+                }
+            };
+            let mut us = vec![h, h_sum, f64::from_bits(h_sum.to_bits() + 1), rng.random(), rng.random()];
+            if h_sum > 0.0 {
+                us.push(f64::from_bits(h_sum.to_bits() - 1));
+            }
+            for u in us {
+                tried += 1;
+                if f.surely_unchanged(&p, rho, season, u) {
+                    skipped += 1;
+                    assert!(u >= h && u >= h_sum, "skipped a change: u {u}, hazards {h} {h_sum}");
+                }
+            }
+        }
+        assert!(skipped * 10 > tried, "the shortcut skipped only {skipped} of {tried} draws");
+    }
 
     #[test]
     fn attackers_and_offensives_agree() {

@@ -431,6 +431,12 @@ struct RunConstants {
     /// Calendar month (0–11) of each week, for the start date and horizon in `months_for`.
     months: Vec<u8>,
     months_for: (crate::calendar::CivilDate, u32),
+    /// War fatigue exp(−`fatigue_per_year` · t / 52) of each week t before the horizon, for
+    /// the fatigue (its bits) and horizon in `fatigue_for`: read by the fight and the value
+    /// of war every week, recomputed only when either changes (a forecast that does not
+    /// sample the fatigue computes it once).
+    fatigue: Vec<f64>,
+    fatigue_for: Option<(u64, u32)>,
     /// Weekly aid decay factor and weekly stop probability per actor.
     aid_decay: Vec<f64>,
     aid_stop: Vec<f64>,
@@ -462,6 +468,9 @@ struct RunConstants {
     /// Whether some patron has a positive `aid_leverage` (else no supplier's view is weighed
     /// and the rounds compute exactly what they did without it).
     say: bool,
+    /// Per side, the share of its gap a red line closes in a week of advance,
+    /// 1 − exp(−`aims_per_year`/52) (`sim/aims.rs`; a parameter only, so once per run).
+    aims_advance: [f64; 2],
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -570,12 +579,16 @@ struct Fought {
     casualties: [f64; 2],
     /// Weekly gain of the first side (km²).
     gain: f64,
+    /// The cost of a year of war per side at the economy the week leaves
+    /// (`front::war_cost`), computed once by the fight and read again by the pressure phase;
+    /// zero in a quiet week, which has no pressure phase.
+    war_cost: [f64; 2],
 }
 
 impl Fought {
     /// A week without fighting (under a ceasefire).
     fn quiet(aid: [f64; 2], regime: Regime) -> Self {
-        Fought { intensity: 0.0, regime, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0 }
+        Fought { intensity: 0.0, regime, aid, eff: [0.0; 2], casualties: [0.0; 2], gain: 0.0, war_cost: [0.0; 2] }
     }
 }
 
@@ -741,6 +754,8 @@ impl Sim {
             k: RunConstants {
                 months: Vec::with_capacity(params.horizon as usize),
                 months_for: (crate::calendar::CivilDate { year: 0, month: 1, day: 1 }, 0),
+                fatigue: Vec::with_capacity(params.horizon as usize),
+                fatigue_for: None,
                 aid_decay: vec![1.0; n],
                 aid_stop: vec![0.0; n],
                 beta: [0.0; 2],
@@ -757,6 +772,7 @@ impl Sim {
                 patrons: false,
                 partners: false,
                 say: false,
+                aims_advance: [0.0; 2],
             },
             b: RunBuffers {
                 pos: vec![0.0; n * m],
@@ -911,7 +927,7 @@ impl Sim {
             return Some(self.finish_at_line(st, state, st.week));
         }
         self.aims(st, observer);
-        self.pressure(st);
+        self.pressure(st, fought.war_cost);
         self.politics(st, rng, observer);
         self.activity(st, &fought, rng);
         self.attention(st, rng);
@@ -972,6 +988,12 @@ impl Sim {
         }
         self.aid_constants();
         let p = &self.p;
+        let fatigue_for = Some((p.fatigue_per_year.to_bits(), p.horizon));
+        if self.k.fatigue_for != fatigue_for {
+            self.k.fatigue.clear();
+            self.k.fatigue.extend((0..p.horizon).map(|t| (-p.fatigue_per_year * t as f64 / 52.0).exp()));
+            self.k.fatigue_for = fatigue_for;
+        }
         if self.k.months_for != (p.start, p.horizon) {
             self.k.months.clear();
             let d0 = p.start.to_days();
@@ -984,6 +1006,9 @@ impl Sim {
         let med = &self.p.mediation;
         self.k.attention_decay = 0.5f64.powf(1.0 / med.half_life_weeks);
         self.k.initiative = weekly(med.initiative_per_year);
+        for s in 0..2 {
+            self.k.aims_advance[s] = -(-self.p.politics[s].aims_per_year / 52.0).exp_m1();
+        }
         self.fit_first_week();
     }
 
@@ -1129,7 +1154,7 @@ impl Sim {
         let base = [d0, d0];
         let aid = self.aid();
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
-        self.pressure(st);
+        self.pressure(st, [self.war_cost(st, 0), self.war_cost(st, 1)]);
         self.set_nodeal(st);
         self.set_audience(st);
         let mut open_at = |sim: &mut Sim, d: f64, freeze: bool| -> bool {
@@ -1222,6 +1247,15 @@ impl Sim {
     /// economy).
     fn war_cost(&self, st: &State, side: usize) -> f64 {
         front::war_cost(&self.p, &self.k.front, side, st.economy[side])
+    }
+
+    /// War fatigue in week `t`, exp(−`fatigue_per_year` · t / 52) (from the run's table).
+    #[inline]
+    fn fatigue(&self, t: u32) -> f64 {
+        match self.k.fatigue.get(t as usize) {
+            Some(&f) => f,
+            None => (-self.p.fatigue_per_year * t as f64 / 52.0).exp(),
+        }
     }
 
     /// Expected mean drift at intensity 1 for a force ratio.
@@ -1381,7 +1415,7 @@ impl Sim {
     fn fight(&mut self, st: &mut State, rng: &mut ChaCha8Rng) -> Fought {
         let t = st.week;
         let month = self.k.months[t as usize] as usize;
-        let fatigue = (-self.p.fatigue_per_year * t as f64 / 52.0).exp();
+        let fatigue = self.fatigue(t);
         // In low activity the war is fought at a fraction of its intensity (the talk phases'
         // regime, `activity`).
         let low = if st.low { self.p.low_activity_factor } else { 1.0 };
@@ -1393,11 +1427,11 @@ impl Sim {
         let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
-        self.forces_and_economies(st, casualties, aid, intensity, war);
+        let war_cost = self.forces_and_economies(st, casualties, aid, intensity, war);
         self.aid_fatigue(rng);
         self.operations(st, gain, casualties, month, rng);
         st.momentum = 0.8 * st.momentum + 0.2 * gain;
-        Fought { intensity, regime, aid, eff, casualties, gain }
+        Fought { intensity, regime, aid, eff, casualties, gain, war_cost }
     }
 
     /// Casualties per side: the generalised Lanchester law (Helmbold 1961) with a lognormal
@@ -1442,8 +1476,11 @@ impl Sim {
     /// to the economy, and mobilised personnel as they arrive; economies recover (faster with
     /// aid) toward their target (`economy_target`: potential, aid, sanctions, oil) and suffer
     /// the other side's strikes at the war's intensity `war`; casualties and war costs
-    /// (`war_cost`: heavier on a weaker economy) accumulate.
-    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64, war: f64) {
+    /// (`war_cost`: heavier on a weaker economy) accumulate. Returns each side's cost of a
+    /// year of war at its new economy (the pressure phase reads it again: nothing in between
+    /// changes an economy).
+    fn forces_and_economies(&self, st: &mut State, cas: [f64; 2], aid: [f64; 2], intensity: f64, war: f64) -> [f64; 2] {
+        let mut costs = [0.0; 2];
         for s in 0..2 {
             let o = 1 - s;
             let sd = &self.p.sides[s];
@@ -1461,8 +1498,10 @@ impl Sim {
                 (st.economy[s] + sd.recovery * (1.0 + aid_ratio) * (target - st.economy[s]) - damage - bought)
                     .clamp(0.0, target.max(1.0));
             st.cum_cas[s] += cas[s];
-            st.costs[s] += self.war_cost(st, s) / 52.0 * intensity;
+            costs[s] = self.war_cost(st, s);
+            st.costs[s] += costs[s] / 52.0 * intensity;
         }
+        costs
     }
 
     /// The front's operations after the week's fighting (`crate::front`): culmination,
@@ -1688,7 +1727,7 @@ impl Sim {
         let h = p.valuation_horizon;
         // Low activity is expected to last: the front moves and costs accrue at its pace.
         let low = if st.low { p.low_activity_factor } else { 1.0 };
-        let fatigue = (-p.fatigue_per_year * st.week as f64 / 52.0).exp() * low;
+        let fatigue = self.fatigue(st.week) * low;
         let mut v = [0.0; 2];
         let (mut line, mut spread, mut horizon_cost, mut collapse) = ([0.0; 2], [0.0; 2], [0.0; 2], [0.0; 2]);
         let noise_var = if p.front_tail_dof > 2.0 { p.front_tail_dof / (p.front_tail_dof - 2.0) } else { 9.0 };

@@ -190,6 +190,99 @@ impl UtilityContext<'_> {
     }
 }
 
+/// One actor's utility on one issue as plain numbers (`UtilityContext::issue_law`): the
+/// frontier search evaluates it at every breakpoint, so the lookups, the red line's side and
+/// the power-loss branch of [`UtilityContext::issue_utility`] are resolved once per issue.
+/// [`IssueLaw::at`] performs exactly the same floating-point operations, in the same order, as
+/// `issue_utility`, so the two agree bit for bit (tested).
+#[derive(Debug, Clone, Copy)]
+struct IssueLaw {
+    /// −ŝ_ik, the normalised salience negated (the closeness term's factor).
+    neg_sal: f64,
+    /// The actor's advocated position x_ik.
+    pos: f64,
+    /// The red line now, when finite.
+    red: Option<f64>,
+    /// Whether the actor's stated position lies at or above its red line.
+    up: bool,
+    /// −a_ik × the actor's audience share (the audience term's factor).
+    audience: f64,
+    /// Power shift of the issue and the belligerent's side, when a deal here can cost power.
+    power: Option<(f64, usize)>,
+    /// The no-deal value of the issue (power is lost relative to it).
+    nodeal: f64,
+    /// 1 − the guarantees' credibility.
+    exposed: f64,
+}
+
+impl IssueLaw {
+    /// The utility at `x` (as [`UtilityContext::issue_utility`]).
+    #[inline(always)]
+    fn at(&self, x: f64) -> f64 {
+        let u = self.neg_sal * (x - self.pos).abs() / 100.0;
+        let audience = match self.red {
+            None => 0.0,
+            Some(r) => {
+                let beyond = if self.up { (r - x).max(0.0) } else { (x - r).max(0.0) };
+                self.audience * beyond / 100.0
+            }
+        };
+        let loss = match self.power {
+            None => 0.0,
+            Some((ps, side)) => {
+                let shift = ps * (x - self.nodeal);
+                if side == 0 {
+                    (-shift).max(0.0)
+                } else {
+                    shift.max(0.0)
+                }
+            }
+        };
+        u + audience - self.exposed * loss
+    }
+}
+
+impl UtilityContext<'_> {
+    /// Actor `a`'s utility on issue `k` resolved to an [`IssueLaw`].
+    #[inline(always)]
+    fn issue_law(&self, a: usize, k: usize) -> IssueLaw {
+        let i = a * self.p.n_issues() + k;
+        let r = self.red_line(a, k);
+        let ps = self.p.power_shift[k];
+        let power = if ps == 0.0 || self.p.role[a] != crate::scenario::Role::Belligerent {
+            None
+        } else {
+            self.p.side_of[a].map(|side| (ps, side))
+        };
+        IssueLaw {
+            neg_sal: -self.nsal[i],
+            pos: self.pos[i],
+            red: r.is_finite().then_some(r),
+            up: self.p.position[i] >= r,
+            audience: -self.p.audience_cost[i] * self.audience[a],
+            power,
+            nodeal: self.nodeal[k],
+            exposed: 1.0 - self.guarantee,
+        }
+    }
+}
+
+/// Sorts a handful of values by `f64::total_cmp` (insertion sort: the breakpoints of one issue
+/// are at most eight, where the library sort's set-up costs more than the sort). Any correct
+/// sort gives the same result under a total order.
+#[inline]
+fn sort_few(v: &mut [f64]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1].total_cmp(&x) == std::cmp::Ordering::Greater {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
 /// One linear piece of the frontier: moving issue `k` from `from` to `to` gains the first
 /// belligerent `gain` and costs the second `loss`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -205,6 +298,8 @@ pub struct Segment {
     /// The second belligerent's utility loss along the piece (negative: it gains too).
     pub loss: f64,
     order: u32,
+    /// gain / loss (∞ where the second side gains too): the greedy order's key.
+    rate: f64,
 }
 
 /// Result of a frontier search.
@@ -216,18 +311,24 @@ pub struct FrontierResult {
     pub solved: bool,
 }
 
-/// Reusable buffers for the frontier search.
+/// The most breakpoints one issue's two utilities have: 0, 100, both positions, both red
+/// lines and the no-deal value of an issue that shifts power.
+const MAX_POINTS: usize = 7;
+
+/// The frontier search's workspace: one issue's breakpoints and both belligerents' utilities
+/// at them (fixed arrays: the search never allocates).
 pub struct Frontier {
-    points: Vec<f64>,
-    u0: Vec<f64>,
-    u1: Vec<f64>,
+    points: [f64; MAX_POINTS],
+    u0: [f64; MAX_POINTS],
+    u1: [f64; MAX_POINTS],
 }
 
 impl Frontier {
-    /// Buffers for `m` issues, large enough that a search never reallocates.
+    /// The workspace for a search over `m` issues (its size does not depend on `m`: the
+    /// search holds one issue's breakpoints at a time).
     pub fn with_capacity(m: usize) -> Self {
-        let cap = 8 * m.max(1);
-        Frontier { points: Vec::with_capacity(cap), u0: Vec::with_capacity(cap), u1: Vec::with_capacity(cap) }
+        let _ = m;
+        Frontier { points: [0.0; MAX_POINTS], u0: [0.0; MAX_POINTS], u1: [0.0; MAX_POINTS] }
     }
 
     /// Maximises the weighted Nash product of the two belligerents' gains over `v`.
@@ -245,30 +346,38 @@ impl Frontier {
         segs.clear();
         let (a0, a1) = (who[0], who[1]);
         let mut order = 0u32;
+        let mut u = [0.0; 2];
         for k in 0..m {
             // Breakpoints of both piecewise-linear utilities on [0, 100].
-            let pts = &mut self.points;
-            pts.clear();
-            pts.extend_from_slice(&[0.0, 100.0, ctx.pos[a0 * m + k], ctx.pos[a1 * m + k]]);
-            for a in [a0, a1] {
-                let r = ctx.red_line(a, k);
-                if r.is_finite() {
-                    pts.push(r);
-                }
+            let (law0, law1) = (ctx.issue_law(a0, k), ctx.issue_law(a1, k));
+            let all = &mut self.points;
+            all[..4].copy_from_slice(&[0.0, 100.0, law0.pos, law1.pos]);
+            let mut n = 4;
+            for r in [law0.red, law1.red].into_iter().flatten() {
+                all[n] = r;
+                n += 1;
             }
             if ctx.p.power_shift[k] != 0.0 {
-                pts.push(ctx.nodeal[k].clamp(0.0, 100.0));
+                all[n] = ctx.nodeal[k].clamp(0.0, 100.0);
+                n += 1;
             }
-            pts.sort_unstable_by(f64::total_cmp);
-            pts.dedup();
+            sort_few(&mut all[..n]);
+            // Drop repeats (as `Vec::dedup`: each value against the last one kept).
+            let mut kept = 1;
+            for i in 1..n {
+                if all[i] != all[kept - 1] {
+                    all[kept] = all[i];
+                    kept += 1;
+                }
+            }
+            let pts = &all[..kept];
             // Both utilities at every breakpoint, computed once.
-            let (u0, u1) = (&mut self.u0, &mut self.u1);
-            u0.clear();
-            u1.clear();
-            for &x in pts.iter() {
-                u0.push(ctx.issue_utility(a0, k, x));
-                u1.push(ctx.issue_utility(a1, k, x));
+            let (u0, u1) = (&mut self.u0[..kept], &mut self.u1[..kept]);
+            for (j, &x) in pts.iter().enumerate() {
+                u0[j] = law0.at(x);
+                u1[j] = law1.at(x);
             }
+            let (u0, u1) = (&*u0, &*u1);
             // Start at the second belligerent's best point, walk toward the first's.
             let best = |mine: &[f64], other: &[f64]| -> usize {
                 let mut bi = 0;
@@ -282,6 +391,9 @@ impl Frontier {
             let start = best(u1, u0);
             let end = best(u0, u1);
             deal[k] = pts[start];
+            // The utilities of the starting deal, summed over issues in order.
+            u[0] += law0.at(deal[k]);
+            u[1] += law1.at(deal[k]);
             if start == end {
                 continue;
             }
@@ -295,18 +407,23 @@ impl Frontier {
                 if gain <= 0.0 {
                     break;
                 }
-                segs.push(Segment { k, from: x0, to: x1, gain, loss, order });
+                let rate = if loss <= 0.0 { f64::INFINITY } else { gain / loss };
+                segs.push(Segment { k, from: x0, to: x1, gain, loss, order, rate });
                 order += 1;
                 j += step;
             }
         }
-        // Greedy by rate gain/loss (concavity keeps each issue's own pieces in order).
-        let rate = |s: &Segment| if s.loss <= 0.0 { f64::INFINITY } else { s.gain / s.loss };
-        segs.sort_unstable_by(|a, b| rate(b).total_cmp(&rate(a)).then(a.order.cmp(&b.order)));
-        let mut u = [0.0; 2];
-        for k in 0..m {
-            u[0] += ctx.issue_utility(a0, k, deal[k]);
-            u[1] += ctx.issue_utility(a1, k, deal[k]);
+        // Greedy by rate gain/loss (concavity keeps each issue's own pieces in order): an
+        // insertion sort, the pieces being few; the order is total (ties broken by `order`),
+        // so any correct sort gives the same sequence.
+        for i in 1..segs.len() {
+            let s = segs[i];
+            let mut j = i;
+            while j > 0 && s.rate.total_cmp(&segs[j - 1].rate).then(segs[j - 1].order.cmp(&s.order)).is_gt() {
+                segs[j] = segs[j - 1];
+                j -= 1;
+            }
+            segs[j] = s;
         }
         let (mut g0, mut g1) = (u[0] - v[0], u[1] - v[1]);
         let mut open = g0 > 0.0 && g1 > 0.0;
@@ -356,6 +473,57 @@ impl Frontier {
 mod tests {
     use super::*;
     use crate::load::load_str;
+
+    /// The frontier's resolved per-issue law is `issue_utility` bit for bit, for every actor,
+    /// issue and value, with red lines that follow the line, guarantees and power shifts.
+    #[test]
+    fn issue_law_is_issue_utility_bit_for_bit() {
+        let l = load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let p = &l.params;
+        let m = p.n_issues();
+        let nsal: Vec<f64> = (0..p.n_actors() * m).map(|i| 0.05 + (i % 7) as f64 * 0.11).collect();
+        let audience: Vec<f64> = (0..p.n_actors()).map(|a| 0.3 + a as f64 * 0.17).collect();
+        let mut red_line = p.red_line.clone();
+        red_line[0] = f64::INFINITY;
+        let mut power_checked = false;
+        for nodeal in [vec![85.2, 0.0, 50.0, 10.0], vec![-3.0, 100.0, 0.5, 99.0]] {
+            for guarantee in [0.0, 0.2, 1.0] {
+                let ctx = UtilityContext {
+                    p,
+                    pos: &p.position,
+                    nsal: &nsal,
+                    nodeal: &nodeal,
+                    guarantee,
+                    audience: &audience,
+                    red_line: &red_line,
+                };
+                for a in 0..p.n_actors() {
+                    for k in 0..m {
+                        let law = ctx.issue_law(a, k);
+                        power_checked |= law.power.is_some();
+                        for j in -40..=1040 {
+                            let x = j as f64 / 10.0 + 0.013;
+                            assert_eq!(
+                                law.at(x).to_bits(),
+                                ctx.issue_utility(a, k, x).to_bits(),
+                                "actor {a} issue {k} x {x}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(power_checked, "the default scenario has an issue that shifts power");
+    }
+
+    #[test]
+    fn sort_few_sorts_by_total_order() {
+        let mut v = [3.0, -0.0, 0.0, f64::INFINITY, -1.5, 3.0, 100.0, 0.0];
+        let mut w = v;
+        sort_few(&mut v);
+        w.sort_unstable_by(f64::total_cmp);
+        assert_eq!(v.map(f64::to_bits), w.map(f64::to_bits));
+    }
 
     /// Brute force over a grid agrees with the frontier search on the default scenario.
     #[test]

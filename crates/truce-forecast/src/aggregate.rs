@@ -684,8 +684,10 @@ fn average_ranks(values: impl Iterator<Item = f64>) -> Option<Vec<f64>> {
     if v.iter().any(|x| x.is_nan()) {
         return None;
     }
+    // Sorted by value, ties by index: a total order on distinct indices, so the unstable
+    // sort (no scratch buffer) gives exactly the stable sort's order.
     let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
     let mut ranks = vec![0.0; v.len()];
     let mut i = 0;
     while i < order.len() {
@@ -844,8 +846,16 @@ impl WeekHistograms {
         let s = slot(self.lo, self.hi, self.scale, self.bins, x);
         self.counts[w * (self.bins + 2) + s] += 1;
         self.sums[w].add(x);
-        self.mins[w] = min_total(self.mins[w], x);
-        self.maxs[w] = max_total(self.maxs[w], x);
+        // Most values lie strictly inside the week's range, where the partial order agrees
+        // with the total one: nothing to update, no total comparison.
+        match self.mins[w] {
+            Some(m) if m < x => {}
+            cur => self.mins[w] = min_total(cur, x),
+        }
+        match self.maxs[w] {
+            Some(m) if m > x => {}
+            cur => self.maxs[w] = max_total(cur, x),
+        }
     }
 
     /// Adds another shard's histograms (exact); fails on a layout mismatch or if a bin would

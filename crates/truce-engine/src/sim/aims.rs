@@ -56,7 +56,7 @@ impl Sim {
             }
             let f = fortune(self.believed_prevail(st, s), st.aim_q0[s]);
             let retreat = (1.0 - (1.0 - pol.aims_retreat) * self.audience_share(st, s)).clamp(0.0, 1.0);
-            let advance_step = -(-pol.aims_per_year / 52.0).exp_m1();
+            let advance_step = self.k.aims_advance[s];
             let retreat_step = -(-pol.aims_per_year * retreat / 52.0).exp_m1();
             let m = self.p.n_issues();
             for k in 0..m {

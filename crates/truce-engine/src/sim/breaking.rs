@@ -61,12 +61,36 @@ impl Sim {
     /// probability), with `eff` the week's effectiveness per soldier: its misjudgement is its
     /// believed drift above the drift the front's law gives for the force ratio now. 0 with
     /// the mechanism off.
+    // Out of line: inlined into `breaking`, its logarithms were hoisted above the shortcut
+    // (`surely_unbroken`) and computed every week.
+    #[inline(never)]
     pub(super) fn collapse_probability(&self, st: &State, eff: [f64; 2], s: usize) -> f64 {
         let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
         let sign = if s == 0 { 1.0 } else { -1.0 };
         let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
         let m = objectives::misjudgement(sign * st.belief[s], sign * self.drift(rho), self.k.v_front);
         objectives::weekly_probability(objectives::collapse_rate(&self.p, s, decline, st.lost[s], m))
+    }
+
+    /// Whether the draw `u` lies above every value [`Sim::collapse_probability`] can take for
+    /// side `s` this week, whatever the front's law says of the force ratio: the law's drift
+    /// lies within ±v (v = the front's largest weekly movement, × a tanh), so the
+    /// misjudgement is at most that against a drift of −v toward the side, and the hazard at
+    /// most its rate there over 52 (1 − e^(−x) ≤ x). Then the side does not break, and the
+    /// logs, tanh and exponentials of the exact probability are skipped. Exact: the bound
+    /// takes the same operations on inputs no smaller (each monotone; a NaN caps the
+    /// exponent at its maximum, as in the exact rate), with a 10⁻⁹ margin for the library's
+    /// last-ulp errors; a negative misjudgement weight takes the exact path.
+    fn surely_unbroken(&self, st: &State, s: usize, u: f64) -> bool {
+        let v = self.k.v_front;
+        if v.is_nan() || v <= 0.0 || self.p.politics[s].collapse_misjudgement_weight < 0.0 {
+            return false;
+        }
+        let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
+        let sign = if s == 0 { 1.0 } else { -1.0 };
+        let m = objectives::misjudgement(sign * st.belief[s], -v, v);
+        let rate = objectives::collapse_rate(&self.p, s, decline, st.lost[s], m);
+        u > rate / 52.0 * (1.0 + 1e-9)
     }
 
     /// A side may break this week before its floors (one uniform per side whose base rate is
@@ -80,6 +104,9 @@ impl Sim {
                 continue;
             }
             let u: f64 = rng.random();
+            if self.surely_unbroken(st, s, u) {
+                continue;
+            }
             let prob = self.collapse_probability(st, eff, s);
             if u < prob {
                 let when = u / prob;
@@ -89,5 +116,51 @@ impl Sim {
             }
         }
         first.map(|(_, s)| WarState::collapsed(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{run_rng, Sim};
+    use rand::Rng;
+
+    /// The shortcut never skips a draw that breaks a side: wherever it says "surely not",
+    /// the draw is not under the exact weekly probability, over states spread around the
+    /// origin and draws at, just above and just below each probability, and it does skip
+    /// most ordinary draws.
+    #[test]
+    fn surely_unbroken_never_skips_a_break() {
+        let l = crate::load::load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let mut sim = Sim::new(&l.params);
+        sim.p.politics[0].collapse_per_year = 0.5;
+        sim.prepare();
+        let st0 = sim.initial_state();
+        let mut rng = run_rng(9, 0);
+        let (mut skipped, mut tried) = (0, 0);
+        for _ in 0..3000 {
+            let mut st = st0.clone();
+            for s in 0..2 {
+                st.forces[s] *= rng.random_range(0.2..1.5);
+                st.economy[s] *= rng.random_range(0.2..1.2);
+                st.belief[s] += rng.random_range(-3.0..3.0) * sim.k.v_front;
+                st.lost[s] = rng.random_range(-1.0..2.0);
+            }
+            let eff = [rng.random_range(0.1..3.0), rng.random_range(0.1..3.0)];
+            for s in 0..2 {
+                let prob = sim.collapse_probability(&st, eff, s);
+                let mut us: Vec<f64> = vec![prob, prob * (1.0 + 1e-15), prob * (1.0 - 1e-15), 0.0];
+                us.push(f64::from_bits(prob.to_bits() + 1));
+                us.extend((0..4).map(|_| rng.random::<f64>()));
+                for u in us {
+                    tried += 1;
+                    if sim.surely_unbroken(&st, s, u) {
+                        skipped += 1;
+                        assert!(u >= prob, "skipped a break: u {u} < p {prob}");
+                    }
+                }
+            }
+        }
+        // Four of the nine draws per side are ordinary uniforms, the rest sit at the probability.
+        assert!(skipped * 5 > tried, "the shortcut skipped only {skipped} of {tried} draws");
     }
 }

@@ -24,6 +24,35 @@ pub(super) fn weekly(per_year: f64) -> f64 {
     -(-per_year / 52.0).exp_m1()
 }
 
+/// A power of two no smaller than e^y (for y ≤ 50, as the hazards cap their exponents), for
+/// bounding a hazard without its `exp`: 2^(⌈y · log₂e⌉ + 1) exceeds e^y by a factor of 2 to
+/// 4, far more than the last-ulp errors of the product and of the library's `exp`. A NaN
+/// gives infinity (no bound).
+#[inline]
+pub(super) fn exp_upper(y: f64) -> f64 {
+    let n = (y * std::f64::consts::LOG2_E).ceil() + 1.0;
+    if n < -1000.0 {
+        f64::from_bits(23u64 << 52) // 2^-1000 > e^y
+    } else if n <= 1000.0 {
+        f64::from_bits(((n as i64 + 1023) as u64) << 52)
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// `u < weekly(per_year)`, exactly, without the `expm1` when `u` lies above per_year / 52
+/// (as most weeks' draws lie above a small hazard): 1 − e^(−x) ≤ x for every x, and the
+/// library's `expm1` is within an ulp of it, far inside the 10⁻⁹ margin. A NaN or negative
+/// rate takes the exact path.
+#[inline]
+pub(super) fn under_weekly(u: f64, per_year: f64) -> bool {
+    let x = per_year / 52.0;
+    if x >= 0.0 && u > x * (1.0 + 1e-9) {
+        return false;
+    }
+    u < weekly(per_year)
+}
+
 /// How hard the war presses on each side this week (`docs/reference/war-endings.md` §1, §3).
 #[derive(Clone, Copy, Default)]
 pub(super) struct Pressure {
@@ -97,7 +126,9 @@ impl Sim {
     /// - Ripeness R = min over sides of stalemate × hurt (Zartman 2000): stalemate = 1 − (the
     ///   side's believed weekly gain / the gain that is a way to win), within [0, 1]; hurt =
     ///   pain / (pain + half), pain = c × the activity factor.
-    pub(super) fn pressure(&self, st: &mut State) {
+    ///
+    /// `war_cost` is each side's c₀(E) now (`Sim::war_cost`; the week's fight computed it).
+    pub(super) fn pressure(&self, st: &mut State, war_cost: [f64; 2]) {
         let p = &self.p;
         let low = if st.low { p.low_activity_factor } else { 1.0 };
         let mut r = f64::INFINITY;
@@ -113,10 +144,9 @@ impl Sim {
             let gamble = if st.culpable[s] { 1.0 + pol.gamble * losses } else { 1.0 };
             let resolve = self.b.resolve[sd.belligerent] * gamble;
             // The economy-dependent cost of a year of war (`crate::front::war_cost`).
-            let cost = self.war_cost(st, s)
-                * (1.0 + p.ripeness.destruction_weight * destruction)
-                * (1.0 + pol.crisis_weight * crisis)
-                / resolve.max(1e-9);
+            let cost =
+                war_cost[s] * (1.0 + p.ripeness.destruction_weight * destruction) * (1.0 + pol.crisis_weight * crisis)
+                    / resolve.max(1e-9);
             st.pressure.cost[s] = cost;
             st.pressure.losses[s] = losses;
             st.pressure.crisis[s] = crisis;
@@ -140,8 +170,13 @@ impl Sim {
             if pol.removal_per_year <= 0.0 {
                 continue;
             }
-            let rate = pol.removal_per_year * (pol.removal_loss_weight * st.pressure.losses[s]).min(50.0).exp();
-            if u < weekly(rate) {
+            let y = (pol.removal_loss_weight * st.pressure.losses[s]).min(50.0);
+            // Most weeks' draws lie above even a bound of the hazard: then no exp at all.
+            if u > pol.removal_per_year * exp_upper(y) / 52.0 * (1.0 + 1e-9) {
+                continue;
+            }
+            let rate = pol.removal_per_year * y.exp();
+            if under_weekly(u, rate) {
                 let resolve = self.p.politics[s].successor_resolve;
                 self.successor(st, s, resolve, rng, observer);
             }
@@ -159,21 +194,20 @@ impl Sim {
     pub(super) fn activity(&self, st: &mut State, f: &Fought, rng: &mut ChaCha8Rng) {
         let p = &self.p;
         let u: f64 = rng.random();
-        let ln_rho = self.ln_rho(st, f.eff);
         if st.low {
-            let shift = (ln_rho - st.low_lnrho).abs();
+            let shift = (self.ln_rho(st, f.eff) - st.low_lnrho).abs();
             let rate = p.flare_up_per_year * (p.flare_up_shift_weight * shift).min(50.0).exp();
-            if u < weekly(rate) {
+            if under_weekly(u, rate) {
                 st.low = false;
                 st.low_weeks = 0;
             }
             return;
         }
         st.low_weeks = if f.intensity < p.low_activity_intensity { st.low_weeks + 1 } else { 0 };
-        if st.low_weeks >= p.low_activity_weeks || u < weekly(p.low_activity_onset_per_year * st.ripeness) {
+        if st.low_weeks >= p.low_activity_weeks || under_weekly(u, p.low_activity_onset_per_year * st.ripeness) {
             st.low = true;
             st.low_since = st.week;
-            st.low_lnrho = ln_rho;
+            st.low_lnrho = self.ln_rho(st, f.eff);
         }
     }
 
@@ -280,7 +314,46 @@ impl RoundBuffers {
 #[cfg(test)]
 mod tests {
     use super::super::{run_rng, NoObserver, Sim};
+    use super::{exp_upper, under_weekly, weekly};
     use rand::Rng;
+
+    /// The cheap bound is never below the library's exp, and within a factor of 4 of it.
+    #[test]
+    fn exp_upper_bounds_exp() {
+        let mut rng = run_rng(6, 0);
+        let mut ys: Vec<f64> = vec![0.0, -0.0, 50.0, -700.0, -745.0, -1e300, f64::NEG_INFINITY, 1e-300, -1e-300];
+        ys.extend((0..20_000).map(|_| rng.random_range(-800.0..50.0)));
+        ys.extend((-100..=100).map(|i| i as f64 * std::f64::consts::LN_2));
+        for y in ys {
+            let (b, e) = (exp_upper(y), y.exp());
+            assert!(b >= e, "exp_upper({y}) = {b} < exp = {e}");
+            if y > -690.0 {
+                assert!(b <= 4.0 * e * (1.0 + 1e-12), "exp_upper({y}) = {b} is loose against {e}");
+            }
+        }
+        assert_eq!(exp_upper(f64::NAN), f64::INFINITY);
+    }
+
+    /// The shortcut decides exactly as the comparison with the weekly probability, at the
+    /// probability's own value and its neighbours, for small, large, zero, negative and
+    /// non-finite rates.
+    #[test]
+    fn under_weekly_is_the_exact_comparison() {
+        let mut rates = vec![0.0, -0.0, -1.0, 1e-300, 1e-12, f64::INFINITY, f64::NAN, f64::NEG_INFINITY];
+        rates.extend((0..400).map(|i| 1e-6 * 1.1f64.powi(i)));
+        let mut rng = run_rng(5, 0);
+        for &r in &rates {
+            let w = weekly(r);
+            let mut us = vec![0.0, w, f64::from_bits(w.to_bits().wrapping_add(1)), r / 52.0, 0.5, 1.0 - 1e-16];
+            if w > 0.0 {
+                us.push(f64::from_bits(w.to_bits() - 1));
+            }
+            us.extend((0..50).map(|_| rng.random::<f64>()));
+            for u in us {
+                assert_eq!(under_weekly(u, r), u < w, "u {u} rate {r}");
+            }
+        }
+    }
 
     /// A leader change draws the side's reservations afresh (two uniforms from the run's
     /// stream, the deal's then the freeze's) and leaves the other side's alone.
