@@ -259,6 +259,9 @@ pub struct TruceModel<'a> {
     measure: MeasureOptions,
     /// Whether the km² series is conditioned on changes ([`cumulative_series`]).
     nested: bool,
+    /// The last km² observation: its step and value (the level a nested series' forecast
+    /// continues from, [`TruceModel::shift`]); `None` without one.
+    last_km2: Option<(usize, f64)>,
     /// The pool selected by survival to the war's age (`crate::selection`), which particles
     /// draw their parameters from as the forecast's runs do; `None`: the prior.
     selection: Option<Selection>,
@@ -291,7 +294,13 @@ impl<'a> TruceModel<'a> {
     /// observed at `steps`.
     pub fn new(l: &'a Loaded, seed: u64, steps: &'a [ObsStep], measure: MeasureOptions) -> Self {
         let nested = cumulative_series(steps, &measure);
-        TruceModel { l, seed, steps, measure, nested, selection: None }
+        let last_km2 = steps.iter().enumerate().rev().find_map(|(t, s)| {
+            s.obs.iter().rev().find_map(|o| match *o {
+                Observed::Km2Held { value, .. } => Some((t, value)),
+                _ => None,
+            })
+        });
+        TruceModel { l, seed, steps, measure, nested, last_km2, selection: None }
     }
 
     /// Whether the km² series is weighed as changes and the forecast re-anchored.
@@ -305,13 +314,7 @@ impl<'a> TruceModel<'a> {
         if !self.nested {
             return 0.0;
         }
-        let last = self.steps.iter().enumerate().rev().find_map(|(t, s)| {
-            s.obs.iter().rev().find_map(|o| match *o {
-                Observed::Km2Held { value, .. } => Some((t, value)),
-                _ => None,
-            })
-        });
-        match last {
+        match self.last_km2 {
             // The particle stands at the end of the last step; `ref_km2` holds its area at an
             // earlier km² step.
             Some((t, y)) if t + 1 == self.steps.len() => y - x.run.km2(),
