@@ -113,7 +113,7 @@ fn run_trace(py: Python<'_>, label: &str, text: &str, seed: u64, sample: Option<
     use truce_forecast::job::RunParams;
     let loaded = load(label, text)?;
     let which = sample.map_or(RunParams::Median, RunParams::Sample);
-    let trace = py.detach(|| truce_forecast::job::run_trace(&loaded, seed, which));
+    let trace = py.detach(|| truce_forecast::job::run_trace(&loaded, seed, which)).map_err(|e| job_err(e.into()))?;
     json(&trace)
 }
 

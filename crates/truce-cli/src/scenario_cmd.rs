@@ -44,7 +44,7 @@ pub enum RunFormat {
 pub fn run(a: &RunArgs) -> Result<(), CliError> {
     let LoadedSource { label, loaded, .. } = load_scenario(&a.scenario)?;
     let which = a.sample.map_or(RunParams::Median, RunParams::Sample);
-    let trace = run_trace(&loaded, a.seed, which);
+    let trace = run_trace(&loaded, a.seed, which)?;
     if let Some(r) = &a.report {
         crate::web_cmd::write_run_report(r, &trace, &loaded, &label)?;
     }

@@ -521,7 +521,8 @@ impl Prepared {
     /// One traced run of the scenario on the job's seed with each sampled parameter at its
     /// median ([`RunParams::Median`]): what `truce run --format json` prints.
     pub fn trace(&self) -> Trace {
-        run_trace(&self.scenario.loaded, self.seed, RunParams::Median)
+        let l = &self.scenario.loaded;
+        traced(l, self.seed, RunParams::Median, median_params(l))
     }
 
     /// Runs the job: on a pool of `threads` threads if the job set them, else on the
@@ -671,29 +672,41 @@ impl RunParams {
 /// draw. This is the one place that says which parameters a run uses; the forecast's own
 /// draws (`ensemble`) use the same keys and streams ([`crate::selection::draw_params`]).
 /// A sample of a scenario whose war began before its start computes the selection's pilot
-/// runs first; if the selection is refused, the sample falls back to its unselected draw
-/// (the forecast itself reports the refusal).
-pub fn run_params(l: &Loaded, seed: u64, which: RunParams) -> Params {
-    let mut p = l.params.clone();
+/// runs first; if the selection is refused (too few draws produce a war of that age), the
+/// sample is refused with the same error the forecast gives: run `i` of a forecast that
+/// cannot be made does not exist. The median run needs no selection and never fails.
+pub fn run_params(l: &Loaded, seed: u64, which: RunParams) -> Result<Params, ForecastError> {
     match which {
-        RunParams::Median => {
-            for (r, spec) in l.uncertainty.refs.iter().zip(l.uncertainty.set.specs()) {
-                p.set(*r, spec.dist.quantile(0.5));
-            }
-        }
+        RunParams::Median => Ok(median_params(l)),
         RunParams::Sample(i) => {
+            let mut p = l.params.clone();
             let mut buf = vec![0.0; l.uncertainty.len()];
-            let selection = crate::selection::select(l, seed).ok().flatten();
+            let selection = crate::selection::select(l, seed)?;
             crate::selection::draw_params(l, selection.as_ref(), seed, i, &mut buf, &mut p);
+            Ok(p)
         }
+    }
+}
+
+/// The scenario's compiled parameters with every `[uncertainty]` path at its distribution's
+/// median ([`RunParams::Median`]).
+fn median_params(l: &Loaded) -> Params {
+    let mut p = l.params.clone();
+    for (r, spec) in l.uncertainty.refs.iter().zip(l.uncertainty.set.specs()) {
+        p.set(*r, spec.dist.quantile(0.5));
     }
     p
 }
 
 /// One traced run of `l` under `seed` with the parameters [`run_params`] chooses; the trace
-/// records the values of the sampled parameters (`parameters`) and the sample index.
-pub fn run_trace(l: &Loaded, seed: u64, which: RunParams) -> Trace {
-    let p = run_params(l, seed, which);
+/// records the values of the sampled parameters (`parameters`) and the sample index. Fails
+/// only where [`run_params`] does (a sample whose selection by survival is refused).
+pub fn run_trace(l: &Loaded, seed: u64, which: RunParams) -> Result<Trace, ForecastError> {
+    Ok(traced(l, seed, which, run_params(l, seed, which)?))
+}
+
+/// The traced run of `l` with parameters `p` (those [`run_params`] gave for `which`).
+fn traced(l: &Loaded, seed: u64, which: RunParams, p: Params) -> Trace {
     let mut sim = Sim::new(&p);
     let mut obs = TraceObserver::new(&p, seed);
     let s = sim.run(seed, which.run_index(), &mut obs);
@@ -726,7 +739,7 @@ pub struct SampledParam {
 pub fn sampled_params(l: &Loaded) -> Vec<SampledParam> {
     let set = l.uncertainty.set.specs();
     // The medians as a run stores them (whole-week parameters rounded).
-    let medians = run_params(l, 0, RunParams::Median);
+    let medians = median_params(l);
     l.uncertainty
         .paths
         .iter()

@@ -261,7 +261,7 @@ fn run_sample_i_is_run_i_of_the_forecast() {
         p.run(Hooks { rows: Some(&mut rows), ..Hooks::none() }).unwrap();
         let l = p.loaded();
         for r in rows.0.iter().filter(|r| r.run % 7 == 3) {
-            let t = job::run_trace(l, seed, job::RunParams::Sample(r.run));
+            let t = job::run_trace(l, seed, job::RunParams::Sample(r.run)).unwrap();
             let o = t.outcome.as_ref().unwrap();
             let at = format!("{name}, seed {seed}, run {}", r.run);
             assert_eq!(t.sample, Some(r.run));

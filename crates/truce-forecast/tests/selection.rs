@@ -188,7 +188,7 @@ fn selection_is_the_same_for_any_threads_and_shards() {
     let mut buf = vec![0.0; l.uncertainty.len()];
     let mut p = l.params.clone();
     s.apply(&l, 9, 17, &mut buf, &mut p);
-    assert_eq!(format!("{:?}", job::run_params(&l, 9, RunParams::Sample(17))), format!("{p:?}"));
+    assert_eq!(format!("{:?}", job::run_params(&l, 9, RunParams::Sample(17)).unwrap()), format!("{p:?}"));
     // ... and not the unselected draw of the same run.
     let mut q = l.params.clone();
     truce_forecast::selection::draw_params(&l, None, 9, 17, &mut buf, &mut q);
@@ -210,4 +210,10 @@ fn a_collapsed_selection_is_refused() {
         }
         other => panic!("expected a refused selection, got {other:?}"),
     }
+    // `truce run --sample I` of that forecast is refused with the same error, not run on an
+    // unselected draw; the median run needs no selection.
+    let l = truce_engine::load::load_str("t", &with_war_began("korea-1951", Some("1861-07-01"))).unwrap();
+    let m = job::run_trace(&l, 1, RunParams::Sample(3)).unwrap_err().to_string();
+    assert!(m.contains("scenario.war_began") && m.contains("effective sample size"), "{m}");
+    assert!(job::run_trace(&l, 1, RunParams::Median).is_ok());
 }
