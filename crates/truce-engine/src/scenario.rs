@@ -603,6 +603,15 @@ pub struct PatronSpec {
     /// Ally: yearly hazard that its forces leave the war (the ally role ends).
     #[serde(default)]
     pub exit_per_year: Num,
+    /// Supplier and ally: how fast the cut-off and exit hazards rise as the client loses;
+    /// each is × exp(k · x), x the share of the way the line has moved from the start toward
+    /// the client's collapse line (0: constant hazards; `docs/reference/patrons.md` §6).
+    #[serde(default)]
+    pub loss_weight: Num,
+    /// Mediator: the yearly rate at full ripeness at which it takes the mediator's seat from
+    /// the protocol's mediator (× this week's ripeness; 0: never by ripeness).
+    #[serde(default)]
+    pub mediate_per_year: Num,
     /// Why it holds these roles, from what was known at the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
