@@ -627,6 +627,14 @@ pub struct CoalitionSpec {
     /// Yearly hazard that the partner leaves the war (its forces go, it no longer votes).
     #[serde(default)]
     pub exit_per_year: Num,
+    /// The share (0–1) of the partner's war effort that its side's lead carries (arms,
+    /// money, forces): what the lead holds over it (`docs/reference/patrons.md` §7).
+    #[serde(default)]
+    pub dependence: Num,
+    /// The weight (0–1) the partner gives its lead's view of a deal or a freeze, per unit of
+    /// its `dependence` (0: the lead buys no say), as a supplier's `aid_leverage`.
+    #[serde(default)]
+    pub lead_leverage: Num,
     /// Why it is a partner, from what was known at the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -2143,9 +2143,15 @@ impl RoundBuffers {
                 None => (u.base_utility(a, u.nodeal), true),
             };
             let mut margin = utility - v;
-            // Its side's suppliers weigh in (restraint or encouragement).
+            // Its side's suppliers weigh in (restraint or encouragement), and a partner's lead.
             if let Some(s) = side {
-                margin = pressed_margin(margin, pressure[s]);
+                let pull = if partner {
+                    let lead = p.sides[s].belligerent;
+                    patrons::lead_pull(p, a, pressure[s], || u.deal_utility(lead, &self.amended) - outside[s])
+                } else {
+                    pressure[s]
+                };
+                margin = pressed_margin(margin, pull);
             }
             // A patron mediating presses its client's belligerents.
             if let Some(s) = side.filter(|&s| input.lean[s] != 0.0) {

@@ -237,3 +237,87 @@ fn bad_role_hazard_parameters_are_located_errors() {
         assert!(d.line.is_some() && d.column.is_some(), "{key} = {bad}: {d:?}");
     }
 }
+
+/// A coalition partner of side `a` that refuses every freeze short of its own aims (its red
+/// line on the province at its position, heavy audience costs), with the keys `keys` added to
+/// its `[actors.coalition]`.
+fn hardline_partner(keys: &str) -> Params {
+    with(&format!(
+        r#"
+[[actors]]
+id = "partner"
+role = "belligerent"
+side = "a"
+capability = 0.5
+positions = {{ province = 100, reparations = 100 }}
+saliences = {{ province = 90, reparations = 10 }}
+red_lines = {{ province = {{ at = 100, audience_cost = 20.0 }} }}
+coalition = {{ share = 0.3, exit_per_year = 0{keys} }}
+"#
+    ))
+}
+
+/// Per round: the deal margins of side `a`'s lead and of its partner; and the ceasefires
+/// agreed.
+#[derive(Default)]
+struct Margins {
+    deal: Vec<(f64, f64)>,
+    ceasefires: u32,
+}
+
+impl Observer for Margins {
+    fn round(&mut self, r: &RoundView<'_>) {
+        let m = |a: usize| r.decisions.iter().find(|d| d.actor == a).map(|d| d.margin);
+        // Actor 0 leads side a; the partner is the last actor.
+        if let (Some(lead), Some(partner)) = (m(0), r.decisions.iter().rev().find(|d| d.actor > 2).map(|d| d.margin)) {
+            self.deal.push((lead, partner));
+        }
+        self.ceasefires += u32::from(r.ceasefire);
+    }
+}
+
+#[test]
+fn a_partner_that_depends_on_its_lead_weighs_the_leads_view() {
+    let free = hardline_partner("");
+    let bound = hardline_partner(", dependence = 1, lead_leverage = 1");
+    let half = hardline_partner(", dependence = 0.5, lead_leverage = 1");
+    assert_eq!(free.sides[0].belligerent, 0);
+    assert_eq!(free.actor_ids.last().map(String::as_str), Some("partner"));
+    let (mut s_free, mut s_bound, mut s_half) = (Sim::new(&free), Sim::new(&bound), Sim::new(&half));
+    let (mut rounds, mut cf) = (0, [0u32; 2]);
+    for run in 0..300 {
+        let (mut a, mut b, mut c) = (Margins::default(), Margins::default(), Margins::default());
+        s_free.run(41, run, &mut a);
+        s_bound.run(41, run, &mut b);
+        s_half.run(41, run, &mut c);
+        cf[0] += a.ceasefires;
+        cf[1] += b.ceasefires;
+        // Fully dependent, with full leverage: the partner's margin is its lead's.
+        for &(lead, partner) in &b.deal {
+            assert!((lead - partner).abs() <= 1e-9 * (1.0 + lead.abs()), "run {run}: lead {lead}, partner {partner}");
+        }
+        // Half way: at the first round (the same in all three arms) the partner's margin lies
+        // half way between its own and its lead's.
+        if let (Some(&(lead, own)), Some(&(_, mid))) = (a.deal.first(), c.deal.first()) {
+            assert!((mid - (own + 0.5 * (lead - own))).abs() <= 1e-9 * (1.0 + own.abs()), "run {run}: {mid}");
+            assert!(own != lead, "run {run}: the test cannot fail");
+            rounds += 1;
+        }
+    }
+    assert!(rounds >= 30, "too few first rounds: {rounds}");
+    // Free, the hardliner blocks every freeze; bound to its lead, it lets freezes through.
+    assert_eq!(cf[0], 0, "ceasefires with a free hardline partner");
+    assert!(cf[1] > 0, "no ceasefire with a partner bound to its lead");
+}
+
+#[test]
+fn bad_partner_dependence_is_a_located_error() {
+    for (key, bad) in [("dependence", "1.5"), ("dependence", "-0.1"), ("lead_leverage", "2")] {
+        let text = format!(
+            "{}\n[[actors]]\nid = \"partner\"\nrole = \"belligerent\"\nside = \"a\"\ncapability = 0.5\npositions = {{ province = 100, reparations = 100 }}\nsaliences = {{ province = 90, reparations = 10 }}\ncoalition = {{ share = 0.3, {key} = {bad} }}\n",
+            base()
+        );
+        let ds = common::load_errors(&text);
+        find(&ds, &[&format!("actors.partner.coalition.{key}"), "out of range"]);
+    }
+}

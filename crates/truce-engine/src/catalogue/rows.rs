@@ -1126,6 +1126,48 @@ pub static CATALOGUE: &[Param] = &[
             put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| x.partner).map(|x| Store::Value(&mut x.exit_per_year)),
         },
     },
+    Param {
+        path: "actors.*.coalition.dependence",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "partner's dependence on its lead",
+        unit: "share of its war effort",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "the share of a coalition partner's war effort that its side's lead carries (arms, money, forces): with `lead_leverage`, how far the partner's margins move toward its lead's (the US and Rhee, 1953; 0: no pull)",
+        presence: "coalition partners",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.coalition.as_ref().map(|x| Reading::num(&x.dependence)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.coalition.as_mut().map(|x| Target::Num(&mut x.dependence)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| x.partner).map(|x| x.dependence),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| x.partner).map(|x| Store::Value(&mut x.dependence)),
+        },
+    },
+    Param {
+        path: "actors.*.coalition.lead_leverage",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "lead's leverage over a partner",
+        unit: "weight 0–1",
+        range: UNIT,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "the weight a coalition partner gives its side's lead's view of a deal or a freeze per unit of its `dependence` (the partner's margin moves that weight × dependence of the way to the lead's; a supplier's `aid_leverage` for the lead; 0: no say)",
+        presence: "coalition partners",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.coalition.as_ref().map(|x| Reading::num(&x.lead_leverage)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.coalition.as_mut().map(|x| Target::Num(&mut x.lead_leverage)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| x.partner).map(|x| x.lead_leverage),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| x.partner).map(|x| Store::Value(&mut x.lead_leverage)),
+        },
+    },
     // ---- Combat.
     Param {
         path: "combat.exponent_p",

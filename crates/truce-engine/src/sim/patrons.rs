@@ -354,7 +354,9 @@ impl Sim {
             }
             let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
             let own = input.armistice_value_of(a, forecast) - self.round.actor_war[a];
-            let margin = pressed_margin(own, pressure[side]) + lean[side];
+            let lead = self.p.sides[side].belligerent;
+            let pull = lead_pull(&self.p, a, pressure[side], || input.armistice_value_of(lead, forecast) - war.v[side]);
+            let margin = pressed_margin(own, pull) + lean[side];
             let pr = 1.0 / (1.0 + (-margin / self.p.acceptance_noise).exp());
             if self.b.reserve[a] >= pr {
                 return false;
@@ -414,6 +416,30 @@ pub(super) fn pressed_margin(own: f64, (w, pulled): (f64, f64)) -> f64 {
         own
     } else {
         own + (pulled - w * own)
+    }
+}
+
+/// A coalition partner's pull toward its side's lead (`docs/reference/patrons.md` §7): its
+/// suppliers' `pressure` (Σ w, Σ w × margin) with its lead counted as one more supplier of
+/// weight w = `lead_leverage` × `dependence` and margin `lead_margin` (the lead's own margin
+/// for the same deal or freeze, before any pressure on it) — the US buying Rhee's
+/// acquiescence in 1953 with a treaty and aid (`KOREA.md` [3]), generalised: a partner that
+/// fights on its lead's arms and money weighs the lead's view as a client weighs its
+/// supplier's (§5). `pressure` unchanged (and `lead_margin` never computed) for every actor
+/// that is not a partner with a positive weight.
+#[inline]
+pub(super) fn lead_pull(
+    p: &crate::params::Params,
+    a: usize,
+    pressure: (f64, f64),
+    lead_margin: impl FnOnce() -> f64,
+) -> (f64, f64) {
+    match p.patron[a].as_ref() {
+        Some(pt) if pt.partner && pt.lead_leverage * pt.dependence > 0.0 => {
+            let w = pt.lead_leverage * pt.dependence;
+            (pressure.0 + w, pressure.1 + w * lead_margin())
+        }
+        _ => pressure,
     }
 }
 
