@@ -268,8 +268,8 @@ struct Margins {
 impl Observer for Margins {
     fn round(&mut self, r: &RoundView<'_>) {
         let m = |a: usize| r.decisions.iter().find(|d| d.actor == a).map(|d| d.margin);
-        // Actor 0 leads side a; the partner is the last actor.
-        if let (Some(lead), Some(partner)) = (m(0), r.decisions.iter().rev().find(|d| d.actor > 2).map(|d| d.margin)) {
+        // Actor 0 leads side a; the partner is actor 3 (after a, b and the mediator).
+        if let (Some(lead), Some(partner)) = (m(0), m(3)) {
             self.deal.push((lead, partner));
         }
         self.ceasefires += u32::from(r.ceasefire);
@@ -282,7 +282,7 @@ fn a_partner_that_depends_on_its_lead_weighs_the_leads_view() {
     let bound = hardline_partner(", dependence = 1, lead_leverage = 1");
     let half = hardline_partner(", dependence = 0.5, lead_leverage = 1");
     assert_eq!(free.sides[0].belligerent, 0);
-    assert_eq!(free.actor_ids.last().map(String::as_str), Some("partner"));
+    assert_eq!(free.actor_ids.iter().position(|a| a == "partner"), Some(3));
     let (mut s_free, mut s_bound, mut s_half) = (Sim::new(&free), Sim::new(&bound), Sim::new(&half));
     let (mut rounds, mut cf) = (0, [0u32; 2]);
     for run in 0..300 {
