@@ -603,6 +603,15 @@ pub struct PatronSpec {
     /// Ally: yearly hazard that its forces leave the war (the ally role ends).
     #[serde(default)]
     pub exit_per_year: Num,
+    /// Supplier and ally: how fast the cut-off and exit hazards rise as the client loses;
+    /// each is × exp(k · x), x the share of the way the line has moved from the start toward
+    /// the client's collapse line (0: constant hazards; `docs/reference/patrons.md` §6).
+    #[serde(default)]
+    pub loss_weight: Num,
+    /// Mediator: the yearly rate at full ripeness at which it takes the mediator's seat from
+    /// the protocol's mediator (× this week's ripeness; 0: never by ripeness).
+    #[serde(default)]
+    pub mediate_per_year: Num,
     /// Why it holds these roles, from what was known at the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -618,6 +627,14 @@ pub struct CoalitionSpec {
     /// Yearly hazard that the partner leaves the war (its forces go, it no longer votes).
     #[serde(default)]
     pub exit_per_year: Num,
+    /// The share (0–1) of the partner's war effort that its side's lead carries (arms,
+    /// money, forces): what the lead holds over it (`docs/reference/patrons.md` §7).
+    #[serde(default)]
+    pub dependence: Num,
+    /// The weight (0–1) the partner gives its lead's view of a deal or a freeze, per unit of
+    /// its `dependence` (0: the lead buys no say), as a supplier's `aid_leverage`.
+    #[serde(default)]
+    pub lead_leverage: Num,
     /// Why it is a partner, from what was known at the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -468,6 +468,9 @@ struct RunConstants {
     /// Whether some patron has a positive `aid_leverage` (else no supplier's view is weighed
     /// and the rounds compute exactly what they did without it).
     say: bool,
+    /// Whether some patron may take the mediator's seat as the war ripens (a positive
+    /// `mediate_per_year`; else the seat phase never runs and draws nothing).
+    seat: bool,
     /// Per side, the share of its gap a red line closes in a week of advance,
     /// 1 − exp(−`aims_per_year`/52) (`sim/aims.rs`; a parameter only, so once per run).
     aims_advance: [f64; 2],
@@ -772,6 +775,7 @@ impl Sim {
                 patrons: false,
                 partners: false,
                 say: false,
+                seat: false,
                 aims_advance: [0.0; 2],
             },
             b: RunBuffers {
@@ -931,6 +935,9 @@ impl Sim {
         self.politics(st, rng, observer);
         self.activity(st, &fought, rng);
         self.attention(st, rng);
+        if self.k.seat {
+            self.patron_seat(st, rng, observer);
+        }
         let talked = if self.talks_due(st) { self.talk(st, rng, fought.eff, observer) } else { None };
         match talked {
             Some(Agreement::Settlement) => {
@@ -1020,6 +1027,7 @@ impl Sim {
         self.k.patrons = p.patron.iter().any(Option::is_some) || p.events.iter().any(|e| e.kind == EventKind::Embargo);
         self.k.partners = p.patron.iter().flatten().any(|pt| pt.partner);
         self.k.say = p.patron.iter().flatten().any(|pt| !pt.partner && pt.aid_leverage > 0.0);
+        self.k.seat = p.patron.iter().flatten().any(|pt| !pt.partner && pt.mediate_per_year > 0.0);
         for a in 0..p.n_actors() {
             let (cutoff, exit) = p.patron[a].as_ref().map_or((0.0, 0.0), |pt| (pt.cutoff_per_year, pt.exit_per_year));
             self.k.cutoff[a] = 1.0 - (1.0 - cutoff).powf(1.0 / 52.0);
@@ -2135,9 +2143,15 @@ impl RoundBuffers {
                 None => (u.base_utility(a, u.nodeal), true),
             };
             let mut margin = utility - v;
-            // Its side's suppliers weigh in (restraint or encouragement).
+            // Its side's suppliers weigh in (restraint or encouragement), and a partner's lead.
             if let Some(s) = side {
-                margin = pressed_margin(margin, pressure[s]);
+                let pull = if partner {
+                    let lead = p.sides[s].belligerent;
+                    patrons::lead_pull(p, a, pressure[s], || u.deal_utility(lead, &self.amended) - outside[s])
+                } else {
+                    pressure[s]
+                };
+                margin = pressed_margin(margin, pull);
             }
             // A patron mediating presses its client's belligerents.
             if let Some(s) = side.filter(|&s| input.lean[s] != 0.0) {

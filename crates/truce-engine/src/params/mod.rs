@@ -120,6 +120,16 @@ pub struct PatronParams {
     /// Yearly hazards: a supplier's cut-off, an ally's (or a partner's) exit.
     pub cutoff_per_year: f64,
     pub exit_per_year: f64,
+    /// How the cut-off and exit hazards rise as the client loses: × exp(k · the share of the
+    /// way from the start's line to the client's collapse line it has lost; 0: constant).
+    pub loss_weight: f64,
+    /// Yearly rate, at full ripeness, of taking the mediator's seat (× ripeness; 0: never).
+    pub mediate_per_year: f64,
+    /// A partner's dependence on its side's lead (0–1) and the weight of the lead's view per
+    /// unit of it: the partner's margins move `lead_leverage` × `dependence` of the way to
+    /// its lead's (0: no pull).
+    pub dependence: f64,
+    pub lead_leverage: f64,
 }
 
 /// Mediator attention (`[mediation]`; `docs/reference/war-endings.md` §2).

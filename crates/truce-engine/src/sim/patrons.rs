@@ -25,8 +25,12 @@
 //!   - **guarantor**: the credibility of its guarantee (`guarantee`) applies while it holds
 //!     the role, where it exceeds the protocol's (Fortna 2003: explicit third-party guarantees).
 //!
-//!   Roles change by scheduled `patron_roles` events (known at the start, as every event) and
-//!   by two hazards with generic priors: a supplier's cut-off and an ally's exit.
+//!   Roles change by scheduled `patron_roles` events (known at the start, as every event),
+//!   by two hazards with generic priors — a supplier's cut-off and an ally's exit, each ×
+//!   exp(`loss_weight` × the share of the way its client has lost toward its collapse line:
+//!   patrons abandon losing clients, [`Sim::losing`]) — and by ripeness: a patron with a
+//!   positive `mediate_per_year` takes the mediator's seat at that rate × the week's
+//!   ripeness ([`Sim::patron_seat`]).
 //! - A **coalition partner** (`[actors.coalition]`) is a belligerent of a side other than the
 //!   side's first (its lead): it keeps its own positions and red lines, has a veto on a
 //!   settlement (as every belligerent) and a vote on a freeze, weighs each against its own
@@ -37,9 +41,12 @@
 //!
 //! Draws (per fought week, after the fight phase, in actor order): one uniform per patron
 //! holding the supplier role with a positive cut-off hazard, then one per ally or partner
-//! still in the war with a positive exit hazard. A scenario without patrons or partners draws
-//! nothing here and is bit for bit what it was before this module; one whose `aid_leverage`
-//! is 0 everywhere computes every margin exactly as before (the leverage never draws).
+//! still in the war with a positive exit hazard; after the mediator's attention, one per
+//! patron with a positive `mediate_per_year` that does not hold the mediator role. A scenario
+//! without patrons or partners draws nothing here and is bit for bit what it was before this
+//! module; one whose `aid_leverage` is 0 everywhere computes every margin exactly as before
+//! (the leverage never draws); a `loss_weight` of 0 leaves the hazards constant bit for bit,
+//! and a `mediate_per_year` of 0 everywhere never runs the seat phase.
 //! Nothing here allocates, and nothing here may change a belligerent's own value of war or
 //! of a deal: leverage acts on the margins of its decisions only.
 
@@ -114,12 +121,13 @@ impl Sim {
     }
 
     /// The hazards of role changes (after the week's fighting): a supplier may cut its client
-    /// off, an ally or a partner may leave the war. Draws as the module says.
+    /// off, an ally or a partner may leave the war, each the more likely the more its client
+    /// has lost ([`Sim::losing`]). Draws as the module says.
     pub(super) fn patron_hazards<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
         for a in 0..self.p.n_actors() {
             if self.b.roles[a] & SUPPLIER != 0 && self.k.cutoff[a] > 0.0 {
                 let u: f64 = rng.random();
-                if u < self.k.cutoff[a] {
+                if u < self.losing(st, a, self.k.cutoff[a]) {
                     let to = self.b.roles[a] & !SUPPLIER;
                     self.set_roles(a, to, st, observer);
                 }
@@ -128,10 +136,64 @@ impl Sim {
         for a in 0..self.p.n_actors() {
             if self.b.roles[a] & ALLY != 0 && self.k.exit[a] > 0.0 {
                 let u: f64 = rng.random();
-                if u < self.k.exit[a] {
+                if u < self.losing(st, a, self.k.exit[a]) {
                     let to = self.b.roles[a] & !ALLY;
                     self.set_roles(a, to, st, observer);
                 }
+            }
+        }
+    }
+
+    /// The share of the way the line has moved from the start toward side `s`'s collapse
+    /// line (`termination.*_km2`), within [0, 1]: how much of the ground it could lose before
+    /// the front alone breaks it, it has lost (0 where it has gained, or has no room).
+    pub(super) fn client_loss(&self, st: &State, s: usize) -> f64 {
+        let p = &self.p;
+        let (moved, room) = if s == 0 {
+            (p.start_km2 - st.km2, p.start_km2 - p.collapse_first_km2)
+        } else {
+            (st.km2 - p.start_km2, p.collapse_second_km2 - p.start_km2)
+        };
+        if room > 0.0 && room.is_finite() {
+            (moved / room).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Patron `a`'s weekly hazard `weekly` (a cut-off or an exit) as its client loses: the
+    /// yearly rate × exp(k · x), k its `loss_weight` and x [`Sim::client_loss`] of its client
+    /// (the weekly probability 1 − (1 − weekly)^exp(k · x)). Exactly `weekly` when k is 0:
+    /// the hazard is then constant, as before the mechanism.
+    pub(super) fn losing(&self, st: &State, a: usize, weekly: f64) -> f64 {
+        let Some(pt) = self.p.patron[a].as_ref().filter(|pt| pt.loss_weight > 0.0) else { return weekly };
+        let x = self.client_loss(st, pt.side);
+        if x <= 0.0 {
+            return weekly;
+        }
+        -((pt.loss_weight * x).exp() * (-weekly).ln_1p()).exp_m1()
+    }
+
+    /// The seat phase (after the mediator's attention): a patron that does not mediate takes
+    /// the mediator's seat from the protocol's mediator at the yearly rate `mediate_per_year`
+    /// × this week's ripeness — the hurting stalemate that draws the protocol's mediator in
+    /// (Zartman 2000) draws the patron in too (Beardsley 2011: powerful third parties step in
+    /// with leverage; `war-termination.md` §5). Taking the seat calls for talks
+    /// ([`Sim::set_roles`]). One uniform per patron with a positive rate that does not hold
+    /// the mediator role, in actor order; it takes the seat only while the protocol's
+    /// mediator holds it (a patron does not unseat another).
+    pub(super) fn patron_seat<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        for a in 0..self.p.n_actors() {
+            let rate = match self.p.patron[a].as_ref() {
+                Some(pt) if !pt.partner && pt.mediate_per_year > 0.0 && self.b.roles[a] & MEDIATOR == 0 => {
+                    pt.mediate_per_year
+                }
+                _ => continue,
+            };
+            let u: f64 = rng.random();
+            if st.mediator == self.p.mediator && super::endings::under_weekly(u, rate * st.ripeness) {
+                let to = self.b.roles[a] | MEDIATOR;
+                self.set_roles(a, to, st, observer);
             }
         }
     }
@@ -292,7 +354,9 @@ impl Sim {
             }
             let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
             let own = input.armistice_value_of(a, forecast) - self.round.actor_war[a];
-            let margin = pressed_margin(own, pressure[side]) + lean[side];
+            let lead = self.p.sides[side].belligerent;
+            let pull = lead_pull(&self.p, a, pressure[side], || input.armistice_value_of(lead, forecast) - war.v[side]);
+            let margin = pressed_margin(own, pull) + lean[side];
             let pr = 1.0 / (1.0 + (-margin / self.p.acceptance_noise).exp());
             if self.b.reserve[a] >= pr {
                 return false;
@@ -352,6 +416,30 @@ pub(super) fn pressed_margin(own: f64, (w, pulled): (f64, f64)) -> f64 {
         own
     } else {
         own + (pulled - w * own)
+    }
+}
+
+/// A coalition partner's pull toward its side's lead (`docs/reference/patrons.md` §7): its
+/// suppliers' `pressure` (Σ w, Σ w × margin) with its lead counted as one more supplier of
+/// weight w = `lead_leverage` × `dependence` and margin `lead_margin` (the lead's own margin
+/// for the same deal or freeze, before any pressure on it) — the US buying Rhee's
+/// acquiescence in 1953 with a treaty and aid (`KOREA.md` [3]), generalised: a partner that
+/// fights on its lead's arms and money weighs the lead's view as a client weighs its
+/// supplier's (§5). `pressure` unchanged (and `lead_margin` never computed) for every actor
+/// that is not a partner with a positive weight.
+#[inline]
+pub(super) fn lead_pull(
+    p: &crate::params::Params,
+    a: usize,
+    pressure: (f64, f64),
+    lead_margin: impl FnOnce() -> f64,
+) -> (f64, f64) {
+    match p.patron[a].as_ref() {
+        Some(pt) if pt.partner && pt.lead_leverage * pt.dependence > 0.0 => {
+            let w = pt.lead_leverage * pt.dependence;
+            (pressure.0 + w, pressure.1 + w * lead_margin())
+        }
+        _ => pressure,
     }
 }
 

@@ -63,6 +63,10 @@ fn patron_of(
         guarantee: 0.0,
         cutoff_per_year: 0.0,
         exit_per_year: 0.0,
+        loss_weight: 0.0,
+        mediate_per_year: 0.0,
+        dependence: 0.0,
+        lead_leverage: 0.0,
     };
     if ac.coalition.is_some() && ac.role != Role::Belligerent {
         c.fail(

@@ -1,0 +1,323 @@
+//! Patrons whose roles react to the war (`docs/reference/patrons.md` §6): a supplier's
+//! cut-off (and an ally's exit) that grows likelier as its client loses, and a patron that
+//! takes the mediator's seat when the war ripens. Each mechanism can change a run; with it
+//! off (`loss_weight` 0, `mediate_per_year` 0) a run is bit for bit the run without it. Every
+//! case adds a patron to the `generic-interstate` built-in; every comparison is on the same
+//! seeds, so that a difference is the mechanism's and not the draws'.
+
+mod common;
+
+use common::find_diagnostic as find;
+use truce_engine::builtin;
+use truce_engine::load::{load_str, Diagnostic};
+use truce_engine::params::Params;
+use truce_engine::sim::{NoObserver, Observer, RoundView, Sim, WarState, WeekView};
+
+fn base() -> &'static str {
+    builtin::builtin("generic-interstate").unwrap()
+}
+
+/// The built-in with `extra` appended.
+fn with(extra: &str) -> Params {
+    let text = format!("{}\n{extra}\n", base());
+    load_str("roles.toml", &text).unwrap_or_else(|e| panic!("{e}")).params
+}
+
+/// A patron of side `side` with the roles and keys `keys` (inside `patron = { … }`), an aid
+/// line to its client and positions at 0 on both issues (side `b`'s side of the table).
+fn patron(side: &str, keys: &str) -> String {
+    format!(
+        r#"
+[[actors]]
+id = "patron"
+role = "supporter"
+side = "{side}"
+capability = 0
+positions = {{ province = 0, reparations = 0 }}
+saliences = {{ province = 50, reparations = 50 }}
+aid = {{ to = "{side}", level = 1.0 }}
+patron = {{ side = "{side}", {keys} }}
+"#
+    )
+}
+
+/// What a run shows of the patron: when its roles changed, the ripeness of each week, who
+/// mediated each round, and the line (km²) week by week.
+#[derive(Default)]
+struct Watch {
+    changes: Vec<(u32, u8, u8)>,
+    ripeness: Vec<(u32, f64)>,
+    mediators: Vec<(u32, usize)>,
+    km2: Vec<f64>,
+}
+
+impl Observer for Watch {
+    fn week(&mut self, w: &WeekView) {
+        self.ripeness.push((w.week, w.ripeness));
+        self.km2.push(w.km2);
+    }
+    fn round(&mut self, r: &RoundView<'_>) {
+        self.mediators.push((r.week, r.mediator));
+    }
+    fn patron(&mut self, week: u32, _actor: usize, from: u8, to: u8) {
+        self.changes.push((week, from, to));
+    }
+}
+
+fn watch(sim: &mut Sim, seed: u64, run: u64) -> (truce_engine::sim::RunSummary, Watch) {
+    let mut w = Watch::default();
+    let s = sim.run(seed, run, &mut w);
+    (s, w)
+}
+
+/// The week the supplier role ended (none: never).
+fn cut_week(w: &Watch) -> Option<u32> {
+    w.changes.iter().find(|c| c.1 & 2 != 0 && c.2 & 2 == 0).map(|c| c.0)
+}
+
+#[test]
+fn a_losing_client_loses_its_supplier_sooner() {
+    // The same supplier, with a constant cut-off hazard and with one that rises as its client
+    // loses ground toward its collapse line. Each side is tried as the client: on the same
+    // seeds the draws are the same until the first cut-off, and the rising hazard is never
+    // below the constant one, so the cut-off comes no later in any run — and earlier in runs
+    // where the client had lost ground.
+    for side in ["a", "b"] {
+        let keys = "roles = [\"supplier\"], cutoff_per_year = 0.3";
+        let constant = with(&patron(side, keys));
+        let rising = with(&patron(side, &format!("{keys}, loss_weight = 3")));
+        let (mut sa, mut sb) = (Sim::new(&constant), Sim::new(&rising));
+        let (mut sooner, mut compared) = (0, 0);
+        for run in 0..300 {
+            let (_, a) = watch(&mut sa, 21, run);
+            let (_, b) = watch(&mut sb, 21, run);
+            match (cut_week(&a), cut_week(&b)) {
+                (Some(x), Some(y)) => {
+                    assert!(y <= x, "side {side}, run {run}: cut off at week {y} with the rising hazard, {x} without");
+                    sooner += usize::from(y < x);
+                    compared += 1;
+                }
+                (None, Some(_)) => sooner += 1,
+                (Some(x), None) => panic!("side {side}, run {run}: cut off at week {x} only without the rising hazard"),
+                (None, None) => {}
+            }
+        }
+        assert!(compared >= 30, "side {side}: too few cut-offs to compare: {compared}");
+        assert!(sooner >= 5, "side {side}: the losing client lost its supplier sooner in {sooner} runs only");
+    }
+}
+
+#[test]
+fn the_cut_off_hazard_rises_only_with_the_ground_the_client_has_lost() {
+    // Where the cut-off came sooner, the client had lost ground before it: in the week of the
+    // earlier cut-off the line lay on the client's losing side of the start.
+    let keys = "roles = [\"supplier\"], cutoff_per_year = 0.3";
+    for (side, sign) in [("a", -1.0), ("b", 1.0)] {
+        let constant = with(&patron(side, keys));
+        let rising = with(&patron(side, &format!("{keys}, loss_weight = 3")));
+        let start = constant.start_km2;
+        let (mut sa, mut sb) = (Sim::new(&constant), Sim::new(&rising));
+        for run in 0..200 {
+            let (_, a) = watch(&mut sa, 23, run);
+            let (_, b) = watch(&mut sb, 23, run);
+            let (Some(y), x) = (cut_week(&b), cut_week(&a)) else { continue };
+            if x.is_some_and(|x| x == y) {
+                continue;
+            }
+            let line = b.km2[y as usize];
+            assert!(sign * (line - start) > 0.0, "side {side}, run {run}: cut off sooner at week {y}, line {line}");
+        }
+    }
+}
+
+#[test]
+fn an_allys_exit_comes_sooner_as_its_client_loses() {
+    let keys = "roles = [\"ally\"], ally_share = 0.2, exit_per_year = 0.3";
+    let (mut sooner, mut later) = (0, 0);
+    for side in ["a", "b"] {
+        let (mut sa, mut sb) =
+            (Sim::new(&with(&patron(side, keys))), Sim::new(&with(&patron(side, &format!("{keys}, loss_weight = 3")))));
+        for run in 0..200 {
+            let exit = |w: &Watch| w.changes.iter().find(|c| c.1 & 1 != 0 && c.2 & 1 == 0).map(|c| c.0);
+            let (x, y) = (exit(&watch(&mut sa, 29, run).1), exit(&watch(&mut sb, 29, run).1));
+            match (x, y) {
+                (Some(x), Some(y)) if y < x => sooner += 1,
+                (None, Some(_)) => sooner += 1,
+                (Some(x), Some(y)) if y > x => later += 1,
+                (Some(_), None) => later += 1,
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(later, 0, "an exit came later with the rising hazard");
+    assert!(sooner >= 5, "the ally left sooner in {sooner} runs only");
+}
+
+#[test]
+fn with_the_mechanisms_off_a_run_is_bit_for_bit_the_run_without_them() {
+    // `loss_weight = 0` and `mediate_per_year = 0` written out change nothing.
+    let keys = "roles = [\"supplier\", \"ally\"], ally_share = 0.2, cutoff_per_year = 0.3, exit_per_year = 0.3";
+    let plain = with(&patron("b", keys));
+    let off = with(&patron("b", &format!("{keys}, loss_weight = 0, mediate_per_year = 0")));
+    let (mut sa, mut sb) = (Sim::new(&plain), Sim::new(&off));
+    for run in 0..100 {
+        let (x, y) = (sa.run(4, run, &mut NoObserver), sb.run(4, run, &mut NoObserver));
+        assert_eq!(format!("{x:?}"), format!("{y:?}"), "run {run}");
+    }
+}
+
+/// A patron of side `b` that does not mediate at the start, with a mediator's pull toward its
+/// client and leverage over it; `rate` its `mediate_per_year`.
+fn would_mediate(rate: f64) -> Params {
+    with(&patron(
+        "b",
+        &format!("roles = [\"supplier\"], mediator_pull = 0.5, mediator_leverage = 0.3, mediate_per_year = {rate}"),
+    ))
+}
+
+#[test]
+fn a_ripe_war_hands_the_seat_to_the_patron_and_that_changes_who_mediates_and_the_outcomes() {
+    let (never, drawn) = (would_mediate(0.0), would_mediate(8.0));
+    let protocol = never.mediator;
+    let patron = never.actor_ids.iter().position(|a| a == "patron").unwrap();
+    let (mut sa, mut sb) = (Sim::new(&never), Sim::new(&drawn));
+    let (mut seated, mut patron_rounds) = (0, 0);
+    let mut mix = [[0u32; 2]; 4];
+    for run in 0..400 {
+        let (x, a) = watch(&mut sa, 33, run);
+        let (y, b) = watch(&mut sb, 33, run);
+        // Without the mechanism the protocol's mediator runs every round.
+        assert!(a.mediators.iter().all(|&(_, m)| m == protocol), "run {run}");
+        if let Some(&(week, from, to)) = b.changes.first() {
+            // The patron took the seat (kept its supply), in a week the war was ripe.
+            assert_eq!((from, to), (2, 2 | 4), "run {run}");
+            let r = b.ripeness.iter().find(|w| w.0 == week).map_or(0.0, |w| w.1);
+            assert!(r > 0.0, "run {run}: took the seat at week {week} with ripeness {r}");
+            // From then on it mediates every round; before, the protocol's mediator does.
+            for &(w, m) in &b.mediators {
+                assert_eq!(m, if w >= week { patron } else { protocol }, "run {run}, week {w}");
+                patron_rounds += usize::from(w >= week);
+            }
+            seated += 1;
+        } else {
+            assert!(b.mediators.iter().all(|&(_, m)| m == protocol), "run {run}");
+        }
+        for (i, s) in [x, y].iter().enumerate() {
+            let k = match s.state {
+                WarState::Settled => 0,
+                WarState::Ceasefire => 1,
+                WarState::Fighting | WarState::LowActivity => 2,
+                _ => 3,
+            };
+            mix[k][i] += 1;
+        }
+    }
+    assert!(seated >= 40 && patron_rounds >= 40, "the patron took the seat in {seated} runs, {patron_rounds} rounds");
+    // The outcome mix moves: a mediator that pulls toward side b and presses it.
+    let moved: u32 = mix.iter().map(|m| m[0].abs_diff(m[1])).sum();
+    assert!(moved >= 20, "outcome mix (settled, ceasefire, fighting, collapse) without/with: {mix:?}");
+}
+
+/// Loads `text`, expecting failure, and returns the diagnostics.
+fn errors(extra: &str) -> Vec<Diagnostic> {
+    common::load_errors(&format!("{}\n{extra}\n", base()))
+}
+
+#[test]
+fn bad_role_hazard_parameters_are_located_errors() {
+    for (key, bad) in
+        [("loss_weight", "-1"), ("loss_weight", "11"), ("mediate_per_year", "-0.5"), ("mediate_per_year", "60")]
+    {
+        let ds = errors(&patron("b", &format!("roles = [\"supplier\"], {key} = {bad}")));
+        find(&ds, &[&format!("actors.patron.patron.{key}"), "out of range"]);
+    }
+    for (key, bad) in [("loss_weight", "nan"), ("mediate_per_year", "inf")] {
+        let ds = errors(&patron("b", &format!("roles = [\"supplier\"], {key} = {bad}")));
+        let d = find(&ds, &["not a finite number"]);
+        assert!(d.line.is_some() && d.column.is_some(), "{key} = {bad}: {d:?}");
+    }
+}
+
+/// A coalition partner of side `a` that refuses every freeze short of its own aims (its red
+/// line on the province at its position, heavy audience costs), with the keys `keys` added to
+/// its `[actors.coalition]`.
+fn hardline_partner(keys: &str) -> Params {
+    with(&format!(
+        r#"
+[[actors]]
+id = "partner"
+role = "belligerent"
+side = "a"
+capability = 0.5
+positions = {{ province = 100, reparations = 100 }}
+saliences = {{ province = 90, reparations = 10 }}
+red_lines = {{ province = {{ at = 100, audience_cost = 20.0 }} }}
+coalition = {{ share = 0.3, exit_per_year = 0{keys} }}
+"#
+    ))
+}
+
+/// Per round: the deal margins of side `a`'s lead and of its partner; and the ceasefires
+/// agreed.
+#[derive(Default)]
+struct Margins {
+    deal: Vec<(f64, f64)>,
+    ceasefires: u32,
+}
+
+impl Observer for Margins {
+    fn round(&mut self, r: &RoundView<'_>) {
+        let m = |a: usize| r.decisions.iter().find(|d| d.actor == a).map(|d| d.margin);
+        // Actor 0 leads side a; the partner is actor 3 (after a, b and the mediator).
+        if let (Some(lead), Some(partner)) = (m(0), m(3)) {
+            self.deal.push((lead, partner));
+        }
+        self.ceasefires += u32::from(r.ceasefire);
+    }
+}
+
+#[test]
+fn a_partner_that_depends_on_its_lead_weighs_the_leads_view() {
+    let free = hardline_partner("");
+    let bound = hardline_partner(", dependence = 1, lead_leverage = 1");
+    let half = hardline_partner(", dependence = 0.5, lead_leverage = 1");
+    assert_eq!(free.sides[0].belligerent, 0);
+    assert_eq!(free.actor_ids.iter().position(|a| a == "partner"), Some(3));
+    let (mut s_free, mut s_bound, mut s_half) = (Sim::new(&free), Sim::new(&bound), Sim::new(&half));
+    let (mut rounds, mut cf) = (0, [0u32; 2]);
+    for run in 0..300 {
+        let (mut a, mut b, mut c) = (Margins::default(), Margins::default(), Margins::default());
+        s_free.run(41, run, &mut a);
+        s_bound.run(41, run, &mut b);
+        s_half.run(41, run, &mut c);
+        cf[0] += a.ceasefires;
+        cf[1] += b.ceasefires;
+        // Fully dependent, with full leverage: the partner's margin is its lead's.
+        for &(lead, partner) in &b.deal {
+            assert!((lead - partner).abs() <= 1e-9 * (1.0 + lead.abs()), "run {run}: lead {lead}, partner {partner}");
+        }
+        // Half way: at the first round (the same in all three arms) the partner's margin lies
+        // half way between its own and its lead's.
+        if let (Some(&(lead, own)), Some(&(_, mid))) = (a.deal.first(), c.deal.first()) {
+            assert!((mid - (own + 0.5 * (lead - own))).abs() <= 1e-9 * (1.0 + own.abs()), "run {run}: {mid}");
+            assert!(own != lead, "run {run}: the test cannot fail");
+            rounds += 1;
+        }
+    }
+    assert!(rounds >= 30, "too few first rounds: {rounds}");
+    // Free, the hardliner blocks every freeze; bound to its lead, it lets freezes through.
+    assert_eq!(cf[0], 0, "ceasefires with a free hardline partner");
+    assert!(cf[1] > 0, "no ceasefire with a partner bound to its lead");
+}
+
+#[test]
+fn bad_partner_dependence_is_a_located_error() {
+    for (key, bad) in [("dependence", "1.5"), ("dependence", "-0.1"), ("lead_leverage", "2")] {
+        let text = format!(
+            "{}\n[[actors]]\nid = \"partner\"\nrole = \"belligerent\"\nside = \"a\"\ncapability = 0.5\npositions = {{ province = 100, reparations = 100 }}\nsaliences = {{ province = 90, reparations = 10 }}\ncoalition = {{ share = 0.3, {key} = {bad} }}\n",
+            base()
+        );
+        let ds = common::load_errors(&text);
+        find(&ds, &[&format!("actors.partner.coalition.{key}"), "out of range"]);
+    }
+}
