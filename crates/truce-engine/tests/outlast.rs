@@ -178,7 +178,7 @@ fn bad_hope_is_a_located_error() {
     // column, which hold the key.
     let t = format!("{}outlast_hope = nan\n{}", &text[..at], &text[at..]);
     let line = t[..at].matches('\n').count() + 1;
-    let e = load_str("bad.toml", &t).err().expect("outlast_hope = nan loaded");
+    let Err(e) = load_str("bad.toml", &t) else { panic!("outlast_hope = nan loaded") };
     assert!(e.to_string().starts_with(&format!("bad.toml:{line}:")), "not located at line {line}: {e}");
     assert!(
         e.diagnostics.iter().any(|d| d.line == Some(line) && d.message.contains("not a finite number")),
@@ -189,7 +189,7 @@ fn bad_hope_is_a_located_error() {
         "{}\n\"politics.b.outlast_hope\" = {{ dist = \"uniform\", low = 0.0, high = 1.5, source = \"bad\" }}\n",
         text.trim_end()
     );
-    let e = load_str("bad.toml", &t).err().expect("a prior past 1 loaded");
+    let Err(e) = load_str("bad.toml", &t) else { panic!("a prior past 1 loaded") };
     assert!(
         e.diagnostics.iter().any(|d| d.path.as_deref() == Some("uncertainty.politics.b.outlast_hope")
             && d.line.is_some()
