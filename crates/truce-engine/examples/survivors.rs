@@ -2,21 +2,41 @@
 //! ensemble with its priors drawn per run, compares the sampled parameters of wars that end in
 //! their first year, wars that survive two years and then end within two more (by how they
 //! end), and wars still fought at four years, as the mean percentile rank of each parameter in
-//! each group (0.5: no different from all runs); and what blocked the talks of wars past two
-//! years. `cargo run --release -p truce-engine --example survivors -- [SCENARIO|name] [runs] [seed]`.
+//! each group (0.5: no different from all runs); what blocked the talks of wars past two
+//! years; and, among wars still fought, the mean ripeness, perceived stalemate (the smaller of
+//! the two sides' 1 − believed gain / `ripeness.win_km2_per_week`, before any hope to outlast
+//! the other) and onsets of low activity by half-year of age (`war-endings.md` §12, §16). `cargo run --release -p truce-engine --example survivors -- [SCENARIO|name] [runs] [seed]`.
 use truce_engine::base_rates::PARAM_KEY;
 use truce_engine::sim::{Observer, RoundView, Sim, WarState, WeekView};
 use truce_engine::talk::Blocker;
+
+/// Half-years of age in the ripeness table.
+const HALVES: usize = 10;
 
 #[derive(Default)]
 struct Watch {
     first: Option<(u32, WarState)>,
     blocked_old: [u64; Blocker::COUNT],
     open_at_2: Option<bool>,
+    /// The run's `ripeness.win_km2_per_week`.
+    win: f64,
+    /// Per half-year of age, over the weeks up to the first end: ripeness, stalemate, weeks,
+    /// onsets of low activity.
+    by_age: [[f64; 4]; HALVES],
 }
 
 impl Observer for Watch {
     fn week(&mut self, w: &WeekView) {
+        let half = (w.week / 26) as usize;
+        if self.first.is_none() && half < HALVES {
+            let m0 = (1.0 - w.belief[0] / self.win).clamp(0.0, 1.0);
+            let m1 = (1.0 + w.belief[1] / self.win).clamp(0.0, 1.0);
+            let a = &mut self.by_age[half];
+            a[0] += w.ripeness;
+            a[1] += m0.min(m1);
+            a[2] += 1.0;
+            a[3] += f64::from(u8::from(w.state == WarState::LowActivity));
+        }
         if self.first.is_none() && w.state != WarState::Fighting {
             self.first = Some((w.week, w.state));
         }
@@ -47,13 +67,19 @@ fn main() {
     let mut draws: Vec<Vec<f64>> = Vec::new();
     let mut firsts = Vec::new();
     let mut blocked = [0u64; Blocker::COUNT];
+    let mut by_age = [[0.0f64; 4]; HALVES];
     for i in 0..runs {
         sim.reset_params(&l.params);
         let mut prng = truce_engine::sim::run_rng(seed ^ PARAM_KEY, i);
         let mut buf = vec![0.0; n];
         l.uncertainty.apply(&mut prng, &mut buf, sim.params_mut());
-        let mut w = Watch::default();
+        let mut w = Watch { win: sim.params().ripeness.win_km2_per_week, ..Watch::default() };
         sim.run(seed, i, &mut w);
+        for (t, a) in by_age.iter_mut().zip(&w.by_age) {
+            for (x, y) in t.iter_mut().zip(a) {
+                *x += y;
+            }
+        }
         for (a, b) in blocked.iter_mut().zip(w.blocked_old) {
             *a += b;
         }
@@ -105,5 +131,17 @@ fn main() {
     println!("talk slots of wars past two years, blocked ({total}):");
     for b in Blocker::ALL {
         println!("  {:12} {:.3}", b.name(), blocked[b.index()] as f64 / total.max(1) as f64);
+    }
+    println!("wars still fought, by half-year of age: mean ripeness, mean stalemate, weeks, low-activity onsets per 1,000 weeks");
+    for (h, a) in by_age.iter().enumerate() {
+        let n = a[2].max(1.0);
+        println!(
+            "  {:>4.1} y {:>7.3} {:>7.3} {:>8} {:>7.2}",
+            h as f64 / 2.0,
+            a[0] / n,
+            a[1] / n,
+            a[2],
+            1000.0 * a[3] / n
+        );
     }
 }

@@ -1135,6 +1135,11 @@ pub struct PoliticsSpec {
     /// has cost, the dearer terms that do not justify the cost (Iklé 1971; Goemans 2000); 0:
     /// none.
     pub entrenchment: Num,
+    /// Hope to outlast the other side (`docs/reference/war-endings.md` §16): the side's belief,
+    /// which fighting does not test, that the other side's aims are limited and it will give
+    /// up first (Spaniel & Bils 2018); its perceived stalemate is × (1 − h), so a side that
+    /// still hopes to outlast the other is not ripe however the front goes; 0: none.
+    pub outlast_hope: Num,
 }
 
 impl Default for PoliticsSpec {
@@ -1155,6 +1160,7 @@ impl Default for PoliticsSpec {
             aims_per_year: Num::new(0.0),
             aims_retreat: Num::new(1.0),
             entrenchment: Num::new(0.0),
+            outlast_hope: Num::new(0.0),
         }
     }
 }

@@ -24,8 +24,10 @@
 //! Not represented, so not tested here: P4 (beliefs are a fixed-memory average of the front's
 //! weekly gains, whose weight does not depend on the front's noise, so less noisy battles do
 //! not teach faster), P3 and P14 (the model has a mediator's proposal, not
-//! alternating offers), P6 and P13 (no separate uncertainty about costs, power or aims), P8
-//! (no life after a settlement). P15 and P16 are base rates (`tests/base_rates.rs`), P18 and
+//! alternating offers), P6 (no separate uncertainty about costs), P8 (no life after a
+//! settlement). P13 (uncertainty about aims, which fighting does not reveal, makes wars long)
+//! is represented only through ripeness, by the hope to outlast the other side
+//! (`tests/outlast.rs`). P15 and P16 are base rates (`tests/base_rates.rs`), P18 and
 //! P19 ceasefires and low activity (`tests/endings.rs`), P20 the default scenario's bands
 //! (`tests/calibration.rs`).
 

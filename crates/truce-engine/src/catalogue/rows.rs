@@ -1893,6 +1893,24 @@ pub static CATALOGUE: &[Param] = &[
             params,
         }
     },
+    {
+        let (scenario, params) = politics!(outlast_hope);
+        Param {
+            path: "politics.*.outlast_hope",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "hope to outlast the other side",
+            unit: "share",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 1.0, 0.01),
+            doc: "the side's belief, which fighting does not test, that the other side's aims are limited and it will give up first: its perceived stalemate (no way to win) × (1 − h), so ripeness, the mediator it draws in and the onset of low activity stay low while it hopes; uncertainty about aims, unlike uncertainty about power, is not revealed by fighting, so wars where it is large last long (Spaniel & Bils 2018; Slantchev 2003); 0: none (without a table)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
     // ---- Protocol.
     Param {
         path: "protocol.cadence_weeks",

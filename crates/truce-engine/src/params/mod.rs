@@ -180,6 +180,9 @@ pub struct PoliticsParams {
     /// Entrenchment by costs paid (`docs/reference/war-endings.md` §12): the culpable
     /// leader's audience share × (1 + e · losses); 0: none.
     pub entrenchment: f64,
+    /// Hope to outlast the other side (`docs/reference/war-endings.md` §16): the side's
+    /// perceived stalemate × (1 − h), untouched by fighting; 0: none.
+    pub outlast_hope: f64,
 }
 
 impl Default for PoliticsParams {
@@ -202,6 +205,7 @@ impl Default for PoliticsParams {
             aims_per_year: 0.0,
             aims_retreat: 1.0,
             entrenchment: 0.0,
+            outlast_hope: 0.0,
         }
     }
 }

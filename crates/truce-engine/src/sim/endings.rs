@@ -124,8 +124,10 @@ impl Sim {
     ///   destruction accumulates (Leventoğlu & Slantchev 2007), a crisis hurts, a culpable
     ///   leader who fears removal gambles for resurrection (Goemans 2000).
     /// - Ripeness R = min over sides of stalemate × hurt (Zartman 2000): stalemate = 1 − (the
-    ///   side's believed weekly gain / the gain that is a way to win), within [0, 1]; hurt =
-    ///   pain / (pain + half), pain = c × the activity factor.
+    ///   side's believed weekly gain / the gain that is a way to win), within [0, 1], × (1 −
+    ///   the side's hope to outlast the other, which fighting does not touch: Spaniel & Bils
+    ///   2018, `docs/reference/war-endings.md` §16); hurt = pain / (pain + half), pain = c ×
+    ///   the activity factor.
     ///
     /// `war_cost` is each side's c₀(E) now (`Sim::war_cost`; the week's fight computed it).
     pub(super) fn pressure(&self, st: &mut State, war_cost: [f64; 2]) {
@@ -151,7 +153,12 @@ impl Sim {
             st.pressure.losses[s] = losses;
             st.pressure.crisis[s] = crisis;
             let gain = if s == 0 { st.belief[0] } else { -st.belief[1] };
-            let stalemate = (1.0 - gain / p.ripeness.win_km2_per_week).clamp(0.0, 1.0);
+            let mut stalemate = (1.0 - gain / p.ripeness.win_km2_per_week).clamp(0.0, 1.0);
+            // No way to win on the ground, and no hope that the other side quits first: the
+            // hope rests on the other's aims, which fighting does not reveal (§16).
+            if pol.outlast_hope > 0.0 {
+                stalemate *= 1.0 - pol.outlast_hope;
+            }
             let pain = cost * low;
             let hurt = pain / (pain + p.ripeness.hurt_half_per_year);
             r = r.min(stalemate * hurt);
