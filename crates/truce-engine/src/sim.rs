@@ -333,6 +333,15 @@ pub struct Sim {
     b: RunBuffers,
     /// What a talk round writes.
     round: RoundBuffers,
+    /// Whether the parameters are unchanged since the last run's start (cleared by
+    /// [`Sim::params_mut`] and [`Sim::reset_params`]).
+    same_params: bool,
+    /// The start of a run under these parameters (its state at week 0 and its buffers after
+    /// [`Sim::prepare`] and [`Sim::initial_state`]), kept from the second start under unchanged
+    /// parameters on: the start is a function of the parameters alone (no draws), so later
+    /// starts copy it ([`Sim::begin`]). `None` whenever the parameters may have changed.
+    origin: Option<State>,
+    origin_b: RunBuffers,
 }
 
 /// The buffers that belong to one run, listed once: [`Sim`] works on them, a [`Run`]
@@ -471,6 +480,43 @@ struct RunConstants {
     /// Per side, the share of its gap a red line closes in a week of advance,
     /// 1 − exp(−`aims_per_year`/52) (`sim/aims.rs`; a parameter only, so once per run).
     aims_advance: [f64; 2],
+    /// The collective forecast's participants and weights (parameters only, so once per run).
+    collective: Collective,
+}
+
+/// Who weighs in on the collective forecast and with what weight, derived from the
+/// parameters once per run ([`RoundBuffers::collective_forecast`] reads it every round): the
+/// actors that are not bystanders, in actor order, and per issue their weights capability ×
+/// salience and the weights' sum (summed in actor order, as the weighted mean sums them).
+struct Collective {
+    /// Actor indices of the participants, in actor order.
+    who: Vec<usize>,
+    /// Weights, issue-major: `w[k * who.len() + j]` for participant j on issue k.
+    w: Vec<f64>,
+    /// Per issue, the sum of its weights in participant order.
+    sum: Vec<f64>,
+}
+
+impl Collective {
+    /// Participants and weights of `p` (refilled in place: no allocation after the first).
+    fn derive(&mut self, p: &Params) {
+        let (n, m) = (p.n_actors(), p.n_issues());
+        self.who.clear();
+        self.who.extend((0..n).filter(|&a| p.role[a] != Role::Bystander));
+        let c = self.who.len();
+        self.w.clear();
+        self.sum.clear();
+        for k in 0..m {
+            let mut sw = 0.0;
+            for &a in &self.who {
+                let w = p.capability[a] * p.salience[a * m + k];
+                self.w.push(w);
+                sw += w;
+            }
+            self.sum.push(sw);
+        }
+        debug_assert_eq!(self.w.len(), c * m);
+    }
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -482,9 +528,8 @@ struct RoundBuffers {
     amended: Vec<f64>,
     /// The collective forecast of current positions per issue.
     forecast: Vec<f64>,
-    /// Positions and weights of one issue's participants (collective forecast).
+    /// Positions of one issue's participants (the collective forecast's median).
     tmp_x: Vec<f64>,
-    tmp_w: Vec<f64>,
     decisions: Vec<Decision>,
     frontier: Frontier,
     segments: Vec<Segment>,
@@ -643,6 +688,8 @@ struct RoundInputs<'a> {
     roles: &'a [u8],
     /// Whether suppliers' views are weighed (`RunConstants::say`).
     say: bool,
+    /// The collective forecast's participants and weights (`RunConstants::collective`).
+    collective: &'a Collective,
 }
 
 impl<'a> RoundInputs<'a> {
@@ -663,6 +710,7 @@ impl<'a> RoundInputs<'a> {
             lean,
             roles: &b.roles,
             say: k.say,
+            collective: &k.collective,
         }
     }
 }
@@ -773,6 +821,11 @@ impl Sim {
                 partners: false,
                 say: false,
                 aims_advance: [0.0; 2],
+                collective: Collective {
+                    who: Vec::with_capacity(n),
+                    w: Vec::with_capacity(n * m),
+                    sum: Vec::with_capacity(m),
+                },
             },
             b: RunBuffers {
                 pos: vec![0.0; n * m],
@@ -792,18 +845,34 @@ impl Sim {
                 amended: vec![0.0; m],
                 forecast: vec![0.0; m],
                 tmp_x: vec![0.0; n],
-                tmp_w: vec![0.0; n],
                 decisions: Vec::with_capacity(n),
                 frontier: Frontier::with_capacity(m),
                 segments: Vec::with_capacity(8 * m),
                 actor_war: vec![0.0; n],
                 say: vec![0.0; n],
             },
+            same_params: false,
+            origin: None,
+            origin_b: RunBuffers {
+                pos: vec![0.0; n * m],
+                resolve: vec![1.0; n],
+                aid_level: vec![0.0; n],
+                aid_active: vec![false; n],
+                nodeal: vec![0.0; m],
+                audience: vec![1.0; n],
+                reserve: vec![0.5; n],
+                terms: vec![0.0; m],
+                roles: vec![0; n],
+                embargo: [1.0; 2],
+                red_line: vec![f64::INFINITY; n * m],
+            },
         }
     }
 
     /// The parameters the next run uses (write sampled values here).
     pub fn params_mut(&mut self) -> &mut Params {
+        self.same_params = false;
+        self.origin = None;
         &mut self.p
     }
     /// The parameters of the next (or last) run.
@@ -812,6 +881,8 @@ impl Sim {
     }
     /// Resets the parameters to `base` without reallocating.
     pub fn reset_params(&mut self, base: &Params) {
+        self.same_params = false;
+        self.origin = None;
         self.p.clone_from(base);
     }
     /// Terms of the last run's outcome per issue (settlement terms; the line and no-deal
@@ -824,16 +895,14 @@ impl Sim {
     /// random stream of (seed, run index) — the same start as [`Sim::run`]'s. Allocates the
     /// run's buffers (once per run; [`Sim::restart`] reuses them).
     pub fn start(&mut self, seed: u64, run_index: u64) -> Run {
-        self.prepare();
-        let st = self.initial_state();
+        let st = self.begin();
         Run { st, rng: run_rng(seed, run_index), b: self.b.clone(), end: None }
     }
 
     /// Starts `run` again at week 0 for (seed, run index) under the current parameters,
     /// reusing its buffers (no allocation when `run` came from a [`Sim`] of the same scenario).
     pub fn restart(&mut self, run: &mut Run, seed: u64, run_index: u64) {
-        self.prepare();
-        run.st = self.initial_state();
+        run.st = self.begin();
         run.rng = run_rng(seed, run_index);
         run.b.copy_from(&self.b);
         run.end = None;
@@ -888,9 +957,8 @@ impl Sim {
     /// (settlement, or a ceasefire in force from the end of the week). A run that reaches the
     /// horizon ends in the state it is in: a ceasefire in force, low activity, or fighting.
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
-        self.prepare();
         let mut rng = run_rng(seed, run_index);
-        let mut st = self.initial_state();
+        let mut st = self.begin();
         while st.week < self.p.horizon {
             if let Some(end) = self.step(&mut st, &mut rng, observer) {
                 return end;
@@ -966,6 +1034,31 @@ impl Sim {
 
     // ---- Setting up a run -------------------------------------------------------------
 
+    /// The start of a run: [`Sim::prepare`] then [`Sim::initial_state`], or, under the
+    /// parameters of the last start, a copy of the start they gave (kept from the second
+    /// start on, so that a forecast whose every run draws new parameters never pays for the
+    /// copy). The same state and buffers either way: the start draws nothing and reads only
+    /// the parameters. The buffers that a start leaves as they were (the terms and the
+    /// private reservations, written before they are read) are left as they were here too.
+    fn begin(&mut self) -> State {
+        if self.same_params {
+            if let Some(st) = &self.origin {
+                std::mem::swap(&mut self.b.terms, &mut self.origin_b.terms);
+                std::mem::swap(&mut self.b.reserve, &mut self.origin_b.reserve);
+                self.b.copy_from(&self.origin_b);
+                return st.clone();
+            }
+        }
+        self.prepare();
+        let st = self.initial_state();
+        if self.same_params {
+            self.origin_b.copy_from(&self.b);
+            self.origin = Some(st.clone());
+        }
+        self.same_params = true;
+        st
+    }
+
     /// Derives the run's constants from the parameters and resets the actors' state.
     fn prepare(&mut self) {
         self.derive();
@@ -1009,6 +1102,7 @@ impl Sim {
         for s in 0..2 {
             self.k.aims_advance[s] = -(-self.p.politics[s].aims_per_year / 52.0).exp_m1();
         }
+        self.k.collective.derive(&self.p);
         self.fit_first_week();
     }
 
@@ -1202,7 +1296,7 @@ impl Sim {
         if !freeze {
             return false;
         }
-        r.collective_forecast(&input.u);
+        r.collective_forecast(&input.u, input.collective);
         let a = input.armistice_values(&r.forecast);
         a[0] > war.v[0] && a[1] > war.v[1]
     }
@@ -1626,7 +1720,7 @@ impl Sim {
             // The armistice is valued at the compromise of current positions (a compromise
             // proposal already computed it from these same positions).
             if !compromise {
-                round.collective_forecast(&input.u);
+                round.collective_forecast(&input.u, input.collective);
             }
             let armistice = input.armistice_values(&round.forecast);
             let pressure = input.freeze_pressure(&round.say, &round.actor_war, &round.forecast);
@@ -2064,7 +2158,7 @@ impl RoundBuffers {
         let found =
             self.frontier.solve(&input.u, who, input.war.v, input.war.leverage, &mut self.segments, &mut self.deal);
         if !found.solved {
-            self.collective_forecast(&input.u);
+            self.collective_forecast(&input.u, input.collective);
             self.deal.copy_from_slice(&self.forecast);
         }
         found
@@ -2153,28 +2247,41 @@ impl RoundBuffers {
     }
 
     /// The collective forecast of current positions (compromise or median) of all but
-    /// bystanders, into `forecast`; the no-deal value where nobody weighs in.
-    fn collective_forecast(&mut self, u: &talk::UtilityContext<'_>) {
+    /// bystanders (`c`, derived once per run), into `forecast`; the no-deal value where nobody
+    /// weighs in. The mean is `truce_bargain::mean::weighted_mean`'s, the same operations in
+    /// the same order with the weights' sum taken from `c` (summed in the same order: the
+    /// same bits).
+    fn collective_forecast(&mut self, u: &talk::UtilityContext<'_>, c: &Collective) {
         let p = u.p;
-        let (n, m) = (p.n_actors(), p.n_issues());
+        let m = p.n_issues();
+        let n = c.who.len();
         for k in 0..m {
-            let mut c = 0;
-            for a in 0..n {
-                if p.role[a] == Role::Bystander {
-                    continue;
-                }
-                self.tmp_x[c] = u.pos[a * m + k];
-                self.tmp_w[c] = p.capability[a] * p.salience[a * m + k];
-                c += 1;
+            if n == 0 {
+                self.forecast[k] = u.nodeal[k];
+                continue;
             }
-            let (x, w) = (&self.tmp_x[..c], &self.tmp_w[..c]);
+            let w = &c.w[k * n..(k + 1) * n];
             self.forecast[k] = match p.collective_model {
-                crate::scenario::CollectiveModel::Mean => truce_bargain::mean::weighted_mean(x, w),
-                crate::scenario::CollectiveModel::Median => {
-                    truce_bargain::median::weighted_median(x, w, truce_bargain::median::TieRule::Lower)
+                crate::scenario::CollectiveModel::Mean => {
+                    let sw = c.sum[k];
+                    if sw > 0.0 {
+                        let mut swx = 0.0;
+                        for (&a, &wi) in c.who.iter().zip(w) {
+                            swx += wi * u.pos[a * m + k];
+                        }
+                        swx / sw
+                    } else {
+                        c.who.iter().map(|&a| u.pos[a * m + k]).sum::<f64>() / n as f64
+                    }
                 }
-            }
-            .unwrap_or(u.nodeal[k]);
+                crate::scenario::CollectiveModel::Median => {
+                    for (x, &a) in self.tmp_x.iter_mut().zip(&c.who) {
+                        *x = u.pos[a * m + k];
+                    }
+                    truce_bargain::median::weighted_median(&self.tmp_x[..n], w, truce_bargain::median::TieRule::Lower)
+                        .unwrap_or(u.nodeal[k])
+                }
+            };
         }
     }
 }
