@@ -1522,8 +1522,8 @@ impl Sim {
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
         let war_cost = self.forces_and_economies(st, casualties, aid, intensity, war);
-        self.aid_fatigue(rng);
-        self.operations(st, gain, casualties, month, rng);
+        let aid_after = self.aid_fatigue(rng);
+        self.operations(st, gain, casualties, month, aid_after, rng);
         st.momentum = 0.8 * st.momentum + 0.2 * gain;
         Fought { intensity, regime, aid, eff, casualties, gain, war_cost }
     }
@@ -1600,12 +1600,12 @@ impl Sim {
 
     /// The front's operations after the week's fighting (`crate::front`): culmination,
     /// digging in and the shocks ([`Front::shocks`]), then, with regimes, the regime's next
-    /// step ([`Front::transition`]) from each side's effective force ratio after the week.
-    fn operations(&self, st: &mut State, gain: f64, cas: [f64; 2], month: usize, rng: &mut ChaCha8Rng) {
+    /// step ([`Front::transition`]) from each side's effective force ratio after the week
+    /// (`aid`: the aid after the week's fatigue and stops, [`Sim::aid_fatigue`]'s).
+    fn operations(&self, st: &mut State, gain: f64, cas: [f64; 2], month: usize, aid: [f64; 2], rng: &mut ChaCha8Rng) {
         let p = &self.p;
         st.front.shocks(p, &self.k.front, gain, cas, st.forces, rng);
         if p.regimes {
-            let aid = self.aid();
             let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
             let rho = [
                 (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
@@ -1616,16 +1616,28 @@ impl Sim {
     }
 
     /// Aid fades by its fatigue rate and each active line may stop (one draw per active
-    /// line, in actor order).
-    fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) {
+    /// line, in actor order). Returns the aid each side receives after that: [`Sim::aid`]
+    /// now, summed here in the same order over the same lines (those that flow and supply:
+    /// exactly the lines this loop visits, less those that stopped), the same bits without
+    /// a second pass.
+    fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) -> [f64; 2] {
+        let mut total = [0.0; 2];
         for a in 0..self.p.n_actors() {
-            if self.p.aid[a].is_some() && self.b.aid_active[a] && self.supplies(a) {
+            let Some((to, ..)) = self.p.aid[a] else { continue };
+            if self.b.aid_active[a] && self.supplies(a) {
                 self.b.aid_level[a] *= self.k.aid_decay[a];
                 let u: f64 = rng.random();
                 if u < self.k.aid_stop[a] {
                     self.b.aid_active[a] = false;
+                } else {
+                    total[to] += self.b.aid_level[a];
                 }
             }
+        }
+        if self.k.patrons {
+            [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]]
+        } else {
+            total
         }
     }
 
