@@ -333,13 +333,10 @@ pub struct Sim {
     b: RunBuffers,
     /// What a talk round writes.
     round: RoundBuffers,
-    /// Whether the parameters are unchanged since the last run's start (cleared by
-    /// [`Sim::params_mut`] and [`Sim::reset_params`]).
-    same_params: bool,
     /// The start of a run under these parameters (its state at week 0 and its buffers after
-    /// [`Sim::prepare`] and [`Sim::initial_state`]), kept from the second start under unchanged
-    /// parameters on: the start is a function of the parameters alone (no draws), so later
-    /// starts copy it ([`Sim::begin`]). `None` whenever the parameters may have changed.
+    /// [`Sim::prepare`] and [`Sim::initial_state`]): the start is a function of the
+    /// parameters alone (no draws), so later starts copy it ([`Sim::begin`]). `None` whenever
+    /// the parameters may have changed ([`Sim::params_mut`] and [`Sim::reset_params`] clear it).
     origin: Option<State>,
     origin_b: RunBuffers,
 }
@@ -851,7 +848,6 @@ impl Sim {
                 actor_war: vec![0.0; n],
                 say: vec![0.0; n],
             },
-            same_params: false,
             origin: None,
             origin_b: RunBuffers {
                 pos: vec![0.0; n * m],
@@ -871,7 +867,6 @@ impl Sim {
 
     /// The parameters the next run uses (write sampled values here).
     pub fn params_mut(&mut self) -> &mut Params {
-        self.same_params = false;
         self.origin = None;
         &mut self.p
     }
@@ -881,7 +876,6 @@ impl Sim {
     }
     /// Resets the parameters to `base` without reallocating.
     pub fn reset_params(&mut self, base: &Params) {
-        self.same_params = false;
         self.origin = None;
         self.p.clone_from(base);
     }
@@ -1034,28 +1028,24 @@ impl Sim {
 
     // ---- Setting up a run -------------------------------------------------------------
 
-    /// The start of a run: [`Sim::prepare`] then [`Sim::initial_state`], or, under the
-    /// parameters of the last start, a copy of the start they gave (kept from the second
-    /// start on, so that a forecast whose every run draws new parameters never pays for the
-    /// copy). The same state and buffers either way: the start draws nothing and reads only
-    /// the parameters. The buffers that a start leaves as they were (the terms and the
-    /// private reservations, written before they are read) are left as they were here too.
+    /// The start of a run: [`Sim::prepare`] then [`Sim::initial_state`], kept; or, under the
+    /// parameters of the last start, a copy of the start they gave (a selection's pilot runs
+    /// start four times under each draw; a forecast's runs each draw their own and pay only
+    /// the copy into the keeper, about a thirtieth of a start). The same state and buffers
+    /// either way: the start draws nothing and reads only the parameters. The buffers that
+    /// a start leaves as they were (the terms and the private reservations, written before
+    /// they are read) are left as they were here too.
     fn begin(&mut self) -> State {
-        if self.same_params {
-            if let Some(st) = &self.origin {
-                std::mem::swap(&mut self.b.terms, &mut self.origin_b.terms);
-                std::mem::swap(&mut self.b.reserve, &mut self.origin_b.reserve);
-                self.b.copy_from(&self.origin_b);
-                return st.clone();
-            }
+        if let Some(st) = &self.origin {
+            std::mem::swap(&mut self.b.terms, &mut self.origin_b.terms);
+            std::mem::swap(&mut self.b.reserve, &mut self.origin_b.reserve);
+            self.b.copy_from(&self.origin_b);
+            return st.clone();
         }
         self.prepare();
         let st = self.initial_state();
-        if self.same_params {
-            self.origin_b.copy_from(&self.b);
-            self.origin = Some(st.clone());
-        }
-        self.same_params = true;
+        self.origin_b.copy_from(&self.b);
+        self.origin = Some(st.clone());
         st
     }
 
