@@ -88,10 +88,17 @@ pub fn collapse_rate(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f
     if pol.collapse_per_year <= 0.0 {
         return 0.0;
     }
+    pol.collapse_per_year * collapse_exponent(p, s, decline, lost, misjudged).exp()
+}
+
+/// The exponent of [`collapse_rate`], w_d · decline + w_o · lost + w_m · m capped at 50 (a
+/// NaN gives 50): the rate is λ₀ · exp(this), so a bound of the rate needs no `exp`.
+pub fn collapse_exponent(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f64) -> f64 {
+    let pol = &p.politics[s];
     let x = pol.collapse_decline_weight * decline
         + pol.collapse_objective_weight * lost.max(0.0)
         + pol.collapse_misjudgement_weight * misjudged;
-    pol.collapse_per_year * x.min(50.0).exp()
+    x.min(50.0)
 }
 
 /// The probability of at least one event in a week at `per_year` events a year.

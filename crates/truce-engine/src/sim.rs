@@ -333,6 +333,12 @@ pub struct Sim {
     b: RunBuffers,
     /// What a talk round writes.
     round: RoundBuffers,
+    /// The start of a run under these parameters (its state at week 0 and its buffers after
+    /// [`Sim::prepare`] and [`Sim::initial_state`]): the start is a function of the
+    /// parameters alone (no draws), so later starts copy it ([`Sim::begin`]). `None` whenever
+    /// the parameters may have changed ([`Sim::params_mut`] and [`Sim::reset_params`] clear it).
+    origin: Option<State>,
+    origin_b: RunBuffers,
 }
 
 /// The buffers that belong to one run, listed once: [`Sim`] works on them, a [`Run`]
@@ -474,6 +480,43 @@ struct RunConstants {
     /// Per side, the share of its gap a red line closes in a week of advance,
     /// 1 − exp(−`aims_per_year`/52) (`sim/aims.rs`; a parameter only, so once per run).
     aims_advance: [f64; 2],
+    /// The collective forecast's participants and weights (parameters only, so once per run).
+    collective: Collective,
+}
+
+/// Who weighs in on the collective forecast and with what weight, derived from the
+/// parameters once per run ([`RoundBuffers::collective_forecast`] reads it every round): the
+/// actors that are not bystanders, in actor order, and per issue their weights capability ×
+/// salience and the weights' sum (summed in actor order, as the weighted mean sums them).
+struct Collective {
+    /// Actor indices of the participants, in actor order.
+    who: Vec<usize>,
+    /// Weights, issue-major: `w[k * who.len() + j]` for participant j on issue k.
+    w: Vec<f64>,
+    /// Per issue, the sum of its weights in participant order.
+    sum: Vec<f64>,
+}
+
+impl Collective {
+    /// Participants and weights of `p` (refilled in place: no allocation after the first).
+    fn derive(&mut self, p: &Params) {
+        let (n, m) = (p.n_actors(), p.n_issues());
+        self.who.clear();
+        self.who.extend((0..n).filter(|&a| p.role[a] != Role::Bystander));
+        let c = self.who.len();
+        self.w.clear();
+        self.sum.clear();
+        for k in 0..m {
+            let mut sw = 0.0;
+            for &a in &self.who {
+                let w = p.capability[a] * p.salience[a * m + k];
+                self.w.push(w);
+                sw += w;
+            }
+            self.sum.push(sw);
+        }
+        debug_assert_eq!(self.w.len(), c * m);
+    }
 }
 
 /// The buffers a talk round writes: the proposal, the amended deal, the votes, the collective
@@ -485,9 +528,8 @@ struct RoundBuffers {
     amended: Vec<f64>,
     /// The collective forecast of current positions per issue.
     forecast: Vec<f64>,
-    /// Positions and weights of one issue's participants (collective forecast).
+    /// Positions of one issue's participants (the collective forecast's median).
     tmp_x: Vec<f64>,
-    tmp_w: Vec<f64>,
     decisions: Vec<Decision>,
     frontier: Frontier,
     segments: Vec<Segment>,
@@ -646,6 +688,8 @@ struct RoundInputs<'a> {
     roles: &'a [u8],
     /// Whether suppliers' views are weighed (`RunConstants::say`).
     say: bool,
+    /// The collective forecast's participants and weights (`RunConstants::collective`).
+    collective: &'a Collective,
 }
 
 impl<'a> RoundInputs<'a> {
@@ -666,6 +710,7 @@ impl<'a> RoundInputs<'a> {
             lean,
             roles: &b.roles,
             say: k.say,
+            collective: &k.collective,
         }
     }
 }
@@ -777,6 +822,11 @@ impl Sim {
                 say: false,
                 seat: false,
                 aims_advance: [0.0; 2],
+                collective: Collective {
+                    who: Vec::with_capacity(n),
+                    w: Vec::with_capacity(n * m),
+                    sum: Vec::with_capacity(m),
+                },
             },
             b: RunBuffers {
                 pos: vec![0.0; n * m],
@@ -796,18 +846,32 @@ impl Sim {
                 amended: vec![0.0; m],
                 forecast: vec![0.0; m],
                 tmp_x: vec![0.0; n],
-                tmp_w: vec![0.0; n],
                 decisions: Vec::with_capacity(n),
                 frontier: Frontier::with_capacity(m),
                 segments: Vec::with_capacity(8 * m),
                 actor_war: vec![0.0; n],
                 say: vec![0.0; n],
             },
+            origin: None,
+            origin_b: RunBuffers {
+                pos: vec![0.0; n * m],
+                resolve: vec![1.0; n],
+                aid_level: vec![0.0; n],
+                aid_active: vec![false; n],
+                nodeal: vec![0.0; m],
+                audience: vec![1.0; n],
+                reserve: vec![0.5; n],
+                terms: vec![0.0; m],
+                roles: vec![0; n],
+                embargo: [1.0; 2],
+                red_line: vec![f64::INFINITY; n * m],
+            },
         }
     }
 
     /// The parameters the next run uses (write sampled values here).
     pub fn params_mut(&mut self) -> &mut Params {
+        self.origin = None;
         &mut self.p
     }
     /// The parameters of the next (or last) run.
@@ -816,6 +880,7 @@ impl Sim {
     }
     /// Resets the parameters to `base` without reallocating.
     pub fn reset_params(&mut self, base: &Params) {
+        self.origin = None;
         self.p.clone_from(base);
     }
     /// Terms of the last run's outcome per issue (settlement terms; the line and no-deal
@@ -828,16 +893,14 @@ impl Sim {
     /// random stream of (seed, run index) — the same start as [`Sim::run`]'s. Allocates the
     /// run's buffers (once per run; [`Sim::restart`] reuses them).
     pub fn start(&mut self, seed: u64, run_index: u64) -> Run {
-        self.prepare();
-        let st = self.initial_state();
+        let st = self.begin();
         Run { st, rng: run_rng(seed, run_index), b: self.b.clone(), end: None }
     }
 
     /// Starts `run` again at week 0 for (seed, run index) under the current parameters,
     /// reusing its buffers (no allocation when `run` came from a [`Sim`] of the same scenario).
     pub fn restart(&mut self, run: &mut Run, seed: u64, run_index: u64) {
-        self.prepare();
-        run.st = self.initial_state();
+        run.st = self.begin();
         run.rng = run_rng(seed, run_index);
         run.b.copy_from(&self.b);
         run.end = None;
@@ -892,9 +955,8 @@ impl Sim {
     /// (settlement, or a ceasefire in force from the end of the week). A run that reaches the
     /// horizon ends in the state it is in: a ceasefire in force, low activity, or fighting.
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
-        self.prepare();
         let mut rng = run_rng(seed, run_index);
-        let mut st = self.initial_state();
+        let mut st = self.begin();
         while st.week < self.p.horizon {
             if let Some(end) = self.step(&mut st, &mut rng, observer) {
                 return end;
@@ -973,6 +1035,27 @@ impl Sim {
 
     // ---- Setting up a run -------------------------------------------------------------
 
+    /// The start of a run: [`Sim::prepare`] then [`Sim::initial_state`], kept; or, under the
+    /// parameters of the last start, a copy of the start they gave (a selection's pilot runs
+    /// start four times under each draw; a forecast's runs each draw their own and pay only
+    /// the copy into the keeper, about a thirtieth of a start). The same state and buffers
+    /// either way: the start draws nothing and reads only the parameters. The buffers that
+    /// a start leaves as they were (the terms and the private reservations, written before
+    /// they are read) are left as they were here too.
+    fn begin(&mut self) -> State {
+        if let Some(st) = &self.origin {
+            std::mem::swap(&mut self.b.terms, &mut self.origin_b.terms);
+            std::mem::swap(&mut self.b.reserve, &mut self.origin_b.reserve);
+            self.b.copy_from(&self.origin_b);
+            return st.clone();
+        }
+        self.prepare();
+        let st = self.initial_state();
+        self.origin_b.copy_from(&self.b);
+        self.origin = Some(st.clone());
+        st
+    }
+
     /// Derives the run's constants from the parameters and resets the actors' state.
     fn prepare(&mut self) {
         self.derive();
@@ -1016,6 +1099,7 @@ impl Sim {
         for s in 0..2 {
             self.k.aims_advance[s] = -(-self.p.politics[s].aims_per_year / 52.0).exp_m1();
         }
+        self.k.collective.derive(&self.p);
         self.fit_first_week();
     }
 
@@ -1210,7 +1294,7 @@ impl Sim {
         if !freeze {
             return false;
         }
-        r.collective_forecast(&input.u);
+        r.collective_forecast(&input.u, input.collective);
         let a = input.armistice_values(&r.forecast);
         a[0] > war.v[0] && a[1] > war.v[1]
     }
@@ -1436,8 +1520,8 @@ impl Sim {
         let casualties = self.attrition(st, eff, intensity, rng);
         let gain = self.front(st, eff, intensity, rng);
         let war_cost = self.forces_and_economies(st, casualties, aid, intensity, war);
-        self.aid_fatigue(rng);
-        self.operations(st, gain, casualties, month, rng);
+        let aid_after = self.aid_fatigue(rng);
+        self.operations(st, gain, casualties, month, aid_after, rng);
         st.momentum = 0.8 * st.momentum + 0.2 * gain;
         Fought { intensity, regime, aid, eff, casualties, gain, war_cost }
     }
@@ -1514,12 +1598,12 @@ impl Sim {
 
     /// The front's operations after the week's fighting (`crate::front`): culmination,
     /// digging in and the shocks ([`Front::shocks`]), then, with regimes, the regime's next
-    /// step ([`Front::transition`]) from each side's effective force ratio after the week.
-    fn operations(&self, st: &mut State, gain: f64, cas: [f64; 2], month: usize, rng: &mut ChaCha8Rng) {
+    /// step ([`Front::transition`]) from each side's effective force ratio after the week
+    /// (`aid`: the aid after the week's fatigue and stops, [`Sim::aid_fatigue`]'s).
+    fn operations(&self, st: &mut State, gain: f64, cas: [f64; 2], month: usize, aid: [f64; 2], rng: &mut ChaCha8Rng) {
         let p = &self.p;
         st.front.shocks(p, &self.k.front, gain, cas, st.forces, rng);
         if p.regimes {
-            let aid = self.aid();
             let eff = [self.effectiveness(st, 0, aid[0]), self.effectiveness(st, 1, aid[1])];
             let rho = [
                 (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9),
@@ -1530,16 +1614,28 @@ impl Sim {
     }
 
     /// Aid fades by its fatigue rate and each active line may stop (one draw per active
-    /// line, in actor order).
-    fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) {
+    /// line, in actor order). Returns the aid each side receives after that: [`Sim::aid`]
+    /// now, summed here in the same order over the same lines (those that flow and supply:
+    /// exactly the lines this loop visits, less those that stopped), the same bits without
+    /// a second pass.
+    fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) -> [f64; 2] {
+        let mut total = [0.0; 2];
         for a in 0..self.p.n_actors() {
-            if self.p.aid[a].is_some() && self.b.aid_active[a] && self.supplies(a) {
+            let Some((to, ..)) = self.p.aid[a] else { continue };
+            if self.b.aid_active[a] && self.supplies(a) {
                 self.b.aid_level[a] *= self.k.aid_decay[a];
                 let u: f64 = rng.random();
                 if u < self.k.aid_stop[a] {
                     self.b.aid_active[a] = false;
+                } else {
+                    total[to] += self.b.aid_level[a];
                 }
             }
+        }
+        if self.k.patrons {
+            [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]]
+        } else {
+            total
         }
     }
 
@@ -1634,7 +1730,7 @@ impl Sim {
             // The armistice is valued at the compromise of current positions (a compromise
             // proposal already computed it from these same positions).
             if !compromise {
-                round.collective_forecast(&input.u);
+                round.collective_forecast(&input.u, input.collective);
             }
             let armistice = input.armistice_values(&round.forecast);
             let pressure = input.freeze_pressure(&round.say, &round.actor_war, &round.forecast);
@@ -2072,7 +2168,7 @@ impl RoundBuffers {
         let found =
             self.frontier.solve(&input.u, who, input.war.v, input.war.leverage, &mut self.segments, &mut self.deal);
         if !found.solved {
-            self.collective_forecast(&input.u);
+            self.collective_forecast(&input.u, input.collective);
             self.deal.copy_from_slice(&self.forecast);
         }
         found
@@ -2167,28 +2263,41 @@ impl RoundBuffers {
     }
 
     /// The collective forecast of current positions (compromise or median) of all but
-    /// bystanders, into `forecast`; the no-deal value where nobody weighs in.
-    fn collective_forecast(&mut self, u: &talk::UtilityContext<'_>) {
+    /// bystanders (`c`, derived once per run), into `forecast`; the no-deal value where nobody
+    /// weighs in. The mean is `truce_bargain::mean::weighted_mean`'s, the same operations in
+    /// the same order with the weights' sum taken from `c` (summed in the same order: the
+    /// same bits).
+    fn collective_forecast(&mut self, u: &talk::UtilityContext<'_>, c: &Collective) {
         let p = u.p;
-        let (n, m) = (p.n_actors(), p.n_issues());
+        let m = p.n_issues();
+        let n = c.who.len();
         for k in 0..m {
-            let mut c = 0;
-            for a in 0..n {
-                if p.role[a] == Role::Bystander {
-                    continue;
-                }
-                self.tmp_x[c] = u.pos[a * m + k];
-                self.tmp_w[c] = p.capability[a] * p.salience[a * m + k];
-                c += 1;
+            if n == 0 {
+                self.forecast[k] = u.nodeal[k];
+                continue;
             }
-            let (x, w) = (&self.tmp_x[..c], &self.tmp_w[..c]);
+            let w = &c.w[k * n..(k + 1) * n];
             self.forecast[k] = match p.collective_model {
-                crate::scenario::CollectiveModel::Mean => truce_bargain::mean::weighted_mean(x, w),
-                crate::scenario::CollectiveModel::Median => {
-                    truce_bargain::median::weighted_median(x, w, truce_bargain::median::TieRule::Lower)
+                crate::scenario::CollectiveModel::Mean => {
+                    let sw = c.sum[k];
+                    if sw > 0.0 {
+                        let mut swx = 0.0;
+                        for (&a, &wi) in c.who.iter().zip(w) {
+                            swx += wi * u.pos[a * m + k];
+                        }
+                        swx / sw
+                    } else {
+                        c.who.iter().map(|&a| u.pos[a * m + k]).sum::<f64>() / n as f64
+                    }
                 }
-            }
-            .unwrap_or(u.nodeal[k]);
+                crate::scenario::CollectiveModel::Median => {
+                    for (x, &a) in self.tmp_x.iter_mut().zip(&c.who) {
+                        *x = u.pos[a * m + k];
+                    }
+                    truce_bargain::median::weighted_median(&self.tmp_x[..n], w, truce_bargain::median::TieRule::Lower)
+                        .unwrap_or(u.nodeal[k])
+                }
+            };
         }
     }
 }

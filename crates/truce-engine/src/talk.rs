@@ -391,9 +391,10 @@ impl Frontier {
             let start = best(u1, u0);
             let end = best(u0, u1);
             deal[k] = pts[start];
-            // The utilities of the starting deal, summed over issues in order.
-            u[0] += law0.at(deal[k]);
-            u[1] += law1.at(deal[k]);
+            // The utilities of the starting deal, summed over issues in order (computed
+            // above: the laws at the starting point).
+            u[0] += u0[start];
+            u[1] += u1[start];
             if start == end {
                 continue;
             }

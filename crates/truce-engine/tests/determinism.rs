@@ -118,3 +118,34 @@ fn result_depends_only_on_seed_and_run_index() {
         assert_ne!(json(&other.casualties), json(&fwd[0].0.casualties), "{name}: seed ignored");
     }
 }
+
+/// The start of a run under unchanged parameters is kept and copied (`Sim::begin`): starts
+/// after the first two equal a fresh workspace's, through `run`, `start` and `restart`, and a
+/// change through `params_mut` is seen at the very next start.
+#[test]
+fn a_kept_start_equals_a_fresh_one_and_follows_the_parameters() {
+    let p = params("ukraine-2025-12");
+    let mut sim = Sim::new(&p);
+    for r in 0..4u64 {
+        let got = json(&traced_on(&mut sim, &p, 5, r));
+        assert_eq!(got, json(&traced_on(&mut Sim::new(&p), &p, 5, r)), "run {r} on a reused workspace");
+    }
+    // Stepping from a kept start, then a restart of the same run.
+    let mut run = sim.start(5, 2);
+    let stepped = sim.advance(&mut run, u32::MAX, &mut NoObserver).expect("ends by the horizon");
+    sim.restart(&mut run, 5, 2);
+    let again = sim.advance(&mut run, u32::MAX, &mut NoObserver).expect("ends by the horizon");
+    let fresh = Sim::new(&p).run(5, 2, &mut NoObserver);
+    assert_eq!(json(&stepped), json(&fresh));
+    assert_eq!(json(&again), json(&fresh));
+    // A change of the parameters between starts.
+    let mut q = p.clone();
+    q.sides[0].optimism += 40.0;
+    sim.params_mut().sides[0].optimism += 40.0;
+    let changed = json(&traced_on(&mut sim, &q, 5, 1));
+    assert_eq!(changed, json(&traced_on(&mut Sim::new(&q), &q, 5, 1)), "the change is seen at the next start");
+    assert_ne!(changed, json(&traced_on(&mut Sim::new(&p), &p, 5, 1)), "the change should matter");
+    for r in 0..3u64 {
+        assert_eq!(json(&traced_on(&mut sim, &q, 5, r)), json(&traced_on(&mut Sim::new(&q), &q, 5, r)));
+    }
+}

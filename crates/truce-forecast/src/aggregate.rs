@@ -858,6 +858,37 @@ impl WeekHistograms {
         }
     }
 
+    /// Records value `x` for every week of `weeks`: the same as [`Self::add`] for each, with
+    /// the bin and the fixed-point value found once (a run's final value carried to the
+    /// horizon).
+    ///
+    /// # Panics
+    /// If `weeks.end > weeks`.
+    pub fn add_weeks(&mut self, weeks: std::ops::Range<u32>, x: f64) {
+        if x.is_nan() {
+            for w in weeks {
+                self.nan[w as usize] += 1;
+            }
+            return;
+        }
+        let s = slot(self.lo, self.hi, self.scale, self.bins, x);
+        let fixed = to_fixed(x);
+        let stride = self.bins + 2;
+        for w in weeks {
+            let w = w as usize;
+            self.counts[w * stride + s] += 1;
+            self.sums[w].raw = self.sums[w].raw.wrapping_add(fixed);
+            match self.mins[w] {
+                Some(m) if m < x => {}
+                cur => self.mins[w] = min_total(cur, x),
+            }
+            match self.maxs[w] {
+                Some(m) if m > x => {}
+                cur => self.maxs[w] = max_total(cur, x),
+            }
+        }
+    }
+
     /// Adds another shard's histograms (exact); fails on a layout mismatch or if a bin would
     /// overflow `u32` (then nothing is changed).
     pub fn merge(&mut self, other: &Self) -> Result<(), MergeError> {

@@ -217,8 +217,19 @@ impl ForecastAggregate {
     }
 
     /// Merges another shard of the same forecast. Exact: the result does not depend on the
-    /// order or grouping of merges.
+    /// order or grouping of merges. A failed merge changes nothing.
     pub fn merge(&mut self, o: &Self) -> Result<(), MergeError> {
+        let mut next = self.clone();
+        next.merge_in_place(o)?;
+        *self = next;
+        Ok(())
+    }
+
+    /// [`Self::merge`] without the copy that makes a failed merge change nothing: on an
+    /// error `self` may be partly merged, so only a caller that then discards it (the
+    /// ensemble's own fold, whose tasks' aggregates never mismatch) may use it. The same
+    /// result as `merge` on success.
+    fn merge_in_place(&mut self, o: &Self) -> Result<(), MergeError> {
         if self.fingerprint != o.fingerprint || self.horizon != o.horizon || self.seed != o.seed {
             return Err(MergeError::Mismatch {
                 what: "forecast",
@@ -228,14 +239,13 @@ impl ForecastAggregate {
                 ),
             });
         }
-        // Check everything first, then apply, so that a failed merge changes nothing.
         if self.month_ends != o.month_ends || self.cum_casualties.len() != o.cum_casualties.len() {
             return Err(MergeError::Mismatch {
                 what: "forecast",
                 detail: "the calendar months or the sides differ".into(),
             });
         }
-        let mut next = self.clone();
+        let next = self;
         next.events.merge(&o.events)?;
         next.states.merge(&o.states)?;
         for (a, b) in next.terms.iter_mut().zip(&o.terms) {
@@ -260,7 +270,6 @@ impl ForecastAggregate {
         next.breakdowns += o.breakdowns;
         next.ranks.merge(&o.ranks)?;
         next.runs += o.runs;
-        *self = next;
         Ok(())
     }
 
@@ -388,11 +397,28 @@ impl RunRecorder {
     }
 
     /// Carries the run's last state, line and casualties to the horizon and records its
-    /// states and events.
+    /// states and events: what [`RunRecorder::week`] records for each week after the run's
+    /// last, the same values with each histogram's bin found once
+    /// ([`WeekHistograms::add_weeks`]).
     fn finish(&mut self, agg: &mut ForecastAggregate) {
-        for w in self.next_week..agg.horizon {
+        let (from, to) = (self.next_week, agg.horizon);
+        if from < to {
             let (km2, cas, state) = (self.last_km2, self.last_cas, self.last_state);
-            self.week(agg, w, km2, cas, state);
+            agg.km2.add_weeks(from..to, km2);
+            agg.km2_change.add_weeks(from..to, km2 - self.start_km2);
+            for (h, &c) in agg.cum_casualties.iter_mut().zip(&cas) {
+                h.add_weeks(from..to, c);
+            }
+            while let Some(&end) = agg.month_ends.get(self.month).filter(|&&end| end < to) {
+                debug_assert!(end >= from, "month ends before the carried weeks were recorded");
+                agg.monthly_change.add(self.month as u32, km2 - self.month_km2);
+                self.month_km2 = km2;
+                self.month += 1;
+            }
+            self.states[from as usize..to as usize].fill(state.index() as u8);
+            // The same state every week: the first carried week marks all it can.
+            self.events.observe(from, state);
+            self.next_week = to;
         }
         let states = &self.states;
         agg.states.record_run(|w| states[w as usize] as usize);
@@ -605,7 +631,7 @@ pub fn run_forecast(
             .map(|&(a, b)| run_task(l, fp, opts, selection.as_ref(), a, b - a, want_rows))
             .collect::<Result<_, _>>()?;
         for (agg, rows) in &parts {
-            total.merge(agg)?;
+            total.merge_in_place(agg)?;
             if let Some(s) = sink.as_deref_mut() {
                 s.write_rows(rows).map_err(ForecastError::Rows)?;
             }

@@ -252,6 +252,29 @@ proptest! {
         prop_assert!(h.distribution(2).is_none());
         prop_assert!(h.distribution(0).is_none(), "an empty week holds no distribution");
     }
+
+    /// A value carried over a range of weeks (`add_weeks`, a run's last value to the
+    /// horizon) is recorded exactly as adding it week by week: the same counts, sums,
+    /// extremes and NaN counts, whatever was recorded before.
+    #[test]
+    fn adding_over_weeks_equals_adding_each_week(
+        before in prop::collection::vec((0..6u32, value()), 0..30),
+        carried in value(),
+        from in 0..6u32,
+        len in 0..7u32,
+    ) {
+        let to = (from + len).min(6);
+        let mut a = WeekHistograms::new(6, -5.0, 5.0, 10).unwrap();
+        for &(w, x) in &before {
+            a.add(w, x);
+        }
+        let mut b = a.clone();
+        a.add_weeks(from..to, carried);
+        for w in from..to {
+            b.add(w, carried);
+        }
+        prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    }
 }
 
 #[test]

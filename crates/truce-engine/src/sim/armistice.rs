@@ -106,7 +106,7 @@ impl Sim {
         let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
         let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
         let round = &mut self.round;
-        round.collective_forecast(&input.u);
+        round.collective_forecast(&input.u, input.collective);
         input.war = WarValue { v: input.armistice_values(&round.forecast), ..war };
         if self.k.partners || self.k.say {
             // Coalition partners and suppliers weigh a deal against the armistice too (the

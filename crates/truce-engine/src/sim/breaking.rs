@@ -11,6 +11,7 @@
 //! names (always, where a side's rate is positive, so that the order of draws never depends
 //! on the path of a run), and allocates nothing. Neither fights, learns nor talks.
 
+use super::endings::exp_upper;
 use super::{Observer, Sim, State, WarState};
 use crate::objectives::{self, held_by_first, held_value};
 use rand::Rng;
@@ -80,7 +81,9 @@ impl Sim {
     /// logs, tanh and exponentials of the exact probability are skipped. Exact: the bound
     /// takes the same operations on inputs no smaller (each monotone; a NaN caps the
     /// exponent at its maximum, as in the exact rate), with a 10⁻⁹ margin for the library's
-    /// last-ulp errors; a negative misjudgement weight takes the exact path.
+    /// last-ulp errors; a negative misjudgement weight takes the exact path. The bound's own
+    /// `exp` is skipped too where the draw lies above λ₀ × a power of two above it
+    /// ([`exp_upper`]), which is above the bound.
     fn surely_unbroken(&self, st: &State, s: usize, u: f64) -> bool {
         let v = self.k.v_front;
         if v.is_nan() || v <= 0.0 || self.p.politics[s].collapse_misjudgement_weight < 0.0 {
@@ -89,6 +92,11 @@ impl Sim {
         let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
         let sign = if s == 0 { 1.0 } else { -1.0 };
         let m = objectives::misjudgement(sign * st.belief[s], -v, v);
+        let per_year = self.p.politics[s].collapse_per_year;
+        let y = objectives::collapse_exponent(&self.p, s, decline, st.lost[s], m);
+        if per_year > 0.0 && u > per_year * exp_upper(y) / 52.0 * (1.0 + 1e-9) {
+            return true;
+        }
         let rate = objectives::collapse_rate(&self.p, s, decline, st.lost[s], m);
         u > rate / 52.0 * (1.0 + 1e-9)
     }
