@@ -412,12 +412,17 @@ impl Pomp for TruceModel<'_> {
     /// To the end of observed week `t` (or, for `t` = the number of steps, to the horizon).
     /// From the second step on the particle continues on the child slot's stream `rng`.
     fn rprocess(&self, sim: &mut Sim, x: &mut Particle, t: usize, rng: &mut ChaCha8Rng) {
+        if t > 0 && self.steps[t - 1].obs.iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
+            x.ref_km2 = x.run.km2();
+        }
+        // A run that has ended never moves or draws again (`Sim::advance` returns at once):
+        // nothing to load or reseed.
+        if x.run.ended().is_some() {
+            return;
+        }
         self.load(sim, x);
         if t > 0 {
             x.run.reseed(rng.clone());
-            if self.steps[t - 1].obs.iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
-                x.ref_km2 = x.run.km2();
-            }
         }
         let until = self.steps.get(t).map_or(u32::MAX, |s| s.week + 1);
         sim.advance(&mut x.run, until, &mut NoObserver);
@@ -545,9 +550,12 @@ pub fn filtered_forecast(
             |(mut agg, mut sim, mut cont), (c, chunk)| {
                 for (i, p) in chunk.iter_mut().enumerate() {
                     let j = (c * CHUNK + i) as u64;
-                    model.load(&mut sim, p);
-                    if t_end > 0 {
-                        p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
+                    // An ended run is only recorded (`Sim::advance` returns its end at once).
+                    if p.run.ended().is_none() {
+                        model.load(&mut sim, p);
+                        if t_end > 0 {
+                            p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
+                        }
                     }
                     let shift = model.shift(p);
                     cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v, shift);
