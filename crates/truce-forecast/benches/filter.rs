@@ -2,7 +2,7 @@
 //! scenario's forecast conditioned on 30 weekly area observations (weeks 0–29) against the
 //! unconditioned forecast of the same runs, the rows read two ways: as independent levels
 //! (sd 150 km², resampled at a few steps) and as a cumulative series (its sd growing by 2 km²
-//! a week, so each week's change is known to 11–17 km² and the filter resamples and
+//! a week, so each week's change is known to 11–19 km² and the filter resamples and
 //! rejuvenates at most steps: the dear case). Target (issue 13): at most 2× the unconditioned
 //! forecast (measured at 100,000 particles for the report; 20,000 here to keep the bench
 //! short: the ratio barely depends on the count).
