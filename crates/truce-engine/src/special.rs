@@ -177,6 +177,13 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 /// Newton–Halley on the CDF (density and its log-derivative); any step that leaves the
 /// current bracket is replaced by bisection, so it always converges.
 pub fn beta_inv(a: f64, b: f64, p: f64) -> f64 {
+    beta_inv_lnb(a, b, p, ln_beta(a, b))
+}
+
+/// [`beta_inv`] with ln B(a, b) = [`ln_beta`]`(a, b)` precomputed: the same result bit for
+/// bit, without the three `lgamma` of every call (a particle filter inverts the same Beta
+/// for every particle, `uncertainty::PreparedDist`).
+pub fn beta_inv_lnb(a: f64, b: f64, p: f64, lnb: f64) -> f64 {
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
@@ -186,7 +193,6 @@ pub fn beta_inv(a: f64, b: f64, p: f64) -> f64 {
     if p == 1.0 {
         return 1.0;
     }
-    let lnb = ln_beta(a, b);
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     let mut x = beta_inv_guess(a, b, p);
     if !(x > 0.0 && x < 1.0) {

@@ -31,6 +31,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How one summary is scaled in the distance.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -423,6 +424,11 @@ pub fn abc_smc<M: AbcModel>(
             acc += w;
             cum.push(acc);
         }
+        // Set when a slot used up its proposals: the generation is then discarded whatever the
+        // other slots do, so they stop too instead of simulating for nothing (that generation
+        // was most of a many-parameter calibration's time). Nothing of a discarded generation
+        // is kept or counted, so the result does not depend on when the others saw it.
+        let doomed = AtomicBool::new(false);
         let slots: Vec<Slot> = (0..n)
             .into_par_iter()
             .map_init(
@@ -438,6 +444,9 @@ pub fn abc_smc<M: AbcModel>(
                         accepted: false,
                     };
                     while out.proposals < cap {
+                        if doomed.load(Ordering::Relaxed) {
+                            break;
+                        }
                         out.proposals += 1;
                         let u: f64 = rng.random::<f64>() * acc;
                         let j = cum.partition_point(|&c| c <= u).min(n - 1);
@@ -462,6 +471,9 @@ pub fn abc_smc<M: AbcModel>(
                             out.accepted = true;
                             break;
                         }
+                    }
+                    if !out.accepted {
+                        doomed.store(true, Ordering::Relaxed);
                     }
                     out
                 },

@@ -65,9 +65,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::Loaded;
-use truce_engine::params::Params;
+use truce_engine::params::{Guard, Params};
 use truce_engine::sim::{NoObserver, Run, Sim, WarState};
 use truce_engine::special::{norm_cdf, norm_inv};
+use truce_engine::uncertainty::PreparedDist;
 
 /// The measurement model's and the filter's settings (fixed before any hindcast is scored:
 /// `docs/observations.md`).
@@ -265,6 +266,15 @@ pub struct TruceModel<'a> {
     /// The pool selected by survival to the war's age (`crate::selection`), which particles
     /// draw their parameters from as the forecast's runs do; `None`: the prior.
     selection: Option<Selection>,
+    /// The `[uncertainty]` distributions, prepared once for the normal scores of every
+    /// particle's parameters (their CDFs at the start, their quantiles after each
+    /// rejuvenation): the same values as the plain methods', without a scan of a posterior's
+    /// weights per particle.
+    dists: Vec<PreparedDist>,
+    /// Each `[uncertainty]` parameter's guard ([`Params::guard`]) when its range does not
+    /// depend on the parameters (not relative to the territorial mapping), computed once: a
+    /// rejuvenated particle's values are guarded again at its next load.
+    guards: Vec<Option<Guard>>,
 }
 
 /// Whether the km² rows of `steps` form a cumulative series, weighed as changes: the option
@@ -300,7 +310,10 @@ impl<'a> TruceModel<'a> {
                 _ => None,
             })
         });
-        TruceModel { l, seed, steps, measure, nested, last_km2, selection: None }
+        let dists = l.uncertainty.set.specs().iter().map(|s| PreparedDist::new(&s.dist)).collect();
+        let guards =
+            l.uncertainty.refs.iter().map(|r| (!r.param().range.is_relative()).then(|| l.params.guard(*r))).collect();
+        TruceModel { l, seed, steps, measure, nested, last_km2, selection: None, dists, guards }
     }
 
     /// Whether the km² series is weighed as changes and the forecast re-anchored.
@@ -340,8 +353,11 @@ impl<'a> TruceModel<'a> {
                 p.write(*r, g);
             }
         } else {
-            for ((r, &v), g) in refs.iter().zip(&x.v).zip(x.g.iter_mut()) {
-                *g = p.guarded(*r, v);
+            for (((r, &v), g), guard) in refs.iter().zip(&x.v).zip(x.g.iter_mut()).zip(&self.guards) {
+                *g = match guard {
+                    Some(guard) => guard.apply(v),
+                    None => p.guarded(*r, v),
+                };
                 p.write(*r, *g);
             }
             x.guarded = true;
@@ -386,7 +402,7 @@ impl Pomp for TruceModel<'_> {
         let u = &self.l.uncertainty;
         let mut v = vec![0.0; u.len()];
         draw_params(self.l, self.selection.as_ref(), self.seed, slot, &mut v, sim.params_mut());
-        let z = u.set.specs().iter().zip(&v).map(|(s, &x)| score(s.dist.cdf(x))).collect();
+        let z = self.dists.iter().zip(&v).map(|(d, &x)| score(d.cdf(x))).collect();
         let run = sim.start(self.seed, slot);
         let g = vec![0.0; v.len()];
         let ref_km2 = run.km2();
@@ -396,12 +412,17 @@ impl Pomp for TruceModel<'_> {
     /// To the end of observed week `t` (or, for `t` = the number of steps, to the horizon).
     /// From the second step on the particle continues on the child slot's stream `rng`.
     fn rprocess(&self, sim: &mut Sim, x: &mut Particle, t: usize, rng: &mut ChaCha8Rng) {
+        if t > 0 && self.steps[t - 1].obs.iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
+            x.ref_km2 = x.run.km2();
+        }
+        // A run that has ended never moves or draws again (`Sim::advance` returns at once):
+        // nothing to load or reseed.
+        if x.run.ended().is_some() {
+            return;
+        }
         self.load(sim, x);
         if t > 0 {
             x.run.reseed(rng.clone());
-            if self.steps[t - 1].obs.iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
-                x.ref_km2 = x.run.km2();
-            }
         }
         let until = self.steps.get(t).map_or(u32::MAX, |s| s.week + 1);
         sim.advance(&mut x.run, until, &mut NoObserver);
@@ -445,10 +466,9 @@ impl Pomp for TruceModel<'_> {
     }
 
     fn set_params(&self, _sim: &mut Sim, x: &mut Particle, est: &[f64]) {
-        for ((z, v), (s, &e)) in x.z.iter_mut().zip(x.v.iter_mut()).zip(self.l.uncertainty.set.specs().iter().zip(est))
-        {
+        for ((z, v), (d, &e)) in x.z.iter_mut().zip(x.v.iter_mut()).zip(self.dists.iter().zip(est)) {
             *z = e;
-            *v = s.dist.quantile(norm_cdf(e).clamp(1e-12, 1.0 - 1e-12));
+            *v = d.quantile(norm_cdf(e).clamp(1e-12, 1.0 - 1e-12));
         }
         x.guarded = false;
     }
@@ -530,9 +550,12 @@ pub fn filtered_forecast(
             |(mut agg, mut sim, mut cont), (c, chunk)| {
                 for (i, p) in chunk.iter_mut().enumerate() {
                     let j = (c * CHUNK + i) as u64;
-                    model.load(&mut sim, p);
-                    if t_end > 0 {
-                        p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
+                    // An ended run is only recorded (`Sim::advance` returns its end at once).
+                    if p.run.ended().is_none() {
+                        model.load(&mut sim, p);
+                        if t_end > 0 {
+                            p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
+                        }
                     }
                     let shift = model.shift(p);
                     cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v, shift);

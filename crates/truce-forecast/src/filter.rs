@@ -221,9 +221,7 @@ pub fn pfilter<M: Pomp>(model: &M, ys: &[M::Obs], opts: &FilterOptions) -> Resul
         if resample {
             let u: f64 = stream(seed, Purpose::Resample, t as u64, 0).random();
             systematic(&weights, u, &mut ancestors);
-            let buf = next.get_or_insert_with(|| x.par_iter().cloned().collect());
-            buf.par_iter_mut().zip(ancestors.par_iter()).for_each(|(n, &a)| n.clone_from(&x[a]));
-            std::mem::swap(&mut x, buf);
+            resample_into(&mut x, &mut next, &ancestors);
             weights.iter_mut().for_each(|w| *w = 1.0 / j as f64);
             if let Some(delta) = opts.liu_west {
                 rejuvenate(model, &mut x, delta, seed, t as u64);
@@ -232,6 +230,34 @@ pub fn pfilter<M: Pomp>(model: &M, ys: &[M::Obs], opts: &FilterOptions) -> Resul
         steps.push(Step { loglik: lt, ess: e, resampled: resample, failed: false });
     }
     Ok(Filtered { particles: x, weights, loglik: total, steps, failures })
+}
+
+/// Replaces the particles `x` by their ancestors' copies (`ancestors[s]` for slot `s`, non-
+/// decreasing as [`systematic`] writes them), reusing `spare`, the previous resampling's
+/// discarded particles, as the new slots' storage. Each ancestor's first child takes the
+/// ancestor itself (a swap, no copy) and only its further children are cloned, in parallel,
+/// so that a resampling copies the duplicates and nothing else. The first resampling, with
+/// no spare particles yet, clones every slot once.
+fn resample_into<S: Clone + Send + Sync>(x: &mut Vec<S>, spare: &mut Option<Vec<S>>, ancestors: &[usize]) {
+    let Some(buf) = spare.as_mut() else {
+        *spare = Some(ancestors.par_iter().map(|&a| x[a].clone()).collect());
+        std::mem::swap(x, spare.as_mut().expect("set above"));
+        return;
+    };
+    let first = |s: usize| s == 0 || ancestors[s] != ancestors[s - 1];
+    // The further children first, while every ancestor is still in `x`.
+    buf.par_iter_mut().zip(ancestors.par_iter()).enumerate().for_each(|(s, (n, &a))| {
+        if !first(s) {
+            n.clone_from(&x[a]);
+        }
+    });
+    // Then each first child takes its ancestor (distinct ancestors: a swap each).
+    for (s, &a) in ancestors.iter().enumerate() {
+        if first(s) {
+            std::mem::swap(&mut buf[s], &mut x[a]);
+        }
+    }
+    std::mem::swap(x, buf);
 }
 
 impl<S: Clone + Send + Sync> Filtered<S> {
@@ -292,10 +318,7 @@ fn rejuvenate<M: Pomp>(model: &M, x: &mut [M::State], delta: f64, seed: u64, ste
                     *e = t - m;
                 }
                 for r in 0..d {
-                    let dr = dev[r];
-                    for (cv, dc) in cov[r * d..=r * d + r].iter_mut().zip(&dev[..=r]) {
-                        *cv += dr * dc;
-                    }
+                    axpy(&mut cov[r * d..r * d + r + 1], dev[r], &dev[..r + 1]);
                 }
             }
             cov
@@ -314,23 +337,55 @@ fn rejuvenate<M: Pomp>(model: &M, x: &mut [M::State], delta: f64, seed: u64, ste
         }
     }
     let l = cholesky(&cov, d);
+    // Lᵀ, so that column c of L is contiguous: L ε is accumulated column by column, every
+    // row's sum still in column order (the same additions as a row's dot product, bit for
+    // bit), but the rows' sums are independent lanes the compiler vectorises instead of one
+    // chain of dependent additions per row.
+    let mut lt = vec![0.0; d * d];
+    for r in 0..d {
+        for c in 0..=r {
+            lt[c * d + r] = l[r * d + c];
+        }
+    }
     let (a, h) = liu_west_constants(delta);
     x.par_iter_mut().enumerate().for_each_init(
-        || (model.workspace(), vec![0.0; d], vec![0.0; d]),
-        |(w, eps, th), (s, p)| {
+        || (model.workspace(), vec![0.0; d], vec![0.0; d], vec![0.0; d]),
+        |(w, eps, z, th), (s, p)| {
             let mut rng = stream(seed, Purpose::Jitter, step, s as u64);
             for e in eps.iter_mut() {
                 *e = StandardNormal.sample(&mut rng);
             }
+            z.iter_mut().for_each(|v| *v = 0.0);
+            for (c, &e) in eps.iter().enumerate() {
+                // z[r] += L[r][c] ε[c] for the rows r ≥ c (L is lower triangular).
+                axpy(&mut z[c..], e, &lt[c * d + c..(c + 1) * d]);
+            }
             let old = model.params(p);
             for r in 0..d {
-                // Row r of L times ε, summed in column order (no bounds checks in the loop).
-                let z = l[r * d..=r * d + r].iter().zip(&eps[..=r]).fold(0.0, |z, (lc, e)| z + lc * e);
-                th[r] = a * old[r] + (1.0 - a) * mean[r] + h * z;
+                th[r] = a * old[r] + (1.0 - a) * mean[r] + h * z[r];
             }
             model.set_params(w, p, th);
         },
     );
+}
+
+/// y ← y + a·x, element by element (each y[i] gets exactly `y[i] + a * x[i]`, so the result
+/// is the plain loop's bit for bit), four lanes at a time so that the compiler vectorises
+/// it: the rejuvenation's covariance and kernel are d² of these per particle.
+fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
+    let n = y.len().min(x.len());
+    let (y, x) = (&mut y[..n], &x[..n]);
+    let mut yc = y.chunks_exact_mut(4);
+    let mut xc = x.chunks_exact(4);
+    for (yv, xv) in (&mut yc).zip(&mut xc) {
+        yv[0] += a * xv[0];
+        yv[1] += a * xv[1];
+        yv[2] += a * xv[2];
+        yv[3] += a * xv[3];
+    }
+    for (yv, xv) in yc.into_remainder().iter_mut().zip(xc.remainder()) {
+        *yv += a * xv;
+    }
 }
 
 /// The lower Cholesky factor of a symmetric positive semi-definite d×d matrix (row-major);
@@ -380,6 +435,23 @@ mod tests {
         for (delta, a, h) in [(0.95, 0.973684, 0.227901), (0.98, 0.989796, 0.142492), (0.99, 0.994949, 0.100377)] {
             let (ga, gh) = liu_west_constants(delta);
             assert!((ga - a).abs() < 5e-7 && (gh - h).abs() < 5e-7, "δ = {delta}: {ga} {gh}");
+        }
+    }
+
+    #[test]
+    fn axpy_is_the_plain_loop_bit_for_bit() {
+        for n in 0..11 {
+            let x: Vec<f64> = (0..n).map(|i| 0.1 * i as f64 - 0.37).collect();
+            let mut y: Vec<f64> = (0..n).map(|i| 1.0 / (i as f64 + 3.0)).collect();
+            let mut want = y.clone();
+            for (w, v) in want.iter_mut().zip(&x) {
+                *w += 0.731 * v;
+            }
+            axpy(&mut y, 0.731, &x);
+            assert_eq!(
+                y.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                want.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
         }
     }
 

@@ -162,3 +162,56 @@ fn the_simulation_budget_stops_at_the_last_whole_generation() {
     assert_eq!(capped.generations[..], full.generations[..g]);
     assert!(abc_smc(&NormalNormal { y: [1.0] }, &AbcOptions { max_simulations: 299, ..base }, &|_| {}).is_err());
 }
+
+/// [`NormalNormal`] that counts its simulations.
+struct Counting {
+    inner: NormalNormal,
+    calls: std::sync::atomic::AtomicU64,
+}
+
+impl AbcModel for Counting {
+    type Work = ();
+    fn workspace(&self) {}
+    fn dim(&self) -> usize {
+        1
+    }
+    fn observed(&self) -> &[f64] {
+        self.inner.observed()
+    }
+    fn scale(&self, k: usize) -> ScaleRule {
+        self.inner.scale(k)
+    }
+    fn sample_prior(&self, rng: &mut ChaCha8Rng, theta: &mut [f64]) {
+        self.inner.sample_prior(rng, theta)
+    }
+    fn log_prior(&self, theta: &[f64]) -> f64 {
+        self.inner.log_prior(theta)
+    }
+    fn simulate(&self, w: &mut (), theta: &[f64], rng: &mut ChaCha8Rng, out: &mut [f64]) {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.simulate(w, theta, rng, out)
+    }
+}
+
+/// A generation that a slot's exhausted share dooms stops every slot (without it, each of
+/// the 300 slots would simulate at least once more): the discarded generation costs a few
+/// simulations, and the result is the same for 1 and 2 threads.
+#[test]
+fn a_doomed_generation_stops_its_other_slots() {
+    let base = AbcOptions { particles: 300, generations: 10, seed: 2, eps_min: 0.01, ..AbcOptions::default() };
+    let full = abc_smc(&NormalNormal { y: [1.0] }, &base, &|_| {}).unwrap();
+    // Three proposals per slot left for the fourth generation.
+    let spent: u64 = full.generations.iter().take(3).map(|g| (300.0 / g.acceptance_rate).round() as u64).sum();
+    let opts = AbcOptions { max_simulations: spent + 3 * 300, ..base };
+    let run = |threads: usize| {
+        let model = Counting { inner: NormalNormal { y: [1.0] }, calls: 0.into() };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let p = pool.install(|| abc_smc(&model, &opts, &|_| {}).unwrap());
+        (p, model.calls.into_inner())
+    };
+    let ((a, calls), (b, _)) = (run(1), run(2));
+    assert_eq!(a, b);
+    assert_eq!(a.stop, Stop::Budget, "{:?}", a.generations);
+    let kept: u64 = a.generations.iter().map(|g| g.simulations).sum();
+    assert!(calls - kept < 300, "the discarded generation simulated {} times", calls - kept);
+}

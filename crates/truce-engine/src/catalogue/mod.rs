@@ -292,6 +292,34 @@ fn end_at(e: End, f: &Frame, unbounded: f64) -> (f64, bool) {
     }
 }
 
+/// Where [`Range::guard`] moves a value: up to `floor` (NaN too) and down to `ceil`, each
+/// only where that end is finite.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    /// The least value kept, if the range has a finite lower end.
+    pub floor: Option<f64>,
+    /// The greatest value kept, if the range has a finite upper end.
+    pub ceil: Option<f64>,
+}
+
+impl Bounds {
+    /// `v` moved inside (NaN to the floor, when there is one).
+    pub fn apply(&self, v: f64) -> f64 {
+        let mut v = v;
+        if let Some(floor) = self.floor {
+            if v.is_nan() || v < floor {
+                v = floor;
+            }
+        }
+        if let Some(ceil) = self.ceil {
+            if v > ceil {
+                v = ceil;
+            }
+        }
+        v
+    }
+}
+
 impl Range {
     /// Does the range depend on the scenario (the territorial mapping or start)?
     pub fn is_relative(&self) -> bool {
@@ -340,22 +368,18 @@ impl Range {
     /// `v` moved into the range: a guard for sampled values, which `[uncertainty]` already
     /// keeps inside (see [`Range::admits`]). An open end keeps a small margin inside it.
     pub fn guard(&self, v: f64, f: &Frame) -> f64 {
+        self.bounds(f).apply(v)
+    }
+
+    /// The floor and ceiling [`Range::guard`] moves values to, computed once for many
+    /// guards (a particle filter guards every particle's parameters after each rejuvenation).
+    pub fn bounds(&self, f: &Frame) -> Bounds {
         let ((lo, lc), (hi, hc)) = self.interval(f);
         let inside = |x: f64| 1e-9 * x.abs().max(1.0);
-        let mut v = v;
-        if lo.is_finite() {
-            let floor = if lc { lo } else { lo + inside(lo) };
-            if v.is_nan() || v < floor {
-                v = floor;
-            }
+        Bounds {
+            floor: lo.is_finite().then(|| if lc { lo } else { lo + inside(lo) }),
+            ceil: hi.is_finite().then(|| if hc { hi } else { hi - inside(hi) }),
         }
-        if hi.is_finite() {
-            let ceil = if hc { hi } else { hi - inside(hi) };
-            if v > ceil {
-                v = ceil;
-            }
-        }
-        v
     }
 
     /// Does every value a distribution with this support can draw lie in the range?

@@ -371,6 +371,23 @@ pub struct Objective {
     pub value: [f64; 2],
 }
 
+/// A parameter's guard ([`Params::guard`]): whole weeks rounded, then moved inside the
+/// valid range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Guard {
+    /// Whether the parameter counts whole weeks (rounded first).
+    pub whole: bool,
+    /// The range's floor and ceiling.
+    pub bounds: catalogue::Bounds,
+}
+
+impl Guard {
+    /// The guarded value of `v`.
+    pub fn apply(&self, v: f64) -> f64 {
+        self.bounds.apply(if self.whole { v.round() } else { v })
+    }
+}
+
 impl Params {
     /// The number of actors.
     #[inline]
@@ -417,15 +434,19 @@ impl Params {
     /// weeks, moved inside its valid range (read against these parameters' territorial
     /// mapping where the range is relative to it).
     pub fn guarded(&self, r: ParamRef, v: f64) -> f64 {
+        self.guard(r).apply(v)
+    }
+
+    /// What [`Params::guarded`] does to a value of `r`, computed once: a caller that guards
+    /// many values of the same parameter applies it to each (the same result bit for bit).
+    /// It depends on these parameters only when the range is relative to the territorial
+    /// mapping ([`catalogue::Range::is_relative`]).
+    pub fn guard(&self, r: ParamRef) -> Guard {
         let p = r.param();
         // Only ranges relative to the territorial mapping need it (this runs once per sampled
         // parameter per run).
         let frame = if p.range.is_relative() { self.frame() } else { catalogue::Frame::default() };
-        let mut v = v;
-        if p.whole {
-            v = v.round();
-        }
-        p.range.guard(v, &frame)
+        Guard { whole: p.whole, bounds: p.range.bounds(&frame) }
     }
 
     /// Writes a value already [`Params::guarded`], without checking it again: the fast path
