@@ -18,6 +18,8 @@
 //! floors, o the value of the places the side held at the start and has lost, net of those
 //! it has taken (≥ 0), and m its [`misjudgement`] (its believed weekly gain above what the
 //! front's law gives at the force ratio now, which fades as fighting teaches it). The floors themselves stay certain collapse.
+//! Where `politics.*.collapse_imbalance_weight` w_b is set, the exponent also has + w_b · b, b
+//! how far the side is [`outmatched`] at the front (`docs/reference/war-endings.md` §17).
 //! Sources: the per-round probability that a side wins outright of Powell (2004) and of
 //! Filson & Werner (2002) (battles move the chance of a military decision), Smith & Stam
 //! (2004)'s collapse as the front nears a side's end (`war-theory.md` §1.3–1.6); Goemans
