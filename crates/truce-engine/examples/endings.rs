@@ -1,5 +1,6 @@
 //! Prints how an ensemble's wars end (first-end shares, P(end within the next year | age), the
-//! Weibull shape, the share over within one and two weeks, what blocked talks):
+//! Weibull shape, the share over within one and two weeks, the ends by duration band (≤ 13
+//! weeks, 13–52, > 52), what blocked talks):
 //! `cargo run --release -p truce-engine --example endings -- [SCENARIO.toml|name] [runs] [seed]`.
 use truce_engine::base_rates::{ended_within, first_end_shares, next_year, simulate, weibull};
 use truce_engine::talk::Blocker;
@@ -45,6 +46,15 @@ fn main() {
             .collect();
         println!("  year {y}: {c:?}");
     }
+    println!("first ends by duration band (≤ 13 weeks, 13–52, > 52; low activity, ceasefire, settled, collapse 1, collapse 2):");
+    for (lo, hi) in [(0u32, 13u32), (13, 52), (52, u32::MAX)] {
+        let c: Vec<usize> = truce_engine::sim::WarState::ALL[1..]
+            .iter()
+            .map(|&k| e.first.iter().filter(|f| f.is_some_and(|(w, kind)| kind == k && w >= lo && w < hi)).count())
+            .collect();
+        println!("  {lo:>3}–{:<4} {c:?}", if hi == u32::MAX { "end".to_string() } else { hi.to_string() });
+    }
+    println!("ended within 13 weeks {:.4}, 26 weeks {:.4}", ended_within(&e.first, 13), ended_within(&e.first, 26));
     let (k, scale) = weibull(&e.first, e.horizon);
     println!("weibull shape {k:.3}, scale {scale:.1} weeks");
     println!("ended within 1 week {:.4}, 2 weeks {:.4}", ended_within(&e.first, 1), ended_within(&e.first, 2));

@@ -18,6 +18,8 @@
 //! floors, o the value of the places the side held at the start and has lost, net of those
 //! it has taken (≥ 0), and m its [`misjudgement`] (its believed weekly gain above what the
 //! front's law gives at the force ratio now, which fades as fighting teaches it). The floors themselves stay certain collapse.
+//! Where `politics.*.collapse_imbalance_weight` w_b is set, the exponent also has + w_b · b, b
+//! how far the side is [`outmatched`] at the front (`docs/reference/war-endings.md` §17).
 //! Sources: the per-round probability that a side wins outright of Powell (2004) and of
 //! Filson & Werner (2002) (battles move the chance of a military decision), Smith & Stam
 //! (2004)'s collapse as the front nears a side's end (`war-theory.md` §1.3–1.6); Goemans
@@ -79,26 +81,47 @@ pub fn misjudgement(belief: f64, actual: f64, scale: f64) -> f64 {
     }
 }
 
-/// The yearly hazard that side `s` breaks: λ₀ · exp(w_d · decline + w_o · lost + w_m · m),
-/// `lost` the net value of the places it has lost since the start (≥ 0), `m` its
-/// [`misjudgement`]. The exponent is capped at 50 so the rate stays finite; 0 when λ₀ is 0
-/// (the mechanism off).
-pub fn collapse_rate(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f64) -> f64 {
+/// The yearly hazard that side `s` breaks: λ₀ · exp(w_d · decline + w_o · lost + w_m · m +
+/// w_b · b), `lost` the net value of the places it has lost since the start (≥ 0), `m` its
+/// [`misjudgement`], `b` how far it is [`outmatched`]. The exponent is capped at 50 so the
+/// rate stays finite; 0 when λ₀ is 0 (the mechanism off). With w_b = 0 (the default) the
+/// imbalance term is skipped, so the rate is the one before it, bit for bit.
+pub fn collapse_rate(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f64, outmatched: f64) -> f64 {
     let pol = &p.politics[s];
     if pol.collapse_per_year <= 0.0 {
         return 0.0;
     }
-    pol.collapse_per_year * collapse_exponent(p, s, decline, lost, misjudged).exp()
+    pol.collapse_per_year * collapse_exponent(p, s, decline, lost, misjudged, outmatched).exp()
 }
 
-/// The exponent of [`collapse_rate`], w_d · decline + w_o · lost + w_m · m capped at 50 (a
-/// NaN gives 50): the rate is λ₀ · exp(this), so a bound of the rate needs no `exp`.
-pub fn collapse_exponent(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f64) -> f64 {
+/// The exponent of [`collapse_rate`], w_d · decline + w_o · lost + w_m · m (+ w_b · b when
+/// w_b ≠ 0) capped at 50 (a NaN gives 50): the rate is λ₀ · exp(this), so a bound of the rate
+/// needs no `exp`.
+pub fn collapse_exponent(p: &Params, s: usize, decline: f64, lost: f64, misjudged: f64, outmatched: f64) -> f64 {
     let pol = &p.politics[s];
-    let x = pol.collapse_decline_weight * decline
+    let mut x = pol.collapse_decline_weight * decline
         + pol.collapse_objective_weight * lost.max(0.0)
         + pol.collapse_misjudgement_weight * misjudged;
+    if pol.collapse_imbalance_weight != 0.0 {
+        x += pol.collapse_imbalance_weight * outmatched;
+    }
     x.min(50.0)
+}
+
+/// How far a side is outmatched at the front: ln(the other side's combat power / its own)
+/// when above 0, else 0, with `own_over_other` its combat power (effectiveness × forces) over
+/// the other's. A NaN ratio gives 0 (no evidence of imbalance), a ratio of 0 a large finite
+/// value, so the hazard's cap, not an infinity, bounds it.
+pub fn outmatched(own_over_other: f64) -> f64 {
+    if own_over_other.is_nan() {
+        return 0.0;
+    }
+    let b = -own_over_other.max(1e-300).ln();
+    if b > 0.0 {
+        b
+    } else {
+        0.0
+    }
 }
 
 /// The probability of at least one event in a week at `per_year` events a year.

@@ -1122,6 +1122,10 @@ pub struct PoliticsSpec {
     /// largest movement: a side that
     /// misjudged the balance breaks early, before fighting has taught it better.
     pub collapse_misjudgement_weight: Num,
+    /// Hazard × exp(w · b), b = ln(the other side's combat power at the front / the side's),
+    /// when above 0 (`docs/reference/war-endings.md` §17): a side outmatched at the front
+    /// breaks sooner, so lopsided wars end early and decisively (Bennett & Stam 1996); 0: none.
+    pub collapse_imbalance_weight: Num,
     /// Aims that move (`docs/reference/war-endings.md` §10): the share of the gap between the
     /// side's public aims (its red lines) and where its expected fortunes put them that closes
     /// per year; 0: aims stay where the scenario sets them.
@@ -1157,6 +1161,7 @@ impl Default for PoliticsSpec {
             collapse_objective_weight: Num::new(0.0),
             objective_resolve: Num::new(0.0),
             collapse_misjudgement_weight: Num::new(0.0),
+            collapse_imbalance_weight: Num::new(0.0),
             aims_per_year: Num::new(0.0),
             aims_retreat: Num::new(1.0),
             entrenchment: Num::new(0.0),

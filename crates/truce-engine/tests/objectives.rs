@@ -100,9 +100,9 @@ fn the_hazard_is_zero_with_the_mechanism_off() {
     let mut p = theory_base();
     p.politics[1].collapse_decline_weight = 5.0;
     p.politics[1].collapse_objective_weight = 5.0;
-    assert_eq!(collapse_rate(&p, 1, 2.0, 1.0, 0.5), 0.0);
+    assert_eq!(collapse_rate(&p, 1, 2.0, 1.0, 0.5, 0.0), 0.0);
     p.politics[1].collapse_per_year = 0.5;
-    assert!(collapse_rate(&p, 1, 2.0, 1.0, 0.5) > 0.5 * (5.0f64 * 3.0).exp() * 0.99);
+    assert!(collapse_rate(&p, 1, 2.0, 1.0, 0.5, 0.0) > 0.5 * (5.0f64 * 3.0).exp() * 0.99);
     // With the floors out of reach and the rate at 0 nobody collapses; at a positive rate
     // some side does (so the first half can fail).
     let off = fought_out();

@@ -1840,6 +1840,24 @@ pub static CATALOGUE: &[Param] = &[
         }
     },
     {
+        let (scenario, params) = politics!(collapse_imbalance_weight);
+        Param {
+            path: "politics.*.collapse_imbalance_weight",
+            scope: Scope::Side,
+            group: Group::Politics,
+            label: "collapse: weight of being outmatched",
+            unit: "per log of the force ratio",
+            range: NONNEG,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Span(0.0, 10.0, 0.1),
+            doc: "collapse hazard × exp(w · b), b = ln(the other side's combat power at the front / the side's) when above 0: a side outmatched at the front breaks sooner, so lopsided wars end early and decisively (Bennett & Stam 1996; Powell 2004; war-endings.md §17)",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
         let (scenario, params) = politics!(aims_per_year);
         Param {
             path: "politics.*.aims_per_year",

@@ -172,6 +172,9 @@ pub struct PoliticsParams {
     pub objective_resolve: f64,
     /// The weight of a misjudged balance in the collapse hazard.
     pub collapse_misjudgement_weight: f64,
+    /// The weight of being outmatched in combat power at the front in the collapse hazard
+    /// (`docs/reference/war-endings.md` §17); 0: none.
+    pub collapse_imbalance_weight: f64,
     /// Aims that move (`crate::sim` `aims`): the yearly rate at which the side's red lines
     /// follow its expected fortunes (0: fixed), and the speed of climbing down relative to
     /// advancing for the leader who made them public.
@@ -202,6 +205,7 @@ impl Default for PoliticsParams {
             collapse_objective_weight: 0.0,
             objective_resolve: 0.0,
             collapse_misjudgement_weight: 0.0,
+            collapse_imbalance_weight: 0.0,
             aims_per_year: 0.0,
             aims_retreat: 1.0,
             entrenchment: 0.0,

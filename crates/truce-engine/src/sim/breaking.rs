@@ -60,8 +60,9 @@ impl Sim {
 
     /// The weekly hazard that side `s` breaks now ([`objectives::collapse_rate`] as a weekly
     /// probability), with `eff` the week's effectiveness per soldier: its misjudgement is its
-    /// believed drift above the drift the front's law gives for the force ratio now. 0 with
-    /// the mechanism off.
+    /// believed drift above the drift the front's law gives for the force ratio now, and how
+    /// far it is outmatched is the same ratio's log (only when its weight is set). 0 with the
+    /// mechanism off.
     // Out of line: inlined into `breaking`, its logarithms were hoisted above the shortcut
     // (`surely_unbroken`) and computed every week.
     #[inline(never)]
@@ -70,7 +71,12 @@ impl Sim {
         let sign = if s == 0 { 1.0 } else { -1.0 };
         let rho = (eff[0] * st.forces[0]) / (eff[1] * st.forces[1]).max(1e-9);
         let m = objectives::misjudgement(sign * st.belief[s], sign * self.drift(rho), self.k.v_front);
-        objectives::weekly_probability(objectives::collapse_rate(&self.p, s, decline, st.lost[s], m))
+        let b = if self.p.politics[s].collapse_imbalance_weight != 0.0 {
+            objectives::outmatched(if s == 0 { rho } else { 1.0 / rho.max(1e-300) })
+        } else {
+            0.0
+        };
+        objectives::weekly_probability(objectives::collapse_rate(&self.p, s, decline, st.lost[s], m, b))
     }
 
     /// Whether the draw `u` lies above every value [`Sim::collapse_probability`] can take for
@@ -86,18 +92,22 @@ impl Sim {
     /// ([`exp_upper`]), which is above the bound.
     fn surely_unbroken(&self, st: &State, s: usize, u: f64) -> bool {
         let v = self.k.v_front;
-        if v.is_nan() || v <= 0.0 || self.p.politics[s].collapse_misjudgement_weight < 0.0 {
+        let pol = &self.p.politics[s];
+        // Being outmatched has no bound independent of the force ratio: with its weight set,
+        // every draw takes the exact path.
+        if v.is_nan() || v <= 0.0 || pol.collapse_misjudgement_weight < 0.0 || pol.collapse_imbalance_weight != 0.0 {
             return false;
         }
         let decline = objectives::decline(&self.p, s, st.forces[s], st.economy[s]);
         let sign = if s == 0 { 1.0 } else { -1.0 };
         let m = objectives::misjudgement(sign * st.belief[s], -v, v);
-        let per_year = self.p.politics[s].collapse_per_year;
-        let y = objectives::collapse_exponent(&self.p, s, decline, st.lost[s], m);
+        let per_year = pol.collapse_per_year;
+        // The imbalance weight is 0 here (checked above): its term is skipped.
+        let y = objectives::collapse_exponent(&self.p, s, decline, st.lost[s], m, 0.0);
         if per_year > 0.0 && u > per_year * exp_upper(y) / 52.0 * (1.0 + 1e-9) {
             return true;
         }
-        let rate = objectives::collapse_rate(&self.p, s, decline, st.lost[s], m);
+        let rate = objectives::collapse_rate(&self.p, s, decline, st.lost[s], m, 0.0);
         u > rate / 52.0 * (1.0 + 1e-9)
     }
 
