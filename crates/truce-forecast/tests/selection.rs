@@ -153,7 +153,10 @@ fn an_older_war_ends_later() {
     }
     assert!(medians.windows(2).all(|w| w[0] <= w[1]), "median weeks to the end by age: {medians:?}");
     assert!(medians[3] > medians[0] + 10, "median weeks to the end by age: {medians:?}");
-    assert!(shares.windows(2).all(|w| w[0] >= w[1] - 0.01), "P(end within a year) by age: {shares:?}");
+    // Neighbouring ages may tie: 2,000 runs give each share a Monte Carlo sd of about 0.011
+    // (0.016 for a difference), and within a war the hazard may rise (a riper war draws a
+    // patron mediator, patrons.md §6), so only a fall beyond two sds of the difference fails.
+    assert!(shares.windows(2).all(|w| w[0] >= w[1] - 0.03), "P(end within a year) by age: {shares:?}");
     assert!(shares[3] < shares[0] - 0.05, "P(end within a year) by age: {shares:?}");
 }
 
