@@ -96,6 +96,79 @@ fn improve_message(msg: &str) -> String {
     msg.to_string()
 }
 
+/// The dotted path (as [`locate`] reads it: tables by key, an array's tables by their `id`,
+/// else `name[i]`) of the innermost key whose value's span holds byte `offset`.
+fn path_at(doc: &toml_edit::Document<String>, offset: usize) -> Option<String> {
+    fn holds(span: Option<std::ops::Range<usize>>, offset: usize) -> bool {
+        span.is_some_and(|sp| sp.start <= offset && offset < sp.end)
+    }
+    fn in_item(item: &toml_edit::Item, offset: usize, prefix: &str) -> Option<String> {
+        match item {
+            toml_edit::Item::Table(t) => {
+                in_table(t.iter().map(|(k, v)| (k, v, t.key(k).and_then(|k| k.span()))), offset, prefix)
+            }
+            toml_edit::Item::ArrayOfTables(aot) => aot.iter().enumerate().find_map(|(i, t)| {
+                let name = match t.get("id").and_then(|v| v.as_str()) {
+                    Some(id) => format!("{prefix}.{id}"),
+                    None => format!("{prefix}[{i}]"),
+                };
+                in_table(t.iter().map(|(k, v)| (k, v, t.key(k).and_then(|k| k.span()))), offset, &name)
+            }),
+            toml_edit::Item::Value(v) => in_value(v, offset, prefix),
+            toml_edit::Item::None => None,
+        }
+    }
+    fn in_value(v: &toml_edit::Value, offset: usize, prefix: &str) -> Option<String> {
+        match v {
+            toml_edit::Value::InlineTable(t) => t.iter().find_map(|(k, v)| {
+                let key_span = t.key(k).and_then(|k| k.span());
+                let path = join(prefix, k);
+                (holds(key_span, offset) || holds(v.span(), offset)).then(|| in_value(v, offset, &path).unwrap_or(path))
+            }),
+            toml_edit::Value::Array(a) => {
+                a.iter().enumerate().find(|(_, v)| holds(v.span(), offset)).and_then(|(i, v)| {
+                    let path = format!("{prefix}[{i}]");
+                    Some(in_value(v, offset, &path).unwrap_or(path))
+                })
+            }
+            _ => None,
+        }
+    }
+    fn in_table<'a>(
+        entries: impl Iterator<Item = (&'a str, &'a toml_edit::Item, Option<std::ops::Range<usize>>)>,
+        offset: usize,
+        prefix: &str,
+    ) -> Option<String> {
+        for (k, v, key_span) in entries {
+            let path = join(prefix, k);
+            let span = match v {
+                toml_edit::Item::Value(x) => x.span(),
+                toml_edit::Item::Table(t) => t.span(),
+                _ => None,
+            };
+            if holds(key_span.clone(), offset) || holds(span, offset) {
+                return Some(in_item(v, offset, &path).unwrap_or(path));
+            }
+            // Tables and arrays of tables may lie anywhere in the file (a `[a.b]` header after
+            // other tables): search inside them whatever their own span.
+            if matches!(v, toml_edit::Item::Table(_) | toml_edit::Item::ArrayOfTables(_)) {
+                if let Some(p) = in_item(v, offset, &path) {
+                    return Some(p);
+                }
+            }
+        }
+        None
+    }
+    fn join(prefix: &str, k: &str) -> String {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    }
+    in_item(doc.as_item(), offset, "")
+}
+
 /// Finds the byte span of a dotted path in the document.
 fn locate(doc: &toml_edit::Document<String>, path: &str) -> Option<std::ops::Range<usize>> {
     let mut segs: Vec<(String, Option<usize>)> = Vec::new();
@@ -234,7 +307,13 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, ScenarioError> {
                 }
                 None => (None, None),
             };
-            return Err(err(vec![Diagnostic { line, column, path: None, message: improve_message(e.message()) }]));
+            // A value the schema refuses (NaN, a string for a number, ...) is named by its key
+            // path when the text parses as TOML; a syntax error has no path.
+            let path = e.span().and_then(|sp| {
+                let doc = toml_edit::Document::parse(text.to_string()).ok()?;
+                path_at(&doc, sp.start)
+            });
+            return Err(err(vec![Diagnostic { line, column, path, message: improve_message(e.message()) }]));
         }
     };
     let compiled = Params::compile(&scenario)

@@ -317,3 +317,38 @@ fn bad_war_began_is_a_located_error() {
     // A good one loads.
     load_str("ok.toml", &with("{ date = 1999-06-01, source = \"s\" }")).expect("a war begun before the start loads");
 }
+
+/// A value the schema refuses while reading (NaN, a string for a number) names its field, in
+/// a table, an array of tables (by its `id`) and an inline `{ value, source }` table; a
+/// syntax error has no field to name.
+#[test]
+fn refused_values_name_their_field() {
+    for (from, to, needle, path, want) in [
+        (
+            "collapse_per_year = 0.003",
+            "collapse_per_year = nan",
+            "collapse_per_year = nan",
+            "politics.a.collapse_per_year",
+            "not a finite number",
+        ),
+        ("forces = 100000", "forces = \"many\"", "forces = \"many\"", "sides.a.forces", "expected a number"),
+        (
+            "forces = 100000",
+            "forces = { value = inf, source = \"x\" }",
+            "forces = { value = inf",
+            "sides.a.forces.value",
+            "not a finite number",
+        ),
+    ] {
+        let text = edit(base(), from, to);
+        let ds = errors(&text);
+        assert_eq!(ds.len(), 1, "{ds:#?}");
+        let d = find(&ds, &[want]);
+        assert_path(d, path);
+        assert_eq!(d.line, Some(line_of(&text, needle)), "{d:?}");
+        let shown = load_str("bad.toml", &text).unwrap_err().to_string();
+        assert!(shown.contains(&format!("`{path}`: ")), "{shown}");
+    }
+    let ds = errors(&edit(base(), "horizon_weeks = 260", "horizon_weeks = = 260"));
+    assert_eq!(ds[0].path, None, "{ds:?}");
+}
