@@ -125,12 +125,10 @@ fn path_at(doc: &toml_edit::Document<String>, offset: usize) -> Option<String> {
                 let path = join(prefix, k);
                 (holds(key_span, offset) || holds(v.span(), offset)).then(|| in_value(v, offset, &path).unwrap_or(path))
             }),
-            toml_edit::Value::Array(a) => {
-                a.iter().enumerate().find(|(_, v)| holds(v.span(), offset)).and_then(|(i, v)| {
-                    let path = format!("{prefix}[{i}]");
-                    Some(in_value(v, offset, &path).unwrap_or(path))
-                })
-            }
+            toml_edit::Value::Array(a) => a.iter().enumerate().find(|(_, v)| holds(v.span(), offset)).map(|(i, v)| {
+                let path = format!("{prefix}[{i}]");
+                in_value(v, offset, &path).unwrap_or(path)
+            }),
             _ => None,
         }
     }
