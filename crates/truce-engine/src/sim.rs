@@ -797,6 +797,21 @@ impl Sim {
     /// A workspace for runs of `params` (allocates once).
     pub fn new(params: &Params) -> Self {
         let (n, m) = (params.n_actors(), params.n_issues());
+        // A run's buffers and the kept start's copy of them (`Sim::begin`) start alike.
+        let b = RunBuffers {
+            pos: vec![0.0; n * m],
+            resolve: vec![1.0; n],
+            aid_level: vec![0.0; n],
+            aid_active: vec![false; n],
+            nodeal: vec![0.0; m],
+            audience: vec![1.0; n],
+            reserve: vec![0.5; n],
+            terms: vec![0.0; m],
+            roles: vec![0; n],
+            embargo: [1.0; 2],
+            red_line: vec![f64::INFINITY; n * m],
+        };
+        let origin_b = b.clone();
         Sim {
             p: params.clone(),
             k: RunConstants {
@@ -828,19 +843,7 @@ impl Sim {
                     sum: Vec::with_capacity(m),
                 },
             },
-            b: RunBuffers {
-                pos: vec![0.0; n * m],
-                resolve: vec![1.0; n],
-                aid_level: vec![0.0; n],
-                aid_active: vec![false; n],
-                nodeal: vec![0.0; m],
-                audience: vec![1.0; n],
-                reserve: vec![0.5; n],
-                terms: vec![0.0; m],
-                roles: vec![0; n],
-                embargo: [1.0; 2],
-                red_line: vec![f64::INFINITY; n * m],
-            },
+            b,
             round: RoundBuffers {
                 deal: vec![0.0; m],
                 amended: vec![0.0; m],
@@ -853,19 +856,7 @@ impl Sim {
                 say: vec![0.0; n],
             },
             origin: None,
-            origin_b: RunBuffers {
-                pos: vec![0.0; n * m],
-                resolve: vec![1.0; n],
-                aid_level: vec![0.0; n],
-                aid_active: vec![false; n],
-                nodeal: vec![0.0; m],
-                audience: vec![1.0; n],
-                reserve: vec![0.5; n],
-                terms: vec![0.0; m],
-                roles: vec![0; n],
-                embargo: [1.0; 2],
-                red_line: vec![f64::INFINITY; n * m],
-            },
+            origin_b,
         }
     }
 

@@ -11,9 +11,7 @@ use common::*;
 use truce_engine::base_rates::{next_year, simulate, weibull};
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Loaded};
-use truce_engine::params::Params;
 use truce_engine::scenario::EventKind;
-use truce_engine::sim::{NoObserver, Sim};
 
 /// `generic-interstate` with both sides' entrenchment at `e` and no other change; with
 /// `priors`, its `[uncertainty]` table except the entrenchment rows (so `e` holds in every
@@ -66,17 +64,6 @@ fn entrenchment_lowers_the_hazard_of_old_wars() {
     assert!(z < -K_SE, "entrenchment did not lower the hazard at age 2: {d:.3} ± {se:.3}");
 }
 
-/// A digest of 300 runs' summaries and terms under seed 7.
-fn digest(p: &Params) -> Vec<(u32, u64, u32)> {
-    let mut sim = Sim::new(p);
-    (0..300)
-        .map(|r| {
-            let s = sim.run(7, r, &mut NoObserver);
-            (s.week, s.km2.to_bits(), s.rounds)
-        })
-        .collect()
-}
-
 /// A successor is spared (Croco 2011): when side A's leader is replaced in week 0, before any
 /// cost is paid, A's entrenchment changes nothing, run by run; without the change it does
 /// (so the comparison can fail).
@@ -92,8 +79,16 @@ fn a_successor_is_spared_entrenchment() {
         }
         p
     };
-    assert_eq!(digest(&base(0.0, true)), digest(&base(3.0, true)), "a successor's audience costs were entrenched");
-    assert_ne!(digest(&base(0.0, false)), digest(&base(3.0, false)), "entrenchment never acted on the culpable leader");
+    assert_eq!(
+        common::run_digest(&base(0.0, true)),
+        common::run_digest(&base(3.0, true)),
+        "a successor's audience costs were entrenched"
+    );
+    assert_ne!(
+        common::run_digest(&base(0.0, false)),
+        common::run_digest(&base(3.0, false)),
+        "entrenchment never acted on the culpable leader"
+    );
 }
 
 /// At 0 the mechanism is absent: the scenario with entrenchment 0 runs as the scenario
@@ -108,8 +103,8 @@ fn zero_is_no_entrenchment() {
     let mut zero = absent.clone();
     assert_eq!(zero.politics[0].entrenchment, 0.0);
     zero.politics[1].entrenchment = 0.0;
-    assert_eq!(digest(&absent), digest(&zero));
+    assert_eq!(common::run_digest(&absent), common::run_digest(&zero));
     let mut on = absent.clone();
     on.politics[1].entrenchment = 1.0;
-    assert_ne!(digest(&absent), digest(&on), "entrenchment 1 changed nothing");
+    assert_ne!(common::run_digest(&absent), common::run_digest(&on), "entrenchment 1 changed nothing");
 }

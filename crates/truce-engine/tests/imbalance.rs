@@ -61,17 +61,6 @@ fn the_outmatched_side_breaks_sooner() {
     assert!(db > da + 3.0 * se_b, "the stronger side gained as much: B {db:.4}, A {da:.4}");
 }
 
-/// A digest of 300 runs' summaries under seed 7.
-fn digest(p: &Params) -> Vec<(u32, u64, u32)> {
-    let mut sim = Sim::new(p);
-    (0..300)
-        .map(|r| {
-            let s = sim.run(7, r, &mut NoObserver);
-            (s.week, s.km2.to_bits(), s.rounds)
-        })
-        .collect()
-}
-
 /// At 0 the term is absent: the built-in (which does not set the key) is the scenario with the
 /// key at 0, bit for bit, through the exact path and the shortcut alike; at 2 it is not.
 #[test]
@@ -81,7 +70,7 @@ fn zero_is_no_imbalance_term() {
     assert_eq!(absent.politics[0].collapse_imbalance_weight, 0.0);
     let at = text.find("entrenchment = 1.0\n").unwrap() + "entrenchment = 1.0\n".len();
     let zero = load_str("g", &format!("{}collapse_imbalance_weight = 0\n{}", &text[..at], &text[at..])).unwrap().params;
-    assert_eq!(digest(&absent), digest(&zero));
+    assert_eq!(common::run_digest(&absent), common::run_digest(&zero));
     let mut on = absent.clone();
     on.sides[1].forces = 60_000.0;
     let mut off = on.clone();
@@ -90,7 +79,7 @@ fn zero_is_no_imbalance_term() {
         off.politics[s].collapse_per_year = 0.2;
         on.politics[s].collapse_imbalance_weight = 2.0;
     }
-    assert_ne!(digest(&off), digest(&on), "a weight of 2 changed nothing");
+    assert_ne!(common::run_digest(&off), common::run_digest(&on), "a weight of 2 changed nothing");
 }
 
 /// Bad input is a located error naming the file, the line and the field: a negative weight

@@ -14,7 +14,7 @@ use truce_engine::base_rates::{first_end_shares, next_year, simulate, weibull};
 use truce_engine::builtin;
 use truce_engine::load::{load_str, Loaded};
 use truce_engine::params::Params;
-use truce_engine::sim::{NoObserver, Observer, RoundView, Sim, WarState, WeekView};
+use truce_engine::sim::{Observer, RoundView, Sim, WarState, WeekView};
 
 /// `generic-interstate` with each side's hope to outlast the other set (`hope[0]` for A,
 /// `hope[1]` for B) and no other change; with `priors`, its `[uncertainty]` table, without,
@@ -127,17 +127,6 @@ fn hope_is_not_learned_away_but_optimism_is() {
     assert!(late > ceiling, "optimism about power was not learned away: {late:.3} ≤ {ceiling}");
 }
 
-/// A digest of 300 runs' summaries under seed 7.
-fn digest(p: &Params) -> Vec<(u32, u64, u32)> {
-    let mut sim = Sim::new(p);
-    (0..300)
-        .map(|r| {
-            let s = sim.run(7, r, &mut NoObserver);
-            (s.week, s.km2.to_bits(), s.rounds)
-        })
-        .collect()
-}
-
 /// At 0 the mechanism is absent: the built-in (which does not set the key) runs as the
 /// scenario with the key at 0, bit for bit (the digests of `tests/aims.rs` pin the built-in to
 /// the engine before aims); at 0.5 it does not.
@@ -147,9 +136,9 @@ fn zero_is_no_hope() {
     assert_eq!(absent.politics[0].outlast_hope, 0.0);
     assert_eq!(absent.politics[1].outlast_hope, 0.0);
     let zero = generic([0.0, 0.0], true).params;
-    assert_eq!(digest(&absent), digest(&zero));
+    assert_eq!(common::run_digest(&absent), common::run_digest(&zero));
     let on = generic([0.0, 0.5], true).params;
-    assert_ne!(digest(&absent), digest(&on), "a hope of 0.5 changed nothing");
+    assert_ne!(common::run_digest(&absent), common::run_digest(&on), "a hope of 0.5 changed nothing");
 }
 
 /// Bad input is a located error naming the file, the line and the field: a value outside

@@ -846,16 +846,7 @@ impl WeekHistograms {
         let s = slot(self.lo, self.hi, self.scale, self.bins, x);
         self.counts[w * (self.bins + 2) + s] += 1;
         self.sums[w].add(x);
-        // Most values lie strictly inside the week's range, where the partial order agrees
-        // with the total one: nothing to update, no total comparison.
-        match self.mins[w] {
-            Some(m) if m < x => {}
-            cur => self.mins[w] = min_total(cur, x),
-        }
-        match self.maxs[w] {
-            Some(m) if m > x => {}
-            cur => self.maxs[w] = max_total(cur, x),
-        }
+        self.widen(w, x);
     }
 
     /// Records value `x` for every week of `weeks`: the same as [`Self::add`] for each, with
@@ -878,14 +869,22 @@ impl WeekHistograms {
             let w = w as usize;
             self.counts[w * stride + s] += 1;
             self.sums[w].raw = self.sums[w].raw.wrapping_add(fixed);
-            match self.mins[w] {
-                Some(m) if m < x => {}
-                cur => self.mins[w] = min_total(cur, x),
-            }
-            match self.maxs[w] {
-                Some(m) if m > x => {}
-                cur => self.maxs[w] = max_total(cur, x),
-            }
+            self.widen(w, x);
+        }
+    }
+
+    /// Widens week `w`'s range to hold `x` (not NaN). Most values lie strictly inside the
+    /// range, where the partial order agrees with the total one: nothing to update, no total
+    /// comparison.
+    #[inline]
+    fn widen(&mut self, w: usize, x: f64) {
+        match self.mins[w] {
+            Some(m) if m < x => {}
+            cur => self.mins[w] = min_total(cur, x),
+        }
+        match self.maxs[w] {
+            Some(m) if m > x => {}
+            cur => self.maxs[w] = max_total(cur, x),
         }
     }
 

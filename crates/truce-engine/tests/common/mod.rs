@@ -172,3 +172,15 @@ pub fn find_diagnostic<'a>(ds: &'a [Diagnostic], want: &[&str]) -> &'a Diagnosti
     assert!(d.line.is_some(), "diagnostic without a line: {d:?}");
     d
 }
+
+/// The week, area (its bits) and rounds of 300 runs of `p` under seed 7: equal digests mean
+/// the same runs, for tests that a parameter at 0 is the parameter absent.
+pub fn run_digest(p: &Params) -> Vec<(u32, u64, u32)> {
+    let mut sim = Sim::new(p);
+    (0..300)
+        .map(|r| {
+            let s = sim.run(7, r, &mut NoObserver);
+            (s.week, s.km2.to_bits(), s.rounds)
+        })
+        .collect()
+}
