@@ -275,6 +275,9 @@ pub struct TruceModel<'a> {
     /// depend on the parameters (not relative to the territorial mapping), computed once: a
     /// rejuvenated particle's values are guarded again at its next load.
     guards: Vec<Option<Guard>>,
+    /// Whether some `[uncertainty]` parameter's range is relative (its guard depends on other
+    /// parameters, so a changed value has them all guarded again).
+    relative: bool,
 }
 
 /// Whether the km² rows of `steps` form a cumulative series, weighed as changes: the option
@@ -311,9 +314,10 @@ impl<'a> TruceModel<'a> {
             })
         });
         let dists = l.uncertainty.set.specs().iter().map(|s| PreparedDist::new(&s.dist)).collect();
-        let guards =
+        let guards: Vec<Option<Guard>> =
             l.uncertainty.refs.iter().map(|r| (!r.param().range.is_relative()).then(|| l.params.guard(*r))).collect();
-        TruceModel { l, seed, steps, measure, nested, last_km2, selection: None, dists, guards }
+        let relative = guards.iter().any(Option::is_none);
+        TruceModel { l, seed, steps, measure, nested, last_km2, selection: None, dists, guards, relative }
     }
 
     /// Whether the km² series is weighed as changes and the forecast re-anchored.
@@ -465,12 +469,23 @@ impl Pomp for TruceModel<'_> {
         &x.z
     }
 
+    /// Only the scores that changed are mapped back to values (the kernel moves the informed
+    /// parameters only) and, while the guarded values are valid, guarded again in place; when
+    /// some parameter's range depends on others (the territorial mapping), a change has every
+    /// value guarded at the next load instead, as after a draw.
     fn set_params(&self, _sim: &mut Sim, x: &mut Particle, est: &[f64]) {
-        for ((z, v), (d, &e)) in x.z.iter_mut().zip(x.v.iter_mut()).zip(self.dists.iter().zip(est)) {
-            *z = e;
-            *v = d.quantile(norm_cdf(e).clamp(1e-12, 1.0 - 1e-12));
+        let Particle { z, v, g, guarded, .. } = x;
+        for (k, (&e, d)) in est.iter().zip(&self.dists).enumerate() {
+            if e.to_bits() == z[k].to_bits() {
+                continue;
+            }
+            z[k] = e;
+            v[k] = d.quantile(norm_cdf(e).clamp(1e-12, 1.0 - 1e-12));
+            match &self.guards[k] {
+                Some(guard) if *guarded && !self.relative => g[k] = guard.apply(v[k]),
+                _ => *guarded = false,
+            }
         }
-        x.guarded = false;
     }
 }
 

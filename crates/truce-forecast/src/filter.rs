@@ -99,6 +99,9 @@ pub struct Filtered<S> {
     pub steps: Vec<Step>,
     /// Number of filtering failures.
     pub failures: usize,
+    /// Which static parameters the Liu–West kernel found informed and moved (`Kernel`);
+    /// empty without rejuvenation, observations or parameters.
+    pub informed: Vec<bool>,
 }
 
 /// Why a filter could not run.
@@ -177,6 +180,10 @@ pub fn pfilter<M: Pomp>(model: &M, ys: &[M::Obs], opts: &FilterOptions) -> Resul
         .into_par_iter()
         .map_init(|| model.workspace(), |w, s| model.rinit(w, s as u64, &mut stream(seed, Purpose::Init, 0, s as u64)))
         .collect();
+    let mut kernel = match opts.liu_west {
+        Some(delta) if !ys.is_empty() => Kernel::new(model, &x, delta),
+        _ => None,
+    };
     let mut weights = vec![1.0 / j as f64; j];
     let mut logl = vec![0.0; j];
     let mut ancestors = vec![0usize; j];
@@ -223,13 +230,14 @@ pub fn pfilter<M: Pomp>(model: &M, ys: &[M::Obs], opts: &FilterOptions) -> Resul
             systematic(&weights, u, &mut ancestors);
             resample_into(&mut x, &mut next, &ancestors);
             weights.iter_mut().for_each(|w| *w = 1.0 / j as f64);
-            if let Some(delta) = opts.liu_west {
-                rejuvenate(model, &mut x, delta, seed, t as u64);
+            if let Some(k) = kernel.as_mut() {
+                k.rejuvenate(model, &mut x, seed, t as u64);
             }
         }
         steps.push(Step { loglik: lt, ess: e, resampled: resample, failed: false });
     }
-    Ok(Filtered { particles: x, weights, loglik: total, steps, failures })
+    let informed = kernel.map_or(Vec::new(), |k| k.informed);
+    Ok(Filtered { particles: x, weights, loglik: total, steps, failures, informed })
 }
 
 /// Replaces the particles `x` by their ancestors' copies (`ancestors[s]` for slot `s`, non-
@@ -281,132 +289,124 @@ impl<S: Clone + Send + Sync> Filtered<S> {
     }
 }
 
-/// Slots per block of the rejuvenation's covariance sum (fixed: the blocks, not the threads,
-/// set the order of the additions).
-const COV_BLOCK: usize = 1024;
+/// How far (in the prior cloud's standard deviations) a parameter's mean or standard deviation
+/// must have moved from the starting cloud's for the rejuvenation to move it ([`Kernel`]).
+pub const INFORMED: f64 = 0.1;
 
-/// Liu–West rejuvenation after a resampling (equal weights): each slot's parameters move to
-/// a θ + (1 − a) θ̄ + h L ε, with θ̄ and V = L Lᵀ the particles' mean and covariance (summed in
-/// slot order) and ε standard normal from the slot's jitter stream. Keeps the cloud's mean
-/// and variance while giving duplicated particles distinct parameters.
-fn rejuvenate<M: Pomp>(model: &M, x: &mut [M::State], delta: f64, seed: u64, step: u64) {
-    let d = match x.first() {
-        Some(p) => model.params(p).len(),
-        None => 0,
-    };
-    if d == 0 {
-        return;
-    }
-    let n = x.len() as f64;
-    let mut mean = vec![0.0; d];
-    for p in x.iter() {
-        for (m, v) in mean.iter_mut().zip(model.params(p)) {
-            *m += v;
+/// Liu–West rejuvenation with a **diagonal kernel on the informed parameters** (Liu & West
+/// 2001, `forecast-evaluation.md` §4.4, restricted): after a resampling (equal weights) each
+/// slot's parameter k, if informed, moves to a θ_k + (1 − a) θ̄_k + h σ_k ε_k, with θ̄_k and σ_k²
+/// the particles' mean and variance of that parameter and ε_k standard normal from the slot's
+/// jitter stream; a parameter not (yet) informed keeps its resampled value.
+///
+/// Informed: the observations have moved it — its mean has left the starting cloud's by more
+/// than [`INFORMED`] starting standard deviations, or its standard deviation has changed by
+/// more than that fraction, at this or an earlier resampling (once informed, always). Found
+/// from the cloud alone, whatever the model: at 100,000 particles the drift of a parameter the
+/// weights ignore (the resamplings' genealogy alone) is about 0.02 sd after 25 resamplings, so
+/// the rule picks what the data move; with few particles it picks more (the safe side).
+///
+/// As the full kernel, it keeps each moved parameter's mean and variance (a² + h² = 1) and
+/// gives duplicated particles distinct values where the data concentrate them; its noise is
+/// N(0, diag V) on the informed coordinates, so their covariances shrink by a² (0.98 at δ =
+/// 0.98) per resampling except where the weights rebuild them. A parameter the data do not
+/// move is left as resampled: its values are the surviving ancestors' draws from the prior,
+/// which is its posterior. Why not the full kernel: with about a hundred parameters its
+/// covariance and L·ε cost d² per particle and resampling, and each moved parameter costs a Φ,
+/// a quantile and a guard; they made a filtered forecast almost three times an unconditioned
+/// one (`docs/observations.md`, "Cost").
+struct Kernel {
+    /// Liu & West's a and h.
+    a: f64,
+    h: f64,
+    /// The starting cloud's mean and standard deviation of each parameter.
+    mean0: Vec<f64>,
+    sd0: Vec<f64>,
+    /// Whether each parameter has been found informed.
+    informed: Vec<bool>,
+}
+
+impl Kernel {
+    /// The kernel of discount `delta` for the starting particles `x`; `None` when they carry
+    /// no parameter.
+    fn new<M: Pomp>(model: &M, x: &[M::State], delta: f64) -> Option<Kernel> {
+        let d = model.params(x.first()?).len();
+        if d == 0 {
+            return None;
         }
+        let zero = vec![0.0; d];
+        let (mean0, sd0) = moments(x, &zero, |p| model.params(p));
+        let (a, h) = liu_west_constants(delta);
+        Some(Kernel { a, h, mean0, sd0, informed: vec![false; d] })
     }
-    mean.iter_mut().for_each(|m| *m /= n);
-    // The lower triangle of Σ (θ − θ̄)(θ − θ̄)ᵀ: in parallel over fixed blocks of slots (each
-    // summed in slot order, one contiguous row at a time), the blocks then added in block
-    // order, so the result does not depend on the thread count.
-    let partial: Vec<Vec<f64>> = x
-        .par_chunks(COV_BLOCK)
-        .map(|block| {
-            let mut cov = vec![0.0; d * d];
-            let mut dev = vec![0.0; d];
-            for p in block {
-                for ((e, t), m) in dev.iter_mut().zip(model.params(p)).zip(&mean) {
-                    *e = t - m;
+
+    /// Rejuvenates the equally weighted particles `x` after the resampling of `step`.
+    fn rejuvenate<M: Pomp>(&mut self, model: &M, x: &mut [M::State], seed: u64, step: u64) {
+        let (mean, sd) = moments(x, &self.mean0, |p| model.params(p));
+        for (k, inf) in self.informed.iter_mut().enumerate() {
+            let s0 = self.sd0[k];
+            *inf |= s0 > 0.0 && ((mean[k] - self.mean0[k]).abs() > INFORMED * s0 || (sd[k] - s0).abs() > INFORMED * s0);
+        }
+        if !self.informed.iter().any(|&i| i) {
+            return;
+        }
+        let (a, h) = (self.a, self.h);
+        // (k, shrunk mean, noise scale) of the parameters that move.
+        let moved: Vec<(usize, f64, f64)> =
+            (0..mean.len()).filter(|&k| self.informed[k]).map(|k| (k, (1.0 - a) * mean[k], h * sd[k])).collect();
+        let d = mean.len();
+        x.par_iter_mut().enumerate().for_each_init(
+            || (model.workspace(), vec![0.0; d]),
+            |(w, th), (s, p)| {
+                let mut rng = stream(seed, Purpose::Jitter, step, s as u64);
+                th.copy_from_slice(model.params(p));
+                for &(k, m, scale) in &moved {
+                    let e: f64 = StandardNormal.sample(&mut rng);
+                    th[k] = a * th[k] + m + scale * e;
                 }
-                for r in 0..d {
-                    axpy(&mut cov[r * d..r * d + r + 1], dev[r], &dev[..r + 1]);
+                model.set_params(w, p, th);
+            },
+        );
+    }
+}
+
+/// Slots per block of the rejuvenation's sums (fixed: the blocks, not the threads, set the
+/// order of the additions).
+const SUM_BLOCK: usize = 1024;
+
+/// Per-coordinate mean and standard deviation (divisor n) of the equally weighted `d`-vectors
+/// `f(x[s])`, `d` = `shift.len()`, in one pass of sums of (v − shift) and its square (a shift
+/// near the mean keeps the variance's digits); summed in parallel over fixed blocks of slots,
+/// in slot order within a block, the blocks then added in block order: the result does not
+/// depend on the thread count.
+fn moments<T: Sync>(x: &[T], shift: &[f64], f: impl Fn(&T) -> &[f64] + Sync) -> (Vec<f64>, Vec<f64>) {
+    let d = shift.len();
+    let partial: Vec<Vec<f64>> = x
+        .par_chunks(SUM_BLOCK)
+        .map(|block| {
+            let mut acc = vec![0.0; 2 * d];
+            let (s1, s2) = acc.split_at_mut(d);
+            for p in block {
+                for (((a, b), v), c) in s1.iter_mut().zip(s2.iter_mut()).zip(f(p)).zip(shift) {
+                    let e = v - c;
+                    *a += e;
+                    *b += e * e;
                 }
             }
-            cov
+            acc
         })
         .collect();
-    let mut cov = vec![0.0; d * d];
-    for block in &partial {
-        for (c, b) in cov.iter_mut().zip(block) {
-            *c += b;
+    let mut total = vec![0.0; 2 * d];
+    for b in &partial {
+        for (t, v) in total.iter_mut().zip(b) {
+            *t += v;
         }
     }
-    for r in 0..d {
-        for c in 0..=r {
-            cov[r * d + c] /= n;
-            cov[c * d + r] = cov[r * d + c];
-        }
-    }
-    let l = cholesky(&cov, d);
-    // Lᵀ, so that column c of L is contiguous: L ε is accumulated column by column, every
-    // row's sum still in column order (the same additions as a row's dot product, bit for
-    // bit), but the rows' sums are independent lanes the compiler vectorises instead of one
-    // chain of dependent additions per row.
-    let mut lt = vec![0.0; d * d];
-    for r in 0..d {
-        for c in 0..=r {
-            lt[c * d + r] = l[r * d + c];
-        }
-    }
-    let (a, h) = liu_west_constants(delta);
-    x.par_iter_mut().enumerate().for_each_init(
-        || (model.workspace(), vec![0.0; d], vec![0.0; d], vec![0.0; d]),
-        |(w, eps, z, th), (s, p)| {
-            let mut rng = stream(seed, Purpose::Jitter, step, s as u64);
-            for e in eps.iter_mut() {
-                *e = StandardNormal.sample(&mut rng);
-            }
-            z.iter_mut().for_each(|v| *v = 0.0);
-            for (c, &e) in eps.iter().enumerate() {
-                // z[r] += L[r][c] ε[c] for the rows r ≥ c (L is lower triangular).
-                axpy(&mut z[c..], e, &lt[c * d + c..(c + 1) * d]);
-            }
-            let old = model.params(p);
-            for r in 0..d {
-                th[r] = a * old[r] + (1.0 - a) * mean[r] + h * z[r];
-            }
-            model.set_params(w, p, th);
-        },
-    );
-}
-
-/// y ← y + a·x, element by element (each y[i] gets exactly `y[i] + a * x[i]`, so the result
-/// is the plain loop's bit for bit), four lanes at a time so that the compiler vectorises
-/// it: the rejuvenation's covariance and kernel are d² of these per particle.
-fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
-    let n = y.len().min(x.len());
-    let (y, x) = (&mut y[..n], &x[..n]);
-    let mut yc = y.chunks_exact_mut(4);
-    let mut xc = x.chunks_exact(4);
-    for (yv, xv) in (&mut yc).zip(&mut xc) {
-        yv[0] += a * xv[0];
-        yv[1] += a * xv[1];
-        yv[2] += a * xv[2];
-        yv[3] += a * xv[3];
-    }
-    for (yv, xv) in yc.into_remainder().iter_mut().zip(xc.remainder()) {
-        *yv += a * xv;
-    }
-}
-
-/// The lower Cholesky factor of a symmetric positive semi-definite d×d matrix (row-major);
-/// a pivot that is not positive (a parameter without spread, or collinear ones) gives a zero
-/// column, so the kernel does not move along it.
-fn cholesky(a: &[f64], d: usize) -> Vec<f64> {
-    let mut l = vec![0.0; d * d];
-    for r in 0..d {
-        for c in 0..=r {
-            let mut s = a[r * d + c];
-            for k in 0..c {
-                s -= l[r * d + k] * l[c * d + k];
-            }
-            if r == c {
-                l[r * d + r] = if s > 1e-300 { s.sqrt() } else { 0.0 };
-            } else {
-                l[r * d + c] = if l[c * d + c] > 0.0 { s / l[c * d + c] } else { 0.0 };
-            }
-        }
-    }
-    l
+    let n = x.len().max(1) as f64;
+    let (s1, s2) = total.split_at(d);
+    let mean = s1.iter().zip(shift).map(|(s, c)| c + s / n).collect();
+    let sd = s1.iter().zip(s2).map(|(a, b)| (b / n - (a / n) * (a / n)).max(0.0).sqrt()).collect();
+    (mean, sd)
 }
 
 #[cfg(test)]
@@ -439,28 +439,74 @@ mod tests {
     }
 
     #[test]
-    fn axpy_is_the_plain_loop_bit_for_bit() {
-        for n in 0..11 {
-            let x: Vec<f64> = (0..n).map(|i| 0.1 * i as f64 - 0.37).collect();
-            let mut y: Vec<f64> = (0..n).map(|i| 1.0 / (i as f64 + 3.0)).collect();
-            let mut want = y.clone();
-            for (w, v) in want.iter_mut().zip(&x) {
-                *w += 0.731 * v;
-            }
-            axpy(&mut y, 0.731, &x);
-            assert_eq!(
-                y.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
-                want.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
-            );
+    fn moments_test_values() {
+        let rows: Vec<[f64; 2]> = vec![[1.0, 10.0], [2.0, 10.0], [3.0, 10.0], [6.0, 10.0]];
+        for shift in [[0.0, 0.0], [2.5, 10.0]] {
+            let (m, sd) = moments(&rows, &shift, |r| &r[..]);
+            assert!((m[0] - 3.0).abs() < 1e-15 && m[1] == 10.0, "{m:?}");
+            assert!((sd[0] - 3.5f64.sqrt()).abs() < 1e-14 && sd[1] == 0.0, "{sd:?}");
+        }
+        // Far from 0 with little spread: shifted by the mean, the spread keeps its digits.
+        let rows: Vec<[f64; 1]> = vec![[1e9 + 1.0], [1e9 - 1.0]];
+        let (m, sd) = moments(&rows, &[1e9], |r| &r[..]);
+        assert_eq!((m[0], sd[0]), (1e9, 1.0));
+    }
+
+    /// Particles that are their own parameters (for the kernel alone).
+    struct Cloud;
+
+    impl Pomp for Cloud {
+        type State = [f64; 2];
+        type Obs = ();
+        type Work = ();
+        fn workspace(&self) {}
+        fn rinit(&self, _: &mut (), _slot: u64, rng: &mut ChaCha8Rng) -> [f64; 2] {
+            let (u, v): (f64, f64) = (StandardNormal.sample(rng), StandardNormal.sample(rng));
+            // Means 0 and 5, sds 1 and 2, correlation 0.6.
+            [u, 5.0 + 2.0 * (0.6 * u + 0.8 * v)]
+        }
+        fn rprocess(&self, _: &mut (), _p: &mut [f64; 2], _t: usize, _rng: &mut ChaCha8Rng) {}
+        fn dmeasure(&self, _y: &(), _p: &[f64; 2], _t: usize) -> f64 {
+            0.0
+        }
+        fn params<'a>(&self, p: &'a [f64; 2]) -> &'a [f64] {
+            p
+        }
+        fn set_params(&self, _: &mut (), p: &mut [f64; 2], est: &[f64]) {
+            p.copy_from_slice(est);
         }
     }
 
     #[test]
-    fn cholesky_factors_and_tolerates_a_flat_direction() {
-        let a = [4.0, 2.0, 2.0, 3.0];
-        let l = cholesky(&a, 2);
-        assert!((l[0] - 2.0).abs() < 1e-12 && (l[2] - 1.0).abs() < 1e-12 && (l[3] - 2f64.sqrt()).abs() < 1e-12);
-        let l = cholesky(&[0.0, 0.0, 0.0, 1.0], 2);
-        assert_eq!(l, vec![0.0, 0.0, 0.0, 1.0]);
+    fn the_kernel_keeps_each_moved_parameters_mean_and_variance() {
+        let j = 20_000;
+        let mut x: Vec<[f64; 2]> =
+            (0..j).map(|s| Cloud.rinit(&mut (), s, &mut stream(4, Purpose::Init, 0, s))).collect();
+        let start = x.clone();
+        let mut k = Kernel::new(&Cloud, &x, 0.98).unwrap();
+        // Nothing has moved the cloud: nothing is informed and nothing moves.
+        k.rejuvenate(&Cloud, &mut x, 4, 0);
+        assert_eq!((k.informed.clone(), &x), (vec![false, false], &start));
+        // Both informed: 20 rejuvenations of the same cloud.
+        k.informed = vec![true, true];
+        for step in 1..=20 {
+            k.rejuvenate(&Cloud, &mut x, 4, step);
+        }
+        let zero = [0.0; 2];
+        let ((m0, s0), (m, s)) = (moments(&start, &zero, |p| &p[..]), moments(&x, &zero, |p| &p[..]));
+        for i in 0..2 {
+            // Each step adds h² = 0.0203 of the variance as noise: the mean moves by about
+            // √(20 · 0.0203 / J) sds, the variance by a few times √(2/J) of itself.
+            assert!((m[i] - m0[i]).abs() < 5.0 * s0[i] * (20.0 * 0.0203 / j as f64).sqrt(), "{i}: {m0:?} → {m:?}");
+            assert!(((s[i] / s0[i]).powi(2) - 1.0).abs() < 0.06, "{i}: {s0:?} → {s:?}");
+        }
+        assert!(x.iter().zip(&start).all(|(p, q)| p[0] != q[0] && p[1] != q[1]));
+        // The covariance shrinks by a² per step: the correlation 0.6 goes to 0.6 a⁴⁰ ≈ 0.40.
+        let r = |c: &[[f64; 2]], m: &[f64], s: &[f64]| {
+            c.iter().map(|p| (p[0] - m[0]) * (p[1] - m[1])).sum::<f64>() / j as f64 / (s[0] * s[1])
+        };
+        let (r0, r20) = (r(&start, &m0, &s0), r(&x, &m, &s));
+        let want = r0 * liu_west_constants(0.98).0.powi(40);
+        assert!((r20 - want).abs() < 0.03, "correlation {r0} → {r20}, expected about {want}");
     }
 }

@@ -172,3 +172,64 @@ fn liu_west_learns_a_static_parameter_without_collapsing() {
     mus0.dedup();
     assert!(mus0.len() < mus.len() / 4, "{} vs {}", mus0.len(), mus.len());
 }
+
+/// Two static parameters, independent N(0, 1) and N(5, 2²) a priori; each observation y
+/// is N(θ₀, 0.3²): the data inform the first, never the second.
+struct Static;
+
+impl Pomp for Static {
+    type State = [f64; 2];
+    type Obs = f64;
+    type Work = ();
+    fn workspace(&self) {}
+    fn rinit(&self, _: &mut (), _slot: u64, rng: &mut ChaCha8Rng) -> [f64; 2] {
+        let (u, v): (f64, f64) = (StandardNormal.sample(rng), StandardNormal.sample(rng));
+        [u, 5.0 + 2.0 * v]
+    }
+    fn rprocess(&self, _: &mut (), _p: &mut [f64; 2], _t: usize, _rng: &mut ChaCha8Rng) {}
+    fn dmeasure(&self, y: &f64, p: &[f64; 2], _t: usize) -> f64 {
+        -0.5 * ((y - p[0]) / 0.3).powi(2)
+    }
+    fn params<'a>(&self, p: &'a [f64; 2]) -> &'a [f64] {
+        p
+    }
+    fn set_params(&self, _: &mut (), p: &mut [f64; 2], est: &[f64]) {
+        p.copy_from_slice(est);
+    }
+}
+
+fn distinct(ps: &[[f64; 2]], k: usize) -> usize {
+    let mut v: Vec<u64> = ps.iter().map(|p| p[k].to_bits()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}
+
+#[test]
+fn the_kernel_moves_the_informed_parameter_and_leaves_the_other_as_resampled() {
+    let j = 20_000;
+    let o = FilterOptions { particles: j, seed: 4, resample_below: 0.5, liu_west: Some(0.98) };
+    let start = pfilter(&Static, &[], &o).unwrap().particles;
+    let y = [1.0; 20];
+    let f = pfilter(&Static, &y, &o).unwrap();
+    assert!(f.steps.iter().filter(|s| s.resampled).count() >= 2, "{:?}", f.steps);
+    assert_eq!(f.informed, vec![true, false]);
+    // The conjugate posterior of θ₀ after 20 observations of 1: precision 1 + 20/0.09.
+    let w = &f.weights;
+    let m: f64 = f.particles.iter().zip(w).map(|(p, w)| p[0] * w).sum();
+    let v: f64 = f.particles.iter().zip(w).map(|(p, w)| (p[0] - m).powi(2) * w).sum();
+    let prec = 1.0 + 20.0 / 0.09;
+    assert!((m - 20.0 / 0.09 / prec).abs() < 0.02, "posterior mean of θ₀ {m} (exact {})", 20.0 / 0.09 / prec);
+    assert!((v * prec - 1.0).abs() < 0.3, "posterior variance of θ₀ {v} (exact {})", 1.0 / prec);
+    // θ₀ kept distinct values; θ₁ is only resampled: every value is one of the prior draws,
+    // still about its prior.
+    assert!(distinct(&f.particles, 0) > j / 2, "{} distinct θ₀", distinct(&f.particles, 0));
+    let prior: std::collections::HashSet<u64> = start.iter().map(|p| p[1].to_bits()).collect();
+    assert!(f.particles.iter().all(|p| prior.contains(&p[1].to_bits())));
+    let m1: f64 = f.particles.iter().zip(w).map(|(p, w)| p[1] * w).sum();
+    assert!((m1 - 5.0).abs() < 0.2, "θ₁'s mean {m1}");
+    // Without rejuvenation θ₀ collapses onto a few prior draws.
+    let f0 = pfilter(&Static, &y, &FilterOptions { liu_west: None, ..o }).unwrap();
+    assert!(distinct(&f0.particles, 0) < distinct(&f.particles, 0) / 4);
+    assert_eq!(f0.informed, Vec::<bool>::new());
+}
