@@ -8,8 +8,9 @@
 //! (`Sim::advance`) to each observed week, weighed by the observations' likelihood, and the
 //! ensemble is resampled systematically when its ESS falls below half the particles; after a
 //! resampling the particles' parameters are rejuvenated with Liu & West's kernel on the
-//! normal-score scale of their prior (z = Φ⁻¹(F(θ)), so every parameter lives on ℝ and the
-//! copula's dependence is a covariance) and every copy continues on its own slot's stream.
+//! normal-score scale of their prior (z = Φ⁻¹(F(θ)), so every parameter lives on ℝ), a
+//! diagonal kernel on the parameters whose cloud has moved (`filter.rs`), and every copy
+//! continues on its own slot's stream.
 //! After the last observation the particles are made equally weighted and continue to the
 //! horizon **with their state**; the forecast's week 0 is the week after the last observed
 //! week (its as-of date): the forecast says what happens from there.
@@ -271,13 +272,36 @@ pub struct TruceModel<'a> {
     /// rejuvenation): the same values as the plain methods', without a scan of a posterior's
     /// weights per particle.
     dists: Vec<PreparedDist>,
-    /// Each `[uncertainty]` parameter's guard ([`Params::guard`]) when its range does not
-    /// depend on the parameters (not relative to the territorial mapping), computed once: a
+    /// Each `[uncertainty]` parameter's guard ([`Params::guard`]) when it does not depend on
+    /// the particle (its range is not relative, or no sampled parameter moves what relative
+    /// ranges read), computed once: a
     /// rejuvenated particle's values are guarded again at its next load.
     guards: Vec<Option<Guard>>,
-    /// Whether some `[uncertainty]` parameter's range is relative (its guard depends on other
-    /// parameters, so a changed value has them all guarded again).
+    /// Whether a sampled parameter can move another's range ([`frame_moves`]): then the
+    /// relative parameters' guards are not kept and a changed value has every value guarded
+    /// again at the next load.
     relative: bool,
+}
+
+/// Whether a sampled parameter can change the range of another (a range relative to the
+/// territorial mapping or the start's area, when one of those is sampled): found by moving
+/// each sampled parameter and comparing the relative parameters' guards. When none can, every
+/// guard is the scenario's, computed once.
+fn frame_moves(l: &Loaded) -> bool {
+    let refs = &l.uncertainty.refs;
+    let rel: Vec<_> = refs.iter().filter(|r| r.param().range.is_relative()).collect();
+    if rel.is_empty() {
+        return false;
+    }
+    let base: Vec<Guard> = rel.iter().map(|r| l.params.guard(**r)).collect();
+    refs.iter().any(|r| {
+        let v = l.params.get(*r);
+        [v - 1.0, v + 1.0, 0.5 * v, 2.0 * v].into_iter().any(|w| {
+            let mut p = l.params.clone();
+            p.set(*r, w);
+            rel.iter().zip(&base).any(|(q, g)| p.guard(**q) != *g)
+        })
+    })
 }
 
 /// Whether the km² rows of `steps` form a cumulative series, weighed as changes: the option
@@ -314,9 +338,13 @@ impl<'a> TruceModel<'a> {
             })
         });
         let dists = l.uncertainty.set.specs().iter().map(|s| PreparedDist::new(&s.dist)).collect();
-        let guards: Vec<Option<Guard>> =
-            l.uncertainty.refs.iter().map(|r| (!r.param().range.is_relative()).then(|| l.params.guard(*r))).collect();
-        let relative = guards.iter().any(Option::is_none);
+        let relative = frame_moves(l);
+        let guards: Vec<Option<Guard>> = l
+            .uncertainty
+            .refs
+            .iter()
+            .map(|r| (!relative || !r.param().range.is_relative()).then(|| l.params.guard(*r)))
+            .collect();
         TruceModel { l, seed, steps, measure, nested, last_km2, selection: None, dists, guards, relative }
     }
 

@@ -2,7 +2,8 @@
 //! model: the AR(1) Kalman oracle of the tests and the fight–talk engine
 //! ([`crate::assimilate`]) run through this same code. Reference: `forecast-evaluation.md`
 //! §4.2 (the algorithm, adaptive resampling, filtering failures), §4.3 (systematic
-//! resampling), §4.4 (Liu & West 2001 parameter rejuvenation) and §6 (determinism).
+//! resampling), §4.4 (Liu & West 2001 parameter rejuvenation, here with a diagonal kernel on
+//! the parameters whose cloud has moved: `Kernel`) and §6 (determinism).
 //!
 //! Determinism, whatever the thread count: every random stream is keyed by the master seed,
 //! a purpose, the step and the **child slot** that receives the result ([`stream`]), never by
@@ -299,12 +300,16 @@ pub const INFORMED: f64 = 0.1;
 /// the particles' mean and variance of that parameter and ε_k standard normal from the slot's
 /// jitter stream; a parameter not (yet) informed keeps its resampled value.
 ///
-/// Informed: the observations have moved it — its mean has left the starting cloud's by more
-/// than [`INFORMED`] starting standard deviations, or its standard deviation has changed by
-/// more than that fraction, at this or an earlier resampling (once informed, always). Found
-/// from the cloud alone, whatever the model: at 100,000 particles the drift of a parameter the
-/// weights ignore (the resamplings' genealogy alone) is about 0.02 sd after 25 resamplings, so
-/// the rule picks what the data move; with few particles it picks more (the safe side).
+/// Informed: its cloud has moved — its mean has left the starting cloud's by more than
+/// [`INFORMED`] starting standard deviations, or its standard deviation has changed by more
+/// than that fraction, at this or an earlier resampling (once informed, always). Found from
+/// the cloud alone, whatever the model. A cloud moves because the weights favour some values
+/// (the data inform the parameter) or because the resamplings' genealogy has thinned it
+/// (degeneracy, what rejuvenation exists to repair): either way it is then moved. With few
+/// particles the genealogy moves every cloud soon and the rule moves almost every parameter;
+/// with many it moves mostly what the data move (the default scenario, 30 weekly area rows,
+/// of its 102 parameters: read as levels, 7 at 100,000 particles, 12 at 20,000, 85 at 2,000;
+/// as a cumulative series, resampled at 27 steps, 18, 78 and 102).
 ///
 /// As the full kernel, it keeps each moved parameter's mean and variance (a² + h² = 1) and
 /// gives duplicated particles distinct values where the data concentrate them; its noise is
