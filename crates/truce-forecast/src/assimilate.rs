@@ -669,3 +669,29 @@ pub fn method(m: &MeasureOptions, nested: bool) -> String {
         m.resample_below
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use truce_engine::builtin;
+    use truce_engine::load::load_str;
+
+    #[test]
+    fn a_sampled_start_area_moves_the_relative_ranges_and_the_default_scenario_does_not() {
+        let text = builtin::builtin(builtin::DEFAULT).unwrap();
+        let l = load_str("default", text).unwrap();
+        assert!(l.uncertainty.refs.iter().any(|r| r.param().range.is_relative()));
+        assert!(!frame_moves(&l));
+        let sampled = text.replacen(
+            "[uncertainty]\n",
+            "[uncertainty]\n\"issues.territory.start_km2\" = { dist = \"uniform\", low = 115000, high = 116500 }\n",
+            1,
+        );
+        assert_ne!(sampled, text);
+        let l = load_str("sampled start", &sampled).unwrap();
+        assert!(frame_moves(&l));
+        // Then the relative parameters are guarded at each load, not once.
+        let m = TruceModel::new(&l, 1, &[], MeasureOptions::default());
+        assert!(m.relative && m.guards.iter().any(Option::is_none));
+    }
+}
