@@ -151,7 +151,13 @@ def test_forecast_with_observations_equals_the_cli(cli, tmp_path):
     assert f is not None and f["observations"] == 3 and f["particles"] == 600
     steps = by_frame.filter_steps
     assert list(steps["km2_held"]) == [118500, 119800] and list(steps["km2_sd"]) == [150, 150]
-    assert truce.forecast("ukraine-2025-12", n=50).filter is None
+    plain = truce.forecast("ukraine-2025-12", n=50)
+    assert plain.filter is None
+    # The war began in 2022: both forecasts start from draws selected by survival, and say so.
+    for x in (plain, by_frame):
+        s = x.selection
+        assert s["war_began"] == {"year": 2022, "month": 2, "day": 24} and 0 < s["ess"] <= s["pool"]
+    assert truce.forecast("generic-interstate", n=20).selection is None
 
 
 def test_bad_observations_raise_with_their_line(tmp_path):

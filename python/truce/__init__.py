@@ -365,6 +365,13 @@ class Forecast:
         return self.summary.get("filter")
 
     @property
+    def selection(self) -> Optional[Dict[str, Any]]:
+        """For a scenario whose war began before its start: what selection by survival did
+        (``war_began``, ``age_weeks``, ``pool``, ``replicates``, ``survived``, ``draws_kept``,
+        ``ess``, ``warning``; docs/forecast-schema.md); ``None`` otherwise."""
+        return self.summary.get("selection")
+
+    @property
     def filter_steps(self):
         """Per observed week of a filtered forecast: ``date, week, observations, km2_held,
         km2_sd, loglik, ess, resampled, failed`` (empty for an unconditioned forecast)."""

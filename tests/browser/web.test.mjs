@@ -440,6 +440,8 @@ test('workbench: uploaded observations condition the forecast and are drawn on t
   await forecastOnce(page, 1000);
   const note = await page.locator('#filter-note').textContent();
   assert.match(note, /Conditioned on 3 observations from 2025-12-03 to 2026-02-04/);
+  // The default scenario's war began in 2022: its particles start from draws selected by survival.
+  assert.match(await page.locator('#selection-note').textContent(), /war began 2022-02-24 \(\d+ weeks before the start\); \d+ of \d+ pilot runs lasted that long; effective sample \d+ of \d+ parameter draws/);
   assert.match(await page.locator('#results-head b').first().textContent(), /conditioned on observations/);
   const fan = JSON.parse(await chartData(page, 'chart-fan'));
   const observed = fan[fan.length - 1].filter((v) => v !== null);

@@ -224,19 +224,10 @@ pub fn forecast(a: &ForecastArgs) -> Result<(), CliError> {
         JobOutput::Forecast(f) => f,
     };
     let summary = &f.summary;
-    if let (Some(s), false) = (&f.selection, a.quiet) {
-        eprintln!(
-            "selection by survival: the war began {} ({} weeks before the start); {} of {} pilot runs lasted that \
-             long; effective sample {:.0} of {} parameter draws",
-            s.war_began,
-            s.age_weeks,
-            s.survived,
-            s.pool * s.replicates,
-            s.ess,
-            s.pool
-        );
+    if let (Some(s), false) = (&f.summary.selection, a.quiet) {
+        eprintln!("{}", s.describe());
     }
-    if let Some(w) = f.selection.as_ref().and_then(|s| s.warning.as_ref()) {
+    if let Some(w) = f.summary.selection.as_ref().and_then(|s| s.warning.as_ref()) {
         eprintln!("warning: {w}");
     }
     if summary.interrupted {

@@ -541,6 +541,8 @@ pub struct FilteredForecast {
     pub start: CivilDate,
     /// What the filter did.
     pub filtering: Filtering,
+    /// What selection by survival did to the particles' first draws (`crate::selection`).
+    pub selection: Option<crate::selection::SelectionReport>,
 }
 
 /// Bytes one particle of a filtered forecast of `l` holds (its run's state and buffers, its
@@ -644,7 +646,8 @@ pub fn filtered_forecast(
         method: method(measure, model.nested()),
         steps: rows,
     };
-    Ok(FilteredForecast { aggregate: total, start: rebased.start, filtering })
+    let selection = model.selection.as_ref().map(|s| s.report.clone());
+    Ok(FilteredForecast { aggregate: total, start: rebased.start, filtering, selection })
 }
 
 /// The measurement model and filter settings, in words (for the summary and the report);

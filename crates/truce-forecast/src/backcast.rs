@@ -716,7 +716,7 @@ pub fn score_case(
         truce_end,
         base_rate_end,
         curves,
-        selection: forecast.selection.clone(),
+        selection: forecast.summary.selection.clone(),
     })
 }
 

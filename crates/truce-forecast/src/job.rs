@@ -28,7 +28,6 @@ use crate::ensemble::{
 };
 use crate::observation::{Observations, StartRule};
 use crate::part::{self, Part};
-use crate::selection::SelectionReport;
 use crate::summary::{summarise, Summary};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -468,9 +467,6 @@ pub struct Forecast {
     pub summary: Summary,
     /// The exactly mergeable aggregate behind it.
     pub aggregate: ForecastAggregate,
-    /// What selection by survival did (`crate::selection`), when the scenario's war began
-    /// before its start.
-    pub selection: Option<SelectionReport>,
 }
 
 /// What a job produces: a shard's part, or a whole forecast.
@@ -558,11 +554,11 @@ impl Prepared {
                     aggregate: run.aggregate,
                 })))
             }
-            None => Ok(JobOutput::Forecast(Box::new(Forecast {
-                summary: summarise(&run.aggregate, start, run.interrupted),
-                aggregate: run.aggregate,
-                selection: run.selection,
-            }))),
+            None => {
+                let mut summary = summarise(&run.aggregate, start, run.interrupted);
+                summary.selection = run.selection;
+                Ok(JobOutput::Forecast(Box::new(Forecast { summary, aggregate: run.aggregate })))
+            }
         }
     }
 }
@@ -603,7 +599,8 @@ impl Prepared {
         (hooks.progress)(self.len);
         let mut summary = summarise(&out.aggregate, out.start, false);
         summary.filter = Some(out.filtering);
-        Ok(JobOutput::Forecast(Box::new(Forecast { summary, aggregate: out.aggregate, selection: None })))
+        summary.selection = out.selection;
+        Ok(JobOutput::Forecast(Box::new(Forecast { summary, aggregate: out.aggregate })))
     }
 
     /// Whether the job is conditioned on observations.

@@ -99,6 +99,22 @@ pub struct SelectionReport {
     pub warning: Option<String>,
 }
 
+impl SelectionReport {
+    /// One sentence saying what the selection did, for people (the CLI and the report).
+    pub fn describe(&self) -> String {
+        format!(
+            "selection by survival: the war began {} ({} weeks before the start); {} of {} pilot runs lasted that \
+             long; effective sample {:.0} of {} parameter draws",
+            self.war_began,
+            self.age_weeks,
+            self.survived,
+            self.pool * self.replicates,
+            self.ess,
+            self.pool
+        )
+    }
+}
+
 /// A pool of parameter draws weighted by survival to the war's age: what a forecast's runs
 /// draw their parameters from ([`Selection::apply`]).
 #[derive(Debug, Clone, PartialEq)]

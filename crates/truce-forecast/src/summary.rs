@@ -199,6 +199,12 @@ pub struct Summary {
     /// unconditioned forecast's JSON is unchanged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<crate::assimilate::Filtering>,
+    /// What selection by survival did when the scenario's war began before its start (the
+    /// war's age, the pilot runs that lasted it, the effective sample of parameter draws:
+    /// `crate::selection`, docs/backcast.md); absent otherwise, so a forecast of a war that
+    /// begins at its start has the JSON it had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<crate::selection::SelectionReport>,
     /// Resolution of the reported quantiles (histogram bin widths): `km2`, `km2_change`
     /// (also the monthly change), `terms`, `casualties_<side>`.
     pub resolution: BTreeMap<String, f64>,
@@ -403,6 +409,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         sensitivity,
         interrupted,
         filter: None,
+        selection: None,
         resolution,
     }
 }

@@ -86,7 +86,7 @@ fn each_case_loads_runs_and_never_reads_its_outcome() {
         // origin (all but ukraine-2022, four days), and the outcome does not move it.
         assert_eq!(real.selection.is_some(), *name != "ukraine-2022", "{name}: {:?}", real.selection);
         assert_eq!(real.selection, fake.selection, "{name}");
-        assert_eq!(plain.selection, f1.selection, "{name}");
+        assert_eq!(plain.summary.selection, f1.summary.selection, "{name}");
         assert_eq!(real.curves.truce, fake.curves.truce);
         for (a, b) in real.years.iter().zip(&fake.years) {
             assert_eq!(a.truce.probs, b.truce.probs, "{name}: truce's probabilities moved with the outcome");

@@ -122,10 +122,10 @@ fn a_draw_is_picked_in_proportion_to_its_weight() {
 #[test]
 fn age_zero_is_the_unconditioned_forecast() {
     let plain = forecast(with_war_began("korea-1951", None), 300, 3, 2);
-    assert!(plain.selection.is_none());
+    assert!(plain.summary.selection.is_none());
     for d in ["1951-07-10", "1951-07-04"] {
         let f = forecast(with_war_began("korea-1951", Some(d)), 300, 3, 2);
-        assert!(f.selection.is_none(), "{d}");
+        assert!(f.summary.selection.is_none(), "{d}");
         // Everything but the fingerprint (taken over the text, which now has `war_began`).
         let mut a = f.aggregate.clone();
         assert_ne!(a.fingerprint, plain.aggregate.fingerprint);
@@ -134,7 +134,7 @@ fn age_zero_is_the_unconditioned_forecast() {
     }
     // The built-in generic scenario starts at the war's onset: no selection.
     let g = forecast(builtin::builtin("generic-interstate").unwrap().to_string(), 50, 3, 1);
-    assert!(g.selection.is_none());
+    assert!(g.summary.selection.is_none());
 }
 
 /// The longer the war has lasted, the later its forecast end (same seed, same runs).
@@ -147,7 +147,7 @@ fn an_older_war_ends_later() {
         let c = CaseForecast::from_aggregate(&f.aggregate);
         medians.push(c.quantile(0.5).unwrap_or(u32::MAX));
         shares.push(c.cdf(52));
-        if let Some(s) = &f.selection {
+        if let Some(s) = &f.summary.selection {
             assert!(s.ess >= truce_forecast::selection::MIN_ESS && s.survived > 0, "{d}: {s:?}");
         }
     }
@@ -167,8 +167,8 @@ fn selection_is_the_same_for_any_threads_and_shards() {
     let text = builtin::builtin("korea-1951").unwrap().to_string();
     let one = forecast(text.clone(), 240, 9, 1);
     let three = forecast(text.clone(), 240, 9, 3);
-    assert!(one.selection.is_some());
-    assert_eq!(one.selection, three.selection);
+    assert!(one.summary.selection.is_some());
+    assert_eq!(one.summary.selection, three.summary.selection);
     assert!(bytes(&one.aggregate) == bytes(&three.aggregate), "1 and 3 threads differ");
     let parts: Vec<(String, Vec<u8>)> = (1..=3)
         .map(|k| {
@@ -219,4 +219,23 @@ fn a_collapsed_selection_is_refused() {
     let m = job::run_trace(&l, 1, RunParams::Sample(3)).unwrap_err().to_string();
     assert!(m.contains("scenario.war_began") && m.contains("effective sample size"), "{m}");
     assert!(job::run_trace(&l, 1, RunParams::Median).is_ok());
+}
+
+/// The forecast's JSON carries what the selection did (the page and the report show it); a
+/// war that begins at its start has no `selection` key at all.
+#[test]
+fn the_summary_json_reports_the_selection() {
+    let f = forecast(builtin::builtin("korea-1951").unwrap().to_string(), 120, 4, 1);
+    let v: serde_json::Value = serde_json::to_value(&f.summary).unwrap();
+    let s = &v["selection"];
+    assert_eq!(s["war_began"], serde_json::json!({ "year": 1950, "month": 6, "day": 25 }), "{s}");
+    assert_eq!(s["age_weeks"], 54, "{s}");
+    let ess = s["ess"].as_f64().unwrap();
+    assert!(ess >= truce_forecast::selection::MIN_ESS && ess <= s["pool"].as_f64().unwrap(), "{s}");
+    assert!(s["survived"].as_u64().unwrap() > 0, "{s}");
+    let text = f.summary.selection.as_ref().unwrap().describe();
+    assert!(text.starts_with("selection by survival: the war began 1950-06-25 (54 weeks before the start)"), "{text}");
+    let g = forecast(builtin::builtin("generic-interstate").unwrap().to_string(), 30, 4, 1);
+    let v: serde_json::Value = serde_json::to_value(&g.summary).unwrap();
+    assert!(v.get("selection").is_none(), "{v:?}");
 }

@@ -340,6 +340,17 @@
       '). The forecast starts ' + dstr(s.start) + ', the week after the last observed week.</p>';
   }
 
+  // What selection by survival did: the war's age at the start reweighted the parameter draws
+  // (docs/backcast.md); the effective sample says how many draws the forecast rests on.
+  function selectionNote(s) {
+    const x = s.selection;
+    if (!x) return '';
+    return '<p id="selection-note"' + (x.warning ? ' class="warn"' : '') + '>Selection by survival: the war began ' + dstr(x.war_began) +
+      ' (' + x.age_weeks + ' weeks before the start); ' + x.survived + ' of ' + (x.pool * x.replicates) +
+      ' pilot runs lasted that long; effective sample ' + Math.round(x.ess) + ' of ' + x.pool + ' parameter draws.' +
+      (x.warning ? ' ' + esc(x.warning) : '') + '</p>';
+  }
+
   // Observations to condition the next forecast on: read from the file, sent with it (the
   // server validates them as `truce forecast --observations` does and names the line at fault).
   async function chooseObservations(file) {
@@ -372,7 +383,7 @@
     const box = $('results');
     const s0 = results[0].summary;
     head.innerHTML = '<b>' + results.map((r) => esc(r.job.label) + (r.job.interrupted ? ' (cancelled: ' + r.summary.runs + ' runs)' : '')).join(' vs ') +
-      '</b> — ' + s0.runs + ' runs, seed ' + s0.seed + ', horizon ' + s0.horizon_weeks + ' weeks' + filterNote(s0) +
+      '</b> — ' + s0.runs + ' runs, seed ' + s0.seed + ', horizon ' + s0.horizon_weeks + ' weeks' + filterNote(s0) + selectionNote(s0) +
       (results.length === 1 ? datedTables(results[0]) + whyTable(results[0]) : outcomeTable(results)) + results.map((r, i) => '<div><b>' + esc(r.job.label) + '</b>' + editsHtml(i) + '<br>' + downloads(r.job) + '</div>').join('');
     let h = '';
     const ids = results[0].charts.map((c) => c.id);

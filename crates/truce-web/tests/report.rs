@@ -64,9 +64,16 @@ fn forecast_report_is_self_contained_with_every_chart() {
     let fp = fingerprint(text, 7, l.params.horizon);
     let opts = ForecastOptions { seed: 7, first_run: 0, runs: 400, chunk: 200 };
     let run = run_forecast(&l, &fp, &opts, &|_| {}, &AtomicBool::new(false), None).unwrap();
-    let s = summarise(&run.aggregate, l.params.start, run.interrupted);
+    let mut s = summarise(&run.aggregate, l.params.start, run.interrupted);
+    assert!(!forecast_report(&s, &l, &meta(400)).contains("id=\"selection\""), "no selection, no line");
+    s.selection = run.selection;
     let html = forecast_report(&s, &l, &meta(400));
     assert_self_contained(&html);
+    // The war began in 2022: the report says what selection by survival did.
+    assert!(
+        html.contains("<p class=\"caption\" id=\"selection\">Selection by survival: the war began 2022-02-24 ("),
+        "selection line"
+    );
     for id in ["outcomes", "events", "terms", "fan", "casualties", "range", "sensitivity"] {
         assert!(html.contains(&format!("id=\"chart-{id}\"")), "missing chart {id}");
     }
