@@ -610,6 +610,9 @@ struct State {
     /// Each side's believed chance of prevailing at the origin (after the origin's
     /// selection): the anchor of its opening aims (`sim/aims.rs`).
     aim_q0: [f64; 2],
+    /// Per side, the last retreat step of its aims and the bits of the exponent it came from
+    /// (`sim/aims.rs`): a memo of a pure function, so a stale entry is never read.
+    aim_retreat: [(u64, f64); 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -1214,6 +1217,7 @@ impl Sim {
             mediator: self.start_mediator(),
             patron_guarantee: self.patron_guarantee(),
             aim_q0: [0.5; 2],
+            aim_retreat: [(f64::NAN.to_bits(), f64::NAN); 2],
         }
     }
 
