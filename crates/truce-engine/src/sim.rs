@@ -2017,7 +2017,9 @@ impl Sim {
         st.low = false;
     }
 
-    /// What the observers see of a fought week that ended in `state`.
+    /// What the observers see of a fought week that ended in `state` (inline, so that an
+    /// observer that ignores weeks does not pay for building the view).
+    #[inline]
     fn week_view(&self, st: &State, f: &Fought, state: WarState) -> WeekView {
         self.view(st, f, state, false)
     }
@@ -2028,6 +2030,7 @@ impl Sim {
         self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Ceasefire, true)
     }
 
+    #[inline]
     fn view(&self, st: &State, f: &Fought, state: WarState, ceasefire: bool) -> WeekView {
         WeekView {
             week: st.week,
