@@ -446,6 +446,9 @@ struct RunConstants {
     /// Weekly aid decay factor and weekly stop probability per actor.
     aid_decay: Vec<f64>,
     aid_stop: Vec<f64>,
+    /// The aid lines, (actor, the side it aids), in actor order: the actors with an `aid`
+    /// line, so that the weekly sums visit only those (parameters only, so once per run).
+    aid_lines: Vec<(usize, usize)>,
     /// Attrition coefficient per side (calibrated to the casualties of the first week).
     beta: [f64; 2],
     /// Scale of the weekly front movement at intensity 1: drift = v_front × φ(ρ), calibrated
@@ -824,6 +827,7 @@ impl Sim {
                 fatigue_for: None,
                 aid_decay: vec![1.0; n],
                 aid_stop: vec![0.0; n],
+                aid_lines: Vec::with_capacity(n),
                 beta: [0.0; 2],
                 v_front: 0.0,
                 drift0: 0.0,
@@ -1106,11 +1110,13 @@ impl Sim {
         self.k.partners = p.patron.iter().flatten().any(|pt| pt.partner);
         self.k.say = p.patron.iter().flatten().any(|pt| !pt.partner && pt.aid_leverage > 0.0);
         self.k.seat = p.patron.iter().flatten().any(|pt| !pt.partner && pt.mediate_per_year > 0.0);
+        self.k.aid_lines.clear();
         for a in 0..p.n_actors() {
             let (cutoff, exit) = p.patron[a].as_ref().map_or((0.0, 0.0), |pt| (pt.cutoff_per_year, pt.exit_per_year));
             self.k.cutoff[a] = 1.0 - (1.0 - cutoff).powf(1.0 / 52.0);
             self.k.exit[a] = 1.0 - (1.0 - exit).powf(1.0 / 52.0);
             if let Some((to, level, fatigue_y, hazard_y)) = p.aid[a] {
+                self.k.aid_lines.push((a, to));
                 // The aid at the start: a patron's line counts if it supplies at the start.
                 if patrons::start_roles(p, a) & patrons::SUPPLIER != 0 || p.patron[a].is_none() {
                     self.k.aid0[to] += level;
@@ -1300,13 +1306,10 @@ impl Sim {
     /// share an embargo lets through where the scenario has patrons or embargoes).
     #[inline]
     fn aid(&self) -> [f64; 2] {
-        let p = &self.p;
         let mut total = [0.0; 2];
-        for a in 0..p.n_actors() {
-            if let Some((to, ..)) = p.aid[a] {
-                if self.b.aid_active[a] && (!self.k.patrons || self.supplies(a)) {
-                    total[to] += self.b.aid_level[a];
-                }
+        for &(a, to) in &self.k.aid_lines {
+            if self.b.aid_active[a] && (!self.k.patrons || self.supplies(a)) {
+                total[to] += self.b.aid_level[a];
             }
         }
         if self.k.patrons {
@@ -1615,8 +1618,8 @@ impl Sim {
     /// a second pass.
     fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) -> [f64; 2] {
         let mut total = [0.0; 2];
-        for a in 0..self.p.n_actors() {
-            let Some((to, ..)) = self.p.aid[a] else { continue };
+        for i in 0..self.k.aid_lines.len() {
+            let (a, to) = self.k.aid_lines[i];
             if self.b.aid_active[a] && self.supplies(a) {
                 self.b.aid_level[a] *= self.k.aid_decay[a];
                 let u: f64 = rng.random();
