@@ -604,6 +604,10 @@ struct State {
     /// value each side held at the start, and the value each has lost since (net of places
     /// taken; negative when it has gained).
     held: crate::objectives::Held,
+    /// The lines under which `held` stays as it is (`objectives::held_span`, recomputed with
+    /// it): a week whose line stays inside looks at no place. The places are the scenario's
+    /// structure (no catalogue row), so no change of parameters mid-run moves them.
+    held_span: (f64, f64),
     held_start: [f64; 2],
     lost: [f64; 2],
     /// Who mediates now (the protocol's mediator, or a patron that took the role), and the
@@ -1218,6 +1222,7 @@ impl Sim {
             blocked: None,
             reserve_ceasefire: [0.5; 2],
             held: 0,
+            held_span: (f64::NAN, f64::NAN),
             held_start: [0.0; 2],
             lost: [0.0; 2],
             mediator: self.start_mediator(),
