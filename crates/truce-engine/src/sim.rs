@@ -620,6 +620,11 @@ struct State {
     /// Per side, the last retreat step of its aims and the bits of the exponent it came from
     /// (`sim/aims.rs`): a memo of a pure function, so a stale entry is never read.
     aim_retreat: [(u64, f64); 2],
+    /// Per side, the last believed chance of prevailing ([`Sim::believed_prevail`]) with the
+    /// bits of what it was computed from ([`Sim::believed_key`]): the aims phase computes it
+    /// every week and the week's talk round reads it back. A memo of a pure function: a key
+    /// that differs recomputes it.
+    believed: [([u64; 3], f64); 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -1229,6 +1234,7 @@ impl Sim {
             patron_guarantee: self.patron_guarantee(),
             aim_q0: [0.5; 2],
             aim_retreat: [(f64::NAN.to_bits(), f64::NAN); 2],
+            believed: [([f64::NAN.to_bits(); 3], f64::NAN); 2],
         }
     }
 
@@ -1894,7 +1900,7 @@ impl Sim {
     fn war_utility(&self, st: &State, s: usize, a: usize, l_hat: f64) -> f64 {
         let p = &self.p;
         let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
-        let (w, qb) = (p.war_stakes, self.believed_prevail(st, s));
+        let (w, qb) = (p.war_stakes, self.believed_prevail_kept(st, s));
         let o = p.sides[1 - s].belligerent;
         let mut u = 0.0;
         for k in 0..m {
@@ -1927,6 +1933,25 @@ impl Sim {
         // to machine precision well before).
         let ln_rho = (phi.atanh() / self.p.gain_steepness.max(1e-9)).clamp(-50.0, 50.0);
         talk::prevail(ln_rho.exp())
+    }
+
+    /// What [`Sim::believed_prevail`] reads: side `s`'s belief, the front's scale and the
+    /// front law's steepness, as bits.
+    #[inline]
+    fn believed_key(&self, st: &State, s: usize) -> [u64; 3] {
+        [st.belief[s].to_bits(), self.k.v_front.to_bits(), self.p.gain_steepness.to_bits()]
+    }
+
+    /// [`Sim::believed_prevail`], read back from the run's memo (`State::believed`, written by
+    /// the aims phase) when it was computed from the same inputs, else computed.
+    #[inline]
+    fn believed_prevail_kept(&self, st: &State, s: usize) -> f64 {
+        let (key, q) = st.believed[s];
+        if key == self.believed_key(st, s) {
+            q
+        } else {
+            self.believed_prevail(st, s)
+        }
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:

@@ -54,7 +54,10 @@ impl Sim {
             if self.p.role[a] != Role::Belligerent {
                 continue;
             }
-            let f = fortune(self.believed_prevail(st, s), st.aim_q0[s]);
+            let q = self.believed_prevail(st, s);
+            // Kept for the week's talk round (`Sim::war_utility` reads it back).
+            st.believed[s] = (self.believed_key(st, s), q);
+            let f = fortune(q, st.aim_q0[s]);
             let advance_step = self.k.aims_advance[s];
             // The retreat's step only in a week where a red line retreats (the same value
             // whenever it is computed: nothing below changes what it reads), its `exp_m1`
@@ -135,6 +138,25 @@ pub(crate) fn aim_target(r0: f64, up: bool, f: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The chance the aims phase keeps for the week's talk round is the computed one, and a
+    /// belief that moved since is computed afresh.
+    #[test]
+    fn the_kept_chance_of_prevailing_is_the_computed_one() {
+        let l = crate::load::load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let mut sim = Sim::new(&l.params);
+        sim.prepare();
+        let mut st = sim.initial_state();
+        sim.aims(&mut st, &mut super::super::NoObserver);
+        for s in 0..2 {
+            assert_eq!(st.believed[s].0, sim.believed_key(&st, s), "the aims phase keeps side {s}'s");
+            assert_eq!(sim.believed_prevail_kept(&st, s).to_bits(), sim.believed_prevail(&st, s).to_bits());
+        }
+        st.belief[0] += 0.5 * sim.k.v_front;
+        let fresh = sim.believed_prevail(&st, 0);
+        assert_ne!(st.believed[0].1.to_bits(), fresh.to_bits(), "the belief moved the chance");
+        assert_eq!(sim.believed_prevail_kept(&st, 0).to_bits(), fresh.to_bits());
+    }
 
     #[test]
     fn fortune_is_zero_at_the_origin_and_one_at_certainty() {
