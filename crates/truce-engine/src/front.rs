@@ -187,7 +187,13 @@ pub(crate) fn war_cost(p: &Params, k: &Constants, side: usize, e: f64) -> f64 {
     if sd.economy_cost_elasticity == 0.0 {
         return sd.war_cost_per_year;
     }
-    sd.war_cost_per_year * (k.econ0[side] / e.max(0.01)).powf(sd.economy_cost_elasticity)
+    let ratio = k.econ0[side] / e.max(0.01);
+    // x^1 is x exactly (IEEE pow, and the library's): the scenarios' default elasticity skips
+    // the `powf`, the fight's costliest call (`war_cost_skips_the_power_at_one` checks it).
+    if sd.economy_cost_elasticity == 1.0 {
+        return sd.war_cost_per_year * ratio;
+    }
+    sd.war_cost_per_year * ratio.powf(sd.economy_cost_elasticity)
 }
 
 /// The front's state in one run: the regime and what lies behind it, and the economic war's
@@ -418,6 +424,26 @@ impl Front {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut at elasticity 1 is the `powf` it skips, bit for bit, over economies from
+    /// ruin to boom (and the floor of 0.01 below them).
+    #[test]
+    fn war_cost_skips_the_power_at_one() {
+        let l = crate::load::load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let mut p = l.params;
+        p.sides[0].economy_cost_elasticity = 1.0;
+        let k = Constants::new(&p);
+        for i in 0..20_000 {
+            let e = i as f64 * 1.37e-4 - 0.1;
+            let sd = &p.sides[0];
+            let exact = sd.war_cost_per_year * (k.econ0[0] / e.max(0.01)).powf(1.0);
+            assert_eq!(war_cost(&p, &k, 0, e).to_bits(), exact.to_bits(), "economy {e}");
+        }
+        // Another elasticity still takes the power.
+        p.sides[0].economy_cost_elasticity = 1.5;
+        let r = k.econ0[0] / 0.5;
+        assert_eq!(war_cost(&p, &k, 0, 0.5).to_bits(), (p.sides[0].war_cost_per_year * r.powf(1.5)).to_bits());
+    }
 
     /// The cached edge factor is exp(edge − exhaustion) bit for bit after every week's shocks.
     #[test]

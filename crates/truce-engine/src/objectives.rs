@@ -45,6 +45,22 @@ pub fn held_by_first(objectives: &[Objective], km2: f64) -> Held {
     objectives.iter().enumerate().filter(|(_, o)| km2 >= o.km2).fold(0, |m, (i, _)| m | (1u64 << i))
 }
 
+/// The interval [lo, hi) of lines around `km2` under which [`held_by_first`] gives the same
+/// set as at `km2`: lo the farthest place at or below the line (−∞ when none), hi the nearest
+/// above it (+∞ when none). A line inside it changed no hands, so the weekly phase need not
+/// look at every place (a NaN line or place is never inside: the caller then looks).
+pub fn held_span(objectives: &[Objective], km2: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    for o in objectives {
+        if km2 >= o.km2 {
+            lo = lo.max(o.km2);
+        } else {
+            hi = hi.min(o.km2);
+        }
+    }
+    (lo, hi)
+}
+
 /// The value (sum over places, on each place's 0–1 scale) of the objectives side `s` holds
 /// under `held`.
 pub fn held_value(objectives: &[Objective], held: Held, s: usize) -> f64 {
@@ -135,6 +151,33 @@ mod tests {
 
     fn place(km2: f64, v0: f64, v1: f64) -> Objective {
         Objective { id: "x".into(), name: String::new(), km2, value: [v0, v1] }
+    }
+
+    /// Inside the span the held set is the one at the line; at its ends it changes.
+    #[test]
+    fn the_held_set_is_constant_inside_its_span() {
+        let o = [place(300.0, 0.2, 0.5), place(100.0, 0.1, 0.3), place(200.0, 0.1, 0.3)];
+        for line in [-50.0, 0.0, 100.0, 150.0, 199.9, 200.0, 250.0, 300.0, 1e9] {
+            let (lo, hi) = held_span(&o, line);
+            assert!(lo <= line && line < hi, "{line} outside [{lo}, {hi})");
+            let held = held_by_first(&o, line);
+            for x in [lo, (lo.max(-1e3) + hi.min(1e3)) / 2.0, f64::from_bits(hi.to_bits() - 1)] {
+                if lo <= x && x < hi {
+                    assert_eq!(held_by_first(&o, x), held, "line {line}, x {x}");
+                }
+            }
+            if hi.is_finite() {
+                assert_ne!(held_by_first(&o, hi), held, "the set changes at the span's upper end");
+            }
+            if lo.is_finite() {
+                assert_ne!(held_by_first(&o, f64::from_bits(lo.to_bits() - 1)), held, "and just below its lower end");
+            }
+        }
+        assert_eq!(held_span(&o, 150.0), (100.0, 200.0));
+        assert_eq!(held_span(&[], 5.0), (f64::NEG_INFINITY, f64::INFINITY));
+        // A NaN line holds nothing: every place lies "above" it (the caller's `line >= lo`
+        // is false for it, so it always looks at the places).
+        assert_eq!(held_span(&o, f64::NAN), (f64::NEG_INFINITY, 100.0));
     }
 
     #[test]

@@ -446,6 +446,9 @@ struct RunConstants {
     /// Weekly aid decay factor and weekly stop probability per actor.
     aid_decay: Vec<f64>,
     aid_stop: Vec<f64>,
+    /// The aid lines, (actor, the side it aids), in actor order: the actors with an `aid`
+    /// line, so that the weekly sums visit only those (parameters only, so once per run).
+    aid_lines: Vec<(usize, usize)>,
     /// Attrition coefficient per side (calibrated to the casualties of the first week).
     beta: [f64; 2],
     /// Scale of the weekly front movement at intensity 1: drift = v_front × φ(ρ), calibrated
@@ -601,6 +604,10 @@ struct State {
     /// value each side held at the start, and the value each has lost since (net of places
     /// taken; negative when it has gained).
     held: crate::objectives::Held,
+    /// The lines under which `held` stays as it is (`objectives::held_span`, recomputed with
+    /// it): a week whose line stays inside looks at no place. The places are the scenario's
+    /// structure (no catalogue row), so no change of parameters mid-run moves them.
+    held_span: (f64, f64),
     held_start: [f64; 2],
     lost: [f64; 2],
     /// Who mediates now (the protocol's mediator, or a patron that took the role), and the
@@ -610,6 +617,14 @@ struct State {
     /// Each side's believed chance of prevailing at the origin (after the origin's
     /// selection): the anchor of its opening aims (`sim/aims.rs`).
     aim_q0: [f64; 2],
+    /// Per side, the last retreat step of its aims and the bits of the exponent it came from
+    /// (`sim/aims.rs`): a memo of a pure function, so a stale entry is never read.
+    aim_retreat: [(u64, f64); 2],
+    /// Per side, the last believed chance of prevailing ([`Sim::believed_prevail`]) with the
+    /// bits of what it was computed from ([`Sim::believed_key`]): the aims phase computes it
+    /// every week and the week's talk round reads it back. A memo of a pure function: a key
+    /// that differs recomputes it.
+    believed: [([u64; 3], f64); 2],
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -821,6 +836,7 @@ impl Sim {
                 fatigue_for: None,
                 aid_decay: vec![1.0; n],
                 aid_stop: vec![0.0; n],
+                aid_lines: Vec::with_capacity(n),
                 beta: [0.0; 2],
                 v_front: 0.0,
                 drift0: 0.0,
@@ -1103,11 +1119,13 @@ impl Sim {
         self.k.partners = p.patron.iter().flatten().any(|pt| pt.partner);
         self.k.say = p.patron.iter().flatten().any(|pt| !pt.partner && pt.aid_leverage > 0.0);
         self.k.seat = p.patron.iter().flatten().any(|pt| !pt.partner && pt.mediate_per_year > 0.0);
+        self.k.aid_lines.clear();
         for a in 0..p.n_actors() {
             let (cutoff, exit) = p.patron[a].as_ref().map_or((0.0, 0.0), |pt| (pt.cutoff_per_year, pt.exit_per_year));
             self.k.cutoff[a] = 1.0 - (1.0 - cutoff).powf(1.0 / 52.0);
             self.k.exit[a] = 1.0 - (1.0 - exit).powf(1.0 / 52.0);
             if let Some((to, level, fatigue_y, hazard_y)) = p.aid[a] {
+                self.k.aid_lines.push((a, to));
                 // The aid at the start: a patron's line counts if it supplies at the start.
                 if patrons::start_roles(p, a) & patrons::SUPPLIER != 0 || p.patron[a].is_none() {
                     self.k.aid0[to] += level;
@@ -1209,11 +1227,14 @@ impl Sim {
             blocked: None,
             reserve_ceasefire: [0.5; 2],
             held: 0,
+            held_span: (f64::NAN, f64::NAN),
             held_start: [0.0; 2],
             lost: [0.0; 2],
             mediator: self.start_mediator(),
             patron_guarantee: self.patron_guarantee(),
             aim_q0: [0.5; 2],
+            aim_retreat: [(f64::NAN.to_bits(), f64::NAN); 2],
+            believed: [([f64::NAN.to_bits(); 3], f64::NAN); 2],
         }
     }
 
@@ -1296,13 +1317,10 @@ impl Sim {
     /// share an embargo lets through where the scenario has patrons or embargoes).
     #[inline]
     fn aid(&self) -> [f64; 2] {
-        let p = &self.p;
         let mut total = [0.0; 2];
-        for a in 0..p.n_actors() {
-            if let Some((to, ..)) = p.aid[a] {
-                if self.b.aid_active[a] && (!self.k.patrons || self.supplies(a)) {
-                    total[to] += self.b.aid_level[a];
-                }
+        for &(a, to) in &self.k.aid_lines {
+            if self.b.aid_active[a] && (!self.k.patrons || self.supplies(a)) {
+                total[to] += self.b.aid_level[a];
             }
         }
         if self.k.patrons {
@@ -1611,8 +1629,8 @@ impl Sim {
     /// a second pass.
     fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) -> [f64; 2] {
         let mut total = [0.0; 2];
-        for a in 0..self.p.n_actors() {
-            let Some((to, ..)) = self.p.aid[a] else { continue };
+        for i in 0..self.k.aid_lines.len() {
+            let (a, to) = self.k.aid_lines[i];
             if self.b.aid_active[a] && self.supplies(a) {
                 self.b.aid_level[a] *= self.k.aid_decay[a];
                 let u: f64 = rng.random();
@@ -1882,7 +1900,7 @@ impl Sim {
     fn war_utility(&self, st: &State, s: usize, a: usize, l_hat: f64) -> f64 {
         let p = &self.p;
         let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
-        let (w, qb) = (p.war_stakes, self.believed_prevail(st, s));
+        let (w, qb) = (p.war_stakes, self.believed_prevail_kept(st, s));
         let o = p.sides[1 - s].belligerent;
         let mut u = 0.0;
         for k in 0..m {
@@ -1915,6 +1933,25 @@ impl Sim {
         // to machine precision well before).
         let ln_rho = (phi.atanh() / self.p.gain_steepness.max(1e-9)).clamp(-50.0, 50.0);
         talk::prevail(ln_rho.exp())
+    }
+
+    /// What [`Sim::believed_prevail`] reads: side `s`'s belief, the front's scale and the
+    /// front law's steepness, as bits.
+    #[inline]
+    fn believed_key(&self, st: &State, s: usize) -> [u64; 3] {
+        [st.belief[s].to_bits(), self.k.v_front.to_bits(), self.p.gain_steepness.to_bits()]
+    }
+
+    /// [`Sim::believed_prevail`], read back from the run's memo (`State::believed`, written by
+    /// the aims phase) when it was computed from the same inputs, else computed.
+    #[inline]
+    fn believed_prevail_kept(&self, st: &State, s: usize) -> f64 {
+        let (key, q) = st.believed[s];
+        if key == self.believed_key(st, s) {
+            q
+        } else {
+            self.believed_prevail(st, s)
+        }
     }
 
     /// Anticipated change over the next commitment period from foreseen aid events:
@@ -2013,7 +2050,9 @@ impl Sim {
         st.low = false;
     }
 
-    /// What the observers see of a fought week that ended in `state`.
+    /// What the observers see of a fought week that ended in `state` (inline, so that an
+    /// observer that ignores weeks does not pay for building the view).
+    #[inline]
     fn week_view(&self, st: &State, f: &Fought, state: WarState) -> WeekView {
         self.view(st, f, state, false)
     }
@@ -2024,6 +2063,7 @@ impl Sim {
         self.view(st, &Fought::quiet(aid, st.front.regime), WarState::Ceasefire, true)
     }
 
+    #[inline]
     fn view(&self, st: &State, f: &Fought, state: WarState, ceasefire: bool) -> WeekView {
         WeekView {
             week: st.week,

@@ -44,7 +44,7 @@ impl Sim {
 
     /// Moves each side's red lines toward where its fortunes put them (module docs); an
     /// observer sees a red line that crossed a whole point of its scale. No draws.
-    pub(super) fn aims<O: Observer>(&mut self, st: &State, observer: &mut O) {
+    pub(super) fn aims<O: Observer>(&mut self, st: &mut State, observer: &mut O) {
         for s in 0..2 {
             let pol = &self.p.politics[s];
             if pol.aims_per_year <= 0.0 {
@@ -54,10 +54,16 @@ impl Sim {
             if self.p.role[a] != Role::Belligerent {
                 continue;
             }
-            let f = fortune(self.believed_prevail(st, s), st.aim_q0[s]);
-            let retreat = (1.0 - (1.0 - pol.aims_retreat) * self.audience_share(st, s)).clamp(0.0, 1.0);
+            let q = self.believed_prevail(st, s);
+            // Kept for the week's talk round (`Sim::war_utility` reads it back).
+            st.believed[s] = (self.believed_key(st, s), q);
+            let f = fortune(q, st.aim_q0[s]);
             let advance_step = self.k.aims_advance[s];
-            let retreat_step = -(-pol.aims_per_year * retreat / 52.0).exp_m1();
+            // The retreat's step only in a week where a red line retreats (the same value
+            // whenever it is computed: nothing below changes what it reads), its `exp_m1`
+            // only when its exponent changed (the audience share moves with a change of
+            // leader or, under entrenchment, with losses).
+            let mut retreat_step = None;
             let m = self.p.n_issues();
             for k in 0..m {
                 if self.p.follows_line[a] && Some(k) == self.p.territorial {
@@ -72,7 +78,19 @@ impl Sim {
                 let target = aim_target(r0, up, f);
                 let r = self.b.red_line[i];
                 let advancing = if up { target > r } else { target < r };
-                let step = if advancing { advance_step } else { retreat_step };
+                let step = if advancing {
+                    advance_step
+                } else {
+                    *retreat_step.get_or_insert_with(|| {
+                        let retreat = (1.0 - (1.0 - pol.aims_retreat) * self.audience_share(st, s)).clamp(0.0, 1.0);
+                        let x = -pol.aims_per_year * retreat / 52.0;
+                        let memo = &mut st.aim_retreat[s];
+                        if memo.0 != x.to_bits() {
+                            *memo = (x.to_bits(), -x.exp_m1());
+                        }
+                        memo.1
+                    })
+                };
                 let new = (r + step * (target - r)).clamp(0.0, 100.0);
                 self.b.red_line[i] = new;
                 // A side does not advocate less than it has publicly made its minimum.
@@ -120,6 +138,25 @@ pub(crate) fn aim_target(r0: f64, up: bool, f: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The chance the aims phase keeps for the week's talk round is the computed one, and a
+    /// belief that moved since is computed afresh.
+    #[test]
+    fn the_kept_chance_of_prevailing_is_the_computed_one() {
+        let l = crate::load::load_str("u", crate::builtin::builtin("ukraine-2025-12").unwrap()).unwrap();
+        let mut sim = Sim::new(&l.params);
+        sim.prepare();
+        let mut st = sim.initial_state();
+        sim.aims(&mut st, &mut super::super::NoObserver);
+        for s in 0..2 {
+            assert_eq!(st.believed[s].0, sim.believed_key(&st, s), "the aims phase keeps side {s}'s");
+            assert_eq!(sim.believed_prevail_kept(&st, s).to_bits(), sim.believed_prevail(&st, s).to_bits());
+        }
+        st.belief[0] += 0.5 * sim.k.v_front;
+        let fresh = sim.believed_prevail(&st, 0);
+        assert_ne!(st.believed[0].1.to_bits(), fresh.to_bits(), "the belief moved the chance");
+        assert_eq!(sim.believed_prevail_kept(&st, 0).to_bits(), fresh.to_bits());
+    }
 
     #[test]
     fn fortune_is_zero_at_the_origin_and_one_at_certainty() {

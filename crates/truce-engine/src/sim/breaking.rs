@@ -13,7 +13,7 @@
 
 use super::endings::exp_upper;
 use super::{Observer, Sim, State, WarState};
-use crate::objectives::{self, held_by_first, held_value};
+use crate::objectives::{self, held_by_first, held_span, held_value};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -22,6 +22,7 @@ impl Sim {
     pub(super) fn origin_objectives(&self, st: &mut State) {
         let o = &self.p.objectives;
         st.held = held_by_first(o, st.km2);
+        st.held_span = held_span(o, st.km2);
         st.held_start = [held_value(o, st.held, 0), held_value(o, st.held, 1)];
         st.lost = [0.0; 2];
     }
@@ -32,10 +33,12 @@ impl Sim {
     /// a place retaken restores what its fall took. No draws.
     pub(super) fn objectives<O: Observer>(&mut self, st: &mut State, observer: &mut O) {
         let o = &self.p.objectives;
-        if o.is_empty() {
+        if o.is_empty() || (st.km2 >= st.held_span.0 && st.km2 < st.held_span.1) {
+            // No place changed hands: the line stayed between the same places.
             return;
         }
         let held = held_by_first(o, st.km2);
+        st.held_span = held_span(o, st.km2);
         let changed = held ^ st.held;
         if changed == 0 {
             return;
