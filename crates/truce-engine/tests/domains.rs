@@ -191,6 +191,22 @@ fn a_run_stepped_in_pieces_is_the_run_in_one_go() {
     }
 }
 
+#[test]
+fn a_domains_shares_are_parameters_that_can_be_sampled_and_edited() {
+    let text = format!("{}\n{}\n", builtin::builtin("generic-interstate").unwrap(), domain("straits", "sea", "a", ""))
+        .replace(
+            "[uncertainty]\n",
+            "[uncertainty]\n\"domains.straits.reinforcement_cut\" = { dist = \"uniform\", low = 0.0, high = 0.5 }\n",
+        );
+    let l = load_str("sampled.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(l.uncertainty.paths.iter().any(|p| p == "domains.straits.reinforcement_cut"));
+    let edit = |v: f64| std::collections::BTreeMap::from([("domains.straits.aid_cut".to_string(), v)]);
+    let (edited, _) = truce_engine::edit::build("edited.toml", &text, &edit(0.4)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(edited.params.domains[0].aid_cut, 0.4);
+    let bad = truce_engine::edit::build("edited.toml", &text, &edit(1.4));
+    assert!(bad.is_err(), "an edit outside [0, 1] is refused");
+}
+
 /// The diagnostics of `generic-interstate` with `extra` appended, which must fail to load.
 fn errors(extra: &str) -> Vec<Diagnostic> {
     common::load_errors(&format!("{}\n{extra}\n", builtin::builtin("generic-interstate").unwrap()))

@@ -105,7 +105,9 @@ impl Sim {
     }
 
     /// A fought week's changes of control (the rule of the module docs); the supply follows
-    /// at once, so this week's fight feels them.
+    /// at once, so this week's fight feels them. The supply is derived again every fought
+    /// week, so a run whose parameters changed mid-run (`Sim::refresh`, a particle filter's
+    /// rejuvenation) fights under its new shares from its next week.
     pub(super) fn domains_week<O: Observer>(&mut self, st: &State, observer: &mut O) {
         let mut rng: Option<ChaCha8Rng> = None;
         let mut held = self.b.domains;
@@ -126,10 +128,8 @@ impl Sim {
                 observer.domain(st.week, d, !holds);
             }
         }
-        if held != self.b.domains {
-            self.b.domains = held;
-            self.b.supply = self.supply_of(held);
-        }
+        self.b.domains = held;
+        self.b.supply = self.supply_of(held);
     }
 }
 
