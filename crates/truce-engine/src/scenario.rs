@@ -147,6 +147,64 @@ pub struct Scenario {
     /// Absent: no moratorium, as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strike_moratorium: Option<StrikeMoratoriumSpec>,
+    /// Theatres beside the front (`[[domains]]`; `docs/reference/domains.md`): sea or air
+    /// control held by a side that cuts the other's reinforcements, aid and revenue, and (air)
+    /// strikes its economy. Absent: the front is the only theatre, as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<DomainSpec>,
+}
+
+/// The kind of a theatre beside the front (`[[domains]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DomainKind {
+    /// Sea control: blockade of trade and of deliveries by sea (Mahan; Lambert).
+    Sea,
+    /// Air control: interdiction of supply and strikes on the economy (Pape 1996).
+    Air,
+}
+
+/// `[[domains]]`: a sea or air theatre held by one side (`sim/domains.rs`). While the holder
+/// holds it, the other side's supply through it is cut by a share per channel; control is
+/// lost (and may be regained) by weekly hazards. Every number has a catalogue row
+/// (`domains.<id>.…`); an effect left out is 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainSpec {
+    /// Unique id (the `<id>` of its parameter paths).
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Sea or air.
+    pub kind: DomainKind,
+    /// The side that holds the domain at the start.
+    pub held_by: String,
+    /// Share (0–1) of the other side's reinforcements (recruits and arriving mobilised
+    /// personnel) that do not reach the front while the domain is held.
+    #[serde(default)]
+    pub reinforcement_cut: Num,
+    /// Share (0–1) of the aid delivered to the other side (given or bought) that does not
+    /// arrive while the domain is held.
+    #[serde(default)]
+    pub aid_cut: Num,
+    /// Share (0–1) of the other side's economic potential lost while the domain is held: the
+    /// trade and oil revenue that moves through it.
+    #[serde(default)]
+    pub revenue_cut: Num,
+    /// Air only: weekly reduction of the other side's economy (E) at intensity 1, added to
+    /// the holder's `strike_capacity` while the domain is held.
+    #[serde(default)]
+    pub strike: Num,
+    /// Hazard per year that the holder loses control (one draw per fought week while held).
+    #[serde(default)]
+    pub loss_per_year: Num,
+    /// Hazard per year that the holder regains control once lost (one draw per fought week
+    /// while lost).
+    #[serde(default)]
+    pub regain_per_year: Num,
+    /// What the domain is and where its numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `[strike_moratorium]`: when the sides agree to stop striking each other's economies and

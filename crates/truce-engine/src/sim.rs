@@ -97,6 +97,7 @@ pub use terms::CeasefireTermsView;
 mod aims;
 mod armistice;
 mod breaking;
+mod domains;
 mod endings;
 pub mod patrons;
 mod terms;
@@ -184,6 +185,9 @@ pub struct WeekView {
     /// Whether a strike moratorium (`sim/truces.rs`) is in force from the end of this week:
     /// it marks [`WarEvent::StrikeMoratorium`].
     pub moratorium: bool,
+    /// The `[[domains]]` their holders hold at the end of this week (bit d: domain d, in file
+    /// order; `sim/domains.rs`); 0 without domains.
+    pub domains: u64,
 }
 
 /// A veto player's decision on a proposal.
@@ -270,6 +274,10 @@ pub trait Observer {
     /// A strike moratorium agreed (`agreed`) after a talk round, or lapsed by its hazard, in
     /// `week` (`sim/truces.rs`); only in scenarios with `[strike_moratorium]`.
     fn moratorium(&mut self, _week: u32, _agreed: bool) {}
+    /// Domain `domain` (`[[domains]]`, file order) lost by its holder (`held` false) or
+    /// regained (`held` true) before `week`'s fight (`sim/domains.rs`); only in scenarios
+    /// with domains.
+    fn domain(&mut self, _week: u32, _domain: usize, _held: bool) {}
 }
 
 /// An observer that ignores everything.
@@ -370,6 +378,10 @@ struct RunBuffers {
     /// Public red lines now (actor-major, as `Params::red_line`): the scenario's at the
     /// start, moved by the aims phase (`sim/aims.rs`) while a side's aims follow its fortunes.
     red_line: Vec<f64>,
+    /// The `[[domains]]` held by their holders (bit d), and per side what the other's held
+    /// domains let through (`sim/domains.rs`; free passage without domains).
+    domains: u64,
+    supply: [domains::Supply; 2],
 }
 
 impl RunBuffers {
@@ -389,6 +401,8 @@ impl RunBuffers {
             roles,
             embargo,
             red_line,
+            domains,
+            supply,
         } = self;
         pos.clone_from(&source.pos);
         resolve.clone_from(&source.resolve);
@@ -401,6 +415,8 @@ impl RunBuffers {
         roles.clone_from(&source.roles);
         *embargo = source.embargo;
         red_line.clone_from(&source.red_line);
+        *domains = source.domains;
+        *supply = source.supply;
     }
 
     /// Bytes these buffers hold on the heap (a particle filter's memory estimate).
@@ -417,6 +433,8 @@ impl RunBuffers {
             roles,
             embargo: _,
             red_line,
+            domains: _,
+            supply: _,
         } = self;
         let f = |v: &Vec<f64>| v.capacity() * std::mem::size_of::<f64>();
         f(pos)
@@ -625,6 +643,8 @@ struct State {
     /// every week and the week's talk round reads it back. A memo of a pure function: a key
     /// that differs recomputes it.
     believed: [([u64; 3], f64); 2],
+    /// Where the run's domain draws come from (`sim/domains.rs`; set at each start).
+    domain_key: domains::DomainKey,
 }
 
 /// What the fight phase of one week produced (read by learn, end? and the observers).
@@ -804,6 +824,7 @@ impl Run {
     /// stream of the slot that received it (so copies of one ancestor diverge), keyed by that
     /// slot and never by a thread (`forecast-evaluation.md` §6).
     pub fn reseed(&mut self, rng: ChaCha8Rng) {
+        self.st.domain_key = domains::DomainKey::of(&rng);
         self.rng = rng;
     }
 }
@@ -825,6 +846,8 @@ impl Sim {
             roles: vec![0; n],
             embargo: [1.0; 2],
             red_line: vec![f64::INFINITY; n * m],
+            domains: 0,
+            supply: [domains::Supply::FREE; 2],
         };
         let origin_b = b.clone();
         Sim {
@@ -900,8 +923,10 @@ impl Sim {
     /// random stream of (seed, run index) — the same start as [`Sim::run`]'s. Allocates the
     /// run's buffers (once per run; [`Sim::restart`] reuses them).
     pub fn start(&mut self, seed: u64, run_index: u64) -> Run {
-        let st = self.begin();
-        Run { st, rng: run_rng(seed, run_index), b: self.b.clone(), end: None }
+        let mut st = self.begin();
+        let rng = run_rng(seed, run_index);
+        st.domain_key = domains::DomainKey::of(&rng);
+        Run { st, rng, b: self.b.clone(), end: None }
     }
 
     /// Starts `run` again at week 0 for (seed, run index) under the current parameters,
@@ -909,6 +934,7 @@ impl Sim {
     pub fn restart(&mut self, run: &mut Run, seed: u64, run_index: u64) {
         run.st = self.begin();
         run.rng = run_rng(seed, run_index);
+        run.st.domain_key = domains::DomainKey::of(&run.rng);
         run.b.copy_from(&self.b);
         run.end = None;
     }
@@ -964,6 +990,7 @@ impl Sim {
     pub fn run<O: Observer>(&mut self, seed: u64, run_index: u64, observer: &mut O) -> RunSummary {
         let mut rng = run_rng(seed, run_index);
         let mut st = self.begin();
+        st.domain_key = domains::DomainKey::of(&rng);
         while st.week < self.p.horizon {
             if let Some(end) = self.step(&mut st, &mut rng, observer) {
                 return end;
@@ -988,6 +1015,9 @@ impl Sim {
         }
         if self.p.strike_moratorium.is_some() {
             self.moratorium_week(st, rng, observer);
+        }
+        if !self.p.domains.is_empty() {
+            self.domains_week(st, observer);
         }
         let fought = self.fight(st, rng);
         if self.k.patrons {
@@ -1070,6 +1100,7 @@ impl Sim {
         self.b.resolve.copy_from_slice(&self.p.resolve);
         self.b.red_line.copy_from_slice(&self.p.red_line);
         self.reset_aid();
+        self.reset_domains();
     }
 
     /// Derives the run's constants ([`RunConstants`]) from the parameters; touches no state
@@ -1235,6 +1266,7 @@ impl Sim {
             aim_q0: [0.5; 2],
             aim_retreat: [(f64::NAN.to_bits(), f64::NAN); 2],
             believed: [([f64::NAN.to_bits(); 3], f64::NAN); 2],
+            domain_key: domains::DomainKey::default(),
         }
     }
 
@@ -1323,11 +1355,9 @@ impl Sim {
                 total[to] += self.b.aid_level[a];
             }
         }
-        if self.k.patrons {
-            [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]]
-        } else {
-            total
-        }
+        let total = if self.k.patrons { [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]] } else { total };
+        // × the share the other side's domains let through (1 without domains: exact).
+        [total[0] * self.b.supply[0].aid, total[1] * self.b.supply[1].aid]
     }
 
     /// Effectiveness per soldier: the side's own, scaled by the aid and the economy it depends
@@ -1586,13 +1616,16 @@ impl Sim {
             let o = 1 - s;
             let sd = &self.p.sides[s];
             let arriving = st.front.arrivals(&self.k.front, s);
-            st.forces[s] =
-                (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty) + sd.recruitment * st.economy[s] + arriving)
-                    .max(0.0);
+            // What the other side's domains let through (`sim/domains.rs`; 1 and 0 without).
+            let cut = self.b.supply[s];
+            st.forces[s] = (st.forces[s] - cas[s] * (1.0 - sd.return_to_duty)
+                + sd.recruitment * st.economy[s] * cut.reinforce
+                + arriving * cut.reinforce)
+                .max(0.0);
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
             // No strikes reach the economy while a moratorium holds (`sim/truces.rs`).
-            let damage = if st.moratorium { 0.0 } else { self.p.sides[o].strike * war };
-            let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]);
+            let damage = if st.moratorium { 0.0 } else { (self.p.sides[o].strike + cut.strike) * war };
+            let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]) * cut.revenue;
             // Arms bought cost the buyer's economy (0 without patrons: the sum is unchanged).
             let bought = self.arms_bought(s);
             st.economy[s] =
@@ -1641,11 +1674,9 @@ impl Sim {
                 }
             }
         }
-        if self.k.patrons {
-            [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]]
-        } else {
-            total
-        }
+        let total = if self.k.patrons { [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]] } else { total };
+        // × the share the other side's domains let through (1 without domains: exact).
+        [total[0] * self.b.supply[0].aid, total[1] * self.b.supply[1].aid]
     }
 
     // ---- Phase: learn ---------------------------------------------------------------------
@@ -2088,6 +2119,7 @@ impl Sim {
             effectiveness: f.eff,
             imposed: state == WarState::Ceasefire && st.terms.imposed_on.is_some(),
             moratorium: st.moratorium,
+            domains: self.b.domains,
         }
     }
 

@@ -34,6 +34,10 @@ pub struct WeekRecord {
     pub ceasefire: bool,
     /// The war's state at the end of the week.
     pub state: WarState,
+    /// Who holds each `[[domains]]` theatre at the end of the week (domain id → side id;
+    /// `None`: its holder has lost it; `sim/domains.rs`); absent without domains.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub domains: BTreeMap<String, Option<String>>,
 }
 
 /// One veto player's decision, with names.
@@ -144,6 +148,23 @@ pub struct Trace {
     /// week order; absent from the JSON when there was none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moratoria: Vec<MoratoriumRecord>,
+    /// Each change of control of a `[[domains]]` theatre (`sim/domains.rs`), in week order;
+    /// absent from the JSON when there was none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domain_changes: Vec<DomainRecord>,
+}
+
+/// A domain lost by its holder or regained before a week's fight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    /// The domain's id.
+    pub domain: String,
+    /// Its holder's side id.
+    pub holder: String,
+    /// True: regained this week; false: lost.
+    pub held: bool,
 }
 
 /// A strike moratorium agreed after a talk round (`agreed`) or lapsed by its hazard in a week.
@@ -259,6 +280,16 @@ impl Observer for TraceObserver<'_> {
             range_open: w.range_open,
             ceasefire: w.ceasefire,
             state: w.state,
+            domains: self
+                .p
+                .domains
+                .iter()
+                .enumerate()
+                .map(|(d, dom)| {
+                    let holds = w.domains & (1u64 << d) != 0;
+                    (dom.id.clone(), holds.then(|| self.p.sides[dom.holder].id.clone()))
+                })
+                .collect(),
         });
     }
 
@@ -333,6 +364,17 @@ impl Observer for TraceObserver<'_> {
             pressured: t.pressured,
             monitors: t.monitors.map(|a| self.p.actor_ids[a].clone()),
             margins: ids.iter().cloned().zip(t.margins).collect(),
+        });
+    }
+
+    fn domain(&mut self, week: u32, domain: usize, held: bool) {
+        let dom = &self.p.domains[domain];
+        self.trace.domain_changes.push(DomainRecord {
+            week,
+            date: self.p.start.plus_weeks(week),
+            domain: dom.id.clone(),
+            holder: self.p.sides[dom.holder].id.clone(),
+            held,
         });
     }
 

@@ -119,6 +119,10 @@ pub fn editor(l: &Loaded) -> Editor {
             Group::Intensity => (2, p.group.title().to_string()),
             Group::Seasonality => (3, p.group.title().to_string()),
             Group::Termination => (4, p.group.title().to_string()),
+            Group::Domains => {
+                let d = &s.domains[ix.domain];
+                (30 + ix.domain, format!("{}: {}", p.group.title(), display(&d.id, &d.name)))
+            }
             Group::Sides | Group::Beliefs | Group::Politics => {
                 let sd = &s.sides[ix.side];
                 (10 + ix.side, format!("Side: {}", display(&sd.id, &sd.name)))
@@ -135,7 +139,7 @@ pub fn editor(l: &Loaded) -> Editor {
                 format!("{}: {}", p.label, issue.map_or(ids.issues[ix.issue].to_string(), |i| display(&i.id, &i.name)))
             }
             Scope::Month => format!("{}: {}", p.label, MONTHS[ix.month]),
-            Scope::Global | Scope::Side | Scope::Actor => p.label.to_string(),
+            Scope::Global | Scope::Side | Scope::Actor | Scope::Domain => p.label.to_string(),
         };
         let (min, max, step) = slider(p, reading.value, &frame);
         knobs.push((

@@ -38,6 +38,8 @@ pub enum Scope {
     Issue,
     /// One per calendar month, 1–12: `seasonality.monthly.<month>`.
     Month,
+    /// One per theatre beside the front: `domains.<domain>.…` (`[[domains]]`).
+    Domain,
 }
 
 /// One kind of wildcard segment.
@@ -47,6 +49,7 @@ enum Wild {
     Actor,
     Issue,
     Month,
+    Domain,
 }
 
 impl Scope {
@@ -58,6 +61,7 @@ impl Scope {
             Scope::ActorIssue => &[Wild::Actor, Wild::Issue],
             Scope::Issue => &[Wild::Issue],
             Scope::Month => &[Wild::Month],
+            Scope::Domain => &[Wild::Domain],
         }
     }
 }
@@ -74,6 +78,8 @@ pub struct Ix {
     pub issue: usize,
     /// 0 = January.
     pub month: usize,
+    /// Index of the domain (`domains.<domain>`), in file order.
+    pub domain: usize,
 }
 
 /// Where a parameter belongs: the scenario table it is written in, and a heading for people.
@@ -103,11 +109,13 @@ pub enum Group {
     Ripeness,
     /// `[termination]`.
     Termination,
+    /// `[[domains]]`.
+    Domains,
 }
 
 impl Group {
     /// Every group, in the order of a scenario file.
-    pub const ALL: [Group; 12] = [
+    pub const ALL: [Group; 13] = [
         Group::Issues,
         Group::Sides,
         Group::Actors,
@@ -120,6 +128,7 @@ impl Group {
         Group::Mediation,
         Group::Ripeness,
         Group::Termination,
+        Group::Domains,
     ];
 
     /// A heading for people.
@@ -137,6 +146,7 @@ impl Group {
             Group::Mediation => "Mediator attention",
             Group::Ripeness => "Ripeness",
             Group::Termination => "Termination",
+            Group::Domains => "Sea and air control",
         }
     }
 
@@ -155,6 +165,7 @@ impl Group {
             Group::Mediation => "[mediation]",
             Group::Ripeness => "[ripeness]",
             Group::Termination => "[termination]",
+            Group::Domains => "[[domains]]",
         }
     }
 }
@@ -542,6 +553,7 @@ impl Param {
                     Some(Wild::Actor) => ids.actors[ix.actor].to_string(),
                     Some(Wild::Issue) => ids.issues[ix.issue].to_string(),
                     Some(Wild::Month) => (ix.month + 1).to_string(),
+                    Some(Wild::Domain) => ids.domains[ix.domain].to_string(),
                     None => seg.to_string(),
                 }
             })
@@ -561,6 +573,7 @@ impl Param {
                 (0..n_a).flat_map(|actor| (0..n_k).map(move |issue| Ix { actor, issue, ..Ix::default() })).collect()
             }
             Scope::Month => (0..12).map(|month| Ix { month, ..Ix::default() }).collect(),
+            Scope::Domain => (0..ids.domains.len()).map(|domain| Ix { domain, ..Ix::default() }).collect(),
         }
     }
 }
@@ -574,6 +587,8 @@ pub struct Ids<'a> {
     pub sides: Vec<&'a str>,
     /// Actor ids.
     pub actors: Vec<&'a str>,
+    /// Domain ids (`[[domains]]`).
+    pub domains: Vec<&'a str>,
 }
 
 /// Something parameter paths resolve against: a scenario (for edits and checks) or compiled
@@ -593,6 +608,7 @@ impl Source for Scenario {
             issues: self.issues.iter().map(|i| i.id.as_str()).collect(),
             sides: self.sides.iter().map(|s| s.id.as_str()).collect(),
             actors: self.actors.iter().map(|a| a.id.as_str()).collect(),
+            domains: self.domains.iter().map(|d| d.id.as_str()).collect(),
         }
     }
     fn has(&self, p: &Param, ix: Ix) -> bool {
@@ -614,6 +630,7 @@ impl Source for Params {
             issues: self.issue_ids.iter().map(String::as_str).collect(),
             sides: self.sides.iter().map(|s| s.id.as_str()).collect(),
             actors: self.actor_ids.iter().map(String::as_str).collect(),
+            domains: self.domains.iter().map(|d| d.id.as_str()).collect(),
         }
     }
     fn has(&self, p: &Param, ix: Ix) -> bool {
@@ -673,6 +690,7 @@ fn lookup(wild: Wild, ids: &Ids<'_>, seg: &str) -> Result<usize, String> {
         Wild::Side => ("side", &ids.sides),
         Wild::Actor => ("actor", &ids.actors),
         Wild::Issue => ("issue", &ids.issues),
+        Wild::Domain => ("domain", &ids.domains),
         Wild::Month => {
             return match seg.parse::<usize>() {
                 Ok(m) if (1..=12).contains(&m) => Ok(m - 1),
@@ -705,6 +723,7 @@ pub fn resolve<S: Source + ?Sized>(src: &S, path: &str) -> Result<ParamRef, Unkn
                     Wild::Actor => ix.actor = i,
                     Wild::Issue => ix.issue = i,
                     Wild::Month => ix.month = i,
+                    Wild::Domain => ix.domain = i,
                 },
                 Err(e) => {
                     id_problem.get_or_insert(e);

@@ -335,6 +335,36 @@ pub struct Params {
     pub ceasefire_terms: Option<CeasefireTerms>,
     /// A strike moratorium (`[strike_moratorium]`); `None`: strikes go on while the war does.
     pub strike_moratorium: Option<StrikeMoratorium>,
+    /// Theatres beside the front (`[[domains]]`; `sim/domains.rs`), in file order; at most
+    /// [`MAX_DOMAINS`]. Empty: the front is the only theatre, as before.
+    pub domains: Vec<Domain>,
+}
+
+/// The most `[[domains]]` a scenario may have (a run holds who controls them as bits of a
+/// `u64`).
+pub const MAX_DOMAINS: usize = 64;
+
+/// A sea or air theatre (`[[domains]]`; `sim/domains.rs`): who holds it at the start, what
+/// holding it cuts from the other side's supply, and how control changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    /// Its id, for paths and the trace.
+    pub id: String,
+    /// Sea or air.
+    pub kind: crate::scenario::DomainKind,
+    /// The side (index) that holds it at the start and may lose and regain it.
+    pub holder: usize,
+    /// Share of the other side's reinforcements that do not reach the front while held.
+    pub reinforcement_cut: f64,
+    /// Share of the aid delivered to the other side that does not arrive while held.
+    pub aid_cut: f64,
+    /// Share of the other side's economic potential lost while held (trade, oil revenue).
+    pub revenue_cut: f64,
+    /// Air only: weekly reduction of the other side's E at intensity 1 while held.
+    pub strike: f64,
+    /// Hazards per year that the holder loses control, and regains it once lost.
+    pub loss_per_year: f64,
+    pub regain_per_year: f64,
 }
 
 /// A strike moratorium (`[strike_moratorium]`; `sim/truces.rs`): when both sides gain from one

@@ -11,6 +11,7 @@
 
 mod actors;
 mod checks;
+mod domains;
 mod events;
 mod issues;
 mod objectives;
@@ -128,6 +129,7 @@ impl Params {
         let events = events::compile(s, &ids, start, &actors, &mut c);
         checks::seasonality(s, &mut c);
         let objectives = objectives::compile(s, &ids, &issues.knots, &mut c);
+        let domains = domains::compile(s, &ids, &mut c);
         for (path, message) in crate::redate::check_dates(s) {
             c.fail(path, message);
         }
@@ -248,6 +250,7 @@ impl Params {
                 .strike_moratorium
                 .as_ref()
                 .map(|_| StrikeMoratorium { loss_weight: 1.0, breakdown_per_year: 0.0 }),
+            domains,
         };
         values::compile(s, &mut params, &mut c);
         checks::saliences(&params, &mut c);
