@@ -66,6 +66,44 @@ impl RoundInputs<'_> {
 }
 
 impl Sim {
+    /// The chance that an armistice agreed now breaks down within the valuation horizon: the
+    /// Fortna hazard of [`Sim::ceasefire_week`] as it starts (a guarantee's reduction
+    /// included; the terms of `sim/terms.rs` and a later shift of the balance are not known
+    /// when the freeze is weighed), 1 − (1 − h_year)^(horizon / 52).
+    pub(super) fn armistice_risk(&self, st: &State) -> f64 {
+        let p = &self.p;
+        let g = Self::guarantee(st);
+        let h_year = (p.ceasefire_breakdown_per_year * (1.0 - g * p.guarantee_breakdown_reduction)).min(0.999_999);
+        1.0 - (1.0 - h_year).powf(p.valuation_horizon / 52.0)
+    }
+
+    /// The outside options of a deal whose failure would bring the armistice (`Sim::talk`,
+    /// `protocol.deal_against_fallback`): the disagreement point is what a party gets if
+    /// this bargain fails (Nash 1950; Binmore, Rubinstein & Wolinsky 1986), here the
+    /// armistice — both prefer a freeze to fighting but cannot agree on final status (UCDP's
+    /// ceasefire, `war-termination.md` §2) — which holds or, with the chance
+    /// [`Sim::armistice_risk`], breaks down into war (almost half of post-1945 ceasefires
+    /// did, Fortna 2004): (1 − h) × the armistice's value + h × war's. Returns the
+    /// belligerents' (from their values of the armistice `armistice` and of war `war.v`);
+    /// coalition partners in the war and weighed suppliers get the same blend of their own
+    /// values, in the round's `actor_war` (which holds their values of war on entry; the
+    /// round's forecast holds the compromise of current positions).
+    pub(super) fn fallback_outside(&mut self, st: &State, war: &WarValue, armistice: [f64; 2]) -> [f64; 2] {
+        let h = self.armistice_risk(st);
+        let blend = |freeze: f64, fight: f64| freeze - h * (freeze - fight);
+        if self.k.partners || self.k.say {
+            let input = RoundInputs::new(&self.p, &self.b, &self.k, st, *war, [0.0; 2]);
+            for a in 0..self.p.n_actors() {
+                let weighs = (self.k.partners && self.partner_in(a)) || (self.k.say && self.round.say[a] > 0.0);
+                if weighs {
+                    let freeze = input.armistice_value_of(a, &self.round.forecast);
+                    self.round.actor_war[a] = blend(freeze, self.round.actor_war[a]);
+                }
+            }
+        }
+        [blend(armistice[0], war.v[0]), blend(armistice[1], war.v[1])]
+    }
+
     /// A week under an armistice that held: no hurting stalemate (ripeness 0), the mediator's
     /// attention (one draw) and, when talks are due, a round on the open issues
     /// ([`Sim::armistice_talk`]). Observers see the quiet week; a settlement ends the run (a
@@ -105,18 +143,15 @@ impl Sim {
         let war = self.value_of_war(st, eff);
         let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
         let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
-        let round = &mut self.round;
-        round.collective_forecast(&input.u, input.collective);
-        input.war = WarValue { v: input.armistice_values(&round.forecast), ..war };
-        if self.k.partners || self.k.say {
-            // Coalition partners and suppliers weigh a deal against the armistice too (the
-            // round's forecast holds the compromise).
-            let v = input.war.v;
-            self.partner_outside(st, &war, true);
-            self.supplier_outside(st, &war, true);
-            input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
-            input.war = WarValue { v, ..war };
-        }
+        self.round.collective_forecast(&input.u, input.collective);
+        let armistice = input.armistice_values(&self.round.forecast);
+        // Coalition partners and suppliers weigh a deal against the armistice too (the
+        // round's forecast holds the compromise), with its chance of breaking down.
+        self.partner_outside(st, &war);
+        self.supplier_outside(st, &war);
+        let outside = self.fallback_outside(st, &war, armistice);
+        input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
+        input.war = WarValue { v: outside, ..war };
         let round = &mut self.round;
         let (compromise, settled) = round.hold(&input, mediator, pull, st, &self.b.reserve);
         // No freeze is voted on: the line is frozen already.
@@ -130,8 +165,10 @@ impl Sim {
             compromise,
             range_open: st.range_open,
             values_of_war: input.war.v,
+            outside: input.war.v,
             decisions: &round.decisions,
             ceasefire_margins: None,
+            fallback_agreed: false,
             settled,
             ceasefire: false,
             ripeness: st.ripeness,
