@@ -69,9 +69,14 @@ impl Sim {
     /// The chance that an armistice agreed now breaks down within the valuation horizon: the
     /// Fortna hazard of [`Sim::ceasefire_week`] as it starts (a guarantee's reduction
     /// included; the terms of `sim/terms.rs` and a later shift of the balance are not known
-    /// when the freeze is weighed), 1 − (1 − h_year)^(horizon / 52).
+    /// when the freeze is weighed), 1 − (1 − h_year)^(horizon / 52). 0 with
+    /// `protocol.deal_against_fallback` 0: the engine before weighed a deal under an
+    /// armistice against the armistice as if it held for sure.
     pub(super) fn armistice_risk(&self, st: &State) -> f64 {
         let p = &self.p;
+        if p.deal_against_fallback == 0.0 {
+            return 0.0;
+        }
         let g = Self::guarantee(st);
         let h_year = (p.ceasefire_breakdown_per_year * (1.0 - g * p.guarantee_breakdown_reduction)).min(0.999_999);
         1.0 - (1.0 - h_year).powf(p.valuation_horizon / 52.0)
