@@ -2093,7 +2093,7 @@ pub static CATALOGUE: &[Param] = &[
         whole: true,
         basis: Basis::Free,
         slider: Slider::Span(0.0, 1.0, 1.0),
-        doc: "1: where the freeze at the line would be agreed if the deal failed, each party weighs the deal, and the mediator's Nash proposal takes its disagreement point, at the armistice's value (the outside option actually available: Nash 1950, Binmore, Rubinstein & Wolinsky 1986; the armistice as that option: UCDP's ceasefire, both prefer a freeze to fighting but cannot agree on final status, Fortna 2004), else at war's; 0: always against war (the engine before)",
+        doc: "1: where the freeze at the line would be agreed if the deal failed, each party weighs the deal, and the mediator's Nash proposal takes its disagreement point, at the armistice's value with its chance h of breaking down into war within the valuation horizon, (1 − h) × armistice + h × war, h from ceasefire_breakdown_per_year (the outside option actually available: Nash 1950, Binmore, Rubinstein & Wolinsky 1986; the armistice as that option: UCDP's ceasefire, both prefer a freeze to fighting but cannot agree on final status; almost half of ceasefires broke down, Fortna 2004), else at war's; rounds under an armistice weigh the same blend; 0: always against war, and under an armistice against it as if it held for sure (the engine before)",
         presence: "",
         scenario: num!(|s, _i| s.protocol.deal_against_fallback),
         params: field!(|p, _i| p.deal_against_fallback),
