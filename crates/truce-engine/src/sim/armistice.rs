@@ -12,7 +12,8 @@
 //! - **Talks under an armistice** ([`Sim::armistice_week`]): while the armistice holds, the
 //!   mediator's attention goes on decaying and returning (no hurting stalemate draws it in:
 //!   ripeness is 0 without fighting, Zartman 2000), and rounds on cadence weigh a deal against
-//!   the armistice, not against war. A settlement agreed then is a **two-stage ending**
+//!   the armistice (held, or broken down into war with the chance [`Sim::armistice_risk`]:
+//!   [`Sim::fallback_outside`]), not against war. A settlement agreed then is a **two-stage ending**
 //!   (ceasefire first, settlement later: Egypt–Israel 1974–79), reported by
 //!   [`RunSummary::armistice_week`] and by the weekly states (a run's weeks show the ceasefire,
 //!   then the settlement).
@@ -22,6 +23,10 @@
 //!   is 0, Zartman 2000), so the armistice line becomes the status quo the parties live with
 //!   and talks on what it left open stall (Korea since 1953, the Line of Control since 1949:
 //!   `war-termination.md` §6; `docs/reference/war-endings.md` §11).
+//!
+//! - **The deal's outside option before a freeze** ([`Sim::fallback_outside`]): in a round held
+//!   in a war where the freeze would be agreed if the deal failed, the deal is weighed against
+//!   the same armistice held or broken (`protocol.deal_against_fallback`; `Sim::talk`).
 //!
 //! Breakdown stays the ceasefire week's Fortna hazard (`Sim::ceasefire_week`). Draws per
 //! armistice week, after the breakdown draw: one for a mediation initiative; in a round that
