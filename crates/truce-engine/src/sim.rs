@@ -216,14 +216,16 @@ pub struct RoundView<'a> {
     pub amended: &'a [f64],
     /// True when no deal beat war for both belligerents and the compromise was proposed.
     pub compromise: bool,
-    /// Whether some deal gives both belligerents more than war.
+    /// Whether some deal gives both belligerents more than their outside options
+    /// ([`RoundView::outside`]).
     pub range_open: bool,
     /// Each belligerent's value of war (utility points; under an armistice, the armistice's).
     pub values_of_war: [f64; 2],
     /// Each belligerent's outside option for the deal, the disagreement point of the
-    /// mediator's proposal and of the votes: the armistice's value where the freeze would be
-    /// agreed if the deal failed (`protocol.deal_against_fallback`) or the round is held under
-    /// one, else its value of war.
+    /// mediator's proposal and of the votes: where the freeze would be agreed if the deal
+    /// failed (`protocol.deal_against_fallback`) or the round is held under an armistice, the
+    /// armistice held or broken down into war, (1 − h) × its value + h × war's
+    /// (`Sim::fallback_outside`); else its value of war.
     pub outside: [f64; 2],
     /// The veto players' decisions, in actor order.
     pub decisions: &'a [Decision],
@@ -1704,10 +1706,10 @@ impl Sim {
 
     /// One talk round: the value of war, then the continuation of a failed deal — the
     /// ceasefire fallback's vote (an armistice at the line, no draw) — and the deal weighed
-    /// against the better outside option actually available: where the armistice would be
-    /// agreed, each belligerent's value of the armistice (`protocol.deal_against_fallback`;
-    /// Nash 1950, Binmore, Rubinstein & Wolinsky 1986: the disagreement point is what a party
-    /// gets if this bargain fails), else war; then the mediator's proposal, supporters'
+    /// against the outside option actually available: where the armistice would be agreed,
+    /// the armistice held or broken down into war ([`Sim::fallback_outside`];
+    /// `protocol.deal_against_fallback`; Nash 1950, Binmore, Rubinstein & Wolinsky 1986: the
+    /// disagreement point is what a party gets if this bargain fails), else war; then the mediator's proposal, supporters'
     /// amendments and the veto players' votes with Powell's commitment check (war's, as under
     /// an armistice). With no settlement, the armistice if it was agreed; with neither, the
     /// cause that blocked the round, concessions, perhaps an escalation pulse (one draw), the
