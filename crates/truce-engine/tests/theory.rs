@@ -735,7 +735,7 @@ impl Observer for FirstEnd {
 /// 0) and each side's public red line one point inside its claim there (audience cost 0.1:
 /// signing away final status costs at home, while the armistice signs nothing away), a deal
 /// weighed against the armistice where the freeze would be agreed (`deal_against_fallback`
-/// 1) ends more runs first in a ceasefire and fewer in a settlement signed while fighting
+/// of 1) ends more runs first in a ceasefire and fewer in a settlement signed while fighting
 /// than a deal weighed against war (0). Paired: both arms are the same run until the first
 /// round in which the freeze would be agreed.
 #[test]
@@ -774,12 +774,15 @@ fn a5_a_deal_weighed_against_the_armistice_freezes_more_wars() {
     assert!(z <= -K_SE, "A5: weighing the deal against the armistice did not settle fewer wars: {d:.4} ± {se:.4}");
 }
 
-/// Per settled round held in a war: per belligerent (value of war, ceasefire margin, the
-/// outside option reported, the decision's margin, accepted), and whether the freeze would
-/// have been agreed.
+/// One belligerent in a settled round: its value of war, its ceasefire margin, the outside
+/// option reported, its decision's margin, and whether it accepted.
+type Seen = (f64, f64, f64, f64, bool);
+
+/// Per settled round held in a war: each belligerent as [`Seen`], and whether the freeze
+/// would have been agreed.
 #[derive(Default)]
 struct Outsides {
-    settled: Vec<([(f64, f64, f64, f64, bool); 2], bool)>,
+    settled: Vec<([Seen; 2], bool)>,
     who: [usize; 2],
 }
 
