@@ -932,6 +932,11 @@ pub struct Protocol {
     /// costs push concessions once the line is frozen); 1: as in a war.
     #[serde(default = "one")]
     pub armistice_concession: Num,
+    /// 1 (the default): a deal is weighed against the armistice where the freeze would be
+    /// agreed if the deal failed (the outside option actually available), else against war;
+    /// 0: always against war.
+    #[serde(default = "one")]
+    pub deal_against_fallback: Num,
     /// How far an amending supporter pulls the proposal toward itself (× its salience).
     #[serde(default)]
     pub amendment_strength: Num,

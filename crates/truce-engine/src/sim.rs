@@ -195,7 +195,9 @@ pub struct WeekView {
 pub struct Decision {
     /// Actor index (as in the scenario's actor list).
     pub actor: usize,
-    /// Utility of the deal minus the value of war.
+    /// Utility of the deal minus the actor's outside option (a belligerent's: war, or the
+    /// armistice where it would be agreed or holds, [`RoundView::outside`]; a supporter's: no
+    /// deal), with its suppliers' and a patron mediator's pull.
     pub margin: f64,
     /// Whether the actor accepted (its private reservation, drawn once per run, fell under
     /// its logistic acceptance probability, and the commitment check passed).
@@ -218,14 +220,26 @@ pub struct RoundView<'a> {
     pub amended: &'a [f64],
     /// True when no deal beat war for both belligerents and the compromise was proposed.
     pub compromise: bool,
-    /// Whether some deal gives both belligerents more than war.
+    /// Whether some deal gives both belligerents more than their outside options
+    /// ([`RoundView::outside`]).
     pub range_open: bool,
-    /// Each belligerent's value of war (utility points).
+    /// Each belligerent's value of war (utility points; under an armistice, the armistice's).
     pub values_of_war: [f64; 2],
+    /// Each belligerent's outside option for the deal, the disagreement point of the
+    /// mediator's proposal and of the votes: where the freeze would be agreed if the deal
+    /// failed (`protocol.deal_against_fallback`) or the round is held under an armistice, the
+    /// armistice held or broken down into war, (1 − h) × its value + h × war's
+    /// (`Sim::fallback_outside`); else its value of war.
+    pub outside: [f64; 2],
     /// The veto players' decisions, in actor order.
     pub decisions: &'a [Decision],
-    /// Each belligerent's margin for a ceasefire at the line, when the deal failed.
+    /// Each belligerent's margin for a ceasefire at the line (the armistice over war), in
+    /// every round held in a war (none under an armistice): the freeze is voted before the
+    /// deal, as the continuation of its failure.
     pub ceasefire_margins: Option<[f64; 2]>,
+    /// Both belligerents (and coalition partners in the war) would accept the freeze: it is
+    /// agreed if the deal fails (false under an armistice, where no freeze is voted on).
+    pub fallback_agreed: bool,
     /// Every veto player accepted: the war ends in a settlement.
     pub settled: bool,
     /// Both belligerents accepted the ceasefire fallback.
@@ -1739,11 +1753,16 @@ impl Sim {
         due
     }
 
-    /// One talk round: the value of war, the mediator's proposal, supporters' amendments,
-    /// the veto players' votes with Powell's commitment check, the ceasefire fallback; with
-    /// no agreement, the cause that blocked it, concessions, perhaps an escalation pulse
-    /// (one draw), the mediator's frustration, and perhaps a suspension over an indivisible
-    /// issue (one draw).
+    /// One talk round: the value of war, then the continuation of a failed deal — the
+    /// ceasefire fallback's vote (an armistice at the line, no draw) — and the deal weighed
+    /// against the outside option actually available: where the armistice would be agreed,
+    /// the armistice held or broken down into war ([`Sim::fallback_outside`];
+    /// `protocol.deal_against_fallback`; Nash 1950, Binmore, Rubinstein & Wolinsky 1986: the
+    /// disagreement point is what a party gets if this bargain fails), else war; then the mediator's proposal, supporters'
+    /// amendments and the veto players' votes with Powell's commitment check (war's, as under
+    /// an armistice). With no settlement, the armistice if it was agreed; with neither, the
+    /// cause that blocked the round, concessions, perhaps an escalation pulse (one draw), the
+    /// mediator's frustration, and perhaps a suspension over an indivisible issue (one draw).
     fn talk<O: Observer>(
         &mut self,
         st: &mut State,
@@ -1758,34 +1777,33 @@ impl Sim {
         self.set_nodeal(st);
         self.set_audience(st);
         let war = self.value_of_war(st, eff);
-        self.partner_outside(st, &war, false);
-        self.supplier_outside(st, &war, false);
+        self.partner_outside(st, &war);
+        self.supplier_outside(st, &war);
         let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
-        let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
-        let round = &mut self.round;
-        let (compromise, settled) = round.hold(&input, mediator, pull, st, &self.b.reserve);
-        let mut fallback = if settled {
-            None
-        } else {
-            // The armistice is valued at the compromise of current positions (a compromise
-            // proposal already computed it from these same positions).
-            if !compromise {
-                round.collective_forecast(&input.u, input.collective);
-            }
-            let armistice = input.armistice_values(&round.forecast);
-            let pressure = input.freeze_pressure(&round.say, &round.actor_war, &round.forecast);
-            Some(input.ceasefire_vote(st.reserve_ceasefire, armistice, pressure))
-        };
+        // The freeze that a failed deal would lead to, voted first (it reads no draws and
+        // nothing the deal's round writes): the armistice at the compromise of current
+        // positions, against war.
+        let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
+        self.round.collective_forecast(&input.u, input.collective);
+        let armistice = input.armistice_values(&self.round.forecast);
+        let pressure = input.freeze_pressure(&self.round.say, &self.round.actor_war, &self.round.forecast);
+        let mut fallback = input.ceasefire_vote(st.reserve_ceasefire, armistice, pressure);
         // Coalition partners still in the war must accept the freeze too.
-        if let Some(f) = fallback.as_mut().filter(|f| f.agreed) {
-            f.agreed = self.partners_freeze(st, &self.round.forecast, &war);
+        if fallback.agreed {
+            fallback.agreed = self.partners_freeze(st, &self.round.forecast, &war);
+        }
+        let against_armistice = fallback.agreed && self.p.deal_against_fallback != 0.0;
+        if against_armistice {
+            // The deal's disagreement point is the armistice (with its chance of breaking
+            // down) for the belligerents, and for coalition partners and suppliers too.
+            let outside = self.fallback_outside(st, &war, armistice);
+            input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
+            input.war = WarValue { v: outside, ..war };
         }
         let round = &mut self.round;
-        let ceasefire = fallback.is_some_and(|f| f.agreed);
-        let blocked = match fallback {
-            Some(f) if !f.agreed => Some(round.blocker(st.range_open, &f)),
-            _ => None,
-        };
+        let (compromise, settled) = round.hold(&input, mediator, pull, st, &self.b.reserve);
+        let ceasefire = !settled && fallback.agreed;
+        let blocked = if settled || ceasefire { None } else { Some(round.blocker(st.range_open, &fallback)) };
         observer.round(&RoundView {
             week: st.week,
             proposal: &round.deal,
@@ -1793,8 +1811,10 @@ impl Sim {
             compromise,
             range_open: st.range_open,
             values_of_war: war.v,
+            outside: input.war.v,
             decisions: &round.decisions,
-            ceasefire_margins: fallback.map(|f| f.margins),
+            ceasefire_margins: Some(fallback.margins),
+            fallback_agreed: fallback.agreed,
             settled,
             ceasefire,
             ripeness: st.ripeness,
@@ -1807,10 +1827,8 @@ impl Sim {
             return Some(Agreement::Settlement);
         }
         if ceasefire {
-            if let Some(f) = fallback {
-                st.ceasefire_margins = f.margins;
-                st.ceasefire_pressed = f.pressed[0] || f.pressed[1];
-            }
+            st.ceasefire_margins = fallback.margins;
+            st.ceasefire_pressed = fallback.pressed[0] || fallback.pressed[1];
             return Some(Agreement::Ceasefire);
         }
         st.blocked = blocked;

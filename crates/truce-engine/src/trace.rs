@@ -71,7 +71,10 @@ pub struct RoundRecord {
     /// when it settled or agreed a ceasefire.
     pub blocked: Option<BlockedRecord>,
     /// Held under an armistice, on the political issues it left open (the deal was weighed
-    /// against the armistice; `values_of_war` are then the armistice's values).
+    /// against the armistice, held or broken down into war: `values_of_war` are then that
+    /// blend, `docs/reference/war-endings.md` §9). In a round held in a war `values_of_war`
+    /// are war's, also where the deal was weighed against the armistice that its failure would
+    /// bring (`ceasefire_margins`, present in every such round, say whether it would be).
     pub armistice: bool,
     /// Who mediated the round (actor id): present only in scenarios with patrons, where a
     /// patron can take the mediator's seat (`docs/reference/patrons.md`).

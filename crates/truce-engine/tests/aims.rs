@@ -75,6 +75,8 @@ fn rate_zero_is_the_engine_before_aims() {
         for s in 0..2 {
             p.politics[s].entrenchment = 0.0;
         }
+        // Deals weighed against war (the engine before §9's deal weighed against the armistice).
+        p.deal_against_fallback = 0.0;
         assert_eq!(digest(&p), want, "{name}: rate 0 changed the runs");
         // The retreat speed alone changes nothing while the rate is 0.
         for s in 0..2 {

@@ -20,6 +20,8 @@
 //! | A2 | an armistice that leaves politics to later talks is accepted where a freeze at no deal is not | `a2_an_armistice_that_leaves_politics_open_is_accepted` |
 //! | A3 | a ceasefire that later becomes a settlement is a two-stage ending, reported as such | `a3_a_two_stage_ending_is_reported_as_such` |
 //! | A4 | without war's costs to push concessions, an armistice is frozen rather than settled | `a4_an_armistice_without_concessions_stays_frozen` |
+//! | A5 | a deal weighed against the armistice (the outside option actually available) freezes wars whose final status is far apart | `a5_a_deal_weighed_against_the_armistice_freezes_more_wars` |
+//! | A6 | no deal is accepted below the outside option: the armistice (with its chance of breaking down) where it would be agreed, else war | `a6_no_deal_is_accepted_below_the_outside_option` |
 //!
 //! Not represented, so not tested here: P4 (beliefs are a fixed-memory average of the front's
 //! weekly gains, whose weight does not depend on the front's noise, so less noisy battles do
@@ -699,4 +701,152 @@ fn a4_an_armistice_without_concessions_stays_frozen() {
     let (d, se, z) = paired(&two_stage(&frozen), &two_stage(&conceding));
     println!("A4: two-stage endings: {d:+.4} ± {se:.4} without concessions under an armistice");
     assert!(z < -K_SE, "A4: as many armistices became treaties without concessions: {d:.4} ± {se:.4}");
+}
+
+// ---------------------------------------------------------------------------------------
+// A deal weighed against the better of war and the armistice (`docs/reference/war-endings.md`
+// §9; Nash 1950, Binmore, Rubinstein & Wolinsky 1986: the disagreement point is the outside
+// option actually available).
+
+/// Watches a run for how its first end came: the first ceasefire's week and whether a
+/// settlement was signed while fighting (no armistice before it).
+#[derive(Default)]
+struct FirstEnd {
+    ceasefire: Option<u32>,
+    settled_fighting: bool,
+}
+
+impl Observer for FirstEnd {
+    fn week(&mut self, w: &WeekView) {
+        if w.state == WarState::Ceasefire && self.ceasefire.is_none() {
+            self.ceasefire = Some(w.week);
+        }
+    }
+    fn round(&mut self, r: &RoundView<'_>) {
+        if r.settled && !r.armistice && self.ceasefire.is_none() {
+            self.settled_fighting = true;
+        }
+    }
+}
+
+/// A5 (UCDP's ceasefire: both prefer a freeze to fighting but cannot agree on final status,
+/// `war-termination.md` §2): on the theory base, where war is costly (0.6 a year) so both
+/// prefer the armistice to it, with the political issue far apart (reparations 100 against
+/// 0) and each side's public red line one point inside its claim there (audience cost 0.1:
+/// signing away final status costs at home, while the armistice signs nothing away), a deal
+/// weighed against the armistice where the freeze would be agreed (`deal_against_fallback`
+/// of 1) ends more runs first in a ceasefire and fewer in a settlement signed while fighting
+/// than a deal weighed against war (0). Paired: both arms are the same run until the first
+/// round in which the freeze would be agreed.
+#[test]
+fn a5_a_deal_weighed_against_the_armistice_freezes_more_wars() {
+    let arm = |flag: f64| {
+        let mut p = theory_base();
+        let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
+        for s in 0..2 {
+            let a = p.sides[s].belligerent;
+            for k in (0..m).filter(|&k| k != terr) {
+                let x = p.position[a * m + k];
+                p.red_line[a * m + k] = if x >= 50.0 { x - 1.0 } else { x + 1.0 };
+                p.audience_cost[a * m + k] = 0.1;
+            }
+        }
+        p.deal_against_fallback = flag;
+        let v: Vec<(truce_engine::sim::RunSummary, FirstEnd)> = watched(&p, N, 1700);
+        let ceasefire: Vec<f64> = v.iter().map(|(_, f)| ind(f.ceasefire.is_some())).collect();
+        let settled: Vec<f64> = v.iter().map(|(_, f)| ind(f.settled_fighting)).collect();
+        (ceasefire, settled)
+    };
+    let ((c_new, s_new), (c_old, s_old)) = (arm(1.0), arm(0.0));
+    let (d, se, z) = paired(&c_new, &c_old);
+    println!(
+        "A5: a ceasefire in {:.4} (against the armistice) vs {:.4} (against war) of runs: {d:+.4} ± {se:.4}, z = {z:.1}",
+        mean_se(&c_new).0,
+        mean_se(&c_old).0
+    );
+    assert!(z >= K_SE, "A5: weighing the deal against the armistice did not freeze more wars: {d:.4} ± {se:.4}");
+    let (d, se, z) = paired(&s_new, &s_old);
+    println!(
+        "A5: settled while fighting {:.4} vs {:.4}: {d:+.4} ± {se:.4}, z = {z:.1}",
+        mean_se(&s_new).0,
+        mean_se(&s_old).0
+    );
+    assert!(z <= -K_SE, "A5: weighing the deal against the armistice did not settle fewer wars: {d:.4} ± {se:.4}");
+}
+
+/// One belligerent in a settled round: its value of war, its ceasefire margin, the outside
+/// option reported, its decision's margin, and whether it accepted.
+type Seen = (f64, f64, f64, f64, bool);
+
+/// Per settled round held in a war: each belligerent as [`Seen`], and whether the freeze
+/// would have been agreed.
+#[derive(Default)]
+struct Outsides {
+    settled: Vec<([Seen; 2], bool)>,
+    who: [usize; 2],
+}
+
+impl Observer for Outsides {
+    fn round(&mut self, r: &RoundView<'_>) {
+        if !r.settled || r.armistice {
+            return;
+        }
+        let cm = r.ceasefire_margins.expect("a round in a war votes the freeze");
+        let side = |s: usize| {
+            let d = r.decisions.iter().find(|d| d.actor == self.who[s]).expect("a belligerent votes");
+            (r.values_of_war[s], cm[s], r.outside[s], d.margin, d.accepted)
+        };
+        self.settled.push(([side(0), side(1)], r.fallback_agreed));
+    }
+}
+
+/// A6 (the disagreement point is the outside option actually available): on the theory base
+/// (costly war, so the freeze is often agreed), where the freeze would be agreed if the deal
+/// failed, each belligerent's outside option is the armistice
+/// (its value: war's plus its ceasefire margin, the base having no patron to press it) with
+/// the chance h that it breaks down into war within the valuation horizon (the base hazard,
+/// no guarantee), (1 − h) A + h W; else war. The outside option reported is that, and no
+/// deal is accepted below it (with acceptance noise 10⁻⁴, a margin under −20 noise units is
+/// accepted with probability < 10⁻⁸). Against war (`deal_against_fallback` 0) deals are
+/// accepted below the armistice's worth, so the check can fail.
+#[test]
+fn a6_no_deal_is_accepted_below_the_outside_option() {
+    let arm = |flag: f64| {
+        let mut p = theory_base();
+        p.acceptance_noise = 1e-4;
+        p.guarantee_credibility = 0.0;
+        p.deal_against_fallback = flag;
+        let h = 1.0 - (1.0 - p.ceasefire_breakdown_per_year).powf(p.valuation_horizon / 52.0);
+        let who = [p.sides[0].belligerent, p.sides[1].belligerent];
+        let mut sim = truce_engine::sim::Sim::new(&p);
+        let (mut rounds, mut fallback, mut below) = (0, 0, 0);
+        for r in 0..N {
+            let mut o = Outsides { who, ..Outsides::default() };
+            sim.run(1800, r, &mut o);
+            for (sides, agreed) in o.settled {
+                rounds += 1;
+                fallback += usize::from(agreed);
+                for (w, cm, outside, margin, accepted) in sides {
+                    let armistice = w + cm;
+                    let expected = if agreed && flag != 0.0 { armistice - h * (armistice - w) } else { w };
+                    assert!(
+                        (outside - expected).abs() <= 1e-9 * (1.0 + expected.abs()),
+                        "A6: outside option {outside} is not {expected} (war {w}, armistice {armistice})"
+                    );
+                    let utility = margin + outside;
+                    let worth = if agreed { armistice - h * (armistice - w) } else { w };
+                    if accepted && utility < worth - 20.0 * p.acceptance_noise {
+                        below += 1;
+                    }
+                }
+            }
+        }
+        println!("A6: deal_against_fallback {flag}: {rounds} settled rounds, {fallback} with the freeze agreed; {below} acceptances below the outside option");
+        (fallback, below)
+    };
+    let (fallback, below) = arm(1.0);
+    assert!(fallback >= 50, "A6: only {fallback} settlements where the freeze would have been agreed");
+    assert_eq!(below, 0, "A6: {below} deals accepted below the outside option");
+    let (_, below_old) = arm(0.0);
+    assert!(below_old > 0, "A6: against war, no deal was accepted below the armistice's worth: the check cannot fail");
 }

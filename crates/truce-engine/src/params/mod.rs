@@ -306,6 +306,10 @@ pub struct Params {
     /// Share (0–1) of the concession rate that a failed round under an armistice carries
     /// (`sim/armistice.rs`); 1: as in a war.
     pub armistice_concession: f64,
+    /// 1: a deal is weighed (by the mediator's Nash proposal and the votes) against the
+    /// armistice where the freeze would be agreed if it failed, else against war (`Sim::talk`);
+    /// 0: always against war (the engine before, bit for bit).
+    pub deal_against_fallback: f64,
     pub amendment_strength: f64,
     pub collective_model: CollectiveModel,
     pub ceasefire_breakdown_per_year: f64,

@@ -12,7 +12,8 @@
 //! - **Talks under an armistice** ([`Sim::armistice_week`]): while the armistice holds, the
 //!   mediator's attention goes on decaying and returning (no hurting stalemate draws it in:
 //!   ripeness is 0 without fighting, Zartman 2000), and rounds on cadence weigh a deal against
-//!   the armistice, not against war. A settlement agreed then is a **two-stage ending**
+//!   the armistice (held, or broken down into war with the chance [`Sim::armistice_risk`]:
+//!   [`Sim::fallback_outside`]), not against war. A settlement agreed then is a **two-stage ending**
 //!   (ceasefire first, settlement later: Egypt–Israel 1974–79), reported by
 //!   [`RunSummary::armistice_week`] and by the weekly states (a run's weeks show the ceasefire,
 //!   then the settlement).
@@ -22,6 +23,10 @@
 //!   is 0, Zartman 2000), so the armistice line becomes the status quo the parties live with
 //!   and talks on what it left open stall (Korea since 1953, the Line of Control since 1949:
 //!   `war-termination.md` §6; `docs/reference/war-endings.md` §11).
+//!
+//! - **The deal's outside option before a freeze** ([`Sim::fallback_outside`]): in a round held
+//!   in a war where the freeze would be agreed if the deal failed, the deal is weighed against
+//!   the same armistice held or broken (`protocol.deal_against_fallback`; `Sim::talk`).
 //!
 //! Breakdown stays the ceasefire week's Fortna hazard (`Sim::ceasefire_week`). Draws per
 //! armistice week, after the breakdown draw: one for a mediation initiative; in a round that
@@ -66,6 +71,49 @@ impl RoundInputs<'_> {
 }
 
 impl Sim {
+    /// The chance that an armistice agreed now breaks down within the valuation horizon: the
+    /// Fortna hazard of [`Sim::ceasefire_week`] as it starts (a guarantee's reduction
+    /// included; the terms of `sim/terms.rs` and a later shift of the balance are not known
+    /// when the freeze is weighed), 1 − (1 − h_year)^(horizon / 52). 0 with
+    /// `protocol.deal_against_fallback` 0: the engine before weighed a deal under an
+    /// armistice against the armistice as if it held for sure.
+    pub(super) fn armistice_risk(&self, st: &State) -> f64 {
+        let p = &self.p;
+        if p.deal_against_fallback == 0.0 {
+            return 0.0;
+        }
+        let g = Self::guarantee(st);
+        let h_year = (p.ceasefire_breakdown_per_year * (1.0 - g * p.guarantee_breakdown_reduction)).min(0.999_999);
+        1.0 - (1.0 - h_year).powf(p.valuation_horizon / 52.0)
+    }
+
+    /// The outside options of a deal whose failure would bring the armistice (`Sim::talk`,
+    /// `protocol.deal_against_fallback`): the disagreement point is what a party gets if
+    /// this bargain fails (Nash 1950; Binmore, Rubinstein & Wolinsky 1986), here the
+    /// armistice — both prefer a freeze to fighting but cannot agree on final status (UCDP's
+    /// ceasefire, `war-termination.md` §2) — which holds or, with the chance
+    /// [`Sim::armistice_risk`], breaks down into war (almost half of post-1945 ceasefires
+    /// did, Fortna 2004): (1 − h) × the armistice's value + h × war's. Returns the
+    /// belligerents' (from their values of the armistice `armistice` and of war `war.v`);
+    /// coalition partners in the war and weighed suppliers get the same blend of their own
+    /// values, in the round's `actor_war` (which holds their values of war on entry; the
+    /// round's forecast holds the compromise of current positions).
+    pub(super) fn fallback_outside(&mut self, st: &State, war: &WarValue, armistice: [f64; 2]) -> [f64; 2] {
+        let h = self.armistice_risk(st);
+        let blend = |freeze: f64, fight: f64| freeze - h * (freeze - fight);
+        if self.k.partners || self.k.say {
+            let input = RoundInputs::new(&self.p, &self.b, &self.k, st, *war, [0.0; 2]);
+            for a in 0..self.p.n_actors() {
+                let weighs = (self.k.partners && self.partner_in(a)) || (self.k.say && self.round.say[a] > 0.0);
+                if weighs {
+                    let freeze = input.armistice_value_of(a, &self.round.forecast);
+                    self.round.actor_war[a] = blend(freeze, self.round.actor_war[a]);
+                }
+            }
+        }
+        [blend(armistice[0], war.v[0]), blend(armistice[1], war.v[1])]
+    }
+
     /// A week under an armistice that held: no hurting stalemate (ripeness 0), the mediator's
     /// attention (one draw) and, when talks are due, a round on the open issues
     /// ([`Sim::armistice_talk`]). Observers see the quiet week; a settlement ends the run (a
@@ -105,18 +153,15 @@ impl Sim {
         let war = self.value_of_war(st, eff);
         let (lean, pull, mediator) = (self.lean(st), self.pull(st), st.mediator);
         let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
-        let round = &mut self.round;
-        round.collective_forecast(&input.u, input.collective);
-        input.war = WarValue { v: input.armistice_values(&round.forecast), ..war };
-        if self.k.partners || self.k.say {
-            // Coalition partners and suppliers weigh a deal against the armistice too (the
-            // round's forecast holds the compromise).
-            let v = input.war.v;
-            self.partner_outside(st, &war, true);
-            self.supplier_outside(st, &war, true);
-            input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
-            input.war = WarValue { v, ..war };
-        }
+        self.round.collective_forecast(&input.u, input.collective);
+        let armistice = input.armistice_values(&self.round.forecast);
+        // Coalition partners and suppliers weigh a deal against the armistice too (the
+        // round's forecast holds the compromise), with its chance of breaking down.
+        self.partner_outside(st, &war);
+        self.supplier_outside(st, &war);
+        let outside = self.fallback_outside(st, &war, armistice);
+        input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
+        input.war = WarValue { v: outside, ..war };
         let round = &mut self.round;
         let (compromise, settled) = round.hold(&input, mediator, pull, st, &self.b.reserve);
         // No freeze is voted on: the line is frozen already.
@@ -130,8 +175,10 @@ impl Sim {
             compromise,
             range_open: st.range_open,
             values_of_war: input.war.v,
+            outside: input.war.v,
             decisions: &round.decisions,
             ceasefire_margins: None,
+            fallback_agreed: false,
             settled,
             ceasefire: false,
             ripeness: st.ripeness,

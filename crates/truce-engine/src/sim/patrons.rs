@@ -257,11 +257,9 @@ impl Sim {
         u - war.horizon_cost[side] - risk - war.p_collapse[side]
     }
 
-    /// Writes each partner's outside option for this round into the round's buffer: its value
-    /// of war (or, under an armistice, of the armistice).
-    /// Under an armistice (`armistice`), the round's collective forecast must hold the
-    /// compromise of current positions.
-    pub(super) fn partner_outside(&mut self, st: &State, war: &WarValue, armistice: bool) {
+    /// Writes each partner's value of war for this round into the round's buffer (where the
+    /// armistice is the outside option, `Sim::fallback_outside` blends it in).
+    pub(super) fn partner_outside(&mut self, st: &State, war: &WarValue) {
         if !self.k.partners {
             return;
         }
@@ -270,13 +268,7 @@ impl Sim {
                 continue;
             }
             let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
-            let v = if armistice {
-                let input = super::RoundInputs::new(&self.p, &self.b, &self.k, st, *war, [0.0; 2]);
-                input.armistice_value_of(a, &self.round.forecast)
-            } else {
-                self.partner_war_value(st, a, side, war)
-            };
-            self.round.actor_war[a] = v;
+            self.round.actor_war[a] = self.partner_war_value(st, a, side, war);
         }
     }
 
@@ -313,11 +305,10 @@ impl Sim {
     /// war — its own positions and saliences valued as its client's lead values war, less
     /// the side's cost and chance of collapse and its own risk, as a coalition partner's
     /// ([`Sim::partner_war_value`]): its view differs from its client's by its aims, not by
-    /// a cost of war of its own, which is not measured — or, under an armistice
-    /// (`armistice`), its value of the armistice (the round's forecast must hold the
-    /// compromise of current positions). Nothing runs unless some patron has a positive
-    /// `aid_leverage`.
-    pub(super) fn supplier_outside(&mut self, st: &State, war: &WarValue, armistice: bool) {
+    /// a cost of war of its own, which is not measured (where the armistice is the outside
+    /// option, `Sim::fallback_outside` blends it in). Nothing runs unless some patron has a
+    /// positive `aid_leverage`.
+    pub(super) fn supplier_outside(&mut self, st: &State, war: &WarValue) {
         if !self.k.say {
             return;
         }
@@ -327,12 +318,7 @@ impl Sim {
             self.round.say[a] = w;
             if w > 0.0 {
                 let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
-                self.round.actor_war[a] = if armistice {
-                    let input = RoundInputs::new(&self.p, &self.b, &self.k, st, *war, [0.0; 2]);
-                    input.armistice_value_of(a, &self.round.forecast)
-                } else {
-                    self.partner_war_value(st, a, side, war)
-                };
+                self.round.actor_war[a] = self.partner_war_value(st, a, side, war);
             }
         }
     }

@@ -205,6 +205,7 @@ impl Params {
             origin_selection: 1.0,
             armistice_settles: 0.3,
             armistice_concession: 1.0,
+            deal_against_fallback: 1.0,
             amendment_strength: 0.0,
             collective_model: s.protocol.collective_model,
             ceasefire_breakdown_per_year: 0.0,
