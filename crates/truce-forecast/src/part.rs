@@ -338,8 +338,7 @@ pub fn merge_parts(parts: &[(String, Part)]) -> Result<(Part, Summary), String> 
     // What selection by survival did is a pure function of the scenario and the seed, as
     // every shard computed it; the merged summary reports it as the whole forecast would.
     let l = truce_engine::load::load_str("<part scenario>", &first.scenario_text).map_err(|e| e.to_string())?;
-    summary.selection =
-        crate::selection::select(&l, agg.seed).map_err(|e| e.to_string())?.map(|s| s.report);
+    summary.selection = crate::selection::select(&l, agg.seed).map_err(|e| e.to_string())?.map(|s| s.report);
     let merged = Part {
         shard: 1,
         shards: 1,
