@@ -570,6 +570,20 @@ impl Observer for Ceased {
     }
 }
 
+/// Each belligerent's public red line on every non-territorial issue one point inside its
+/// claim (so the side the red line faces is unambiguous), at audience cost `cost`.
+fn red_lines_inside_claims(p: &mut Params, cost: f64) {
+    let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
+    for s in 0..2 {
+        let a = p.sides[s].belligerent;
+        for k in (0..m).filter(|&k| k != terr) {
+            let x = p.position[a * m + k];
+            p.red_line[a * m + k] = if x >= 50.0 { x - 1.0 } else { x + 1.0 };
+            p.audience_cost[a * m + k] = cost;
+        }
+    }
+}
+
 /// The protracted base with a generous armistice: its parties expect later talks to settle
 /// all that it leaves open (`armistice_settles` 1), so that a freeze is attractive.
 fn generous_armistice() -> Params {
@@ -591,16 +605,7 @@ fn a1_selection_at_the_origin_covers_the_armistice() {
         // Common priors (`unselected`), so that only the selection makes beliefs differ.
         let mut p = unselected();
         p.armistice_settles = 1.0;
-        let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
-        for s in 0..2 {
-            let a = p.sides[s].belligerent;
-            for k in (0..m).filter(|&k| k != terr) {
-                // One point inside its claim, so the side the red line faces is unambiguous.
-                let x = p.position[a * m + k];
-                p.red_line[a * m + k] = if x >= 50.0 { x - 1.0 } else { x + 1.0 };
-                p.audience_cost[a * m + k] = 100.0;
-            }
-        }
+        red_lines_inside_claims(&mut p, 100.0);
         p.origin_selection = sel;
         let week = p.cadence - 1;
         let v: Vec<(truce_engine::sim::RunSummary, Ceased)> = watched(&p, N, 1300);
@@ -742,15 +747,7 @@ impl Observer for FirstEnd {
 fn a5_a_deal_weighed_against_the_armistice_freezes_more_wars() {
     let arm = |flag: f64| {
         let mut p = theory_base();
-        let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
-        for s in 0..2 {
-            let a = p.sides[s].belligerent;
-            for k in (0..m).filter(|&k| k != terr) {
-                let x = p.position[a * m + k];
-                p.red_line[a * m + k] = if x >= 50.0 { x - 1.0 } else { x + 1.0 };
-                p.audience_cost[a * m + k] = 0.1;
-            }
-        }
+        red_lines_inside_claims(&mut p, 0.1);
         p.deal_against_fallback = flag;
         let v: Vec<(truce_engine::sim::RunSummary, FirstEnd)> = watched(&p, N, 1700);
         let ceasefire: Vec<f64> = v.iter().map(|(_, f)| ind(f.ceasefire.is_some())).collect();
