@@ -1,7 +1,7 @@
 //! The back-cast cases: each built-in case loads and runs; its forecast never reads its
 //! outcome (bit-identical with the outcome removed or altered); its scenario holds no date
-//! after its origin unless it is an event announced by the origin; the scores respond to
-//! what happened and only to it.
+//! after its origin unless it is an event announced by the origin; it turns on every
+//! mechanism generic-interstate turns on; the scores respond to what happened and only to it.
 
 use truce_engine::builtin;
 use truce_engine::calendar::CivilDate;
@@ -200,6 +200,43 @@ fn every_free_number_of_a_case_says_where_it_comes_from() {
             }
         }
         assert!(sourced >= 40, "{name}: only {sourced} sourced numbers");
+    }
+}
+
+/// Every mechanism `generic-interstate` turns on, each case turns on (docs/backcast.md,
+/// Generic priors): every key that generic-interstate sets in its `[combat]`, `[protocol]`,
+/// `[termination]`, `[mediation]` and `[ripeness]` tables, in its first side's
+/// `[politics.*]` table and in its first `[[sides]]` entry, each case sets in the same table
+/// (in every side's). No case is spared a mechanism because of its known end.
+#[test]
+fn every_case_turns_on_every_generic_mechanism() {
+    let generic: toml::Value = toml::from_str(builtin::builtin("generic-interstate").unwrap()).unwrap();
+    let keys = |v: &toml::Value| -> Vec<String> { v.as_table().map_or(Vec::new(), |t| t.keys().cloned().collect()) };
+    let first_politics = generic["politics"].as_table().unwrap().values().next().unwrap().clone();
+    let first_side = generic["sides"].as_array().unwrap()[0].clone();
+    for name in builtin::BACKCAST {
+        let case: toml::Value = toml::from_str(builtin::builtin(name).unwrap()).unwrap();
+        let mut missing = Vec::new();
+        for table in ["combat", "protocol", "termination", "mediation", "ripeness"] {
+            let have = case.get(table).map(keys).unwrap_or_default();
+            for k in keys(&generic[table]) {
+                if !have.contains(&k) {
+                    missing.push(format!("{table}.{k}"));
+                }
+            }
+        }
+        for (id, p) in case["politics"].as_table().unwrap() {
+            for k in keys(&first_politics).into_iter().filter(|k| !keys(p).contains(k)) {
+                missing.push(format!("politics.{id}.{k}"));
+            }
+        }
+        for side in case["sides"].as_array().unwrap() {
+            let id = side["id"].as_str().unwrap();
+            for k in keys(&first_side).into_iter().filter(|k| !keys(side).contains(k) && k != "name") {
+                missing.push(format!("sides.{id}.{k}"));
+            }
+        }
+        assert!(missing.is_empty(), "{name} does not set what generic-interstate sets: {missing:?}");
     }
 }
 
