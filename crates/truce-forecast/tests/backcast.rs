@@ -240,6 +240,33 @@ fn every_case_turns_on_every_generic_mechanism() {
     }
 }
 
+/// A red line nobody stated takes generic-interstate's prior (docs/backcast.md): each side's
+/// lead holds a red line on every non-territorial issue on which the two leads differ by a
+/// point or more, between the midpoint and its own position, with a positive audience cost.
+#[test]
+fn every_lead_holds_a_red_line_on_every_disputed_issue() {
+    for name in builtin::BACKCAST {
+        let l = load_str(name, builtin::builtin(name).unwrap()).unwrap();
+        let p = &l.params;
+        let m = p.n_issues();
+        let (a, b) = (p.sides[0].belligerent, p.sides[1].belligerent);
+        for k in (0..m).filter(|&k| Some(k) != p.territorial) {
+            let (xa, xb) = (p.position[a * m + k], p.position[b * m + k]);
+            if (xa - xb).abs() < 1.0 {
+                continue;
+            }
+            for (i, own, other) in [(a, xa, xb), (b, xb, xa)] {
+                let (r, cost) = (p.red_line[i * m + k], p.audience_cost[i * m + k]);
+                let mid = (own + other) / 2.0;
+                assert!(
+                    cost > 0.0 && (r - mid) * (own - mid) >= 0.0 && (r - mid).abs() <= (own - mid).abs(),
+                    "{name}: actor {i} on issue {k} (position {own}, the other lead's {other}): red line {r}, cost {cost}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn scores_reward_the_forecaster_that_put_mass_on_what_happened() {
     let wars = read_wars(COW_WARS_CSV).unwrap();
