@@ -91,6 +91,23 @@ macro_rules! side {
     };
 }
 
+/// A domain's number: per domain in both the scenario and `Params` (absent where the
+/// scenario has no such domain).
+macro_rules! domain {
+    ($f:ident) => {
+        (
+            InScenario {
+                get: |s, i| s.domains.get(i.domain).map(|d| Reading::num(&d.$f)),
+                get_mut: |s, i| s.domains.get_mut(i.domain).map(|d| Target::Num(&mut d.$f)),
+            },
+            InParams {
+                get: |p, i| p.domains.get(i.domain).map(|d| d.$f),
+                put: |p, i| p.domains.get_mut(i.domain).map(|d| Store::Value(&mut d.$f)),
+            },
+        )
+    };
+}
+
 /// Poisson rates per year (at most one a week on average).
 const PER_YEAR: Range = Range { low: closed(0.0), high: closed(52.0), phrase: "a rate per year in [0, 52]" };
 /// An e-folding time in weeks.
@@ -2642,68 +2659,60 @@ pub static CATALOGUE: &[Param] = &[
         presence: "",
         scenario: num!(|s, _i| s.termination.flare_up_shift_weight),
         params: field!(|p, _i| p.flare_up_shift_weight),
-    },    Param {
-        path: "domains.*.reinforcement_cut",
-        scope: Scope::Domain,
-        group: Group::Domains,
-        label: "reinforcements cut",
-        unit: "share",
-        range: SHARE,
-        whole: false,
-        basis: Basis::Free,
-        slider: Slider::Valid(0.01),
-        doc: "share of the other side's reinforcements (recruits and arriving mobilised personnel) that do not reach the front while the holder holds the domain: blockade of sea lines and interdiction of land routes from the air (Mahan 1890 on command of the sea; Pape 1996 ch. 3 and 5: interdiction bites on mechanised armies that move heavy supply and little on light infantry that lives off little; domains.md §3); prior 0.1 against a mechanised army, 0.05 against light infantry",
-        presence: "scenarios with `[[domains]]`",
-        scenario: InScenario {
-            get: |s, i| s.domains.get(i.domain).map(|d| Reading::num(&d.reinforcement_cut)),
-            get_mut: |s, i| s.domains.get_mut(i.domain).map(|d| Target::Num(&mut d.reinforcement_cut)),
-        },
-        params: InParams {
-            get: |p, i| p.domains.get(i.domain).map(|d| d.reinforcement_cut),
-            put: |p, i| p.domains.get_mut(i.domain).map(|d| Store::Value(&mut d.reinforcement_cut)),
-        },
     },
-    Param {
-        path: "domains.*.aid_cut",
-        scope: Scope::Domain,
-        group: Group::Domains,
-        label: "aid cut",
-        unit: "share",
-        range: SHARE,
-        whole: false,
-        basis: Basis::Free,
-        slider: Slider::Valid(0.01),
-        doc: "share of the aid delivered to the other side (given or bought from its suppliers) that does not arrive while the domain is held: its ports blockaded or its air bridge closed (Olson 1963: wartime blockades seldom starve a belligerent but cut the volume of its imports and raise their cost; Lambert 2012 on economic warfare; domains.md §3); prior 0.25",
-        presence: "scenarios with `[[domains]]`",
-        scenario: InScenario {
-            get: |s, i| s.domains.get(i.domain).map(|d| Reading::num(&d.aid_cut)),
-            get_mut: |s, i| s.domains.get_mut(i.domain).map(|d| Target::Num(&mut d.aid_cut)),
-        },
-        params: InParams {
-            get: |p, i| p.domains.get(i.domain).map(|d| d.aid_cut),
-            put: |p, i| p.domains.get_mut(i.domain).map(|d| Store::Value(&mut d.aid_cut)),
-        },
+    {
+        let (scenario, params) = domain!(reinforcement_cut);
+        Param {
+            path: "domains.*.reinforcement_cut",
+            scope: Scope::Domain,
+            group: Group::Domains,
+            label: "reinforcements cut",
+            unit: "share",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "share of the other side's reinforcements (recruits and arriving mobilised personnel) that do not reach the front while the holder holds the domain: blockade of sea lines and interdiction of land routes from the air (Mahan 1890 on command of the sea; Pape 1996 ch. 3 and 5: interdiction bites on mechanised armies that move heavy supply and little on light infantry that lives off little; domains.md §3); prior 0.1 against a mechanised army, 0.05 against light infantry",
+            presence: "scenarios with `[[domains]]`",
+            scenario,
+            params,
+        }
     },
-    Param {
-        path: "domains.*.revenue_cut",
-        scope: Scope::Domain,
-        group: Group::Domains,
-        label: "revenue cut",
-        unit: "share of E potential",
-        range: SHARE,
-        whole: false,
-        basis: Basis::Free,
-        slider: Slider::Valid(0.01),
-        doc: "share of the other side's economic potential (the level E recovers toward) lost while the domain is held: the trade and oil revenue that moves through it, the share of the economy that is sea-borne × the share interdicted (Olson 1963; Lambert 2012; domains.md §3); prior 0.05",
-        presence: "scenarios with `[[domains]]`",
-        scenario: InScenario {
-            get: |s, i| s.domains.get(i.domain).map(|d| Reading::num(&d.revenue_cut)),
-            get_mut: |s, i| s.domains.get_mut(i.domain).map(|d| Target::Num(&mut d.revenue_cut)),
-        },
-        params: InParams {
-            get: |p, i| p.domains.get(i.domain).map(|d| d.revenue_cut),
-            put: |p, i| p.domains.get_mut(i.domain).map(|d| Store::Value(&mut d.revenue_cut)),
-        },
+    {
+        let (scenario, params) = domain!(aid_cut);
+        Param {
+            path: "domains.*.aid_cut",
+            scope: Scope::Domain,
+            group: Group::Domains,
+            label: "aid cut",
+            unit: "share",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "share of the aid delivered to the other side (given or bought from its suppliers) that does not arrive while the domain is held: its ports blockaded or its air bridge closed (Olson 1963: wartime blockades seldom starve a belligerent but cut the volume of its imports and raise their cost; Lambert 2012 on economic warfare; domains.md §3); prior 0.25",
+            presence: "scenarios with `[[domains]]`",
+            scenario,
+            params,
+        }
+    },
+    {
+        let (scenario, params) = domain!(revenue_cut);
+        Param {
+            path: "domains.*.revenue_cut",
+            scope: Scope::Domain,
+            group: Group::Domains,
+            label: "revenue cut",
+            unit: "share of E potential",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "share of the other side's economic potential (the level E recovers toward) lost while the domain is held: the trade and oil revenue that moves through it, the share of the economy that is sea-borne × the share interdicted (Olson 1963; Lambert 2012; domains.md §3); prior 0.05",
+            presence: "scenarios with `[[domains]]`",
+            scenario,
+            params,
+        }
     },
     Param {
         path: "domains.*.strike",
@@ -2730,46 +2739,40 @@ pub static CATALOGUE: &[Param] = &[
             },
         },
     },
-    Param {
-        path: "domains.*.loss_per_year",
-        scope: Scope::Domain,
-        group: Group::Domains,
-        label: "control lost",
-        unit: "per year",
-        range: PER_YEAR,
-        whole: false,
-        basis: Basis::Free,
-        slider: Slider::Valid(0.01),
-        doc: "hazard per year that the holder loses control of the domain (one draw per fought week while it holds it, from the domains' own stream; domains.md §2): command of the sea or the air, once won, is seldom lost within a war, but it is contested (Corbett 1911: command is normally in dispute); prior 0.1, 0 = held throughout",
-        presence: "scenarios with `[[domains]]`",
-        scenario: InScenario {
-            get: |s, i| s.domains.get(i.domain).map(|d| Reading::num(&d.loss_per_year)),
-            get_mut: |s, i| s.domains.get_mut(i.domain).map(|d| Target::Num(&mut d.loss_per_year)),
-        },
-        params: InParams {
-            get: |p, i| p.domains.get(i.domain).map(|d| d.loss_per_year),
-            put: |p, i| p.domains.get_mut(i.domain).map(|d| Store::Value(&mut d.loss_per_year)),
-        },
+    {
+        let (scenario, params) = domain!(loss_per_year);
+        Param {
+            path: "domains.*.loss_per_year",
+            scope: Scope::Domain,
+            group: Group::Domains,
+            label: "control lost",
+            unit: "per year",
+            range: PER_YEAR,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "hazard per year that the holder loses control of the domain (one draw per fought week while it holds it, from the domains' own stream; domains.md §2): command of the sea or the air, once won, is seldom lost within a war, but it is contested (Corbett 1911: command is normally in dispute); prior 0.1, 0 = held throughout",
+            presence: "scenarios with `[[domains]]`",
+            scenario,
+            params,
+        }
     },
-    Param {
-        path: "domains.*.regain_per_year",
-        scope: Scope::Domain,
-        group: Group::Domains,
-        label: "control regained",
-        unit: "per year",
-        range: PER_YEAR,
-        whole: false,
-        basis: Basis::Free,
-        slider: Slider::Valid(0.01),
-        doc: "hazard per year that the holder regains control once it has lost it (one draw per fought week while lost; domains.md §2); prior 1 (a lost command is contested back within about a year), 0 = lost for good",
-        presence: "scenarios with `[[domains]]`",
-        scenario: InScenario {
-            get: |s, i| s.domains.get(i.domain).map(|d| Reading::num(&d.regain_per_year)),
-            get_mut: |s, i| s.domains.get_mut(i.domain).map(|d| Target::Num(&mut d.regain_per_year)),
-        },
-        params: InParams {
-            get: |p, i| p.domains.get(i.domain).map(|d| d.regain_per_year),
-            put: |p, i| p.domains.get_mut(i.domain).map(|d| Store::Value(&mut d.regain_per_year)),
-        },
+    {
+        let (scenario, params) = domain!(regain_per_year);
+        Param {
+            path: "domains.*.regain_per_year",
+            scope: Scope::Domain,
+            group: Group::Domains,
+            label: "control regained",
+            unit: "per year",
+            range: PER_YEAR,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.01),
+            doc: "hazard per year that the holder regains control once it has lost it (one draw per fought week while lost; domains.md §2); prior 1 (a lost command is contested back within about a year), 0 = lost for good",
+            presence: "scenarios with `[[domains]]`",
+            scenario,
+            params,
+        }
     },
 ];
