@@ -2220,8 +2220,9 @@ impl RoundInputs<'_> {
 impl RoundBuffers {
     /// One round on `input`: the proposal, the patron mediator's lean, whether the range is
     /// open (recorded in `st`), the amendments and the veto players' votes against
-    /// `input.war` (war, or under an armistice the armistice). Returns (the compromise was
-    /// proposed, every veto player accepted).
+    /// `input.war` (war, or under an armistice the armistice). `forecast` must hold the
+    /// collective forecast of the current positions (the compromise). Returns (the
+    /// compromise was proposed, every veto player accepted).
     fn hold(
         &mut self,
         input: &RoundInputs<'_>,
@@ -2242,14 +2243,14 @@ impl RoundBuffers {
 
     /// The mediator's proposal, into `deal`: the weighted Nash product over the frontier if
     /// some deal beats war for both belligerents; otherwise the compromise of current
-    /// positions (the collective forecast, which then stays in `forecast`).
+    /// positions, the collective forecast that every caller of [`RoundBuffers::hold`] has
+    /// already computed into `forecast` from these positions (the armistice is valued at it).
     fn propose(&mut self, input: &RoundInputs<'_>) -> talk::FrontierResult {
         let p = input.u.p;
         let who = [p.sides[0].belligerent, p.sides[1].belligerent];
         let found =
             self.frontier.solve(&input.u, who, input.war.v, input.war.leverage, &mut self.segments, &mut self.deal);
         if !found.solved {
-            self.collective_forecast(&input.u, input.collective);
             self.deal.copy_from_slice(&self.forecast);
         }
         found
