@@ -253,6 +253,25 @@ impl Clone for Particle {
     }
 }
 
+/// A thread's workspace: the engine's [`Sim`] and the guarded values it holds at the sampled
+/// parameters since its last load. What it holds never changes a result: a load writes
+/// exactly the values that differ, so the workspace ends with the scenario's parameters and
+/// the particle's values whatever particle it held before (the [`Pomp`] contract).
+pub struct Workspace {
+    sim: Sim,
+    /// The guarded value at each `[uncertainty]` parameter, valid while `holds`.
+    loaded: Vec<f64>,
+    /// Whether the simulator's parameters are the scenario's with `loaded` written and its
+    /// run constants derived from them (false until a first load, and after a draw).
+    holds: bool,
+}
+
+impl Workspace {
+    fn new(l: &Loaded) -> Self {
+        Workspace { sim: Sim::new(&l.params), loaded: vec![0.0; l.uncertainty.len()], holds: false }
+    }
+}
+
 /// The fight–talk engine as a POMP model over observation steps.
 pub struct TruceModel<'a> {
     l: &'a Loaded,
@@ -376,10 +395,27 @@ impl<'a> TruceModel<'a> {
 
     /// Writes the particle's parameters into the workspace and derives the run constants;
     /// the first load after its values changed guards them (exactly as [`Params::set`]) and
-    /// keeps the result, later loads write it directly.
-    fn load(&self, sim: &mut Sim, x: &mut Particle) {
-        let p = sim.params_mut();
+    /// keeps the result, later loads write it directly — and only the values that differ
+    /// from those the workspace holds from its last load ([`Workspace`]): after a resampling
+    /// neighbouring slots are mostly copies of one ancestor, which differ only in the
+    /// parameters the kernel moved. Nothing written, nothing derived again.
+    fn load(&self, w: &mut Workspace, x: &mut Particle) {
         let refs = &self.l.uncertainty.refs;
+        if x.guarded && w.holds {
+            let mut changed = false;
+            for ((r, &g), held) in refs.iter().zip(&x.g).zip(w.loaded.iter_mut()) {
+                if g.to_bits() != held.to_bits() {
+                    w.sim.params_mut().write(*r, g);
+                    *held = g;
+                    changed = true;
+                }
+            }
+            if changed {
+                w.sim.refresh();
+            }
+            return;
+        }
+        let p = w.sim.params_mut();
         if x.guarded {
             for (r, &g) in refs.iter().zip(&x.g) {
                 p.write(*r, g);
@@ -394,7 +430,9 @@ impl<'a> TruceModel<'a> {
             }
             x.guarded = true;
         }
-        sim.refresh();
+        w.loaded.copy_from_slice(&x.g);
+        w.holds = true;
+        w.sim.refresh();
     }
 
     /// log density of a Student-t with `self.measure.dof` degrees of freedom and scale `sd`
@@ -419,17 +457,20 @@ fn score(u: f64) -> f64 {
 impl Pomp for TruceModel<'_> {
     type State = Particle;
     type Obs = ObsStep;
-    type Work = Sim;
+    type Work = Workspace;
 
-    fn workspace(&self) -> Sim {
-        Sim::new(&self.l.params)
+    fn workspace(&self) -> Workspace {
+        Workspace::new(self.l)
     }
 
     /// Run `slot` of the unconditioned forecast at week 0: the ensemble's parameter draw (from
     /// the pool selected by survival when the war began before the start)
     /// and simulation stream (`rng` is not used, so that no observation means the same
     /// forecast).
-    fn rinit(&self, sim: &mut Sim, slot: u64, _rng: &mut ChaCha8Rng) -> Particle {
+    fn rinit(&self, w: &mut Workspace, slot: u64, _rng: &mut ChaCha8Rng) -> Particle {
+        // The draw overwrites the parameters the workspace held.
+        w.holds = false;
+        let sim = &mut w.sim;
         sim.reset_params(&self.l.params);
         let u = &self.l.uncertainty;
         let mut v = vec![0.0; u.len()];
@@ -443,7 +484,7 @@ impl Pomp for TruceModel<'_> {
 
     /// To the end of observed week `t` (or, for `t` = the number of steps, to the horizon).
     /// From the second step on the particle continues on the child slot's stream `rng`.
-    fn rprocess(&self, sim: &mut Sim, x: &mut Particle, t: usize, rng: &mut ChaCha8Rng) {
+    fn rprocess(&self, w: &mut Workspace, x: &mut Particle, t: usize, rng: &mut ChaCha8Rng) {
         if t > 0 && self.steps[t - 1].obs.iter().any(|o| matches!(o, Observed::Km2Held { .. })) {
             x.ref_km2 = x.run.km2();
         }
@@ -452,12 +493,12 @@ impl Pomp for TruceModel<'_> {
         if x.run.ended().is_some() {
             return;
         }
-        self.load(sim, x);
+        self.load(w, x);
         if t > 0 {
             x.run.reseed(rng.clone());
         }
         let until = self.steps.get(t).map_or(u32::MAX, |s| s.week + 1);
-        sim.advance(&mut x.run, until, &mut NoObserver);
+        w.sim.advance(&mut x.run, until, &mut NoObserver);
     }
 
     fn dmeasure(&self, y: &ObsStep, x: &Particle, _t: usize) -> f64 {
@@ -501,7 +542,7 @@ impl Pomp for TruceModel<'_> {
     /// parameters only) and, while the guarded values are valid, guarded again in place; when
     /// some parameter's range depends on others (the territorial mapping), a change has every
     /// value guarded at the next load instead, as after a draw.
-    fn set_params(&self, _sim: &mut Sim, x: &mut Particle, est: &[f64]) {
+    fn set_params(&self, _w: &mut Workspace, x: &mut Particle, est: &[f64]) {
         let Particle { z, v, g, guarded, .. } = x;
         for (k, (&e, d)) in est.iter().zip(&self.dists).enumerate() {
             if e.to_bits() == z[k].to_bits() {
@@ -591,21 +632,21 @@ pub fn filtered_forecast(
         .par_chunks_mut(CHUNK)
         .enumerate()
         .fold(
-            || (empty.clone(), Sim::new(base), Continuer::new(rebased.horizon)),
-            |(mut agg, mut sim, mut cont), (c, chunk)| {
+            || (empty.clone(), Workspace::new(l), Continuer::new(rebased.horizon)),
+            |(mut agg, mut w, mut cont), (c, chunk)| {
                 for (i, p) in chunk.iter_mut().enumerate() {
                     let j = (c * CHUNK + i) as u64;
                     // An ended run is only recorded (`Sim::advance` returns its end at once).
                     if p.run.ended().is_none() {
-                        model.load(&mut sim, p);
+                        model.load(&mut w, p);
                         if t_end > 0 {
                             p.run.reseed(stream(seed, Purpose::Propagate, t_end as u64, j));
                         }
                     }
                     let shift = model.shift(p);
-                    cont.run(&mut agg, &mut sim, &mut p.run, offset, j, &p.v, shift);
+                    cont.run(&mut agg, &mut w.sim, &mut p.run, offset, j, &p.v, shift);
                 }
-                (agg, sim, cont)
+                (agg, w, cont)
             },
         )
         .map(|(agg, ..)| Ok::<_, ForecastError>(agg))
@@ -678,6 +719,52 @@ mod tests {
     use super::*;
     use truce_engine::builtin;
     use truce_engine::load::load_str;
+
+    /// A load writes only what differs from the workspace's last load: the workspace must
+    /// end up exactly as a fresh one loaded with the same particle, whatever it held —
+    /// another draw, a copy whose kernel moved a few values, or the same particle again —
+    /// and a run advanced in it must be the same run, bit for bit.
+    #[test]
+    fn a_reused_workspace_loads_exactly_what_a_fresh_one_loads() {
+        let text = builtin::builtin(builtin::DEFAULT).unwrap();
+        let l = load_str("default", text).unwrap();
+        let m = TruceModel::new(&l, 3, &[], MeasureOptions::default());
+        let mut reused = m.workspace();
+        let mut rng = stream(3, Purpose::Init, 0, 0);
+        let mut a = m.rinit(&mut reused, 0, &mut rng);
+        let b = m.rinit(&mut reused, 1, &mut rng);
+        // A copy of `a` whose first three normal scores the kernel moved.
+        let mut moved = a.clone();
+        let mut z = moved.z.clone();
+        for e in &mut z[..3] {
+            *e += 0.3;
+        }
+        m.set_params(&mut reused, &mut moved, &z);
+        assert!(z.len() > 3 && moved.v[..3] != a.v[..3] && moved.v[3..] == a.v[3..]);
+        let advanced = |w: &mut Workspace, x: &Particle| {
+            let mut run = x.run.clone();
+            w.sim.advance(&mut run, 20, &mut NoObserver);
+            (run.week(), run.km2().to_bits(), run.casualties().map(f64::to_bits), run.state())
+        };
+        // Each guarded (loaded once elsewhere), so that every load below but the first takes
+        // the path that writes only what differs.
+        let mut scratch = m.workspace();
+        let (mut b, mut moved) = (b, moved);
+        for x in [&mut a, &mut b, &mut moved] {
+            m.load(&mut scratch, x);
+        }
+        for x in [a.clone(), b, moved, a.clone(), a] {
+            let mut x = x;
+            let mut y = x.clone();
+            m.load(&mut reused, &mut x);
+            let mut fresh = m.workspace();
+            m.load(&mut fresh, &mut y);
+            assert!(reused.holds && reused.loaded == x.g && x.g == y.g);
+            // Debug, not ==: the parameters hold NaN where a value is absent.
+            assert_eq!(format!("{:?}", reused.sim.params()), format!("{:?}", fresh.sim.params()));
+            assert_eq!(advanced(&mut reused, &x), advanced(&mut fresh, &y));
+        }
+    }
 
     #[test]
     fn a_sampled_start_area_moves_the_relative_ranges_and_the_default_scenario_does_not() {
