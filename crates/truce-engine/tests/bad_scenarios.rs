@@ -98,6 +98,20 @@ fn salience_out_of_range() {
     assert_eq!(d.line, Some(line_of(&text, "province = 150")), "{d:?}");
 }
 
+/// A whole-number parameter (a 0/1 switch, weeks, rounds) given a fraction is refused at
+/// load, as an edit refuses it.
+#[test]
+fn a_fraction_for_a_whole_number_is_refused() {
+    let text = edit(base(), "armistice_concession = 0.5", "armistice_concession = 0.5\ndeal_against_fallback = 0.5");
+    let ds = errors(&text);
+    let d = find(&ds, &["0.5 is not a whole number", "[0, 1]"]);
+    assert_path(d, "protocol.deal_against_fallback");
+    assert_eq!(d.line, Some(line_of(&text, "deal_against_fallback = 0.5")), "{d:?}");
+    // The same value whole loads.
+    let whole = edit(base(), "armistice_concession = 0.5", "armistice_concession = 0.5\ndeal_against_fallback = 0");
+    assert!(load_str("ok.toml", &whole).is_ok());
+}
+
 #[test]
 fn horizon_zero() {
     let text = edit(base(), "horizon_weeks = 260", "horizon_weeks = 0");

@@ -18,6 +18,9 @@ pub(super) fn compile(s: &Scenario, params: &mut Params, c: &mut Checker) {
         let v = reading.value;
         if !p.range.contains(v, &frame) {
             c.fail(path, format!("{v} is out of range; expected {}", p.range.expected(&frame)));
+        } else if p.whole && v.fract() != 0.0 {
+            // As an edit refuses it (`edit.rs`): a whole quantity (weeks, rounds, a switch).
+            c.fail(path, format!("{v} is not a whole number; expected {}", p.range.expected(&frame)));
         }
         if let Some(store) = p.store(params, ix) {
             store.write(v);
