@@ -899,6 +899,10 @@ pub enum CollectiveModel {
 pub struct Protocol {
     /// A talk round every this many weeks (and on `talks` events).
     pub cadence_weeks: u32,
+    /// Talk rounds a week with talks can hold (1, the default: one): a session of rounds in
+    /// which each failed round concedes, its failure's consequences drawn once after the last.
+    #[serde(default = "one")]
+    pub rounds_per_week: Num,
     pub mediator: String,
     /// Actors who must accept (default: the belligerents).
     #[serde(default)]

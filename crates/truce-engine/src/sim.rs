@@ -1051,7 +1051,7 @@ impl Sim {
         if self.k.seat {
             self.patron_seat(st, rng, observer);
         }
-        let talked = if self.talks_due(st) { self.talk(st, rng, fought.eff, observer) } else { None };
+        let talked = if self.talks_due(st) { self.session(st, rng, fought.eff, observer) } else { None };
         match talked {
             Some(Agreement::Settlement) => {
                 observer.week(&self.week_view(st, &fought, WarState::Settled));
@@ -1753,7 +1753,7 @@ impl Sim {
         due
     }
 
-    /// One talk round: the value of war, then the continuation of a failed deal — the
+    /// One talk round ([`Sim::session`] holds a week's): the value of war, then the continuation of a failed deal — the
     /// ceasefire fallback's vote (an armistice at the line, no draw) — and the deal weighed
     /// against the outside option actually available: where the armistice would be agreed,
     /// the armistice held or broken down into war ([`Sim::fallback_outside`];
@@ -1834,7 +1834,29 @@ impl Sim {
         st.blocked = blocked;
         // The fallback already computed the forecast from these same positions.
         self.concede(st, war.mom, 1.0);
+        None
+    }
+
+    /// A week's session of talks: up to `protocol.rounds_per_week` rounds ([`Sim::talk`]),
+    /// each failed one conceding and the next voting on the positions it left; an agreement
+    /// ends the session. Its failure is weighed once, after its last round: perhaps an
+    /// escalation pulse (one draw), the mediator's frustration and perhaps a suspension over
+    /// an indivisible issue (one draw), and a strike moratorium — so that a session of
+    /// several rounds keeps the weekly hazards weekly. One round: the engine's round as before.
+    fn session<O: Observer>(
+        &mut self,
+        st: &mut State,
+        rng: &mut ChaCha8Rng,
+        eff: [f64; 2],
+        observer: &mut O,
+    ) -> Option<Agreement> {
+        for _ in 0..self.p.rounds_per_week.max(1) {
+            if let Some(agreed) = self.talk(st, rng, eff, observer) {
+                return Some(agreed);
+            }
+        }
         self.escalate(st, rng);
+        let blocked = st.blocked;
         self.after_failure(st, blocked, rng);
         self.moratorium_round(st, observer);
         None

@@ -452,7 +452,7 @@ pub enum Store<'a> {
     Value(&'a mut f64),
     /// Divided by 100 (saliences are kept on [0, 1]).
     Percent(&'a mut f64),
-    /// Whole weeks.
+    /// Whole weeks (or another whole count).
     Weeks(&'a mut u32),
 }
 

@@ -119,6 +119,8 @@ const PARTNER_SHARE: Range = Range { low: open(0.0), high: closed(0.95), phrase:
 const HAZARD_FACTOR: Range = Range { low: closed(0.0), high: closed(10.0), phrase: "a multiplier in [0, 10]" };
 /// A weight of one's own losses against those inflicted: from 0 to ten times as heavy.
 const LOSS_WEIGHT: Range = Range { low: closed(0.0), high: closed(10.0), phrase: "a weight in [0, 10]" };
+const ROUNDS_PER_WEEK: Range =
+    Range { low: closed(1.0), high: closed(7.0), phrase: "whole rounds in [1, 7] (7: one a day)" };
 const FADE_WEEKS: Range = Range { low: closed(1.0), high: closed(520.0), phrase: "weeks in [1, 520]" };
 
 /// The catalogue. Rows are in the order of a scenario file; every check, edit, knob and doc
@@ -1964,6 +1966,24 @@ pub static CATALOGUE: &[Param] = &[
             get_mut: |s, _i| Some(Target::Weeks(&mut s.protocol.cadence_weeks)),
         },
         params: InParams { get: |p, _i| Some(p.cadence as f64), put: |p, _i| Some(Store::Weeks(&mut p.cadence)) },
+    },
+    Param {
+        path: "protocol.rounds_per_week",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "talk rounds in a week of talks",
+        unit: "rounds",
+        range: ROUNDS_PER_WEEK,
+        whole: true,
+        basis: Basis::Free,
+        slider: Slider::Span(1.0, 7.0, 1.0),
+        doc: "the clock of the talks inside the weekly step: a week with talks holds a session of up to this many rounds (7: one a day), each failed round conceding as a round does and the next voting on the positions it left, the session's failure (escalation pulse, the mediator's frustration, a suspension, a strike moratorium) weighed once after its last round, so that the weekly hazards stay weekly; an agreement ends the session. The interval between offers is the bargaining's clock: the shorter it is, the sooner in calendar time concessions meet (Rubinstein 1982; Binmore, Rubinstein & Wolinsky 1986), as in round-the-clock summitry (Dayton's 21 days, Camp David's 13) or daily crisis diplomacy in wars of a few weeks; 1: one round a week (the engine before)",
+        presence: "",
+        scenario: num!(|s, _i| s.protocol.rounds_per_week),
+        params: InParams {
+            get: |p, _i| Some(p.rounds_per_week as f64),
+            put: |p, _i| Some(Store::Weeks(&mut p.rounds_per_week)),
+        },
     },
     Param {
         path: "protocol.acceptance_noise",

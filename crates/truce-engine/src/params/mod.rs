@@ -287,6 +287,8 @@ pub struct Params {
     pub escalation_decay: f64,
     // Protocol.
     pub cadence: u32,
+    /// Talk rounds a week with talks holds at most (`Sim::session`); 1: one round a week.
+    pub rounds_per_week: u32,
     pub mediator: usize,
     pub acceptance_noise: f64,
     pub concession_rate: f64,

@@ -126,7 +126,7 @@ impl Sim {
     ) -> Option<RunSummary> {
         st.ripeness = 0.0;
         self.attention(st, rng);
-        let settled = self.talks_due(st) && self.armistice_talk(st, rng, observer);
+        let settled = self.talks_due(st) && self.armistice_session(st, rng, observer);
         // The "why" of blocked talks is about wars being fought.
         st.blocked = None;
         if settled {
@@ -142,9 +142,10 @@ impl Sim {
     /// players' votes (Powell's commitment check included), each belligerent weighing the
     /// deal against the armistice's value, not war's (its q, leverage and cost are war's: the
     /// commitment problem is about what a resumed war would bring). Without agreement,
-    /// concessions and the mediator's frustration (one draw for a suspension). Returns whether
+    /// concessions, and what blocked the round in `st.blocked` for the session's end
+    /// ([`Sim::armistice_session`]). Returns whether
     /// every veto player accepted (the terms are then in the run's terms).
-    fn armistice_talk<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) -> bool {
+    fn armistice_talk<O: Observer>(&mut self, st: &mut State, observer: &mut O) -> bool {
         st.rounds += 1;
         self.set_nodeal(st);
         self.set_audience(st);
@@ -195,6 +196,20 @@ impl Sim {
         // No war's costs push concessions under an armistice (Zartman 2000): the share
         // `armistice_concession` of the rate.
         self.concede(st, war.mom, self.p.armistice_concession);
+        st.blocked = blocked;
+        false
+    }
+
+    /// A week's session of talks under the armistice, as a war's ([`Sim::session`]): up to
+    /// `protocol.rounds_per_week` rounds until one settles, then, without a settlement, the
+    /// mediator's frustration and perhaps a suspension (one draw), once.
+    fn armistice_session<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) -> bool {
+        for _ in 0..self.p.rounds_per_week.max(1) {
+            if self.armistice_talk(st, observer) {
+                return true;
+            }
+        }
+        let blocked = st.blocked;
         self.after_failure(st, blocked, rng);
         false
     }

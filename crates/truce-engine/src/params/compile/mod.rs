@@ -195,6 +195,7 @@ impl Params {
             escalation_pulse: 0.0,
             escalation_decay: 0.0,
             cadence: 1,
+            rounds_per_week: 1,
             mediator: protocol.mediator,
             acceptance_noise: 1.0,
             concession_rate: 0.0,
