@@ -78,8 +78,9 @@ pub const WARN_ESS: f64 = 400.0;
 const BLOCK: u32 = 8;
 
 /// What the selection did, for reports (`truce forecast` prints it; the back-cast JSON
-/// carries it).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// carries it). Serialised with its fields and `note` ([`SelectionReport::note`]), the
+/// sentence every shell prints.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SelectionReport {
     /// When the war began (the scenario's `war_began`).
     pub war_began: CivilDate,
@@ -100,6 +101,19 @@ pub struct SelectionReport {
 }
 
 impl SelectionReport {
+    /// What the selection did, for people, with its warning: the HTML report and the page
+    /// print this, read from the forecast JSON's `selection.note` (one wording for every
+    /// shell; the CLI prints [`SelectionReport::describe`] on stderr).
+    pub fn note(&self) -> String {
+        let d = self.describe();
+        let mut chars = d.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        match &self.warning {
+            Some(w) => format!("{first}{}. {w}", chars.as_str()),
+            None => format!("{first}{}.", chars.as_str()),
+        }
+    }
+
     /// One sentence saying what the selection did, for people (the CLI and the report).
     pub fn describe(&self) -> String {
         format!(
@@ -112,6 +126,36 @@ impl SelectionReport {
             self.ess,
             self.pool
         )
+    }
+}
+
+impl Serialize for SelectionReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            war_began: CivilDate,
+            age_weeks: u32,
+            pool: u64,
+            replicates: u64,
+            survived: u64,
+            draws_kept: u64,
+            ess: f64,
+            warning: &'a Option<String>,
+            note: String,
+        }
+        let SelectionReport { war_began, age_weeks, pool, replicates, survived, draws_kept, ess, warning } = self;
+        Json {
+            war_began: *war_began,
+            age_weeks: *age_weeks,
+            pool: *pool,
+            replicates: *replicates,
+            survived: *survived,
+            draws_kept: *draws_kept,
+            ess: *ess,
+            warning,
+            note: self.note(),
+        }
+        .serialize(s)
     }
 }
 

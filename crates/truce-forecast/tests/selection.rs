@@ -57,6 +57,17 @@ fn report(weights: &[u64]) -> SelectionReport {
     }
 }
 
+/// A low effective sample's warning is part of the sentence, after it.
+#[test]
+fn the_note_ends_with_the_warning() {
+    let mut r = report(&[1, 0, 0, 0]);
+    assert_eq!(r.note(), format!("S{}.", &r.describe()[1..]));
+    r.warning = Some("few draws".into());
+    assert_eq!(r.note(), format!("S{}. few draws", &r.describe()[1..]));
+    let v = serde_json::to_value(&r).unwrap();
+    assert_eq!((v["note"].as_str(), v["warning"].as_str()), (Some(r.note().as_str()), Some("few draws")));
+}
+
 /// War-termination §1.2: a population of wars with constant weekly hazards λ ~ Gamma(shape
 /// a, rate b); among those still going at t, λ ~ Gamma(a, b + t), mean a / (b + t). With
 /// a = 2, b = 100 weeks, the reference's values: 0.0200 at t = 0, 0.01316 at 52, 0.0100 at
@@ -235,6 +246,9 @@ fn the_summary_json_reports_the_selection() {
     assert!(s["survived"].as_u64().unwrap() > 0, "{s}");
     let text = f.summary.selection.as_ref().unwrap().describe();
     assert!(text.starts_with("selection by survival: the war began 1950-06-25 (54 weeks before the start)"), "{text}");
+    // The JSON carries the sentence people read (the report and the page print it as is).
+    let note = s["note"].as_str().unwrap();
+    assert_eq!(note, format!("S{}.", &text[1..]), "{s}");
     let g = forecast(builtin::builtin("generic-interstate").unwrap().to_string(), 30, 4, 1);
     let v: serde_json::Value = serde_json::to_value(&g.summary).unwrap();
     assert!(v.get("selection").is_none(), "{v:?}");

@@ -345,10 +345,8 @@
   function selectionNote(s) {
     const x = s.selection;
     if (!x) return '';
-    return '<p id="selection-note"' + (x.warning ? ' class="warn"' : '') + '>Selection by survival: the war began ' + dstr(x.war_began) +
-      ' (' + x.age_weeks + ' weeks before the start); ' + x.survived + ' of ' + (x.pool * x.replicates) +
-      ' pilot runs lasted that long; effective sample ' + Math.round(x.ess) + ' of ' + x.pool + ' parameter draws.' +
-      (x.warning ? ' ' + esc(x.warning) : '') + '</p>';
+    // The sentence is the library's (`SelectionReport::note`), as the HTML report prints it.
+    return '<p id="selection-note"' + (x.warning ? ' class="warn"' : '') + '>' + esc(x.note) + '</p>';
   }
 
   // Observations to condition the next forecast on: read from the file, sent with it (the

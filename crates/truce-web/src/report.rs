@@ -360,12 +360,8 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
     }
     // The war's age at the start reweighted the parameter draws (docs/backcast.md).
     if let Some(sel) = &s.selection {
-        let d = sel.describe();
-        let (class, text) = match &sel.warning {
-            Some(w) => ("warn", format!("{}{}. {w}", d[..1].to_uppercase(), &d[1..])),
-            None => ("caption", format!("{}{}.", d[..1].to_uppercase(), &d[1..])),
-        };
-        b.push_str(&format!("<p class=\"{class}\" id=\"selection\">{}</p>", esc(&text)));
+        let class = if sel.warning.is_some() { "warn" } else { "caption" };
+        b.push_str(&format!("<p class=\"{class}\" id=\"selection\">{}</p>", esc(&sel.note())));
     }
     // Events by date and states at date.
     b.push_str("<section class=\"card\" style=\"margin-bottom:16px\"><h2>Events by date</h2><p class=\"caption\">The probability that each event has happened by each date, ± Monte Carlo standard error (percentage points).</p>");
