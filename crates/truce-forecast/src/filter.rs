@@ -103,6 +103,9 @@ pub struct Filtered<S> {
     /// Which static parameters the Liu–West kernel found informed and moved (`Kernel`);
     /// empty without rejuvenation, observations or parameters.
     pub informed: Vec<bool>,
+    /// The last resampling's discarded particles, reused as storage by [`Filtered::equalise`]
+    /// (`None` when the filter never resampled).
+    spare: Option<Vec<S>>,
 }
 
 /// Why a filter could not run.
@@ -238,7 +241,7 @@ pub fn pfilter<M: Pomp>(model: &M, ys: &[M::Obs], opts: &FilterOptions) -> Resul
         steps.push(Step { loglik: lt, ess: e, resampled: resample, failed: false });
     }
     let informed = kernel.map_or(Vec::new(), |k| k.informed);
-    Ok(Filtered { particles: x, weights, loglik: total, steps, failures, informed })
+    Ok(Filtered { particles: x, weights, loglik: total, steps, failures, informed, spare: next })
 }
 
 /// Replaces the particles `x` by their ancestors' copies (`ancestors[s]` for slot `s`, non-
@@ -272,19 +275,22 @@ fn resample_into<S: Clone + Send + Sync>(x: &mut Vec<S>, spare: &mut Option<Vec<
 impl<S: Clone + Send + Sync> Filtered<S> {
     /// Makes the weights equal by one more systematic resampling when they are not already
     /// (an equally weighted ensemble is what a forecast's counts need); its uniform comes
-    /// from its own stream, (seed, resample, `step`, 0). Returns whether it resampled.
+    /// from its own stream, (seed, resample, `step`, 0). Returns whether it resampled. Frees
+    /// the filter's spare particles.
     pub fn equalise(&mut self, seed: u64, step: u64) -> bool {
         let j = self.particles.len();
         let flat = 1.0 / j as f64;
+        // Freed here either way: the particles go on to the horizon without it.
+        let mut spare = self.spare.take();
         if self.weights.iter().all(|&w| w == flat) {
             return false;
         }
         let u: f64 = stream(seed, Purpose::Resample, step, 0).random();
         let mut a = vec![0usize; j];
         systematic(&self.weights, u, &mut a);
-        // One parallel copy of each chosen ancestor (a serial clone of every particle first
-        // would copy them all twice).
-        self.particles = a.par_iter().map(|&i| self.particles[i].clone()).collect();
+        // As a resampling inside the filter: each ancestor's first child takes it, only the
+        // further children are copied, into the last resampling's discarded particles.
+        resample_into(&mut self.particles, &mut spare, &a);
         self.weights.iter_mut().for_each(|w| *w = flat);
         true
     }
