@@ -670,6 +670,10 @@ pub struct PatronSpec {
     /// the protocol's mediator (× this week's ripeness; 0: never by ripeness).
     #[serde(default)]
     pub mediate_per_year: Num,
+    /// Mediator: the yearly rate at which it gives the mediator's seat back to the
+    /// protocol's mediator, × (1 − this week's ripeness) (0: only a scheduled event).
+    #[serde(default)]
+    pub leave_seat_per_year: Num,
     /// Why it holds these roles, from what was known at the start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

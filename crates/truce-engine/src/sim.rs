@@ -1163,7 +1163,11 @@ impl Sim {
         self.k.patrons = p.patron.iter().any(Option::is_some) || p.events.iter().any(|e| e.kind == EventKind::Embargo);
         self.k.partners = p.patron.iter().flatten().any(|pt| pt.partner);
         self.k.say = p.patron.iter().flatten().any(|pt| !pt.partner && pt.aid_leverage > 0.0);
-        self.k.seat = p.patron.iter().flatten().any(|pt| !pt.partner && pt.mediate_per_year > 0.0);
+        self.k.seat = p
+            .patron
+            .iter()
+            .flatten()
+            .any(|pt| !pt.partner && (pt.mediate_per_year > 0.0 || pt.leave_seat_per_year > 0.0));
         self.k.aid_lines.clear();
         for a in 0..p.n_actors() {
             let (cutoff, exit) = p.patron[a].as_ref().map_or((0.0, 0.0), |pt| (pt.cutoff_per_year, pt.exit_per_year));

@@ -158,7 +158,7 @@ fn with_the_mechanisms_off_a_run_is_bit_for_bit_the_run_without_them() {
     // `loss_weight = 0` and `mediate_per_year = 0` written out change nothing.
     let keys = "roles = [\"supplier\", \"ally\"], ally_share = 0.2, cutoff_per_year = 0.3, exit_per_year = 0.3";
     let plain = with(&patron("b", keys));
-    let off = with(&patron("b", &format!("{keys}, loss_weight = 0, mediate_per_year = 0")));
+    let off = with(&patron("b", &format!("{keys}, loss_weight = 0, mediate_per_year = 0, leave_seat_per_year = 0")));
     let (mut sa, mut sb) = (Sim::new(&plain), Sim::new(&off));
     for run in 0..100 {
         let (x, y) = (sa.run(4, run, &mut NoObserver), sb.run(4, run, &mut NoObserver));
@@ -218,6 +218,51 @@ fn a_ripe_war_hands_the_seat_to_the_patron_and_that_changes_who_mediates_and_the
     assert!(moved >= 20, "outcome mix (settled, ceasefire, fighting, collapse) without/with: {mix:?}");
 }
 
+/// A patron drawn into the chair by ripeness that gives it back at `leave` a year × (1 −
+/// ripeness): the seat goes back to the protocol's mediator, the rounds after follow it, and
+/// the patron runs fewer rounds than one that keeps the seat (same seeds).
+#[test]
+fn a_patron_gives_the_seat_back_as_the_war_eases() {
+    let keys = |leave: f64| {
+        format!(
+            "roles = [\"supplier\"], mediator_pull = 0.5, mediator_leverage = 0.3, mediate_per_year = 8, \
+             leave_seat_per_year = {leave}"
+        )
+    };
+    let (keeps, leaves) = (with(&patron("b", &keys(0.0))), with(&patron("b", &keys(8.0))));
+    let protocol = keeps.mediator;
+    let patron_id = keeps.actor_ids.iter().position(|a| a == "patron").unwrap();
+    let (mut sa, mut sb) = (Sim::new(&keeps), Sim::new(&leaves));
+    let (mut gave_back, mut rounds_keep, mut rounds_leave) = (0, 0, 0);
+    for run in 0..400 {
+        let (_, a) = watch(&mut sa, 33, run);
+        let (_, b) = watch(&mut sb, 33, run);
+        // Without the hazard the seat, once taken, is never given back.
+        assert!(a.changes.iter().all(|&(_, _, to)| to & 4 != 0), "run {run}: {:?}", a.changes);
+        // With it, each change takes or gives back the seat (the supply kept), and every
+        // round is run by whoever holds the seat that week.
+        for &(week, from, to) in &b.changes {
+            assert!((from, to) == (2, 6) || (from, to) == (6, 2), "run {run}, week {week}: {from} → {to}");
+            if to == 2 {
+                let r = b.ripeness.iter().find(|w| w.0 == week).map_or(0.0, |w| w.1);
+                assert!(r < 1.0, "run {run}: gave the seat back at week {week} with ripeness {r}");
+                gave_back += 1;
+            }
+        }
+        for &(w, m) in &b.mediators {
+            let seated = b.changes.iter().rev().find(|c| c.0 <= w).is_some_and(|c| c.2 & 4 != 0);
+            assert_eq!(m, if seated { patron_id } else { protocol }, "run {run}, week {w}: {:?}", b.changes);
+            rounds_leave += usize::from(seated);
+        }
+        rounds_keep += a.mediators.iter().filter(|&&(_, m)| m == patron_id).count();
+    }
+    assert!(gave_back >= 20, "the seat was given back {gave_back} times");
+    assert!(
+        rounds_leave < rounds_keep,
+        "rounds the patron ran: keeps the seat {rounds_keep}, gives it back {rounds_leave}"
+    );
+}
+
 /// Loads `text`, expecting failure, and returns the diagnostics.
 fn errors(extra: &str) -> Vec<Diagnostic> {
     common::load_errors(&format!("{}\n{extra}\n", base()))
@@ -225,13 +270,18 @@ fn errors(extra: &str) -> Vec<Diagnostic> {
 
 #[test]
 fn bad_role_hazard_parameters_are_located_errors() {
-    for (key, bad) in
-        [("loss_weight", "-1"), ("loss_weight", "11"), ("mediate_per_year", "-0.5"), ("mediate_per_year", "60")]
-    {
+    for (key, bad) in [
+        ("loss_weight", "-1"),
+        ("loss_weight", "11"),
+        ("mediate_per_year", "-0.5"),
+        ("mediate_per_year", "60"),
+        ("leave_seat_per_year", "-1"),
+        ("leave_seat_per_year", "53"),
+    ] {
         let ds = errors(&patron("b", &format!("roles = [\"supplier\"], {key} = {bad}")));
         find(&ds, &[&format!("actors.patron.patron.{key}"), "out of range"]);
     }
-    for (key, bad) in [("loss_weight", "nan"), ("mediate_per_year", "inf")] {
+    for (key, bad) in [("loss_weight", "nan"), ("mediate_per_year", "inf"), ("leave_seat_per_year", "nan")] {
         let ds = errors(&patron("b", &format!("roles = [\"supplier\"], {key} = {bad}")));
         let d = find(&ds, &["not a finite number"]);
         assert!(d.line.is_some() && d.column.is_some(), "{key} = {bad}: {d:?}");

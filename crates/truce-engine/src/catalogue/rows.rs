@@ -1104,6 +1104,27 @@ pub static CATALOGUE: &[Param] = &[
         },
     },
     Param {
+        path: "actors.*.patron.leave_seat_per_year",
+        scope: Scope::Actor,
+        group: Group::Actors,
+        label: "patron steps back as the war eases",
+        unit: "rate / year, no ripeness",
+        range: PER_YEAR,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Span(0.0, 4.0, 0.05),
+        doc: "the yearly rate at which, holding the mediator's seat, it gives it back to the protocol's mediator, × (1 − this week's ripeness): a backer steps into the chair while the war is ripe and steps back when the hurting stalemate that drew it in eases (mediation comes in episodes: Greig 2005, Greig & Diehl 2012; a mediator with leverage pursues its own interests and its attention is limited, Beardsley 2011); 0: only a scheduled event takes the role away",
+        presence: "actors that are patrons",
+        scenario: InScenario {
+            get: |s, i| s.actors.get(i.actor)?.patron.as_ref().map(|x| Reading::num(&x.leave_seat_per_year)),
+            get_mut: |s, i| s.actors.get_mut(i.actor)?.patron.as_mut().map(|x| Target::Num(&mut x.leave_seat_per_year)),
+        },
+        params: InParams {
+            get: |p, i| p.patron.get(i.actor)?.as_ref().filter(|x| !x.partner).map(|x| x.leave_seat_per_year),
+            put: |p, i| p.patron.get_mut(i.actor)?.as_mut().filter(|x| !x.partner).map(|x| Store::Value(&mut x.leave_seat_per_year)),
+        },
+    },
+    Param {
         path: "actors.*.coalition.share",
         scope: Scope::Actor,
         group: Group::Actors,

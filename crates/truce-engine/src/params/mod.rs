@@ -125,6 +125,9 @@ pub struct PatronParams {
     pub loss_weight: f64,
     /// Yearly rate, at full ripeness, of taking the mediator's seat (× ripeness; 0: never).
     pub mediate_per_year: f64,
+    /// Yearly rate of giving the seat back to the protocol's mediator, × (1 − ripeness)
+    /// (0: only a scheduled event).
+    pub leave_seat_per_year: f64,
     /// A partner's dependence on its side's lead (0–1) and the weight of the lead's view per
     /// unit of it: the partner's margins move `lead_leverage` × `dependence` of the way to
     /// its lead's (0: no pull).

@@ -30,7 +30,8 @@
 //!   exp(`loss_weight` × the share of the way its client has lost toward its collapse line:
 //!   patrons abandon losing clients, [`Sim::losing`]) — and by ripeness: a patron with a
 //!   positive `mediate_per_year` takes the mediator's seat at that rate × the week's
-//!   ripeness ([`Sim::patron_seat`]).
+//!   ripeness, and one with a positive `leave_seat_per_year` gives it back at that rate ×
+//!   (1 − ripeness) ([`Sim::patron_seat`]).
 //! - A **coalition partner** (`[actors.coalition]`) is a belligerent of a side other than the
 //!   side's first (its lead): it keeps its own positions and red lines, has a veto on a
 //!   settlement (as every belligerent) and a vote on a freeze, weighs each against its own
@@ -42,11 +43,12 @@
 //! Draws (per fought week, after the fight phase, in actor order): one uniform per patron
 //! holding the supplier role with a positive cut-off hazard, then one per ally or partner
 //! still in the war with a positive exit hazard; after the mediator's attention, one per
-//! patron with a positive `mediate_per_year` that does not hold the mediator role. A scenario
+//! patron with a positive `mediate_per_year` that does not hold the mediator role or a
+//! positive `leave_seat_per_year` that holds it. A scenario
 //! without patrons or partners draws nothing here and is bit for bit what it was before this
 //! module; one whose `aid_leverage` is 0 everywhere computes every margin exactly as before
 //! (the leverage never draws); a `loss_weight` of 0 leaves the hazards constant bit for bit,
-//! and a `mediate_per_year` of 0 everywhere never runs the seat phase.
+//! and a `mediate_per_year` and `leave_seat_per_year` of 0 everywhere never run the seat phase.
 //! Nothing here allocates, and nothing here may change a belligerent's own value of war or
 //! of a deal: leverage acts on the margins of its decisions only.
 
@@ -181,19 +183,28 @@ impl Sim {
     /// with leverage; `war-termination.md` §5). Taking the seat calls for talks
     /// ([`Sim::set_roles`]). One uniform per patron with a positive rate that does not hold
     /// the mediator role, in actor order; it takes the seat only while the protocol's
-    /// mediator holds it (a patron does not unseat another).
+    /// mediator holds it (a patron does not unseat another). A patron that holds the role
+    /// gives it back at the yearly rate `leave_seat_per_year` × (1 − ripeness): it steps back
+    /// as the stalemate that drew it in eases (mediation comes in episodes: Greig 2005; Greig
+    /// & Diehl 2012), one uniform per such patron with a positive rate, in the same order.
     pub(super) fn patron_seat<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
         for a in 0..self.p.n_actors() {
-            let rate = match self.p.patron[a].as_ref() {
-                Some(pt) if !pt.partner && pt.mediate_per_year > 0.0 && self.b.roles[a] & MEDIATOR == 0 => {
-                    pt.mediate_per_year
+            let Some(pt) = self.p.patron[a].as_ref().filter(|pt| !pt.partner) else { continue };
+            let holds = self.b.roles[a] & MEDIATOR != 0;
+            if holds && pt.leave_seat_per_year > 0.0 {
+                let rate = pt.leave_seat_per_year;
+                let u: f64 = rng.random();
+                if super::endings::under_weekly(u, rate * (1.0 - st.ripeness)) {
+                    let to = self.b.roles[a] & !MEDIATOR;
+                    self.set_roles(a, to, st, observer);
                 }
-                _ => continue,
-            };
-            let u: f64 = rng.random();
-            if st.mediator == self.p.mediator && super::endings::under_weekly(u, rate * st.ripeness) {
-                let to = self.b.roles[a] | MEDIATOR;
-                self.set_roles(a, to, st, observer);
+            } else if !holds && pt.mediate_per_year > 0.0 {
+                let rate = pt.mediate_per_year;
+                let u: f64 = rng.random();
+                if st.mediator == self.p.mediator && super::endings::under_weekly(u, rate * st.ripeness) {
+                    let to = self.b.roles[a] | MEDIATOR;
+                    self.set_roles(a, to, st, observer);
+                }
             }
         }
     }

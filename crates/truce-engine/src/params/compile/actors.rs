@@ -65,6 +65,7 @@ fn patron_of(
         exit_per_year: 0.0,
         loss_weight: 0.0,
         mediate_per_year: 0.0,
+        leave_seat_per_year: 0.0,
         dependence: 0.0,
         lead_leverage: 0.0,
     };
