@@ -231,17 +231,8 @@ pub fn print_table(b: &Backcast, w: &mut impl Write) -> std::io::Result<()> {
     writeln!(w, "States: {}; truce's probabilities floored at (k + ½)/(n + 3).", STATES.join(", "))?;
     for c in &b.cases {
         if let Some(s) = &c.selection {
-            writeln!(
-                w,
-                "Selection by survival, {}: age {} weeks; {} of {} pilot runs lasted it; effective sample {:.0} of {} draws{}",
-                c.case,
-                s.age_weeks,
-                s.survived,
-                s.pool * s.replicates,
-                s.ess,
-                s.pool,
-                if s.warning.is_some() { " (low)" } else { "" }
-            )?;
+            // The library's sentence (as the forecast's report and page print it).
+            writeln!(w, "{}: {}", c.case, s.note())?;
         }
     }
     Ok(())
