@@ -1765,8 +1765,8 @@ impl Sim {
     /// disagreement point is what a party gets if this bargain fails), else war; then the mediator's proposal, supporters'
     /// amendments and the veto players' votes with Powell's commitment check (war's, as under
     /// an armistice). With no settlement, the armistice if it was agreed; with neither, the
-    /// cause that blocked the round, concessions, perhaps an escalation pulse (one draw), the
-    /// mediator's frustration, and perhaps a suspension over an indivisible issue (one draw).
+    /// cause that blocked the round (in `st.blocked`) and concessions; the failure's other
+    /// consequences are the session's ([`Sim::session`]).
     fn talk<O: Observer>(
         &mut self,
         st: &mut State,
@@ -1860,8 +1860,7 @@ impl Sim {
             }
         }
         self.escalate(st, rng);
-        let blocked = st.blocked;
-        self.after_failure(st, blocked, rng);
+        self.after_failure(st, rng);
         self.moratorium_round(st, observer);
         None
     }

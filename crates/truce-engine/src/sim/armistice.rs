@@ -209,8 +209,7 @@ impl Sim {
                 return true;
             }
         }
-        let blocked = st.blocked;
-        self.after_failure(st, blocked, rng);
+        self.after_failure(st, rng);
         false
     }
 }

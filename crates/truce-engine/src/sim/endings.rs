@@ -264,14 +264,15 @@ impl Sim {
 
     // ---- After a failed talk round ------------------------------------------------------
 
-    /// After a failed round the mediator loses some attention; a round blocked by a red line
-    /// or the commitment check (an issue neither side can concede) suspends talks with the
-    /// scenario's probability, until a shock lifts the suspension (one draw, always made).
-    pub(super) fn after_failure(&self, st: &mut State, blocked: Option<Blocker>, rng: &mut ChaCha8Rng) {
+    /// After a failed session the mediator loses some attention; one whose last round was
+    /// blocked (`st.blocked`) by a red line or the commitment check (an issue neither side
+    /// can concede) suspends talks with the scenario's probability, until a shock lifts the
+    /// suspension (one draw, always made).
+    pub(super) fn after_failure(&self, st: &mut State, rng: &mut ChaCha8Rng) {
         let med = &self.p.mediation;
         st.attention *= 1.0 - med.failure_fatigue;
         let u: f64 = rng.random();
-        let indivisible = matches!(blocked, Some(Blocker::RedLine | Blocker::Commitment));
+        let indivisible = matches!(st.blocked, Some(Blocker::RedLine | Blocker::Commitment));
         if indivisible && u < med.suspension_probability {
             st.suspended = true;
             st.suspended_at = self.p.km2_to_index(st.km2);

@@ -190,21 +190,20 @@ impl Sim {
     pub(super) fn patron_seat<O: Observer>(&mut self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
         for a in 0..self.p.n_actors() {
             let Some(pt) = self.p.patron[a].as_ref().filter(|pt| !pt.partner) else { continue };
-            let holds = self.b.roles[a] & MEDIATOR != 0;
-            if holds && pt.leave_seat_per_year > 0.0 {
-                let rate = pt.leave_seat_per_year;
-                let u: f64 = rng.random();
-                if super::endings::under_weekly(u, rate * (1.0 - st.ripeness)) {
-                    let to = self.b.roles[a] & !MEDIATOR;
-                    self.set_roles(a, to, st, observer);
-                }
-            } else if !holds && pt.mediate_per_year > 0.0 {
-                let rate = pt.mediate_per_year;
-                let u: f64 = rng.random();
-                if st.mediator == self.p.mediator && super::endings::under_weekly(u, rate * st.ripeness) {
-                    let to = self.b.roles[a] | MEDIATOR;
-                    self.set_roles(a, to, st, observer);
-                }
+            let roles = self.b.roles[a];
+            let holds = roles & MEDIATOR != 0;
+            let (rate, weight, to) = if holds {
+                (pt.leave_seat_per_year, 1.0 - st.ripeness, roles & !MEDIATOR)
+            } else {
+                (pt.mediate_per_year, st.ripeness, roles | MEDIATOR)
+            };
+            if rate <= 0.0 {
+                continue;
+            }
+            let u: f64 = rng.random();
+            // The seat is taken only from the protocol's mediator (a patron does not unseat another).
+            if (holds || st.mediator == self.p.mediator) && super::endings::under_weekly(u, rate * weight) {
+                self.set_roles(a, to, st, observer);
             }
         }
     }
