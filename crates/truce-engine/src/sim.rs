@@ -387,6 +387,10 @@ struct RunBuffers {
     /// Per actor, the roles it holds now as a patron or partner (bits of
     /// [`crate::scenario::PatronRole`]; 0 for every other actor).
     roles: Vec<u8>,
+    /// Per actor, the side it backs now: a patron's client (a `patron_roles` event with a
+    /// `side` switches it), else the side its aid line goes to (0 for an actor with neither).
+    /// Its aid line flows to this side.
+    backs: Vec<usize>,
     /// Per side, the share of its suppliers' aid an embargo lets through (1: none).
     embargo: [f64; 2],
     /// Public red lines now (actor-major, as `Params::red_line`): the scenario's at the
@@ -413,6 +417,7 @@ impl RunBuffers {
             reserve,
             terms,
             roles,
+            backs,
             embargo,
             red_line,
             domains,
@@ -427,6 +432,7 @@ impl RunBuffers {
         reserve.clone_from(&source.reserve);
         terms.clone_from(&source.terms);
         roles.clone_from(&source.roles);
+        backs.clone_from(&source.backs);
         *embargo = source.embargo;
         red_line.clone_from(&source.red_line);
         *domains = source.domains;
@@ -445,6 +451,7 @@ impl RunBuffers {
             reserve,
             terms,
             roles,
+            backs,
             embargo: _,
             red_line,
             domains: _,
@@ -460,6 +467,7 @@ impl RunBuffers {
             + f(reserve)
             + f(terms)
             + roles.capacity()
+            + backs.capacity() * std::mem::size_of::<usize>()
             + f(red_line)
     }
 }
@@ -478,9 +486,10 @@ struct RunConstants {
     /// Weekly aid decay factor and weekly stop probability per actor.
     aid_decay: Vec<f64>,
     aid_stop: Vec<f64>,
-    /// The aid lines, (actor, the side it aids), in actor order: the actors with an `aid`
-    /// line, so that the weekly sums visit only those (parameters only, so once per run).
-    aid_lines: Vec<(usize, usize)>,
+    /// The actors with an `aid` line, in actor order, so that the weekly sums visit only
+    /// those (parameters only, so once per run); each line flows to the side its actor backs
+    /// now (`RunBuffers::backs`).
+    aid_lines: Vec<usize>,
     /// Attrition coefficient per side (calibrated to the casualties of the first week).
     beta: [f64; 2],
     /// Scale of the weekly front movement at intensity 1: drift = v_front × φ(ρ), calibrated
@@ -735,6 +744,8 @@ struct RoundInputs<'a> {
     lean: [f64; 2],
     /// Per actor, its roles now (a coalition partner votes while it is in the war).
     roles: &'a [u8],
+    /// Per actor, the side it backs now (`RunBuffers::backs`).
+    backs: &'a [usize],
     /// Whether suppliers' views are weighed (`RunConstants::say`).
     say: bool,
     /// The collective forecast's participants and weights (`RunConstants::collective`).
@@ -758,6 +769,7 @@ impl<'a> RoundInputs<'a> {
             war,
             lean,
             roles: &b.roles,
+            backs: &b.backs,
             say: k.say,
             collective: &k.collective,
         }
@@ -858,6 +870,7 @@ impl Sim {
             reserve: vec![0.5; n],
             terms: vec![0.0; m],
             roles: vec![0; n],
+            backs: vec![0; n],
             embargo: [1.0; 2],
             red_line: vec![f64::INFINITY; n * m],
             domains: 0,
@@ -1174,7 +1187,7 @@ impl Sim {
             self.k.cutoff[a] = 1.0 - (1.0 - cutoff).powf(1.0 / 52.0);
             self.k.exit[a] = 1.0 - (1.0 - exit).powf(1.0 / 52.0);
             if let Some((to, level, fatigue_y, hazard_y)) = p.aid[a] {
-                self.k.aid_lines.push((a, to));
+                self.k.aid_lines.push(a);
                 // The aid at the start: a patron's line counts if it supplies at the start.
                 if patrons::start_roles(p, a) & patrons::SUPPLIER != 0 || p.patron[a].is_none() {
                     self.k.aid0[to] += level;
@@ -1190,6 +1203,11 @@ impl Sim {
         self.b.embargo = [1.0; 2];
         for a in 0..self.p.n_actors() {
             self.b.roles[a] = patrons::start_roles(&self.p, a);
+            self.b.backs[a] = match (&self.p.patron[a], self.p.aid[a]) {
+                (Some(pt), _) => pt.side,
+                (None, Some((to, ..))) => to,
+                (None, None) => 0,
+            };
             let level = self.p.aid[a].map_or(0.0, |(_, level, ..)| level);
             self.b.aid_level[a] = level;
             self.b.aid_active[a] = level > 0.0;
@@ -1368,9 +1386,9 @@ impl Sim {
     #[inline]
     fn aid(&self) -> [f64; 2] {
         let mut total = [0.0; 2];
-        for &(a, to) in &self.k.aid_lines {
+        for &a in &self.k.aid_lines {
             if self.b.aid_active[a] && (!self.k.patrons || self.supplies(a)) {
-                total[to] += self.b.aid_level[a];
+                total[self.b.backs[a]] += self.b.aid_level[a];
             }
         }
         let total = if self.k.patrons { [total[0] * self.b.embargo[0], total[1] * self.b.embargo[1]] } else { total };
@@ -1503,8 +1521,12 @@ impl Sim {
             }
             EventKind::PatronRoles => {
                 if let Some(a) = e.actor {
-                    let to = e.roles;
-                    self.set_roles(a, to, st, observer);
+                    // A patron that switches sides may state its new positions with it.
+                    for &(k, x) in &e.positions {
+                        self.b.pos[a * m + k] = x;
+                    }
+                    let side = e.side.unwrap_or(self.b.backs[a]);
+                    self.set_patron(a, e.roles, side, st, observer);
                 }
             }
             EventKind::Embargo => {
@@ -1681,14 +1703,14 @@ impl Sim {
     fn aid_fatigue(&mut self, rng: &mut ChaCha8Rng) -> [f64; 2] {
         let mut total = [0.0; 2];
         for i in 0..self.k.aid_lines.len() {
-            let (a, to) = self.k.aid_lines[i];
+            let a = self.k.aid_lines[i];
             if self.b.aid_active[a] && self.supplies(a) {
                 self.b.aid_level[a] *= self.k.aid_decay[a];
                 let u: f64 = rng.random();
                 if u < self.k.aid_stop[a] {
                     self.b.aid_active[a] = false;
                 } else {
-                    total[to] += self.b.aid_level[a];
+                    total[self.b.backs[a]] += self.b.aid_level[a];
                 }
             }
         }
@@ -2040,7 +2062,10 @@ impl Sim {
                 continue;
             }
             let Some(a) = e.actor else { continue };
-            let Some((to, ..)) = p.aid[a] else { continue };
+            if p.aid[a].is_none() {
+                continue;
+            }
+            let to = self.b.backs[a];
             let cur = if self.b.aid_active[a] { self.b.aid_level[a] } else { 0.0 };
             let new = match e.kind {
                 EventKind::AidStop => 0.0,
@@ -2320,7 +2345,7 @@ impl RoundBuffers {
         let p = u.p;
         let g = u.guarantee;
         self.decisions.clear();
-        let pressure = if input.say { self.deal_pressure(u) } else { [(0.0, 0.0); 2] };
+        let pressure = if input.say { self.deal_pressure(u, input.backs) } else { [(0.0, 0.0); 2] };
         let mut all = true;
         for a in 0..p.n_actors() {
             if !p.veto[a] {

@@ -334,7 +334,18 @@ impl Observer for TraceObserver<'_> {
             date: self.p.start.plus_weeks(week),
             kind: format!("{:?}", e.kind),
             actor: e.actor.map(|a| self.p.actor_ids[a].clone()),
-            note: e.note.clone(),
+            note: match (e.kind, e.actor, e.side) {
+                // A patron's switch of sides is said, whatever the author's note says.
+                (crate::scenario::EventKind::PatronRoles, Some(a), Some(s)) => {
+                    let said = format!("{} backs {}", self.p.actor_names[a], self.p.sides[s].name);
+                    if e.note.is_empty() {
+                        said
+                    } else {
+                        format!("{} ({said})", e.note)
+                    }
+                }
+                _ => e.note.clone(),
+            },
         });
     }
 

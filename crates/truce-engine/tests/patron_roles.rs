@@ -371,3 +371,186 @@ fn bad_partner_dependence_is_a_located_error() {
         find(&ds, &[&format!("actors.partner.coalition.{key}"), "out of range"]);
     }
 }
+
+/// The built-in where side `a`'s and side `b`'s effectiveness depend half on aid, with a
+/// donor's small line to `a` and a patron that supplies `b` (a line four times the donor's),
+/// plus `extra`.
+fn aided(extra: &str) -> Params {
+    let base = base()
+        .replacen("id = \"a\"\nname = \"State A\"", "id = \"a\"\nname = \"State A\"\naid_dependence = 0.5", 1)
+        .replacen("id = \"b\"\nname = \"State B\"", "id = \"b\"\nname = \"State B\"\naid_dependence = 0.5", 1);
+    assert!(base.matches("aid_dependence = 0.5").count() == 2, "the built-in's sides moved");
+    let text = format!(
+        r#"{base}
+[[actors]]
+id = "donor"
+role = "supporter"
+side = "a"
+capability = 0
+positions = {{ province = 100, reparations = 100 }}
+saliences = {{ province = 50, reparations = 50 }}
+aid = {{ to = "a", level = 0.25 }}
+{patron}
+{extra}
+"#,
+        patron = patron("b", "roles = [\"supplier\"]")
+    );
+    load_str("switch.toml", &text).unwrap_or_else(|e| panic!("{e}")).params
+}
+
+/// A `patron_roles` event for the patron on 2000-03-06 (week 9) with `keys`.
+fn switch(keys: &str) -> String {
+    format!("[[events]]\ndate = 2000-03-06\nkind = \"patron_roles\"\nactor = \"patron\"\n{keys}\n")
+}
+
+#[test]
+fn a_supplier_that_switches_sides_moves_the_front_toward_its_new_client() {
+    // The Soviet Union's switch from Somalia to Ethiopia in 1977 (Ogaden war), generalised:
+    // the patron's aid line now flows to the other side, so the side it left loses the
+    // effectiveness its aid carried and the side it joins gains it.
+    let stays = aided(&switch("roles = [\"supplier\"]"));
+    let moves = aided(&switch("side = \"a\"\nroles = [\"supplier\"]"));
+    let (mut sa, mut sb) = (Sim::new(&stays), Sim::new(&moves));
+    let (mut higher, mut lower) = (0, 0);
+    let (mut sum_a, mut sum_b) = (0.0, 0.0);
+    for run in 0..400 {
+        let (_, a) = watch(&mut sa, 41, run);
+        let (_, b) = watch(&mut sb, 41, run);
+        // Nothing differs before the switch (week 9): same seeds, same draws.
+        for w in 0..9.min(a.km2.len()).min(b.km2.len()) {
+            assert_eq!(a.km2[w].to_bits(), b.km2[w].to_bits(), "run {run}, week {w}");
+        }
+        // Side a's area (km²) a year in, or at the run's end if sooner.
+        let at = |w: &Watch| w.km2[51.min(w.km2.len() - 1)];
+        let (x, y) = (at(&a), at(&b));
+        sum_a += x;
+        sum_b += y;
+        higher += usize::from(y > x);
+        lower += usize::from(y < x);
+    }
+    assert!(
+        sum_b > sum_a && higher > 2 * lower,
+        "side a's area a year in: patron stays {:.0}, switches {:.0} (mean km²); higher in {higher} runs, lower in {lower}",
+        sum_a / 400.0,
+        sum_b / 400.0
+    );
+}
+
+/// What a round shows: its proposal on the province, each belligerent's margin (a's, b's)
+/// and outside option.
+type Seen = (f64, [f64; 2], [f64; 2]);
+
+/// The first talk round at or after the switch (week 9) of each of `runs` runs of `p`, or
+/// none where the run ended or held no round by then.
+fn first_round_after_switch(p: &Params, runs: u64) -> Vec<Option<Seen>> {
+    #[derive(Default)]
+    struct First(Option<Seen>);
+    impl Observer for First {
+        fn round(&mut self, r: &RoundView<'_>) {
+            if r.week >= 9 && self.0.is_none() {
+                let margin = |a: usize| r.decisions.iter().find(|d| d.actor == a).map_or(f64::NAN, |d| d.margin);
+                self.0 = Some((r.proposal[0], [margin(0), margin(1)], r.outside));
+            }
+        }
+    }
+    let mut sim = Sim::new(p);
+    (0..runs)
+        .map(|run| {
+            let mut f = First::default();
+            sim.run(57, run, &mut f);
+            f.0
+        })
+        .collect()
+}
+
+#[test]
+fn a_mediator_that_switches_sides_presses_its_new_client_and_pulls_toward_its_new_positions() {
+    // A patron mediator from the start, backing b, its positions at 30 (b's side of the
+    // table). Its lean (`mediator_leverage`) and its pull (`mediator_pull`) are tested apart.
+    let make = |keys: &str, event: &str| {
+        with(&format!(
+            "{}\n{event}",
+            patron("b", &format!("roles = [\"mediator\"], {keys}"))
+                .replace("aid = { to = \"b\", level = 1.0 }\n", "")
+                .replace(
+                    "positions = { province = 0, reparations = 0 }",
+                    "positions = { province = 30, reparations = 30 }"
+                )
+        ))
+    };
+    assert_eq!(make("", "").issue_ids[0], "province");
+    // The lean: with no pull, the first round after the switch proposes the same deal, and
+    // the switch moves the leverage from b's margin to a's, exactly, where the outside
+    // options are the same (the lean also decides whether a freeze would be agreed, which
+    // can make the armistice the outside option).
+    let keys = "mediator_pull = 0, mediator_leverage = 0.3";
+    let stays = first_round_after_switch(&make(keys, &switch("roles = [\"mediator\"]")), 1500);
+    let moves = first_round_after_switch(&make(keys, &switch("side = \"a\"\nroles = [\"mediator\"]")), 1500);
+    let mut seen = 0;
+    for (run, (x, y)) in stays.iter().zip(&moves).enumerate() {
+        let (Some((px, mx, ox)), Some((py, my, oy))) = (x, y) else {
+            assert_eq!(x.is_some(), y.is_some(), "run {run}: the runs differ before the switch");
+            continue;
+        };
+        assert_eq!(px.to_bits(), py.to_bits(), "run {run}: the same proposal");
+        if ox != oy {
+            continue;
+        }
+        assert!((my[0] - mx[0] - 0.3).abs() < 1e-9, "run {run}: a's margin {} → {}", mx[0], my[0]);
+        assert!((my[1] - mx[1] + 0.3).abs() < 1e-9, "run {run}: b's margin {} → {}", mx[1], my[1]);
+        seen += 1;
+    }
+    assert!(seen >= 50, "{seen} runs held a round after the switch");
+    // The pull: a switch that states a's side of the table (70) pulls the proposal toward it.
+    let keys = "mediator_pull = 0.5, mediator_leverage = 0";
+    let stays = first_round_after_switch(&make(keys, &switch("roles = [\"mediator\"]")), 1500);
+    let moves = first_round_after_switch(
+        &make(keys, &switch("side = \"a\"\nroles = [\"mediator\"]\npositions = { province = 70, reparations = 70 }")),
+        1500,
+    );
+    let (mut higher, mut other) = (0, 0);
+    for (x, y) in stays.iter().zip(&moves) {
+        if let (Some((px, ..)), Some((py, ..))) = (x, y) {
+            if py > px {
+                higher += 1;
+            } else {
+                other += 1;
+            }
+        }
+    }
+    assert!(higher >= 50 && other == 0, "the proposal on the province moved up in {higher} runs, not in {other}");
+}
+
+#[test]
+fn the_trace_says_which_side_the_patron_backs_now() {
+    let p = aided(&switch("side = \"a\"\nroles = [\"supplier\"]\nnote = \"The patron changes sides\""));
+    let mut sim = Sim::new(&p);
+    let run = (0..200).find(|&r| sim.run(3, r, &mut NoObserver).week > 9).expect("a run past week 9");
+    let mut obs = truce_engine::trace::TraceObserver::new(&p, 3);
+    let s = sim.run(3, run, &mut obs);
+    let trace = obs.finish(&s, sim.terms());
+    let e = trace.events.iter().find(|e| e.kind == "PatronRoles").expect("the switch in the trace");
+    assert_eq!((e.week, e.note.as_str()), (9, "The patron changes sides (patron backs State A)"));
+}
+
+#[test]
+fn a_switch_to_the_side_a_patron_already_backs_changes_nothing() {
+    let plain = aided(&switch("roles = [\"supplier\"]"));
+    let same = aided(&switch("side = \"b\"\nroles = [\"supplier\"]"));
+    let (mut sa, mut sb) = (Sim::new(&plain), Sim::new(&same));
+    for run in 0..100 {
+        let (x, y) = (sa.run(5, run, &mut NoObserver), sb.run(5, run, &mut NoObserver));
+        assert_eq!(x, y, "run {run}");
+    }
+}
+
+#[test]
+fn a_switch_of_sides_names_a_patron_and_a_side() {
+    let ds = errors(&switch("side = \"c\"\nroles = []"));
+    find(&ds, &["events[0].side", "c"]);
+    let ds = common::load_errors(&format!(
+        "{}\n[[events]]\ndate = 2000-03-06\nkind = \"patron_roles\"\nactor = \"mediator\"\nside = \"a\"\nroles = []\n",
+        base()
+    ));
+    find(&ds, &["events[0].actor", "not a patron"]);
+}

@@ -25,7 +25,8 @@
 //!   - **guarantor**: the credibility of its guarantee (`guarantee`) applies while it holds
 //!     the role, where it exceeds the protocol's (Fortna 2003: explicit third-party guarantees).
 //!
-//!   Roles change by scheduled `patron_roles` events (known at the start, as every event),
+//!   Roles change by scheduled `patron_roles` events (known at the start, as every event;
+//!   one with a `side` also switches the side the patron backs, [`Sim::set_patron`]),
 //!   by two hazards with generic priors — a supplier's cut-off and an ally's exit, each ×
 //!   exp(`loss_weight` × the share of the way its client has lost toward its collapse line:
 //!   patrons abandon losing clients, [`Sim::losing`]) — and by ripeness: a patron with a
@@ -81,8 +82,9 @@ impl Sim {
         }
         let mut total = 0.0;
         for (a, pt) in self.p.patron.iter().enumerate() {
-            let (Some(pt), Some((to, level0, ..))) = (pt, self.p.aid[a]) else { continue };
-            if to == side && pt.arms_cost > 0.0 && level0 > 0.0 && self.b.aid_active[a] && self.supplies(a) {
+            let (Some(pt), Some((_, level0, ..))) = (pt, self.p.aid[a]) else { continue };
+            if self.b.backs[a] == side && pt.arms_cost > 0.0 && level0 > 0.0 && self.b.aid_active[a] && self.supplies(a)
+            {
                 total += pt.arms_cost * self.b.aid_level[a] / level0 * self.b.embargo[side];
             }
         }
@@ -102,7 +104,7 @@ impl Sim {
         let mut lean = [0.0; 2];
         if let Some(pt) = self.p.patron.get(st.mediator).and_then(Option::as_ref) {
             if !pt.partner && self.b.roles[st.mediator] & MEDIATOR != 0 {
-                lean[pt.side] = pt.leverage;
+                lean[self.b.backs[st.mediator]] = pt.leverage;
             }
         }
         lean
@@ -169,7 +171,7 @@ impl Sim {
     /// the hazard is then constant, as before the mechanism.
     pub(super) fn losing(&self, st: &State, a: usize, weekly: f64) -> f64 {
         let Some(pt) = self.p.patron[a].as_ref().filter(|pt| pt.loss_weight > 0.0) else { return weekly };
-        let x = self.client_loss(st, pt.side);
+        let x = self.client_loss(st, self.b.backs[a]);
         if x <= 0.0 {
             return weekly;
         }
@@ -208,23 +210,38 @@ impl Sim {
         }
     }
 
-    /// Actor `a`'s roles become `to`: an ally's forces leave (or join) its client side; the
-    /// mediator's seat passes to a patron that becomes mediator (and back to the protocol's
-    /// mediator when it gives the role up), which calls for talks; the guarantee in force is
-    /// recomputed; the supplier role gates the aid line through [`Sim::supplies`]. Observers
-    /// see the change.
+    /// Actor `a`'s roles become `to`, toward the side it backs now ([`Sim::set_patron`]).
     pub(super) fn set_roles<O: Observer>(&mut self, a: usize, to: u8, st: &mut State, observer: &mut O) {
+        let side = self.b.backs[a];
+        self.set_patron(a, to, side, st, observer);
+    }
+
+    /// Actor `a`'s roles become `to` and the side it backs becomes `side` (a switch of sides
+    /// comes only from a scheduled `patron_roles` event with a `side`): an ally's forces leave
+    /// the side it leaves or gives up the role on (its `ally_share` of that side's pool) and
+    /// join the side it backs when it takes the role there (so that they are `ally_share` of
+    /// the new pool); its aid line flows to the side it backs ([`Sim::aid`]), its mediator's
+    /// lean and its supplier's say go to that side, and its hazards follow that side's
+    /// losses; the mediator's seat passes to a patron that becomes mediator (and back to the
+    /// protocol's mediator when it gives the role up), which calls for talks; the guarantee
+    /// in force is recomputed; the supplier role gates the aid line through
+    /// [`Sim::supplies`]. Observers see a change of roles (a switch of sides is the event
+    /// they see).
+    pub(super) fn set_patron<O: Observer>(&mut self, a: usize, to: u8, side: usize, st: &mut State, observer: &mut O) {
         let Some(pt) = self.p.patron[a].as_ref() else { return };
-        let from = self.b.roles[a];
-        if from == to {
+        let (from, was) = (self.b.roles[a], self.b.backs[a]);
+        if from == to && was == side {
             return;
         }
-        let (side, share) = (pt.side, pt.ally_share);
-        if from & ALLY != 0 && to & ALLY == 0 {
-            st.forces[side] *= 1.0 - share;
-        } else if from & ALLY == 0 && to & ALLY != 0 {
+        let share = pt.ally_share;
+        let switched = was != side;
+        if from & ALLY != 0 && (to & ALLY == 0 || switched) {
+            st.forces[was] *= 1.0 - share;
+        }
+        if to & ALLY != 0 && (from & ALLY == 0 || switched) {
             st.forces[side] /= 1.0 - share;
         }
+        self.b.backs[a] = side;
         self.b.roles[a] = to;
         if to & MEDIATOR != 0 && from & MEDIATOR == 0 {
             st.mediator = a;
@@ -233,7 +250,9 @@ impl Sim {
             st.mediator = self.p.mediator;
         }
         st.patron_guarantee = self.patron_guarantee();
-        observer.patron(st.week, a, from, to);
+        if from != to {
+            observer.patron(st.week, a, from, to);
+        }
     }
 
     /// Who mediates at the start: the last patron (in actor order) that holds the mediator
@@ -277,7 +296,7 @@ impl Sim {
             if !self.partner_in(a) {
                 continue;
             }
-            let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+            let side = self.b.backs[a];
             self.round.actor_war[a] = self.partner_war_value(st, a, side, war);
         }
     }
@@ -294,12 +313,12 @@ impl Sim {
         let Some(pt) = self.p.patron[a].as_ref().filter(|pt| !pt.partner && pt.aid_leverage > 0.0) else {
             return 0.0;
         };
-        let s = pt.side;
-        let flowing = match self.p.aid[a] {
-            Some((to, ..)) if to == s && self.b.aid_active[a] && self.supplies(a) => {
-                self.b.aid_level[a] * self.b.embargo[s]
-            }
-            _ => 0.0,
+        // Its line flows to the side it backs now (`RunBuffers::backs`).
+        let s = self.b.backs[a];
+        let flowing = if self.p.aid[a].is_some() && self.b.aid_active[a] && self.supplies(a) {
+            self.b.aid_level[a] * self.b.embargo[s]
+        } else {
+            0.0
         };
         let aid0 = self.k.aid0[s];
         if flowing <= 0.0 || aid0 <= 0.0 {
@@ -327,7 +346,7 @@ impl Sim {
             let w = self.say_of(a, aid);
             self.round.say[a] = w;
             if w > 0.0 {
-                let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+                let side = self.b.backs[a];
                 self.round.actor_war[a] = self.partner_war_value(st, a, side, war);
             }
         }
@@ -348,7 +367,7 @@ impl Sim {
             if !self.partner_in(a) {
                 continue;
             }
-            let side = self.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+            let side = self.b.backs[a];
             let own = input.armistice_value_of(a, forecast) - self.round.actor_war[a];
             let lead = self.p.sides[side].belligerent;
             let pull = lead_pull(&self.p, a, pressure[side], || input.armistice_value_of(lead, forecast) - war.v[side]);
@@ -367,11 +386,11 @@ impl RoundBuffers {
     /// supplier's margin), w its weight this round (`say`) and its margin the deal's utility
     /// to it over its outside option (`actor_war`). Both 0 for a side without a weighed
     /// supplier.
-    pub(super) fn deal_pressure(&self, u: &crate::talk::UtilityContext<'_>) -> [(f64, f64); 2] {
+    pub(super) fn deal_pressure(&self, u: &crate::talk::UtilityContext<'_>, backs: &[usize]) -> [(f64, f64); 2] {
         let mut out = [(0.0, 0.0); 2];
         for (a, &w) in self.say.iter().enumerate() {
             if w > 0.0 {
-                let side = u.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+                let side = backs[a];
                 let margin = u.deal_utility(a, &self.amended) - self.actor_war[a];
                 out[side].0 += w;
                 out[side].1 += w * margin;
@@ -392,7 +411,7 @@ impl RoundInputs<'_> {
         }
         for (a, &w) in say.iter().enumerate() {
             if w > 0.0 {
-                let side = self.u.p.patron[a].as_ref().map_or(0, |pt| pt.side);
+                let side = self.backs[a];
                 let margin = self.armistice_value_of(a, forecast) - actor_war[a];
                 out[side].0 += w;
                 out[side].1 += w * margin;
