@@ -448,6 +448,11 @@ pub struct SideSpec {
     /// Share of this side's effectiveness that depends on foreign aid.
     #[serde(default)]
     pub aid_dependence: Num,
+    /// How far this side fights dispersed and concealed, without a line the enemy can aim
+    /// at (0–1; 0: a front). Its losses are × (its forces)^dispersal: at 1, the guerrilla
+    /// of Deitchman's (1962) law, hit by area fire in proportion to its own numbers.
+    #[serde(default)]
+    pub dispersal: Num,
     /// The side collapses when its forces fall below this share of the start.
     #[serde(default = "collapse_forces")]
     pub collapse_forces_fraction: Num,

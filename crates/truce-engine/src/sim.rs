@@ -1222,8 +1222,10 @@ impl Sim {
         for s in 0..2 {
             let o = 1 - s;
             let (fs, fo) = (p.sides[s].forces, p.sides[o].forces);
+            // A dispersed side's own forces weigh in its losses (Deitchman 1962; + 0 is q's bits).
+            let q = p.exponent_q + p.sides[s].dispersal;
             self.k.beta[o] = p.sides[s].casualties_per_week
-                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(p.exponent_q) * self.k.front.loss0[s]);
+                / (p.sides[o].effectiveness * fo.powf(p.exponent_p) * fs.powf(q) * self.k.front.loss0[s]);
         }
         // Front: the first side gains calibrated_gain at the start, intensity 1.
         let phi0 = front_shape(p.start_force_ratio(), p.defender_advantage, p.gain_steepness);
@@ -1607,7 +1609,11 @@ impl Sim {
 
     /// Casualties per side: the generalised Lanchester law (Helmbold 1961) with a lognormal
     /// shock of mean one, never more than the side's forces; an attacker pays a premium, more
-    /// against prepared defences (`loss_factors`). Draws one normal per side.
+    /// against prepared defences (`loss_factors`). A side that fights dispersed
+    /// (`sides.*.dispersal` d) loses × its forces^d on top: Deitchman's (1962) guerrilla,
+    /// whom the other side can only hit by area fire, loses in proportion to the enemy's
+    /// numbers and its own, while it aims its own fire (the square law's p = 1, q = 0 at
+    /// d = 1). Draws one normal per side.
     fn attrition(&self, st: &State, eff: [f64; 2], intensity: f64, rng: &mut ChaCha8Rng) -> [f64; 2] {
         let p = &self.p;
         let m = st.front.loss_factors(p);
@@ -1617,7 +1623,7 @@ impl Sim {
             let mean = self.k.beta[o]
                 * eff[o]
                 * pow(st.forces[o], p.exponent_p)
-                * pow(st.forces[s], p.exponent_q)
+                * pow(st.forces[s], p.exponent_q + p.sides[s].dispersal)
                 * intensity
                 * m[s];
             let z: f64 = StandardNormal.sample(rng);

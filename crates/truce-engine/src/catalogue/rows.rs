@@ -400,6 +400,24 @@ pub static CATALOGUE: &[Param] = &[
         }
     },
     {
+        let (scenario, params) = side!(dispersal, dispersal);
+        Param {
+            path: "sides.*.dispersal",
+            scope: Scope::Side,
+            group: Group::Sides,
+            label: "dispersal",
+            unit: "exponent",
+            range: SHARE,
+            whole: false,
+            basis: Basis::Free,
+            slider: Slider::Valid(0.05),
+            doc: "how far this side fights dispersed and concealed (guerrilla war without a front): its losses are × its forces^dispersal, so at 1 area fire hits it in proportion to its own numbers (Deitchman 1962); 0: a front the enemy aims at",
+            presence: "",
+            scenario,
+            params,
+        }
+    },
+    {
         let (scenario, params) = side!(collapse_forces_fraction, collapse_forces_fraction);
         Param {
             path: "sides.*.collapse_forces_fraction",

@@ -43,6 +43,8 @@ pub struct SideParams {
     pub casualties_per_week: f64,
     pub war_cost_per_year: f64,
     pub aid_dependence: f64,
+    /// Exponent added to the own-force exponent of this side's losses (Deitchman 1962).
+    pub dispersal: f64,
     pub collapse_forces_fraction: f64,
     pub collapse_economy: f64,
     /// Effectiveness edges per year and the size of one (`docs/reference/front-dynamics.md`).

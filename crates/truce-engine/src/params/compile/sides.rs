@@ -34,6 +34,7 @@ fn blank(id: String, name: String, belligerent: usize) -> SideParams {
         casualties_per_week: 1.0,
         war_cost_per_year: 0.0,
         aid_dependence: 0.0,
+        dispersal: 0.0,
         collapse_forces_fraction: 0.0,
         collapse_economy: 0.0,
         edge_rate: 0.0,
