@@ -522,6 +522,41 @@ fn a_mediator_that_switches_sides_presses_its_new_client_and_pulls_toward_its_ne
 }
 
 #[test]
+fn an_ally_that_switches_sides_takes_its_forces_to_the_other_side() {
+    // An ally of b holding a fifth of b's pooled forces goes over to a at week 9: b's forces
+    // fall by its share, a's grow so that the ally holds a fifth of them, in the week of the
+    // switch (the week's fighting moves both by far less).
+    let make = |event: &str| with(&format!("{}\n{event}", patron("b", "roles = [\"ally\"], ally_share = 0.2")));
+    let stays = make(&switch("roles = [\"ally\"]"));
+    let moves = make(&switch("side = \"a\"\nroles = [\"ally\"]"));
+    let forces = |p: &Params, run: u64| {
+        #[derive(Default)]
+        struct F(Vec<[f64; 2]>);
+        impl Observer for F {
+            fn week(&mut self, w: &WeekView) {
+                self.0.push(w.forces);
+            }
+        }
+        let mut f = F::default();
+        Sim::new(p).run(13, run, &mut f);
+        f.0
+    };
+    let mut seen = 0;
+    for run in 0..200 {
+        let (x, y) = (forces(&stays, run), forces(&moves, run));
+        if x.len() <= 9 || y.len() <= 9 {
+            continue;
+        }
+        assert_eq!(x[8], y[8], "run {run}: the same forces before the switch");
+        let (rb, ra) = (y[9][1] / x[9][1], y[9][0] / x[9][0]);
+        assert!((rb - 0.8).abs() < 0.02, "run {run}: b's forces × {rb} (the ally's fifth left)");
+        assert!((ra - 1.25).abs() < 0.03, "run {run}: a's forces × {ra} (the ally's fifth of the new pool)");
+        seen += 1;
+    }
+    assert!(seen >= 30, "{seen} runs fought past the switch");
+}
+
+#[test]
 fn the_trace_says_which_side_the_patron_backs_now() {
     let p = aided(&switch("side = \"a\"\nroles = [\"supplier\"]\nnote = \"The patron changes sides\""));
     let mut sim = Sim::new(&p);
