@@ -41,6 +41,7 @@ impl Observer for Watch {
         self.events.observe(w.week, w.state);
         self.events.observe_imposed(w.week, w.state, w.imposed);
         self.events.observe_moratorium(w.week, w.moratorium);
+        self.events.observe_pause(w.week, w.pause);
         if self.first.is_none() && w.state != WarState::Fighting {
             self.first = Some((w.week, w.state));
         }

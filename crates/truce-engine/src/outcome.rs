@@ -150,11 +150,15 @@ pub enum WarEvent {
     /// moratorium flag ([`EventWeeks::observe_moratorium`]), in scenarios with
     /// `[strike_moratorium]` only.
     StrikeMoratorium,
+    /// The first humanitarian pause was agreed (`sim/truces.rs`: a few days without fighting
+    /// while the war goes on). Not a state: marked by the week's pause flag
+    /// ([`EventWeeks::observe_pause`]), in scenarios with `[humanitarian_pause]` only.
+    HumanitarianPause,
 }
 
 impl WarEvent {
     /// All events, in reporting order.
-    pub const ALL: [WarEvent; 8] = [
+    pub const ALL: [WarEvent; 9] = [
         WarEvent::CeasefireAgreed,
         WarEvent::SettlementSigned,
         WarEvent::CollapseFirst,
@@ -163,6 +167,7 @@ impl WarEvent {
         WarEvent::HighIntensityEnded,
         WarEvent::CeasefireImposed,
         WarEvent::StrikeMoratorium,
+        WarEvent::HumanitarianPause,
     ];
 
     /// The number of events (the length of per-event arrays).
@@ -184,6 +189,7 @@ impl WarEvent {
             WarEvent::HighIntensityEnded => "high_intensity_ended",
             WarEvent::CeasefireImposed => "ceasefire_imposed",
             WarEvent::StrikeMoratorium => "strike_moratorium",
+            WarEvent::HumanitarianPause => "humanitarian_pause",
         }
     }
 
@@ -203,6 +209,7 @@ impl WarEvent {
             WarEvent::HighIntensityEnded => "end of high-intensity war".into(),
             WarEvent::CeasefireImposed => "imposed ceasefire agreed".into(),
             WarEvent::StrikeMoratorium => "strike moratorium agreed".into(),
+            WarEvent::HumanitarianPause => "humanitarian pause agreed".into(),
         }
     }
 
@@ -219,7 +226,7 @@ impl WarEvent {
             WarEvent::CollapseSecond => state == WarState::CollapsedSecond,
             WarEvent::LowActivityOnset => state == WarState::LowActivity,
             WarEvent::HighIntensityEnded => state != WarState::Fighting,
-            WarEvent::CeasefireImposed | WarEvent::StrikeMoratorium => false,
+            WarEvent::CeasefireImposed | WarEvent::StrikeMoratorium | WarEvent::HumanitarianPause => false,
         }
     }
 
@@ -276,6 +283,16 @@ impl EventWeeks {
     pub fn observe_moratorium(&mut self, week: u32, moratorium: bool) {
         let e = WarEvent::StrikeMoratorium;
         if moratorium && self.first[e.index()].is_none() {
+            self.first[e.index()] = Some(week);
+        }
+    }
+
+    /// Records that a humanitarian pause was agreed and not yet over at the end of `week` when
+    /// `pause` (the week's [`crate::sim::WeekView::pause`]).
+    #[inline]
+    pub fn observe_pause(&mut self, week: u32, pause: bool) {
+        let e = WarEvent::HumanitarianPause;
+        if pause && self.first[e.index()].is_none() {
             self.first[e.index()] = Some(week);
         }
     }
@@ -389,9 +406,24 @@ mod tests {
             e.observe_moratorium(w as u32, m);
         }
         assert_eq!(e.week(WarEvent::StrikeMoratorium), Some(1));
-        assert_eq!(WarEvent::ALL.last(), Some(&WarEvent::StrikeMoratorium));
         for s in WarState::ALL {
             assert!(!WarEvent::StrikeMoratorium.marked_by(s));
+        }
+    }
+
+    #[test]
+    fn a_humanitarian_pause_is_marked_by_its_flag_only() {
+        let mut e = EventWeeks::new();
+        for (w, p) in [false, false, true, false, true].into_iter().enumerate() {
+            e.observe(w as u32, WarState::Fighting);
+            e.observe_pause(w as u32, p);
+        }
+        assert_eq!(e.week(WarEvent::HumanitarianPause), Some(2));
+        assert_eq!(e.week(WarEvent::StrikeMoratorium), None);
+        assert_eq!(WarEvent::ALL.last(), Some(&WarEvent::HumanitarianPause));
+        assert_eq!(WarEvent::from_name("humanitarian_pause"), Some(WarEvent::HumanitarianPause));
+        for s in WarState::ALL {
+            assert!(!WarEvent::HumanitarianPause.marked_by(s));
         }
     }
 }

@@ -147,6 +147,11 @@ pub struct Scenario {
     /// Absent: no moratorium, as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strike_moratorium: Option<StrikeMoratoriumSpec>,
+    /// A partial truce of days (`[humanitarian_pause]`; `docs/reference/war-endings.md`
+    /// §14): fighting stops for a few days, for evacuations, aid convoys or exchanges, while
+    /// the war goes on. Absent: no pause, as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub humanitarian_pause: Option<HumanitarianPauseSpec>,
     /// Theatres beside the front (`[[domains]]`; `docs/reference/domains.md`): sea or air
     /// control held by a side that cuts the other's reinforcements, aid and revenue, and (air)
     /// strikes its economy. Absent: the front is the only theatre, as before.
@@ -218,6 +223,22 @@ pub struct StrikeMoratoriumSpec {
     pub loss_weight: Num,
     /// Hazard per year that a moratorium in force lapses (the weeks fought under it).
     pub breakdown_per_year: Num,
+}
+
+/// `[humanitarian_pause]`: how often a failed session of talks agrees a pause of a few days
+/// in the fighting, how long it is and how fast it breaks down (`sim/truces.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HumanitarianPauseSpec {
+    /// Probability that a session of talks that agreed nothing agrees a pause, when none is in
+    /// force.
+    pub agree_probability: Num,
+    /// The pause's length in days, from the start of the next week.
+    pub days: Num,
+    /// Hazard per day that a pause in force breaks down before its term.
+    pub breakdown_per_day: Num,
+    /// Share of the war's fighting that stops on the days the pause holds.
+    pub scope: Num,
 }
 
 /// `[ceasefire_terms]`: what a ceasefire's terms are and what they do to its durability

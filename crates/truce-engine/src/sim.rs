@@ -185,6 +185,11 @@ pub struct WeekView {
     /// Whether a strike moratorium (`sim/truces.rs`) is in force from the end of this week:
     /// it marks [`WarEvent::StrikeMoratorium`].
     pub moratorium: bool,
+    /// Whether a humanitarian pause (`sim/truces.rs`) is agreed and not yet over at the end of
+    /// this week: it marks [`WarEvent::HumanitarianPause`].
+    pub pause: bool,
+    /// Days of this week on which a humanitarian pause held (0–7; 0 under a ceasefire).
+    pub paused_days: u32,
     /// The `[[domains]]` their holders hold at the end of this week (bit d: domain d, in file
     /// order; `sim/domains.rs`); 0 without domains.
     pub domains: u64,
@@ -288,6 +293,9 @@ pub trait Observer {
     /// A strike moratorium agreed (`agreed`) after a talk round, or lapsed by its hazard, in
     /// `week` (`sim/truces.rs`); only in scenarios with `[strike_moratorium]`.
     fn moratorium(&mut self, _week: u32, _agreed: bool) {}
+    /// A humanitarian pause agreed (`agreed`) after a session of talks, or broken down before
+    /// its term, in `week` (`sim/truces.rs`); only in scenarios with `[humanitarian_pause]`.
+    fn pause(&mut self, _week: u32, _agreed: bool) {}
     /// Domain `domain` (`[[domains]]`, file order) lost by its holder (`held` false) or
     /// regained (`held` true) before `week`'s fight (`sim/domains.rs`); only in scenarios
     /// with domains.
@@ -621,6 +629,10 @@ struct State {
     terms: CeasefireTermsView,
     /// Whether a strike moratorium is in force (`sim/truces.rs`).
     moratorium: bool,
+    /// Days of the humanitarian pause agreed still to run (`sim/truces.rs`), and the days of
+    /// this week on which it held.
+    pause_left: u32,
+    paused: u32,
     /// The mediator's attention (0–1), whether talks are suspended over an indivisible
     /// issue, and the line (index) when the suspension began.
     attention: f64,
@@ -1043,6 +1055,9 @@ impl Sim {
         if self.p.strike_moratorium.is_some() {
             self.moratorium_week(st, rng, observer);
         }
+        if self.p.humanitarian_pause.is_some() {
+            self.pause_week(st, rng, observer);
+        }
         if !self.p.domains.is_empty() {
             self.domains_week(st, observer);
         }
@@ -1283,6 +1298,8 @@ impl Sim {
             ceasefire_pressed: false,
             terms: CeasefireTermsView::default(),
             moratorium: false,
+            pause_left: 0,
+            paused: 0,
             attention: p.mediation.attention_start,
             suspended: false,
             suspended_at: 0.0,
@@ -1592,7 +1609,11 @@ impl Sim {
         // In low activity the war is fought at a fraction of its intensity (the talk phases'
         // regime, `activity`).
         let low = if st.low { self.p.low_activity_factor } else { 1.0 };
-        let war = self.p.season[month] * fatigue * (1.0 + st.pulse) * low;
+        let mut war = self.p.season[month] * fatigue * (1.0 + st.pulse) * low;
+        if st.paused > 0 {
+            // The days a humanitarian pause held are not fought (`sim/truces.rs`).
+            war *= self.pause_factor(st.paused);
+        }
         let regime = st.front.regime;
         let intensity = if regime == Regime::Positional { war * self.p.positional_intensity } else { war };
         st.pulse *= self.p.escalation_decay;
@@ -1890,6 +1911,9 @@ impl Sim {
         self.escalate(st, rng);
         self.after_failure(st, rng);
         self.moratorium_round(st, observer);
+        if self.p.humanitarian_pause.is_some() {
+            self.pause_round(st, rng, observer);
+        }
         None
     }
 
@@ -2153,6 +2177,8 @@ impl Sim {
         st.ceasefire_lnrho = self.ln_rho(st, eff);
         st.terms = self.ceasefire_terms(st.ceasefire_margins, st.ceasefire_pressed);
         st.low = false;
+        // A ceasefire supersedes a humanitarian pause still to run.
+        st.pause_left = 0;
     }
 
     /// What the observers see of a fought week that ended in `state` (inline, so that an
@@ -2193,6 +2219,8 @@ impl Sim {
             effectiveness: f.eff,
             imposed: state == WarState::Ceasefire && st.terms.imposed_on.is_some(),
             moratorium: st.moratorium,
+            pause: st.pause_left > 0,
+            paused_days: if ceasefire { 0 } else { st.paused },
             domains: self.b.domains,
         }
     }

@@ -38,6 +38,13 @@ pub struct WeekRecord {
     /// `None`: its holder has lost it; `sim/domains.rs`); absent without domains.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<String, Option<String>>,
+    /// Days of the week on which a humanitarian pause held (`sim/truces.rs`); absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub paused_days: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One veto player's decision, with names.
@@ -151,6 +158,10 @@ pub struct Trace {
     /// week order; absent from the JSON when there was none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moratoria: Vec<MoratoriumRecord>,
+    /// Each humanitarian pause agreed or broken down before its term (`[humanitarian_pause]`;
+    /// `sim/truces.rs`), in week order; absent from the JSON when there was none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<PauseRecord>,
     /// Each change of control of a `[[domains]]` theatre (`sim/domains.rs`), in week order;
     /// absent from the JSON when there was none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -176,6 +187,17 @@ pub struct MoratoriumRecord {
     pub week: u32,
     pub date: CivilDate,
     /// True: agreed this week (in force from its end); false: lapsed before this week's fight.
+    pub agreed: bool,
+}
+
+/// A humanitarian pause agreed after a session of talks (`agreed`) or broken down before its
+/// term in a week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PauseRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    /// True: agreed this week (it runs from the next); false: broke down before this week's
+    /// fight was over.
     pub agreed: bool,
 }
 
@@ -266,6 +288,7 @@ impl Observer for TraceObserver<'_> {
         self.events.observe(w.week, w.state);
         self.events.observe_imposed(w.week, w.state, w.imposed);
         self.events.observe_moratorium(w.week, w.moratorium);
+        self.events.observe_pause(w.week, w.pause);
         self.trace.weeks.push(WeekRecord {
             week: w.week,
             date: self.p.start.plus_weeks(w.week),
@@ -293,6 +316,7 @@ impl Observer for TraceObserver<'_> {
                     (dom.id.clone(), holds.then(|| self.p.sides[dom.holder].id.clone()))
                 })
                 .collect(),
+            paused_days: w.paused_days,
         });
     }
 
@@ -394,6 +418,10 @@ impl Observer for TraceObserver<'_> {
 
     fn moratorium(&mut self, week: u32, agreed: bool) {
         self.trace.moratoria.push(MoratoriumRecord { week, date: self.p.start.plus_weeks(week), agreed });
+    }
+
+    fn pause(&mut self, week: u32, agreed: bool) {
+        self.trace.pauses.push(PauseRecord { week, date: self.p.start.plus_weeks(week), agreed });
     }
 
     fn aim(&mut self, week: u32, actor: usize, issue: usize, red_line: f64) {

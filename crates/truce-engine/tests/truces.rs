@@ -162,3 +162,212 @@ fn bad_moratoria_are_located_errors() {
     let ds = errors("[strike_moratorium]\nloss_weight = 1.5\nbreakdown_per_year = 12\nlapse = 3\n");
     find(&ds, &["lapse"]);
 }
+
+// ---- The humanitarian pause ---------------------------------------------------------------
+
+fn pause(agree: f64, days: u32, per_day: f64, scope: f64) -> Params {
+    with(&format!(
+        "[humanitarian_pause]\nagree_probability = {agree}\ndays = {days}\nbreakdown_per_day = {per_day}\nscope = {scope}\n"
+    ))
+}
+
+/// Each week's view and the pauses agreed and broken down.
+#[derive(Default)]
+struct PauseWatch {
+    weeks: Vec<WeekView>,
+    agreed: Vec<u32>,
+    broken: Vec<u32>,
+}
+
+impl Observer for PauseWatch {
+    fn week(&mut self, w: &WeekView) {
+        self.weeks.push(*w);
+    }
+    fn pause(&mut self, week: u32, agreed: bool) {
+        if agreed {
+            self.agreed.push(week)
+        } else {
+            self.broken.push(week)
+        }
+    }
+}
+
+fn watch_pauses(p: &Params, seed: u64, run: u64) -> PauseWatch {
+    let mut w = PauseWatch::default();
+    Sim::new(p).run(seed, run, &mut w);
+    w
+}
+
+/// A pause agreed for certain that cannot break draws nothing: the run is the run without the
+/// table week for week until the first pause, and the week after the agreement is fought at
+/// `1 − scope · days / 7` of its intensity (0 for a whole week of the whole war: no casualties,
+/// no ground).
+#[test]
+fn a_pause_stops_the_fighting_on_the_days_it_holds() {
+    let plain = with("");
+    let mut checked = 0;
+    for (days, scope) in [(7, 1.0), (3, 1.0), (7, 0.25)] {
+        let p = pause(1.0, days, 0.0, scope);
+        for run in 0..RUNS {
+            let (a, b) = (watch_pauses(&plain, 4, run), watch_pauses(&p, 4, run));
+            let Some(&t) = b.agreed.first() else { continue };
+            let t = t as usize;
+            for w in 0..=t {
+                assert_eq!(
+                    format!("{:?}", a.weeks[w].forces),
+                    format!("{:?}", b.weeks[w].forces),
+                    "run {run} week {w}"
+                );
+                assert_eq!(a.weeks[w].km2.to_bits(), b.weeks[w].km2.to_bits(), "run {run} week {w}");
+                assert_eq!(b.weeks[w].paused_days, 0);
+            }
+            assert!(b.weeks[t].pause, "the agreement week carries the pause flag");
+            let (Some(x), Some(y)) = (a.weeks.get(t + 1), b.weeks.get(t + 1)) else { continue };
+            if x.ceasefire || y.ceasefire {
+                continue;
+            }
+            assert_eq!(y.paused_days, days, "run {run}");
+            let want = x.intensity * (1.0 - scope * f64::from(days) / 7.0);
+            assert!((y.intensity - want).abs() <= 1e-12 * x.intensity.max(1.0), "run {run}: {} vs {want}", y.intensity);
+            if days == 7 && scope == 1.0 {
+                assert_eq!(y.casualties, [0.0, 0.0], "run {run}");
+                assert_eq!(y.gain, 0.0, "run {run}");
+                assert!(x.casualties[0] > 0.0);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "too few pauses for the test to fail: {checked}");
+}
+
+/// Pauses that hold reduce a year's casualties (the same seeds, the whole war paused a week
+/// after every failed session, against none).
+#[test]
+fn pauses_cost_fewer_lives() {
+    let (plain, paused) = (with(""), pause(1.0, 7, 0.0, 1.0));
+    let mean = |p: &Params| {
+        let mut total = 0.0;
+        for run in 0..RUNS {
+            let w = watch_pauses(p, 11, run);
+            let last = &w.weeks[w.weeks.len().min(52) - 1];
+            total += last.cum_casualties[0] + last.cum_casualties[1];
+        }
+        total / RUNS as f64
+    };
+    let (a, b) = (mean(&plain), mean(&paused));
+    assert!(b < 0.9 * a, "casualties in a year: with pauses {b:.0}, without {a:.0}");
+}
+
+/// The days held follow the daily hazard: a geometric number of days before the first
+/// breakdown, capped by the pause's length. At h = 0.2 and 7 days the mean held is
+/// Σₖ₌₁⁷ 0.8ᵏ = 3.161 and a share 1 − 0.8⁷ = 0.790 breaks down before its term.
+#[test]
+fn a_pause_breaks_down_by_its_daily_hazard() {
+    let p = pause(1.0, 7, 0.2, 1.0);
+    let (mut held, mut n, mut broken) = (Vec::new(), 0usize, 0usize);
+    for run in 0..600 {
+        let w = watch_pauses(&p, 21, run);
+        for &t in &w.agreed {
+            let Some(next) = w.weeks.get(t as usize + 1) else { continue };
+            if next.ceasefire {
+                continue;
+            }
+            held.push(f64::from(next.paused_days));
+            n += 1;
+            broken += usize::from(w.broken.contains(&(t + 1)));
+        }
+    }
+    assert!(n > 2000, "too few pauses: {n}");
+    let mean = held.iter().sum::<f64>() / n as f64;
+    let sd = (held.iter().map(|h| (h - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+    let want: f64 = (1..=7).map(|k| 0.8f64.powi(k)).sum();
+    assert!((mean - want).abs() < 4.0 * sd / (n as f64).sqrt(), "mean days held {mean:.3}, want {want:.3} (n {n})");
+    let share = broken as f64 / n as f64;
+    let q = 1.0 - 0.8f64.powi(7);
+    assert!((share - q).abs() < 4.0 * (q * (1.0 - q) / n as f64).sqrt(), "broken {share:.3}, want {q:.3}");
+    // A pause of 7 days that holds them all is never broken.
+    let w = watch_pauses(&pause(1.0, 7, 0.0, 1.0), 21, 0);
+    assert!(w.broken.is_empty());
+}
+
+/// A pause longer than a week runs on into the next: 10 days are 7 then 3.
+#[test]
+fn a_long_pause_runs_across_weeks() {
+    let p = pause(1.0, 10, 0.0, 1.0);
+    let mut seen = 0;
+    for run in 0..RUNS {
+        let w = watch_pauses(&p, 5, run);
+        let Some(&t) = w.agreed.first() else { continue };
+        let t = t as usize;
+        let (Some(a), Some(b)) = (w.weeks.get(t + 1), w.weeks.get(t + 2)) else { continue };
+        if a.ceasefire || b.ceasefire {
+            continue;
+        }
+        assert_eq!((a.paused_days, b.paused_days), (7, 3), "run {run}");
+        assert!(a.pause, "still to run after its first week");
+        seen += 1;
+    }
+    assert!(seen > 20, "too few pauses: {seen}");
+}
+
+#[test]
+fn the_pause_event_is_dated_by_the_trace() {
+    let p = pause(0.3, 3, 0.2, 1.0);
+    let mut seen = 0;
+    for seed in 0..40 {
+        let t = run_traced(&p, seed);
+        let o = t.outcome.as_ref().unwrap();
+        let first = t.pauses.iter().find(|m| m.agreed).map(|m| m.week);
+        assert_eq!(o.event_weeks.get(WarEvent::HumanitarianPause.name()).copied(), first, "seed {seed}");
+        if let Some(f) = first {
+            assert!(t.weeks.iter().any(|w| w.week > f && w.paused_days > 0) || t.pauses.iter().any(|m| !m.agreed));
+        }
+        seen += usize::from(first.is_some());
+    }
+    assert!(seen > 5, "too few pauses for the test to fail: {seen}");
+    let plain = run_traced(&with(""), 3);
+    assert!(plain.pauses.is_empty());
+    assert!(!plain.outcome.as_ref().unwrap().event_weeks.contains_key(WarEvent::HumanitarianPause.name()));
+    assert!(!serde_json::to_string(&plain).unwrap().contains("pause"));
+}
+
+/// A table that never agrees, or whose pauses stop none of the fighting and draw nothing, is
+/// the engine without it, bit for bit.
+#[test]
+fn a_pause_that_never_happens_or_stops_nothing_is_the_engine_bit_for_bit() {
+    let a = with("");
+    let mut sa = Sim::new(&a);
+    for b in [pause(0.0, 3, 0.2, 1.0), pause(1.0, 7, 0.0, 0.0)] {
+        let mut sb = Sim::new(&b);
+        for run in 0..100 {
+            let (x, y) = (
+                sa.run(8, run, &mut truce_engine::sim::NoObserver),
+                sb.run(8, run, &mut truce_engine::sim::NoObserver),
+            );
+            assert_eq!(format!("{x:?}"), format!("{y:?}"), "run {run}");
+        }
+    }
+}
+
+#[test]
+fn bad_pauses_are_located_errors() {
+    let ok = |k: &str, v: &str| {
+        let mut t = String::from("[humanitarian_pause]\n");
+        for (key, val) in [("agree_probability", "0.1"), ("days", "3"), ("breakdown_per_day", "0.2"), ("scope", "1")] {
+            if key != k {
+                t += &format!("{key} = {val}\n");
+            } else if !v.is_empty() {
+                t += &format!("{key} = {v}\n");
+            }
+        }
+        t
+    };
+    find(&errors(&ok("days", "0")), &["humanitarian_pause.days", "out of range"]);
+    find(&errors(&ok("days", "31")), &["humanitarian_pause.days", "out of range"]);
+    find(&errors(&ok("days", "2.5")), &["humanitarian_pause.days"]);
+    find(&errors(&ok("breakdown_per_day", "1.5")), &["humanitarian_pause.breakdown_per_day", "out of range"]);
+    find(&errors(&ok("scope", "-0.1")), &["humanitarian_pause.scope", "out of range"]);
+    find(&errors(&ok("agree_probability", "nan")), &["not a finite number"]);
+    find(&errors(&ok("agree_probability", "")), &["agree_probability"]);
+    find(&errors(&format!("{}hours = 5\n", ok("", ""))), &["hours"]);
+}

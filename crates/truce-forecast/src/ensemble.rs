@@ -448,6 +448,7 @@ impl Observer for RunObserver<'_> {
         self.rec.week(self.agg, week, w.km2 + self.shift, w.cum_casualties, w.state);
         self.rec.events.observe_imposed(week, w.state, w.imposed);
         self.rec.events.observe_moratorium(week, w.moratorium);
+        self.rec.events.observe_pause(week, w.pause);
         if !w.ceasefire {
             self.agg.at_war[week as usize] += 1;
             if w.range_open {

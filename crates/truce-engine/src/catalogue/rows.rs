@@ -122,6 +122,8 @@ const LOSS_WEIGHT: Range = Range { low: closed(0.0), high: closed(10.0), phrase:
 const ROUNDS_PER_WEEK: Range =
     Range { low: closed(1.0), high: closed(7.0), phrase: "whole rounds in [1, 7] (7: one a day)" };
 const FADE_WEEKS: Range = Range { low: closed(1.0), high: closed(520.0), phrase: "weeks in [1, 520]" };
+/// A humanitarian pause's length: a day to a month.
+const PAUSE_DAYS: Range = Range { low: closed(1.0), high: closed(30.0), phrase: "whole days in [1, 30]" };
 
 /// The catalogue. Rows are in the order of a scenario file; every check, edit, knob and doc
 /// row derives from here.
@@ -2343,6 +2345,90 @@ pub static CATALOGUE: &[Param] = &[
         params: InParams {
             get: |p, _i| p.strike_moratorium.as_ref().map(|t| t.breakdown_per_year),
             put: |p, _i| p.strike_moratorium.as_mut().map(|t| Store::Value(&mut t.breakdown_per_year)),
+        },
+    },
+    Param {
+        path: "humanitarian_pause.agree_probability",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "humanitarian pause: chance agreed",
+        unit: "per failed session",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "probability that a session of talks that agreed neither a settlement nor a ceasefire agrees a humanitarian pause (evacuation corridors, aid convoys, an exchange), when none is in force (one draw; war-endings.md §14): humanitarian ceasefires are a purpose of their own among the short truces of wars fought and negotiated at once (the ETH/PRIO Civil Conflict Ceasefire dataset, Clayton et al. 2023, not in the stored sources; Russia and Ukraine agreed corridors at their second round, 3 Mar 2022, case file RUSSIA-UKRAINE-2022.md); prior 0.1, 0 = never",
+        presence: "scenarios with a [humanitarian_pause] table",
+        scenario: InScenario {
+            get: |s, _i| s.humanitarian_pause.as_ref().map(|t| Reading::num(&t.agree_probability)),
+            get_mut: |s, _i| s.humanitarian_pause.as_mut().map(|t| Target::Num(&mut t.agree_probability)),
+        },
+        params: InParams {
+            get: |p, _i| p.humanitarian_pause.as_ref().map(|t| t.agree_probability),
+            put: |p, _i| p.humanitarian_pause.as_mut().map(|t| Store::Value(&mut t.agree_probability)),
+        },
+    },
+    Param {
+        path: "humanitarian_pause.days",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "humanitarian pause: length",
+        unit: "days",
+        range: PAUSE_DAYS,
+        whole: true,
+        basis: Basis::Free,
+        slider: Slider::Valid(1.0),
+        doc: "length of a humanitarian pause in days, from the start of the week after the session that agreed it (war-endings.md §14): pauses are agreed for hours to days (the Gaza pause of 24 Nov 2023, four days extended to seven; public reporting, not in the stored sources); prior 3",
+        presence: "scenarios with a [humanitarian_pause] table",
+        scenario: InScenario {
+            get: |s, _i| s.humanitarian_pause.as_ref().map(|t| Reading::num(&t.days)),
+            get_mut: |s, _i| s.humanitarian_pause.as_mut().map(|t| Target::Num(&mut t.days)),
+        },
+        params: InParams {
+            get: |p, _i| p.humanitarian_pause.as_ref().map(|t| t.days as f64),
+            put: |p, _i| p.humanitarian_pause.as_mut().map(|t| Store::Weeks(&mut t.days)),
+        },
+    },
+    Param {
+        path: "humanitarian_pause.breakdown_per_day",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "humanitarian pause: breakdown hazard",
+        unit: "per day",
+        range: PROBABILITY,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "probability per day that a humanitarian pause in force breaks down before its term (one draw per week fought under it, for the days of the pause in that week; war-endings.md §14): the corridors of March 2022 repeatedly broke down within days (case file RUSSIA-UKRAINE-2022.md); prior 0.2 (a mean of about five days), 0 = it holds to its term",
+        presence: "scenarios with a [humanitarian_pause] table",
+        scenario: InScenario {
+            get: |s, _i| s.humanitarian_pause.as_ref().map(|t| Reading::num(&t.breakdown_per_day)),
+            get_mut: |s, _i| s.humanitarian_pause.as_mut().map(|t| Target::Num(&mut t.breakdown_per_day)),
+        },
+        params: InParams {
+            get: |p, _i| p.humanitarian_pause.as_ref().map(|t| t.breakdown_per_day),
+            put: |p, _i| p.humanitarian_pause.as_mut().map(|t| Store::Value(&mut t.breakdown_per_day)),
+        },
+    },
+    Param {
+        path: "humanitarian_pause.scope",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "humanitarian pause: share of the fighting",
+        unit: "share",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "share of the war's fighting (attrition, the front, strikes) that stops on the days a humanitarian pause holds (war-endings.md §14): 1 for a pause of the whole war (Gaza, Nov 2023), small for a corridor out of one besieged city (Mariupol, Mar 2022); prior 1",
+        presence: "scenarios with a [humanitarian_pause] table",
+        scenario: InScenario {
+            get: |s, _i| s.humanitarian_pause.as_ref().map(|t| Reading::num(&t.scope)),
+            get_mut: |s, _i| s.humanitarian_pause.as_mut().map(|t| Target::Num(&mut t.scope)),
+        },
+        params: InParams {
+            get: |p, _i| p.humanitarian_pause.as_ref().map(|t| t.scope),
+            put: |p, _i| p.humanitarian_pause.as_mut().map(|t| Store::Value(&mut t.scope)),
         },
     },
     Param {

@@ -346,6 +346,8 @@ pub struct Params {
     pub ceasefire_terms: Option<CeasefireTerms>,
     /// A strike moratorium (`[strike_moratorium]`); `None`: strikes go on while the war does.
     pub strike_moratorium: Option<StrikeMoratorium>,
+    /// A humanitarian pause (`[humanitarian_pause]`); `None`: no pause, as before.
+    pub humanitarian_pause: Option<HumanitarianPause>,
     /// Theatres beside the front (`[[domains]]`; `sim/domains.rs`), in file order; at most
     /// [`MAX_DOMAINS`]. Empty: the front is the only theatre, as before.
     pub domains: Vec<Domain>,
@@ -386,6 +388,20 @@ pub struct StrikeMoratorium {
     pub loss_weight: f64,
     /// Hazard per year that a moratorium in force lapses.
     pub breakdown_per_year: f64,
+}
+
+/// A humanitarian pause (`[humanitarian_pause]`; `sim/truces.rs`): a few days without
+/// fighting, agreed by chance at a failed session of talks, that may break down day by day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HumanitarianPause {
+    /// Probability that a session that agreed nothing agrees a pause (none in force).
+    pub agree_probability: f64,
+    /// Its length in days.
+    pub days: u32,
+    /// Hazard per day that it breaks down before its term.
+    pub breakdown_per_day: f64,
+    /// Share of the war's fighting that stops on the days it holds.
+    pub scope: f64,
 }
 
 /// The terms of a ceasefire (`[ceasefire_terms]`; `sim/terms.rs`): when it counts as imposed

@@ -1,6 +1,8 @@
 //! Partial truces by domain (issue 18 item 3; `docs/reference/war-endings.md` §14): a **strike
-//! moratorium** on long-range and energy strikes, agreed while the war goes on, with its own
-//! hazard of lapsing.
+//! moratorium** on long-range and energy strikes, and a **humanitarian pause** of a few days,
+//! each agreed while the war goes on and each with its own hazard of ending early.
+//!
+//! The strike moratorium:
 //!
 //! - **Agreed** ([`Sim::moratorium_round`]): at a talk round that ends in neither a
 //!   settlement nor a ceasefire, when none is in force, each side weighs the strike channel
@@ -23,9 +25,33 @@
 //!
 //! Reported as the event [`crate::outcome::WarEvent::StrikeMoratorium`] (the first week a
 //! moratorium is in force from the end of, `WeekView::moratorium`) and to observers
-//! (`Observer::moratorium`). Without `[strike_moratorium]` nothing here runs or draws: the
-//! engine is bit for bit what it was. Nothing here decides when talks happen or what a
-//! round's votes are; it never touches the front, forces or any other channel.
+//! (`Observer::moratorium`).
+//!
+//! The humanitarian pause (evacuation corridors, aid convoys, an exchange of prisoners or
+//! hostages; Russia and Ukraine agreed corridors at their second round, 3 Mar 2022, and they
+//! repeatedly broke down, case file `RUSSIA-UKRAINE-2022.md`):
+//!
+//! - **Agreed** ([`Sim::pause_round`]): after a session of talks that agreed nothing, when no
+//!   pause is still to run, one draw against `humanitarian_pause.agree_probability` (none at
+//!   0 or 1; a humanitarian pause is agreed for reasons outside the bargaining over the war's
+//!   issues: mediators' and patrons' pressure, an exchange; its chance is a prior, not a
+//!   margin). It
+//!   runs for `days` days from the start of the next week, across weeks if longer than seven.
+//! - **Holds** ([`Sim::pause_week`]): on the days it holds, `scope` of the war's fighting
+//!   stops: the week's intensity (attrition, the front, strikes) is multiplied by
+//!   `1 − scope · held / 7` ([`Sim::pause_factor`]). Talks, politics and aid go on.
+//! - **Breaks down**: each day it may break down with probability `breakdown_per_day`; one
+//!   draw per week fought under it gives the days it held that week (a geometric number of
+//!   days, capped by the days it had left in the week). Broken, it is over; a later session
+//!   may agree another. A ceasefire supersedes it.
+//!
+//! Reported as the event [`crate::outcome::WarEvent::HumanitarianPause`] (the first week a pause
+//! is agreed and not yet over at the end of, `WeekView::pause`), the days held each week
+//! (`WeekView::paused_days`) and to observers (`Observer::pause`).
+//!
+//! Without `[strike_moratorium]` or `[humanitarian_pause]` nothing of that truce runs or
+//! draws: the engine is bit for bit what it was. Nothing here decides when talks happen or
+//! what a round's votes are.
 
 use super::{Observer, Sim, State};
 use rand::Rng;
@@ -66,5 +92,62 @@ impl Sim {
             st.moratorium = false;
             observer.moratorium(st.week, false);
         }
+    }
+
+    /// After a session that agreed nothing: with no pause still to run, one draw against the
+    /// chance a humanitarian pause is agreed (none at a chance of 0 or 1); agreed, it runs
+    /// from the start of the next week.
+    pub(super) fn pause_round<O: Observer>(&self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        let Some(h) = &self.p.humanitarian_pause else {
+            return;
+        };
+        if st.pause_left > 0 || h.agree_probability <= 0.0 {
+            return;
+        }
+        // At a chance of 1 it is agreed without a draw.
+        if h.agree_probability >= 1.0 || rng.random::<f64>() < h.agree_probability {
+            st.pause_left = h.days;
+            observer.pause(st.week, true);
+        }
+    }
+
+    /// Before a week's fight: the days of the week a pause still to run holds (`st.paused`),
+    /// one draw for its breakdown when it can break down. Broken before its term, it is over.
+    pub(super) fn pause_week<O: Observer>(&self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        st.paused = 0;
+        let Some(h) = &self.p.humanitarian_pause else {
+            return;
+        };
+        if st.pause_left == 0 {
+            return;
+        }
+        let due = st.pause_left.min(7);
+        let held = if h.breakdown_per_day <= 0.0 {
+            due
+        } else if h.breakdown_per_day >= 1.0 {
+            0
+        } else {
+            // Days survived before the first breakdown: P(held ≥ k) = (1 − h)^k.
+            let u: f64 = rng.random();
+            let k = (u.ln() / (-h.breakdown_per_day).ln_1p()).floor();
+            if k >= due as f64 {
+                due
+            } else {
+                k as u32
+            }
+        };
+        st.paused = held;
+        if held < due {
+            st.pause_left = 0;
+            observer.pause(st.week, false);
+        } else {
+            st.pause_left -= due;
+        }
+    }
+
+    /// The share of a week's fighting left when a pause held `held` days of it.
+    pub(super) fn pause_factor(&self, held: u32) -> f64 {
+        let scope = self.p.humanitarian_pause.as_ref().map_or(0.0, |h| h.scope);
+        1.0 - scope * f64::from(held.min(7)) / 7.0
     }
 }

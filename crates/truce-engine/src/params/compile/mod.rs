@@ -18,7 +18,7 @@ mod objectives;
 mod sides;
 mod values;
 
-use super::{CeasefireTerms, Params, Problem, StrikeMoratorium};
+use super::{CeasefireTerms, HumanitarianPause, Params, Problem, StrikeMoratorium};
 use crate::calendar::CivilDate;
 use crate::catalogue::Range;
 use crate::scenario::Scenario;
@@ -252,6 +252,12 @@ impl Params {
                 .strike_moratorium
                 .as_ref()
                 .map(|_| StrikeMoratorium { loss_weight: 1.0, breakdown_per_year: 0.0 }),
+            humanitarian_pause: s.humanitarian_pause.as_ref().map(|_| HumanitarianPause {
+                agree_probability: 0.0,
+                days: 1,
+                breakdown_per_day: 0.0,
+                scope: 0.0,
+            }),
             domains,
         };
         values::compile(s, &mut params, &mut c);
