@@ -266,6 +266,11 @@ pub struct CeasefireTermsSpec {
     /// and peacekeepers lengthen ceasefires).
     #[serde(default = "one")]
     pub monitor_breakdown: Num,
+    /// Share (0–1) of the distance from the line to the winner's territorial position that
+    /// the loser hands over under an imposed ceasefire, as far as the loser still prefers the
+    /// freeze to war (`sim/terms.rs`); 0 (the default): the line freezes where it stands.
+    #[serde(default)]
+    pub handover: Num,
 }
 
 /// `[weighted_sample]`: rows of values of several parameters, one weight per row; a forecast

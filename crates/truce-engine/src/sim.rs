@@ -93,6 +93,7 @@ use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 pub use terms::CeasefireTermsView;
+use terms::Freeze;
 
 mod aims;
 mod armistice;
@@ -626,6 +627,9 @@ struct State {
     /// in force (`sim/terms.rs`).
     ceasefire_margins: [f64; 2],
     ceasefire_pressed: bool,
+    /// Area (km², signed: the first side's gain) an imposed ceasefire agreed this week handed
+    /// over (`sim/terms.rs`).
+    handover_km2: f64,
     terms: CeasefireTermsView,
     /// Whether a strike moratorium is in force (`sim/truces.rs`).
     moratorium: bool,
@@ -1296,6 +1300,7 @@ impl Sim {
             ceasefire_lnrho: 0.0,
             ceasefire_margins: [0.0; 2],
             ceasefire_pressed: false,
+            handover_km2: 0.0,
             terms: CeasefireTermsView::default(),
             moratorium: false,
             pause_left: 0,
@@ -1882,6 +1887,17 @@ impl Sim {
         if ceasefire {
             st.ceasefire_margins = fallback.margins;
             st.ceasefire_pressed = fallback.pressed[0] || fallback.pressed[1];
+            // The line an imposed ceasefire hands over to the winner (`sim/terms.rs`).
+            st.handover_km2 = 0.0;
+            if self.p.ceasefire_terms.as_ref().is_some_and(|t| t.handover > 0.0) {
+                let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
+                let freeze = Freeze { margins: fallback.margins, pressure, reserve: st.reserve_ceasefire };
+                if let Some(line) = input.handover_line(&freeze, &self.round.forecast) {
+                    let km2 = self.p.index_to_km2(line);
+                    st.handover_km2 = km2 - st.km2;
+                    st.km2 = km2;
+                }
+            }
             return Some(Agreement::Ceasefire);
         }
         st.blocked = blocked;
@@ -2176,6 +2192,7 @@ impl Sim {
         st.ceasefire_since = Some(st.week);
         st.ceasefire_lnrho = self.ln_rho(st, eff);
         st.terms = self.ceasefire_terms(st.ceasefire_margins, st.ceasefire_pressed);
+        st.terms.handed_over_km2 = st.handover_km2;
         st.low = false;
         // A ceasefire supersedes a humanitarian pause still to run.
         st.pause_left = 0;
@@ -2266,6 +2283,16 @@ struct Fallback {
 }
 
 impl RoundInputs<'_> {
+    /// Side `s`'s margin for a freeze it values at `armistice`: over war, with its suppliers'
+    /// pull `pressure` and the patron mediator's lean.
+    fn freeze_margin(&self, s: usize, armistice: f64, pressure: (f64, f64)) -> f64 {
+        let mut m = pressed_margin(armistice - self.war.v[s], pressure);
+        if self.lean[s] != 0.0 {
+            m += self.lean[s];
+        }
+        m
+    }
+
     /// The ceasefire fallback: an armistice that freezes the line and leaves the political
     /// issues open, voted on by both belligerents, each accepting when its private
     /// reservation falls under the logistic probability of its margin of the armistice
@@ -2283,11 +2310,7 @@ impl RoundInputs<'_> {
             // The armistice's value holds the audience cost of freezing the line past a
             // public red line (the same as a deal's).
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
-            f.margins[s] = armistice[s] - self.war.v[s];
-            f.margins[s] = pressed_margin(f.margins[s], pressure[s]);
-            if self.lean[s] != 0.0 {
-                f.margins[s] += self.lean[s];
-            }
+            f.margins[s] = self.freeze_margin(s, armistice[s], pressure[s]);
             f.audience[s] = -terr_aud;
             let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
             f.accepted[s] = reserve[s] < pr;

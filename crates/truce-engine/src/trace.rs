@@ -214,6 +214,14 @@ pub struct TermsRecord {
     pub monitors: Option<String>,
     /// Each side's margin for the freeze (side id → margin).
     pub margins: BTreeMap<String, f64>,
+    /// Area the loser handed over under an imposed ceasefire (km², signed: the first side's
+    /// gain; `ceasefire_terms.handover`); absent when none.
+    #[serde(skip_serializing_if = "is_zero_f64")]
+    pub handed_over_km2: f64,
+}
+
+fn is_zero_f64(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// A public aim (a red line) that moved with its side's fortunes: where it stands after the
@@ -402,6 +410,7 @@ impl Observer for TraceObserver<'_> {
             pressured: t.pressured,
             monitors: t.monitors.map(|a| self.p.actor_ids[a].clone()),
             margins: ids.iter().cloned().zip(t.margins).collect(),
+            handed_over_km2: t.handed_over_km2,
         });
     }
 

@@ -216,4 +216,107 @@ fn bad_terms_are_located_errors() {
     find(&ds, &["imposed_gap"]);
     let ds = errors("[ceasefire_terms]\nimposed_gap = 4\nmonitor = \"mediator\"\n");
     find(&ds, &["monitor"]);
+    let ds = errors("[ceasefire_terms]\nimposed_gap = 4\nhandover = 1.5\n");
+    find(&ds, &["ceasefire_terms.handover", "out of range"]);
+    let ds = errors("[ceasefire_terms]\nimposed_gap = 4\nhandover = -0.1\n");
+    find(&ds, &["ceasefire_terms.handover", "out of range"]);
+    let ds = errors("[ceasefire_terms]\nimposed_gap = 4\nhandover = nan\n");
+    find(&ds, &["not a finite number"]);
+}
+
+// ---- Territory handed over under an imposed ceasefire ---------------------------------------
+
+/// Every ceasefire imposed (gap 0), the winner demanding `handover` of the gap to its
+/// territorial position.
+fn handover(share: f64) -> Params {
+    with(&format!("[ceasefire_terms]\nimposed_gap = 0\nhandover = {share}\n"))
+}
+
+/// Each week's line and whether a ceasefire was agreed in it, and the terms reported.
+#[derive(Default)]
+struct Lines {
+    km2: Vec<f64>,
+    terms: Vec<(u32, CeasefireTermsView)>,
+}
+
+impl Observer for Lines {
+    fn week(&mut self, w: &WeekView) {
+        self.km2.push(w.km2);
+    }
+    fn ceasefire_terms(&mut self, week: u32, t: &CeasefireTermsView) {
+        self.terms.push((week, *t));
+    }
+}
+
+fn lines(p: &Params, seed: u64, run: u64) -> Lines {
+    let mut l = Lines::default();
+    Sim::new(p).run(seed, run, &mut l);
+    l
+}
+
+/// On the same seeds, a run whose winner demands territory is the run without the demand
+/// until its first ceasefire (the handover draws nothing); in that week the line moves by the
+/// reported area toward the winner — the side with the smaller freeze margin, which gains —
+/// and a larger demand never takes less.
+#[test]
+fn an_imposed_ceasefire_hands_territory_to_the_winner() {
+    let (none, half, full) = (handover(0.0), handover(0.5), handover(1.0));
+    let (mut moved, mut partial) = (0, 0);
+    for run in 0..RUNS {
+        let (a, b, c) = (lines(&none, 23, run), lines(&half, 23, run), lines(&full, 23, run));
+        let Some(&(t, tf)) = c.terms.first() else { continue };
+        let t = t as usize;
+        assert_eq!(a.terms.first().map(|x| x.0 as usize), Some(t), "run {run}: the same first ceasefire");
+        for w in 0..t {
+            assert_eq!(a.km2[w].to_bits(), c.km2[w].to_bits(), "run {run} week {w}");
+        }
+        assert_eq!(a.terms[0].1.handed_over_km2, 0.0);
+        let winner = 1 - tf.imposed_on.expect("every ceasefire is imposed at gap 0");
+        let gained = if winner == 0 { tf.handed_over_km2 } else { -tf.handed_over_km2 };
+        assert!(gained >= 0.0, "run {run}: the winner lost {gained} km²");
+        assert!((c.km2[t] - (a.km2[t] + tf.handed_over_km2)).abs() < 1e-6, "run {run}: the line moved by the area");
+        let th = b.terms[0].1;
+        assert_eq!(b.terms[0].0 as usize, t);
+        let gained_half = if winner == 0 { th.handed_over_km2 } else { -th.handed_over_km2 };
+        assert!(gained_half <= gained + 1e-6, "run {run}: half the demand took more ({gained_half} > {gained})");
+        moved += usize::from(gained > 0.0);
+        // In index points (the demand is a share of an index gap; km² are a piecewise-linear
+        // map of the index).
+        let at = |x: f64| full.km2_to_index(x);
+        let (d_full, d_half) = ((at(c.km2[t]) - at(a.km2[t])).abs(), (at(b.km2[t]) - at(a.km2[t])).abs());
+        partial += usize::from(d_full > 0.0 && d_full < 2.0 * d_half - 1e-9);
+    }
+    println!("handovers {moved}, capped by the loser's reservation {partial}");
+    assert!(moved > 10, "too few handovers for the test to fail: {moved}");
+    // Where the whole demand is more than the loser accepts, it hands over less than twice
+    // what half the demand takes: the loser's reservation caps the winner's price.
+    assert!(partial > 0, "the loser's reservation never capped a handover");
+}
+
+/// With a demand of 0 the terms are the engine's bit for bit (nothing is computed).
+#[test]
+fn no_handover_is_the_engine_bit_for_bit() {
+    let (a, b) = (with("[ceasefire_terms]\nimposed_gap = 0\n"), handover(0.0));
+    let (mut sa, mut sb) = (Sim::new(&a), Sim::new(&b));
+    for run in 0..100 {
+        let (x, y) = (sa.run(8, run, &mut NoObserver), sb.run(8, run, &mut NoObserver));
+        assert_eq!(format!("{x:?}"), format!("{y:?}"), "run {run}");
+    }
+}
+
+/// The trace reports the area handed over with the ceasefire's terms, and only when there was
+/// one.
+#[test]
+fn the_trace_reports_the_area_handed_over() {
+    let p = handover(1.0);
+    let mut seen = 0;
+    for seed in 0..60 {
+        let t = run_traced(&p, seed);
+        for r in &t.ceasefire_terms {
+            seen += usize::from(r.handed_over_km2 != 0.0);
+        }
+    }
+    assert!(seen > 3, "too few handovers in traces: {seen}");
+    let plain = run_traced(&with("[ceasefire_terms]\nimposed_gap = 0\n"), 3);
+    assert!(!serde_json::to_string(&plain).unwrap().contains("handed_over"));
 }

@@ -2306,6 +2306,27 @@ pub static CATALOGUE: &[Param] = &[
         },
     },
     Param {
+        path: "ceasefire_terms.handover",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "imposed ceasefire: territory handed over",
+        unit: "share of the gap to the winner's demand",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "under an imposed ceasefire, the share of the distance from the line to the winner's territorial position that the winner demands the loser hand over (its forces withdrawn) as the price of the freeze; the loser hands over as much of it as still leaves the freeze above its reservation (an ultimatum: the winner takes the surplus it can, Werner & Yuen 2005's ceasefires after decisive battle outcomes; war-endings.md §13). Putin, 27 Nov 2025: \"If Ukrainian forces leave the territories they hold, then we will stop combat operations\"; the 28 points' Ukrainian withdrawal from the rest of Donetsk (data/ukraine/facts.md); Armenia's handover of three districts under the Nagorno-Karabakh statement of 10 Nov 2020 (public reporting, not in the stored sources) is 1; default 0: the line freezes where it stands",
+        presence: "scenarios with a [ceasefire_terms] table",
+        scenario: InScenario {
+            get: |s, _i| s.ceasefire_terms.as_ref().map(|t| Reading::num(&t.handover)),
+            get_mut: |s, _i| s.ceasefire_terms.as_mut().map(|t| Target::Num(&mut t.handover)),
+        },
+        params: InParams {
+            get: |p, _i| p.ceasefire_terms.as_ref().map(|t| t.handover),
+            put: |p, _i| p.ceasefire_terms.as_mut().map(|t| Store::Value(&mut t.handover)),
+        },
+    },
+    Param {
         path: "strike_moratorium.loss_weight",
         scope: Scope::Global,
         group: Group::Protocol,

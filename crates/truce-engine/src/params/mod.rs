@@ -420,6 +420,9 @@ pub struct CeasefireTerms {
     pub monitors: Option<usize>,
     /// Hazard multiplier while monitors are deployed.
     pub monitor_breakdown: f64,
+    /// Share of the distance from the line to the winner's territorial position the winner
+    /// demands under an imposed ceasefire (0: none).
+    pub handover: f64,
 }
 
 /// A decisive place (`[[objectives]]`): held by the first side while the line is at or past

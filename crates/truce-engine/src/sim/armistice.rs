@@ -53,14 +53,21 @@ impl RoundInputs<'_> {
     /// One belligerent's value of the armistice (a side's lead, or a coalition partner), as
     /// [`RoundInputs::armistice_values`] says.
     pub(super) fn armistice_value_of(&self, a: usize, forecast: &[f64]) -> f64 {
+        let terr = self.u.p.territorial.unwrap_or(0);
+        self.armistice_value_at(a, forecast, self.u.nodeal[terr])
+    }
+
+    /// [`RoundInputs::armistice_value_of`] for an armistice that freezes the line at `line`
+    /// (index) rather than where it stands (a handover, `sim/terms.rs`).
+    pub(super) fn armistice_value_at(&self, a: usize, forecast: &[f64], line: f64) -> f64 {
         let (u, p) = (&self.u, self.u.p);
         let (m, terr) = (p.n_issues(), p.territorial.unwrap_or(0));
         let sigma = p.armistice_settles;
-        let mut x = u.issue_utility_audience(a, terr, u.nodeal[terr]);
+        let mut x = u.issue_utility_audience(a, terr, line);
         for k in 0..m {
             let (own, w) = (u.pos[a * m + k], u.nsal[a * m + k]);
             let gap = if k == terr {
-                (u.nodeal[k] - own).abs()
+                (line - own).abs()
             } else {
                 sigma * (forecast[k] - own).abs() + (1.0 - sigma) * (u.nodeal[k] - own).abs()
             };

@@ -18,12 +18,23 @@
 //!   guarantor) deploy with every ceasefire; Fortna (2004, 2008) finds monitors and
 //!   peacekeepers lengthen ceasefires: its hazard is × `monitor_breakdown`.
 //!
+//! - **Territory handed over** ([`RoundInputs::handover_line`]): under an imposed ceasefire
+//!   the winner names its price, the loser's withdrawal toward the winner's territorial
+//!   position: `ceasefire_terms.handover` of the distance from the line to it. The loser hands
+//!   over as much of that as still leaves the freeze above its private reservation (the same
+//!   acceptance rule as the freeze vote, with the armistice valued at the new line): an
+//!   ultimatum in which the winner takes the surplus it can (Putin, 27 Nov 2025: "If
+//!   Ukrainian forces leave the territories they hold, then we will stop combat operations",
+//!   `data/ukraine/facts.md`; Armenia's handover of three districts in November 2020). The
+//!   line moves there in the week the ceasefire is agreed; the terms report the area
+//!   (`CeasefireTermsView::handed_over_km2`). At `handover` 0 nothing is computed.
+//!
 //! Without `[ceasefire_terms]` nothing here runs and the hazard is the engine's bit for bit.
-//! Nothing here draws, allocates, or decides when a ceasefire begins or ends: it only
-//! classifies the ceasefire the talks agreed and scales the hazard `Sim::ceasefire_week`
-//! draws against.
+//! Nothing here draws, allocates, or decides when a ceasefire begins or ends: it classifies
+//! the ceasefire the talks agreed, sets the line it hands over and scales the hazard
+//! `Sim::ceasefire_week` draws against.
 
-use super::{Sim, State};
+use super::{RoundInputs, Sim, State};
 
 /// The terms of the ceasefire in force (or the last one agreed).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -36,6 +47,67 @@ pub struct CeasefireTermsView {
     pub monitors: Option<usize>,
     /// Each side's margin for the freeze in the vote that agreed it.
     pub margins: [f64; 2],
+    /// Area the loser handed over under it (km², signed: the first side's gain; 0 when none).
+    pub handed_over_km2: f64,
+}
+
+/// What the freeze vote that agreed a ceasefire weighed: each side's margin, its suppliers'
+/// pull and its private reservation.
+pub(super) struct Freeze {
+    pub margins: [f64; 2],
+    pub pressure: [(f64, f64); 2],
+    pub reserve: [f64; 2],
+}
+
+/// The side a ceasefire agreed with freeze margins `margins` was imposed on (the larger
+/// margin), when the margins differ by at least `imposed_gap` × the acceptance noise.
+fn imposed_on(margins: [f64; 2], imposed_gap: f64, noise: f64) -> Option<usize> {
+    let gap = (margins[0] - margins[1]).abs();
+    let loser = if margins[0] >= margins[1] { 0 } else { 1 };
+    (gap >= imposed_gap * noise).then_some(loser)
+}
+
+impl RoundInputs<'_> {
+    /// The line (index) an imposed ceasefire freezes once the loser has handed over what the
+    /// winner demands and it still accepts (the module docs); `None` when the ceasefire was
+    /// not imposed, the scenario has no territorial issue or no handover, or the winner's
+    /// position does not lie beyond the line. `forecast`: the collective forecast the
+    /// armistice was valued at.
+    pub(super) fn handover_line(&self, f: &Freeze, forecast: &[f64]) -> Option<f64> {
+        let p = self.u.p;
+        let (t, terr) = (p.ceasefire_terms.as_ref()?, p.territorial?);
+        let loser = imposed_on(f.margins, t.imposed_gap, p.acceptance_noise)?;
+        let winner = 1 - loser;
+        let line = self.u.nodeal[terr];
+        let demand = self.u.pos[p.sides[winner].belligerent * p.n_issues() + terr];
+        // The index is the first side's holdings: side 0 gains by a higher line.
+        let toward = if winner == 0 { demand - line } else { line - demand };
+        if t.handover <= 0.0 || toward <= 0.0 {
+            return None;
+        }
+        let target = line + t.handover * (demand - line);
+        let a = p.sides[loser].belligerent;
+        let accepts = |x: f64| {
+            let margin = self.freeze_margin(loser, self.armistice_value_at(a, forecast, x), f.pressure[loser]);
+            f.reserve[loser] < 1.0 / (1.0 + (-margin / p.acceptance_noise).exp())
+        };
+        if accepts(target) {
+            return Some(target);
+        }
+        // The loser accepts the freeze at the line (it agreed it) and refuses the whole
+        // demand: the most it accepts lies between, found by bisection on the share handed
+        // over (its value falls as the line moves away from it).
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        for _ in 0..40 {
+            let mid = 0.5 * (lo + hi);
+            if accepts(line + mid * (target - line)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo > 0.0).then_some(line + lo * (target - line))
+    }
 }
 
 impl Sim {
@@ -47,10 +119,13 @@ impl Sim {
         let Some(t) = &self.p.ceasefire_terms else {
             return CeasefireTermsView { margins, ..Default::default() };
         };
-        let gap = (margins[0] - margins[1]).abs();
-        let imposed = gap >= t.imposed_gap * self.p.acceptance_noise;
-        let loser = if margins[0] >= margins[1] { 0 } else { 1 };
-        CeasefireTermsView { imposed_on: imposed.then_some(loser), pressured, monitors: t.monitors, margins }
+        CeasefireTermsView {
+            imposed_on: imposed_on(margins, t.imposed_gap, self.p.acceptance_noise),
+            pressured,
+            monitors: t.monitors,
+            margins,
+            handed_over_km2: 0.0,
+        }
     }
 
     /// The factor on the ceasefire in force's breakdown hazard from its terms (1 without

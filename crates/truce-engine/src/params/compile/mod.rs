@@ -247,6 +247,7 @@ impl Params {
                 pressured_breakdown: 1.0,
                 monitors,
                 monitor_breakdown: 1.0,
+                handover: 0.0,
             }),
             strike_moratorium: s
                 .strike_moratorium
