@@ -1094,6 +1094,10 @@ impl Sim {
                 self.start_ceasefire(st, fought.eff);
                 if self.p.ceasefire_terms.is_some() {
                     observer.ceasefire_terms(st.week, &st.terms);
+                    if st.terms.handed_over_km2 != 0.0 {
+                        // Places handed over change hands as places taken do (no draws).
+                        self.objectives(st, observer);
+                    }
                 }
                 observer.week(&self.week_view(st, &fought, WarState::Ceasefire));
             }

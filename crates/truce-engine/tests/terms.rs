@@ -293,6 +293,68 @@ fn an_imposed_ceasefire_hands_territory_to_the_winner() {
     assert!(partial > 0, "the loser's reservation never capped a handover");
 }
 
+/// Places handed over change hands in the week of the handover, to the winner, as places
+/// taken by fighting do (`generic-interstate` has a fortress city on each side of its line).
+#[derive(Default)]
+struct Places {
+    km2: Vec<f64>,
+    terms: Vec<(u32, CeasefireTermsView)>,
+    fell: Vec<(u32, usize, usize)>,
+}
+
+impl Observer for Places {
+    fn week(&mut self, w: &WeekView) {
+        self.km2.push(w.km2);
+    }
+    fn ceasefire_terms(&mut self, week: u32, t: &CeasefireTermsView) {
+        self.terms.push((week, *t));
+    }
+    fn objective(&mut self, week: u32, objective: usize, to: usize) {
+        self.fell.push((week, objective, to));
+    }
+}
+
+#[test]
+fn places_handed_over_change_hands_that_week() {
+    let p = handover(1.0);
+    let mut handed = 0;
+    for run in 0..RUNS {
+        let mut w = Places::default();
+        Sim::new(&p).run(31, run, &mut w);
+        let Some(&(t, tf)) = w.terms.first() else { continue };
+        if tf.handed_over_km2 == 0.0 {
+            continue;
+        }
+        if t == 0 {
+            continue;
+        }
+        let (prev, after) = (w.km2[t as usize - 1], w.km2[t as usize]);
+        let before = after - tf.handed_over_km2;
+        let winner = 1 - tf.imposed_on.unwrap();
+        // Held by the first side while the line is at or past the place: a place changed
+        // hands between two lines when it lies in (lower, upper].
+        let between = |x: f64, y: f64, at: f64| at > x.min(y) && at <= x.max(y);
+        for (i, o) in p.objectives.iter().enumerate() {
+            let handed_over = between(before, after, o.km2) && !between(prev, before, o.km2);
+            let reported = w.fell.iter().any(|&(wk, j, to)| wk == t && j == i && to == winner);
+            if handed_over {
+                assert!(
+                    reported,
+                    "run {run}: place {i} at {} km² handed over ({before} -> {after}), not reported",
+                    o.km2
+                );
+            }
+            if w.fell.iter().any(|&(wk, j, _)| wk == t && j == i) {
+                // Whatever changed hands this week lay between last week's line and this one.
+                assert!(between(prev, after, o.km2), "run {run}: place {i} reported but not crossed");
+            }
+            handed += usize::from(handed_over);
+        }
+    }
+    assert!(handed > 0, "no place was handed over: the test cannot fail");
+    println!("places handed over: {handed}");
+}
+
 /// With a demand of 0 the terms are the engine's bit for bit (nothing is computed).
 #[test]
 fn no_handover_is_the_engine_bit_for_bit() {
