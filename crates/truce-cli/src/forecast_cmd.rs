@@ -350,6 +350,14 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
         100.0 * held.p,
         100.0 * held.se
     )?;
+    let cl = &s.ceasefire_line;
+    if cl.n > 0 {
+        writeln!(
+            w,
+            "Line at the first ceasefire ({} runs; km² held by {}): p10 {:.0} / p50 {:.0} / p90 {:.0}",
+            cl.n, p.sides[0].name, cl.p10, cl.p50, cl.p90
+        )?;
+    }
     writeln!(w)?;
     let settled = s.terms.values().next().map_or(0, |t| t.n);
     writeln!(w, "Settlement terms ({} settled runs; 0–100 scale)", settled)?;

@@ -129,8 +129,8 @@ fn parts_of_another_seed_or_scenario_are_refused() {
     assert!(err.contains("given twice"), "{err}");
 }
 
-/// A part file of format version 1 (before events by date and states at date) is refused
-/// with a message naming both versions, not misread.
+/// A part file of an older format version (2: before the line at the first ceasefire) is
+/// refused with a message naming both versions, not misread.
 #[test]
 fn a_part_of_another_format_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -139,9 +139,9 @@ fn a_part_of_another_format_version_is_refused() {
     let bytes = std::fs::read(&b).unwrap();
     let head = format!("TRUCE-PART {}\n", truce_forecast::part::VERSION);
     assert!(bytes.starts_with(head.as_bytes()), "parts start with `{}`", head.trim());
-    let mut old = b"TRUCE-PART 1\n".to_vec();
+    let mut old = b"TRUCE-PART 2\n".to_vec();
     old.extend_from_slice(&bytes[head.len()..]);
     std::fs::write(&b, old).unwrap();
     let e = refused(&merge(&[a, b]));
-    assert!(e.contains("v-2.truce: part format version 1 is not supported (this truce reads version 2)"), "{e}");
+    assert!(e.contains("v-2.truce: part format version 2 is not supported (this truce reads version 3)"), "{e}");
 }

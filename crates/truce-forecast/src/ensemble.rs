@@ -130,6 +130,10 @@ pub struct ForecastAggregate {
     pub km2: WeekHistograms,
     /// The line's change since the run's start (km²), each week.
     pub km2_change: WeekHistograms,
+    /// The line (km² held by the first side) at the end of the week each run's first
+    /// ceasefire was agreed, after any territory handed over with it (`sim/terms.rs`): where
+    /// the war would freeze. Runs with a first ceasefire by the horizon.
+    pub ceasefire_line: Histogram,
     /// The last week of each calendar month that is complete within the horizon (a week
     /// belongs to the month of its last day), in order.
     pub month_ends: Vec<u32>,
@@ -190,6 +194,7 @@ impl ForecastAggregate {
             );
         }
         let term = Histogram::new(0.0, 100.0, TERM_BINS).map_err(|e| ForecastError::Aggregate(e.to_string()))?;
+        let ceasefire_line = Histogram::new(kmin, kmax, KM2_BINS).map_err(km2_error)?;
         Ok(ForecastAggregate {
             fingerprint,
             scenario: params.name.clone(),
@@ -204,6 +209,7 @@ impl ForecastAggregate {
             terms: vec![term; params.issue_ids.len()],
             km2,
             km2_change,
+            ceasefire_line,
             monthly_change,
             month_ends,
             cum_casualties,
@@ -253,6 +259,7 @@ impl ForecastAggregate {
         }
         next.km2.merge(&o.km2)?;
         next.km2_change.merge(&o.km2_change)?;
+        next.ceasefire_line.merge(&o.ceasefire_line)?;
         next.monthly_change.merge(&o.monthly_change)?;
         for (a, b) in next.cum_casualties.iter_mut().zip(&o.cum_casualties) {
             a.merge(b)?;
@@ -444,6 +451,10 @@ impl Observer for RunObserver<'_> {
         let week = w.week - self.offset;
         if week >= self.agg.horizon {
             return;
+        }
+        if w.state == WarState::Ceasefire && !w.ceasefire && self.rec.events.week(WarEvent::CeasefireAgreed).is_none() {
+            // The week the run's first ceasefire was agreed (the line after any handover).
+            self.agg.ceasefire_line.add(w.km2 + self.shift);
         }
         self.rec.week(self.agg, week, w.km2 + self.shift, w.cum_casualties, w.state);
         self.rec.events.observe_imposed(week, w.state, w.imposed);

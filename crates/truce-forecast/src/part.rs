@@ -38,8 +38,9 @@ use truce_engine::outcome::{WarEvent, WarState};
 pub use truce_engine::params::MAX_HORIZON_WEEKS;
 
 /// Format version written in the first line (2: events by date, states at date, weekly
-/// casualty and line-change histograms; version 1 files are refused).
-pub const VERSION: u32 = 2;
+/// casualty and line-change histograms; 3: the line at the first ceasefire; older files are
+/// refused).
+pub const VERSION: u32 = 3;
 const MAGIC: &str = "TRUCE-PART";
 
 /// One shard's result.
@@ -211,6 +212,10 @@ fn validate_aggregate(a: &ForecastAggregate, first_run: u64, start: CivilDate) -
                 format!("expected {TERM_BINS} bins on [0, 100) and at most {runs} values"),
             );
         }
+    }
+    let c = &a.ceasefire_line;
+    if c.bins() != KM2_BINS || c.count().checked_add(c.nan_count()).is_none_or(|n| n > runs) {
+        return fail("ceasefire_line", format!("expected {KM2_BINS} bins and at most {runs} values"));
     }
     let weekly = |field: &str, x: &crate::aggregate::WeekHistograms, weeks: u32, bins: usize| {
         if x.weeks() != weeks || x.bins() != bins {

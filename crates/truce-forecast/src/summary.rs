@@ -6,8 +6,9 @@
 //!
 //! Every figure dated before the horizon (weekly rows, the rows at 3, 6, 12, 24 and 36
 //! months, complete calendar months) is the same under any longer horizon (same seed, same
-//! runs): only the `horizon` row, `ceasefire_held_to_horizon`, the settlement terms and the
-//! per-run totals (talk rounds, breakdowns, sensitivity) depend on where the runs stop.
+//! runs): only the `horizon` row, `ceasefire_held_to_horizon`, the settlement terms, the line
+//! at the first ceasefire and the per-run totals (talk rounds, breakdowns, sensitivity)
+//! depend on where the runs stop.
 //! This module only reads the aggregate: no I/O, no simulation.
 
 use crate::ensemble::{week_end, ForecastAggregate, RANK_OUTCOMES};
@@ -81,6 +82,19 @@ pub struct TermSummary {
     pub p90: f64,
     /// Counts in 20 bins of 5 points on 0–100.
     pub histogram: Vec<u64>,
+}
+
+/// Where the war froze: the line (km² held by the first side) at the first ceasefire, over
+/// the runs that agreed one by the horizon (after any territory handed over with it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CeasefireLine {
+    /// Runs with a first ceasefire by the horizon.
+    pub n: u64,
+    /// Null when `n` is 0.
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
 }
 
 /// The line's distribution in one week (km² held, or change since the start).
@@ -177,6 +191,8 @@ pub struct Summary {
     pub why: Vec<WhyRow>,
     /// Settlement terms of the runs settled by the horizon.
     pub terms: BTreeMap<String, TermSummary>,
+    /// The line at the first ceasefire, runs with one by the horizon.
+    pub ceasefire_line: CeasefireLine,
     /// Km² held by the first side each week.
     pub km2_quantiles: Vec<KmRow>,
     /// The same as change since the start (km²).
@@ -297,6 +313,15 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
             },
         );
     }
+    let cl = &a.ceasefire_line;
+    let at_q = |q: f64| round6(if cl.count() > 0 { cl.quantile(q) } else { f64::NAN });
+    let ceasefire_line = CeasefireLine {
+        n: cl.count(),
+        mean: round6(if cl.count() > 0 { cl.mean() } else { f64::NAN }),
+        p10: at_q(0.1),
+        p50: at_q(0.5),
+        p90: at_q(0.9),
+    };
     let line_rows = |hist: &crate::aggregate::WeekHistograms| -> Vec<KmRow> {
         (0..h)
             .map(|w| {
@@ -397,6 +422,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         ceasefire_held_to_horizon,
         why,
         terms,
+        ceasefire_line,
         km2_quantiles,
         km2_change_quantiles,
         monthly_change,

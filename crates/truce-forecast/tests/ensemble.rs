@@ -114,3 +114,33 @@ fn standard_errors_shrink_like_one_over_root_n() {
 // end (the first week it leaves high-intensity war) in `truce-engine/tests/endings.rs`: the
 // forecast's incidence dates final states, and a ceasefire that breaks down or low activity
 // that flares up is not one.
+
+/// The line at the first ceasefire is recorded once for every run that agreed a ceasefire by
+/// the horizon (its count is the `ceasefire_agreed` event's at the horizon, exactly), lies in
+/// the scenario's range, and moves toward the winner when the winner can demand territory
+/// (`ceasefire_terms.handover`, `sim/terms.rs`): the same runs, the same first ceasefires.
+#[test]
+fn the_line_at_the_first_ceasefire_counts_every_first_ceasefire() {
+    let (l, text) = loaded("ukraine-2025-12");
+    let a = forecast(&l, &text, 5, 0, 4000, 2, 1000);
+    let s = summarise(&a, l.params.start, false);
+    let agreed = s.at.last().unwrap().events["ceasefire_agreed"].p;
+    let cl = &s.ceasefire_line;
+    assert_eq!(cl.n, (agreed * a.runs as f64).round() as u64);
+    assert!(cl.n > 50, "too few ceasefires for the test to fail: {}", cl.n);
+    let (lo, hi) = (l.params.km2_knots.first().unwrap().1, l.params.km2_knots.last().unwrap().1);
+    assert!(lo <= cl.p10 && cl.p10 <= cl.p50 && cl.p50 <= cl.p90 && cl.p90 <= hi, "{cl:?}");
+    // Russia (the first side) imposes nearly every ceasefire here; with a demand of its whole
+    // territorial position the line where the war froze moves its way.
+    let demand = text.replacen("[ceasefire_terms]\n", "[ceasefire_terms]\nhandover = 1\n", 1);
+    assert_ne!(demand, text);
+    let ld = load_str("handover", &demand).unwrap();
+    let d = summarise(&forecast(&ld, &demand, 5, 0, 4000, 2, 1000), ld.params.start, false);
+    assert_eq!(d.ceasefire_line.n, cl.n, "the handover comes after the vote: the same first ceasefires");
+    assert!(
+        d.ceasefire_line.p50 > cl.p50 + 1000.0,
+        "median {} with a demand, {} without",
+        d.ceasefire_line.p50,
+        cl.p50
+    );
+}

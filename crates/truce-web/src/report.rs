@@ -460,6 +460,20 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
             fmt_num(k.p90)
         );
     }
+    let cl = &s.ceasefire_line;
+    if cl.n > 0 {
+        // Where the war froze (`ceasefire_line`): the runs that agreed a ceasefire by the horizon.
+        let _ = write!(
+            b,
+            "<tr id=\"ceasefire-line\"><td>km² held by {} at the first ceasefire ({} runs)</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(sides.first().map_or("", |x| x.as_str())),
+            cl.n,
+            fmt_num(cl.p10),
+            fmt_num(cl.p50),
+            fmt_num(cl.p90),
+            fmt_num(cl.mean)
+        );
+    }
     b.push_str("</tbody></table></div></div></section>\n");
     b.push_str(&scenario_section(l));
     page(&title, &header, &b, &charts)
