@@ -93,7 +93,6 @@ use serde::Serialize;
 
 pub use crate::outcome::{EventWeeks, WarEvent, WarState};
 pub use terms::CeasefireTermsView;
-use terms::Freeze;
 
 mod aims;
 mod armistice;
@@ -1847,9 +1846,14 @@ impl Sim {
         // positions, against war.
         let mut input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
         self.round.collective_forecast(&input.u, input.collective);
-        let armistice = input.armistice_values(&self.round.forecast);
+        let mut armistice = input.armistice_values(&self.round.forecast);
         let pressure = input.freeze_pressure(&self.round.say, &self.round.actor_war, &self.round.forecast);
-        let mut fallback = input.ceasefire_vote(st.reserve_ceasefire, armistice, pressure);
+        let mut fallback = input.ceasefire_vote(st.reserve_ceasefire, armistice, pressure, &self.round.forecast);
+        // A freeze with territory handed over (`sim/terms.rs`) is that line's armistice.
+        if let Some(line) = fallback.handover {
+            armistice =
+                [0, 1].map(|s| input.armistice_value_at(self.p.sides[s].belligerent, &self.round.forecast, line));
+        }
         // Coalition partners still in the war must accept the freeze too.
         if fallback.agreed {
             fallback.agreed = self.partners_freeze(st, &self.round.forecast, &war);
@@ -1893,14 +1897,10 @@ impl Sim {
             st.ceasefire_pressed = fallback.pressed[0] || fallback.pressed[1];
             // The line an imposed ceasefire hands over to the winner (`sim/terms.rs`).
             st.handover_km2 = 0.0;
-            if self.p.ceasefire_terms.as_ref().is_some_and(|t| t.handover > 0.0) {
-                let input = RoundInputs::new(&self.p, &self.b, &self.k, st, war, lean);
-                let freeze = Freeze { margins: fallback.margins, pressure, reserve: st.reserve_ceasefire };
-                if let Some(line) = input.handover_line(&freeze, &self.round.forecast) {
-                    let km2 = self.p.index_to_km2(line);
-                    st.handover_km2 = km2 - st.km2;
-                    st.km2 = km2;
-                }
+            if let Some(line) = fallback.handover {
+                let km2 = self.p.index_to_km2(line);
+                st.handover_km2 = km2 - st.km2;
+                st.km2 = km2;
             }
             return Some(Agreement::Ceasefire);
         }
@@ -2284,6 +2284,10 @@ struct Fallback {
     /// without it, its reservation would have refused (Werner & Yuen 2005's "unnatural"
     /// ceasefire; `sim/terms.rs`).
     pressed: [bool; 2],
+    /// The line (index) the freeze hands over to the winner under an imposed ceasefire
+    /// (`ceasefire_terms.handover`, `sim/terms.rs`): the winner voted on the freeze there.
+    /// `None` without a handover; `margins` are the freeze's at the line as it stands.
+    handover: Option<f64>,
 }
 
 impl RoundInputs<'_> {
@@ -2303,12 +2307,26 @@ impl RoundInputs<'_> {
     /// ([`RoundInputs::armistice_values`]) over war (no draw: the reservations were drawn at
     /// the first round).
     /// `pressure` is each side's suppliers' pull on its margin (`sim/patrons.rs`,
-    /// [`RoundInputs::freeze_pressure`]).
-    fn ceasefire_vote(&self, reserve: [f64; 2], armistice: [f64; 2], pressure: [(f64, f64); 2]) -> Fallback {
+    /// [`RoundInputs::freeze_pressure`]). Under `ceasefire_terms.handover`, the winner of an
+    /// imposed freeze then weighs it at the line the loser would hand over
+    /// ([`RoundInputs::handover_vote`]; `forecast`: the compromise the armistice is valued at).
+    fn ceasefire_vote(
+        &self,
+        reserve: [f64; 2],
+        armistice: [f64; 2],
+        pressure: [(f64, f64); 2],
+        forecast: &[f64],
+    ) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
-        let mut f =
-            Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted: [false; 2], agreed: true, pressed: [false; 2] };
+        let mut f = Fallback {
+            margins: [0.0; 2],
+            audience: [0.0; 2],
+            accepted: [false; 2],
+            agreed: true,
+            pressed: [false; 2],
+            handover: None,
+        };
         for s in 0..2 {
             let a = p.sides[s].belligerent;
             // The armistice's value holds the audience cost of freezing the line past a
@@ -2316,15 +2334,25 @@ impl RoundInputs<'_> {
             let terr_aud = u.issue_utility_audience(a, terr, u.nodeal[terr]);
             f.margins[s] = self.freeze_margin(s, armistice[s], pressure[s]);
             f.audience[s] = -terr_aud;
-            let pr = 1.0 / (1.0 + (-f.margins[s] / p.acceptance_noise).exp());
-            f.accepted[s] = reserve[s] < pr;
-            f.agreed &= f.accepted[s];
-            if self.lean[s] != 0.0 {
-                let unpressed = 1.0 / (1.0 + (-(f.margins[s] - self.lean[s]) / p.acceptance_noise).exp());
-                f.pressed[s] = f.accepted[s] && reserve[s] >= unpressed;
-            }
+            (f.accepted[s], f.pressed[s]) = self.freeze_decision(s, f.margins[s], reserve[s]);
         }
+        if p.ceasefire_terms.as_ref().is_some_and(|t| t.handover > 0.0) {
+            self.handover_vote(&mut f, reserve, pressure, forecast);
+        }
+        f.agreed = f.accepted[0] && f.accepted[1];
         f
+    }
+
+    /// Side `s`'s decision on a freeze for which its margin is `margin`: it accepts when its
+    /// private reservation `reserve` falls under the logistic probability of the margin;
+    /// `pressed` when it accepted only because of its patron mediator's lean (without it, its
+    /// reservation would have refused).
+    fn freeze_decision(&self, s: usize, margin: f64, reserve: f64) -> (bool, bool) {
+        let noise = self.u.p.acceptance_noise;
+        let accepted = reserve < 1.0 / (1.0 + (-margin / noise).exp());
+        let pressed =
+            self.lean[s] != 0.0 && accepted && reserve >= 1.0 / (1.0 + (-(margin - self.lean[s]) / noise).exp());
+        (accepted, pressed)
     }
 }
 

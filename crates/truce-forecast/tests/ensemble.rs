@@ -118,7 +118,8 @@ fn standard_errors_shrink_like_one_over_root_n() {
 /// The line at the first ceasefire is recorded once for every run that agreed a ceasefire by
 /// the horizon (its count is the `ceasefire_agreed` event's at the horizon, exactly), lies in
 /// the scenario's range, and moves toward the winner when the winner can demand territory
-/// (`ceasefire_terms.handover`, `sim/terms.rs`): the same runs, the same first ceasefires.
+/// (`ceasefire_terms.handover`, `sim/terms.rs`), and more runs freeze when the winner weighs
+/// the freeze at the line handed over.
 #[test]
 fn the_line_at_the_first_ceasefire_counts_every_first_ceasefire() {
     let (l, text) = loaded("ukraine-2025-12");
@@ -136,7 +137,9 @@ fn the_line_at_the_first_ceasefire_counts_every_first_ceasefire() {
     assert_ne!(demand, text);
     let ld = load_str("handover", &demand).unwrap();
     let d = summarise(&forecast(&ld, &demand, 5, 0, 4000, 2, 1000), ld.params.start, false);
-    assert_eq!(d.ceasefire_line.n, cl.n, "the handover comes after the vote: the same first ceasefires");
+    // A winner that refused the freeze at the line as it stands may accept it with territory
+    // handed over (`sim/terms.rs`): more runs agree a ceasefire.
+    assert!(d.ceasefire_line.n > cl.n, "{} first ceasefires with a demand, {} without", d.ceasefire_line.n, cl.n);
     assert!(
         d.ceasefire_line.p50 > cl.p50 + 1000.0,
         "median {} with a demand, {} without",

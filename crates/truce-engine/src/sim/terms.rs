@@ -26,6 +26,9 @@
 //!   ultimatum in which the winner takes the surplus it can (Putin, 27 Nov 2025: "If
 //!   Ukrainian forces leave the territories they hold, then we will stop combat operations",
 //!   `data/ukraine/facts.md`; Armenia's handover of three districts in November 2020). The
+//!   winner votes on the freeze at that line ([`RoundInputs::handover_vote`]): a winner that
+//!   would press on rather than freeze where the line stands may accept a freeze that hands
+//!   it ground, and one that accepted the line as it stands accepts a line moved its way. The
 //!   line moves there in the week the ceasefire is agreed; the terms report the area
 //!   (`CeasefireTermsView::handed_over_km2`). At `handover` 0 nothing is computed.
 //!
@@ -45,7 +48,8 @@ pub struct CeasefireTermsView {
     pub pressured: bool,
     /// The actor whose monitors deployed with it, if any.
     pub monitors: Option<usize>,
-    /// Each side's margin for the freeze in the vote that agreed it.
+    /// Each side's margin for the freeze at the line as it stood in the vote that agreed it
+    /// (under a handover the winner decided at the line handed over).
     pub margins: [f64; 2],
     /// Area the loser handed over under it (km², signed: the first side's gain; 0 when none).
     pub handed_over_km2: f64,
@@ -107,6 +111,38 @@ impl RoundInputs<'_> {
             }
         }
         (lo > 0.0).then_some(line + lo * (target - line))
+    }
+}
+
+impl RoundInputs<'_> {
+    /// The freeze vote under a handover (the module docs): when the freeze at the line would
+    /// be imposed and its loser accepts it there, the loser's price is the line
+    /// [`RoundInputs::handover_line`] finds, and the winner decides at that line (its margin
+    /// for the armistice valued there, against the same reservation). A winner that accepted
+    /// the line as it stands accepts a line moved its way; one that refused it may accept
+    /// the freeze with territory handed over (Putin's offer of 27 Nov 2025). Sets
+    /// `f.handover` when the winner accepts; `f.margins` stay the margins at the line, the
+    /// balance that made the freeze imposed.
+    pub(super) fn handover_vote(
+        &self,
+        f: &mut super::Fallback,
+        reserve: [f64; 2],
+        pressure: [(f64, f64); 2],
+        forecast: &[f64],
+    ) {
+        let p = self.u.p;
+        let Some(t) = p.ceasefire_terms.as_ref() else { return };
+        let Some(loser) = imposed_on(f.margins, t.imposed_gap, p.acceptance_noise) else { return };
+        if !f.accepted[loser] {
+            return;
+        }
+        let freeze = Freeze { margins: f.margins, pressure, reserve };
+        let Some(line) = self.handover_line(&freeze, forecast) else { return };
+        let w = 1 - loser;
+        let value = self.armistice_value_at(p.sides[w].belligerent, forecast, line);
+        let margin = self.freeze_margin(w, value, pressure[w]);
+        (f.accepted[w], f.pressed[w]) = self.freeze_decision(w, margin, reserve[w]);
+        f.handover = f.accepted[w].then_some(line);
     }
 }
 
