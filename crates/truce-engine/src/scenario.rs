@@ -223,6 +223,10 @@ pub struct StrikeMoratoriumSpec {
     pub loss_weight: Num,
     /// Hazard per year that a moratorium in force lapses (the weeks fought under it).
     pub breakdown_per_year: Num,
+    /// Share (0–1) of each side's strike damage the moratorium covers: the share its targets
+    /// carry (energy, cities); 1 (the default): all long-range strikes stop.
+    #[serde(default = "one")]
+    pub scope: Num,
 }
 
 /// `[humanitarian_pause]`: how often a failed session of talks agrees a pause of a few days

@@ -1698,8 +1698,13 @@ impl Sim {
                 + arriving * cut.reinforce)
                 .max(0.0);
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
-            // No strikes reach the economy while a moratorium holds (`sim/truces.rs`).
-            let damage = if st.moratorium { 0.0 } else { (self.p.sides[o].strike + cut.strike) * war };
+            // Only the strikes a moratorium does not cover reach the economy while it holds
+            // (`sim/truces.rs`; none at its default scope of 1).
+            let damage = if st.moratorium {
+                (self.p.sides[o].strike + cut.strike) * war * self.moratorium_left()
+            } else {
+                (self.p.sides[o].strike + cut.strike) * war
+            };
             let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]) * cut.revenue;
             // Arms bought cost the buyer's economy (0 without patrons: the sum is unchanged).
             let bought = self.arms_bought(s);

@@ -2,7 +2,8 @@
 //! §14; `sim/truces.rs`). While it holds the strikes' economic cost stops (the same seeds with
 //! and without the table agree bit for bit until it is agreed, and the economies part then by
 //! the strikes' damage), it lapses by its own hazard (none at 0), a scenario without the table
-//! is untouched, the event is dated and bad input is a located error. Every case adds the
+//! is untouched, one covering some targets (cities, energy) spares exactly its share of the
+//! strikes, the event is dated and bad input is a located error. Every case adds the
 //! table to the `ukraine-2025-12` built-in (both sides strike: Russia 0.002, Ukraine 0.0015).
 
 mod common;
@@ -90,6 +91,41 @@ fn a_moratorium_stops_the_strikes_economic_cost_while_it_holds() {
     assert!(agreed > 10 && parted > 5, "too few moratoria for the test to fail: {agreed} agreed, {parted} parted");
 }
 
+/// A moratorium covering `scope` of the strikes (a cities-only or energy-only truce, the rest
+/// of the strikes going on): it is agreed in the same weeks as one covering all of them (the
+/// scope scales what both sides gain and give up alike), and in the first week fought under
+/// it each economy is spared exactly `scope` of what a full moratorium spares it.
+#[test]
+fn a_moratorium_on_some_targets_spares_its_share_of_the_strikes() {
+    let scoped = |scope: f64| {
+        with(&format!("[strike_moratorium]\nloss_weight = 1.5\nbreakdown_per_year = 0\nscope = {scope}\n"))
+    };
+    let (plain, full, third) = (with(""), moratorium(1.5, 0.0), scoped(0.3));
+    // (Debug text: the parameters hold NaN for "no red line".)
+    assert_eq!(format!("{:?}", scoped(1.0)), format!("{full:?}"), "scope 1 is the default");
+    let mut checked = 0;
+    for run in 0..RUNS {
+        let (a, b, c) = (watch(&plain, 5, run), watch(&full, 5, run), watch(&third, 5, run));
+        assert_eq!(b.agreed, c.agreed, "run {run}: the scope does not change when it is agreed");
+        let Some(&w) = b.agreed.first() else { continue };
+        let upto = b.weeks.iter().take_while(|x| x.0 <= w).count();
+        let (Some(x), Some(y), Some(z)) = (a.weeks.get(upto), b.weeks.get(upto), c.weeks.get(upto)) else { continue };
+        if x.0 != y.0 || y.0 != z.0 {
+            continue;
+        }
+        for s in 0..2 {
+            let (spared_full, spared) = (y.1[s] - x.1[s], z.1[s] - x.1[s]);
+            assert!(spared_full > 0.0, "run {run} side {s}: a full moratorium spared nothing");
+            assert!(
+                (spared - 0.3 * spared_full).abs() <= 1e-12 * x.1[s].abs().max(1.0),
+                "run {run} side {s}: spared {spared}, a full moratorium {spared_full}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 10, "too few moratoria for the test to fail: {checked}");
+}
+
 #[test]
 fn no_moratorium_when_one_side_loses_by_it() {
     // Russia strikes 0.002, Ukraine 0.0015: at a weight of 1.2 Russia gives up more than it
@@ -155,6 +191,10 @@ fn bad_moratoria_are_located_errors() {
     find(&ds, &["strike_moratorium.breakdown_per_year", "out of range"]);
     let ds = errors("[strike_moratorium]\nloss_weight = -1\nbreakdown_per_year = 12\n");
     find(&ds, &["strike_moratorium.loss_weight", "out of range"]);
+    let ds = errors("[strike_moratorium]\nloss_weight = 1.5\nbreakdown_per_year = 12\nscope = 1.2\n");
+    find(&ds, &["strike_moratorium.scope", "out of range"]);
+    let ds = errors("[strike_moratorium]\nloss_weight = 1.5\nbreakdown_per_year = 12\nscope = nan\n");
+    find(&ds, &["strike_moratorium.scope"]);
     let ds = errors("[strike_moratorium]\nloss_weight = nan\nbreakdown_per_year = 12\n");
     find(&ds, &["not a finite number"]);
     let ds = errors("[strike_moratorium]\nbreakdown_per_year = 12\n");

@@ -2369,6 +2369,27 @@ pub static CATALOGUE: &[Param] = &[
         },
     },
     Param {
+        path: "strike_moratorium.scope",
+        scope: Scope::Global,
+        group: Group::Protocol,
+        label: "strike moratorium: share of the strikes",
+        unit: "share",
+        range: SHARE,
+        whole: false,
+        basis: Basis::Free,
+        slider: Slider::Valid(0.01),
+        doc: "share of each side's strike damage (`sides.*.strike_capacity` and air domains' strikes) that a strike moratorium covers, the share its targets carry: 1 for all long-range strikes; an energy moratorium covers the strikes on energy (Russia and Ukraine, March 2025), a moratorium on attacks on civilian centres the strikes on cities (Iran and Iraq, June 1984, brokered by the UN Secretary-General; data/backcast/IRAN-IRAQ.md [2][10]); the rest of the strikes go on under it. It scales what both sides give up and gain alike, so it does not change when a moratorium is agreed (war-endings.md §14); default and prior 1",
+        presence: "scenarios with a [strike_moratorium] table",
+        scenario: InScenario {
+            get: |s, _i| s.strike_moratorium.as_ref().map(|t| Reading::num(&t.scope)),
+            get_mut: |s, _i| s.strike_moratorium.as_mut().map(|t| Target::Num(&mut t.scope)),
+        },
+        params: InParams {
+            get: |p, _i| p.strike_moratorium.as_ref().map(|t| t.scope),
+            put: |p, _i| p.strike_moratorium.as_mut().map(|t| Store::Value(&mut t.scope)),
+        },
+    },
+    Param {
         path: "humanitarian_pause.agree_probability",
         scope: Scope::Global,
         group: Group::Protocol,

@@ -388,6 +388,8 @@ pub struct StrikeMoratorium {
     pub loss_weight: f64,
     /// Hazard per year that a moratorium in force lapses.
     pub breakdown_per_year: f64,
+    /// Share of each side's strike damage it covers (its targets' share).
+    pub scope: f64,
 }
 
 /// A humanitarian pause (`[humanitarian_pause]`; `sim/truces.rs`): a few days without

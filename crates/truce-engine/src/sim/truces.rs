@@ -1,6 +1,7 @@
 //! Partial truces by domain (issue 18 item 3; `docs/reference/war-endings.md` §14): a **strike
-//! moratorium** on long-range and energy strikes, and a **humanitarian pause** of a few days,
-//! each agreed while the war goes on and each with its own hazard of ending early.
+//! moratorium** on long-range strikes (all of them, or some targets: energy, cities), and a
+//! **humanitarian pause** of a few days, each agreed while the war goes on and each with its
+//! own hazard of ending early.
 //!
 //! The strike moratorium:
 //!
@@ -14,8 +15,14 @@
 //!   intensity multiplies both and cancels. A moratorium is agreed when both sides gain:
 //!   `loss_weight · strike[other] > strike[own]` for each side (with no strikes on one side,
 //!   the other would give something for nothing: no moratorium).
-//! - **Holds**: while in force, neither side's strikes reach the other's economy (the strike
-//!   term of `forces_and_economies` is 0); everything else in the week is fought as before.
+//! - **Holds**: while in force, neither side's strikes on the targets it covers reach the
+//!   other's economy: the strike term of `forces_and_economies` is × 1 − `scope`
+//!   ([`Sim::moratorium_left`]; 0 at the default scope of 1, all strikes). `scope` is the share
+//!   of the strike damage its targets carry: energy (March 2025), or cities (the moratorium on
+//!   attacks on civilian centres the UN Secretary-General brokered between Iran and Iraq in
+//!   June 1984, `data/backcast/IRAN-IRAQ.md` [2][10]). It scales both sides' gains and losses
+//!   alike, so it does not change when a moratorium is agreed. Everything else in the week is
+//!   fought as before.
 //! - **Lapses** ([`Sim::moratorium_week`]): each week fought under it, one draw against the
 //!   weekly hazard `1 − exp(−breakdown_per_year / 52)` (the 30-day energy-infrastructure
 //!   moratorium of March 2025 lapsed at its term amid mutual accusations of violations; from
@@ -66,6 +73,12 @@ impl Sim {
         };
         let strike = [self.p.sides[0].strike, self.p.sides[1].strike];
         (0..2).all(|s| m.loss_weight * strike[1 - s] - strike[s] > 0.0)
+    }
+
+    /// The share of the strikes that still hit while a moratorium holds: 1 − its scope (0 at
+    /// the default scope of 1: exactly none, as before the scope).
+    pub(super) fn moratorium_left(&self) -> f64 {
+        self.p.strike_moratorium.as_ref().map_or(1.0, |m| 1.0 - m.scope)
     }
 
     /// After a talk round that agreed nothing: a moratorium is agreed when none is in force

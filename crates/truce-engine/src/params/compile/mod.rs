@@ -249,10 +249,11 @@ impl Params {
                 monitor_breakdown: 1.0,
                 handover: 0.0,
             }),
-            strike_moratorium: s
-                .strike_moratorium
-                .as_ref()
-                .map(|_| StrikeMoratorium { loss_weight: 1.0, breakdown_per_year: 0.0 }),
+            strike_moratorium: s.strike_moratorium.as_ref().map(|_| StrikeMoratorium {
+                loss_weight: 1.0,
+                breakdown_per_year: 0.0,
+                scope: 1.0,
+            }),
             humanitarian_pause: s.humanitarian_pause.as_ref().map(|_| HumanitarianPause {
                 agree_probability: 0.0,
                 days: 1,
