@@ -58,7 +58,7 @@ def test_states_and_events_come_from_the_engine():
     assert set(truce.WAR_STATES) == set(horizon["states"])
     assert set(truce.WAR_EVENTS) == set(horizon["events"])
     assert truce.WAR_STATES[0] == "fighting" and truce.WAR_STATES[-1] == "collapsed_second"
-    assert truce.WAR_EVENTS[0] == "ceasefire_agreed" and truce.WAR_EVENTS[-1] == "humanitarian_pause"
+    assert truce.WAR_EVENTS[0] == "ceasefire_agreed" and truce.WAR_EVENTS[-1] == "trade_corridor"
 
 
 def test_bad_parts_are_refused():

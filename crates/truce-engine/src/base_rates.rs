@@ -42,6 +42,7 @@ impl Observer for Watch {
         self.events.observe_imposed(w.week, w.state, w.imposed);
         self.events.observe_moratorium(w.week, w.moratorium);
         self.events.observe_pause(w.week, w.pause);
+        self.events.observe_corridor(w.week, w.corridor);
         if self.first.is_none() && w.state != WarState::Fighting {
             self.first = Some((w.week, w.state));
         }

@@ -154,11 +154,15 @@ pub enum WarEvent {
     /// while the war goes on). Not a state: marked by the week's pause flag
     /// ([`EventWeeks::observe_pause`]), in scenarios with `[humanitarian_pause]` only.
     HumanitarianPause,
+    /// The first trade corridor was opened (`sim/truces.rs`: a blockade partly lifted by
+    /// agreement while the war goes on). Not a state: marked by the week's corridor flag
+    /// ([`EventWeeks::observe_corridor`]), in scenarios with `[trade_corridor]` only.
+    TradeCorridor,
 }
 
 impl WarEvent {
     /// All events, in reporting order.
-    pub const ALL: [WarEvent; 9] = [
+    pub const ALL: [WarEvent; 10] = [
         WarEvent::CeasefireAgreed,
         WarEvent::SettlementSigned,
         WarEvent::CollapseFirst,
@@ -168,6 +172,7 @@ impl WarEvent {
         WarEvent::CeasefireImposed,
         WarEvent::StrikeMoratorium,
         WarEvent::HumanitarianPause,
+        WarEvent::TradeCorridor,
     ];
 
     /// The number of events (the length of per-event arrays).
@@ -190,6 +195,7 @@ impl WarEvent {
             WarEvent::CeasefireImposed => "ceasefire_imposed",
             WarEvent::StrikeMoratorium => "strike_moratorium",
             WarEvent::HumanitarianPause => "humanitarian_pause",
+            WarEvent::TradeCorridor => "trade_corridor",
         }
     }
 
@@ -210,6 +216,7 @@ impl WarEvent {
             WarEvent::CeasefireImposed => "imposed ceasefire agreed".into(),
             WarEvent::StrikeMoratorium => "strike moratorium agreed".into(),
             WarEvent::HumanitarianPause => "humanitarian pause agreed".into(),
+            WarEvent::TradeCorridor => "trade corridor opened".into(),
         }
     }
 
@@ -226,7 +233,10 @@ impl WarEvent {
             WarEvent::CollapseSecond => state == WarState::CollapsedSecond,
             WarEvent::LowActivityOnset => state == WarState::LowActivity,
             WarEvent::HighIntensityEnded => state != WarState::Fighting,
-            WarEvent::CeasefireImposed | WarEvent::StrikeMoratorium | WarEvent::HumanitarianPause => false,
+            WarEvent::CeasefireImposed
+            | WarEvent::StrikeMoratorium
+            | WarEvent::HumanitarianPause
+            | WarEvent::TradeCorridor => false,
         }
     }
 
@@ -293,6 +303,16 @@ impl EventWeeks {
     pub fn observe_pause(&mut self, week: u32, pause: bool) {
         let e = WarEvent::HumanitarianPause;
         if pause && self.first[e.index()].is_none() {
+            self.first[e.index()] = Some(week);
+        }
+    }
+
+    /// Records that a trade corridor was open at the end of `week` when `corridor` (the week's
+    /// [`crate::sim::WeekView::corridor`]).
+    #[inline]
+    pub fn observe_corridor(&mut self, week: u32, corridor: bool) {
+        let e = WarEvent::TradeCorridor;
+        if corridor && self.first[e.index()].is_none() {
             self.first[e.index()] = Some(week);
         }
     }
@@ -420,10 +440,25 @@ mod tests {
         }
         assert_eq!(e.week(WarEvent::HumanitarianPause), Some(2));
         assert_eq!(e.week(WarEvent::StrikeMoratorium), None);
-        assert_eq!(WarEvent::ALL.last(), Some(&WarEvent::HumanitarianPause));
         assert_eq!(WarEvent::from_name("humanitarian_pause"), Some(WarEvent::HumanitarianPause));
         for s in WarState::ALL {
             assert!(!WarEvent::HumanitarianPause.marked_by(s));
+        }
+    }
+
+    #[test]
+    fn a_trade_corridor_is_marked_by_its_flag_only() {
+        let mut e = EventWeeks::new();
+        for (w, c) in [false, true, false, true].into_iter().enumerate() {
+            e.observe(w as u32, WarState::Fighting);
+            e.observe_corridor(w as u32, c);
+        }
+        assert_eq!(e.week(WarEvent::TradeCorridor), Some(1));
+        assert_eq!(e.week(WarEvent::HumanitarianPause), None);
+        assert_eq!(WarEvent::ALL.last(), Some(&WarEvent::TradeCorridor));
+        assert_eq!(WarEvent::from_name("trade_corridor"), Some(WarEvent::TradeCorridor));
+        for s in WarState::ALL {
+            assert!(!WarEvent::TradeCorridor.marked_by(s));
         }
     }
 }

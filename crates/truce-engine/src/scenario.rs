@@ -152,6 +152,10 @@ pub struct Scenario {
     /// the war goes on. Absent: no pause, as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub humanitarian_pause: Option<HumanitarianPauseSpec>,
+    /// A partial truce at sea or in the air: a trade corridor through a domain
+    /// (`[trade_corridor]`; `docs/reference/war-endings.md` §14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trade_corridor: Option<TradeCorridorSpec>,
     /// Theatres beside the front (`[[domains]]`; `docs/reference/domains.md`): sea or air
     /// control held by a side that cuts the other's reinforcements, aid and revenue, and (air)
     /// strikes its economy. Absent: the front is the only theatre, as before.
@@ -242,6 +246,24 @@ pub struct HumanitarianPauseSpec {
     /// Hazard per day that a pause in force breaks down before its term.
     pub breakdown_per_day: Num,
     /// Share of the war's fighting that stops on the days the pause holds.
+    pub scope: Num,
+}
+
+/// `[trade_corridor]`: how often a failed session of talks opens a corridor for trade through
+/// a domain the other side holds (a blockade), how fast it lapses and how much of the domain's
+/// revenue cut it lifts (`sim/truces.rs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradeCorridorSpec {
+    /// The `[[domains]]` id the corridor runs through.
+    pub domain: String,
+    /// Probability that a session of talks that agreed nothing opens the corridor, while its
+    /// domain is held and no corridor is open.
+    pub agree_probability: Num,
+    /// Hazard per year that an open corridor closes (the weeks fought while it is open).
+    pub breakdown_per_year: Num,
+    /// Share (0–1) of the domain's `revenue_cut` the open corridor lifts; 1 (the default): all.
+    #[serde(default = "one")]
     pub scope: Num,
 }
 

@@ -190,6 +190,9 @@ pub struct WeekView {
     pub pause: bool,
     /// Days of this week on which a humanitarian pause held (0–7; 0 under a ceasefire).
     pub paused_days: u32,
+    /// Whether a trade corridor (`sim/truces.rs`) is open at the end of this week: it marks
+    /// [`WarEvent::TradeCorridor`].
+    pub corridor: bool,
     /// The `[[domains]]` their holders hold at the end of this week (bit d: domain d, in file
     /// order; `sim/domains.rs`); 0 without domains.
     pub domains: u64,
@@ -296,6 +299,9 @@ pub trait Observer {
     /// A humanitarian pause agreed (`agreed`) after a session of talks, or broken down before
     /// its term, in `week` (`sim/truces.rs`); only in scenarios with `[humanitarian_pause]`.
     fn pause(&mut self, _week: u32, _agreed: bool) {}
+    /// A trade corridor opened (`opened`) after a session of talks, or closed by its hazard, in
+    /// `week` (`sim/truces.rs`); only in scenarios with `[trade_corridor]`.
+    fn corridor(&mut self, _week: u32, _opened: bool) {}
     /// Domain `domain` (`[[domains]]`, file order) lost by its holder (`held` false) or
     /// regained (`held` true) before `week`'s fight (`sim/domains.rs`); only in scenarios
     /// with domains.
@@ -636,6 +642,8 @@ struct State {
     /// this week on which it held.
     pause_left: u32,
     paused: u32,
+    /// Whether a trade corridor is open (`sim/truces.rs`).
+    corridor: bool,
     /// The mediator's attention (0–1), whether talks are suspended over an indivisible
     /// issue, and the line (index) when the suspension began.
     attention: f64,
@@ -1061,6 +1069,9 @@ impl Sim {
         if self.p.humanitarian_pause.is_some() {
             self.pause_week(st, rng, observer);
         }
+        if self.p.trade_corridor.is_some() {
+            self.corridor_week(st, rng, observer);
+        }
         if !self.p.domains.is_empty() {
             self.domains_week(st, observer);
         }
@@ -1308,6 +1319,7 @@ impl Sim {
             moratorium: false,
             pause_left: 0,
             paused: 0,
+            corridor: false,
             attention: p.mediation.attention_start,
             suspended: false,
             suspended_at: 0.0,
@@ -1939,6 +1951,9 @@ impl Sim {
         if self.p.humanitarian_pause.is_some() {
             self.pause_round(st, rng, observer);
         }
+        if self.p.trade_corridor.is_some() {
+            self.corridor_round(st, rng, observer);
+        }
         None
     }
 
@@ -2247,6 +2262,7 @@ impl Sim {
             moratorium: st.moratorium,
             pause: st.pause_left > 0,
             paused_days: if ceasefire { 0 } else { st.paused },
+            corridor: st.corridor,
             domains: self.b.domains,
         }
     }

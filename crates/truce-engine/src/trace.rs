@@ -162,6 +162,10 @@ pub struct Trace {
     /// `sim/truces.rs`), in week order; absent from the JSON when there was none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<PauseRecord>,
+    /// Each trade corridor opened or closed (`[trade_corridor]`; `sim/truces.rs`), in week
+    /// order; absent from the JSON when there was none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corridors: Vec<CorridorRecord>,
     /// Each change of control of a `[[domains]]` theatre (`sim/domains.rs`), in week order;
     /// absent from the JSON when there was none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -199,6 +203,17 @@ pub struct PauseRecord {
     /// True: agreed this week (it runs from the next); false: broke down before this week's
     /// fight was over.
     pub agreed: bool,
+}
+
+/// A trade corridor opened after a session of talks (`opened`) or closed by its hazard in a
+/// week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorridorRecord {
+    pub week: u32,
+    pub date: CivilDate,
+    /// True: opened this week (it lifts its cut from the next); false: closed before this
+    /// week's fight.
+    pub opened: bool,
 }
 
 /// The terms of a ceasefire agreed in a week: on whom it was imposed (a side id; `None`: a
@@ -297,6 +312,7 @@ impl Observer for TraceObserver<'_> {
         self.events.observe_imposed(w.week, w.state, w.imposed);
         self.events.observe_moratorium(w.week, w.moratorium);
         self.events.observe_pause(w.week, w.pause);
+        self.events.observe_corridor(w.week, w.corridor);
         self.trace.weeks.push(WeekRecord {
             week: w.week,
             date: self.p.start.plus_weeks(w.week),
@@ -431,6 +447,10 @@ impl Observer for TraceObserver<'_> {
 
     fn pause(&mut self, week: u32, agreed: bool) {
         self.trace.pauses.push(PauseRecord { week, date: self.p.start.plus_weeks(week), agreed });
+    }
+
+    fn corridor(&mut self, week: u32, opened: bool) {
+        self.trace.corridors.push(CorridorRecord { week, date: self.p.start.plus_weeks(week), opened });
     }
 
     fn aim(&mut self, week: u32, actor: usize, issue: usize, red_line: f64) {

@@ -411,3 +411,178 @@ fn bad_pauses_are_located_errors() {
     find(&errors(&ok("agree_probability", "")), &["agree_probability"]);
     find(&errors(&format!("{}hours = 5\n", ok("", ""))), &["hours"]);
 }
+
+// ---- The trade corridor: a blockade partly lifted by agreement ------------------------------
+
+/// `korea-1951`: the UN Command (the first side) holds the sea (`[[domains]]` "sea",
+/// revenue_cut 0.05 on the communists' economy).
+fn korea(extra: &str) -> Params {
+    let text = format!("{}\n{extra}\n", builtin::builtin("korea-1951").unwrap());
+    load_str("corridor.toml", &text).unwrap_or_else(|e| panic!("{e}")).params
+}
+
+fn corridor(agree: f64, per_year: f64, scope: f64) -> String {
+    format!(
+        "[trade_corridor]\ndomain = \"sea\"\nagree_probability = {agree}\nbreakdown_per_year = {per_year}\nscope = {scope}\n"
+    )
+}
+
+/// Each week's economies, whether fought, the corridor flag and the domains held; the
+/// corridors opened and closed.
+#[derive(Default)]
+struct CorridorWatch {
+    weeks: Vec<(u32, [f64; 2], bool, bool, u64)>,
+    opened: Vec<u32>,
+    closed: Vec<u32>,
+}
+
+impl Observer for CorridorWatch {
+    fn week(&mut self, w: &WeekView) {
+        self.weeks.push((w.week, w.economy, w.ceasefire, w.corridor, w.domains));
+    }
+    fn corridor(&mut self, week: u32, opened: bool) {
+        if opened {
+            self.opened.push(week)
+        } else {
+            self.closed.push(week)
+        }
+    }
+}
+
+fn watch_corridor(p: &Params, seed: u64, run: u64) -> CorridorWatch {
+    let mut w = CorridorWatch::default();
+    Sim::new(p).run(seed, run, &mut w);
+    w
+}
+
+/// On the same seeds, a corridor opened for certain (no draw) leaves the run as it was until it
+/// opens; in the next fought week the blockaded side's economy recovers toward a higher level,
+/// and a corridor lifting half the cut gains it exactly half of what the whole gains (the
+/// economy's step is linear in the level it recovers toward), while the holder's economy is
+/// untouched.
+#[test]
+fn a_corridor_lifts_its_share_of_the_blockade() {
+    let (none, full, half) = (korea(""), korea(&corridor(1.0, 0.0, 1.0)), korea(&corridor(1.0, 0.0, 0.5)));
+    let mut checked = 0;
+    for run in 0..RUNS {
+        let (a, b, c) = (watch_corridor(&none, 5, run), watch_corridor(&full, 5, run), watch_corridor(&half, 5, run));
+        assert_eq!(b.opened, c.opened, "run {run}: the scope does not change when it opens");
+        let Some(&w) = b.opened.first() else { continue };
+        assert!(b.closed.is_empty(), "run {run}: at a hazard of 0 it stays open");
+        let upto = b.weeks.iter().take_while(|x| x.0 <= w).count();
+        for i in 0..upto {
+            assert_eq!(format!("{:?}", a.weeks[i].1), format!("{:?}", b.weeks[i].1), "run {run} week {i}");
+        }
+        assert!(b.weeks[upto - 1].3, "run {run}: open from the end of week {w}");
+        let (Some(x), Some(y), Some(z)) = (a.weeks.get(upto), b.weeks.get(upto), c.weeks.get(upto)) else { continue };
+        // A week fought by all three with the sea held.
+        if x.0 != y.0 || y.0 != z.0 || x.2 || y.2 || z.2 || y.4 & 1 == 0 {
+            continue;
+        }
+        assert_eq!(y.1[0].to_bits(), x.1[0].to_bits(), "run {run}: the holder's economy moved");
+        let (whole, part) = (y.1[1] - x.1[1], z.1[1] - x.1[1]);
+        assert!(whole > 0.0, "run {run}: the corridor gained the blockaded side nothing");
+        assert!((part - 0.5 * whole).abs() <= 1e-12, "run {run}: half the cut lifted gained {part}, the whole {whole}");
+        checked += 1;
+    }
+    println!("corridors checked {checked}");
+    assert!(checked > 10, "too few corridors for the test to fail: {checked}");
+}
+
+/// A corridor opens only while its domain is held (a blockade to lift): with the sea mostly
+/// lost, every opening falls in a week the sea is held, and there are fewer of them.
+#[test]
+fn a_corridor_opens_only_while_its_domain_is_held() {
+    let contested = |extra: &str| {
+        let text = builtin::builtin("korea-1951").unwrap().replacen(
+            "loss_per_year = { value = 0.1,",
+            "loss_per_year = { value = 52,",
+            1,
+        );
+        load_str("corridor.toml", &format!("{text}\n{extra}\n")).unwrap_or_else(|e| panic!("{e}")).params
+    };
+    let (held, lost) = (korea(&corridor(1.0, 52.0, 1.0)), contested(&corridor(1.0, 52.0, 1.0)));
+    let (mut n_held, mut n_lost) = (0, 0);
+    for run in 0..RUNS {
+        let w = watch_corridor(&lost, 5, run);
+        for &o in &w.opened {
+            let week = w.weeks.iter().find(|x| x.0 == o).expect("the week it opened");
+            assert!(week.4 & 1 != 0, "run {run}: opened in week {o} with the sea lost");
+        }
+        n_lost += w.opened.len();
+        n_held += watch_corridor(&held, 5, run).opened.len();
+    }
+    println!("openings with the sea contested {n_lost}, held {n_held}");
+    assert!(n_lost > 10, "too few openings for the test to fail: {n_lost}");
+    assert!(n_lost < n_held, "openings with the sea contested {n_lost}, held {n_held}");
+}
+
+#[test]
+fn a_corridor_closes_by_its_hazard() {
+    let (mut closed, mut weeks_open, mut weeks_open_fixed) = (0usize, 0usize, 0usize);
+    let (closing, fixed) = (korea(&corridor(0.5, 26.0, 1.0)), korea(&corridor(0.5, 0.0, 1.0)));
+    for run in 0..RUNS {
+        let w = watch_corridor(&closing, 5, run);
+        closed += w.closed.len();
+        weeks_open += w.weeks.iter().filter(|x| x.3).count();
+        assert!(w.opened.len() >= w.closed.len(), "run {run}: a closing follows an opening");
+        weeks_open_fixed += watch_corridor(&fixed, 5, run).weeks.iter().filter(|x| x.3).count();
+    }
+    println!("closings {closed}; weeks open {weeks_open} (hazard 26), {weeks_open_fixed} (0)");
+    assert!(closed > 10, "too few closings for the test to fail: {closed}");
+    assert!(weeks_open < weeks_open_fixed, "weeks open: hazard 26 {weeks_open}, hazard 0 {weeks_open_fixed}");
+}
+
+#[test]
+fn the_corridor_event_is_dated_by_the_trace() {
+    let p = korea(&corridor(0.3, 2.0, 1.0));
+    let mut seen = 0;
+    for seed in 0..40 {
+        let t = run_traced(&p, seed);
+        let o = t.outcome.as_ref().unwrap();
+        let first = t.corridors.iter().find(|c| c.opened).map(|c| c.week);
+        assert_eq!(o.event_weeks.get(WarEvent::TradeCorridor.name()).copied(), first, "seed {seed}");
+        seen += usize::from(first.is_some());
+    }
+    assert!(seen > 5, "too few corridors for the test to fail: {seen}");
+    let plain = run_traced(&korea(""), 3);
+    assert!(plain.corridors.is_empty());
+    assert!(!plain.outcome.as_ref().unwrap().event_weeks.contains_key(WarEvent::TradeCorridor.name()));
+    assert!(!serde_json::to_string(&plain).unwrap().contains("corridor"));
+}
+
+/// A table that never opens a corridor, or whose corridor lifts nothing and draws nothing, is
+/// the engine without it, bit for bit.
+#[test]
+fn a_corridor_that_never_opens_or_lifts_nothing_is_the_engine_bit_for_bit() {
+    let a = korea("");
+    let mut sa = Sim::new(&a);
+    for b in [korea(&corridor(0.0, 1.0, 1.0)), korea(&corridor(1.0, 0.0, 0.0))] {
+        let mut sb = Sim::new(&b);
+        for run in 0..100 {
+            let (x, y) = (
+                sa.run(8, run, &mut truce_engine::sim::NoObserver),
+                sb.run(8, run, &mut truce_engine::sim::NoObserver),
+            );
+            assert_eq!(format!("{x:?}"), format!("{y:?}"), "run {run}");
+        }
+    }
+}
+
+#[test]
+fn bad_corridors_are_located_errors() {
+    let errs = |extra: &str| common::load_errors(&format!("{}\n{extra}\n", builtin::builtin("korea-1951").unwrap()));
+    find(
+        &errs(&corridor(0.1, 1.0, 1.0).replace("\"sea\"", "\"see\"")),
+        &["trade_corridor.domain", "unknown domain `see`"],
+    );
+    find(&errs(&corridor(1.5, 1.0, 1.0)), &["trade_corridor.agree_probability", "out of range"]);
+    find(&errs(&corridor(0.1, 60.0, 1.0)), &["trade_corridor.breakdown_per_year", "out of range"]);
+    find(&errs(&corridor(0.1, 1.0, -0.5)), &["trade_corridor.scope", "out of range"]);
+    let nan = corridor(0.1, 1.0, 1.0).replace("agree_probability = 0.1", "agree_probability = nan");
+    find(&errs(&nan), &["not a finite number"]);
+    find(&errs("[trade_corridor]\ndomain = \"sea\"\nbreakdown_per_year = 1\n"), &["agree_probability"]);
+    find(&errs(&format!("{}ships = 3\n", corridor(0.1, 1.0, 1.0))), &["ships"]);
+    // A corridor needs a domain: the default scenario has none.
+    find(&errors(&corridor(0.1, 1.0, 1.0)), &["trade_corridor.domain", "unknown domain"]);
+}

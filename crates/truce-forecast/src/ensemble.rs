@@ -460,6 +460,7 @@ impl Observer for RunObserver<'_> {
         self.rec.events.observe_imposed(week, w.state, w.imposed);
         self.rec.events.observe_moratorium(week, w.moratorium);
         self.rec.events.observe_pause(week, w.pause);
+        self.rec.events.observe_corridor(week, w.corridor);
         if !w.ceasefire {
             self.agg.at_war[week as usize] += 1;
             if w.range_open {

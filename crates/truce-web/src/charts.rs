@@ -67,8 +67,8 @@ const COLORS: [&str; WarState::COUNT] = [
 ];
 /// A colour per event, in the order of [`WarEvent::ALL`] (the colour of the state that marks
 /// it; black, dashed, for any end of high-intensity war; the model's blue for an imposed
-/// ceasefire, a kind of ceasefire, and for the partial truces, a strike moratorium and a
-/// humanitarian pause).
+/// ceasefire, a kind of ceasefire, and for the partial truces, a strike moratorium, a
+/// humanitarian pause and a trade corridor).
 const EVENT_COLORS: [&str; WarEvent::COUNT] = [
     palette::CEASEFIRE,
     palette::SETTLED,
@@ -76,6 +76,7 @@ const EVENT_COLORS: [&str; WarEvent::COUNT] = [
     palette::COLLAPSE_SECOND,
     palette::LOW_ACTIVITY,
     palette::POINT,
+    palette::MODEL,
     palette::MODEL,
     palette::MODEL,
     palette::MODEL,

@@ -348,6 +348,8 @@ pub struct Params {
     pub strike_moratorium: Option<StrikeMoratorium>,
     /// A humanitarian pause (`[humanitarian_pause]`); `None`: no pause, as before.
     pub humanitarian_pause: Option<HumanitarianPause>,
+    /// A trade corridor through a domain (`[trade_corridor]`); `None`: none, as before.
+    pub trade_corridor: Option<TradeCorridor>,
     /// Theatres beside the front (`[[domains]]`; `sim/domains.rs`), in file order; at most
     /// [`MAX_DOMAINS`]. Empty: the front is the only theatre, as before.
     pub domains: Vec<Domain>,
@@ -403,6 +405,20 @@ pub struct HumanitarianPause {
     /// Hazard per day that it breaks down before its term.
     pub breakdown_per_day: f64,
     /// Share of the war's fighting that stops on the days it holds.
+    pub scope: f64,
+}
+
+/// A trade corridor (`[trade_corridor]`; `sim/truces.rs`): a blockade partly lifted by
+/// agreement while the war goes on, opened by chance at a failed session of talks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TradeCorridor {
+    /// The domain (index in `Params::domains`) it runs through.
+    pub domain: usize,
+    /// Probability that a session that agreed nothing opens it (its domain held, none open).
+    pub agree_probability: f64,
+    /// Hazard per year that an open corridor closes.
+    pub breakdown_per_year: f64,
+    /// Share of the domain's revenue cut it lifts while open.
     pub scope: f64,
 }
 

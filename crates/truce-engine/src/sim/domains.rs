@@ -83,14 +83,16 @@ impl Sim {
     pub(super) fn reset_domains(&mut self) {
         let n = self.p.domains.len();
         self.b.domains = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-        self.b.supply = self.supply_of(self.b.domains);
+        self.b.supply = self.supply_of(self.b.domains, false);
     }
 
     /// Per side, what gets through when the domains in `held` (bit d: domain d) are held by
     /// their holders: the product, in file order, of the shares each lets through, and the
-    /// sum of the air strikes.
-    pub(super) fn supply_of(&self, held: u64) -> [Supply; 2] {
+    /// sum of the air strikes. With `corridor` (a trade corridor open, `sim/truces.rs`), its
+    /// domain cuts only 1 − `scope` of its revenue cut.
+    pub(super) fn supply_of(&self, held: u64, corridor: bool) -> [Supply; 2] {
         let mut supply = [Supply::FREE; 2];
+        let open = if corridor { self.p.trade_corridor.as_ref() } else { None };
         for (d, dom) in self.p.domains.iter().enumerate() {
             if held & (1u64 << d) == 0 {
                 continue;
@@ -98,7 +100,11 @@ impl Sim {
             let cut = &mut supply[1 - dom.holder];
             cut.reinforce *= 1.0 - dom.reinforcement_cut;
             cut.aid *= 1.0 - dom.aid_cut;
-            cut.revenue *= 1.0 - dom.revenue_cut;
+            let revenue_cut = match open {
+                Some(t) if t.domain == d => dom.revenue_cut * (1.0 - t.scope),
+                _ => dom.revenue_cut,
+            };
+            cut.revenue *= 1.0 - revenue_cut;
             cut.strike += dom.strike;
         }
         supply
@@ -129,7 +135,7 @@ impl Sim {
             }
         }
         self.b.domains = held;
-        self.b.supply = self.supply_of(held);
+        self.b.supply = self.supply_of(held, st.corridor);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Partial truces by domain (issue 18 item 3; `docs/reference/war-endings.md` §14): a **strike
-//! moratorium** on long-range strikes (all of them, or some targets: energy, cities), and a
-//! **humanitarian pause** of a few days, each agreed while the war goes on and each with its
-//! own hazard of ending early.
+//! moratorium** on long-range strikes (all of them, or some targets: energy, cities), a
+//! **humanitarian pause** of a few days and a **trade corridor** through a blockade, each
+//! agreed while the war goes on and each with its own hazard of ending early.
 //!
 //! The strike moratorium:
 //!
@@ -56,8 +56,23 @@
 //! is agreed and not yet over at the end of, `WeekView::pause`), the days held each week
 //! (`WeekView::paused_days`) and to observers (`Observer::pause`).
 //!
-//! Without `[strike_moratorium]` or `[humanitarian_pause]` nothing of that truce runs or
-//! draws: the engine is bit for bit what it was. Nothing here decides when talks happen or
+//! The trade corridor (the Black Sea Grain Initiative, 22 Jul 2022 – 17 Jul 2023; Hodeidah,
+//! 13 Dec 2018; public reporting, not in the stored sources):
+//!
+//! - **Opened** ([`Sim::corridor_round`]): after a session that agreed nothing, with no
+//!   corridor open and its domain (`trade_corridor.domain`, a `[[domains]]` theatre) held by
+//!   its holder, one draw against `agree_probability` (none at 0 or 1): brokered beside the
+//!   war's issues, so a prior, as the pause's.
+//! - **Open**: from the next week the domain cuts only 1 − `scope` of its `revenue_cut`
+//!   (`Sim::supply_of`); its cuts of reinforcements and aid stay.
+//! - **Closes** ([`Sim::corridor_week`]): each week fought while open, one draw against
+//!   1 − exp(−`breakdown_per_year`/52), before the domains' phase derives the week's supply.
+//!
+//! Reported as the event [`crate::outcome::WarEvent::TradeCorridor`] (`WeekView::corridor`)
+//! and to observers (`Observer::corridor`).
+//!
+//! Without `[strike_moratorium]`, `[humanitarian_pause]` or `[trade_corridor]` nothing of that
+//! truce runs or draws: the engine is bit for bit what it was. Nothing here decides when talks happen or
 //! what a round's votes are.
 
 use super::{Observer, Sim, State};
@@ -162,5 +177,39 @@ impl Sim {
     pub(super) fn pause_factor(&self, held: u32) -> f64 {
         let scope = self.p.humanitarian_pause.as_ref().map_or(0.0, |h| h.scope);
         1.0 - scope * f64::from(held.min(7)) / 7.0
+    }
+
+    /// After a session that agreed nothing: with no corridor open and its domain held by its
+    /// holder, one draw against the chance a trade corridor is opened (none at 0 or 1); open,
+    /// it lifts its share of the domain's revenue cut from the next fought week.
+    pub(super) fn corridor_round<O: Observer>(&self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        let Some(t) = &self.p.trade_corridor else {
+            return;
+        };
+        if st.corridor || self.b.domains & (1u64 << t.domain) == 0 || t.agree_probability <= 0.0 {
+            return;
+        }
+        // At a chance of 1 it is opened without a draw.
+        if t.agree_probability >= 1.0 || rng.random::<f64>() < t.agree_probability {
+            st.corridor = true;
+            observer.corridor(st.week, true);
+        }
+    }
+
+    /// A week fought with a corridor open: one draw against its weekly hazard; closed, this
+    /// week's supply is cut again (the domains' phase after it derives the supply). No draw
+    /// with none open, nor at a hazard of 0 (it stays open).
+    pub(super) fn corridor_week<O: Observer>(&self, st: &mut State, rng: &mut ChaCha8Rng, observer: &mut O) {
+        let Some(t) = &self.p.trade_corridor else {
+            return;
+        };
+        if !st.corridor || t.breakdown_per_year <= 0.0 {
+            return;
+        }
+        let u: f64 = rng.random();
+        if u < -(-t.breakdown_per_year / 52.0).exp_m1() {
+            st.corridor = false;
+            observer.corridor(st.week, false);
+        }
     }
 }

@@ -18,7 +18,7 @@ mod objectives;
 mod sides;
 mod values;
 
-use super::{CeasefireTerms, HumanitarianPause, Params, Problem, StrikeMoratorium};
+use super::{CeasefireTerms, HumanitarianPause, Params, Problem, StrikeMoratorium, TradeCorridor};
 use crate::calendar::CivilDate;
 use crate::catalogue::Range;
 use crate::scenario::Scenario;
@@ -139,6 +139,11 @@ impl Params {
             .as_ref()
             .and_then(|t| t.monitors.as_ref())
             .and_then(|m| ids.actor(&mut c, "ceasefire_terms.monitors", m));
+        // The corridor runs through one of the scenario's domains.
+        let corridor = s.trade_corridor.as_ref().and_then(|t| {
+            let ids: Vec<&str> = s.domains.iter().map(|d| d.id.as_str()).collect();
+            Ids::find(&mut c, "domain", &ids, "trade_corridor.domain", &t.domain)
+        });
         let mut params = Params {
             name: s.scenario.name.clone(),
             start,
@@ -259,6 +264,12 @@ impl Params {
                 days: 1,
                 breakdown_per_day: 0.0,
                 scope: 0.0,
+            }),
+            trade_corridor: corridor.map(|domain| TradeCorridor {
+                domain,
+                agree_probability: 0.0,
+                breakdown_per_year: 0.0,
+                scope: 1.0,
             }),
             domains,
         };
