@@ -129,7 +129,15 @@ fn changed_parameters_take_effect_from_the_next_week() {
         p.politics[s].collapse_per_year = 0.0;
     }
     let mut sim = Sim::new(&p);
-    let mut a = sim.start(5, 0);
+    // The first run still fought at week 60 (no ceasefire, no end before).
+    let run = (0..200u64)
+        .find(|&i| {
+            let mut r = sim.start(5, i);
+            sim.advance(&mut r, 60, &mut NoObserver);
+            r.ended().is_none() && r.state() == truce_engine::sim::WarState::Fighting
+        })
+        .expect("a run still fought at week 60");
+    let mut a = sim.start(5, run);
     sim.advance(&mut a, 20, &mut NoObserver);
     let mut b = a.clone();
     sim.advance(&mut a, 60, &mut NoObserver);

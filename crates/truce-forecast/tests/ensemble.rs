@@ -122,7 +122,18 @@ fn standard_errors_shrink_like_one_over_root_n() {
 /// the freeze at the line handed over.
 #[test]
 fn the_line_at_the_first_ceasefire_counts_every_first_ceasefire() {
-    let (l, text) = loaded("ukraine-2025-12");
+    // The built-in with Russia's demand fixed at `share` (its `[uncertainty]` row dropped).
+    let fixed = |share: f64| {
+        let text: String = builtin::builtin("ukraine-2025-12")
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("\"ceasefire_terms.handover\""))
+            .map(|l| if l.starts_with("handover = ") { format!("handover = {share}\n") } else { format!("{l}\n") })
+            .collect();
+        assert_eq!(text.matches(&format!("handover = {share}\n")).count(), 1);
+        (load_str("handover", &text).unwrap(), text)
+    };
+    let (l, text) = fixed(0.0);
     let a = forecast(&l, &text, 5, 0, 4000, 2, 1000);
     let s = summarise(&a, l.params.start, false);
     let agreed = s.at.last().unwrap().events["ceasefire_agreed"].p;
@@ -133,9 +144,7 @@ fn the_line_at_the_first_ceasefire_counts_every_first_ceasefire() {
     assert!(lo <= cl.p10 && cl.p10 <= cl.p50 && cl.p50 <= cl.p90 && cl.p90 <= hi, "{cl:?}");
     // Russia (the first side) imposes nearly every ceasefire here; with a demand of its whole
     // territorial position the line where the war froze moves its way.
-    let demand = text.replacen("[ceasefire_terms]\n", "[ceasefire_terms]\nhandover = 1\n", 1);
-    assert_ne!(demand, text);
-    let ld = load_str("handover", &demand).unwrap();
+    let (ld, demand) = fixed(1.0);
     let d = summarise(&forecast(&ld, &demand, 5, 0, 4000, 2, 1000), ld.params.start, false);
     // A winner that refused the freeze at the line as it stands may accept it with territory
     // handed over (`sim/terms.rs`): more runs agree a ceasefire.

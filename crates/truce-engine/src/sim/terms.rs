@@ -83,7 +83,7 @@ impl RoundInputs<'_> {
         let loser = imposed_on(f.margins, t.imposed_gap, p.acceptance_noise)?;
         let winner = 1 - loser;
         let line = self.u.nodeal[terr];
-        let demand = self.u.pos[p.sides[winner].belligerent * p.n_issues() + terr];
+        let demand = self.demand(winner);
         // The index is the first side's holdings: side 0 gains by a higher line.
         let toward = if winner == 0 { demand - line } else { line - demand };
         if t.handover <= 0.0 || toward <= 0.0 {
@@ -115,6 +115,12 @@ impl RoundInputs<'_> {
 }
 
 impl RoundInputs<'_> {
+    /// Side `s`'s territorial position (index): what it demands under a handover.
+    fn demand(&self, s: usize) -> f64 {
+        let p = self.u.p;
+        self.u.pos[p.sides[s].belligerent * p.n_issues() + p.territorial.unwrap_or(0)]
+    }
+
     /// The freeze vote under a handover (the module docs): when the freeze at the line would
     /// be imposed and its loser accepts it there, the loser's price is the line
     /// [`RoundInputs::handover_line`] finds, and the winner decides at that line (its margin
@@ -136,9 +142,19 @@ impl RoundInputs<'_> {
         if !f.accepted[loser] {
             return;
         }
+        let w = 1 - loser;
+        if !f.accepted[w] {
+            // The winner's value rises toward its position: one that refuses the whole demand
+            // refuses every share of it, and the loser's price need not be found.
+            let (t_line, demand) = (self.u.nodeal[p.territorial.unwrap_or(0)], self.demand(w));
+            let target = t_line + t.handover * (demand - t_line);
+            let best = self.armistice_value_at(p.sides[w].belligerent, forecast, target);
+            if !self.freeze_decision(w, self.freeze_margin(w, best, pressure[w]), reserve[w]).0 {
+                return;
+            }
+        }
         let freeze = Freeze { margins: f.margins, pressure, reserve };
         let Some(line) = self.handover_line(&freeze, forecast) else { return };
-        let w = 1 - loser;
         let value = self.armistice_value_at(p.sides[w].belligerent, forecast, line);
         let margin = self.freeze_margin(w, value, pressure[w]);
         (f.accepted[w], f.pressed[w]) = self.freeze_decision(w, margin, reserve[w]);
