@@ -325,7 +325,8 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
     let cell = |w: &mut dyn Write, pr: &Prob| write!(w, " {:>7.1}% ±{:>4.1}", 100.0 * pr.p, 100.0 * pr.se);
     writeln!(w, "Events by date: probability that each has happened by then (± Monte Carlo standard error, points)")?;
     header(w)?;
-    for e in WarEvent::ALL {
+    // Only the events this scenario can produce (the JSON keeps every row).
+    for e in WarEvent::ALL.into_iter().filter(|e| e.possible_in(p)) {
         write!(w, "{:<26}", e.label(&sides))?;
         for r in &s.at {
             cell(w, &r.events[e.name()])?;

@@ -221,3 +221,26 @@ fn scenarios_list_show_and_check() {
     let o = truce(&["scenarios", "show", "nope"]);
     assert!(!o.status.success() && stderr(&o).contains("unknown built-in scenario"));
 }
+
+/// The text table lists the events the scenario can produce: an imposed ceasefire only with
+/// `[ceasefire_terms]`, the partial truces only with their tables (the JSON keeps every row).
+#[test]
+fn the_text_table_lists_only_the_events_the_scenario_can_produce() {
+    let text = |args: &[&str]| {
+        let o = truce(args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let generic = text(&["forecast", "generic-interstate", "-n", "200", "--horizon", "20"]);
+    assert!(generic.contains("first ceasefire agreed"), "{generic}");
+    for absent in
+        ["imposed ceasefire agreed", "strike moratorium agreed", "humanitarian pause agreed", "trade corridor opened"]
+    {
+        assert!(!generic.contains(absent), "{absent} listed for generic-interstate");
+    }
+    let ukraine = text(&["forecast", "-n", "200", "--horizon", "20"]);
+    assert!(ukraine.contains("imposed ceasefire agreed"), "{ukraine}");
+    assert!(!ukraine.contains("trade corridor opened"));
+    let json = text(&["forecast", "generic-interstate", "-n", "200", "--horizon", "20", "--format", "json"]);
+    assert!(json.contains("\"trade_corridor\""), "the JSON keeps every event's row");
+}

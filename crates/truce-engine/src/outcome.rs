@@ -220,6 +220,26 @@ impl WarEvent {
         }
     }
 
+    /// Whether the scenario `p` can produce the event at all: an imposed ceasefire and the
+    /// partial truces need their tables (`[ceasefire_terms]`, `[strike_moratorium]`,
+    /// `[humanitarian_pause]`, `[trade_corridor]`); every other event any scenario can. The
+    /// forecast JSON keeps every event's row (0 where impossible, a stable schema); the text
+    /// table and the report list only these.
+    pub fn possible_in(self, p: &crate::params::Params) -> bool {
+        match self {
+            WarEvent::CeasefireImposed => p.ceasefire_terms.is_some(),
+            WarEvent::StrikeMoratorium => p.strike_moratorium.is_some(),
+            WarEvent::HumanitarianPause => p.humanitarian_pause.is_some(),
+            WarEvent::TradeCorridor => p.trade_corridor.is_some(),
+            WarEvent::CeasefireAgreed
+            | WarEvent::SettlementSigned
+            | WarEvent::CollapseFirst
+            | WarEvent::CollapseSecond
+            | WarEvent::LowActivityOnset
+            | WarEvent::HighIntensityEnded => true,
+        }
+    }
+
     /// Whether a week in `state` means the event has happened by that week: the event's first
     /// week is the first week in such a state. (A ceasefire is in force from the end of the
     /// week it was agreed, so the first ceasefire week is the week of the agreement.) An
@@ -460,5 +480,24 @@ mod tests {
         for s in WarState::ALL {
             assert!(!WarEvent::TradeCorridor.marked_by(s));
         }
+    }
+
+    #[test]
+    fn the_partial_truces_are_possible_only_with_their_tables() {
+        let load = |name: &str| crate::load::load_str(name, crate::builtin::builtin(name).unwrap()).unwrap().params;
+        let (generic, ukraine) = (load("generic-interstate"), load("ukraine-2025-12"));
+        for e in WarEvent::ALL {
+            let table = matches!(
+                e,
+                WarEvent::CeasefireImposed
+                    | WarEvent::StrikeMoratorium
+                    | WarEvent::HumanitarianPause
+                    | WarEvent::TradeCorridor
+            );
+            assert_eq!(e.possible_in(&generic), !table, "{e:?} in generic-interstate");
+        }
+        // ukraine-2025-12 has ceasefire terms and no partial truce.
+        assert!(WarEvent::CeasefireImposed.possible_in(&ukraine));
+        assert!(!WarEvent::TradeCorridor.possible_in(&ukraine));
     }
 }

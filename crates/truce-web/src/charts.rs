@@ -222,6 +222,7 @@ pub fn forecast_charts(s: &Summary, l: &Loaded) -> Vec<Chart> {
     let edates: Vec<String> = s.events_by_week.iter().map(|r| date_str(r.date)).collect();
     let series: Vec<Value> = WarEvent::ALL
         .into_iter()
+        .filter(|e| e.possible_in(&l.params))
         .map(|e| {
             let data: Vec<Value> =
                 s.events_by_week.iter().map(|r| percent(r.p.get(e.name()).copied().unwrap_or(0.0))).collect();

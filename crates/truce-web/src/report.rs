@@ -382,7 +382,8 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         None => b.push_str("<td class=\"num\">–</td>"),
     };
     head(&mut b, "events-table", "event by date");
-    for e in WarEvent::ALL {
+    // Only the events this scenario can produce (the JSON keeps every row).
+    for e in WarEvent::ALL.into_iter().filter(|e| e.possible_in(&l.params)) {
         let _ = write!(b, "<tr><td>{}</td>", esc(&e.label(&sides)));
         for r in &s.at {
             cell(&mut b, r.events.get(e.name()));

@@ -80,7 +80,14 @@ fn forecast_report_is_self_contained_with_every_chart() {
     for id in ["events-table", "outcome-table", "ceasefire-held"] {
         assert!(html.contains(&format!("id=\"{id}\"")), "missing {id}");
     }
+    // Events listed: those the scenario (ukraine-2025-12: ceasefire terms, no partial truce)
+    // can produce, in the table and the chart alike.
+    assert!(html.contains("imposed ceasefire agreed"));
+    assert!(!html.contains("trade corridor opened") && !html.contains("strike moratorium agreed"));
     let charts = charts_json(&html);
+    let events = charts.as_array().unwrap().iter().find(|c| c["id"] == "events").expect("events chart");
+    let possible = truce_engine::outcome::WarEvent::ALL.iter().filter(|e| e.possible_in(&l.params)).count();
+    assert_eq!(events["option"]["series"].as_array().unwrap().len(), possible);
     let charts = charts.as_array().unwrap();
     assert_eq!(charts.len(), 7);
     for c in charts {
