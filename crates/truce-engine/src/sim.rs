@@ -1712,11 +1712,10 @@ impl Sim {
             let aid_ratio = if self.k.aid0[s] > 0.0 { aid[s] / self.k.aid0[s] } else { 0.0 };
             // Only the strikes a moratorium does not cover reach the economy while it holds
             // (`sim/truces.rs`; none at its default scope of 1).
-            let damage = if st.moratorium {
-                (self.p.sides[o].strike + cut.strike) * war * self.moratorium_left()
-            } else {
-                (self.p.sides[o].strike + cut.strike) * war
-            };
+            let mut damage = (self.p.sides[o].strike + cut.strike) * war;
+            if st.moratorium {
+                damage *= self.moratorium_left();
+            }
             let target = st.front.economy_target(&self.p, s, aid[s], self.k.aid0[s]) * cut.revenue;
             // Arms bought cost the buyer's economy (0 without patrons: the sum is unchanged).
             let bought = self.arms_bought(s);
@@ -2311,6 +2310,14 @@ struct Fallback {
     handover: Option<f64>,
 }
 
+impl Fallback {
+    /// A vote not yet weighed: no margins, audience costs, pressure or handover, with the
+    /// decisions `accepted` (and `agreed`, to be set from them).
+    fn undecided(accepted: [bool; 2]) -> Self {
+        Fallback { margins: [0.0; 2], audience: [0.0; 2], accepted, agreed: true, pressed: [false; 2], handover: None }
+    }
+}
+
 impl RoundInputs<'_> {
     /// Side `s`'s margin for a freeze it values at `armistice`: over war, with its suppliers'
     /// pull `pressure` and the patron mediator's lean.
@@ -2340,14 +2347,7 @@ impl RoundInputs<'_> {
     ) -> Fallback {
         let (u, p) = (&self.u, self.u.p);
         let terr = p.territorial.unwrap_or(0);
-        let mut f = Fallback {
-            margins: [0.0; 2],
-            audience: [0.0; 2],
-            accepted: [false; 2],
-            agreed: true,
-            pressed: [false; 2],
-            handover: None,
-        };
+        let mut f = Fallback::undecided([false; 2]);
         for s in 0..2 {
             let a = p.sides[s].belligerent;
             // The armistice's value holds the audience cost of freezing the line past a
@@ -2369,11 +2369,15 @@ impl RoundInputs<'_> {
     /// `pressed` when it accepted only because of its patron mediator's lean (without it, its
     /// reservation would have refused).
     fn freeze_decision(&self, s: usize, margin: f64, reserve: f64) -> (bool, bool) {
-        let noise = self.u.p.acceptance_noise;
-        let accepted = reserve < 1.0 / (1.0 + (-margin / noise).exp());
-        let pressed =
-            self.lean[s] != 0.0 && accepted && reserve >= 1.0 / (1.0 + (-(margin - self.lean[s]) / noise).exp());
+        let accepted = self.freeze_accepts(margin, reserve);
+        let pressed = self.lean[s] != 0.0 && accepted && !self.freeze_accepts(margin - self.lean[s], reserve);
         (accepted, pressed)
+    }
+
+    /// Whether a party whose private reservation is `reserve` accepts a freeze for which its
+    /// margin is `margin`: the reservation falls under the logistic probability of the margin.
+    fn freeze_accepts(&self, margin: f64, reserve: f64) -> bool {
+        reserve < 1.0 / (1.0 + (-margin / self.u.p.acceptance_noise).exp())
     }
 }
 

@@ -173,14 +173,7 @@ impl Sim {
         let round = &mut self.round;
         let (compromise, settled) = round.hold(&input, mediator, pull, st, &self.b.reserve);
         // No freeze is voted on: the line is frozen already.
-        let kept = Fallback {
-            margins: [0.0; 2],
-            audience: [0.0; 2],
-            accepted: [true; 2],
-            agreed: true,
-            pressed: [false; 2],
-            handover: None,
-        };
+        let kept = Fallback::undecided([true; 2]);
         let blocked = if settled { None } else { Some(round.blocker(st.range_open, &kept)) };
         observer.round(&RoundView {
             week: st.week,

@@ -55,14 +55,6 @@ pub struct CeasefireTermsView {
     pub handed_over_km2: f64,
 }
 
-/// What the freeze vote that agreed a ceasefire weighed: each side's margin, its suppliers'
-/// pull and its private reservation.
-pub(super) struct Freeze {
-    pub margins: [f64; 2],
-    pub pressure: [(f64, f64); 2],
-    pub reserve: [f64; 2],
-}
-
 /// The side a ceasefire agreed with freeze margins `margins` was imposed on (the larger
 /// margin), when the margins differ by at least `imposed_gap` × the acceptance noise.
 fn imposed_on(margins: [f64; 2], imposed_gap: f64, noise: f64) -> Option<usize> {
@@ -72,28 +64,35 @@ fn imposed_on(margins: [f64; 2], imposed_gap: f64, noise: f64) -> Option<usize> 
 }
 
 impl RoundInputs<'_> {
-    /// The line (index) an imposed ceasefire freezes once the loser has handed over what the
-    /// winner demands and it still accepts (the module docs); `None` when the ceasefire was
-    /// not imposed, the scenario has no territorial issue or no handover, or the winner's
-    /// position does not lie beyond the line. `forecast`: the collective forecast the
-    /// armistice was valued at.
-    pub(super) fn handover_line(&self, f: &Freeze, forecast: &[f64]) -> Option<f64> {
+    /// The line (index) and the winner's demand under a handover: `handover` of the way from
+    /// the line to the winner's territorial position. `None` without a territorial issue or a
+    /// handover, or when that position does not lie beyond the line.
+    fn handover_target(&self, winner: usize, handover: f64) -> Option<(f64, f64)> {
         let p = self.u.p;
-        let (t, terr) = (p.ceasefire_terms.as_ref()?, p.territorial?);
-        let loser = imposed_on(f.margins, t.imposed_gap, p.acceptance_noise)?;
-        let winner = 1 - loser;
+        let terr = p.territorial?;
         let line = self.u.nodeal[terr];
-        let demand = self.demand(winner);
+        let demand = self.u.pos[p.sides[winner].belligerent * p.n_issues() + terr];
         // The index is the first side's holdings: side 0 gains by a higher line.
         let toward = if winner == 0 { demand - line } else { line - demand };
-        if t.handover <= 0.0 || toward <= 0.0 {
-            return None;
-        }
-        let target = line + t.handover * (demand - line);
-        let a = p.sides[loser].belligerent;
+        (handover > 0.0 && toward > 0.0).then_some((line, line + handover * (demand - line)))
+    }
+
+    /// The line (index) the freeze moves to once `loser` has handed over what the winner
+    /// demands (`target`, from `line`) and still accepts (the module docs; its suppliers'
+    /// pull `pressure`, its reservation `reserve`); `None` when it accepts no share of it.
+    /// `forecast`: the collective forecast the armistice is valued at.
+    fn handover_line(
+        &self,
+        loser: usize,
+        (line, target): (f64, f64),
+        pressure: (f64, f64),
+        reserve: f64,
+        forecast: &[f64],
+    ) -> Option<f64> {
+        let a = self.u.p.sides[loser].belligerent;
         let accepts = |x: f64| {
-            let margin = self.freeze_margin(loser, self.armistice_value_at(a, forecast, x), f.pressure[loser]);
-            f.reserve[loser] < 1.0 / (1.0 + (-margin / p.acceptance_noise).exp())
+            let margin = self.freeze_margin(loser, self.armistice_value_at(a, forecast, x), pressure);
+            self.freeze_accepts(margin, reserve)
         };
         if accepts(target) {
             return Some(target);
@@ -111,14 +110,6 @@ impl RoundInputs<'_> {
             }
         }
         (lo > 0.0).then_some(line + lo * (target - line))
-    }
-}
-
-impl RoundInputs<'_> {
-    /// Side `s`'s territorial position (index): what it demands under a handover.
-    fn demand(&self, s: usize) -> f64 {
-        let p = self.u.p;
-        self.u.pos[p.sides[s].belligerent * p.n_issues() + p.territorial.unwrap_or(0)]
     }
 
     /// The freeze vote under a handover (the module docs): when the freeze at the line would
@@ -139,25 +130,20 @@ impl RoundInputs<'_> {
         let p = self.u.p;
         let Some(t) = p.ceasefire_terms.as_ref() else { return };
         let Some(loser) = imposed_on(f.margins, t.imposed_gap, p.acceptance_noise) else { return };
+        let w = 1 - loser;
+        let Some(demand) = self.handover_target(w, t.handover) else { return };
         if !f.accepted[loser] {
             return;
         }
-        let w = 1 - loser;
-        if !f.accepted[w] {
-            // The winner's value rises toward its position: one that refuses the whole demand
-            // refuses every share of it, and the loser's price need not be found.
-            let (t_line, demand) = (self.u.nodeal[p.territorial.unwrap_or(0)], self.demand(w));
-            let target = t_line + t.handover * (demand - t_line);
-            let best = self.armistice_value_at(p.sides[w].belligerent, forecast, target);
-            if !self.freeze_decision(w, self.freeze_margin(w, best, pressure[w]), reserve[w]).0 {
-                return;
-            }
+        let winner_margin =
+            |x: f64| self.freeze_margin(w, self.armistice_value_at(p.sides[w].belligerent, forecast, x), pressure[w]);
+        // The winner's value rises toward its position: one that refuses the whole demand
+        // refuses every share of it, and the loser's price need not be found.
+        if !f.accepted[w] && !self.freeze_accepts(winner_margin(demand.1), reserve[w]) {
+            return;
         }
-        let freeze = Freeze { margins: f.margins, pressure, reserve };
-        let Some(line) = self.handover_line(&freeze, forecast) else { return };
-        let value = self.armistice_value_at(p.sides[w].belligerent, forecast, line);
-        let margin = self.freeze_margin(w, value, pressure[w]);
-        (f.accepted[w], f.pressed[w]) = self.freeze_decision(w, margin, reserve[w]);
+        let Some(line) = self.handover_line(loser, demand, pressure[loser], reserve[loser], forecast) else { return };
+        (f.accepted[w], f.pressed[w]) = self.freeze_decision(w, winner_margin(line), reserve[w]);
         f.handover = f.accepted[w].then_some(line);
     }
 }

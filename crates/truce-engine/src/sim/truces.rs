@@ -112,11 +112,7 @@ impl Sim {
         let Some(m) = &self.p.strike_moratorium else {
             return;
         };
-        if !st.moratorium || m.breakdown_per_year <= 0.0 {
-            return;
-        }
-        let u: f64 = rng.random();
-        if u < -(-m.breakdown_per_year / 52.0).exp_m1() {
+        if st.moratorium && lapses(rng, m.breakdown_per_year) {
             st.moratorium = false;
             observer.moratorium(st.week, false);
         }
@@ -129,11 +125,7 @@ impl Sim {
         let Some(h) = &self.p.humanitarian_pause else {
             return;
         };
-        if st.pause_left > 0 || h.agree_probability <= 0.0 {
-            return;
-        }
-        // At a chance of 1 it is agreed without a draw.
-        if h.agree_probability >= 1.0 || rng.random::<f64>() < h.agree_probability {
+        if st.pause_left == 0 && by_chance(rng, h.agree_probability) {
             st.pause_left = h.days;
             observer.pause(st.week, true);
         }
@@ -186,11 +178,8 @@ impl Sim {
         let Some(t) = &self.p.trade_corridor else {
             return;
         };
-        if st.corridor || self.b.domains & (1u64 << t.domain) == 0 || t.agree_probability <= 0.0 {
-            return;
-        }
-        // At a chance of 1 it is opened without a draw.
-        if t.agree_probability >= 1.0 || rng.random::<f64>() < t.agree_probability {
+        let held = self.b.domains & (1u64 << t.domain) != 0;
+        if !st.corridor && held && by_chance(rng, t.agree_probability) {
             st.corridor = true;
             observer.corridor(st.week, true);
         }
@@ -203,13 +192,20 @@ impl Sim {
         let Some(t) = &self.p.trade_corridor else {
             return;
         };
-        if !st.corridor || t.breakdown_per_year <= 0.0 {
-            return;
-        }
-        let u: f64 = rng.random();
-        if u < -(-t.breakdown_per_year / 52.0).exp_m1() {
+        if st.corridor && lapses(rng, t.breakdown_per_year) {
             st.corridor = false;
             observer.corridor(st.week, false);
         }
     }
+}
+
+/// One draw against the weekly hazard of a truce that ends at `per_year` a year; none at 0
+/// (it holds).
+fn lapses(rng: &mut ChaCha8Rng, per_year: f64) -> bool {
+    per_year > 0.0 && rng.random::<f64>() < -(-per_year / 52.0).exp_m1()
+}
+
+/// Whether a truce agreed with probability `p` is agreed: no draw at 0 (never) or 1 (always).
+fn by_chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
+    p > 0.0 && (p >= 1.0 || rng.random::<f64>() < p)
 }
