@@ -279,6 +279,9 @@ class Forecast:
     ``casualties_by_week``, ``range_open`` and ``sensitivity`` are pandas DataFrames built
     from it (``to_arrow()`` for pyarrow). Events by date and states at date do not depend on
     the horizon; ``summary["ceasefire_held_to_horizon"]`` is the one ceasefire figure that does.
+    ``summary["collapse_causes"]`` says, per side, what broke it in the runs where it
+    collapsed by the horizon (the front past its threshold, its forces or economy below
+    their floors, or the collapse hazard before them).
     """
 
     def __init__(self, json_text: str) -> None:

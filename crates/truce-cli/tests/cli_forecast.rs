@@ -23,6 +23,7 @@ fn forecast_json_has_the_documented_keys() {
         "events_by_week",
         "states_by_week",
         "ceasefire_held_to_horizon",
+        "collapse_causes",
         "terms",
         "km2_quantiles",
         "km2_change_quantiles",
@@ -243,4 +244,24 @@ fn the_text_table_lists_only_the_events_the_scenario_can_produce() {
     assert!(!ukraine.contains("trade corridor opened"));
     let json = text(&["forecast", "generic-interstate", "-n", "200", "--horizon", "20", "--format", "json"]);
     assert!(json.contains("\"trade_corridor\""), "the JSON keeps every event's row");
+}
+
+/// The text table says what broke each side that collapsed, and the causes it gives add up
+/// to the side's collapse at the horizon as the state table shows it (to rounding).
+#[test]
+fn the_text_table_says_what_broke_each_side() {
+    let o = truce(&["forecast", "-n", "600", "--seed", "4"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let line = out.lines().find(|l| l.starts_with("How Ukraine collapsed (")).unwrap_or_else(|| panic!("{out}"));
+    let pct = |s: &str| s.trim().trim_end_matches('%').parse::<f64>().unwrap();
+    let total = pct(&line["How Ukraine collapsed (".len()..line.find("% of runs").unwrap()]);
+    let row = out.lines().find(|l| l.starts_with("Ukraine collapsed ")).unwrap();
+    let horizon = pct(row.split_whitespace().rev().nth(2).unwrap());
+    assert_eq!(total, horizon, "{line}\n{row}");
+    let causes = &line[line.find("): ").unwrap() + 3..];
+    let parts: Vec<f64> = causes.split(", ").map(|c| pct(c.rsplit(' ').next().unwrap())).collect();
+    assert_eq!(parts.len(), 4, "{causes}");
+    assert!((parts.iter().sum::<f64>() - total).abs() <= 0.25, "{causes} vs {total}");
+    assert!(causes.starts_with("the front past its threshold "), "{causes}");
 }

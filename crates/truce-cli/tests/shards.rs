@@ -143,5 +143,5 @@ fn a_part_of_another_format_version_is_refused() {
     old.extend_from_slice(&bytes[head.len()..]);
     std::fs::write(&b, old).unwrap();
     let e = refused(&merge(&[a, b]));
-    assert!(e.contains("v-2.truce: part format version 2 is not supported (this truce reads version 3)"), "{e}");
+    assert!(e.contains("v-2.truce: part format version 2 is not supported (this truce reads version 4)"), "{e}");
 }

@@ -119,6 +119,60 @@ impl WarState {
     }
 }
 
+/// What broke a side that collapsed: the condition that ended the run in the week it
+/// collapsed (`Sim::end`, in its order: a side's floors, then the front past a threshold,
+/// which decides when both apply; then the collapse hazard of `sim/breaking.rs`). The front
+/// crossing a threshold set in the scenario is a different claim from an army or an economy
+/// that breaks, so the forecast reports a collapse by its cause (`collapse_causes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum CollapseCause {
+    /// The front passed the side's threshold (`termination.collapse_first_km2` or
+    /// `collapse_second_km2`).
+    Front,
+    /// The side's forces fell below their floor (`sides.*.collapse_forces_fraction`).
+    Forces,
+    /// The side's economy fell below its floor (`sides.*.collapse_economy`), its forces not.
+    Economy,
+    /// The side broke before its floors: the weekly collapse hazard
+    /// (`politics.*.collapse_per_year` and its weights).
+    Broke,
+}
+
+impl CollapseCause {
+    /// All causes, in reporting order.
+    pub const ALL: [CollapseCause; 4] =
+        [CollapseCause::Front, CollapseCause::Forces, CollapseCause::Economy, CollapseCause::Broke];
+
+    /// The number of causes (the length of per-cause arrays).
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// Position in [`CollapseCause::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Snake-case name, as in JSON (`front`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CollapseCause::Front => "front",
+            CollapseCause::Forces => "forces",
+            CollapseCause::Economy => "economy",
+            CollapseCause::Broke => "broke",
+        }
+    }
+
+    /// The label a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            CollapseCause::Front => "the front past its threshold",
+            CollapseCause::Forces => "forces below their floor",
+            CollapseCause::Economy => "economy below its floor",
+            CollapseCause::Broke => "broke before its floors",
+        }
+    }
+}
+
 fn side_name<S: AsRef<str>>(sides: &[S], i: usize) -> String {
     sides.get(i).map_or_else(|| format!("side {}", i + 1), |s| s.as_ref().to_string())
 }

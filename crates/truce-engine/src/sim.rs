@@ -91,7 +91,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal, StudentT};
 use serde::Serialize;
 
-pub use crate::outcome::{EventWeeks, WarEvent, WarState};
+pub use crate::outcome::{CollapseCause, EventWeeks, WarEvent, WarState};
 pub use terms::CeasefireTermsView;
 
 mod aims;
@@ -129,6 +129,9 @@ pub struct RunSummary {
     /// A two-stage ending: the week the armistice in force when the run settled was agreed
     /// (ceasefire first, settlement later); `None` for every other end.
     pub armistice_week: Option<u32>,
+    /// What broke the side when the run ended in a collapse (`state` says which side);
+    /// `None` for every other end.
+    pub collapse: Option<CollapseCause>,
 }
 
 /// What an observer sees each week (borrowed from the simulation).
@@ -1081,9 +1084,11 @@ impl Sim {
         }
         self.learn(st, &fought);
         self.objectives(st, observer);
-        if let Some(state) = self.end(st, fought.eff, rng) {
+        if let Some((state, cause)) = self.end(st, fought.eff, rng) {
             observer.week(&self.week_view(st, &fought, state));
-            return Some(self.finish_at_line(st, state, st.week));
+            let mut end = self.finish_at_line(st, state, st.week);
+            end.collapse = Some(cause);
+            return Some(end);
         }
         self.aims(st, observer);
         self.pressure(st, fought.war_cost);
@@ -1791,26 +1796,29 @@ impl Sim {
     /// Collapse of a side: certain when its forces or economy fall below its floor or the
     /// front passes its threshold (the front decides when both apply); otherwise, where a
     /// side's collapse hazard is on, the chance that it breaks first (`sim/breaking.rs`: one
-    /// uniform per such side). Collapse ends the run.
-    fn end(&self, st: &State, eff: [f64; 2], rng: &mut ChaCha8Rng) -> Option<WarState> {
+    /// uniform per such side). Collapse ends the run. Returns the side's collapse and what
+    /// broke it ([`CollapseCause`]; its forces when both its floors give way).
+    fn end(&self, st: &State, eff: [f64; 2], rng: &mut ChaCha8Rng) -> Option<(WarState, CollapseCause)> {
         let p = &self.p;
         let mut outcome = None;
         for s in 0..2 {
             let sd = &p.sides[s];
-            if st.forces[s] < sd.collapse_forces_fraction * sd.forces || st.economy[s] < sd.collapse_economy {
-                outcome = Some(WarState::collapsed(s));
+            if st.forces[s] < sd.collapse_forces_fraction * sd.forces {
+                outcome = Some((WarState::collapsed(s), CollapseCause::Forces));
+            } else if st.economy[s] < sd.collapse_economy {
+                outcome = Some((WarState::collapsed(s), CollapseCause::Economy));
             }
         }
         if st.km2 >= p.collapse_second_km2 {
-            outcome = Some(WarState::CollapsedSecond);
+            outcome = Some((WarState::CollapsedSecond, CollapseCause::Front));
         }
         if st.km2 <= p.collapse_first_km2 {
-            outcome = Some(WarState::CollapsedFirst);
+            outcome = Some((WarState::CollapsedFirst, CollapseCause::Front));
         }
         if outcome.is_some() {
             return outcome;
         }
-        self.breaking(st, eff, rng)
+        self.breaking(st, eff, rng).map(|state| (state, CollapseCause::Broke))
     }
 
     // ---- Phase: talk --------------------------------------------------------------------
@@ -2287,6 +2295,7 @@ impl Sim {
             breakdowns: st.breakdowns,
             first_open_week: st.first_open,
             armistice_week: if state == WarState::Settled { st.ceasefire_since } else { None },
+            collapse: None,
         }
     }
 }

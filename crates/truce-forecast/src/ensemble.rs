@@ -49,7 +49,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_engine::calendar::CivilDate;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::{EventWeeks, WarEvent};
+use truce_engine::outcome::{CollapseCause, EventWeeks, WarEvent};
 use truce_engine::params::Params;
 use truce_engine::sim::{Observer, RunSummary, Sim, WarState, WeekView};
 use truce_engine::talk::Blocker;
@@ -151,6 +151,10 @@ pub struct ForecastAggregate {
     pub blocked: Vec<u64>,
     pub rounds: FixedSum,
     pub breakdowns: u64,
+    /// Runs that ended in a side's collapse, by side and by what broke it
+    /// (`truce_engine::outcome::CollapseCause`): `sides × CollapseCause::COUNT` counts, side
+    /// by side, in [`CollapseCause::ALL`] order. They sum to the runs collapsed at the horizon.
+    pub collapse_causes: Vec<u64>,
     pub ranks: RankSample,
 }
 
@@ -218,6 +222,7 @@ impl ForecastAggregate {
             blocked: vec![0; h as usize * Blocker::COUNT],
             rounds: FixedSum::new(),
             breakdowns: 0,
+            collapse_causes: vec![0; params.sides.len() * CollapseCause::COUNT],
             ranks: RankSample::new(RANK_RUNS, l.uncertainty.len(), RANK_OUTCOMES.len()),
         })
     }
@@ -245,7 +250,10 @@ impl ForecastAggregate {
                 ),
             });
         }
-        if self.month_ends != o.month_ends || self.cum_casualties.len() != o.cum_casualties.len() {
+        if self.month_ends != o.month_ends
+            || self.cum_casualties.len() != o.cum_casualties.len()
+            || self.collapse_causes.len() != o.collapse_causes.len()
+        {
             return Err(MergeError::Mismatch {
                 what: "forecast",
                 detail: "the calendar months or the sides differ".into(),
@@ -275,6 +283,9 @@ impl ForecastAggregate {
         }
         next.rounds.merge(&o.rounds);
         next.breakdowns += o.breakdowns;
+        for (a, b) in next.collapse_causes.iter_mut().zip(&o.collapse_causes) {
+            *a += b;
+        }
         next.ranks.merge(&o.ranks)?;
         next.runs += o.runs;
         Ok(())
@@ -565,6 +576,16 @@ fn record(agg: &mut ForecastAggregate, s: &RunSummary, terms: &[f64], run: u64, 
     }
     agg.rounds.add(s.rounds as f64);
     agg.breakdowns += s.breakdowns as u64;
+    let side = match s.state {
+        WarState::CollapsedFirst => Some(0),
+        WarState::CollapsedSecond => Some(1),
+        _ => None,
+    };
+    if let (Some(side), Some(cause)) = (side, s.collapse) {
+        if let Some(n) = agg.collapse_causes.get_mut(side * CollapseCause::COUNT + cause.index()) {
+            *n += 1;
+        }
+    }
     if run < RANK_RUNS {
         let settled = if s.state == WarState::Settled { 1.0 } else { 0.0 };
         agg.ranks.record(run, sampled, &[settled, s.week as f64, s.km2, s.casualties[0] + s.casualties[1]]);

@@ -3,7 +3,7 @@
 //! Layout (text, versioned and checksummed):
 //!
 //! ```text
-//! TRUCE-PART 2
+//! TRUCE-PART 4
 //! fnv1a64 <16 hex digits of the body's checksum>
 //! <body: JSON of Part>
 //! ```
@@ -38,9 +38,9 @@ use truce_engine::outcome::{WarEvent, WarState};
 pub use truce_engine::params::MAX_HORIZON_WEEKS;
 
 /// Format version written in the first line (2: events by date, states at date, weekly
-/// casualty and line-change histograms; 3: the line at the first ceasefire; older files are
-/// refused).
-pub const VERSION: u32 = 3;
+/// casualty and line-change histograms; 3: the line at the first ceasefire; 4: the collapses
+/// by cause; older files are refused).
+pub const VERSION: u32 = 4;
 const MAGIC: &str = "TRUCE-PART";
 
 /// One shard's result.
@@ -254,6 +254,17 @@ fn validate_aggregate(a: &ForecastAggregate, first_run: u64, start: CivilDate) -
     // At most one blocked talk slot per run and week.
     if let Some(w) = (0..h as usize).find(|&w| a.blocked[w * causes..(w + 1) * causes].iter().sum::<u64>() > runs) {
         return fail("blocked", format!("week {w}: more blocked talk slots than runs ({runs})"));
+    }
+    let kinds = truce_engine::outcome::CollapseCause::COUNT;
+    if a.collapse_causes.len() != a.sides.len() * kinds {
+        return fail(
+            "collapse_causes",
+            format!("{} counts; expected {} sides × {kinds} causes", a.collapse_causes.len(), a.sides.len()),
+        );
+    }
+    // A run collapses at most once; u128: the sum of counts read from a file may overflow.
+    if a.collapse_causes.iter().map(|&n| u128::from(n)).sum::<u128>() > u128::from(runs) {
+        return fail("collapse_causes", format!("more collapses than runs ({runs})"));
     }
     if u128::from(a.breakdowns) > u128::from(runs) * u128::from(u32::MAX) {
         return fail("breakdowns", format!("{} for {runs} runs", a.breakdowns));

@@ -15,7 +15,7 @@ use crate::ensemble::{week_end, ForecastAggregate, RANK_OUTCOMES};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use truce_engine::calendar::CivilDate;
-use truce_engine::outcome::{WarEvent, WarState};
+use truce_engine::outcome::{CollapseCause, WarEvent, WarState};
 
 /// Months at which the summary reports events and states (then the horizon).
 pub const MONTHS: [u32; 5] = [3, 6, 12, 24, 36];
@@ -187,6 +187,11 @@ pub struct Summary {
     /// Runs with a ceasefire in force at the end of the horizon (a ceasefire that held to
     /// the horizon): the one ceasefire figure that depends on the horizon.
     pub ceasefire_held_to_horizon: Prob,
+    /// Per side (by id), the share of runs in which the side collapsed by the horizon, by
+    /// what broke it (`truce_engine::outcome::CollapseCause`: `front`, the front past the
+    /// side's threshold; `forces` and `economy`, a floor; `broke`, the collapse hazard before
+    /// the floors). A side's causes sum to its `collapsed_*` state at the horizon.
+    pub collapse_causes: BTreeMap<String, BTreeMap<String, Prob>>,
     /// Why talks failed, per reported date (the rows of `at`).
     pub why: Vec<WhyRow>,
     /// Settlement terms of the runs settled by the horizon.
@@ -290,6 +295,21 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         })
         .collect();
     let ceasefire_held_to_horizon = prob(a.states.share(last, WarState::Ceasefire.index()), n);
+    let collapse_causes = a
+        .sides
+        .iter()
+        .enumerate()
+        .map(|(i, side)| {
+            let by_cause = CollapseCause::ALL
+                .iter()
+                .map(|c| {
+                    let count = a.collapse_causes.get(i * CollapseCause::COUNT + c.index()).copied().unwrap_or(0);
+                    (c.name().to_string(), prob(count as f64 / n, n))
+                })
+                .collect();
+            (side.clone(), by_cause)
+        })
+        .collect();
     let mut terms = BTreeMap::new();
     for (issue, hist) in a.issues.iter().zip(&a.terms) {
         let c = hist.count();
@@ -420,6 +440,7 @@ pub fn summarise(a: &ForecastAggregate, start: CivilDate, interrupted: bool) -> 
         events_by_week,
         states_by_week,
         ceasefire_held_to_horizon,
+        collapse_causes,
         why,
         terms,
         ceasefire_line,

@@ -156,3 +156,28 @@ fn the_line_at_the_first_ceasefire_counts_every_first_ceasefire() {
         cl.p50
     );
 }
+
+/// What broke each side (`collapse_causes`): per side, the causes count every run that ended
+/// in its collapse, exactly the runs in its `collapsed_*` state at the horizon; in the default
+/// scenario Ukraine's collapses include the front past its threshold and breaks before its
+/// floors, so the table can tell them apart. The summary's shares are the counts over runs.
+#[test]
+fn collapse_causes_sum_to_the_collapses_at_the_horizon() {
+    use truce_engine::outcome::CollapseCause;
+    let (l, text) = loaded("ukraine-2025-12");
+    let a = forecast(&l, &text, 3, 0, 2000, 2, 500);
+    let at_horizon = a.state_counts(a.horizon - 1).unwrap();
+    let k = CollapseCause::COUNT;
+    assert_eq!(a.collapse_causes.len(), 2 * k);
+    for side in 0..2 {
+        let by_cause = &a.collapse_causes[side * k..(side + 1) * k];
+        let total: u64 = by_cause.iter().sum();
+        assert_eq!(total, at_horizon[WarState::collapsed(side).index()], "side {side}: {by_cause:?}");
+    }
+    let ukraine = &a.collapse_causes[k..];
+    assert!(ukraine[CollapseCause::Front.index()] > 0, "{ukraine:?}");
+    assert!(ukraine[CollapseCause::Broke.index()] > 0, "{ukraine:?}");
+    let s = summarise(&a, l.params.start, false);
+    let share = s.collapse_causes["ukraine"]["front"].p;
+    assert!((share - ukraine[CollapseCause::Front.index()] as f64 / 2000.0).abs() < 1e-6, "{share}");
+}

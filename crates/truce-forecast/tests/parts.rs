@@ -194,6 +194,10 @@ fn the_reported_crafted_parts_are_refused_with_the_field_named() {
     assert!(e.contains("aggregate.issues"), "{e}");
     let e = edit(&|b| b["aggregate"]["breakdowns"] = u64::MAX.into());
     assert!(e.contains("breakdowns"), "{e}");
+    let e = edit(&|b| b["aggregate"]["collapse_causes"][0] = u64::MAX.into());
+    assert!(e.contains("collapse_causes: more collapses than runs"), "{e}");
+    let e = edit(&|b| b["aggregate"]["collapse_causes"].as_array_mut().unwrap().pop().map(|_| ()).unwrap());
+    assert!(e.contains("collapse_causes") && e.contains("expected 2 sides × 4 causes"), "{e}");
     let e = edit(&|b| b["aggregate"]["terms"][0]["count"] = 3.into());
     assert!(e.contains("histogram count"), "{e}");
 }

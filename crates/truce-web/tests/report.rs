@@ -80,6 +80,12 @@ fn forecast_report_is_self_contained_with_every_chart() {
     for id in ["events-table", "outcome-table", "ceasefire-held"] {
         assert!(html.contains(&format!("id=\"{id}\"")), "missing {id}");
     }
+    // What broke each side that collapsed, by cause (the front past its threshold first).
+    assert!(
+        html.contains("<p class=\"caption collapse-causes\">How Ukraine collapsed (")
+            && html.contains("the front past its threshold "),
+        "collapse causes"
+    );
     // Events listed: those the scenario (ukraine-2025-12: ceasefire terms, no partial truce)
     // can produce, in the table and the chart alike.
     assert!(html.contains("imposed ceasefire agreed"));
