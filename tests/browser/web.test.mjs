@@ -330,6 +330,9 @@ test('workbench: phone layout, accessibility, stale mark, confirm, inline errors
   assert.equal(await page.locator('#states-table thead th').count(), at + 1, 'states at every reported date');
   assert.ok(await page.locator('#why-table tbody tr').count() > 0, 'why the talks failed, per period');
   assert.match(await page.locator('#why-table').textContent(), /over 1000 runs/);
+  // What broke each side that collapsed, under the states table (labels from the server).
+  const causes = await page.locator('.collapse-causes').allTextContents();
+  assert.ok(causes.some((t) => /^How Ukraine collapsed \(\d+\.\d% of runs by the horizon\): the front past its threshold \d/.test(t)), causes.join(' | '));
   await page.screenshot({ path: path.join(artefacts, 'workbench-phone.png'), fullPage: true });
   assert.deepEqual(await axe(page), [], 'workbench (a forecast): axe-core critical/serious violations');
 

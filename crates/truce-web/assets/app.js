@@ -311,7 +311,23 @@
       '<h2 class="sub-h">State at date</h2><p class="caption">The share of runs in each state at each date (they sum to 100%).</p>' +
       table('states-table', 'state at date', vocabulary(r, 'outcomes'), 'states') +
       '<p class="caption">± is the Monte Carlo standard error in percentage points (the sampling error of the ' + r.summary.runs +
-      ' runs, not the model\'s uncertainty). Ceasefire breakdowns: ' + r.summary.ceasefire_breakdowns + ' over ' + r.summary.runs + ' runs.</p>';
+      ' runs, not the model\'s uncertainty). Ceasefire breakdowns: ' + r.summary.ceasefire_breakdowns + ' over ' + r.summary.runs + ' runs.</p>' +
+      collapseCauses(r);
+  }
+
+  // What broke each side that collapsed by the horizon (the summary's `collapse_causes`, the
+  // causes' labels from the server): a front past a threshold is not an army that broke.
+  function collapseCauses(r) {
+    const causes = r.summary.collapse_causes;
+    if (!causes || !r.collapse_causes) return '';
+    const last = r.summary.at[r.summary.at.length - 1].states;
+    return r.summary.sides.map((id, i) => {
+      const total = (last[i === 0 ? 'collapsed_first' : 'collapsed_second'] || { p: 0 }).p;
+      if (!causes[id] || !(total > 0)) return '';
+      const name = (r.side_names && r.side_names[i]) || id;
+      return '<p class="caption collapse-causes">How ' + esc(name) + ' collapsed (' + pct(total) + ' of runs by the horizon): ' +
+        r.collapse_causes.map(([k, label]) => esc(label) + ' ' + pct((causes[id][k] || { p: 0 }).p)).join(', ') + '.</p>';
+    }).join('');
   }
 
   // Why the talks failed, for runs still fighting: per period, the blocked talk slots and the

@@ -1056,9 +1056,12 @@ async fn job_result(State(st): State<Arc<AppState>>, p: Result<Path<String>, Pat
     let side_names: Vec<&str> = j.prepared.loaded().params.sides.iter().map(|x| x.name.as_str()).collect();
     // The causes that block talks, [JSON name, label] in reporting order, for the why table.
     let blockers: Vec<[&str; 2]> = truce_engine::talk::Blocker::ALL.iter().map(|b| [b.name(), b.label()]).collect();
+    // What broke a side that collapsed, [JSON name, label] in reporting order.
+    let collapse_causes: Vec<[&str; 2]> =
+        truce_engine::outcome::CollapseCause::ALL.iter().map(|c| [c.name(), c.label()]).collect();
     Ok(Json(json!({
         "job": status_json(&j), "summary": &*s, "charts": charts_json(&charts), "side_names": side_names,
-        "blockers": blockers,
+        "blockers": blockers, "collapse_causes": collapse_causes,
     }))
     .into_response())
 }

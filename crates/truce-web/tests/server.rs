@@ -94,6 +94,11 @@ async fn page_scenarios_and_a_forecast() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["summary"]["runs"], 600);
     assert_eq!(v["charts"].as_array().unwrap().len(), 7);
+    // What broke a side that collapsed: the summary's counts and the causes' labels for the page.
+    assert!(v["summary"]["collapse_causes"]["ukraine"]["front"]["p"].is_number(), "{}", v["summary"]);
+    let causes = v["collapse_causes"].as_array().unwrap();
+    assert_eq!(causes.len(), 4);
+    assert_eq!(causes[0], json!(["front", "the front past its threshold"]));
     let (s, b) = call(&r, "GET", &format!("/api/jobs/{id}/csv?table=terms"), Body::empty(), "text/plain").await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8_lossy(&b).starts_with("issue,n,mean,p10,p50,p90\n"));
