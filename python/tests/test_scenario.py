@@ -108,6 +108,17 @@ def test_per_side_columns_use_side_ids(cli, tmp_path):
     assert {"casualties_russia", "casualties_ukraine"} <= set(header)
 
 
+def test_runs_out_names_what_broke_a_collapsed_side(cli, tmp_path):
+    """`--runs-out` carries the collapse cause: set exactly on the rows that end in a collapse."""
+    runs = tmp_path / "runs.parquet"
+    cli("forecast", "-n", 200, "--quiet", "--runs-out", runs)
+    df = pd.read_parquet(runs)
+    collapsed = df["outcome"].str.startswith("collapsed_")
+    assert collapsed.any()
+    assert df.loc[collapsed, "collapse"].isin(["front", "forces", "economy", "broke"]).all()
+    assert df.loc[~collapsed, "collapse"].isna().all()
+
+
 def test_run_sample_equals_cli(cli):
     """``sample=i`` is ``truce run --sample I``: run i of the forecast with the same seed;
     without it, each sampled parameter is at its median."""

@@ -69,8 +69,15 @@ fn forecast_writes_outputs_atomically() {
     let rows = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(rows.lines().count(), 301, "header + one row per run");
     assert!(rows.starts_with(
-        "run,outcome,week,km2,index,casualties_russia,casualties_ukraine,rounds,breakdowns,term_territory"
+        "run,outcome,collapse,week,km2,index,casualties_russia,casualties_ukraine,rounds,breakdowns,term_territory"
     ));
+    // The collapse column names the cause exactly on the rows that ended in a collapse.
+    for line in rows.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let collapsed = f[1].starts_with("collapsed_");
+        assert_eq!(collapsed, !f[2].is_empty(), "{line}");
+        assert!(f[2].is_empty() || ["front", "forces", "economy", "broke"].contains(&f[2]), "{line}");
+    }
     let o = truce(&["forecast", "-n", "300", "--quiet", "--runs-out", pq.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(&std::fs::read(&pq).unwrap()[..4], b"PAR1");

@@ -88,6 +88,8 @@ pub struct ForecastOptions {
 pub struct RunRow {
     pub run: u64,
     pub outcome: WarState,
+    /// What broke the side when the run ended in a collapse; `None` otherwise.
+    pub collapse: Option<CollapseCause>,
     pub week: u32,
     pub km2: f64,
     pub index: f64,
@@ -553,6 +555,7 @@ fn run_task(
             out.push(RunRow {
                 run: i,
                 outcome: s.state,
+                collapse: s.collapse,
                 week: s.week,
                 km2: s.km2,
                 index: s.index,

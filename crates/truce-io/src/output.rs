@@ -134,7 +134,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// Column names of per-run rows.
 pub fn run_columns(sides: &[String], issues: &[String], params: &[String]) -> Vec<String> {
-    let mut c: Vec<String> = ["run", "outcome", "week", "km2", "index"].iter().map(|s| s.to_string()).collect();
+    let mut c: Vec<String> =
+        ["run", "outcome", "collapse", "week", "km2", "index"].iter().map(|s| s.to_string()).collect();
     c.extend(sides.iter().map(|s| format!("casualties_{s}")));
     c.push("rounds".into());
     c.push("breakdowns".into());
@@ -167,7 +168,8 @@ impl RowSink for CsvRuns {
         let fail = |e: std::io::Error| format!("{}: writing failed: {e}", target.display());
         let w = self.file.writer();
         for r in rows {
-            let mut line = format!("{},{},{},{},{}", r.run, r.outcome.name(), r.week, r.km2, r.index);
+            let collapse = r.collapse.map_or("", |c| c.name());
+            let mut line = format!("{},{},{collapse},{},{},{}", r.run, r.outcome.name(), r.week, r.km2, r.index);
             for c in &r.casualties {
                 line.push_str(&format!(",{c}"));
             }
@@ -199,11 +201,12 @@ impl ParquetRuns {
             .map(|(i, c)| {
                 let t = match (i, c.as_str()) {
                     (0, _) => DataType::UInt64,
-                    (1, _) => DataType::Utf8,
-                    (2, _) | (_, "rounds") | (_, "breakdowns") => DataType::UInt32,
+                    (1, _) | (_, "collapse") => DataType::Utf8,
+                    (_, "week") | (_, "rounds") | (_, "breakdowns") => DataType::UInt32,
                     _ => DataType::Float64,
                 };
-                Field::new(c, t, false)
+                // Only the collapse cause is absent (null) for a run that did not collapse.
+                Field::new(c, t, c == "collapse")
             })
             .collect();
         let schema = Arc::new(Schema::new(fields));
@@ -233,6 +236,7 @@ impl RowSink for ParquetRuns {
         let mut cols: Vec<ArrayRef> = vec![
             Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.run))),
             Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.outcome.name()))),
+            Arc::new(StringArray::from_iter(rows.iter().map(|r| r.collapse.map(|c| c.name())))),
             Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.week))),
             Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.km2))),
             Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.index))),
@@ -329,6 +333,7 @@ mod tests {
         RunRow {
             run,
             outcome: truce_engine::outcome::WarState::Settled,
+            collapse: None,
             week: 3,
             km2: 1.5,
             index: 0.5,

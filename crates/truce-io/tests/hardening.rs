@@ -169,6 +169,7 @@ fn a_full_tmpfs_is_an_error_naming_the_file() {
         .map(|i| RunRow {
             run: i,
             outcome: truce_engine::outcome::WarState::Ceasefire,
+            collapse: None,
             week: (i % 150) as u32,
             km2: i as f64 * 1.37,
             index: 0.5 + i as f64 * 1e-5,
