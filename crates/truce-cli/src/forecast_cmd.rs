@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use truce_engine::builtin;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::{CollapseCause, WarEvent, WarState};
+use truce_engine::outcome::{WarEvent, WarState};
 use truce_forecast::ensemble::RowSink;
 use truce_forecast::job::{self, ForecastJob, Hooks, JobError, JobOption, JobOutput, Shard, Source};
 use truce_forecast::summary::{Prob, Summary};
@@ -352,17 +352,8 @@ fn print_table(s: &Summary, l: &Loaded, w: &mut impl Write) -> std::io::Result<(
         100.0 * held.se
     )?;
     // What broke each side that collapsed: a threshold of the front is not an army that broke.
-    for (i, (id, label)) in s.sides.iter().zip(&sides).enumerate() {
-        let Some(causes) = s.collapse_causes.get(id) else { continue };
-        // The side's collapse at the horizon as the state table shows it (the causes sum to it).
-        let total = s.at.last().and_then(|r| r.states.get(WarState::collapsed(i).name())).map_or(0.0, |x| x.p);
-        if total > 0.0 {
-            let parts: Vec<String> = CollapseCause::ALL
-                .iter()
-                .filter_map(|c| causes.get(c.name()).map(|x| format!("{} {:.1}%", c.label(), 100.0 * x.p)))
-                .collect();
-            writeln!(w, "How {label} collapsed ({:.1}% of runs by the horizon): {}", 100.0 * total, parts.join(", "))?;
-        }
+    for line in s.collapse_sentences(&sides) {
+        writeln!(w, "{line}")?;
     }
     let cl = &s.ceasefire_line;
     if cl.n > 0 {

@@ -231,6 +231,35 @@ pub struct Summary {
     pub resolution: BTreeMap<String, f64>,
 }
 
+impl Summary {
+    /// For each side that collapsed in some run by the horizon, the sentence the text and
+    /// HTML reports print under the state table: "How <name> collapsed (<share> of runs by
+    /// the horizon): <cause> <share>, …", the side's share as the state table shows it (its
+    /// causes sum to it) and the causes in [`CollapseCause::ALL`] order. `side_names` are the
+    /// sides' names for people, first side first.
+    pub fn collapse_sentences<S: AsRef<str>>(&self, side_names: &[S]) -> Vec<String> {
+        let horizon = self.at.last();
+        let mut out = Vec::new();
+        for (i, (id, name)) in self.sides.iter().zip(side_names).enumerate() {
+            let Some(causes) = self.collapse_causes.get(id) else { continue };
+            let total = horizon.and_then(|r| r.states.get(WarState::collapsed(i).name())).map_or(0.0, |x| x.p);
+            if total > 0.0 {
+                let parts: Vec<String> = CollapseCause::ALL
+                    .iter()
+                    .filter_map(|c| causes.get(c.name()).map(|x| format!("{} {:.1}%", c.label(), 100.0 * x.p)))
+                    .collect();
+                out.push(format!(
+                    "How {} collapsed ({:.1}% of runs by the horizon): {}",
+                    name.as_ref(),
+                    100.0 * total,
+                    parts.join(", ")
+                ));
+            }
+        }
+        out
+    }
+}
+
 fn round6(x: f64) -> f64 {
     if x.is_finite() {
         (x * 1e6).round() / 1e6

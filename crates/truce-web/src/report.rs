@@ -7,7 +7,7 @@ use crate::charts::{data_table, date_str, forecast_charts, run_charts, Chart};
 use serde_json::Value;
 use std::fmt::Write;
 use truce_engine::load::Loaded;
-use truce_engine::outcome::{CollapseCause, WarEvent, WarState};
+use truce_engine::outcome::{WarEvent, WarState};
 use truce_engine::talk::Blocker;
 use truce_engine::trace::Trace;
 use truce_forecast::summary::{Prob, Summary};
@@ -409,22 +409,8 @@ pub fn forecast_report(s: &Summary, l: &Loaded, meta: &ReportMeta) -> String {
         held.se * 100.0
     );
     // What broke each side that collapsed (the front past a threshold is not an army that broke).
-    for (i, (id, label)) in s.sides.iter().zip(&sides).enumerate() {
-        let Some(causes) = s.collapse_causes.get(id) else { continue };
-        let total = s.at.last().and_then(|r| r.states.get(WarState::collapsed(i).name())).map_or(0.0, |x| x.p);
-        if total > 0.0 {
-            let parts: Vec<String> = CollapseCause::ALL
-                .iter()
-                .filter_map(|c| causes.get(c.name()).map(|x| format!("{} {}", c.label(), pct(x.p))))
-                .collect();
-            let _ = writeln!(
-                b,
-                "<p class=\"caption collapse-causes\">How {} collapsed ({} of runs by the horizon): {}.</p>",
-                esc(label.as_ref()),
-                pct(total),
-                esc(&parts.join(", "))
-            );
-        }
+    for line in s.collapse_sentences(&sides) {
+        let _ = writeln!(b, "<p class=\"caption collapse-causes\">{}.</p>", esc(&line));
     }
     let _ = writeln!(
         b,
